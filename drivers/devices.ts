@@ -1,0 +1,118 @@
+/**
+ * Device interfaces. Units live in names (µm, ms, mW, nm). Every implementation — the
+ * in-process simulator and every vendor wire driver — passes the same contract suite
+ * (test/drivers/contract/). Implementations do not enforce facility safety limits: the
+ * host's safety layer does that for every caller. They do enforce their own hardware
+ * ranges (e.g. a laser's max power) and report them as typed errors.
+ */
+
+export type DeviceKind = 'xy-stage' | 'z-drive' | 'laser' | 'camera';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+export interface DeviceIdentity {
+  vendor: string;
+  model: string;
+  serial: string;
+  firmware: string;
+}
+
+export type DeviceEvent =
+  | { type: 'connection'; state: ConnectionState; error?: Error }
+  /** Something changed that a poll would see (position, emission, power); the host re-reads. */
+  | { type: 'changed' };
+
+export type Unsubscribe = () => void;
+
+export interface Device {
+  readonly id: string;
+  readonly kind: DeviceKind;
+  /** Opens the transport, identifies the device and puts it in a known state. */
+  connect(): Promise<DeviceIdentity>;
+  /** Closes the transport. Lasers are switched off first by the host, not here. */
+  disconnect(): Promise<void>;
+  subscribe(listener: (event: DeviceEvent) => void): Unsubscribe;
+}
+
+export interface XYPositionUm {
+  xUm: number;
+  yUm: number;
+}
+
+export interface XYStage extends Device {
+  readonly kind: 'xy-stage';
+  getPositionUm(): Promise<XYPositionUm>;
+  /** Absolute move; resolves with the final position when motion ends (or was stopped). */
+  moveToUm(target: XYPositionUm): Promise<XYPositionUm>;
+  /** Stops motion at once; a pending moveToUm resolves with where the stage stopped. */
+  stop(): Promise<void>;
+  isBusy(): Promise<boolean>;
+}
+
+export interface ZDrive extends Device {
+  readonly kind: 'z-drive';
+  getPositionUm(): Promise<number>;
+  /** Absolute move; resolves with the final position when motion ends (or was stopped). */
+  moveToUm(zUm: number): Promise<number>;
+  stop(): Promise<void>;
+  isBusy(): Promise<boolean>;
+}
+
+export interface Laser extends Device {
+  readonly kind: 'laser';
+  readonly wavelengthNm: number;
+  readonly maxPowerMw: number;
+  setEmission(on: boolean): Promise<void>;
+  getEmission(): Promise<boolean>;
+  /** Setpoint in mW, 0..maxPowerMw; outside that range rejects with a LimitError. */
+  setPowerMw(powerMw: number): Promise<void>;
+  getPowerMw(): Promise<number>;
+}
+
+export interface RoiPx {
+  xPx: number;
+  yPx: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+export interface CameraSensor {
+  widthPx: number;
+  heightPx: number;
+  /** Pixel size at the sample plane (camera pixel / magnification), binning 1. */
+  pixelSizeUm: number;
+  bitDepth: number;
+}
+
+/** One image as the camera delivered it; the host adds stage and laser metadata. */
+export interface RawFrame {
+  /** Camera's own counter, from 0 at connect; gaps mean frames lost in the camera/transport. */
+  seq: number;
+  widthPx: number;
+  heightPx: number;
+  /** Row-major, widthPx * heightPx values. Ownership passes to the receiver. */
+  pixels: Uint16Array;
+  /** Host clock (Date.now() epoch ms) at the end of exposure. */
+  timestampMs: number;
+  exposureMs: number;
+  binning: number;
+}
+
+export interface Camera extends Device {
+  readonly kind: 'camera';
+  readonly sensor: CameraSensor;
+  setExposureMs(exposureMs: number): Promise<void>;
+  getExposureMs(): Promise<number>;
+  setBinning(binning: number): Promise<void>;
+  getBinning(): Promise<number>;
+  /** null = full sensor. ROI is in binned pixels. */
+  setRoi(roi: RoiPx | null): Promise<void>;
+  getRoi(): Promise<RoiPx | null>;
+  snap(): Promise<RawFrame>;
+  /** Continuous acquisition; frames arrive on `onFrame` until stopLive. */
+  startLive(onFrame: (frame: RawFrame) => void): Promise<void>;
+  stopLive(): Promise<void>;
+  isLive(): boolean;
+}
+
+export type AnyDevice = XYStage | ZDrive | Laser | Camera;

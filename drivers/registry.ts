@@ -1,0 +1,51 @@
+/**
+ * Driver registry: `driver` name in the config → factory. Each factory validates its own
+ * `options` and returns a device that is not yet connected.
+ */
+import type { AnyDevice, DeviceKind } from './devices';
+import { ValidationError } from './errors';
+import { createSimDevice } from './sim';
+import type { SimWorld } from './sim/world';
+
+export interface DeviceSpecLike {
+  id: string;
+  kind: DeviceKind;
+  driver: string;
+  options: Record<string, unknown>;
+}
+
+export interface DriverContext {
+  /** The host's one simulated world (created on first use). */
+  simWorld(): SimWorld;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface DriverEntry {
+  /** Device kinds this driver can be. */
+  kinds: readonly DeviceKind[];
+  description: string;
+  create(spec: DeviceSpecLike, ctx: DriverContext): AnyDevice;
+}
+
+export const driverRegistry: Record<string, DriverEntry> = {
+  sim: {
+    kinds: ['xy-stage', 'z-drive', 'laser', 'camera'],
+    description: 'In-process simulated microscope (shared virtual sample)',
+    create: (spec, ctx) => createSimDevice(spec, ctx.simWorld()),
+  },
+};
+
+export function createDevice(spec: DeviceSpecLike, ctx: DriverContext): AnyDevice {
+  const entry = driverRegistry[spec.driver];
+  if (!entry) {
+    throw new ValidationError(
+      `device "${spec.id}": unknown driver "${spec.driver}" (known: ${Object.keys(driverRegistry).join(', ')})`,
+    );
+  }
+  if (!entry.kinds.includes(spec.kind)) {
+    throw new ValidationError(
+      `device "${spec.id}": driver "${spec.driver}" cannot be a ${spec.kind} (it provides ${entry.kinds.join(', ')})`,
+    );
+  }
+  return entry.create(spec, ctx);
+}

@@ -1,0 +1,229 @@
+/**
+ * THE Aquila API, declared once. Every transport — the Electron preload bridge, HTTP +
+ * WebSocket, the CLI and (later) the macro sandbox — carries exactly these commands, this
+ * state and these events. Runtime schemas (zod) validate every incoming message at each
+ * boundary; the TypeScript types are inferred from them, so there is no second
+ * declaration that can drift. The renderer imports only types from this folder.
+ */
+import { z } from 'zod';
+
+const finite = z.number().finite();
+const nonNeg = finite.min(0);
+const none = z.object({}).strict();
+
+export const xyPosition = z.object({ xUm: finite, yUm: finite }).strict();
+export const roi = z
+  .object({
+    xPx: z.number().int().min(0),
+    yPx: z.number().int().min(0),
+    widthPx: z.number().int().min(1),
+    heightPx: z.number().int().min(1),
+  })
+  .strict();
+
+function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
+  return { params, result, summary };
+}
+
+/** name → params schema, result schema, one-line summary (also printed by `aquila help`). */
+export const commands = {
+  estop: command(
+    none,
+    z.object({ lasersOff: z.array(z.string()) }),
+    'Emergency stop: halt all motion, switch every laser off, latch until safety.reset.',
+  ),
+  'safety.reset': command(none, none, 'Clear a latched emergency stop.'),
+  'stage.moveTo': command(
+    xyPosition,
+    xyPosition,
+    'Move the XY stage to an absolute position (µm); resolves when the move ends.',
+  ),
+  'stage.moveBy': command(
+    z.object({ dxUm: finite, dyUm: finite }).strict(),
+    xyPosition,
+    'Move the XY stage by a relative step (µm).',
+  ),
+  'stage.stop': command(none, none, 'Stop XY motion.'),
+  'focus.moveTo': command(
+    z.object({ zUm: finite }).strict(),
+    z.object({ zUm: finite }),
+    'Move the focus drive to an absolute Z (µm).',
+  ),
+  'focus.moveBy': command(
+    z.object({ dzUm: finite }).strict(),
+    z.object({ zUm: finite }),
+    'Move the focus drive by a relative step (µm).',
+  ),
+  'focus.stop': command(none, none, 'Stop Z motion.'),
+  'laser.setEmission': command(
+    z.object({ laserId: z.string().min(1), on: z.boolean() }).strict(),
+    none,
+    'Switch one laser line on or off.',
+  ),
+  'laser.setPower': command(
+    z.object({ laserId: z.string().min(1), powerMw: nonNeg }).strict(),
+    none,
+    'Set a laser power setpoint (mW).',
+  ),
+  'laser.allOff': command(
+    none,
+    z.object({ lasersOff: z.array(z.string()) }),
+    'Switch every laser off (does not latch).',
+  ),
+  'camera.setExposure': command(
+    z.object({ exposureMs: finite.positive().max(60_000) }).strict(),
+    none,
+    'Set the camera exposure (ms).',
+  ),
+  'camera.setBinning': command(
+    z.object({ binning: z.union([z.literal(1), z.literal(2), z.literal(4)]) }).strict(),
+    none,
+    'Set camera binning (1, 2 or 4).',
+  ),
+  'camera.setRoi': command(
+    z.object({ roi: roi.nullable() }).strict(),
+    none,
+    'Set the camera region of interest in binned pixels; null = full sensor.',
+  ),
+  'camera.startLive': command(
+    none,
+    none,
+    'Start continuous acquisition (frames on the frame channel).',
+  ),
+  'camera.stopLive': command(none, none, 'Stop continuous acquisition.'),
+  'camera.snap': command(
+    none,
+    z.object({ seq: z.number().int() }),
+    'Acquire one frame; it arrives on the frame channel.',
+  ),
+  'channel.apply': command(
+    z.object({ name: z.string().min(1) }).strict(),
+    none,
+    'Apply a channel preset: laser line, power and exposure.',
+  ),
+  'device.reconnect': command(
+    z.object({ deviceId: z.string().min(1) }).strict(),
+    none,
+    'Close and reopen one device.',
+  ),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandParams<N extends CommandName> = z.input<Commands[N]['params']>;
+export type CommandResult<N extends CommandName> = z.output<Commands[N]['result']>;
+export const commandNames = Object.keys(commands) as CommandName[];
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+// ---------------------------------------------------------------------------------- errors
+
+export const apiError = z.object({
+  name: z.string(),
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ApiError = z.infer<typeof apiError>;
+
+// ----------------------------------------------------------------------------------- state
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+export interface DeviceStatus {
+  id: string;
+  kind: 'xy-stage' | 'z-drive' | 'laser' | 'camera';
+  driver: string;
+  connection: ConnectionState;
+  identity: { vendor: string; model: string; serial: string; firmware: string } | null;
+  lastError: ApiError | null;
+}
+
+export interface LimitRange {
+  min: number;
+  max: number;
+}
+
+export interface LaserState {
+  id: string;
+  wavelengthNm: number;
+  maxPowerMw: number;
+  powerMw: number;
+  emission: boolean;
+}
+
+export interface CameraState {
+  id: string;
+  widthPx: number;
+  heightPx: number;
+  pixelSizeUm: number;
+  bitDepth: number;
+  exposureMs: number;
+  binning: number;
+  roi: z.infer<typeof roi> | null;
+  live: boolean;
+  framesAcquired: number;
+  /** Frames the host could not pass to a lossless sink; always shown, never silent. */
+  framesDropped: number;
+}
+
+export interface ChannelPreset {
+  name: string;
+  laserId: string;
+  powerMw: number;
+  exposureMs: number;
+}
+
+/** The host's truth. Sent whole on connect (snapshot), then as immer patches. */
+export interface AppState {
+  instrument: { name: string; configPath: string; version: string };
+  safety: {
+    estopLatched: boolean;
+    estopReason: string | null;
+    limits: { xUm: LimitRange; yUm: LimitRange; zUm: LimitRange };
+  };
+  devices: Record<string, DeviceStatus>;
+  stage: { id: string; xUm: number; yUm: number; busy: boolean } | null;
+  focus: { id: string; zUm: number; busy: boolean } | null;
+  lasers: Record<string, LaserState>;
+  camera: CameraState | null;
+  channels: ChannelPreset[];
+  activeChannel: string | null;
+}
+
+/** An immer patch: `op` on `path` of AppState. */
+export interface StatePatch {
+  op: 'replace' | 'add' | 'remove';
+  path: (string | number)[];
+  value?: unknown;
+}
+
+// ---------------------------------------------------------------------------------- events
+
+export type HostEvent =
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; timeMs: number }
+  | { type: 'safety'; message: string; timeMs: number };
+
+// ---------------------------------------------------------------------------------- frames
+
+/** Metadata that travels with every frame; pixels follow on the binary frame channel. */
+export interface FrameMeta {
+  /** Host-wide frame number, monotonically increasing. */
+  seq: number;
+  cameraSeq: number;
+  widthPx: number;
+  heightPx: number;
+  bitDepth: number;
+  binning: number;
+  pixelSizeUm: number;
+  exposureMs: number;
+  /** End of exposure, host epoch ms. */
+  timestampMs: number;
+  stage: { xUm: number; yUm: number; zUm: number };
+  /** Laser id → emitted power in mW during the exposure (0 when off). */
+  lasersMw: Record<string, number>;
+  /** When the host sent the frame to this client (epoch ms), for latency readouts. */
+  sentAtMs: number;
+}

@@ -1,0 +1,97 @@
+/**
+ * The Aquila configuration file (JSON). `assets/configs/simulated.json` is the default.
+ * A JSON Schema generated from this (`npm run config:schema`) sits beside the sample
+ * configs for editors. Driver-specific `options` are validated by each driver.
+ */
+import { z } from 'zod';
+
+const range = (what: string) =>
+  z
+    .object({ min: z.number().finite(), max: z.number().finite() })
+    .strict()
+    .refine((r) => r.min < r.max, { message: `${what}: min must be less than max` });
+
+export const deviceSpec = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+        'a name of letters, digits, - or _ starting with a letter',
+      ),
+    kind: z.enum(['xy-stage', 'z-drive', 'laser', 'camera']),
+    driver: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type DeviceSpec = z.infer<typeof deviceSpec>;
+
+export const channelPreset = z
+  .object({
+    name: z.string().min(1),
+    laserId: z.string().min(1),
+    powerMw: z.number().finite().min(0),
+    exposureMs: z.number().finite().positive(),
+  })
+  .strict();
+
+export const simOptions = z
+  .object({
+    seed: z.number().int().default(1),
+    /** Number of cells scattered over the slide region around the origin. */
+    cellCount: z.number().int().min(0).max(100_000).default(400),
+    /** Half-width of the populated slide region, µm. */
+    slideHalfWidthUm: z.number().positive().default(2_000),
+  })
+  .strict();
+
+export const aquilaConfig = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    devices: z.array(deviceSpec).min(1),
+    limits: z
+      .object({
+        xUm: range('limits.xUm'),
+        yUm: range('limits.yUm'),
+        /** Z limits protect the objective: zUm.max is the closest approach to the sample. */
+        zUm: range('limits.zUm'),
+      })
+      .strict(),
+    channels: z.array(channelPreset).default([]),
+    sim: simOptions.default({ seed: 1, cellCount: 400, slideHalfWidthUm: 2_000 }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.devices.forEach((d, i) => {
+      if (ids.has(d.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices', i, 'id'],
+          message: `duplicate device id "${d.id}"`,
+        });
+      ids.add(d.id);
+    });
+    for (const kind of ['xy-stage', 'z-drive', 'camera'] as const) {
+      const n = cfg.devices.filter((d) => d.kind === kind).length;
+      if (n > 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices'],
+          message: `at most one ${kind} is supported, found ${n}`,
+        });
+    }
+    const lasers = new Set(cfg.devices.filter((d) => d.kind === 'laser').map((d) => d.id));
+    cfg.channels.forEach((c, i) => {
+      if (!lasers.has(c.laserId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'laserId'],
+          message: `"${c.laserId}" is not a configured laser (have: ${[...lasers].join(', ') || 'none'})`,
+        });
+    });
+  });
+
+export type AquilaConfig = z.infer<typeof aquilaConfig>;
+export type SimOptions = z.infer<typeof simOptions>;
