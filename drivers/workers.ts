@@ -1,0 +1,39 @@
+/**
+ * Starts a worker thread from a TypeScript source entry, in every way the host runs:
+ * - from source (vitest, `npm run serve` via tsx): the `.ts` file exists; the worker gets
+ *   tsx's loader so it can import TypeScript;
+ * - bundled (Electron, `npm run build`): the build emits each `*.worker.ts` as a `.js`
+ *   file beside the bundle, so the `.ts` URL is mapped to that sibling.
+ * Call as `spawnWorker(new URL('./thing.worker.ts', import.meta.url), data)`.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+let tsxApi: string | undefined;
+function tsxApiUrl(): string {
+  // Resolved once, absolute, so workers do not depend on the current directory.
+  tsxApi ??= import.meta.resolve('tsx/esm/api');
+  return tsxApi;
+}
+
+export function resolveWorkerEntry(sourceUrl: URL): { file: string; needsTsx: boolean } {
+  const file = fileURLToPath(sourceUrl);
+  if (existsSync(file)) return { file, needsTsx: file.endsWith('.ts') };
+  const bundled = path.join(path.dirname(file), path.basename(file).replace(/\.ts$/, '.js'));
+  if (existsSync(bundled)) return { file: bundled, needsTsx: false };
+  throw new Error(`worker entry not found: ${file} (nor ${bundled})`);
+}
+
+export function spawnWorker(
+  sourceUrl: URL,
+  workerData?: unknown,
+  options: WorkerOptions = {},
+): Worker {
+  const { file, needsTsx } = resolveWorkerEntry(sourceUrl);
+  if (!needsTsx) return new Worker(pathToFileURL(file), { ...options, workerData });
+  // Worker execArgv cannot carry --import, so a tiny bootstrap registers tsx in the thread.
+  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
+  return new Worker(boot, { ...options, workerData, eval: true });
+}
