@@ -99,7 +99,7 @@ export const commands = {
   'channel.apply': command(
     z.object({ name: z.string().min(1) }).strict(),
     none,
-    'Apply a channel preset: laser line, power and exposure.',
+    'Apply a channel preset: set its exposure and power, switch its laser line on and every other line off.',
   ),
   'device.reconnect': command(
     z.object({ deviceId: z.string().min(1) }).strict(),

@@ -1,0 +1,162 @@
+/**
+ * One handler per API command. Motion and light go through the safety layer; nothing here
+ * touches a raw stage or laser.
+ */
+import type { z } from 'zod';
+import { StateError, ValidationError } from '../../drivers/errors';
+import type { CommandName, CommandResult, Commands } from '../api/contract';
+import type { SafetyLayer } from '../safety/safety-layer';
+import type { DeviceManager } from './device-manager';
+import type { FrameBus } from './frame-bus';
+import type { StateStore } from './state-store';
+
+export interface CallContext {
+  /** Who is calling: a client id, 'cli', 'macro:<name>', 'runner', … (for the audit trail). */
+  clientId: string;
+  transport: 'ws' | 'http' | 'ipc' | 'cli' | 'internal';
+}
+
+export type Handler<N extends CommandName> = (
+  params: z.output<Commands[N]['params']>,
+  ctx: CallContext,
+) => Promise<CommandResult<N>>;
+
+export type Handlers = { [N in CommandName]: Handler<N> };
+
+export interface HandlerDeps {
+  store: StateStore;
+  safety: SafetyLayer;
+  devices: DeviceManager;
+  bus: FrameBus;
+}
+
+/** framesAcquired is mirrored into state at most this often, not per frame. */
+const FRAME_COUNT_PUBLISH_MS = 500;
+
+export function createHandlers({ store, safety, devices, bus }: HandlerDeps): Handlers {
+  const camera = () => {
+    if (!devices.camera) throw new StateError('No camera is configured');
+    return devices.camera;
+  };
+  let framesAcquired = 0;
+  let lastCountPublish = 0;
+  const countFrame = () => {
+    framesAcquired += 1;
+    const now = Date.now();
+    if (now - lastCountPublish >= FRAME_COUNT_PUBLISH_MS) {
+      lastCountPublish = now;
+      const n = framesAcquired;
+      store.update((s) => {
+        if (s.camera) s.camera.framesAcquired = n;
+      });
+    }
+  };
+  const refreshCamera = () =>
+    devices.camera ? devices.refresh(devices.camera.id) : Promise.resolve();
+  const moving = <T>(p: Promise<T>) => {
+    devices.watchMotion();
+    return p;
+  };
+
+  return {
+    estop: async (_p, ctx) => {
+      const report = await safety.estop(`requested by ${ctx.clientId}`);
+      return { lasersOff: report.lasersOff };
+    },
+    'safety.reset': async () => {
+      safety.reset();
+      return {};
+    },
+    'stage.moveTo': (p) => moving(safety.moveStageTo(p)),
+    'stage.moveBy': (p) => moving(safety.moveStageBy(p.dxUm, p.dyUm)),
+    'stage.stop': async () => {
+      await safety.stopStage();
+      return {};
+    },
+    'focus.moveTo': async (p) => ({ zUm: await moving(safety.moveFocusTo(p.zUm)) }),
+    'focus.moveBy': async (p) => ({ zUm: await moving(safety.moveFocusBy(p.dzUm)) }),
+    'focus.stop': async () => {
+      await safety.stopFocus();
+      return {};
+    },
+    'laser.setEmission': async (p) => {
+      await safety.setLaserEmission(p.laserId, p.on);
+      return {};
+    },
+    'laser.setPower': async (p) => {
+      await safety.setLaserPower(p.laserId, p.powerMw);
+      return {};
+    },
+    'laser.allOff': async (_p, ctx) => {
+      const report = await safety.allLasersOff(`requested by ${ctx.clientId}`);
+      return { lasersOff: report.lasersOff };
+    },
+    'camera.setExposure': async (p) => {
+      await camera().setExposureMs(p.exposureMs);
+      await refreshCamera();
+      return {};
+    },
+    'camera.setBinning': async (p) => {
+      await camera().setBinning(p.binning);
+      await refreshCamera();
+      return {};
+    },
+    'camera.setRoi': async (p) => {
+      await camera().setRoi(p.roi);
+      await refreshCamera();
+      return {};
+    },
+    'camera.startLive': async () => {
+      const cam = camera();
+      if (!cam.isLive()) {
+        await cam.startLive((raw) => {
+          bus.publish(raw);
+          countFrame();
+        });
+      }
+      await refreshCamera();
+      return {};
+    },
+    'camera.stopLive': async () => {
+      await camera().stopLive();
+      await refreshCamera();
+      return {};
+    },
+    'camera.snap': async () => {
+      const cam = camera();
+      if (cam.isLive()) throw new StateError('Stop live view before snapping a single frame');
+      const frame = bus.publish(await cam.snap());
+      countFrame();
+      return { seq: frame.meta.seq };
+    },
+    'channel.apply': async (p) => {
+      const preset = store.state.channels.find((c) => c.name === p.name);
+      if (!preset) {
+        throw new ValidationError(
+          `Unknown channel preset "${p.name}" (have: ${store.state.channels.map((c) => c.name).join(', ') || 'none'})`,
+        );
+      }
+      // Other lines off first, so only the preset's line illuminates.
+      for (const id of devices.lasers.keys()) {
+        if (id !== preset.laserId && store.state.lasers[id]?.emission)
+          await safety.setLaserEmission(id, false);
+      }
+      await safety.setLaserPower(preset.laserId, preset.powerMw);
+      if (devices.camera) await devices.camera.setExposureMs(preset.exposureMs);
+      await safety.setLaserEmission(preset.laserId, true);
+      store.update((s) => {
+        s.activeChannel = preset.name;
+      });
+      await refreshCamera();
+      return {};
+    },
+    'device.reconnect': async (p) => {
+      if (!devices.devices.has(p.deviceId))
+        throw new ValidationError(`Unknown device "${p.deviceId}"`);
+      if (devices.lasers.has(p.deviceId))
+        await safety.setLaserEmission(p.deviceId, false).catch(() => undefined);
+      await devices.reconnect(p.deviceId);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Creates the configured devices, connects them, mirrors their status into AppState and
+ * reconnects on request. It owns the raw device objects; only the safety layer and the
+ * camera/frame path receive them.
+ */
+import type { AnyDevice, Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
+import { serializeError } from '../../drivers/errors';
+import { createDevice, type DriverContext } from '../../drivers/registry';
+import type { DeviceStatus } from '../api/contract';
+import type { DeviceSpec } from '../config/schema';
+import type { Logger } from './logger';
+import type { StateStore } from './state-store';
+
+/** How often positions are re-read while an axis is moving. */
+const MOTION_POLL_MS = 50;
+
+export class DeviceManager {
+  readonly devices = new Map<string, AnyDevice>();
+  readonly lasers = new Map<string, Laser>();
+  stage: XYStage | undefined;
+  focus: ZDrive | undefined;
+  camera: Camera | undefined;
+  private readonly specs = new Map<string, DeviceSpec>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly refreshing = new Set<string>();
+  private motionTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    specs: DeviceSpec[],
+    ctx: DriverContext,
+    private readonly store: StateStore,
+    private readonly log: Logger,
+  ) {
+    for (const spec of specs) {
+      const device = createDevice(spec, ctx);
+      this.specs.set(spec.id, spec);
+      this.devices.set(spec.id, device);
+      if (device.kind === 'laser') this.lasers.set(spec.id, device);
+      else if (device.kind === 'xy-stage') this.stage = device;
+      else if (device.kind === 'z-drive') this.focus = device;
+      else this.camera = device;
+      this.unsubscribers.push(
+        device.subscribe((ev) => {
+          if (ev.type === 'connection') this.onConnection(spec.id, ev.state, ev.error);
+          else void this.refresh(spec.id);
+        }),
+      );
+    }
+  }
+
+  /** Initial DeviceStatus entries for AppState. */
+  initialStatuses(): Record<string, DeviceStatus> {
+    const out: Record<string, DeviceStatus> = {};
+    for (const [id, spec] of this.specs) {
+      out[id] = {
+        id,
+        kind: spec.kind,
+        driver: spec.driver,
+        connection: 'disconnected',
+        identity: null,
+        lastError: null,
+      };
+    }
+    return out;
+  }
+
+  /** Connects every device; a device that fails stays disconnected with its error shown, the host still starts. */
+  async connectAll(): Promise<void> {
+    await Promise.all([...this.devices.keys()].map((id) => this.connect(id)));
+  }
+
+  async connect(id: string): Promise<void> {
+    const device = this.devices.get(id);
+    if (!device) return;
+    this.setStatus(id, { connection: 'connecting' });
+    try {
+      const identity = await device.connect();
+      this.setStatus(id, { connection: 'connected', identity, lastError: null });
+      await this.refresh(id);
+    } catch (err) {
+      this.log.log('error', `Device ${id} failed to connect: ${(err as Error).message}`);
+      this.setStatus(id, { connection: 'disconnected', lastError: serializeError(err) });
+    }
+  }
+
+  async reconnect(id: string): Promise<void> {
+    const device = this.devices.get(id);
+    if (!device) return;
+    await device.disconnect().catch(() => undefined);
+    await this.connect(id);
+  }
+
+  /** Records a failed operation on a device so the UI shows it. */
+  recordError(id: string, err: unknown): void {
+    if (this.devices.has(id)) this.setStatus(id, { lastError: serializeError(err) });
+  }
+
+  private onConnection(id: string, state: DeviceStatus['connection'], error?: Error): void {
+    this.setStatus(
+      id,
+      error ? { connection: state, lastError: serializeError(error) } : { connection: state },
+    );
+    if (state === 'disconnected')
+      this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
+  }
+
+  private setStatus(id: string, patch: Partial<DeviceStatus>): void {
+    this.store.update((s) => {
+      const d = s.devices[id];
+      if (d) Object.assign(d, patch);
+    });
+  }
+
+  /** Re-reads one device into AppState. Coalesced: at most one refresh per device in flight. */
+  async refresh(id: string): Promise<void> {
+    const device = this.devices.get(id);
+    if (!device || this.refreshing.has(id) || this.closed) return;
+    if (this.store.state.devices[id]?.connection !== 'connected') return;
+    this.refreshing.add(id);
+    try {
+      await this.read(device);
+    } catch (err) {
+      this.recordError(id, err);
+    } finally {
+      this.refreshing.delete(id);
+    }
+  }
+
+  private async read(device: AnyDevice): Promise<void> {
+    switch (device.kind) {
+      case 'xy-stage': {
+        const [p, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.store.update((s) => {
+          if (s.stage) Object.assign(s.stage, { xUm: p.xUm, yUm: p.yUm, busy });
+        });
+        if (busy) this.watchMotion();
+        break;
+      }
+      case 'z-drive': {
+        const [zUm, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.store.update((s) => {
+          if (s.focus) Object.assign(s.focus, { zUm, busy });
+        });
+        if (busy) this.watchMotion();
+        break;
+      }
+      case 'laser': {
+        const [emission, powerMw] = await Promise.all([device.getEmission(), device.getPowerMw()]);
+        this.store.update((s) => {
+          const l = s.lasers[device.id];
+          if (l) Object.assign(l, { emission, powerMw });
+        });
+        break;
+      }
+      case 'camera': {
+        const [exposureMs, binning, roi] = await Promise.all([
+          device.getExposureMs(),
+          device.getBinning(),
+          device.getRoi(),
+        ]);
+        this.store.update((s) => {
+          if (s.camera)
+            Object.assign(s.camera, { exposureMs, binning, roi, live: device.isLive() });
+        });
+        break;
+      }
+    }
+  }
+
+  /** Polls moving axes so readouts follow the motion; stops when nothing moves. */
+  watchMotion(): void {
+    if (this.motionTimer || this.closed) return;
+    this.motionTimer = setInterval(() => {
+      const ids = [this.stage?.id, this.focus?.id].filter((x): x is string => !!x);
+      void Promise.all(ids.map((id) => this.refresh(id))).then(() => {
+        const s = this.store.state;
+        if (!s.stage?.busy && !s.focus?.busy) this.stopWatching();
+      });
+    }, MOTION_POLL_MS);
+    this.motionTimer.unref?.();
+  }
+
+  private stopWatching(): void {
+    if (this.motionTimer) clearInterval(this.motionTimer);
+    this.motionTimer = undefined;
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    this.stopWatching();
+    for (const u of this.unsubscribers) u();
+    await Promise.allSettled([...this.devices.values()].map((d) => d.disconnect()));
+  }
+}

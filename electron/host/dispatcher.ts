@@ -1,0 +1,77 @@
+/**
+ * The single entry point for API commands from every transport: validates the command name
+ * and parameters against the contract, runs the handler, and returns an outcome whose error
+ * is the typed `{name, code, message}`. Transports never call handlers directly.
+ */
+import { AquilaError, ValidationError, serializeError } from '../../drivers/errors';
+import { parseOrThrow } from '../../drivers/validation';
+import type { CallOutcome } from '../api/bridge';
+import { commands, isCommandName, type CommandName } from '../api/contract';
+import type { CallContext, Handlers } from './command-handlers';
+import type { Logger } from './logger';
+
+export type CallObserver = (entry: {
+  name: string;
+  ctx: CallContext;
+  ok: boolean;
+  code?: string;
+  ms: number;
+}) => void;
+
+export class Dispatcher {
+  private readonly observers = new Set<CallObserver>();
+
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly log: Logger,
+  ) {}
+
+  /** Observers see every call (the audit trail hooks in here). */
+  observe(observer: CallObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  async call(name: string, args: unknown, ctx: CallContext): Promise<CallOutcome<unknown>> {
+    const started = performance.now();
+    try {
+      const value = await this.invoke(name, args, ctx);
+      this.notify(name, ctx, true, undefined, started);
+      return { ok: true, value };
+    } catch (err) {
+      const error = serializeError(err);
+      if (!(err instanceof AquilaError))
+        this.log.log(
+          'error',
+          `Command ${name} failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`,
+        );
+      else this.log.log('debug', `Command ${name} refused: ${error.code} ${error.message}`);
+      this.notify(name, ctx, false, error.code, started);
+      return { ok: false, error };
+    }
+  }
+
+  private async invoke(name: string, args: unknown, ctx: CallContext): Promise<unknown> {
+    if (!isCommandName(name)) {
+      throw new ValidationError(
+        `Unknown command "${name}". Known commands: ${Object.keys(commands).join(', ')}`,
+      );
+    }
+    const params = parseOrThrow(commands[name].params, args ?? {}, `${name} parameters`);
+    const handler = this.handlers[name] as (p: unknown, c: CallContext) => Promise<unknown>;
+    return handler(params, ctx);
+  }
+
+  private notify(
+    name: string,
+    ctx: CallContext,
+    ok: boolean,
+    code: string | undefined,
+    started: number,
+  ): void {
+    const ms = performance.now() - started;
+    for (const o of this.observers) o(code ? { name, ctx, ok, code, ms } : { name, ctx, ok, ms });
+  }
+}
+
+export type { CommandName };

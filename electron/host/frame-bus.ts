@@ -1,0 +1,115 @@
+/**
+ * Camera frames → host frames with metadata → subscribers. Writer sinks subscribe losslessly
+ * (they apply their own back-pressure); display clients take frames through a
+ * DisplayChannel, which is latest-wins with one frame in flight per client.
+ */
+import type { RawFrame } from '../../drivers/devices';
+import type { FrameMeta } from '../api/contract';
+import type { StateStore } from './state-store';
+
+export interface HostFrame {
+  meta: Omit<FrameMeta, 'sentAtMs'>;
+  pixels: Uint16Array;
+}
+
+export type FrameListener = (frame: HostFrame) => void;
+
+export class FrameBus {
+  private seq = 0;
+  private readonly listeners = new Set<FrameListener>();
+  private latestFrame: HostFrame | null = null;
+
+  constructor(private readonly store: StateStore) {}
+
+  get latest(): HostFrame | null {
+    return this.latestFrame;
+  }
+
+  /**
+   * Stamps a camera frame with the host's knowledge at publication time: stage position
+   * (as last read; during motion it is polled every 50 ms), laser powers and pixel size.
+   */
+  publish(raw: RawFrame): HostFrame {
+    const s = this.store.state;
+    const lasersMw: Record<string, number> = {};
+    for (const l of Object.values(s.lasers)) lasersMw[l.id] = l.emission ? l.powerMw : 0;
+    const frame: HostFrame = {
+      meta: {
+        seq: ++this.seq,
+        cameraSeq: raw.seq,
+        widthPx: raw.widthPx,
+        heightPx: raw.heightPx,
+        bitDepth: s.camera?.bitDepth ?? 16,
+        binning: raw.binning,
+        pixelSizeUm: s.camera?.pixelSizeUm ?? 1,
+        exposureMs: raw.exposureMs,
+        timestampMs: raw.timestampMs,
+        stage: { xUm: s.stage?.xUm ?? 0, yUm: s.stage?.yUm ?? 0, zUm: s.focus?.zUm ?? 0 },
+        lasersMw,
+      },
+      pixels: raw.pixels,
+    };
+    this.latestFrame = frame;
+    for (const l of [...this.listeners]) l(frame);
+    return frame;
+  }
+
+  subscribe(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/**
+ * One client's display feed: keeps only the newest frame and sends the next one only after
+ * the client acknowledged the previous, so each client is decimated to what it keeps up with.
+ */
+export class DisplayChannel {
+  private pending: HostFrame | null = null;
+  private inFlight: number | null = null;
+  private enabled = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly bus: FrameBus,
+    private readonly send: (frame: HostFrame) => void,
+  ) {}
+
+  setEnabled(enabled: boolean): void {
+    if (enabled === this.enabled) return;
+    this.enabled = enabled;
+    if (enabled) {
+      this.unsubscribe = this.bus.subscribe((f) => this.offer(f));
+      if (this.bus.latest) this.offer(this.bus.latest);
+    } else {
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+      this.pending = null;
+      this.inFlight = null;
+    }
+  }
+
+  ack(seq: number): void {
+    if (this.inFlight !== null && seq >= this.inFlight) {
+      this.inFlight = null;
+      this.flush();
+    }
+  }
+
+  close(): void {
+    this.setEnabled(false);
+  }
+
+  private offer(frame: HostFrame): void {
+    this.pending = frame;
+    this.flush();
+  }
+
+  private flush(): void {
+    if (!this.enabled || this.inFlight !== null || !this.pending) return;
+    const frame = this.pending;
+    this.pending = null;
+    this.inFlight = frame.meta.seq;
+    this.send(frame);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The host's one copy of AppState. Changes go through `update`, which produces immer
+ * patches; subscribers receive them with a revision number so clients can detect gaps.
+ */
+import { enablePatches, produceWithPatches, type Draft } from 'immer';
+import type { AppState, StatePatch } from '../api/contract';
+
+enablePatches();
+
+export type PatchListener = (rev: number, patches: StatePatch[]) => void;
+
+export class StateStore {
+  private current: AppState;
+  private revision = 0;
+  private readonly listeners = new Set<PatchListener>();
+
+  constructor(initial: AppState) {
+    this.current = initial;
+  }
+
+  get state(): AppState {
+    return this.current;
+  }
+
+  get rev(): number {
+    return this.revision;
+  }
+
+  update(recipe: (draft: Draft<AppState>) => void): void {
+    const [next, patches] = produceWithPatches(this.current, recipe);
+    if (patches.length === 0) return;
+    this.current = next;
+    this.revision += 1;
+    const rev = this.revision;
+    for (const l of [...this.listeners]) l(rev, patches as StatePatch[]);
+  }
+
+  subscribe(listener: PatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Remote access checks. The server binds loopback only and is reached through `ssh -L`, so
+ * the browser's Host may carry any local port — but its hostname must be a loopback name
+ * (defeats DNS rebinding), an Origin, when sent, must be that same host, and every request
+ * must carry the bearer token (header or the HttpOnly cookie set at login).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const TOKEN_COOKIE = 'aquila_token';
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function generateToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function tokensEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function hostnameOf(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.lastIndexOf(':');
+  return (colon >= 0 ? host.slice(0, colon) : host).toLowerCase();
+}
+
+/** Why the request's Host/Origin are unacceptable, or null when they are fine. */
+export function checkHostAndOrigin(req: IncomingMessage): string | null {
+  const host = req.headers.host;
+  if (!host) return 'missing Host header';
+  if (!LOOPBACK_NAMES.has(hostnameOf(host))) return `foreign Host "${host}"`;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return `malformed Origin "${origin}"`;
+    }
+    if (url.protocol !== 'http:' || url.host.toLowerCase() !== host.toLowerCase())
+      return `foreign Origin "${origin}"`;
+  }
+  return null;
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** The token the request presents (Authorization: Bearer, or the login cookie). */
+export function presentedToken(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  return parseCookies(req.headers.cookie)[TOKEN_COOKIE] ?? null;
+}
+
+export function isAuthorised(req: IncomingMessage, token: string): boolean {
+  const t = presentedToken(req);
+  return t !== null && tokensEqual(t, token);
+}
+
+export function loginCookie(token: string): string {
+  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+}

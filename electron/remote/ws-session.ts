@@ -1,0 +1,90 @@
+/**
+ * One WebSocket client: snapshot on connect, then patches, events, command results and
+ * display frames (latest-wins, one in flight, sent as two fragments of one binary message
+ * so pixel data is never copied per client).
+ */
+import type { WebSocket } from 'ws';
+import { formatIssues } from '../../drivers/validation';
+import { clientMessage, type HostMessage } from '../api/messages';
+import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
+import { DisplayChannel, type HostFrame } from '../host/frame-bus';
+import type { Host } from '../host/host';
+
+/** A client this far behind on non-frame messages is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export function attachSession(ws: WebSocket, host: Host, clientId: string): void {
+  const send = (msg: HostMessage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(1013, 'client too slow');
+      return;
+    }
+    ws.send(JSON.stringify(msg));
+  };
+  const sendFrame = (frame: HostFrame) => {
+    if (ws.readyState !== ws.OPEN) return;
+    const header = encodeFrameHeader({ ...frame.meta, sentAtMs: Date.now() });
+    ws.send(header, { binary: true, fin: false });
+    ws.send(pixelBytes(frame.pixels), { binary: true, fin: true });
+  };
+
+  const display = new DisplayChannel(host.bus, sendFrame);
+  const unsubscribePatches = host.store.subscribe((rev, patches) =>
+    send({ type: 'patch', rev, patches }),
+  );
+  const unsubscribeEvents = host.onEvent((event) => send({ type: 'event', event }));
+  send({ type: 'hello', clientId, rev: host.store.rev, state: host.store.state });
+
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return protocolError('binary messages are not accepted from clients');
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch (err) {
+      return protocolError(`message is not JSON: ${(err as Error).message}`);
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success)
+      return protocolError(`invalid message: ${formatIssues(parsed.error).join('; ')}`);
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'call':
+        void host
+          .call(msg.name, msg.args, { clientId, transport: 'ws' })
+          .then((outcome) =>
+            send(
+              outcome.ok
+                ? { type: 'result', id: msg.id, ok: true, value: outcome.value }
+                : { type: 'result', id: msg.id, ok: false, error: outcome.error },
+            ),
+          );
+        break;
+      case 'frames':
+        display.setEnabled(msg.enabled);
+        break;
+      case 'frame.ack':
+        display.ack(msg.seq);
+        break;
+    }
+  });
+
+  ws.on('close', () => {
+    display.close();
+    unsubscribePatches();
+    unsubscribeEvents();
+  });
+
+  function protocolError(message: string): void {
+    host.log.log('warn', `WebSocket ${clientId}: ${message}`);
+    send({
+      type: 'event',
+      event: {
+        type: 'log',
+        level: 'error',
+        message: `Rejected message: ${message}`,
+        timeMs: Date.now(),
+      },
+    });
+  }
+}
