@@ -1,0 +1,247 @@
+/**
+ * Simulated sCMOS camera imaging the world's virtual sample (see sample.ts for the
+ * orientation convention: stage +x moves content toward −x in the image). 16-bit; binning
+ * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
+ * the black level report it); ROI in binned pixels; changing binning clears the ROI.
+ * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
+ */
+import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../devices';
+import { DeviceEvents } from '../device-events';
+import { DisconnectedError, LimitError, StateError, ValidationError } from '../errors';
+import { parseOrThrow } from '../validation';
+import {
+  BINNINGS,
+  MAX_EXPOSURE_MS,
+  MIN_EXPOSURE_MS,
+  simCameraOptions,
+  type SimCameraOptions,
+} from './camera-options';
+import { LiveRun, type CapturedFrame } from './live-run';
+import { RenderPool } from './render-pool';
+import { hash32 } from './rng';
+import { sampleFor, type VirtualSample } from './sample';
+import { TestPatternSource } from './test-pattern';
+import type { SimWorld } from './world';
+
+export class SimCamera implements Camera {
+  readonly kind = 'camera' as const;
+  readonly sensor: CameraSensor;
+  private readonly events = new DeviceEvents();
+  private readonly opts: SimCameraOptions;
+  private readonly sample: VirtualSample;
+  private readonly pattern = new TestPatternSource();
+  private pool: RenderPool;
+  private exposureMs = 10;
+  private binning = 1;
+  private roi: RoiPx | null = null;
+  private seq = 0;
+  private live: LiveRun | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly world: SimWorld,
+    options: unknown,
+  ) {
+    this.opts = parseOrThrow(simCameraOptions, options, `device "${id}" options`);
+    this.sensor = {
+      widthPx: this.opts.widthPx,
+      heightPx: this.opts.heightPx,
+      pixelSizeUm: this.opts.pixelSizeUm,
+      bitDepth: 16,
+    };
+    this.sample = sampleFor(world);
+    this.pool = new RenderPool(this.opts.renderWorkers);
+  }
+
+  subscribe = this.events.subscribe.bind(this.events);
+
+  async connect(): Promise<DeviceIdentity> {
+    this.seq = 0;
+    this.events.setConnection('connected');
+    return {
+      vendor: 'Aquila',
+      model:
+        this.opts.mode === 'sample' ? 'Simulated sCMOS camera' : 'Simulated camera (test pattern)',
+      serial: `SIM-${this.id}`,
+      firmware: 'sim-1',
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stopLive();
+    await this.pool.close();
+    this.pool = new RenderPool(this.opts.renderWorkers); // idle until the next frame
+    this.events.setConnection('disconnected');
+  }
+
+  async setExposureMs(exposureMs: number): Promise<void> {
+    this.assertConnected();
+    if (!Number.isFinite(exposureMs)) {
+      throw new ValidationError(
+        `${this.id}: exposureMs must be a finite number, got ${exposureMs}`,
+      );
+    }
+    if (exposureMs < MIN_EXPOSURE_MS || exposureMs > MAX_EXPOSURE_MS) {
+      throw new LimitError(
+        `${this.id}: exposure ${exposureMs} ms is outside ${MIN_EXPOSURE_MS}..${MAX_EXPOSURE_MS} ms`,
+      );
+    }
+    this.exposureMs = exposureMs;
+    this.events.emit({ type: 'changed' });
+  }
+  async getExposureMs(): Promise<number> {
+    return this.exposureMs;
+  }
+
+  async setBinning(binning: number): Promise<void> {
+    this.assertConnected();
+    if (!(BINNINGS as readonly number[]).includes(binning)) {
+      throw new ValidationError(
+        `${this.id}: binning ${binning} is not supported (use ${BINNINGS.join(', ')})`,
+      );
+    }
+    if (binning !== this.binning) this.roi = null;
+    this.binning = binning;
+    this.events.emit({ type: 'changed' });
+  }
+  async getBinning(): Promise<number> {
+    return this.binning;
+  }
+
+  async setRoi(roi: RoiPx | null): Promise<void> {
+    this.assertConnected();
+    if (roi !== null) {
+      for (const key of ['xPx', 'yPx', 'widthPx', 'heightPx'] as const) {
+        const v = roi[key];
+        if (!Number.isInteger(v)) {
+          throw new ValidationError(`${this.id}: roi.${key} must be an integer, got ${v}`);
+        }
+      }
+      const { w, h } = this.binnedSize();
+      if (
+        roi.xPx < 0 ||
+        roi.yPx < 0 ||
+        roi.widthPx < 1 ||
+        roi.heightPx < 1 ||
+        roi.xPx + roi.widthPx > w ||
+        roi.yPx + roi.heightPx > h
+      ) {
+        throw new LimitError(
+          `${this.id}: ROI x=${roi.xPx} y=${roi.yPx} ${roi.widthPx}×${roi.heightPx} lies outside the ${w}×${h} sensor at binning ${this.binning}`,
+        );
+      }
+    }
+    this.roi = roi && { ...roi };
+    this.events.emit({ type: 'changed' });
+  }
+  async getRoi(): Promise<RoiPx | null> {
+    return this.roi && { ...this.roi };
+  }
+
+  async snap(): Promise<RawFrame> {
+    this.assertConnected();
+    if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
+    await delay(this.exposureMs);
+    this.assertConnected();
+    const { meta, pixels } = this.capture();
+    const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
+    return { ...meta, pixels: px };
+  }
+
+  async startLive(onFrame: (frame: RawFrame) => void): Promise<void> {
+    this.assertConnected();
+    if (this.live) throw new StateError(`${this.id}: live acquisition is already running`);
+    const run = new LiveRun(
+      {
+        exposureMs: () => this.exposureMs,
+        readoutMs: () => this.opts.readoutMs,
+        capacity: () => (this.opts.mode === 'sample' ? this.pool.capacity : 1),
+        capture: () => this.capture(),
+        onLost: () => this.events.emit({ type: 'changed' }),
+      },
+      onFrame,
+    );
+    this.live = run;
+    run.start();
+    this.events.emit({ type: 'changed' });
+  }
+
+  async stopLive(): Promise<void> {
+    const run = this.live;
+    if (!run) return;
+    await run.stop();
+    this.live = undefined;
+    this.events.emit({ type: 'changed' });
+  }
+
+  isLive(): boolean {
+    return this.live?.running ?? false;
+  }
+
+  private assertConnected(): void {
+    if (this.events.state !== 'connected')
+      throw new DisconnectedError(`${this.id} is not connected`);
+  }
+
+  private binnedSize(): { w: number; h: number } {
+    return {
+      w: Math.floor(this.sensor.widthPx / this.binning),
+      h: Math.floor(this.sensor.heightPx / this.binning),
+    };
+  }
+
+  /** Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). */
+  private capture(): CapturedFrame {
+    const seq = this.seq++;
+    const timestampMs = Date.now();
+    const { w, h } = this.binnedSize();
+    const roi = this.roi ?? { xPx: 0, yPx: 0, widthPx: w, heightPx: h };
+    const meta = {
+      seq,
+      widthPx: roi.widthPx,
+      heightPx: roi.heightPx,
+      timestampMs,
+      exposureMs: this.exposureMs,
+      binning: this.binning,
+    };
+    if (this.opts.mode === 'test-pattern') {
+      return { meta, pixels: Promise.resolve(this.pattern.frame(seq, roi.widthPx, roi.heightPx)) };
+    }
+    const midMs = this.world.clock() - this.exposureMs / 2;
+    const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
+    const [zUm = 0] = this.world.focus.positionUm(midMs);
+    const emitters = this.sample.expose({
+      fov: {
+        centreXUm: xUm,
+        centreYUm: yUm,
+        pixelUm: this.sensor.pixelSizeUm * this.binning,
+        sensorWidthPx: w,
+        sensorHeightPx: h,
+        roi,
+      },
+      focusUm: zUm,
+      atMs: midMs,
+      exposureMs: this.exposureMs,
+      powerByNm: this.world.emittedPowerByWavelength(),
+      bleach: true,
+    });
+    const seed = this.world.options.seed;
+    const pixels = this.pool.render({
+      widthPx: roi.widthPx,
+      heightPx: roi.heightPx,
+      emitters,
+      noise: {
+        offsetAdu: this.opts.offsetAdu,
+        readNoiseAdu: this.opts.readNoiseE * this.opts.gainAduPerE * this.binning,
+        gainAduPerE: this.opts.gainAduPerE,
+        seed,
+      },
+      frameSeed: hash32(seed, seq),
+    });
+    return { meta, pixels };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

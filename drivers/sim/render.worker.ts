@@ -1,0 +1,23 @@
+/** Render worker: one FrameRenderer per thread; pixels go back as a transferred buffer. */
+import { parentPort } from 'node:worker_threads';
+import { FrameRenderer, type RenderJob } from './render-frame';
+
+export interface RenderRequest {
+  id: number;
+  job: RenderJob;
+}
+export type RenderReply = { id: number; pixels: Uint16Array } | { id: number; error: string };
+
+const renderer = new FrameRenderer();
+const port = parentPort;
+if (!port) throw new Error('render.worker.ts must run in a worker thread');
+
+port.on('message', (msg: RenderRequest) => {
+  try {
+    const pixels = renderer.render(msg.job);
+    port.postMessage({ id: msg.id, pixels } satisfies RenderReply, [pixels.buffer as ArrayBuffer]);
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    port.postMessage({ id: msg.id, error } satisfies RenderReply);
+  }
+});

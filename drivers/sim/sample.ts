@@ -1,0 +1,298 @@
+/**
+ * The virtual slide, deterministic from the world's seed: `cellCount` cells (10–30 µm)
+ * scattered over ±slideHalfWidthUm in stage coordinates (µm), each carrying fluorescent
+ * point emitters — a DAPI-like nucleus, GFP-like cytoplasm, mCherry-like puncta and a
+ * Cy5-like membrane — on a tilted focal surface that drifts slowly with time.
+ *
+ * Bleaching: each emitter draws an exponential bleach dose (mean from its dye); it emits
+ * until its accumulated excitation dose (mW·ms, weighted by excitation efficiency) passes
+ * that threshold, then stays dark. Dose accrues only while the camera exposes (lasers are
+ * taken to be triggered by the exposure), and only inside the illuminated field.
+ *
+ * Emitters are generated per cell on first view and kept, so bleach state persists.
+ * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
+ */
+import { DYES, excitationEfficiency, psfSigmaUm } from './optics';
+import { hash32, normal, uniform } from './rng';
+import type { SimWorld, SimWorldOptions } from './world';
+
+/** Photoelectrons per ms per mW of effective excitation for an emitter of brightness 1. */
+export const ELECTRONS_PER_MW_MS = 8;
+/** Widest PSF rendered (binned px); wider spots keep this width and lose peak as 1/sigma². */
+export const MAX_SIGMA_PX = 12;
+/** Values per emitter in `expose()` output: xPx, yPx, sigmaPx, electrons, cell index. */
+export const EMITTER_STRIDE = 5;
+
+const GRID_UM = 100;
+const MAX_CELL_RADIUS_UM = 15;
+
+export interface FieldOfView {
+  /** Sample point imaged at the sensor centre: the stage position, µm. */
+  centreXUm: number;
+  centreYUm: number;
+  /** Binned pixel size at the sample, µm. */
+  pixelUm: number;
+  /** Binned sensor size, px. */
+  sensorWidthPx: number;
+  sensorHeightPx: number;
+  /** Read-out region within the binned sensor, px. */
+  roi: { xPx: number; yPx: number; widthPx: number; heightPx: number };
+}
+
+export interface ExposureInput {
+  fov: FieldOfView;
+  focusUm: number;
+  /** World clock (ms) at mid-exposure: sets the focal-surface drift. */
+  atMs: number;
+  exposureMs: number;
+  /** Emitted power per laser wavelength, mW. */
+  powerByNm: ReadonlyMap<number, number>;
+  /** Accrue bleaching dose (true for real exposures). */
+  bleach: boolean;
+}
+
+interface Emitters {
+  count: number;
+  xUm: Float64Array;
+  yUm: Float64Array;
+  /** Height above the local focal surface, µm. */
+  zUm: Float32Array;
+  dye: Uint8Array;
+  brightness: Float32Array;
+  bleachDoseMwMs: Float32Array;
+  doseMwMs: Float64Array;
+}
+
+interface Cell {
+  xUm: number;
+  yUm: number;
+  radiusUm: number;
+  emitters?: Emitters;
+}
+
+export class VirtualSample {
+  private readonly cells: Cell[] = [];
+  private readonly grid = new Map<number, number[]>();
+  private readonly tiltX: number;
+  private readonly tiltY: number;
+  private readonly driftUm: number;
+
+  constructor(readonly options: SimWorldOptions) {
+    const rand = uniform(hash32(options.seed, 0xce11));
+    const half = options.slideHalfWidthUm;
+    for (let i = 0; i < options.cellCount; i++) {
+      const cell = {
+        xUm: (rand() * 2 - 1) * half,
+        yUm: (rand() * 2 - 1) * half,
+        radiusUm: 5 + rand() * 10,
+      };
+      this.cells.push(cell);
+      const key = this.gridKey(Math.floor(cell.xUm / GRID_UM), Math.floor(cell.yUm / GRID_UM));
+      const bucket = this.grid.get(key);
+      if (bucket) bucket.push(i);
+      else this.grid.set(key, [i]);
+    }
+    const surf = uniform(hash32(options.seed, 0x5e7f));
+    this.tiltX = (surf() * 2 - 1) * 1e-3; // up to 1 µm per mm
+    this.tiltY = (surf() * 2 - 1) * 1e-3;
+    this.driftUm = (surf() < 0.5 ? -1 : 1) * (1.5 + surf() * 1.5);
+  }
+
+  private gridKey(gx: number, gy: number): number {
+    return (gx + 50_000) * 100_003 + (gy + 50_000);
+  }
+
+  /**
+   * Height (µm, focus-drive coordinates) of the in-focus surface at (x, y) and world time
+   * `atMs`: a plane tilted ≤ 1 µm/mm plus thermal drift that settles by ~2–3 µm over
+   * ~20 min (exponential) with a ±0.3 µm, 6 min oscillation. Zero at the origin at t = 0.
+   */
+  focalSurfaceUm(xUm: number, yUm: number, atMs: number): number {
+    const t = Math.max(0, atMs);
+    const drift =
+      this.driftUm * (1 - Math.exp(-t / 1_200_000)) + 0.3 * Math.sin((2 * Math.PI * t) / 360_000);
+    return this.tiltX * xUm + this.tiltY * yUm + drift;
+  }
+
+  /** Cells whose disc may reach into the rectangle (µm). */
+  cellsIn(x0: number, y0: number, x1: number, y1: number): number[] {
+    const out: number[] = [];
+    const gx0 = Math.floor((x0 - MAX_CELL_RADIUS_UM) / GRID_UM);
+    const gx1 = Math.floor((x1 + MAX_CELL_RADIUS_UM) / GRID_UM);
+    const gy0 = Math.floor((y0 - MAX_CELL_RADIUS_UM) / GRID_UM);
+    const gy1 = Math.floor((y1 + MAX_CELL_RADIUS_UM) / GRID_UM);
+    for (let gx = gx0; gx <= gx1; gx++) {
+      for (let gy = gy0; gy <= gy1; gy++) {
+        for (const i of this.grid.get(this.gridKey(gx, gy)) ?? []) {
+          const c = this.cells[i];
+          if (!c) continue;
+          const r = c.radiusUm * 1.25;
+          if (c.xUm + r >= x0 && c.xUm - r <= x1 && c.yUm + r >= y0 && c.yUm - r <= y1) out.push(i);
+        }
+      }
+    }
+    return out;
+  }
+
+  cellCentreUm(index: number): { xUm: number; yUm: number; radiusUm: number } | undefined {
+    const c = this.cells[index];
+    return c && { xUm: c.xUm, yUm: c.yUm, radiusUm: c.radiusUm };
+  }
+
+  /**
+   * One exposure of the field of view: accrues bleaching dose and returns every emitter
+   * that puts light into the ROI as EMITTER_STRIDE floats (position in ROI pixels, pixel
+   * (i, j) spanning [i, i+1) × [j, j+1); PSF sigma px; expected photoelectrons; cell).
+   *
+   * Orientation: the camera looks at a fixed point; sample point (x, y) appears at
+   * column (x − centreX)/pixel + width/2, row (y − centreY)/pixel + height/2. Moving the
+   * stage +x therefore moves the content toward −x (left) in the image, +y toward −y (up).
+   */
+  expose(input: ExposureInput): Float32Array {
+    const { fov } = input;
+    const pix = fov.pixelUm;
+    const halfW = (fov.sensorWidthPx * pix) / 2;
+    const halfH = (fov.sensorHeightPx * pix) / 2;
+    // Illumination: broad Gaussian (1/e² radius = sensor width), cut at the sensor field.
+    const illumW2 = 2 * (2 * halfW) * (2 * halfW);
+    const excByDye = DYES.map((dye) => {
+      let sum = 0;
+      for (const [nm, mw] of input.powerByNm) sum += mw * excitationEfficiency(dye, nm);
+      return sum;
+    });
+    const out: number[] = [];
+    const marginUm = 3 * MAX_SIGMA_PX * pix;
+    const cx = fov.centreXUm;
+    const cy = fov.centreYUm;
+    const ids = this.cellsIn(cx - halfW, cy - halfH, cx + halfW, cy + halfH);
+    for (const ci of ids) {
+      const e = this.emittersOf(ci);
+      for (let i = 0; i < e.count; i++) {
+        const dye = e.dye[i] ?? 0;
+        const exc = excByDye[dye] ?? 0;
+        if (exc <= 0) continue;
+        const dx = (e.xUm[i] ?? 0) - cx;
+        const dy = (e.yUm[i] ?? 0) - cy;
+        if (Math.abs(dx) > halfW || Math.abs(dy) > halfH) continue;
+        const doseRate = exc * Math.exp(-(dx * dx + dy * dy) / illumW2); // mW
+        const d0 = e.doseMwMs[i] ?? 0;
+        const thr = e.bleachDoseMwMs[i] ?? 0;
+        const tEmitMs = d0 >= thr ? 0 : Math.min(input.exposureMs, (thr - d0) / doseRate);
+        if (input.bleach) e.doseMwMs[i] = d0 + doseRate * input.exposureMs;
+        let electrons = ELECTRONS_PER_MW_MS * (e.brightness[i] ?? 0) * doseRate * tEmitMs;
+        if (electrons < 0.05) continue;
+        const xPx = dx / pix + fov.sensorWidthPx / 2 - fov.roi.xPx;
+        const yPx = dy / pix + fov.sensorHeightPx / 2 - fov.roi.yPx;
+        if (
+          xPx < -marginUm / pix ||
+          yPx < -marginUm / pix ||
+          xPx > fov.roi.widthPx + marginUm / pix ||
+          yPx > fov.roi.heightPx + marginUm / pix
+        )
+          continue;
+        const surface = this.focalSurfaceUm(e.xUm[i] ?? 0, e.yUm[i] ?? 0, input.atMs);
+        const defocusUm = input.focusUm - (surface + (e.zUm[i] ?? 0));
+        let sigmaPx = psfSigmaUm(DYES[dye]?.emissionNm ?? 520, defocusUm) / pix;
+        if (sigmaPx > MAX_SIGMA_PX) {
+          electrons *= (MAX_SIGMA_PX / sigmaPx) ** 2;
+          sigmaPx = MAX_SIGMA_PX;
+        }
+        out.push(xPx, yPx, sigmaPx, electrons, ci);
+      }
+    }
+    return Float32Array.from(out);
+  }
+
+  /** Total accumulated dose of a cell's emitters (mW·ms); for tests and diagnostics. */
+  cellDoseMwMs(index: number): number {
+    const e = this.emittersOf(index);
+    let sum = 0;
+    for (let i = 0; i < e.count; i++) sum += e.doseMwMs[i] ?? 0;
+    return sum;
+  }
+
+  private emittersOf(index: number): Emitters {
+    const cell = this.cells[index];
+    if (!cell) throw new RangeError(`no cell ${index}`);
+    cell.emitters ??= generateEmitters(cell, hash32(this.options.seed, index, 0xe3));
+    return cell.emitters;
+  }
+}
+
+function generateEmitters(cell: Cell, seed: number): Emitters {
+  const rand = uniform(seed);
+  const pts: Array<[number, number, number, number]> = []; // x, y, z, dye
+  const R = cell.radiusUm;
+  const ax = R * (0.8 + rand() * 0.4);
+  const ay = R * (0.8 + rand() * 0.4);
+  const inEllipse = (sx: number, sy: number, n: number, dye: number, zHalf: number) => {
+    for (let k = 0; k < n; k++) {
+      const r = Math.sqrt(rand());
+      const a = rand() * 2 * Math.PI;
+      pts.push([sx * r * Math.cos(a), sy * r * Math.sin(a), (rand() * 2 - 1) * zHalf, dye]);
+    }
+  };
+  inEllipse(ax, ay, 60 + Math.floor(rand() * 60), 1, 2); // cytoplasm
+  const nx = (rand() - 0.5) * 0.4 * R;
+  const ny = (rand() - 0.5) * 0.4 * R;
+  const nr = R * (0.35 + rand() * 0.15);
+  const before = pts.length;
+  inEllipse(nr, nr * (0.85 + rand() * 0.3), 80 + Math.floor(rand() * 80), 0, 1.5); // nucleus
+  for (let k = before; k < pts.length; k++) {
+    const p = pts[k];
+    if (p) {
+      p[0] += nx;
+      p[1] += ny;
+    }
+  }
+  const clusters = 4 + Math.floor(rand() * 7); // puncta
+  for (let c = 0; c < clusters; c++) {
+    const r = Math.sqrt(rand()) * 0.8;
+    const a = rand() * 2 * Math.PI;
+    const px = ax * r * Math.cos(a);
+    const py = ay * r * Math.sin(a);
+    const pz = (rand() * 2 - 1) * 1.5;
+    const n = 3 + Math.floor(rand() * 6);
+    for (let k = 0; k < n; k++) {
+      pts.push([px + normal(rand) * 0.3, py + normal(rand) * 0.3, pz + normal(rand) * 0.2, 2]);
+    }
+  }
+  const membrane = 20 + Math.floor(rand() * 20);
+  for (let k = 0; k < membrane; k++) {
+    const a = rand() * 2 * Math.PI;
+    pts.push([ax * Math.cos(a), ay * Math.sin(a), (rand() * 2 - 1) * 2, 3]);
+  }
+  const n = pts.length;
+  const e: Emitters = {
+    count: n,
+    xUm: new Float64Array(n),
+    yUm: new Float64Array(n),
+    zUm: new Float32Array(n),
+    dye: new Uint8Array(n),
+    brightness: new Float32Array(n),
+    bleachDoseMwMs: new Float32Array(n),
+    doseMwMs: new Float64Array(n),
+  };
+  pts.forEach(([x, y, z, dye], i) => {
+    e.xUm[i] = cell.xUm + x;
+    e.yUm[i] = cell.yUm + y;
+    e.zUm[i] = z;
+    e.dye[i] = dye;
+    e.brightness[i] = 0.5 + rand();
+    const mean = DYES[dye]?.meanBleachDoseMwMs ?? 300_000;
+    e.bleachDoseMwMs[i] = -Math.log(1 - rand()) * mean;
+  });
+  return e;
+}
+
+const samples = new WeakMap<SimWorld, VirtualSample>();
+
+/** The one virtual sample of `world` (created on first use). */
+export function sampleFor(world: SimWorld): VirtualSample {
+  let s = samples.get(world);
+  if (!s) {
+    s = new VirtualSample(world.options);
+    samples.set(world, s);
+  }
+  return s;
+}
