@@ -1,0 +1,56 @@
+// Bundles the host for Electron: main (CJS), preload (CJS, sandboxed), and every
+// *.worker.ts as a sibling .js (see drivers/workers.ts). Native modules stay external.
+import { build } from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const out = path.join(root, 'dist/electron');
+
+function findWorkers(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) found.push(...findWorkers(p));
+    else if (name.endsWith('.worker.ts')) found.push(p);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['electron', 'serialport', '@serialport/*', 'usb', 'tsx', 'tsx/*'],
+};
+
+await build({
+  ...common,
+  entryPoints: { main: 'electron/main.ts', preload: 'electron/preload.ts' },
+  outdir: out,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // import.meta.url in shared modules (config paths, workers) → this bundle's file URL.
+  define: { 'import.meta.url': '__aquilaImportMetaUrl' },
+  banner: { js: "const __aquilaImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+});
+
+const workers = [
+  ...findWorkers(path.join(root, 'drivers')),
+  ...findWorkers(path.join(root, 'electron')),
+];
+if (workers.length > 0) {
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(workers.map((w) => [path.basename(w, '.ts'), w])),
+    outdir: out,
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+}
+console.log(`host bundle → ${path.relative(root, out)} (${workers.length} workers)`);

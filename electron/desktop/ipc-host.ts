@@ -1,0 +1,115 @@
+/**
+ * The host side of the Electron transport. Takes Electron's objects by injection (so it
+ * runs and is tested without Electron): drops IPC from anything but our own window's main
+ * frame, routes commands to the one dispatcher, pushes state/events, and feeds frames over
+ * a MessagePort with the same latest-wins display channel as the WebSocket transport.
+ *
+ * Frame path: MessageChannelMain port → page. Electron's MessagePortMain cannot transfer
+ * ArrayBuffers (only ports), so each frame is copied once by structured clone; that still
+ * beats ipcRenderer messages (no per-message routing through the IPC handler table) and
+ * avoids a loopback WebSocket with its own framing and a network listener in the window.
+ */
+import type { HostMessage } from '../api/messages';
+import { clientMessage } from '../api/messages';
+import { DisplayChannel } from '../host/frame-bus';
+import { encodeFrame } from '../host/frame-codec';
+import type { Host } from '../host/host';
+import { IPC } from './ipc-channels';
+
+export interface SenderEvent {
+  senderFrame: { url: string } | null;
+  sender: { id: number };
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => unknown): void;
+  on(channel: string, listener: (event: SenderEvent, ...args: unknown[]) => void): void;
+  removeHandler(channel: string): void;
+  removeAllListeners(channel: string): void;
+}
+
+export interface PortLike {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  start(): void;
+  close(): void;
+}
+
+export interface WindowLike<P> {
+  webContents: {
+    id: number;
+    send(channel: string, message: unknown): void;
+    postMessage(channel: string, message: unknown, transfer: P[]): void;
+    isDestroyed(): boolean;
+  };
+}
+
+export interface IpcHostDeps<P> {
+  host: Host;
+  ipcMain: IpcMainLike;
+  window: WindowLike<P>;
+  /** The exact URL our window loaded (file://…/index.html). */
+  trustedUrl: string;
+  createChannel(): { port1: PortLike; port2: P };
+}
+
+export function setupIpcHost<P>({
+  host,
+  ipcMain,
+  window,
+  trustedUrl,
+  createChannel,
+}: IpcHostDeps<P>): () => void {
+  const trusted = (e: SenderEvent) =>
+    e.sender.id === window.webContents.id && e.senderFrame?.url === trustedUrl;
+  const cleanups: (() => void)[] = [];
+  const send = (msg: HostMessage) => {
+    if (!window.webContents.isDestroyed()) window.webContents.send(IPC.hostMessage, msg);
+  };
+
+  ipcMain.handle(IPC.command, async (event, name, args) => {
+    if (!trusted(event)) {
+      host.log.log(
+        'warn',
+        `Dropped IPC command from untrusted sender ${event.senderFrame?.url ?? '(no frame)'}`,
+      );
+      return {
+        ok: false,
+        error: { name: 'AuthError', code: 'E_AUTH', message: 'IPC from an untrusted frame' },
+      };
+    }
+    return host.call(String(name), args, { clientId: 'desktop', transport: 'ipc' });
+  });
+
+  ipcMain.on(IPC.subscribe, (event) => {
+    if (!trusted(event)) return;
+    for (const c of cleanups.splice(0)) c(); // a reload re-subscribes
+    send({ type: 'hello', clientId: 'desktop', rev: host.store.rev, state: host.store.state });
+    cleanups.push(host.store.subscribe((rev, patches) => send({ type: 'patch', rev, patches })));
+    cleanups.push(host.onEvent((ev) => send({ type: 'event', event: ev })));
+
+    const { port1, port2 } = createChannel();
+    const display = new DisplayChannel(host.bus, (frame) =>
+      port1.postMessage(encodeFrame({ ...frame.meta, sentAtMs: Date.now() }, frame.pixels)),
+    );
+    port1.on('message', (e) => {
+      const parsed = clientMessage.safeParse(e.data);
+      if (!parsed.success) return;
+      if (parsed.data.type === 'frames') display.setEnabled(parsed.data.enabled);
+      else if (parsed.data.type === 'frame.ack') display.ack(parsed.data.seq);
+    });
+    port1.start();
+    window.webContents.postMessage(IPC.framePort, null, [port2]);
+    cleanups.push(() => {
+      display.close();
+      port1.close();
+    });
+  });
+
+  return () => {
+    for (const c of cleanups.splice(0)) c();
+    ipcMain.removeHandler(IPC.command);
+    ipcMain.removeAllListeners(IPC.subscribe);
+  };
+}

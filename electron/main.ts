@@ -1,0 +1,55 @@
+/**
+ * Electron entry: thin by design. Everything it wires runs in plain Node and is tested
+ * without Electron (host, IPC host, window security); this file only connects them.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, MessageChannelMain, session } from 'electron';
+import { loadConfig } from './config/load';
+import { setupIpcHost } from './desktop/ipc-host';
+import { lockDownContents, lockDownSession, windowWebPreferences } from './desktop/window-security';
+import { createHost, type Host } from './host/host';
+import { installProcessGuards } from './host/process-guards';
+
+const here = __dirname; // bundled as CommonJS into dist/electron/
+const configArg = process.argv.find((a) => a.startsWith('--config='))?.slice('--config='.length);
+
+async function start(): Promise<void> {
+  const host: Host = await createHost(await loadConfig(configArg ?? process.env.AQUILA_CONFIG));
+  installProcessGuards(host);
+  lockDownSession(session.defaultSession);
+
+  const indexFile = path.join(here, '../renderer/index.html');
+  const trustedUrl = pathToFileURL(indexFile).href;
+  const win = new BrowserWindow({
+    width: 1500,
+    height: 950,
+    title: 'Aquila',
+    backgroundColor: '#101317',
+    webPreferences: windowWebPreferences(path.join(here, 'preload.cjs')),
+  });
+  lockDownContents(win.webContents, trustedUrl);
+  const teardownIpc = setupIpcHost({
+    host,
+    ipcMain,
+    window: win,
+    trustedUrl,
+    createChannel: () => new MessageChannelMain(),
+  });
+
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    quitting = true;
+    teardownIpc();
+    void host.shutdown('application quit').finally(() => app.quit());
+  });
+  await win.loadFile(indexFile);
+}
+
+let quitting = false;
+app.on('window-all-closed', () => app.quit());
+app.whenReady().then(start, (err: unknown) => {
+  console.error(err);
+  app.exit(1);
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Laser } from '../../../drivers/devices';
+import { DeviceEvents } from '../../../drivers/device-events';
+import { EstopLatchedError, LimitError } from '../../../drivers/errors';
+import { SimLaser, SimXYStage, SimZDrive } from '../../../drivers/sim/sim-devices';
+import { SimWorld } from '../../../drivers/sim/world';
+import { silentLogger } from '../../../electron/host/logger';
+import { SafetyLayer } from '../../../electron/safety/safety-layer';
+
+const limits = {
+  xUm: { min: -1000, max: 1000 },
+  yUm: { min: -1000, max: 1000 },
+  zUm: { min: -50, max: 50 },
+};
+
+async function rig(extraLasers: Laser[] = []) {
+  const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 100 });
+  const stage = new SimXYStage('stage', world, { speedUmPerS: 100_000 });
+  const focus = new SimZDrive('focus', world, { speedUmPerS: 100_000 });
+  const l1 = new SimLaser('l488', world, { wavelengthNm: 488, maxPowerMw: 100 });
+  const l2 = new SimLaser('l561', world, { wavelengthNm: 561, maxPowerMw: 50 });
+  for (const d of [stage, focus, l1, l2]) await d.connect();
+  const lasers = new Map<string, Laser>([
+    ['l488', l1],
+    ['l561', l2],
+    ...extraLasers.map((l) => [l.id, l] as [string, Laser]),
+  ]);
+  const safety = new SafetyLayer(limits, { stage, focus, lasers, camera: undefined }, silentLogger);
+  return { world, stage, focus, l1, l2, safety };
+}
+
+/** A laser whose emission-off never answers (a hung driver). */
+function hungLaser(id: string): Laser {
+  const events = new DeviceEvents();
+  return {
+    id,
+    kind: 'laser',
+    wavelengthNm: 640,
+    maxPowerMw: 10,
+    connect: async () => ({ vendor: '', model: '', serial: '', firmware: '' }),
+    disconnect: async () => undefined,
+    subscribe: (l) => events.subscribe(l),
+    setEmission: () => new Promise(() => undefined),
+    getEmission: async () => true,
+    setPowerMw: async () => undefined,
+    getPowerMw: async () => 0,
+  };
+}
+
+describe('SafetyLayer', () => {
+  it('moves inside the envelope and refuses outside it without sending the move', async () => {
+    const { safety, stage, world } = await rig();
+    await expect(safety.moveStageTo({ xUm: 500, yUm: -500 })).resolves.toEqual({
+      xUm: 500,
+      yUm: -500,
+    });
+    await expect(safety.moveStageTo({ xUm: 1500, yUm: 0 })).rejects.toThrow(LimitError);
+    await expect(safety.moveStageBy(600, 0)).rejects.toThrow(/Stage jog refused: x = 1100 µm/);
+    expect(await stage.getPositionUm()).toEqual({ xUm: 500, yUm: -500 });
+    expect(world.stage.isBusy()).toBe(false);
+  });
+
+  it('protects the objective: Z above the maximum is refused, relative or absolute', async () => {
+    const { safety, focus } = await rig();
+    await safety.moveFocusTo(40);
+    await expect(safety.moveFocusBy(11)).rejects.toThrow(/protects the objective/);
+    await expect(safety.moveFocusTo(50.5)).rejects.toThrow(LimitError);
+    expect(await focus.getPositionUm()).toBe(40);
+  });
+
+  it('refuses laser power beyond the line maximum', async () => {
+    const { safety, l2 } = await rig();
+    await expect(safety.setLaserPower('l561', 51)).rejects.toThrow(/0\.\.50 mW/);
+    await expect(safety.setLaserPower('nope', 1)).rejects.toThrow(/Unknown laser "nope"/);
+    expect(await l2.getPowerMw()).toBe(0);
+  });
+
+  it('e-stop halts motion, switches every laser off and latches until reset', async () => {
+    const { safety, world, l1, l2, stage } = await rig();
+    await safety.setLaserEmission('l488', true);
+    await safety.setLaserEmission('l561', true);
+    world.stage.speedUmPerS = 100; // slow, so the move is still running at e-stop
+    const move = safety.moveStageTo({ xUm: 900, yUm: 0 });
+    await new Promise((r) => setTimeout(r, 30));
+    const report = await safety.estop('test');
+    await move;
+    expect(report.lasersOff.sort()).toEqual(['l488', 'l561']);
+    expect(await l1.getEmission()).toBe(false);
+    expect(await l2.getEmission()).toBe(false);
+    expect((await stage.getPositionUm()).xUm).toBeLessThan(900);
+    expect(safety.estopLatched).toBe(true);
+    await expect(safety.setLaserEmission('l488', true)).rejects.toThrow(EstopLatchedError);
+    await expect(safety.moveStageTo({ xUm: 0, yUm: 0 })).rejects.toThrow(EstopLatchedError);
+    await expect(safety.setLaserEmission('l488', false)).resolves.toBeUndefined(); // off is always allowed
+    safety.reset();
+    await expect(safety.setLaserEmission('l488', true)).resolves.toBeUndefined();
+  });
+
+  it('a hung laser driver does not keep the others on', async () => {
+    const { safety, l1 } = await rig([hungLaser('l640')]);
+    await safety.setLaserEmission('l488', true);
+    const started = Date.now();
+    const report = await safety.allLasersOff('test');
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect(await l1.getEmission()).toBe(false);
+    expect(report.failures).toEqual([
+      { laserId: 'l640', message: expect.stringMatching(/did not finish within/) },
+    ]);
+  });
+});
