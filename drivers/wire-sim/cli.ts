@@ -1,0 +1,52 @@
+/**
+ * `npm run sim:wire -- <name> [--id <deviceId>] [--link <path>]`: starts a wire simulator
+ * behind a socat pty and prints the device path to put in a config's `port`. Runs until
+ * Ctrl-C. The simulator acts on its own SimWorld (no camera attached).
+ */
+import { SimWorld } from '../sim/world';
+import { wireSimulatorNames, wireSimulators } from './index';
+import { runWireSim } from './run-sim';
+
+function usage(): string {
+  return `usage: npm run sim:wire -- <name> [--id <deviceId>] [--link <path>]\nsimulators: ${wireSimulatorNames().join(', ')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv[0];
+  if (!name || name.startsWith('-')) {
+    console.error(usage());
+    return 2;
+  }
+  const entry = wireSimulators[name];
+  if (!entry) {
+    console.error(`unknown wire simulator "${name}"\n${usage()}`);
+    return 2;
+  }
+  const flag = (f: string) => {
+    const i = argv.indexOf(f);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const deviceId = flag('--id') ?? name;
+  const link = flag('--link');
+  const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 2_000 });
+  const sim = entry.create({ world, deviceId });
+  const running = await runWireSim(sim, link ? { devicePath: link, simPath: `${link}.sim` } : {});
+  console.log(`${name} (${entry.description}) is listening.`);
+  console.log(`port: ${running.devicePath}`);
+  console.log('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.stop();
+  console.log(`${name}: stopped; ${sim.received.length} commands received.`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,26 @@
+/**
+ * Wire simulator registry: name (as in `npm run sim:wire -- <name>` and a driver's
+ * `port: "sim:<name>"`) → factory. Each simulator acts on the host's SimWorld so the
+ * simulated camera sees what the simulated hardware really did.
+ */
+import type { SimWorld } from '../sim/world';
+import type { WireSimulator } from './sim-base';
+
+export interface WireSimContext {
+  world: SimWorld;
+  /** The config device id the simulator stands in for (lasers key `world.lasers` by it). */
+  deviceId: string;
+}
+
+export interface WireSimEntry {
+  description: string;
+  create(ctx: WireSimContext): WireSimulator;
+}
+
+export const wireSimulators: Record<string, WireSimEntry> = {
+  // Stages (asi-ms2000, asi-tiger, prior-proscan) and lasers (obis, cobolt) register here.
+};
+
+export function wireSimulatorNames(): string[] {
+  return Object.keys(wireSimulators).sort();
+}
