@@ -60,8 +60,11 @@ export const datasetLayout = z
         timeIntervalS: positive,
       })
       .strict(),
-    /** Zarr v3 only: planes per shard along z (1 = no sharding). Ignored for other formats. */
-    shardPlanes: z.number().int().min(1).max(1024).default(1),
+    /**
+     * Zarr v3 only: planes per shard along z (1 = no sharding). Ignored for other formats.
+     * At most 255 so the shard index (16 B per plane + 4) fits one 4 KiB page (crash safety).
+     */
+    shardPlanes: z.number().int().min(1).max(255).default(1),
   })
   .strict()
   .superRefine((l, ctx) => {

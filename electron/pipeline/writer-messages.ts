@@ -1,0 +1,33 @@
+/** Messages between the frame pipeline (host) and its writer thread. */
+import type { SerializedError } from '../../drivers/errors';
+import type { Durability } from '../storage/fs-atomic';
+import type {
+  DatasetFrameMeta,
+  DatasetLayout,
+  DatasetSummary,
+  FrameIndex,
+  RunEnd,
+  RunProvenance,
+} from '../storage/layout';
+
+export interface WriterInit {
+  root: string;
+  layout: DatasetLayout;
+  provenance: RunProvenance;
+  durability: Durability;
+}
+
+export type ToWriter =
+  /** `pixels` is transferred, not copied. */
+  | { type: 'frame'; id: number; index: FrameIndex; meta: DatasetFrameMeta; pixels: ArrayBuffer }
+  | { type: 'journal'; event: string; fields: Record<string, unknown> }
+  | { type: 'close'; end: RunEnd; framesDropped: number };
+
+export type FromWriter =
+  | { type: 'opened'; dir: string }
+  | { type: 'open-failed'; error: SerializedError }
+  | { type: 'written'; id: number; bytes: number }
+  /** A frame was not written; `fatal` = the writer refuses further frames (e.g. disk full). */
+  | { type: 'write-failed'; id: number; bytes: number; error: SerializedError; fatal: boolean }
+  | { type: 'closed'; summary: DatasetSummary }
+  | { type: 'close-failed'; error: SerializedError };

@@ -1,0 +1,172 @@
+/**
+ * One dataset being written (runs in the writer thread, synchronous I/O): creates the
+ * folder, provenance (outcome 'running'), writer lock and image file; writes frames (plane
+ * first, then its frames.jsonl line, so a listed frame is always readable); closes through
+ * finalize.ts. A failed write leaves all earlier frames intact.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ValidationError } from '../../drivers/errors';
+import type { ProvenanceDoc } from './dataset-files';
+import { appendJsonLine } from './dataset-files';
+import { finalizeDataset } from './finalize';
+import type { Durability } from './fs-atomic';
+import { writeJsonAtomicSync } from './fs-atomic';
+import type {
+  DatasetFrameMeta,
+  DatasetLayout,
+  DatasetSummary,
+  FrameIndex,
+  RunEnd,
+  RunProvenance,
+} from './layout';
+import { datasetFiles, imageFileName } from './layout';
+import { lockFileName } from './manifest';
+import type { PlaneWriter } from './plane-writer';
+import { storageError } from './storage-error';
+import { TiffPlaneWriter } from './tiff-writer';
+import { ZarrPlaneWriter } from './zarr-writer';
+
+export interface CreateDatasetOptions {
+  root: string;
+  layout: DatasetLayout;
+  provenance: RunProvenance;
+  durability?: Durability;
+  nowMs?: number;
+}
+
+export function formatIndex(i: FrameIndex): string {
+  return `p=${i.p} t=${i.t} c=${i.c} z=${i.z}`;
+}
+
+export class DatasetWriter {
+  readonly dir: string;
+  private readonly planes: PlaneWriter;
+  private readonly framesFd: number;
+  private framesWritten = 0;
+  private closed = false;
+
+  private constructor(
+    dir: string,
+    planes: PlaneWriter,
+    framesFd: number,
+    private readonly layout: DatasetLayout,
+    private readonly durability: Durability,
+  ) {
+    this.dir = dir;
+    this.planes = planes;
+    this.framesFd = framesFd;
+  }
+
+  static create(o: CreateDatasetOptions): DatasetWriter {
+    const durability = o.durability ?? 'os';
+    const nowMs = o.nowMs ?? Date.now();
+    const dir = path.join(o.root, o.layout.name);
+    try {
+      fs.mkdirSync(o.root, { recursive: true });
+      fs.mkdirSync(dir);
+    } catch (err) {
+      throw storageError(
+        err,
+        'Cannot create dataset folder',
+        dir,
+        'Choose another dataset name or output folder.',
+      );
+    }
+    try {
+      fs.writeFileSync(
+        path.join(dir, lockFileName),
+        JSON.stringify({ pid: process.pid, startedAtMs: nowMs }),
+      );
+      const prov: ProvenanceDoc = {
+        aquilaDataset: 1,
+        name: o.layout.name,
+        imageFile: imageFileName(o.layout),
+        layout: o.layout,
+        appVersion: o.provenance.appVersion,
+        operator: o.provenance.operator,
+        host: os.hostname(),
+        config: o.provenance.config ?? null,
+        plan: o.provenance.plan ?? null,
+        deviceStates: o.provenance.deviceStates ?? null,
+        startedAt: new Date(nowMs).toISOString(),
+        startedAtMs: nowMs,
+        endedAt: null,
+        outcome: 'running',
+        reason: null,
+        progress: null,
+      };
+      writeJsonAtomicSync(path.join(dir, datasetFiles.provenance), prov, durability);
+      appendJsonLine(path.join(dir, datasetFiles.journal), {
+        timeMs: nowMs,
+        event: 'opened',
+        format: o.layout.format,
+      });
+      const image = path.join(dir, imageFileName(o.layout));
+      const planes: PlaneWriter =
+        o.layout.format === 'ome-tiff'
+          ? new TiffPlaneWriter(image, o.layout, durability, nowMs)
+          : new ZarrPlaneWriter(image, o.layout, durability);
+      const framesFd = fs.openSync(path.join(dir, datasetFiles.frames), 'a');
+      return new DatasetWriter(dir, planes, framesFd, o.layout, durability);
+    } catch (err) {
+      throw storageError(err, 'Cannot initialise dataset', dir);
+    }
+  }
+
+  /** Writes one plane and then its metadata line. Throws StorageError; earlier frames stay intact. */
+  writeFrame(
+    index: FrameIndex,
+    meta: DatasetFrameMeta,
+    pixels: Uint8Array,
+    nowMs = Date.now(),
+  ): void {
+    if (this.closed)
+      throw new ValidationError(
+        `dataset ${this.dir} is closed; frame ${formatIndex(index)} refused`,
+      );
+    try {
+      this.planes.writePlane(index, pixels);
+      fs.writeSync(this.framesFd, JSON.stringify({ index, meta, writtenAtMs: nowMs }) + '\n');
+      this.framesWritten++;
+    } catch (err) {
+      throw storageError(
+        err,
+        `Writing frame ${formatIndex(index)} failed in`,
+        this.dir,
+        `The run was stopped; the ${this.framesWritten} frames written before it are intact.`,
+      );
+    }
+  }
+
+  journal(event: string, fields: Record<string, unknown> = {}, nowMs = Date.now()): void {
+    appendJsonLine(path.join(this.dir, datasetFiles.journal), { timeMs: nowMs, event, ...fields });
+  }
+
+  /** Releases handles without closing the dataset (recovery will). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.planes.release();
+    fs.closeSync(this.framesFd);
+  }
+
+  close(end: RunEnd, framesDropped: number): DatasetSummary {
+    this.abandon();
+    return finalizeDataset(this.dir, {
+      outcome: end.outcome,
+      reason: end.reason,
+      framesDropped,
+      durability: this.durability,
+    });
+  }
+
+  get written(): number {
+    return this.framesWritten;
+  }
+
+  get datasetLayout(): DatasetLayout {
+    return this.layout;
+  }
+}

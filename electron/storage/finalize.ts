@@ -1,0 +1,123 @@
+/**
+ * Closes a dataset folder, from the writer at the end of a run or from recovery after a
+ * crash: removes `*.partial` leftovers, writes the final OME-XML (OME-TIFF description
+ * mapping each written plane to its IFD; OME-Zarr `OME/METADATA.ome.xml`), records the
+ * outcome and progress in provenance.json, appends a journal line, removes the writer lock
+ * and writes manifest.sha256 last. Throws StorageError (e.g. disk full): the dataset then
+ * stays unclosed, every written frame intact, and recovery finishes it later.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JournalEntry, ProvenanceDoc } from './dataset-files';
+import { appendJsonLine, readFrameRecords, readJsonLines, readProvenance } from './dataset-files';
+import {
+  type Durability,
+  removePartialFiles,
+  writeFileAtomicSync,
+  writeJsonAtomicSync,
+} from './fs-atomic';
+import type { DatasetSummary, RunOutcome } from './layout';
+import { datasetFiles, framesExpected, planeBytes } from './layout';
+import { lockFileName, writeManifest } from './manifest';
+import { type OmeXmlPlane, buildOmeXml } from './ome-xml';
+import { storageError } from './storage-error';
+import { replaceDescription, walkIfdChain } from './tiff-format';
+
+export interface FinalizeOptions {
+  outcome: RunOutcome;
+  reason?: string;
+  /** Known by the live pipeline; recovery counts `frame-dropped` journal lines instead. */
+  framesDropped?: number;
+  durability?: Durability;
+  recovered?: boolean;
+  nowMs?: number;
+}
+
+function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
+  const records = readFrameRecords(dir).items;
+  if (prov.layout.format !== 'ome-tiff') return records.map((record) => ({ record }));
+  // frames.jsonl lines are appended in IFD order, each after its IFD is linked.
+  const fd = fs.openSync(path.join(dir, prov.imageFile), 'r+');
+  try {
+    const chain = walkIfdChain(fd);
+    const planes = records
+      .slice(0, chain.ifdOffsets.length)
+      .map((record, ifd) => ({ record, ifd }));
+    if (planes.length > 0 && chain.descriptionCountAt !== undefined) {
+      const xml = buildOmeXml({
+        layout: prov.layout,
+        planes,
+        pixelsData: 'tiff',
+        startedAtMs: prov.startedAtMs,
+      });
+      replaceDescription(fd, chain.descriptionCountAt, xml);
+    }
+    return planes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary {
+  const durability = o.durability ?? 'os';
+  const nowMs = o.nowMs ?? Date.now();
+  try {
+    removePartialFiles(dir);
+    const prov = readProvenance(dir);
+    const planes = writtenPlanes(dir, prov);
+    if (prov.layout.format !== 'ome-tiff') {
+      const omeDir = path.join(dir, prov.imageFile, 'OME');
+      fs.mkdirSync(omeDir, { recursive: true });
+      const xml = buildOmeXml({
+        layout: prov.layout,
+        planes,
+        pixelsData: 'metadata-only',
+        startedAtMs: prov.startedAtMs,
+      });
+      writeFileAtomicSync(path.join(omeDir, 'METADATA.ome.xml'), xml, durability);
+    }
+    const journalFile = path.join(dir, datasetFiles.journal);
+    const framesDropped =
+      o.framesDropped ??
+      readJsonLines<JournalEntry>(journalFile).items.filter((e) => e.event === 'frame-dropped')
+        .length;
+    const last = planes.at(-1)?.record.index ?? null;
+    const progress = {
+      framesExpected: framesExpected(prov.layout),
+      framesWritten: planes.length,
+      framesDropped,
+      lastIndex: last,
+    };
+    const done: ProvenanceDoc = {
+      ...prov,
+      endedAt: new Date(nowMs).toISOString(),
+      outcome: o.outcome,
+      reason: o.reason ?? null,
+      progress,
+      ...(o.recovered ? { recoveredAt: new Date(nowMs).toISOString() } : {}),
+    };
+    writeJsonAtomicSync(path.join(dir, datasetFiles.provenance), done, durability);
+    appendJsonLine(journalFile, {
+      timeMs: nowMs,
+      event: o.recovered ? 'recovered' : 'closed',
+      outcome: o.outcome,
+      ...(o.reason ? { reason: o.reason } : {}),
+      ...progress,
+    });
+    fs.rmSync(path.join(dir, lockFileName), { force: true });
+    writeManifest(dir, durability);
+    return {
+      dir,
+      outcome: o.outcome,
+      bytesWritten: planes.length * planeBytes(prov.layout),
+      ...progress,
+    };
+  } catch (err) {
+    throw storageError(
+      err,
+      'Could not close dataset',
+      dir,
+      'Written frames are intact; recovery will close it at the next start.',
+    );
+  }
+}

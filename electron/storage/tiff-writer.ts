@@ -1,0 +1,91 @@
+/**
+ * Streaming OME-TIFF plane writer (BigTIFF, synchronous, for the writer thread).
+ * Per plane: append [pixels][IFD with next = 0] at the end of the file, then link it by
+ * rewriting the previous IFD's next pointer (or the header's first-IFD offset), so the file
+ * is a valid multipage TIFF after every plane and a crash mid-append leaves only
+ * unreferenced bytes. The first IFD's ImageDescription starts as a provisional OME-XML
+ * (metadata only); finalize.ts appends the final XML mapping each written plane to its IFD
+ * and repoints the description (see tiff-format.ts `replaceDescription`).
+ */
+import fs from 'node:fs';
+import type { Durability } from './fs-atomic';
+import { writeAllSync } from './fs-atomic';
+import type { DatasetLayout, FrameIndex } from './layout';
+import { bytesPerSample, planeBytes } from './layout';
+import { buildOmeXml } from './ome-xml';
+import type { PlaneWriter } from './plane-writer';
+import { bigTiffHeader, buildIfd, headerBytes } from './tiff-format';
+
+export class TiffPlaneWriter implements PlaneWriter {
+  private readonly fd: number;
+  private endOffset = headerBytes;
+  /** File offset of the pointer to patch when the next IFD is linked. */
+  private linkAt = 8;
+
+  constructor(
+    file: string,
+    private readonly layout: DatasetLayout,
+    private readonly durability: Durability,
+    startedAtMs: number,
+  ) {
+    this.fd = fs.openSync(file, 'wx');
+    writeAllSync(this.fd, bigTiffHeader(), 0);
+    this.provisionalXml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
+  }
+
+  private readonly provisionalXml: string;
+
+  writePlane(_index: FrameIndex, pixels: Uint8Array): void {
+    const { sizes } = this.layout;
+    if (pixels.byteLength !== planeBytes(this.layout))
+      throw new RangeError(
+        `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
+      );
+    const start = this.endOffset;
+    const stripOffset = start;
+    let ifdOffset = stripOffset + pixels.byteLength;
+    ifdOffset += (8 - (ifdOffset % 8)) % 8;
+    const first = this.linkAt === 8;
+    const descBody = first ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
+    const probe = buildIfd({
+      widthPx: sizes.x,
+      heightPx: sizes.y,
+      bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
+      stripOffset,
+      stripBytes: pixels.byteLength,
+      description: descBody ? { offset: 0, bytes: descBody.length } : undefined,
+    });
+    const descOffset = ifdOffset + probe.bytes.length;
+    const ifd = descBody
+      ? buildIfd({
+          widthPx: sizes.x,
+          heightPx: sizes.y,
+          bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
+          stripOffset,
+          stripBytes: pixels.byteLength,
+          description: { offset: descOffset, bytes: descBody.length },
+        })
+      : probe;
+    try {
+      writeAllSync(this.fd, pixels, stripOffset);
+      const tail = descBody ? Buffer.concat([ifd.bytes, descBody]) : ifd.bytes;
+      writeAllSync(this.fd, tail, ifdOffset);
+      if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+    } catch (err) {
+      fs.ftruncateSync(this.fd, start);
+      throw err;
+    }
+    const ptr = Buffer.alloc(8);
+    ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
+    writeAllSync(this.fd, ptr, this.linkAt);
+    if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+    this.linkAt = ifdOffset + ifd.nextFieldAt;
+    let end = ifdOffset + ifd.bytes.length + (descBody?.length ?? 0);
+    end += (8 - (end % 8)) % 8;
+    this.endOffset = end;
+  }
+
+  release(): void {
+    fs.closeSync(this.fd);
+  }
+}
