@@ -75,9 +75,10 @@ export class FrameRenderer {
       rng ^= rng << 5;
       return rng >>> 0;
     };
-    const out = new Uint16Array(n);
     const start = next() % (pool.length - n + 1);
-    out.set(pool.subarray(start, start + n));
+    // ArrayBuffer.slice is one native copy without the zero-fill of `new Uint16Array(n)`.
+    const bytes = Uint16Array.BYTES_PER_ELEMENT;
+    const out = new Uint16Array(pool.buffer.slice(start * bytes, (start + n) * bytes));
     if (this.signal.length < n) this.signal = new Float32Array(n);
     const sig = this.signal;
     const boxes = this.splat(job.emitters, w, h, sig);
