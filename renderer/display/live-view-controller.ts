@@ -1,0 +1,293 @@
+/**
+ * The live view's render loop, outside React. Frames from the host land in a latest-wins
+ * slot; each animation frame takes the newest, uploads it into the reused texture, draws
+ * it, updates the readouts (fps, pixel under the cursor, scale bar, histogram) by writing
+ * the DOM directly, publishes `window.__aquilaDisplay` and then acks the frame so the
+ * host sends the next — display rate is what this client keeps up with.
+ */
+import type { DecodedFrame } from '../frames/decode-frame';
+import type { HostClient } from '../state/host-client';
+import type { AppStore } from '../state/store';
+import { CanvasRenderer } from './canvas-renderer';
+import {
+  epochNowMs,
+  LATENCY_RING_SIZE,
+  LatestSlot,
+  RateMeter,
+  RingRecorder,
+  type DisplayProbe,
+} from './display-probe';
+import type { FrameRenderer } from './frame-renderer';
+import { computeHistogram, type Histogram } from './histogram';
+import { drawHistogram } from './histogram-plot';
+import { autoContrast, clampWindow, type DisplayWindow } from './lut';
+import { chooseScaleBar, sampleUmPerPixel } from './scale-bar';
+import {
+  fitView,
+  panBy,
+  pixelAt,
+  wheelZoomFactor,
+  zoomAt,
+  type ViewTransform,
+} from './view-transform';
+import { webgl2Available, WebglRenderer } from './webgl-renderer';
+
+export interface LiveViewElements {
+  canvas: HTMLCanvasElement;
+  histogram: HTMLCanvasElement;
+  fps: HTMLElement;
+  pixel: HTMLElement;
+  frameInfo: HTMLElement;
+  scaleBar: HTMLElement;
+  scaleLabel: HTMLElement;
+}
+
+const AUTO_PUSH_INTERVAL_MS = 250;
+const HISTOGRAM_INTERVAL_MS = 100;
+const FPS_INTERVAL_MS = 500;
+
+function createRenderer(canvas: HTMLCanvasElement): FrameRenderer {
+  if (webgl2Available()) {
+    try {
+      return new WebglRenderer(canvas);
+    } catch {
+      /* fall through to the CPU renderer */
+    }
+  }
+  return new CanvasRenderer(canvas);
+}
+
+export class LiveViewController {
+  readonly renderer: FrameRenderer;
+  private readonly slot = new LatestSlot<DecodedFrame>();
+  private current: DecodedFrame | null = null;
+  private view: ViewTransform | null = null;
+  private userMoved = false;
+  private lastCanvas = { w: 0, h: 0 };
+  private raf = 0;
+  private detachFrames: (() => void) | null = null;
+  private hist: Histogram | null = null;
+  private histDirty = false;
+  private autoWindow: { min: number; max: number } | null = null;
+  private lastAutoPush = 0;
+  private lastHistDraw = 0;
+  private lastFpsText = 0;
+  private lastRenderKey = '';
+  private mouse: { x: number; y: number } | null = null;
+  private mouseMoved = false;
+  private drag: { x: number; y: number; id: number } | null = null;
+  private readonly latencies = new RingRecorder(LATENCY_RING_SIZE);
+  private readonly exposureLatencies = new RingRecorder(LATENCY_RING_SIZE);
+  private readonly meter = new RateMeter();
+  readonly probe: DisplayProbe;
+
+  constructor(
+    private readonly els: LiveViewElements,
+    private readonly client: HostClient,
+    private readonly store: AppStore,
+  ) {
+    this.renderer = createRenderer(els.canvas);
+    this.probe = {
+      framesDrawn: 0,
+      lastSeq: -1,
+      lastMeta: null,
+      latenciesMs: this.latencies.values,
+      exposureLatenciesMs: this.exposureLatencies.values,
+      renderer: this.renderer.kind,
+      readPixel: (x, y) => this.readPixel(x, y),
+    };
+  }
+
+  start(): void {
+    window.__aquilaDisplay = this.probe;
+    const c = this.els.canvas;
+    c.addEventListener('wheel', this.onWheel, { passive: false });
+    c.addEventListener('pointerdown', this.onPointerDown);
+    c.addEventListener('pointermove', this.onPointerMove);
+    c.addEventListener('pointerup', this.onPointerUp);
+    c.addEventListener('pointercancel', this.onPointerUp);
+    c.addEventListener('pointerleave', this.onPointerLeave);
+    c.addEventListener('dblclick', this.fit);
+    this.detachFrames = this.client.attachFrames((f) => this.slot.put(f));
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  stop(): void {
+    cancelAnimationFrame(this.raf);
+    this.detachFrames?.();
+    this.detachFrames = null;
+    const c = this.els.canvas;
+    c.removeEventListener('wheel', this.onWheel);
+    c.removeEventListener('pointerdown', this.onPointerDown);
+    c.removeEventListener('pointermove', this.onPointerMove);
+    c.removeEventListener('pointerup', this.onPointerUp);
+    c.removeEventListener('pointercancel', this.onPointerUp);
+    c.removeEventListener('pointerleave', this.onPointerLeave);
+    c.removeEventListener('dblclick', this.fit);
+    this.renderer.dispose();
+    if (window.__aquilaDisplay === this.probe) delete window.__aquilaDisplay;
+  }
+
+  /** Fit the whole frame into the canvas (double-click or the Fit button). */
+  readonly fit = (): void => {
+    this.userMoved = false;
+    this.view = null;
+  };
+
+  readPixel(x: number, y: number): number | null {
+    const f = this.current;
+    if (!f || !Number.isInteger(x) || !Number.isInteger(y)) return null;
+    if (x < 0 || y < 0 || x >= f.meta.widthPx || y >= f.meta.heightPx) return null;
+    return f.pixels[y * f.meta.widthPx + x] ?? null;
+  }
+
+  private readonly tick = (): void => {
+    this.raf = requestAnimationFrame(this.tick);
+    const frame = this.slot.take();
+    const s = this.store.getState();
+    const canvas = this.els.canvas;
+    const cssW = canvas.clientWidth;
+    const cssH = canvas.clientHeight;
+    if (frame) this.accept(frame, s.autoContrast, s.saturatedPct);
+    const cur = this.current;
+    const resized = cssW !== this.lastCanvas.w || cssH !== this.lastCanvas.h;
+    this.lastCanvas = { w: cssW, h: cssH };
+    if (cur && (!this.view || (resized && !this.userMoved))) {
+      this.view = fitView(cur.meta.widthPx, cur.meta.heightPx, cssW, cssH);
+    }
+    const view = this.view ?? { scale: 1, offsetX: 0, offsetY: 0 };
+    const rangeMax = 2 ** Math.min(16, Math.max(1, cur?.meta.bitDepth ?? 16));
+    const win: DisplayWindow = clampWindow(
+      s.autoContrast && this.autoWindow
+        ? { ...this.autoWindow, gamma: s.gamma }
+        : { min: s.windowMin, max: s.windowMax, gamma: s.gamma },
+      rangeMax,
+    );
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${view.scale}|${view.offsetX}|${view.offsetY}|${win.min}|${win.max}|${win.gamma}|${s.colormap}|${cssW}|${cssH}|${dpr}`;
+    if (frame || key !== this.lastRenderKey) {
+      this.renderer.render({
+        view,
+        window: win,
+        colormap: s.colormap,
+        cssWidth: cssW,
+        cssHeight: cssH,
+        dpr,
+      });
+      this.updateScaleBar(view);
+      this.histDirty = true;
+    }
+    this.lastRenderKey = key;
+    const nowPerf = performance.now();
+    if (frame) this.publish(frame, nowPerf);
+    if (frame || this.mouseMoved) this.updatePixelReadout(view);
+    if (this.histDirty && this.hist && nowPerf - this.lastHistDraw >= HISTOGRAM_INTERVAL_MS) {
+      drawHistogram(this.els.histogram, this.hist, win.min, win.max);
+      this.lastHistDraw = nowPerf;
+      this.histDirty = false;
+    }
+    if (nowPerf - this.lastFpsText >= FPS_INTERVAL_MS) {
+      this.els.fps.textContent = `${this.meter.rate(nowPerf).toFixed(1)} fps`;
+      this.lastFpsText = nowPerf;
+    }
+  };
+
+  private accept(frame: DecodedFrame, auto: boolean, saturatedPct: number): void {
+    const { meta, pixels } = frame;
+    const prev = this.current;
+    if (prev && (prev.meta.widthPx !== meta.widthPx || prev.meta.heightPx !== meta.heightPx)) {
+      this.view = null;
+      this.userMoved = false;
+    }
+    this.renderer.upload(pixels, meta.widthPx, meta.heightPx);
+    this.current = frame;
+    this.hist = computeHistogram(pixels, meta.bitDepth, undefined, this.hist?.counts);
+    if (auto) {
+      this.autoWindow = autoContrast(this.hist, saturatedPct);
+      const now = performance.now();
+      const s = this.store.getState();
+      const changed = s.windowMin !== this.autoWindow.min || s.windowMax !== this.autoWindow.max;
+      if (changed && now - this.lastAutoPush >= AUTO_PUSH_INTERVAL_MS) {
+        s.setWindow(this.autoWindow.min, this.autoWindow.max);
+        this.lastAutoPush = now;
+      }
+    } else {
+      this.autoWindow = null;
+    }
+    const m = meta;
+    this.els.frameInfo.textContent =
+      `#${m.seq} · ${m.widthPx}×${m.heightPx} · ${m.bitDepth}-bit · bin ${m.binning} · ` +
+      `${m.exposureMs} ms`;
+  }
+
+  private publish(frame: DecodedFrame, nowPerf: number): void {
+    const drawnAtMs = epochNowMs();
+    this.latencies.push(drawnAtMs - frame.meta.sentAtMs);
+    this.exposureLatencies.push(drawnAtMs - frame.meta.timestampMs);
+    this.probe.framesDrawn++;
+    this.probe.lastSeq = frame.meta.seq;
+    this.probe.lastMeta = frame.meta;
+    this.meter.tick(nowPerf);
+    this.client.ackFrame(frame.meta.seq);
+  }
+
+  private updatePixelReadout(view: ViewTransform): void {
+    this.mouseMoved = false;
+    const cur = this.current;
+    const p =
+      cur && this.mouse
+        ? pixelAt(view, this.mouse.x, this.mouse.y, cur.meta.widthPx, cur.meta.heightPx)
+        : null;
+    this.els.pixel.textContent = p ? `x ${p.x}  y ${p.y}  = ${this.readPixel(p.x, p.y)}` : '—';
+  }
+
+  private updateScaleBar(view: ViewTransform): void {
+    const m = this.current?.meta;
+    const bar = m ? chooseScaleBar(sampleUmPerPixel(m.pixelSizeUm, m.binning), view.scale) : null;
+    this.els.scaleBar.style.width = bar ? `${bar.widthPx.toFixed(1)}px` : '0';
+    this.els.scaleLabel.textContent = bar ? bar.label : '';
+  }
+
+  private localPoint(ev: MouseEvent): { x: number; y: number } {
+    const r = this.els.canvas.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  }
+
+  private readonly onWheel = (ev: WheelEvent): void => {
+    ev.preventDefault();
+    if (!this.view) return;
+    const p = this.localPoint(ev);
+    const dy =
+      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
+    this.view = zoomAt(this.view, wheelZoomFactor(dy), p.x, p.y);
+    this.userMoved = true;
+    this.mouseMoved = true;
+  };
+
+  private readonly onPointerDown = (ev: PointerEvent): void => {
+    if (ev.button !== 0) return;
+    this.els.canvas.focus();
+    this.els.canvas.setPointerCapture(ev.pointerId);
+    this.drag = { ...this.localPoint(ev), id: ev.pointerId };
+  };
+
+  private readonly onPointerMove = (ev: PointerEvent): void => {
+    const p = this.localPoint(ev);
+    this.mouse = p;
+    this.mouseMoved = true;
+    if (this.drag && this.drag.id === ev.pointerId && this.view) {
+      this.view = panBy(this.view, p.x - this.drag.x, p.y - this.drag.y);
+      this.drag = { ...p, id: ev.pointerId };
+      this.userMoved = true;
+    }
+  };
+
+  private readonly onPointerUp = (ev: PointerEvent): void => {
+    if (this.drag?.id === ev.pointerId) this.drag = null;
+  };
+
+  private readonly onPointerLeave = (): void => {
+    this.mouse = null;
+    this.mouseMoved = true;
+  };
+}

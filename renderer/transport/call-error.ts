@@ -1,0 +1,31 @@
+import type { ApiError } from '../../electron/api/contract';
+
+/** A failed API call: the host's typed error, or a transport failure with its own code. */
+export class HostCallError extends Error {
+  readonly code: string;
+  readonly hostName: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(error: ApiError) {
+    super(error.message);
+    this.name = 'HostCallError';
+    this.hostName = error.name;
+    this.code = error.code;
+    this.details = error.details;
+  }
+
+  toApiError(): ApiError {
+    return { name: this.hostName, code: this.code, message: this.message };
+  }
+}
+
+/** Normalises anything thrown by a call into the `{name, code, message}` shape. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof HostCallError) return err.toApiError();
+  if (err instanceof Error) return { name: err.name, code: 'CLIENT_ERROR', message: err.message };
+  return { name: 'Error', code: 'CLIENT_ERROR', message: String(err) };
+}
+
+export function transportError(code: string, message: string): HostCallError {
+  return new HostCallError({ name: 'TransportError', code, message });
+}

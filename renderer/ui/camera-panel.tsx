@@ -1,0 +1,111 @@
+/** Camera: exposure, binning, live on/off, snap, channel presets, frame counters. */
+import { useHost, useUi } from './host-context';
+import { NumberField } from './number-field';
+
+const BINNINGS = [1, 2, 4] as const;
+
+export function CameraPanel() {
+  const host = useHost();
+  const camera = useUi((s) => s.mirror?.state.camera ?? null);
+  const channels = useUi((s) => s.mirror?.state.channels ?? []);
+  const active = useUi((s) => s.mirror?.state.activeChannel ?? null);
+  if (!camera) {
+    return (
+      <section className="panel" data-testid="camera-panel">
+        <h2>Camera</h2>
+        <p className="empty">No camera configured.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel" data-testid="camera-panel">
+      <h2>
+        Camera{' '}
+        <span className="sub">
+          {camera.id} · {camera.widthPx}×{camera.heightPx} · {camera.bitDepth}-bit
+        </span>
+      </h2>
+      <div className="row">
+        <button
+          type="button"
+          className={`toggle live${camera.live ? ' on' : ''}`}
+          data-testid="live-toggle"
+          aria-pressed={camera.live}
+          onClick={() => void host.run(camera.live ? 'camera.stopLive' : 'camera.startLive', {})}
+        >
+          {camera.live ? '■ Live' : '▶ Live'}
+        </button>
+        <button
+          type="button"
+          data-testid="snap"
+          disabled={camera.live}
+          onClick={() => void host.run('camera.snap', {})}
+        >
+          Snap
+        </button>
+      </div>
+      <div className="row">
+        <NumberField
+          testId="exposure"
+          label="Exposure"
+          unit="ms"
+          width="6em"
+          digits={1}
+          value={camera.exposureMs}
+          min={0.001}
+          max={60_000}
+          onCommit={(exposureMs) => void host.run('camera.setExposure', { exposureMs })}
+        />
+        <label className="field">
+          <span className="field-label">Binning</span>
+          <select
+            data-testid="binning"
+            value={camera.binning}
+            onChange={(e) => {
+              const binning = Number(e.target.value) as (typeof BINNINGS)[number];
+              void host.run('camera.setBinning', { binning });
+            }}
+          >
+            {BINNINGS.map((b) => (
+              <option key={b} value={b}>
+                {b}×{b}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row counters">
+        <span>
+          acquired <b data-testid="frames-acquired">{camera.framesAcquired}</b>
+        </span>
+        <span className={camera.framesDropped > 0 ? 'dropped' : undefined}>
+          dropped <b data-testid="frames-dropped">{camera.framesDropped}</b>
+        </span>
+        <span>
+          ROI{' '}
+          <b data-testid="camera-roi">
+            {camera.roi
+              ? `${camera.roi.widthPx}×${camera.roi.heightPx}+${camera.roi.xPx}+${camera.roi.yPx}`
+              : 'full'}
+          </b>
+        </span>
+      </div>
+      {channels.length > 0 && (
+        <div className="channels">
+          {channels.map((c) => (
+            <button
+              type="button"
+              key={c.name}
+              className={`chip${c.name === active ? ' on' : ''}`}
+              data-testid={`channel-${c.name}`}
+              title={`${c.laserId} ${c.powerMw} mW, ${c.exposureMs} ms`}
+              onClick={() => void host.run('channel.apply', { name: c.name })}
+            >
+              {c.name}
+            </button>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

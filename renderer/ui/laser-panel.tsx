@@ -1,0 +1,94 @@
+/** One row per laser line: emission toggle, power slider and field (mW), max power. */
+import { useEffect, useState } from 'react';
+import type { LaserState } from '../../electron/api/contract';
+import { useHost, useUi } from './host-context';
+import { NumberField } from './number-field';
+
+function LaserRow({ laser }: { laser: LaserState }) {
+  const host = useHost();
+  const id = laser.id;
+  const [draft, setDraft] = useState<number | null>(null);
+  useEffect(() => setDraft(null), [laser.powerMw]);
+  const setPower = (powerMw: number) => void host.run('laser.setPower', { laserId: id, powerMw });
+  const commitDraft = () => {
+    if (draft !== null && draft !== laser.powerMw) setPower(draft);
+  };
+  return (
+    <div className={`laser${laser.emission ? ' emitting' : ''}`} data-testid={`laser-${id}`}>
+      <span className="laser-name" style={{ color: wavelengthColour(laser.wavelengthNm) }}>
+        {laser.wavelengthNm} nm <span className="laser-id">{id}</span>
+      </span>
+      <button
+        type="button"
+        className={`toggle${laser.emission ? ' on' : ''}`}
+        data-testid={`laser-${id}-emission`}
+        aria-pressed={laser.emission}
+        onClick={() => void host.run('laser.setEmission', { laserId: id, on: !laser.emission })}
+      >
+        {laser.emission ? 'ON' : 'off'}
+      </button>
+      <input
+        type="range"
+        data-testid={`laser-${id}-power-slider`}
+        min={0}
+        max={laser.maxPowerMw}
+        step={laser.maxPowerMw / 1000}
+        value={draft ?? laser.powerMw}
+        onChange={(e) => setDraft(Number(e.target.value))}
+        onPointerUp={commitDraft}
+        onKeyUp={commitDraft}
+        onBlur={commitDraft}
+      />
+      <NumberField
+        testId={`laser-${id}-power`}
+        label="P"
+        unit="mW"
+        width="5em"
+        value={laser.powerMw}
+        min={0}
+        max={laser.maxPowerMw}
+        onCommit={setPower}
+      />
+      <span className="laser-max" data-testid={`laser-${id}-max`}>
+        max {laser.maxPowerMw} mW
+      </span>
+    </div>
+  );
+}
+
+/** Rough display colour for a wavelength label (visible range; IR/UV greyed). */
+function wavelengthColour(nm: number): string {
+  if (nm < 420) return '#b48cff';
+  if (nm < 480) return '#6f8cff';
+  if (nm < 510) return '#4fd2ff';
+  if (nm < 570) return '#5fe07a';
+  if (nm < 600) return '#ffd84a';
+  if (nm < 700) return '#ff6a5a';
+  return '#c0a0a0';
+}
+
+export function LaserPanel() {
+  const host = useHost();
+  const lasers = useUi((s) => s.mirror?.state.lasers ?? null);
+  const list = lasers ? Object.values(lasers).sort((a, b) => a.wavelengthNm - b.wavelengthNm) : [];
+  return (
+    <section className="panel" data-testid="laser-panel">
+      <h2>
+        Lasers
+        <button
+          type="button"
+          className="small"
+          data-testid="lasers-all-off"
+          disabled={list.length === 0}
+          onClick={() => void host.run('laser.allOff', {})}
+        >
+          all off
+        </button>
+      </h2>
+      {list.length === 0 && <p className="empty">No lasers configured.</p>}
+      {list.map((l) => (
+        <LaserRow key={l.id} laser={l} />
+      ))}
+    </section>
+  );
+}
