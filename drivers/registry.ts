@@ -6,6 +6,8 @@ import type { AnyDevice, DeviceKind } from './devices';
 import { ValidationError } from './errors';
 import { createSimDevice } from './sim';
 import type { SimWorld } from './sim/world';
+import { asiDrivers } from './stages/asi';
+import { priorDrivers } from './stages/prior';
 
 export interface DeviceSpecLike {
   id: string;
@@ -33,6 +35,8 @@ export const driverRegistry: Record<string, DriverEntry> = {
     description: 'In-process simulated microscope (shared virtual sample)',
     create: (spec, ctx) => createSimDevice(spec, ctx.simWorld()),
   },
+  ...asiDrivers,
+  ...priorDrivers,
 };
 
 export function createDevice(spec: DeviceSpecLike, ctx: DriverContext): AnyDevice {

@@ -5,6 +5,8 @@
  */
 import type { SimWorld } from '../sim/world';
 import type { WireSimulator } from './sim-base';
+import { asiWireSimulators } from '../stages/asi/asi-wire-sims';
+import { priorWireSimulators } from '../stages/prior/prior-wire-sims';
 
 export interface WireSimContext {
   world: SimWorld;
@@ -19,6 +21,8 @@ export interface WireSimEntry {
 
 export const wireSimulators: Record<string, WireSimEntry> = {
   // Stages (asi-ms2000, asi-tiger, prior-proscan) and lasers (obis, cobolt) register here.
+  ...asiWireSimulators,
+  ...priorWireSimulators,
 };
 
 export function wireSimulatorNames(): string[] {
