@@ -1,0 +1,115 @@
+/**
+ * The optional `upload` section of the Aquila config: where finished datasets are archived
+ * (S3-compatible object storage such as Ceph RGW, or a mounted file system such as CephFS)
+ * and the policies of the upload queue. Secrets are either named environment variables
+ * (preferred) or inline; they are resolved by `resolveS3Credentials` and never logged.
+ */
+import { z } from 'zod';
+
+const targetName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+    'a name of letters, digits, - or _ starting with a letter',
+  );
+
+const common = {
+  name: targetName,
+  /** Enqueue every dataset on this target when a run ends. */
+  autoEnqueue: z.boolean().default(false),
+  /** Delete the local dataset once it is verified on this target and older than N days. */
+  freeLocalAfterDays: z.number().min(0).optional(),
+  /** Requests (S3 parts or small files) or file copies in flight at once. */
+  concurrency: z.number().int().min(1).max(64).default(8),
+};
+
+export const s3Credentials = z.union([
+  z
+    .object({
+      accessKeyIdEnv: z.string().min(1),
+      secretAccessKeyEnv: z.string().min(1),
+    })
+    .strict(),
+  z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).strict(),
+]);
+export type S3CredentialsSpec = z.infer<typeof s3Credentials>;
+
+export const s3Target = z
+  .object({
+    ...common,
+    kind: z.literal('s3'),
+    endpoint: z.url(),
+    bucket: z.string().min(3).max(63),
+    /** Key prefix; the dataset lands at `<prefix><dataset name>/<relative path>`. */
+    prefix: z.string().default(''),
+    region: z.string().min(1).default('us-east-1'),
+    /** Path-style addressing (`endpoint/bucket/key`); Ceph RGW without wildcard DNS needs it. */
+    pathStyle: z.boolean().default(true),
+    credentials: s3Credentials,
+    /** Preferred multipart part size, MiB; raised if a file would need more than 10,000 parts. */
+    partSizeMiB: z.number().int().min(5).max(5120).default(8),
+  })
+  .strict();
+export type S3TargetConfig = z.infer<typeof s3Target>;
+
+export const filesystemTarget = z
+  .object({
+    ...common,
+    kind: z.literal('filesystem'),
+    /** Destination directory (e.g. a CephFS mount); the dataset lands at `<path>/<dataset name>/`. */
+    path: z.string().min(1),
+  })
+  .strict();
+export type FilesystemTargetConfig = z.infer<typeof filesystemTarget>;
+
+export const uploadTarget = z.discriminatedUnion('kind', [s3Target, filesystemTarget]);
+export type UploadTargetConfig = z.infer<typeof uploadTarget>;
+
+export const uploadConfig = z
+  .object({
+    targets: z.array(uploadTarget).min(1),
+    /** Directory of the queue journal; default `<user data>/upload` chosen by the host. */
+    journalDir: z.string().min(1).optional(),
+    /** Total upload rate limit over all targets, MB/s (10^6 bytes). Absent: unlimited. */
+    bandwidthLimitMBps: z.number().positive().optional(),
+    /**
+     * While an acquisition runs, upload reads at most `fraction` × `diskMBps` from the
+     * acquisition disk (`diskMBps`: the disk's sustained read+write rate, MB/s).
+     */
+    diskShare: z
+      .object({ fraction: z.number().gt(0).max(1), diskMBps: z.number().positive() })
+      .strict()
+      .optional(),
+    retry: z
+      .object({
+        baseMs: z.number().int().min(1).default(1_000),
+        maxMs: z.number().int().min(1).default(60_000),
+        /** Consecutive failed attempts before a dataset is marked failed (retry by hand). */
+        maxAttempts: z.number().int().min(1).default(12),
+      })
+      .strict()
+      .default({ baseMs: 1_000, maxMs: 60_000, maxAttempts: 12 }),
+    /** The acquisition disk counts as nearly full below either threshold. */
+    diskNearlyFull: z
+      .object({
+        minFreeGiB: z.number().min(0).default(50),
+        minFreeFraction: z.number().min(0).max(1).default(0.05),
+      })
+      .strict()
+      .default({ minFreeGiB: 50, minFreeFraction: 0.05 }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.targets.forEach((t, i) => {
+      if (seen.has(t.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'name'],
+          message: `duplicate upload target name "${t.name}"`,
+        });
+      seen.add(t.name);
+    });
+  });
+export type UploadConfig = z.infer<typeof uploadConfig>;
+export type UploadConfigInput = z.input<typeof uploadConfig>;

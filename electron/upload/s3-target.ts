@@ -1,0 +1,433 @@
+/**
+ * Uploads a dataset to an S3 bucket (Ceph RGW): `<prefix><dataset>/<rel>` per manifest entry,
+ * resumable multipart for files of at least one part, PutObject below that, `Content-MD5` on
+ * every request, every object verified with HeadObject (ETag computed locally, sha256 from the
+ * manifest stored as `x-amz-meta-sha256`), the manifest object last. Parts are read
+ * sequentially (sha256 of the whole file is checked against the manifest before an upload is
+ * completed) and sent `concurrency` at a time; memory ≈ (concurrency + 1) × part size.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { S3TargetConfig } from './config';
+import { UploadError } from './errors';
+import { MANIFEST_NAME, type ManifestEntry } from './manifest';
+import { bareEtag, choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
+import { S3Ops, type S3Credentials } from './s3-client';
+import { Slots, type UploadAttempt, type UploadObserver, type UploadTarget } from './target';
+
+/** Re-sends of one part after a digest/ETag mismatch before the attempt fails. */
+const PART_SENDS = 3;
+/** The bytes that arrived do not match Content-MD5 / the signed payload hash. */
+const CORRUPTED_IN_TRANSIT = ['BadDigest', 'XAmzContentSHA256Mismatch', 'InvalidDigest'];
+
+export interface S3TargetOptions {
+  observer?: UploadObserver;
+  /** Instrumentation hook (tests, proxies): called once with the SDK client. */
+  configureClient?: (client: S3Client) => void;
+}
+
+export class S3Target implements UploadTarget {
+  readonly kind = 's3' as const;
+  readonly name: string;
+  private readonly ops: S3Ops;
+  private readonly observer: UploadObserver;
+
+  constructor(
+    private readonly cfg: S3TargetConfig,
+    creds: S3Credentials,
+    options: S3TargetOptions = {},
+  ) {
+    this.name = cfg.name;
+    this.ops = new S3Ops(cfg, creds, cfg.concurrency * 2);
+    this.observer = options.observer ?? {};
+    options.configureClient?.(this.ops.client);
+  }
+
+  close(): void {
+    this.ops.client.destroy();
+  }
+
+  private get bucket(): string {
+    return this.cfg.bucket;
+  }
+
+  async upload(a: UploadAttempt): Promise<void> {
+    const prefix = `${this.cfg.prefix}${a.manifest.name}/`;
+    await this.ops.call('HeadBucket', a.signal, (o) =>
+      this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
+    );
+    const stale = await this.ops.listUploads(prefix, a.signal);
+    const adopted = new Set<string>();
+    const ac = new AbortController();
+    const onAbort = () => ac.abort(a.signal.reason);
+    a.signal.addEventListener('abort', onAbort, { once: true });
+    const slots = new Slots(this.cfg.concurrency, (err) => ac.abort(err));
+    const finishers: Promise<void>[] = [];
+    try {
+      for (const f of a.manifest.files) {
+        if (a.job.filesDone.has(f.rel)) {
+          a.progress(f.sizeBytes);
+          continue;
+        }
+        const { done: fin } = await this.uploadFile(
+          f,
+          prefix + f.rel,
+          adopted,
+          slots,
+          a,
+          ac.signal,
+        );
+        finishers.push(fin);
+        fin.catch((err: unknown) => ac.abort(err));
+      }
+      a.phase('verifying');
+      await slots.drain();
+      await Promise.all(finishers);
+    } catch (err) {
+      ac.abort(err);
+      await Promise.allSettled([slots.drain(), ...finishers]);
+      throw ac.signal.reason instanceof UploadError ? ac.signal.reason : err;
+    } finally {
+      a.signal.removeEventListener('abort', onAbort);
+    }
+    if (!a.job.filesDone.has(MANIFEST_NAME)) {
+      const m = a.manifest.manifestBytes;
+      const sha256 = createHash('sha256').update(m).digest('hex');
+      await this.putSmall(
+        { rel: MANIFEST_NAME, sha256, sizeBytes: m.length },
+        prefix + MANIFEST_NAME,
+        m,
+        a,
+        a.signal,
+      );
+    } else a.progress(a.manifest.manifestBytes.length);
+    for (const s of stale)
+      if (!adopted.has(s.uploadId))
+        await this.ops.call(`AbortMultipartUpload ${s.key}`, a.signal, (o) =>
+          this.ops.client.send(
+            new AbortMultipartUploadCommand({
+              Bucket: this.bucket,
+              Key: s.key,
+              UploadId: s.uploadId,
+            }),
+            o,
+          ),
+        );
+  }
+
+  /** Reads `f` part by part into `slots`; `done` settles when it is completed and verified. */
+  private async uploadFile(
+    f: ManifestEntry,
+    key: string,
+    adopted: Set<string>,
+    slots: Slots,
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<{ done: Promise<void> }> {
+    const file = path.join(a.manifest.datasetDir, f.rel);
+    const partBytes = choosePartSize(f.sizeBytes, this.cfg.partSizeMiB * MIB);
+    const parts = partCount(f.sizeBytes, partBytes);
+    const multipart = f.sizeBytes >= partBytes;
+    const remote = await this.ops.head(key, signal);
+    const fh = await open(file, 'r');
+    try {
+      if (remote && remote.sha256 === f.sha256 && remote.sizeBytes === f.sizeBytes) {
+        // Sent before a crash that came before the journal record: verify instead of re-sending.
+        const local = await this.hashFile(
+          fh,
+          f.sizeBytes,
+          multipart ? partBytes : f.sizeBytes,
+          a,
+          signal,
+        );
+        const etag = multipart ? multipartEtag(local.md5s) : local.md5s[0];
+        if (local.sha256 === f.sha256 && etag === remote.etag) {
+          await a.record({ t: 'file', id: a.job.id, rel: f.rel });
+          a.progress(f.sizeBytes);
+          return { done: Promise.resolve() };
+        }
+      }
+      if (!multipart) {
+        await slots.acquire();
+        let buf: Buffer;
+        try {
+          buf = await readPart(fh, 0, f.sizeBytes, a, signal);
+        } catch (err) {
+          slots.release();
+          throw err;
+        }
+        this.checkSha(f, createHash('sha256').update(buf).digest('hex'));
+        const p = this.putSmall(f, key, buf, a, signal);
+        slots.spawn(() => p);
+        return { done: p };
+      }
+      const mpu = await this.openMultipart(f, key, partBytes, adopted, a, signal);
+      const sha = createHash('sha256');
+      const md5s: string[] = [];
+      const sends: Promise<void>[] = [];
+      for (let n = 1; n <= parts; n++) {
+        await slots.acquire();
+        let buf: Buffer;
+        try {
+          const offset = (n - 1) * partBytes;
+          buf = await readPart(fh, offset, Math.min(partBytes, f.sizeBytes - offset), a, signal);
+        } catch (err) {
+          slots.release();
+          throw err;
+        }
+        sha.update(buf);
+        const digest = md5(buf);
+        md5s.push(digest.hex);
+        const known = mpu.journaled.get(n) ?? mpu.server.get(n);
+        if (known === digest.hex) {
+          slots.release();
+          if (!mpu.journaled.has(n))
+            await a.record({ t: 'part', id: a.job.id, rel: f.rel, n, md5: digest.hex });
+          a.progress(buf.length);
+          continue;
+        }
+        const p = this.sendPart(f.rel, key, mpu.uploadId, n, buf, digest, a, signal);
+        sends.push(p);
+        slots.spawn(() => p);
+      }
+      this.checkSha(f, sha.digest('hex'));
+      const done = (async () => {
+        await Promise.all(sends);
+        await this.ops.call(`CompleteMultipartUpload ${key}`, signal, (o) =>
+          this.ops.client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: mpu.uploadId,
+              MultipartUpload: {
+                Parts: md5s.map((m, i) => ({ PartNumber: i + 1, ETag: `"${m}"` })),
+              },
+            }),
+            o,
+          ),
+        );
+        await this.verify(f, key, multipartEtag(md5s), signal);
+        await a.record({ t: 'file', id: a.job.id, rel: f.rel });
+      })();
+      return { done };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * The journal's upload for `key` if the gateway still has it, else a new one. Uploads on the
+   * gateway that the journal does not name are never adopted: parts are only sent after their
+   * upload id is journaled, so such an upload holds none of ours (and may lack our metadata);
+   * `upload` aborts them once the dataset is done.
+   */
+  private async openMultipart(
+    f: ManifestEntry,
+    key: string,
+    partBytes: number,
+    adopted: Set<string>,
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<{ uploadId: string; journaled: Map<number, string>; server: Map<number, string> }> {
+    const rec = a.job.mpus.get(f.rel);
+    const listed =
+      rec && rec.partBytes === partBytes
+        ? await this.ops.listParts(key, rec.uploadId, signal)
+        : undefined;
+    if (rec && listed) {
+      adopted.add(rec.uploadId);
+      const server = new Map<number, string>();
+      // A part counts only with the size this plan gives it; others are overwritten.
+      for (const [n, p] of listed)
+        if (p.sizeBytes === Math.min(partBytes, f.sizeBytes - (n - 1) * partBytes))
+          server.set(n, p.md5);
+      return { uploadId: rec.uploadId, journaled: new Map(rec.parts), server };
+    }
+    const r = await this.ops.call(`CreateMultipartUpload ${key}`, signal, (o) =>
+      this.ops.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Metadata: { sha256: f.sha256 },
+        }),
+        o,
+      ),
+    );
+    if (!r.UploadId)
+      throw new UploadError(
+        `${this.ops.where}: CreateMultipartUpload ${key} returned no upload id`,
+        true,
+      );
+    adopted.add(r.UploadId);
+    await a.record({ t: 'mpu', id: a.job.id, rel: f.rel, uploadId: r.UploadId, partBytes });
+    return { uploadId: r.UploadId, journaled: new Map(), server: new Map() };
+  }
+
+  private async sendPart(
+    rel: string,
+    key: string,
+    uploadId: string,
+    n: number,
+    buf: Buffer,
+    digest: { hex: string; base64: string },
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (let send = 1; ; send++) {
+      await a.net.take(buf.length, signal);
+      this.observer.sending?.(rel, n, buf.length);
+      let etag: string;
+      try {
+        const r = await this.ops.call(`UploadPart ${key} #${n}`, signal, (o) =>
+          this.ops.client.send(
+            new UploadPartCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: n,
+              Body: buf,
+              ContentMD5: digest.base64,
+              ContentLength: buf.length,
+            }),
+            o,
+          ),
+        );
+        etag = bareEtag(r.ETag);
+      } catch (err) {
+        if (
+          CORRUPTED_IN_TRANSIT.includes(String((err as UploadError).details?.s3Error)) &&
+          send < PART_SENDS
+        )
+          continue;
+        throw err;
+      }
+      if (etag === digest.hex) break;
+      if (send >= PART_SENDS)
+        throw new UploadError(
+          `${this.ops.where}: part ${n} of ${key} was stored with ETag ${etag}, expected ${digest.hex}, ${send} times`,
+          true,
+        );
+    }
+    await a.record({ t: 'part', id: a.job.id, rel, n, md5: digest.hex });
+    a.progress(buf.length);
+  }
+
+  private async putSmall(
+    f: ManifestEntry,
+    key: string,
+    buf: Buffer,
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const digest = md5(buf);
+    for (let send = 1; ; send++) {
+      await a.net.take(buf.length, signal);
+      this.observer.sending?.(f.rel, 0, buf.length);
+      try {
+        await this.ops.call(`PutObject ${key}`, signal, (o) =>
+          this.ops.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: buf,
+              ContentMD5: digest.base64,
+              ContentLength: buf.length,
+              Metadata: { sha256: f.sha256 },
+            }),
+            o,
+          ),
+        );
+        await this.verify(f, key, digest.hex, signal);
+        break;
+      } catch (err) {
+        if (
+          send < PART_SENDS &&
+          [...CORRUPTED_IN_TRANSIT, 'VerifyMismatch'].includes(
+            String((err as UploadError).details?.s3Error),
+          )
+        )
+          continue;
+        throw err;
+      }
+    }
+    await a.record({ t: 'file', id: a.job.id, rel: f.rel });
+    a.progress(buf.length);
+  }
+
+  private async verify(
+    f: ManifestEntry,
+    key: string,
+    etag: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const r = await this.ops.head(key, signal);
+    const got = r
+      ? `ETag ${r.etag}, ${r.sizeBytes} bytes, sha256 ${r.sha256 ?? 'none'}`
+      : 'no object';
+    if (!r || r.etag !== etag || r.sizeBytes !== f.sizeBytes || r.sha256 !== f.sha256)
+      throw new UploadError(
+        `${this.ops.where}: verification of ${key} failed: expected ETag ${etag}, ${f.sizeBytes} bytes, sha256 ${f.sha256}; found ${got}`,
+        true,
+        {
+          s3Error: 'VerifyMismatch',
+        },
+      );
+  }
+
+  private checkSha(f: ManifestEntry, sha256: string): void {
+    if (sha256 !== f.sha256)
+      throw new UploadError(
+        `local file ${f.rel} no longer matches manifest.sha256 (sha256 ${sha256}, manifest ${f.sha256}); nothing was completed on ${this.ops.where}`,
+        false,
+      );
+  }
+
+  private async hashFile(
+    fh: FileHandle,
+    sizeBytes: number,
+    partBytes: number,
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<{ sha256: string; md5s: string[] }> {
+    const sha = createHash('sha256');
+    const md5s: string[] = [];
+    for (let off = 0; off < sizeBytes || md5s.length === 0; off += partBytes) {
+      const buf = await readPart(fh, off, Math.min(partBytes, sizeBytes - off), a, signal);
+      sha.update(buf);
+      md5s.push(md5(buf).hex);
+    }
+    return { sha256: sha.digest('hex'), md5s: md5s as [string, ...string[]] };
+  }
+}
+
+async function readPart(
+  fh: FileHandle,
+  offset: number,
+  length: number,
+  a: UploadAttempt,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  await a.disk.take(length, signal);
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+    if (bytesRead === 0)
+      throw new UploadError(
+        `local file shrank while uploading (read ${got} of ${length} bytes at ${offset})`,
+        false,
+      );
+    got += bytesRead;
+  }
+  return buf;
+}

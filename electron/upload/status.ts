@@ -1,0 +1,67 @@
+/**
+ * The per-dataset status the queue publishes (to the host's API state and the CLI), and the
+ * rate/ETA estimate behind it. Plain JSON: safe to send to clients; never holds credentials.
+ */
+export type UploadState =
+  'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export interface UploadStatus {
+  id: string;
+  /** Absolute path of the local dataset folder. */
+  dataset: string;
+  target: string;
+  state: UploadState;
+  /** Why it failed, or the error the next retry is waiting out. */
+  reason?: string;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Smoothed transfer rate over the last seconds, bytes/s. */
+  rateBytesPerS: number;
+  /** Estimated seconds to completion at the current rate; null when unknown. */
+  etaS: number | null;
+  /** Failed attempts since the last success or manual retry. */
+  attempts: number;
+  /** Epoch ms of the next automatic retry, when waiting on backoff. */
+  retryAtMs?: number;
+  enqueuedAtMs: number;
+  /** The local copy was deleted by the free-space policy after verification. */
+  localFreed: boolean;
+}
+
+/** Exponentially weighted rate over ~`tauS` seconds, updated on every progress report. */
+export class RateMeter {
+  private rate = 0;
+  private lastMs: number | undefined;
+  private pendingBytes = 0;
+
+  constructor(private readonly tauS = 3) {}
+
+  add(bytes: number, nowMs = performance.now()): void {
+    this.pendingBytes += bytes;
+    if (this.lastMs === undefined) {
+      this.lastMs = nowMs;
+      return;
+    }
+    const dtS = (nowMs - this.lastMs) / 1_000;
+    if (dtS < 0.2) return;
+    const alpha = 1 - Math.exp(-dtS / this.tauS);
+    this.rate += alpha * (this.pendingBytes / dtS - this.rate);
+    this.pendingBytes = 0;
+    this.lastMs = nowMs;
+  }
+
+  get bytesPerS(): number {
+    return this.rate;
+  }
+
+  reset(): void {
+    this.rate = 0;
+    this.lastMs = undefined;
+    this.pendingBytes = 0;
+  }
+}
+
+/** Delay before retry `attempt` (1-based): base·2^(attempt−1), capped at maxMs. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(30, attempt - 1));
+}

@@ -1,0 +1,119 @@
+/**
+ * A real Ceph RGW for the upload tests: reuses the one named by S3_ENDPOINT (unless `own`),
+ * else starts a throwaway cluster with ../shared/s3/start-ceph-rgw.sh and stops it afterwards.
+ * `stopGateway`/`startGateway` stop and restart only the radosgw daemon of a cluster this
+ * process started, so a shared gateway is never disturbed.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readFile, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+
+const run = promisify(execFile);
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const scripts = path.resolve(repoRoot, '../shared/s3');
+
+export interface Rgw {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  /** Set when this process started the cluster (only then can it be stopped/restarted). */
+  dir: string | undefined;
+  client: S3Client;
+}
+
+export async function startRgw(own = false): Promise<Rgw> {
+  let env: Record<string, string | undefined> = process.env;
+  let dir: string | undefined;
+  if (own || !process.env.S3_ENDPOINT) {
+    const { stdout } = await run(path.join(scripts, 'start-ceph-rgw.sh'), [], {
+      timeout: 180_000,
+      maxBuffer: 1 << 20,
+    });
+    env = {};
+    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
+    dir = env.CEPH_RGW_DIR;
+  }
+  const rgw = {
+    endpoint: env.S3_ENDPOINT as string,
+    accessKeyId: env.S3_ACCESS_KEY as string,
+    secretAccessKey: env.S3_SECRET_KEY as string,
+    region: env.S3_REGION ?? 'us-east-1',
+    dir,
+  };
+  const client = new S3Client({
+    endpoint: rgw.endpoint,
+    region: rgw.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return { ...rgw, client };
+}
+
+export async function stopRgw(rgw: Rgw | undefined): Promise<void> {
+  rgw?.client.destroy();
+  if (rgw?.dir) await run(path.join(scripts, 'stop-ceph-rgw.sh'), [rgw.dir], { timeout: 60_000 });
+}
+
+async function rgwPid(dir: string): Promise<number | undefined> {
+  const pids = await readFile(path.join(dir, 'pids'), 'utf8');
+  const lines = pids
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('rgw '));
+  const last = lines.at(-1);
+  return last ? Number(last.split(' ')[1]) : undefined;
+}
+
+/** Stops only radosgw (SIGKILL); the mon and OSD keep running. */
+export async function stopGateway(rgw: Rgw): Promise<void> {
+  if (!rgw.dir) throw new Error('the gateway was not started by this test run');
+  const pid = await rgwPid(rgw.dir);
+  if (pid) process.kill(pid, 'SIGKILL');
+}
+
+/** Starts radosgw again on the same port, as start-ceph-rgw.sh did; records its pid for stop-ceph-rgw.sh. */
+export async function startGateway(rgw: Rgw): Promise<void> {
+  if (!rgw.dir) throw new Error('the gateway was not started by this test run');
+  const child = spawn(
+    'setsid',
+    ['radosgw', '-c', path.join(rgw.dir, 'ceph.conf'), '-f', '-n', 'client.rgw.s3'],
+    { stdio: 'ignore', detached: true },
+  );
+  child.unref();
+  await new Promise((r) => setTimeout(r, 200));
+  // setsid execs radosgw in place, so the child pid is radosgw's
+  await appendFile(path.join(rgw.dir, 'pids'), `rgw ${child.pid}\n`);
+}
+
+export async function createBucket(rgw: Rgw, bucket: string): Promise<void> {
+  await rgw.client.send(new CreateBucketCommand({ Bucket: bucket }));
+}
+
+export async function emptyAndDeleteBucket(rgw: Rgw, bucket: string): Promise<void> {
+  const list = await rgw.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  for (const o of list.Contents ?? [])
+    if (o.Key) await rgw.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key }));
+  await rgw.client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
+}
+
+/** sha256 of the object's bytes as the gateway serves them. */
+export async function remoteSha256(rgw: Rgw, bucket: string, key: string): Promise<string> {
+  const r = await rgw.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const h = createHash('sha256');
+  for await (const chunk of r.Body as AsyncIterable<Uint8Array>) h.update(chunk);
+  return h.digest('hex');
+}
