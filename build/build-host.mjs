@@ -24,6 +24,8 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // import.meta.resolve is only used to run .ts workers from source, never in a bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
   external: ['electron', 'serialport', '@serialport/*', 'usb', 'tsx', 'tsx/*'],
 };
 

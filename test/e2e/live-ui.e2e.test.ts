@@ -1,0 +1,191 @@
+/**
+ * End-to-end: `aquila serve` (what `npm run serve` runs) + Debian's Chromium. Screenshots
+ * are kept in test-results/e2e/ as artefacts.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+
+const artefacts = path.join(repoRoot, 'test-results/e2e');
+mkdirSync(artefacts, { recursive: true });
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  serve = await startServe(['--config', 'test/fixtures/configs/e2e.json']);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  expect(code).toBe(0);
+});
+
+async function hostState() {
+  const res = await fetch(new URL('/api/state', serve.baseUrl), {
+    headers: { authorization: `Bearer ${serve.token}` },
+  });
+  return (await res.json()).state;
+}
+
+async function framesDrawn(): Promise<number> {
+  return page.evaluate(() => window.__aquilaDisplay?.framesDrawn ?? 0);
+}
+
+/** Raw pixel values of the last drawn frame on a grid with `step` px spacing. */
+async function grab(step: number): Promise<{ w: number; h: number; values: number[][] }> {
+  return page.evaluate((s) => {
+    const d = window.__aquilaDisplay!;
+    const w = d.lastMeta!.widthPx;
+    const h = d.lastMeta!.heightPx;
+    const rows: number[][] = [];
+    for (let y = 0; y < h; y += s) {
+      const row: number[] = [];
+      for (let x = 0; x < w; x += s) row.push(d.readPixel(x, y) ?? 0);
+      rows.push(row);
+    }
+    return { w, h, values: rows };
+  }, step);
+}
+
+/** The x shift (grid units) that best aligns `b` onto `a`: b(x) ≈ a(x - shift). */
+function bestShiftX(a: number[][], b: number[][], maxShift: number): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let s = -maxShift; s <= maxShift; s++) {
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < a.length; y++) {
+      const ra = a[y]!;
+      const rb = b[y]!;
+      for (let x = Math.max(0, s); x < Math.min(ra.length, ra.length + s); x++) {
+        sum += ra[x - s]! * rb[x]!;
+        n++;
+      }
+    }
+    const score = sum / n;
+    if (score > bestScore) {
+      bestScore = score;
+      best = s;
+    }
+  }
+  return best;
+}
+
+async function waitForNewFrames(count: number): Promise<void> {
+  const start = await framesDrawn();
+  await expect.poll(framesDrawn, { timeout: 15_000 }).toBeGreaterThanOrEqual(start + count);
+}
+
+describe('UI in Chromium against aquila serve', () => {
+  it('refuses the page and the API without the token', async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    const res = await p.goto(serve.baseUrl);
+    expect(res?.status()).toBe(401);
+    const api = await p.evaluate(async () => (await fetch('/api/state')).status);
+    expect(api).toBe(401);
+    const wsCode = await p.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const ws = new WebSocket(`ws://${location.host}/api/ws`);
+          ws.onclose = (e) => resolve(e.code);
+        }),
+    );
+    expect(wsCode).toBe(4401);
+    await context.close();
+  });
+
+  it('logs in with the printed URL, drops the token from the address bar, and the live image updates', async () => {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.loginUrl);
+    expect(page.url()).toBe(serve.baseUrl);
+    await expect
+      .poll(() => page.getByTestId('connection-state').textContent(), { timeout: 10_000 })
+      .toMatch(/connected/i);
+    await page.getByTestId('channel-GFP').click();
+    await page.getByTestId('live-toggle').click();
+    await waitForNewFrames(5);
+    const a = await page.evaluate(() => window.__aquilaDisplay!.lastSeq);
+    await waitForNewFrames(3);
+    const b = await page.evaluate(() => window.__aquilaDisplay!.lastSeq);
+    expect(b).toBeGreaterThan(a);
+    await page.screenshot({ path: path.join(artefacts, 'live.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('jogging X moves the sample in the image and updates the readout', async () => {
+    const before = await hostState();
+    await waitForNewFrames(2);
+    const imgBefore = await grab(2);
+    await page.getByTestId('jog-step').selectOption('10');
+    await page.getByTestId('jog-x-plus').click();
+    await expect
+      .poll(async () => (await hostState()).stage.xUm, { timeout: 5_000 })
+      .toBeCloseTo(before.stage.xUm + 10, 3);
+    await expect
+      .poll(() => page.getByTestId('stage-x').textContent(), { timeout: 5_000 })
+      .toContain((before.stage.xUm + 10).toFixed(1));
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaDisplay!.lastMeta!.stage.xUm), {
+        timeout: 5_000,
+      })
+      .toBeCloseTo(before.stage.xUm + 10, 3);
+    await waitForNewFrames(2);
+    const imgAfter = await grab(2);
+    // +10 µm of stage at 0.2 µm/px = 50 px = 25 grid units; the sample moves toward −x in the image.
+    const shift = bestShiftX(imgBefore.values, imgAfter.values, 40);
+    expect(shift).toBeGreaterThanOrEqual(-27);
+    expect(shift).toBeLessThanOrEqual(-23);
+    await page.screenshot({ path: path.join(artefacts, 'after-jog.png') });
+  });
+
+  it('with the laser off the image falls to the camera offset', async () => {
+    const lit = await grab(4);
+    const mean = (g: { values: number[][] }) =>
+      g.values.flat().reduce((s, v) => s + v, 0) / g.values.flat().length;
+    expect(mean(lit)).toBeGreaterThan(110);
+    await page.getByTestId('laser-laser488-emission').click();
+    await expect
+      .poll(async () => (await hostState()).lasers.laser488.emission, { timeout: 5_000 })
+      .toBe(false);
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaDisplay!.lastMeta!.lasersMw.laser488), {
+        timeout: 10_000,
+      })
+      .toBe(0);
+    await waitForNewFrames(2);
+    const dark = await grab(4);
+    expect(Math.abs(mean(dark) - 100)).toBeLessThan(3);
+    await page.screenshot({ path: path.join(artefacts, 'laser-off.png') });
+  });
+
+  it('e-stop turns every laser off and latches until reset', async () => {
+    await page.getByTestId('channel-GFP').click();
+    await expect
+      .poll(async () => (await hostState()).lasers.laser488.emission, { timeout: 5_000 })
+      .toBe(true);
+    await page.getByTestId('estop').click();
+    await expect
+      .poll(async () => (await hostState()).safety.estopLatched, { timeout: 5_000 })
+      .toBe(true);
+    const s = await hostState();
+    expect(
+      Object.values(s.lasers as Record<string, { emission: boolean }>).map((l) => l.emission),
+    ).toEqual([false, false]);
+    await expect(page.getByTestId('estop-banner').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(artefacts, 'estop.png') });
+    await page.getByTestId('estop-reset').click();
+    await expect
+      .poll(async () => (await hostState()).safety.estopLatched, { timeout: 5_000 })
+      .toBe(false);
+  });
+});
