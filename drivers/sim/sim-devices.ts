@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { DeviceIdentity, Laser, XYPositionUm, XYStage, ZDrive } from '../devices';
 import { DeviceEvents } from '../device-events';
-import { DisconnectedError, LimitError } from '../errors';
+import { DisconnectedError, LimitError, ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { SimWorld } from './world';
 
@@ -70,6 +70,11 @@ export class SimXYStage extends SimConnectable implements XYStage {
 
   async moveToUm(target: XYPositionUm): Promise<XYPositionUm> {
     this.assertConnected(this.id);
+    if (!Number.isFinite(target.xUm) || !Number.isFinite(target.yUm)) {
+      throw new ValidationError(
+        `${this.id}: target (${target.xUm}, ${target.yUm}) µm must be finite numbers`,
+      );
+    }
     const half = this.travelUm / 2;
     if (Math.abs(target.xUm) > half || Math.abs(target.yUm) > half) {
       throw new LimitError(
@@ -136,6 +141,9 @@ export class SimZDrive extends SimConnectable implements ZDrive {
 
   async moveToUm(zUm: number): Promise<number> {
     this.assertConnected(this.id);
+    if (!Number.isFinite(zUm)) {
+      throw new ValidationError(`${this.id}: target ${zUm} µm must be a finite number`);
+    }
     if (Math.abs(zUm) > this.travelUm / 2) {
       throw new LimitError(
         `${this.id}: target ${zUm} µm is beyond the mechanical travel ±${this.travelUm / 2} µm`,
