@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { durationUs } from './duration';
+import { isValidPolygon } from './polygon';
 import {
   AXES,
   type Axis,
@@ -135,7 +136,10 @@ const gridFromEdges = z
   .transform((v): GridPlan => ({ kind: 'from_edges', ...v }));
 const gridFromPolygon = z
   .object({
-    vertices: z.array(z.tuple([num, num])).min(3),
+    vertices: z
+      .array(z.tuple([num, num]))
+      .min(3)
+      .refine(isValidPolygon, 'not a valid polygon: it has no area or its edges cross'),
     convex_hull: z.boolean().nullable().default(false),
     offset: optNum,
     ...gridCommon,
