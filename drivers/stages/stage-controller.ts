@@ -134,7 +134,7 @@ abstract class ControllerDevice {
 export class ControllerXYStage extends ControllerDevice implements XYStage {
   readonly kind = 'xy-stage' as const;
 
-  getPositionUm(): Promise<XYPositionUm> {
+  async getPositionUm(): Promise<XYPositionUm> {
     return this.controller.getXyUm();
   }
 
@@ -154,7 +154,7 @@ export class ControllerXYStage extends ControllerDevice implements XYStage {
     this.events.emit({ type: 'changed' });
   }
 
-  isBusy(): Promise<boolean> {
+  async isBusy(): Promise<boolean> {
     return this.controller.isXyBusy();
   }
 }
@@ -162,7 +162,7 @@ export class ControllerXYStage extends ControllerDevice implements XYStage {
 export class ControllerZDrive extends ControllerDevice implements ZDrive {
   readonly kind = 'z-drive' as const;
 
-  getPositionUm(): Promise<number> {
+  async getPositionUm(): Promise<number> {
     return this.controller.getZUm();
   }
 
@@ -182,7 +182,7 @@ export class ControllerZDrive extends ControllerDevice implements ZDrive {
     this.events.emit({ type: 'changed' });
   }
 
-  isBusy(): Promise<boolean> {
+  async isBusy(): Promise<boolean> {
     return this.controller.isZBusy();
   }
 }

@@ -5,7 +5,7 @@
  * discovered at connect (`BU X`, `UM X?`), since `UM` persists in the controller.
  */
 import type { DeviceIdentity, XYPositionUm } from '../../devices';
-import { DeviceError, ProtocolError, StateError, TimeoutError } from '../../errors';
+import { DeviceError, LimitError, ProtocolError, StateError, TimeoutError } from '../../errors';
 import type { DriverContext } from '../../registry';
 import { SerialStageBase } from '../serial-stage-base';
 import { moveTimeoutMs, waitUntilIdle, type StageController } from '../stage-controller';
@@ -28,6 +28,9 @@ export type AsiModel = 'ms2000' | 'tiger';
 interface AxisInfo {
   letter: string;
   unitsPerMm: number;
+  /** Controller soft limits (`SL`/`SU`, read in mm), µm; ±Infinity if unreadable. */
+  lowerUm: number;
+  upperUm: number;
   /** Tiger card address for card-addressed commands (`2HALT`); '' on the MS-2000. */
   card: string;
 }
@@ -64,6 +67,8 @@ export class AsiController extends SerialStageBase implements StageController {
     const axis = (letter: string): AxisInfo => ({
       letter,
       unitsPerMm: ASI_DEFAULT_UNITS_PER_MM,
+      lowerUm: -Infinity,
+      upperUm: Infinity,
       card: '',
     });
     this.x = axis(axes.x);
@@ -107,6 +112,7 @@ export class AsiController extends SerialStageBase implements StageController {
     }
     this.xySpeedUmPerS = await this.speedUmPerS([this.x.letter, this.y.letter], this.xySpeedUmPerS);
     this.zSpeedUmPerS = await this.speedUmPerS([this.z.letter], this.zSpeedUmPerS);
+    for (const a of [this.x, this.y, this.z]) await this.readSoftLimits(a);
     return {
       vendor: 'ASI',
       model: `${this.model === 'tiger' ? 'Tiger TG-1000' : 'MS-2000'} (${buildName})`,
@@ -151,6 +157,34 @@ export class AsiController extends SerialStageBase implements StageController {
     }
   }
 
+  /** `SL X?` / `SU X?` in mm, independent of UM (MM ASITiger); unreadable → no check [U]. */
+  private async readSoftLimits(axis: AxisInfo): Promise<void> {
+    try {
+      const lo = await this.query(`SL ${axis.letter}?`, (l) => parseAsiAxisValues(l, 'SL'));
+      const hi = await this.query(`SU ${axis.letter}?`, (l) => parseAsiAxisValues(l, 'SU'));
+      axis.lowerUm = (lo[axis.letter] ?? -Infinity) * 1000;
+      axis.upperUm = (hi[axis.letter] ?? Infinity) * 1000;
+    } catch (err) {
+      this.ctx.log(
+        'warn',
+        `${this.label}: cannot read soft limits of ${axis.letter}: ${String(err)}`,
+      );
+    }
+  }
+
+  /** Refuses a target outside the controller's soft limits instead of letting it stop short. */
+  private checkTravel(axes: AxisInfo[], targetsUm: number[]): void {
+    axes.forEach((a, i) => {
+      const t = targetsUm[i] ?? 0;
+      if (t < a.lowerUm || t > a.upperUm) {
+        throw new LimitError(
+          `${this.label}: target ${a.letter} = ${t} µm is beyond the controller's travel limits ${a.lowerUm}..${a.upperUm} µm (SL/SU)`,
+          { axis: a.letter, targetUm: t, lowerUm: a.lowerUm, upperUm: a.upperUm },
+        );
+      }
+    });
+  }
+
   private async readUm(axes: AxisInfo[]): Promise<number[]> {
     // MS-2000 answers several axes in one line; on a Tiger the order of a multi-axis reply
     // may follow the cards, so each axis is queried alone (MM ASITiger).
@@ -176,6 +210,7 @@ export class AsiController extends SerialStageBase implements StageController {
   }
 
   private async move(axes: AxisInfo[], targetsUm: number[], speedUmPerS: number): Promise<void> {
+    this.checkTravel(axes, targetsUm);
     const fromUm = await this.readUm(axes);
     const parts = axes.map(
       (a, i) => `${a.letter}=${formatAsiUnits(umToAsiUnits(targetsUm[i] ?? 0, a.unitsPerMm))}`,
