@@ -4,10 +4,13 @@ import { NumberField } from './number-field';
 
 const BINNINGS = [1, 2, 4] as const;
 
+/** Stable empty list: a zustand selector must not return a new array per call (React #185). */
+const NO_CHANNELS: readonly never[] = [];
+
 export function CameraPanel() {
   const host = useHost();
   const camera = useUi((s) => s.mirror?.state.camera ?? null);
-  const channels = useUi((s) => s.mirror?.state.channels ?? []);
+  const channels = useUi((s) => s.mirror?.state.channels ?? NO_CHANNELS);
   const active = useUi((s) => s.mirror?.state.activeChannel ?? null);
   if (!camera) {
     return (
