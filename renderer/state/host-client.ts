@@ -91,7 +91,7 @@ export class HostClient {
       frame = decodeFrame(buf);
     } catch (err) {
       // Report the first few; a broken stream should not flood the notices.
-      if (this.decodeErrors++ < 3) this.store.getState().pushError('frame', toApiError(err));
+      if (this.decodeErrors++ < 3) this.store.getState().pushError('display', toApiError(err));
       return;
     }
     this.frameSink?.(frame);

@@ -22,7 +22,14 @@ export class HostCallError extends Error {
 /** Normalises anything thrown by a call into the `{name, code, message}` shape. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof HostCallError) return err.toApiError();
-  if (err instanceof Error) return { name: err.name, code: 'CLIENT_ERROR', message: err.message };
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      name: err.name,
+      code: typeof code === 'string' ? code : 'CLIENT_ERROR',
+      message: err.message,
+    };
+  }
   return { name: 'Error', code: 'CLIENT_ERROR', message: String(err) };
 }
 

@@ -139,7 +139,9 @@ export class WsConnection implements HostConnection {
       if (this.framesEnabled) this.send({ type: 'frames', enabled: true });
     });
     socket.addEventListener('message', (ev) => this.receive(ev.data));
-    // 'error' is always followed by 'close', which handles it.
+    // 'error' is always followed by 'close', which handles it; the listener keeps
+    // EventEmitter-based sockets (the `ws` client) from treating it as unhandled.
+    socket.addEventListener('error', () => undefined);
     socket.addEventListener('close', (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;

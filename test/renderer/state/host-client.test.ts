@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandName, CommandParams, CommandResult } from '../../../electron/api/contract';
+import type { HostMessage } from '../../../electron/api/messages';
+import type { DecodedFrame } from '../../../renderer/frames/decode-frame';
+import { HostClient } from '../../../renderer/state/host-client';
+import { createAppStore } from '../../../renderer/state/store';
+import { HostCallError } from '../../../renderer/transport/call-error';
+import type {
+  ConnectionListener,
+  HostConnection,
+} from '../../../renderer/transport/host-connection';
+import { encodeForTest, sampleMeta } from '../frames/encode-for-test';
+import { sampleState } from './sample-state';
+
+class FakeConnection implements HostConnection {
+  readonly transport = 'websocket' as const;
+  listener: ConnectionListener | null = null;
+  resyncs: string[] = [];
+  framesEnabled: boolean[] = [];
+  acks: number[] = [];
+  calls: { name: string; args: unknown }[] = [];
+  failWith: HostCallError | null = null;
+
+  start(l: ConnectionListener) {
+    this.listener = l;
+  }
+  async call<N extends CommandName>(name: N, args: CommandParams<N>): Promise<CommandResult<N>> {
+    this.calls.push({ name, args });
+    if (this.failWith) throw this.failWith;
+    return {} as CommandResult<N>;
+  }
+  setFramesEnabled(e: boolean) {
+    this.framesEnabled.push(e);
+  }
+  ackFrame(seq: number) {
+    this.acks.push(seq);
+  }
+  resync(reason: string) {
+    this.resyncs.push(reason);
+  }
+  close() {}
+  emit(m: HostMessage) {
+    this.listener!.hostMessage(m);
+  }
+}
+
+function setup() {
+  const conn = new FakeConnection();
+  const store = createAppStore();
+  const client = new HostClient(conn, store);
+  client.start();
+  return { conn, store, client };
+}
+
+describe('HostClient', () => {
+  it('mirrors hello and patches, and resyncs on a revision gap', () => {
+    const { conn, store } = setup();
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 3, state: sampleState() });
+    conn.emit({
+      type: 'patch',
+      rev: 4,
+      patches: [{ op: 'replace', path: ['stage', 'xUm'], value: 12 }],
+    });
+    expect(store.getState().mirror?.state.stage?.xUm).toBe(12);
+    conn.emit({
+      type: 'patch',
+      rev: 6,
+      patches: [{ op: 'replace', path: ['stage', 'xUm'], value: 99 }],
+    });
+    expect(store.getState().mirror?.state.stage?.xUm).toBe(12);
+    expect(conn.resyncs).toEqual(['rev gap: expected 5, got 6']);
+    conn.emit({
+      type: 'hello',
+      clientId: 'c1',
+      rev: 6,
+      state: { ...sampleState(), stage: { id: 's', xUm: 99, yUm: 0, busy: false } },
+    });
+    expect(store.getState().mirror).toMatchObject({ rev: 6, state: { stage: { xUm: 99 } } });
+  });
+
+  it('shows a failed command to the user with its code and resolves undefined', async () => {
+    const { conn, store, client } = setup();
+    conn.failWith = new HostCallError({
+      name: 'LimitError',
+      code: 'LIMIT',
+      message: 'x 6000 µm is outside -5000…5000',
+    });
+    const out = await client.run('stage.moveTo', { xUm: 6000, yUm: 0 });
+    expect(out).toBeUndefined();
+    const [notice] = store.getState().notices;
+    expect(notice).toMatchObject({
+      level: 'error',
+      text: 'stage.moveTo: x 6000 µm is outside -5000…5000 [LIMIT]',
+    });
+  });
+
+  it('enables frames while a sink is attached and decodes frames for it', () => {
+    const { conn, client, store } = setup();
+    const got: DecodedFrame[] = [];
+    const detach = client.attachFrames((f) => got.push(f));
+    conn.listener!.frame(encodeForTest(sampleMeta({ seq: 41 }), [1, 2, 3, 4, 5, 6]));
+    conn.listener!.frame(new ArrayBuffer(3));
+    detach();
+    expect(conn.framesEnabled).toEqual([true, false]);
+    expect(got.map((f) => f.meta.seq)).toEqual([41]);
+    expect(store.getState().notices[0]?.text).toMatch(
+      /^display: frame: 3 bytes is shorter than the 8-byte preamble \[FRAME_DECODE\]/,
+    );
+  });
+
+  it('turns safety events into warnings and records them', () => {
+    const { conn, store } = setup();
+    conn.emit({ type: 'event', event: { type: 'safety', message: 'E-stop pressed', timeMs: 1 } });
+    expect(store.getState().eventLog).toHaveLength(1);
+    expect(store.getState().notices[0]).toMatchObject({ level: 'warn', text: 'E-stop pressed' });
+  });
+});
