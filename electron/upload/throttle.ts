@@ -9,9 +9,9 @@ export class TokenBucket {
 
   constructor(
     private rateBytesPerS: number | undefined,
-    private readonly burstBytes = 8 * 1024 * 1024,
+    private readonly burstBytes = 1024 * 1024,
   ) {
-    this.tokens = burstBytes;
+    this.tokens = 0;
   }
 
   setRate(rateBytesPerS: number | undefined): void {

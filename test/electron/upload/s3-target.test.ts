@@ -8,8 +8,8 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   UploadPartCommand,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { uploadConfig, type UploadConfigInput } from '../../../electron/upload/config';
 import { UploadQueue, type UploadQueueOptions } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
@@ -22,6 +22,8 @@ import {
   stopRgw,
   type Rgw,
 } from './rgw';
+
+type Middleware = Parameters<S3Client['middlewareStack']['addRelativeTo']>[0];
 
 let rgw: Rgw;
 let tmp: string;
@@ -190,22 +192,21 @@ describe('S3 target against Ceph RGW', () => {
       return hit;
     };
     // Part 2: a byte flipped after signing, as if in transit (the gateway refuses it).
-    const inTransit: FinalizeRequestMiddleware<object, object> = (next, ctx) => async (args) => {
+    const inTransit: Middleware = (next, ctx) => async (args) => {
       const req = args.request as Req;
       if (once(ctx, req, '2')) req.body = flip(req.body);
       return next(args);
     };
     // Part 3: flipped before Content-MD5 and signing are checked (a proxy that strips
     // Content-MD5): the gateway stores it, our ETag comparison must catch it.
-    const beforeSigning: FinalizeRequestMiddleware<object, object> =
-      (next, ctx) => async (args) => {
-        const req = args.request as Req;
-        if (once(ctx, req, '3')) {
-          req.body = flip(req.body);
-          delete req.headers['content-md5'];
-        }
-        return next(args);
-      };
+    const beforeSigning: Middleware = (next, ctx) => async (args) => {
+      const req = args.request as Req;
+      if (once(ctx, req, '3')) {
+        req.body = flip(req.body);
+        delete req.headers['content-md5'];
+      }
+      return next(args);
+    };
     const sent: string[] = [];
     const { queue } = await openQueue('corrupt', s3Config(), {
       configureS3Client: (c) => {

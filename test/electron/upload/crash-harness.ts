@@ -1,0 +1,69 @@
+/**
+ * Runs upload-child.ts repeatedly, SIGKILLing it at random moments after it has started
+ * sending, then lets one run finish. Returns the final statuses and the send trace.
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { UploadStatus } from '../../../electron/upload/status';
+
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'upload-child.ts');
+
+export interface CrashRun {
+  kills: number;
+  final: UploadStatus[];
+  /** Every `<rel>#<part>` send, in order, over all runs. */
+  sends: string[];
+}
+
+async function traceLines(trace: string): Promise<number> {
+  const text = await readFile(trace, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).length;
+}
+
+export async function runWithKills(
+  args: { config: unknown; journalDir: string; dataset: string; target: string; trace: string },
+  kills: number,
+  random: () => number,
+): Promise<CrashRun> {
+  let killed = 0;
+  for (let run = 0; ; run++) {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    if (killed < kills) {
+      const before = await traceLines(args.trace);
+      // Wait until this run has sent something, then kill after a random further delay.
+      for (let i = 0; i < 600 && (await traceLines(args.trace)) < before + 1; i++) {
+        if (proc.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 700)));
+      if (proc.exitCode === null) {
+        proc.kill('SIGKILL');
+        killed++;
+      }
+      const code = await exited;
+      if (code !== null && code !== 0) throw new Error(`uploader exited with ${code}: ${err}`);
+      if (code === 0 && killed < kills)
+        throw new Error(`upload finished after only ${killed} kills; slow it down`);
+      continue;
+    }
+    const code = await exited;
+    if (code !== 0) throw new Error(`final uploader run exited with ${code}: ${err}`);
+    const last = out.trim().split('\n').at(-1) ?? '[]';
+    const sends = (await readFile(args.trace, 'utf8')).split('\n').filter(Boolean);
+    return { kills: killed, final: JSON.parse(last) as UploadStatus[], sends };
+  }
+}
+
+/** Sends beyond the first of each request key (re-sends). */
+export function resends(sends: readonly string[]): number {
+  return sends.length - new Set(sends).size;
+}
