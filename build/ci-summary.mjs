@@ -12,7 +12,9 @@ try {
   failed += r.numFailedTests;
   skipped = r.numPendingTests + (r.numTodoTests ?? 0);
   // A file that failed to load counts its failure even with no test inside.
-  failed += r.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+  failed += r.testResults.filter(
+    (t) => t.status === 'failed' && t.assertionResults.length === 0,
+  ).length;
 } catch (err) {
   console.error(`no test report (${err.message})`);
   failed += 1;
