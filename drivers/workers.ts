@@ -22,6 +22,9 @@ export function resolveWorkerEntry(sourceUrl: URL): { file: string; needsTsx: bo
   const file = fileURLToPath(sourceUrl);
   if (existsSync(file)) return { file, needsTsx: file.endsWith('.ts') };
   const bundled = path.join(path.dirname(file), path.basename(file).replace(/\.ts$/, '.js'));
+  // Packaged apps: worker files are unpacked beside the asar archive (build/electron-builder.yml).
+  const unpacked = bundled.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+  if (unpacked !== bundled && existsSync(unpacked)) return { file: unpacked, needsTsx: false };
   if (existsSync(bundled)) return { file: bundled, needsTsx: false };
   throw new Error(`worker entry not found: ${file} (nor ${bundled})`);
 }
