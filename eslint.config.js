@@ -83,6 +83,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS shims (preloaded with node -r) use require by nature.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['electron/main.ts', 'electron/preload.ts', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
