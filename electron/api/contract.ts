@@ -217,6 +217,7 @@ export interface FrameMeta {
   heightPx: number;
   bitDepth: number;
   binning: number;
+  /** Sensor pixel size at the sample for binning 1, µm; a frame pixel spans pixelSizeUm × binning. */
   pixelSizeUm: number;
   exposureMs: number;
   /** End of exposure, host epoch ms. */

@@ -108,3 +108,31 @@ describe('SafetyLayer', () => {
     ]);
   });
 });
+
+describe('guarded devices', () => {
+  it('route motion and emission through the safety layer', async () => {
+    const { guardDevices } = await import('../../../electron/safety/guarded-devices');
+    const { safety, stage, focus, l1, l2 } = await rig();
+    const g = guardDevices(
+      {
+        stage,
+        focus,
+        lasers: new Map([
+          ['l488', l1],
+          ['l561', l2],
+        ]),
+        camera: undefined,
+      },
+      safety,
+    );
+    await expect(g.stage!.moveToUm({ xUm: 5000, yUm: 0 })).rejects.toThrow(LimitError);
+    await expect(g.focus!.moveToUm(51)).rejects.toThrow(/protects the objective/);
+    await expect(g.lasers[1]!.setPowerMw(60)).rejects.toThrow(LimitError);
+    await safety.estop('test');
+    await expect(g.lasers[0]!.setEmission(true)).rejects.toThrow(EstopLatchedError);
+    await expect(g.stage!.connect()).rejects.toThrow(/managed by the host/);
+    safety.reset();
+    await expect(g.stage!.moveToUm({ xUm: 10, yUm: 10 })).resolves.toEqual({ xUm: 10, yUm: 10 });
+    expect(await g.stage!.getPositionUm()).toEqual({ xUm: 10, yUm: 10 });
+  });
+});
