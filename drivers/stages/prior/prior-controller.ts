@@ -201,7 +201,7 @@ export class PriorController extends SerialStageBase implements StageController 
     const distanceUm = Math.hypot(target.xUm - from.xUm, target.yUm - from.yUm);
     await this.move(
       `G,${x},${y}`,
-      moveTimeoutMs(distanceUm, this.options.xySpeedUmPerS),
+      moveTimeoutMs(distanceUm, this.options.xySpeedUmPerS, this.options.moveMarginMs),
       (b) => b.x || b.y,
     );
   }
@@ -225,7 +225,7 @@ export class PriorController extends SerialStageBase implements StageController 
     const from = await this.getZUm();
     await this.move(
       `V,${umToPriorUnits(zUm, this.umPerUnitZ)}`,
-      moveTimeoutMs(zUm - from, this.options.zSpeedUmPerS),
+      moveTimeoutMs(zUm - from, this.options.zSpeedUmPerS, this.options.moveMarginMs),
       (b) => b.z,
     );
   }

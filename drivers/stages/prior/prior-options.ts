@@ -22,6 +22,8 @@ export const priorOptionsSchema = z
      */
     xySpeedUmPerS: z.number().positive().default(1_000),
     zSpeedUmPerS: z.number().positive().default(100),
+    /** Fixed part of the move-length timeout (2 × distance / speed + this), ms. */
+    moveMarginMs: z.number().int().min(100).max(60_000).default(3_000),
     /** Fallback `$` poll while waiting for a move's `R`, ms. */
     pollMs: z.number().int().min(10).max(2_000).default(200),
   })
