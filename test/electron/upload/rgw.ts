@@ -88,14 +88,14 @@ export async function stopGateway(rgw: Rgw): Promise<void> {
 /** Starts radosgw again on the same port, as start-ceph-rgw.sh did; records its pid for stop-ceph-rgw.sh. */
 export async function startGateway(rgw: Rgw): Promise<void> {
   if (!rgw.dir) throw new Error('the gateway was not started by this test run');
+  // detached: the child calls setsid() itself, so child.pid is radosgw's (a `setsid` binary
+  // would fork when it is already a group leader, and the recorded pid would be wrong)
   const child = spawn(
-    'setsid',
-    ['radosgw', '-c', path.join(rgw.dir, 'ceph.conf'), '-f', '-n', 'client.rgw.s3'],
+    'radosgw',
+    ['-c', path.join(rgw.dir, 'ceph.conf'), '-f', '-n', 'client.rgw.s3'],
     { stdio: 'ignore', detached: true },
   );
   child.unref();
-  await new Promise((r) => setTimeout(r, 200));
-  // setsid execs radosgw in place, so the child pid is radosgw's
   await appendFile(path.join(rgw.dir, 'pids'), `rgw ${child.pid}\n`);
 }
 

@@ -8,8 +8,10 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   UploadPartCommand,
-  type S3Client,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { uploadConfig, type UploadConfigInput } from '../../../electron/upload/config';
 import { UploadQueue, type UploadQueueOptions } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
@@ -23,7 +25,7 @@ import {
   type Rgw,
 } from './rgw';
 
-type Middleware = Parameters<S3Client['middlewareStack']['addRelativeTo']>[0];
+type Middleware = FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
 let rgw: Rgw;
 let tmp: string;
