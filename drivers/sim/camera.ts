@@ -20,7 +20,6 @@ import { LiveRun, type CapturedFrame } from './live-run';
 import { RenderPool } from './render-pool';
 import { hash32 } from './rng';
 import { sampleFor, type VirtualSample } from './sample';
-import { TestPatternSource } from './test-pattern';
 import type { SimWorld } from './world';
 
 export class SimCamera implements Camera {
@@ -29,7 +28,6 @@ export class SimCamera implements Camera {
   private readonly events = new DeviceEvents();
   private readonly opts: SimCameraOptions;
   private readonly sample: VirtualSample;
-  private readonly pattern = new TestPatternSource();
   private pool: RenderPool;
   private exposureMs = 10;
   private binning = 1;
@@ -155,7 +153,7 @@ export class SimCamera implements Camera {
       {
         exposureMs: () => this.exposureMs,
         readoutMs: () => this.opts.readoutMs,
-        capacity: () => (this.opts.mode === 'sample' ? this.pool.capacity : 1),
+        capacity: () => this.pool.capacity,
         capture: () => this.capture(),
         onLost: () => this.events.emit({ type: 'changed' }),
       },
@@ -205,7 +203,8 @@ export class SimCamera implements Camera {
       binning: this.binning,
     };
     if (this.opts.mode === 'test-pattern') {
-      return { meta, pixels: Promise.resolve(this.pattern.frame(seq, roi.widthPx, roi.heightPx)) };
+      const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
+      return { meta, pixels: this.pool.render(job) };
     }
     const midMs = this.world.clock() - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
@@ -226,7 +225,7 @@ export class SimCamera implements Camera {
       bleach: true,
     });
     const seed = this.world.options.seed;
-    const pixels = this.pool.render({
+    const render = {
       widthPx: roi.widthPx,
       heightPx: roi.heightPx,
       emitters,
@@ -237,8 +236,8 @@ export class SimCamera implements Camera {
         seed,
       },
       frameSeed: hash32(seed, seq),
-    });
-    return { meta, pixels };
+    };
+    return { meta, pixels: this.pool.render({ kind: 'sample', render }) };
   }
 }
 

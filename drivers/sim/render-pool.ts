@@ -7,11 +7,11 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers';
 import { DeviceError } from '../errors';
-import { FrameRenderer, type RenderJob } from './render-frame';
+import { FrameMaker, transferablesOf, type FrameJob } from './frame-maker';
 import type { RenderReply, RenderRequest } from './render.worker';
 
 interface Pending {
-  job: RenderJob;
+  job: FrameJob;
   resolve: (pixels: Uint16Array) => void;
   reject: (err: Error) => void;
 }
@@ -24,7 +24,7 @@ interface Slot {
 export class RenderPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
-  private inline: FrameRenderer | undefined;
+  private inline: FrameMaker | undefined;
   private nextId = 1;
   private closed = false;
 
@@ -35,15 +35,15 @@ export class RenderPool {
     return Math.max(1, this.size);
   }
 
-  render(job: RenderJob): Promise<Uint16Array> {
+  render(job: FrameJob): Promise<Uint16Array> {
     if (this.closed) return Promise.reject(new DeviceError('render pool is closed'));
     if (this.size === 0) {
-      this.inline ??= new FrameRenderer();
+      this.inline ??= new FrameMaker();
       const r = this.inline;
       return new Promise((resolve, reject) =>
         setImmediate(() => {
           try {
-            resolve(r.render(job));
+            resolve(r.make(job));
           } catch (err) {
             reject(err instanceof Error ? err : new Error(String(err)));
           }
@@ -76,7 +76,7 @@ export class RenderPool {
       slot.current = { ...p, id };
       slot.worker.ref();
       const msg: RenderRequest = { id, job: p.job };
-      slot.worker.postMessage(msg, [p.job.emitters.buffer as ArrayBuffer]);
+      slot.worker.postMessage(msg, transferablesOf(p.job));
     }
   }
 

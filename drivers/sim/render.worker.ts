@@ -1,20 +1,20 @@
-/** Render worker: one FrameRenderer per thread; pixels go back as a transferred buffer. */
+/** Render worker: one FrameMaker per thread; pixels go back as a transferred buffer. */
 import { parentPort } from 'node:worker_threads';
-import { FrameRenderer, type RenderJob } from './render-frame';
+import { FrameMaker, type FrameJob } from './frame-maker';
 
 export interface RenderRequest {
   id: number;
-  job: RenderJob;
+  job: FrameJob;
 }
 export type RenderReply = { id: number; pixels: Uint16Array } | { id: number; error: string };
 
-const renderer = new FrameRenderer();
+const maker = new FrameMaker();
 const port = parentPort;
 if (!port) throw new Error('render.worker.ts must run in a worker thread');
 
 port.on('message', (msg: RenderRequest) => {
   try {
-    const pixels = renderer.render(msg.job);
+    const pixels = maker.make(msg.job);
     port.postMessage({ id: msg.id, pixels } satisfies RenderReply, [pixels.buffer as ArrayBuffer]);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

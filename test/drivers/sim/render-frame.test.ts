@@ -55,6 +55,14 @@ describe('FrameRenderer', () => {
     expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
   });
 
+  it('gives the same pixels whatever the renderer drew before', () => {
+    const used = new FrameRenderer();
+    used.render(job([100, 100, 2, 1_000, 0], { widthPx: 1024, heightPx: 1024 }));
+    const a = used.render(job([20, 30, 1, 5_000, 0]));
+    const b = new FrameRenderer().render(job([20, 30, 1, 5_000, 0]));
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
   it('clamps bright pixels to 65535 and leaves the scratch buffer clean', () => {
     const r = new FrameRenderer();
     const hot = r.render(job([10, 10, 0.3, 1e7, 0]));
