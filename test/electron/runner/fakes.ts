@@ -36,6 +36,7 @@ export class FakeEngine implements AcquisitionEngine {
   failSetupAt = new Set<number>();
   failSetupAlways = false;
   failRestore = false;
+  autofocus?: (event: MdaEvent) => Promise<void>;
   /** Called at the start of each acquisition; a returned promise holds it. */
   onAcquire: (n: number) => Promise<void> | void = () => {};
 
