@@ -8,6 +8,7 @@ import { createSimDevice } from './sim';
 import type { SimWorld } from './sim/world';
 import { asiDrivers } from './stages/asi';
 import { priorDrivers } from './stages/prior';
+import { createObisLaser } from './lasers/obis/obis-laser';
 
 export interface DeviceSpecLike {
   id: string;
@@ -37,6 +38,11 @@ export const driverRegistry: Record<string, DriverEntry> = {
   },
   ...asiDrivers,
   ...priorDrivers,
+  obis: {
+    kinds: ['laser'],
+    description: 'Coherent OBIS LX/LS laser over serial (port "sim:obis" runs its wire simulator)',
+    create: (spec, ctx) => createObisLaser(spec, ctx),
+  },
 };
 
 export function createDevice(spec: DeviceSpecLike, ctx: DriverContext): AnyDevice {

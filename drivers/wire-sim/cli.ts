@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const link = flag('--link');
   const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 2_000 });
   const sim = entry.create({ world, deviceId });
-  const running = await runWireSim(sim, link ? { devicePath: link, simPath: `${link}.sim` } : {});
+  const running = await runWireSim(sim, link ? { devicePath: link } : {});
   console.log(`${name} (${entry.description}) is listening.`);
   console.log(`port: ${running.devicePath}`);
   console.log('Press Ctrl-C to stop.');

@@ -3,6 +3,7 @@
  * `port: "sim:<name>"`) → factory. Each simulator acts on the host's SimWorld so the
  * simulated camera sees what the simulated hardware really did.
  */
+import { ObisSim } from '../lasers/obis/obis-sim';
 import type { SimWorld } from '../sim/world';
 import type { WireSimulator } from './sim-base';
 import { asiWireSimulators } from '../stages/asi/asi-wire-sims';
@@ -23,6 +24,10 @@ export const wireSimulators: Record<string, WireSimEntry> = {
   // Stages (asi-ms2000, asi-tiger, prior-proscan) and lasers (obis, cobolt) register here.
   ...asiWireSimulators,
   ...priorWireSimulators,
+  obis: {
+    description: 'Coherent OBIS 488 nm LX 100 mW (CDRH delay 5 s, autostart on at power-up)',
+    create: ({ world, deviceId }) => new ObisSim(world, deviceId),
+  },
 };
 
 export function wireSimulatorNames(): string[] {

@@ -1,12 +1,16 @@
 /**
  * Runs a WireSimulator behind a socat pty pair: the simulator holds one end, a driver
- * opens `devicePath`. `vanish()` kills socat (the driver sees the port disappear);
- * `restore()` starts a new socat on the same link paths and re-attaches the simulator.
+ * opens `devicePath`. `vanish()` kills socat and removes the path (as an unplugged USB
+ * adapter does); `restore()` starts a new socat and brings the same path back.
+ * The device path appears only once the simulator listens (socat links a staging name
+ * that is renamed into place), so a driver polling for the port never talks to nobody.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { SerialPort } from 'serialport';
 import { openSerialPort } from '../serial/open-port';
-import { startPtyPair, type PtyPair, type PtyPairOptions } from './pty-pair';
+import { startPtyPair, type PtyPair } from './pty-pair';
 import type { WireSimulator } from './sim-base';
 
 export interface RunningWireSim<S extends WireSimulator = WireSimulator> {
@@ -21,49 +25,65 @@ export interface RunningWireSim<S extends WireSimulator = WireSimulator> {
   stop(): Promise<void>;
 }
 
+export interface RunWireSimOptions {
+  /** Where the driver's end appears; default: `device` in a new temp dir. */
+  devicePath?: string;
+}
+
 export async function runWireSim<S extends WireSimulator>(
   sim: S,
-  options: PtyPairOptions = {},
+  options: RunWireSimOptions = {},
 ): Promise<RunningWireSim<S>> {
-  let pair: PtyPair = await startPtyPair(options);
-  const { simPath, devicePath, createdDir } = pair;
+  const createdDir = options.devicePath
+    ? undefined
+    : await mkdtemp(path.join(os.tmpdir(), 'aquila-pty-'));
+  const devicePath = options.devicePath ?? path.join(createdDir as string, 'device');
+  const simPath = `${devicePath}.sim`;
+  let pair: PtyPair | undefined;
   let port: SerialPort | undefined;
 
-  const attach = async () => {
-    try {
-      port = await openSerialPort({ path: simPath, baudRate: 115_200 });
-    } catch (err) {
-      await pair.kill();
-      if (createdDir) await rm(createdDir, { recursive: true, force: true });
-      throw err;
-    }
-    // The pty end closes with an error when socat dies; that is expected, not a crash.
-    port.on('error', () => undefined);
-    sim.attach(port);
-  };
   const closePort = async () => {
     sim.detach();
     const p = port;
     port = undefined;
     if (p?.isOpen) await new Promise<void>((r) => p.close(() => r()));
   };
-  await attach();
+  const start = async () => {
+    pair = await startPtyPair({ simPath, devicePath: `${devicePath}.starting` });
+    try {
+      port = await openSerialPort({ path: simPath, baudRate: 115_200 });
+      // The pty end closes with an error when socat dies; that is expected, not a crash.
+      port.on('error', () => undefined);
+      sim.attach(port);
+      await rename(pair.devicePath, devicePath);
+    } catch (err) {
+      await closePort();
+      await pair.kill();
+      throw err;
+    }
+  };
+  const kill = async () => {
+    await pair?.kill();
+    await rm(devicePath, { force: true });
+    await closePort();
+  };
+  try {
+    await start();
+  } catch (err) {
+    if (createdDir) await rm(createdDir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     sim,
     devicePath,
-    vanish: async () => {
-      await pair.kill();
-      await closePort();
-    },
+    vanish: kill,
     restore: async () => {
-      if (pair.isAlive()) return;
-      pair = await startPtyPair({ ...options, simPath, devicePath });
-      await attach();
+      if (pair?.isAlive()) return;
+      await start();
     },
     stop: async () => {
-      await closePort();
-      await pair.kill();
+      await kill();
       if (createdDir) await rm(createdDir, { recursive: true, force: true });
     },
   };

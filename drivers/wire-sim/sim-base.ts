@@ -80,6 +80,7 @@ export abstract class WireSimulator {
 
   detach(): void {
     this.epoch += 1;
+    this.outQueue = Promise.resolve();
     this.port?.removeAllListeners('data');
     this.port = undefined;
   }

@@ -1,0 +1,222 @@
+/**
+ * Coherent OBIS LX/LS laser driver (single head, USB virtual COM, 115200 8N1).
+ * Power is in W on the wire and mW here. Connect turns handshake on and the prompt off,
+ * clears the error queue, reads identity, wavelength and max power from the device,
+ * turns autostart off (required for remote on/off) and selects the modulation mode.
+ * With CDRH on (the factory setting), emission starts 5 s after `SOUR:AM:STAT ON`;
+ * setEmission(true) resolves only once the status word shows emission.
+ */
+import { z } from 'zod';
+import type { DeviceEvent, DeviceIdentity, Laser, Unsubscribe } from '../../devices';
+import { DeviceError, LimitError, TimeoutError } from '../../errors';
+import type { DriverContext } from '../../registry';
+import { SerialLink } from '../../serial/serial-link';
+import type { SerialTransport } from '../../serial/transport';
+import { parseOrThrow } from '../../validation';
+import {
+  OBIS_FAULT_BITS,
+  OBIS_REPLY,
+  OBIS_STATUS_BITS,
+  STATUS_CDRH_DELAY,
+  STATUS_EMISSION,
+  STATUS_FAULT,
+  decodeBits,
+  formatWatts,
+  obisVendorError,
+  parseCode,
+  parseNumber,
+  parseOnOff,
+  valueLine,
+} from './obis-protocol';
+
+export const obisOptions = z
+  .object({
+    /** Device path (`/dev/ttyACM0`, `COM3`) or `sim:obis`. */
+    port: z.string().min(1),
+    baudRate: z.number().int().positive().default(115_200),
+    /** Per-command reply timeout, ms. */
+    timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+    /** How long setEmission(true) waits for emission (covers the 5 s CDRH delay), ms. */
+    emissionStartTimeoutMs: z.number().int().min(100).max(60_000).default(8_000),
+    /** `keep` leaves the CDRH 5 s emission delay as configured; `off` disables it. */
+    cdrhDelay: z.enum(['keep', 'off']).default('keep'),
+    /** `cw-power` = internal constant power (SOUR:AM:INT CWP); `digital`/`analog`/`mixed` = external modulation. */
+    mode: z.enum(['cw-power', 'digital', 'analog', 'mixed', 'keep']).default('cw-power'),
+    /** Only if the device does not report it; the device's value wins when it does. */
+    wavelengthNm: z.number().int().min(200).max(2_000).optional(),
+    /** Caps the power below the device's own maximum (never above it). */
+    maxPowerMw: z.number().positive().optional(),
+  })
+  .strict();
+export type ObisOptions = z.infer<typeof obisOptions>;
+
+const modeCommand: Record<Exclude<ObisOptions['mode'], 'keep'>, string> = {
+  'cw-power': 'SOUR:AM:INT CWP',
+  digital: 'SOUR:AM:EXT DIG',
+  analog: 'SOUR:AM:EXT ANAL',
+  mixed: 'SOUR:AM:EXT MIX',
+};
+
+export interface ObisStatus {
+  statusWord: number;
+  status: string[];
+  faultWord: number;
+  faults: string[];
+  /** SYST:LOCK? = ON read as "interlock closed" — polarity uncertain [U]. */
+  interlockClosed: boolean;
+}
+
+export class ObisLaser implements Laser {
+  readonly kind = 'laser' as const;
+  readonly link: SerialLink;
+  private readonly o: ObisOptions;
+  private deviceWavelengthNm: number | undefined;
+  private deviceMaxPowerMw: number | undefined;
+
+  constructor(
+    readonly id: string,
+    options: unknown,
+    ctx: Pick<DriverContext, 'simWorld' | 'log'>,
+  ) {
+    this.o = parseOrThrow(obisOptions, options, `device "${id}" options`);
+    this.link = new SerialLink({
+      id,
+      port: this.o.port,
+      simWorld: () => ctx.simWorld(),
+      log: (level, message) => ctx.log(level, message),
+      transport: {
+        baudRate: this.o.baudRate,
+        commandTerminator: '\r\n',
+        replyTerminator: '\r\n',
+        timeoutMs: this.o.timeoutMs,
+        vendorError: obisVendorError,
+      },
+      init: (t) => this.init(t),
+    });
+  }
+
+  get wavelengthNm(): number {
+    return this.deviceWavelengthNm ?? this.o.wavelengthNm ?? 0;
+  }
+
+  /** 0 until connected unless configured. */
+  get maxPowerMw(): number {
+    const dev = this.deviceMaxPowerMw;
+    if (dev === undefined) return this.o.maxPowerMw ?? 0;
+    return this.o.maxPowerMw === undefined ? dev : Math.min(dev, this.o.maxPowerMw);
+  }
+
+  connect(): Promise<DeviceIdentity> {
+    return this.link.connect();
+  }
+  disconnect(): Promise<void> {
+    return this.link.disconnect();
+  }
+  subscribe(listener: (event: DeviceEvent) => void): Unsubscribe {
+    return this.link.events.subscribe(listener);
+  }
+
+  async setEmission(on: boolean): Promise<void> {
+    await this.set(`SOUR:AM:STAT ${on ? 'ON' : 'OFF'}`);
+    this.link.events.emit({ type: 'changed' });
+    if (on) await this.waitForEmission();
+  }
+
+  async getEmission(): Promise<boolean> {
+    return parseOnOff(await this.query('SOUR:AM:STAT?'), 'emission state');
+  }
+
+  async setPowerMw(powerMw: number): Promise<void> {
+    const max = this.maxPowerMw;
+    if (!(Number.isFinite(powerMw) && powerMw >= 0 && powerMw <= max)) {
+      throw new LimitError(`${this.id}: power ${powerMw} mW is outside 0..${max} mW`);
+    }
+    await this.set(`SOUR:POW:LEV:IMM:AMPL ${formatWatts(powerMw)}`);
+    this.link.events.emit({ type: 'changed' });
+  }
+
+  /** The power setpoint, mW. */
+  async getPowerMw(): Promise<number> {
+    return parseNumber(await this.query('SOUR:POW:LEV:IMM:AMPL?'), 'power setpoint') * 1000;
+  }
+
+  /** Measured output power, mW. */
+  async getOutputPowerMw(): Promise<number> {
+    return parseNumber(await this.query('SOUR:POW:LEV?'), 'output power') * 1000;
+  }
+
+  async readStatus(): Promise<ObisStatus> {
+    const statusWord = parseCode(await this.query('SYST:STAT?'), 'status');
+    const faultWord = parseCode(await this.query('SYST:FAUL?'), 'fault code');
+    const interlockClosed = parseOnOff(await this.query('SYST:LOCK?'), 'interlock');
+    return {
+      statusWord,
+      status: decodeBits(statusWord, OBIS_STATUS_BITS),
+      faultWord,
+      faults: decodeBits(faultWord, OBIS_FAULT_BITS),
+      interlockClosed,
+    };
+  }
+
+  private async init(t: SerialTransport): Promise<DeviceIdentity> {
+    // Handshake may be off (then a set command has no reply): tolerate one silent reply.
+    await t.request('SYST:COMM:HAND ON', { reply: OBIS_REPLY }).catch((err: unknown) => {
+      if (!(err instanceof TimeoutError)) throw err;
+    });
+    const set = (cmd: string) => t.request(cmd, { reply: OBIS_REPLY });
+    const query = (cmd: string) =>
+      t.request(cmd, { reply: OBIS_REPLY, idempotentRetries: 1, parse: valueLine });
+    await set('SYST:COMM:PROM OFF');
+    await set('SYST:ERR:CLE');
+    const model = await query('SYST:INF:MOD?');
+    const serial = await query('SYST:INF:SNUM?');
+    const firmware = await query('SYST:INF:FVER?');
+    this.deviceWavelengthNm = Math.round(parseNumber(await query('SYST:INF:WAV?'), 'wavelength'));
+    this.deviceMaxPowerMw = parseNumber(await query('SOUR:POW:LIM:HIGH?'), 'max power') * 1000;
+    await set('SYST:AUT OFF');
+    if (this.o.cdrhDelay === 'off') await set('SYST:CDRH OFF');
+    if (this.o.mode !== 'keep') await set(modeCommand[this.o.mode]);
+    return { vendor: 'Coherent', model, serial, firmware };
+  }
+
+  private async waitForEmission(): Promise<void> {
+    const deadline = performance.now() + this.o.emissionStartTimeoutMs;
+    for (;;) {
+      const word = parseCode(await this.query('SYST:STAT?'), 'status');
+      if (word & STATUS_FAULT) {
+        const s = await this.readStatus();
+        const why = [...s.faults, ...(s.interlockClosed ? [] : ['interlock open'])];
+        throw new DeviceError(
+          `${this.id}: emission did not start: ${why.join(', ') || 'fault'} (status 0x${word.toString(16)}, faults 0x${s.faultWord.toString(16)})`,
+          { vendorCode: s.faultWord, meaning: why.join(', '), status: s.status },
+        );
+      }
+      if (word & STATUS_EMISSION && !(word & STATUS_CDRH_DELAY)) return;
+      if (performance.now() > deadline) {
+        throw new TimeoutError(
+          `${this.id}: emission did not start within ${this.o.emissionStartTimeoutMs} ms (status: ${decodeBits(word, OBIS_STATUS_BITS).join(', ')})`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private query(cmd: string): Promise<string> {
+    return this.link.transport.request(cmd, {
+      reply: OBIS_REPLY,
+      idempotentRetries: 1,
+      parse: valueLine,
+    });
+  }
+
+  private async set(cmd: string): Promise<void> {
+    await this.link.transport.request(cmd, { reply: OBIS_REPLY });
+  }
+}
+
+export function createObisLaser(
+  spec: { id: string; options: Record<string, unknown> },
+  ctx: Pick<DriverContext, 'simWorld' | 'log'>,
+): ObisLaser {
+  return new ObisLaser(spec.id, spec.options, ctx);
+}
