@@ -48,11 +48,11 @@ export function epochNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** Frames drawn per second over a sliding window. */
+/** Frames drawn per second over a sliding window (long enough to show rates below 1/s). */
 export class RateMeter {
   private readonly times: number[] = [];
 
-  constructor(private readonly windowMs = 1000) {}
+  constructor(private readonly windowMs = 3000) {}
 
   tick(nowMs: number): void {
     this.times.push(nowMs);
@@ -62,7 +62,7 @@ export class RateMeter {
   rate(nowMs: number): number {
     this.trim(nowMs);
     if (this.times.length < 2) return 0;
-    const span = nowMs - (this.times[0] as number);
+    const span = (this.times[this.times.length - 1] as number) - (this.times[0] as number);
     return span > 0 ? ((this.times.length - 1) * 1000) / span : 0;
   }
 

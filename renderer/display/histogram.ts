@@ -6,7 +6,7 @@ export interface Histogram {
   /** counts[i] covers values [i·binWidth, (i+1)·binWidth). */
   counts: Uint32Array;
   binWidth: number;
-  /** Exclusive upper bound of the value range: 2^bitDepth. */
+  /** Exclusive upper bound of the binned range (see histogramRange). */
   rangeMax: number;
   samples: number;
   minValue: number;
@@ -15,11 +15,28 @@ export interface Histogram {
 
 export const DEFAULT_MAX_SAMPLES = 65_536;
 
-export function histogramBins(bitDepth: number, bins = 4096): { bins: number; binWidth: number } {
-  const depth = Math.min(16, Math.max(1, Math.round(bitDepth)));
-  const rangeMax = 2 ** depth;
-  const count = Math.min(bins, rangeMax);
+export const MAX_BINS = 4096;
+const MIN_RANGE = 256;
+
+/**
+ * Bins for values below `rangeMax` (a power of two): at most MAX_BINS, each a power of
+ * two wide so a value's bin is a shift.
+ */
+export function histogramBins(rangeMax: number): { bins: number; binWidth: number } {
+  const count = Math.min(MAX_BINS, rangeMax);
   return { bins: count, binWidth: rangeMax / count };
+}
+
+/**
+ * The histogram range adapts to the data: the smallest power of two above the sampled
+ * maximum (at least 256, at most 2^bitDepth), so a dim 16-bit image still gets 1-value
+ * bins and a usable plot.
+ */
+export function histogramRange(maxValue: number, bitDepth: number): number {
+  const depthMax = 2 ** Math.min(16, Math.max(1, Math.round(bitDepth)));
+  let range = MIN_RANGE;
+  while (range <= maxValue && range < 65536) range *= 2;
+  return Math.min(range, Math.max(depthMax, MIN_RANGE));
 }
 
 /** `target` is reused when it has the right number of bins (zeroed here). */
@@ -29,19 +46,12 @@ export function computeHistogram(
   maxSamples = DEFAULT_MAX_SAMPLES,
   target?: Uint32Array,
 ): Histogram {
-  const { bins, binWidth } = histogramBins(bitDepth);
-  const counts = target && target.length === bins ? target : new Uint32Array(bins);
-  counts.fill(0);
   const stride = Math.max(1, Math.ceil(pixels.length / Math.max(1, maxSamples)));
-  const shift = Math.log2(binWidth);
-  const last = bins - 1;
   let samples = 0;
   let minValue = Infinity;
   let maxValue = -Infinity;
   for (let i = 0; i < pixels.length; i += stride) {
     const v = pixels[i] as number;
-    const bin = v >> shift;
-    counts[bin > last ? last : bin]! += 1;
     if (v < minValue) minValue = v;
     if (v > maxValue) maxValue = v;
     samples++;
@@ -49,6 +59,15 @@ export function computeHistogram(
   if (samples === 0) {
     minValue = 0;
     maxValue = 0;
+  }
+  const { bins, binWidth } = histogramBins(histogramRange(maxValue, bitDepth));
+  const counts = target && target.length === bins ? target : new Uint32Array(bins);
+  counts.fill(0);
+  const shift = Math.log2(binWidth);
+  const last = bins - 1;
+  for (let i = 0; i < pixels.length; i += stride) {
+    const bin = (pixels[i] as number) >> shift;
+    counts[bin > last ? last : bin]! += 1;
   }
   return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
 }

@@ -46,8 +46,10 @@ const AUTO_PUSH_INTERVAL_MS = 250;
 const HISTOGRAM_INTERVAL_MS = 100;
 const FPS_INTERVAL_MS = 500;
 
+/** `?renderer=canvas2d` in the page URL forces the CPU renderer (comparisons, old GPUs). */
 function createRenderer(canvas: HTMLCanvasElement): FrameRenderer {
-  if (webgl2Available()) {
+  const forced = new URLSearchParams(window.location.search).get('renderer');
+  if (forced !== 'canvas2d' && webgl2Available()) {
     try {
       return new WebglRenderer(canvas);
     } catch {
@@ -187,7 +189,8 @@ export class LiveViewController {
       this.histDirty = false;
     }
     if (nowPerf - this.lastFpsText >= FPS_INTERVAL_MS) {
-      this.els.fps.textContent = `${this.meter.rate(nowPerf).toFixed(1)} fps`;
+      const fps = this.meter.rate(nowPerf);
+      this.els.fps.textContent = `${fps.toFixed(fps < 10 ? 2 : 1)} fps`;
       this.lastFpsText = nowPerf;
     }
   };

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { computeHistogram, histogramBins, rebin } from '../../../renderer/display/histogram';
+import {
+  computeHistogram,
+  histogramBins,
+  histogramRange,
+  rebin,
+} from '../../../renderer/display/histogram';
 
 describe('histogram', () => {
-  it('bins by bit depth with at most 4096 bins', () => {
-    expect(histogramBins(8)).toEqual({ bins: 256, binWidth: 1 });
-    expect(histogramBins(12)).toEqual({ bins: 4096, binWidth: 1 });
-    expect(histogramBins(16)).toEqual({ bins: 4096, binWidth: 16 });
+  it('uses at most 4096 power-of-two-wide bins', () => {
+    expect(histogramBins(256)).toEqual({ bins: 256, binWidth: 1 });
+    expect(histogramBins(4096)).toEqual({ bins: 4096, binWidth: 1 });
+    expect(histogramBins(65536)).toEqual({ bins: 4096, binWidth: 16 });
+  });
+
+  it('adapts the range to the data, within the bit depth', () => {
+    expect(histogramRange(100, 16)).toBe(256);
+    expect(histogramRange(256, 16)).toBe(512);
+    expect(histogramRange(4000, 12)).toBe(4096);
+    expect(histogramRange(5000, 12)).toBe(4096);
+    expect(histogramRange(65535, 16)).toBe(65536);
+    expect(histogramRange(300, 8)).toBe(256);
+  });
+
+  it('a dim 16-bit frame gets one-value bins', () => {
+    const h = computeHistogram(new Uint16Array([96, 100, 100, 104]), 16);
+    expect(h.rangeMax).toBe(256);
+    expect(h.binWidth).toBe(1);
+    expect(h.counts[100]).toBe(2);
   });
 
   it('counts every pixel when under the sample budget, with min/max', () => {

@@ -54,7 +54,7 @@ describe('auto-contrast', () => {
     const w = autoContrast(h);
     expect(w.max).toBeGreaterThan(w.min);
     expect(w.min).toBe(700);
-    expect(autoContrast(computeHistogram(new Uint16Array(0), 12))).toEqual({ min: 0, max: 4095 });
+    expect(autoContrast(computeHistogram(new Uint16Array(0), 12))).toEqual({ min: 0, max: 255 });
   });
 });
 
