@@ -93,7 +93,8 @@ abstract class ControllerDevice {
 
   constructor(
     readonly id: string,
-    protected readonly shared: SharedController,
+    /** The controller this device shares with its sibling (XY or Z) on the same port. */
+    readonly shared: SharedController,
   ) {}
 
   subscribe = this.events.subscribe.bind(this.events);
