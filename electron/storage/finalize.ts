@@ -37,9 +37,16 @@ function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
   const records = readFrameRecords(dir).items;
   if (prov.layout.format !== 'ome-tiff') return records.map((record) => ({ record }));
   // frames.jsonl lines are appended in IFD order, each after its IFD is linked.
-  const fd = fs.openSync(path.join(dir, prov.imageFile), 'r+');
+  const file = path.join(dir, prov.imageFile);
+  if (!fs.existsSync(file)) return [];
+  const fd = fs.openSync(file, 'r+');
   try {
     const chain = walkIfdChain(fd);
+    if (chain.ifdOffsets.length === 0) {
+      // A TIFF without an IFD is not a TIFF: a run that ended before its first frame has none.
+      fs.rmSync(file);
+      return [];
+    }
     const planes = records
       .slice(0, chain.ifdOffsets.length)
       .map((record, ifd) => ({ record, ifd }));

@@ -5,12 +5,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
+  ChannelInfo,
   DatasetFormat,
   DatasetFrameMeta,
   DatasetLayout,
   FrameIndex,
 } from '../../../electron/storage/layout';
 import { datasetLayout } from '../../../electron/storage/layout';
+
+const defaultChannels: ChannelInfo[] = [
+  {
+    name: 'GFP',
+    colorHex: '00FF00',
+    window: { start: 0, end: 4000, min: 0, max: 65535 },
+    excitationNm: 488,
+  },
+  {
+    name: 'mCherry <red>',
+    colorHex: 'FF00FF',
+    window: { start: 10, end: 900, min: 0, max: 65535 },
+  },
+];
 
 export function smallLayout(
   format: DatasetFormat,
@@ -21,22 +36,10 @@ export function smallLayout(
     format,
     positions: 2,
     sizes: { t: 2, c: 2, z: 3, y: 24, x: 32 },
-    channels: [
-      {
-        name: 'GFP',
-        colorHex: '00FF00',
-        window: { start: 0, end: 4000, min: 0, max: 65535 },
-        excitationNm: 488,
-      },
-      {
-        name: 'mCherry <red>',
-        colorHex: 'FF00FF',
-        window: { start: 10, end: 900, min: 0, max: 65535 },
-      },
-    ],
     physical: { pixelSizeUm: 0.65, zStepUm: 2.5, timeIntervalS: 30 },
     shardPlanes: format === 'ome-zarr-0.5' ? 2 : 1,
     ...over,
+    channels: (over.channels ?? defaultChannels).slice(0, over.sizes?.c ?? 2),
   });
 }
 
@@ -73,26 +76,41 @@ export function tempRoot(tag: string): string {
 const verifier = fileURLToPath(new URL('../../python/verify_dataset.py', import.meta.url));
 
 export interface VerifyResult {
+  dir: string;
   ok: boolean;
   checked: number;
   outcome: string;
   problems: string[];
 }
 
-/** Runs the independent reader; throws with a clear message when tensorstore/tifffile are missing. */
-export function verifyWithPython(dir: string, writtenFile?: string): VerifyResult {
-  const r = spawnSync('python3', [verifier, dir, ...(writtenFile ? [writtenFile] : [])], {
-    encoding: 'utf8',
-  });
+/**
+ * Runs the independent reader on several datasets (`dir` or `dir=writtenIndicesFile`);
+ * throws with a clear message when tensorstore/tifffile are missing.
+ */
+export function verifyManyWithPython(
+  targets: string[],
+  o: { pages?: boolean } = {},
+): VerifyResult[] {
+  const args = [verifier, ...(o.pages ? ['--pages'] : []), ...targets];
+  const r = spawnSync('python3', args, { encoding: 'utf8' });
   if (r.status === 2 || r.error)
     throw new Error(
       `independent reader unavailable (${r.error?.message ?? r.stdout.trim()}): install with "python3 -m pip install tensorstore tifffile"`,
     );
   try {
-    return JSON.parse(r.stdout) as VerifyResult;
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as VerifyResult);
   } catch {
     throw new Error(`verify_dataset.py failed: ${r.stderr}`);
   }
+}
+
+export function verifyWithPython(dir: string, writtenFile?: string): VerifyResult {
+  const [one] = verifyManyWithPython([writtenFile ? `${dir}=${writtenFile}` : dir]);
+  if (!one) throw new Error('verify_dataset.py printed nothing');
+  return one;
 }
 
 /** Validates an OME-XML string against the 2016-06 schema with xmllint; returns its stderr on failure. */

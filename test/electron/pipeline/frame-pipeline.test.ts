@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FramePipeline } from '../../../electron/pipeline/frame-pipeline';
+import { readJsonLines, readProvenance } from '../../../electron/storage/dataset-files';
+import type { DatasetLayout, FrameIndex } from '../../../electron/storage/layout';
+import { allIndices, metaFor, smallLayout, tempRoot, verifyWithPython } from '../storage/fixtures';
+import { patternPlane } from '../storage/pattern';
+
+const provenance = { appVersion: '0.1.0', operator: 'test', config: null };
+
+function frame(l: DatasetLayout, i: FrameIndex, seq: number) {
+  return { meta: metaFor(l, i, seq), pixels: patternPlane(l, i) };
+}
+
+describe('FramePipeline', () => {
+  const roots: string[] = [];
+  const open: FramePipeline[] = [];
+  afterEach(async () => {
+    for (const p of open.splice(0)) await p.close({ outcome: 'cancelled' }).catch(() => undefined);
+    for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
+  });
+
+  async function start(
+    layout: DatasetLayout,
+    queueBytes: number,
+    onWritten?: (i: FrameIndex) => void,
+  ) {
+    const root = tempRoot('pipe');
+    roots.push(root);
+    const p = await FramePipeline.open({ root, layout, provenance, queueBytes, onWritten });
+    open.push(p);
+    return p;
+  }
+
+  it('streams every frame to the writer thread with back-pressure and no copy', async () => {
+    const layout = smallLayout('ome-zarr-0.4');
+    const plane = 24 * 32 * 2;
+    let maxQueued = 0;
+    const written: FrameIndex[] = [];
+    const p = await start(layout, 2 * plane, (i) => written.push(i));
+    let seq = 0;
+    for (const i of allIndices(layout)) {
+      const f = frame(layout, i, seq++);
+      await p.write(f, i);
+      expect(f.pixels.byteLength).toBe(0); // transferred to the writer, not copied
+      maxQueued = Math.max(maxQueued, p.stats.queuedBytes);
+    }
+    const summary = await p.close({ outcome: 'complete' });
+    expect(maxQueued).toBeLessThanOrEqual(2 * plane);
+    expect(summary).toMatchObject({ outcome: 'complete', framesWritten: 24, framesDropped: 0 });
+    expect(written).toHaveLength(24);
+    expect(verifyWithPython(p.dir).problems).toEqual([]);
+  });
+
+  it('makes the producer wait while the queue is full', async () => {
+    const layout = smallLayout('ome-tiff');
+    const events: string[] = [];
+    const p = await start(layout, 1, () => events.push('written'));
+    const a = { p: 0, t: 0, c: 0, z: 0 };
+    const b = { p: 0, t: 0, c: 0, z: 1 };
+    await p.write(frame(layout, a, 0), a);
+    await p.write(frame(layout, b, 1), b).then(() => events.push('second accepted'));
+    expect(events).toEqual(['written', 'second accepted']);
+    await p.close({ outcome: 'cancelled' });
+  });
+
+  it('counts, journals and reports frames dropped by a producer that cannot wait', async () => {
+    const layout = smallLayout('ome-zarr-0.5');
+    const p = await start(layout, 1);
+    const [a, b, c] = allIndices(layout);
+    expect(p.offer(frame(layout, a!, 0), a!)).toBe(true);
+    expect(p.offer(frame(layout, b!, 1), b!)).toBe(false);
+    expect(p.offer(frame(layout, c!, 2), c!)).toBe(false);
+    expect(p.stats.framesDropped).toBe(2);
+    const summary = await p.close({ outcome: 'cancelled' });
+    expect(summary).toMatchObject({ framesWritten: 1, framesDropped: 2 });
+    expect(readProvenance(p.dir).progress?.framesDropped).toBe(2);
+    const journal = readJsonLines<{ event: string }>(path.join(p.dir, 'journal.jsonl')).items;
+    expect(journal.filter((e) => e.event === 'frame-dropped')).toHaveLength(2);
+  });
+
+  it('refuses bad frames with an error naming the problem', async () => {
+    const layout = smallLayout('ome-zarr-0.4');
+    const p = await start(layout, 1 << 20);
+    const i = { p: 0, t: 0, c: 0, z: 0 };
+    await expect(p.write(frame(layout, { ...i, z: 3 }, 0), { ...i, z: 3 })).rejects.toThrow(
+      'frame index.z: 3 is outside 0..2',
+    );
+    await expect(
+      p.write({ meta: metaFor(layout, i, 0), pixels: new ArrayBuffer(10) }, i),
+    ).rejects.toThrow(/pixels have 10 bytes, expected 1536 \(32×24 uint16\)/);
+    await p.write(frame(layout, i, 0), i);
+    await expect(p.write(frame(layout, i, 1), i)).rejects.toThrow(
+      'p=0 t=0 c=0 z=0 was already written',
+    );
+  });
+
+  it('rejects an invalid layout naming the field', async () => {
+    await expect(
+      FramePipeline.open({
+        root: tempRoot('pipe'),
+        layout: { ...smallLayout('ome-tiff'), name: 'a/b' },
+        provenance,
+      }),
+    ).rejects.toThrow(/dataset layout: name: letters, digits/);
+  });
+});
