@@ -1,20 +1,21 @@
 /**
  * Prior ProScan III controller over a serial port (protocols.md §2): XY and Z in µm.
  *
- * `COMP 0` (standard mode) at connect. Movement commands answer `R` only when the move
- * ends, so a move is written without holding the port: queries (position polls, `$`) go
- * on meanwhile, an `R` line — in a query's reply or unasked — wakes the waiting moves, and
- * each confirms with `$` that its axes stopped (a stray `R` cannot end a move early). A
- * slow `$` poll covers a lost `R`; the whole wait has a move-length timeout. An `E,n` that
- * arrives unasked fails the newest waiting move (the controller rejects a move at once).
- * `K` stops every axis: the sources do not say whether aborted moves still send `R` [U];
- * either way is handled.
+ * At connect: `COMP 0` (standard mode) and `K`, so no move from before is still queued.
+ * Movement commands answer `R` only when the move ends, so a move is written without
+ * holding the port: queries (position polls, `$`) go on meanwhile. `R` lines — inside a
+ * query's reply or unasked — end pending moves in order (MoveFifo); each move then checks
+ * with `$` that its axes stopped, so a stray `R` cannot end it early. A slow `$` poll covers
+ * a lost `R`; the whole wait has a move-length timeout. `K` stops every axis and ends all
+ * pending moves; whether aborted moves also send an `R` is not documented [U]: either way
+ * is handled.
  */
 import type { DeviceIdentity, XYPositionUm } from '../../devices';
 import { TimeoutError } from '../../errors';
 import type { DriverContext } from '../../registry';
 import { SerialStageBase } from '../serial-stage-base';
 import { moveTimeoutMs, type StageController } from '../stage-controller';
+import { MoveFifo } from './move-fifo';
 import type { PriorOptions } from './prior-options';
 import {
   checkPriorAck,
@@ -31,16 +32,11 @@ import {
 
 const isR = (line: string) => line.trim().toUpperCase() === 'R';
 
-interface MoveWaiter {
-  wake: () => void;
-  fail: (err: Error) => void;
-}
-
 export class PriorController extends SerialStageBase implements StageController {
   readonly key: string;
   umPerUnitXy = 1;
   umPerUnitZ = 1;
-  private waiters = new Set<MoveWaiter>();
+  private readonly moves = new MoveFifo();
 
   constructor(
     private readonly options: PriorOptions,
@@ -60,21 +56,16 @@ export class PriorController extends SerialStageBase implements StageController 
 
   protected override onUnsolicited(text: string): void {
     for (const line of text.split(/[\r\n]+/)) {
-      if (isR(line)) this.wakeAll();
+      if (isR(line)) this.moves.ended();
       else if (isPriorError(line)) {
-        const newest = [...this.waiters].at(-1);
         const err = priorDeviceError(line, 'move');
-        if (newest && err) newest.fail(err);
+        if (err) this.moves.refused(err);
       }
     }
   }
 
   protected override onLost(error: Error): void {
-    for (const w of [...this.waiters]) w.fail(error);
-  }
-
-  private wakeAll(): void {
-    for (const w of [...this.waiters]) w.wake();
+    this.moves.lost(error);
   }
 
   /**
@@ -90,7 +81,7 @@ export class PriorController extends SerialStageBase implements StageController 
           ? lines.some((l) => /^END$/i.test(l.trim()))
           : lines.filter((l) => !isR(l)).length >= count),
       parse: (lines) => {
-        if (lines.some(isR)) queueMicrotask(() => this.wakeAll());
+        for (const _ of lines.filter(isR)) this.moves.ended();
         return parse(lines.filter((l) => !isR(l)));
       },
     });
@@ -98,6 +89,8 @@ export class PriorController extends SerialStageBase implements StageController 
 
   protected async initialise(): Promise<DeviceIdentity> {
     await this.query('COMP 0', (l) => checkPriorAck(l[0] ?? '', 'COMP 0', '0'));
+    // A known state: nothing moving, nothing queued from before (e.g. before a reconnect).
+    await this.stopAll();
     const info = await this.query('?', (l) => l, 'END');
     this.umPerUnitXy = await this.query('RES,s', (l) => parsePriorResolution(l[0] ?? '', 'RES,s'));
     this.umPerUnitZ = await this.query('RES,Z', (l) => parsePriorResolution(l[0] ?? '', 'RES,Z'));
@@ -128,57 +121,35 @@ export class PriorController extends SerialStageBase implements StageController 
     return this.query('P', (l) => parsePriorNumbers(l[0] ?? '', 'P', 3));
   }
 
-  /** Writes a movement command and waits until `moving(status)` is false. */
+  /** Writes a movement command and waits for its `R`, then until `moving(status)` is false. */
   private async move(
     command: string,
     timeoutMs: number,
     moving: (b: PriorMotionBits) => boolean,
   ): Promise<void> {
-    let signal!: Promise<void>;
-    let waiter!: MoveWaiter;
-    let failure: Error | undefined;
-    const arm = () => {
-      signal = new Promise<void>((resolve) => {
-        waiter = {
-          wake: resolve,
-          fail: (err) => {
-            failure = err;
-            resolve();
-          },
-        };
-      });
-      this.waiters.add(waiter);
-    };
-    arm();
     const deadline = performance.now() + timeoutMs;
+    const timeout = () =>
+      new TimeoutError(`${this.label}: "${command}" did not finish within ${timeoutMs} ms`, {
+        command,
+        timeoutMs,
+      });
+    const pending = this.moves.add();
     try {
       await this.transport.request(command, { reply: 0 });
-      for (;;) {
-        const left = deadline - performance.now();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          signal,
-          new Promise(
-            (r) => (timer = setTimeout(r, Math.max(0, Math.min(this.options.pollMs, left)))),
-          ),
-        ]);
-        clearTimeout(timer);
-        if (failure) throw failure;
-        this.waiters.delete(waiter);
-        arm();
-        if (!moving(await this.status())) return;
-        if (performance.now() > deadline) {
-          throw new TimeoutError(
-            `${this.label}: "${command}" did not finish within ${timeoutMs} ms`,
-            {
-              command,
-              timeoutMs,
-            },
-          );
+      while (!(await pending.within(Math.min(this.options.pollMs, deadline - performance.now())))) {
+        if (performance.now() > deadline) throw timeout();
+        // Lost `R`: nothing ahead of this move and every axis idle means it is over.
+        if (this.moves.isHead(pending)) {
+          const b = await this.status();
+          if (!b.x && !b.y && !b.z && this.moves.isHead(pending)) break;
         }
       }
+      while (moving(await this.status())) {
+        if (performance.now() > deadline) throw timeout();
+        await new Promise((r) => setTimeout(r, this.options.pollMs));
+      }
     } finally {
-      this.waiters.delete(waiter);
+      this.moves.remove(pending);
     }
   }
 
@@ -186,7 +157,7 @@ export class PriorController extends SerialStageBase implements StageController 
     await this.transport.request('K', {
       reply: (lines) => lines.some((l) => isR(l) || isPriorError(l)),
     });
-    this.wakeAll();
+    this.moves.stopped();
   }
 
   async getXyUm(): Promise<XYPositionUm> {

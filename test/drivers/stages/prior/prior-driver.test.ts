@@ -105,6 +105,18 @@ describe('prior-proscan driver', () => {
     expect(await r.focus.isBusy()).toBe(false);
   });
 
+  it('XY and Z moves sent together queue in the controller and each ends at its own R', async () => {
+    const r = await rig();
+    await Promise.all([r.stage.connect(), r.focus.connect()]);
+    const [xy, z] = await Promise.all([
+      r.stage.moveToUm({ xUm: 1_000, yUm: 500 }),
+      r.focus.moveToUm(60),
+    ]);
+    expect(xy).toEqual({ xUm: 1_000, yUm: 500 });
+    expect(z).toBe(60);
+    expect(r.world.focus.positionUm()).toEqual([60]);
+  });
+
   it('stop sends K and the stopped move resolves where the stage halted', async () => {
     const r = await rig();
     await r.stage.connect();
