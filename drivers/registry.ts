@@ -9,6 +9,7 @@ import type { SimWorld } from './sim/world';
 import { asiDrivers } from './stages/asi';
 import { priorDrivers } from './stages/prior';
 import { createObisLaser } from './lasers/obis/obis-laser';
+import { createCoboltLaser } from './lasers/cobolt/cobolt-laser';
 
 export interface DeviceSpecLike {
   id: string;
@@ -42,6 +43,12 @@ export const driverRegistry: Record<string, DriverEntry> = {
     kinds: ['laser'],
     description: 'Coherent OBIS LX/LS laser over serial (port "sim:obis" runs its wire simulator)',
     create: (spec, ctx) => createObisLaser(spec, ctx),
+  },
+  cobolt: {
+    kinds: ['laser'],
+    description:
+      'Cobolt 06-series laser, classic command set (port "sim:cobolt" runs its wire simulator)',
+    create: (spec, ctx) => createCoboltLaser(spec, ctx),
   },
 };
 

@@ -3,6 +3,7 @@
  * `port: "sim:<name>"`) → factory. Each simulator acts on the host's SimWorld so the
  * simulated camera sees what the simulated hardware really did.
  */
+import { CoboltSim } from '../lasers/cobolt/cobolt-sim';
 import { ObisSim } from '../lasers/obis/obis-sim';
 import type { SimWorld } from '../sim/world';
 import type { WireSimulator } from './sim-base';
@@ -27,6 +28,10 @@ export const wireSimulators: Record<string, WireSimEntry> = {
   obis: {
     description: 'Coherent OBIS 488 nm LX 100 mW (CDRH delay 5 s, autostart on at power-up)',
     create: ({ world, deviceId }) => new ObisSim(world, deviceId),
+  },
+  cobolt: {
+    description: 'Cobolt 06-01 488 nm 60 mW, classic command set (autostart on at power-up)',
+    create: ({ world, deviceId }) => new CoboltSim(world, deviceId),
   },
 };
 

@@ -123,7 +123,7 @@ export class ObisLaser implements Laser {
   }
 
   async getEmission(): Promise<boolean> {
-    return parseOnOff(await this.query('SOUR:AM:STAT?'), 'emission state');
+    return this.query('SOUR:AM:STAT?', (v) => parseOnOff(v, 'emission state'));
   }
 
   async setPowerMw(powerMw: number): Promise<void> {
@@ -137,18 +137,18 @@ export class ObisLaser implements Laser {
 
   /** The power setpoint, mW. */
   async getPowerMw(): Promise<number> {
-    return parseNumber(await this.query('SOUR:POW:LEV:IMM:AMPL?'), 'power setpoint') * 1000;
+    return this.query('SOUR:POW:LEV:IMM:AMPL?', (v) => parseNumber(v, 'power setpoint') * 1000);
   }
 
   /** Measured output power, mW. */
   async getOutputPowerMw(): Promise<number> {
-    return parseNumber(await this.query('SOUR:POW:LEV?'), 'output power') * 1000;
+    return this.query('SOUR:POW:LEV?', (v) => parseNumber(v, 'output power') * 1000);
   }
 
   async readStatus(): Promise<ObisStatus> {
-    const statusWord = parseCode(await this.query('SYST:STAT?'), 'status');
-    const faultWord = parseCode(await this.query('SYST:FAUL?'), 'fault code');
-    const interlockClosed = parseOnOff(await this.query('SYST:LOCK?'), 'interlock');
+    const statusWord = await this.query('SYST:STAT?', (v) => parseCode(v, 'status'));
+    const faultWord = await this.query('SYST:FAUL?', (v) => parseCode(v, 'fault code'));
+    const interlockClosed = await this.query('SYST:LOCK?', (v) => parseOnOff(v, 'interlock'));
     return {
       statusWord,
       status: decodeBits(statusWord, OBIS_STATUS_BITS),
@@ -182,7 +182,7 @@ export class ObisLaser implements Laser {
   private async waitForEmission(): Promise<void> {
     const deadline = performance.now() + this.o.emissionStartTimeoutMs;
     for (;;) {
-      const word = parseCode(await this.query('SYST:STAT?'), 'status');
+      const word = await this.query('SYST:STAT?', (v) => parseCode(v, 'status'));
       if (word & STATUS_FAULT) {
         const s = await this.readStatus();
         const why = [...s.faults, ...(s.interlockClosed ? [] : ['interlock open'])];
@@ -201,11 +201,12 @@ export class ObisLaser implements Laser {
     }
   }
 
-  private query(cmd: string): Promise<string> {
+  /** A query; `parse` runs inside the transport so a garbled value is retried once. */
+  private query<T>(cmd: string, parse: (value: string) => T): Promise<T> {
     return this.link.transport.request(cmd, {
       reply: OBIS_REPLY,
       idempotentRetries: 1,
-      parse: valueLine,
+      parse: (l) => parse(valueLine(l)),
     });
   }
 
