@@ -4,7 +4,7 @@
  * no longer matches its manifest) fail the dataset at once with the message shown to the user.
  * Messages name the target and never contain credentials (see `redact`).
  */
-import { AquilaError } from '../../drivers/errors';
+import { AquilaError, ValidationError } from '../../drivers/errors';
 
 export class UploadError extends AquilaError {
   readonly transient: boolean;
@@ -61,4 +61,11 @@ export function classifyError(
   const detail = [name, e.code].filter((x) => x && x !== 'Error').join(' ');
   const message = `${where}: ${detail ? `${detail}: ` : ''}${raw}${status ? ` (HTTP ${status})` : ''}`;
   return new UploadError(redact(message, secrets), true, { s3Error: name || e.code });
+}
+
+/** Anything thrown during an attempt as an UploadError; local I/O errors count as transient. */
+export function asUploadError(err: unknown, where: string): UploadError {
+  if (err instanceof UploadError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new UploadError(`${where}: ${message}`, !(err instanceof ValidationError));
 }

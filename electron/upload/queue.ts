@@ -9,19 +9,16 @@
  * setAcquisitionActive · snapshot · subscribe · whenIdle · applyRetention · close.
  */
 import { randomUUID } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { Logger } from '../host/logger';
 import type { UploadConfig, UploadTargetConfig } from './config';
-import { UploadError } from './errors';
-import { FilesystemTarget } from './fs-target';
+import { asUploadError } from './errors';
 import { Journal, type JobRecord, type JournalRecord } from './journal';
-import { readDatasetManifest, MANIFEST_NAME } from './manifest';
-import { resolveS3Credentials } from './s3-client';
-import { S3Target } from './s3-target';
-import { backoffMs, RateMeter, type UploadState, type UploadStatus } from './status';
+import { readDatasetManifest } from './manifest';
+import { createTarget, freeVerifiedDatasets } from './policies';
+import { backoffMs, liveFor, statusOf, type LiveStatus, type UploadStatus } from './status';
 import type { UploadObserver, UploadTarget } from './target';
 import { TokenBucket } from './throttle';
 
@@ -36,22 +33,12 @@ export interface UploadQueueOptions {
   configureS3Client?: (client: S3Client) => void;
 }
 
-interface Live {
-  state: UploadState;
-  bytesDone: number;
-  bytesTotal: number;
-  meter: RateMeter;
-  attempts: number;
-  retryAtMs?: number;
-  reason?: string;
-}
-
 const PAUSED = Symbol('paused');
 const CANCELLED = Symbol('cancelled');
 const CLOSED = Symbol('closed');
 
 export class UploadQueue {
-  private readonly live = new Map<string, Live>();
+  private readonly live = new Map<string, LiveStatus>();
   private readonly targets = new Map<string, UploadTarget>();
   private readonly listeners = new Set<(s: UploadStatus[]) => void>();
   private readonly net: TokenBucket;
@@ -69,7 +56,7 @@ export class UploadQueue {
   ) {
     const limit = opts.config.bandwidthLimitMBps;
     this.net = new TokenBucket(limit === undefined ? undefined : limit * 1e6);
-    for (const job of journal.jobs.values()) this.live.set(job.id, this.freshLive(job));
+    for (const job of journal.jobs.values()) this.live.set(job.id, liveFor(job));
   }
 
   static async open(opts: UploadQueueOptions): Promise<UploadQueue> {
@@ -97,7 +84,7 @@ export class UploadQueue {
     const id = randomUUID();
     await this.journal.append({ t: 'job', id, dataset, target: cfg.name, at: Date.now() });
     const job = this.journal.jobs.get(id) as JobRecord;
-    this.live.set(id, this.freshLive(job));
+    this.live.set(id, liveFor(job));
     this.changed(true);
     this.wake();
     return id;
@@ -156,29 +143,9 @@ export class UploadQueue {
   }
 
   snapshot(): UploadStatus[] {
-    const out: UploadStatus[] = [];
-    for (const job of this.journal.jobs.values()) {
-      const l = this.live.get(job.id) ?? this.freshLive(job);
-      const rate = l.state === 'uploading' || l.state === 'verifying' ? l.meter.bytesPerS : 0;
-      const s: UploadStatus = {
-        id: job.id,
-        dataset: job.dataset,
-        target: job.target,
-        state: l.state,
-        bytesDone: l.bytesDone,
-        bytesTotal: l.bytesTotal,
-        rateBytesPerS: Math.round(rate),
-        etaS: rate > 0 ? Math.ceil((l.bytesTotal - l.bytesDone) / rate) : null,
-        attempts: l.attempts,
-        enqueuedAtMs: job.enqueuedAt,
-        localFreed: job.freed,
-      };
-      const reason = l.reason ?? job.reason;
-      if (reason !== undefined) s.reason = reason;
-      if (l.retryAtMs !== undefined) s.retryAtMs = l.retryAtMs;
-      out.push(s);
-    }
-    return out;
+    return [...this.journal.jobs.values()].map((job) =>
+      statusOf(job, this.live.get(job.id) ?? liveFor(job)),
+    );
   }
 
   /** Calls `fn` with a fresh snapshot on every state change and at most 4×/s on progress. */
@@ -195,24 +162,12 @@ export class UploadQueue {
 
   /** Deletes local datasets verified on a target with `freeLocalAfterDays` and older than that. */
   async applyRetention(nowMs = Date.now()): Promise<string[]> {
-    const freed: string[] = [];
-    for (const job of this.journal.jobs.values()) {
-      const days = this.opts.config.targets.find((t) => t.name === job.target)?.freeLocalAfterDays;
-      if (days === undefined || job.state !== 'done' || job.freed) continue;
-      const pending = [...this.journal.jobs.values()].some(
-        (j) => j.dataset === job.dataset && j.state !== 'done' && j.state !== 'cancelled',
-      );
-      if (pending) continue;
-      const manifest = await stat(path.join(job.dataset, MANIFEST_NAME)).catch(() => undefined);
-      if (!manifest || nowMs - manifest.mtimeMs < days * 86_400_000) continue;
-      await rm(job.dataset, { recursive: true, force: true });
-      await this.journal.append({ t: 'freed', id: job.id, at: nowMs });
-      this.opts.logger?.log(
-        'info',
-        `upload: freed local dataset ${job.dataset} (verified on "${job.target}")`,
-      );
-      freed.push(job.dataset);
-    }
+    const freed = await freeVerifiedDatasets(
+      this.journal,
+      this.opts.config,
+      nowMs,
+      this.opts.logger,
+    );
     if (freed.length) this.changed(true);
     return freed;
   }
@@ -259,7 +214,7 @@ export class UploadQueue {
   }
 
   private async attempt(job: JobRecord): Promise<void> {
-    const l = this.live.get(job.id) ?? this.freshLive(job);
+    const l = this.live.get(job.id) ?? liveFor(job);
     this.live.set(job.id, l);
     const ac = new AbortController();
     this.running = { id: job.id, ac };
@@ -303,13 +258,7 @@ export class UploadQueue {
       if (why === PAUSED || why === CANCELLED || why === CLOSED) {
         l.state = why === CLOSED ? 'queued' : job.state;
       } else {
-        const e =
-          err instanceof UploadError
-            ? err
-            : new UploadError(
-                `upload of ${job.dataset} to "${job.target}": ${(err as Error).message ?? String(err)}`,
-                !(err instanceof ValidationError),
-              );
+        const e = asUploadError(err, `upload of ${job.dataset} to "${job.target}"`);
         l.attempts++;
         const { baseMs, maxMs, maxAttempts } = this.opts.config.retry;
         if (e.transient && l.attempts < maxAttempts) {
@@ -335,16 +284,10 @@ export class UploadQueue {
 
   private target(name: string): UploadTarget {
     let t = this.targets.get(name);
-    if (t) return t;
-    const cfg = this.targetConfig(name);
-    if (cfg.kind === 's3') {
-      const opts = {
-        ...(this.opts.observer ? { observer: this.opts.observer } : {}),
-        ...(this.opts.configureS3Client ? { configureClient: this.opts.configureS3Client } : {}),
-      };
-      t = new S3Target(cfg, resolveS3Credentials(cfg, this.opts.env), opts);
-    } else t = new FilesystemTarget(cfg, this.opts.observer);
-    this.targets.set(name, t);
+    if (!t) {
+      t = createTarget(this.targetConfig(name), this.opts);
+      this.targets.set(name, t);
+    }
     return t;
   }
 
@@ -361,17 +304,6 @@ export class UploadQueue {
     const job = this.journal.jobs.get(id);
     if (!job) throw new ValidationError(`no upload with id ${id}`);
     return job;
-  }
-
-  private freshLive(job: JobRecord): Live {
-    const l: Live = {
-      state: job.state,
-      bytesDone: job.state === 'done' ? 1 : 0,
-      bytesTotal: job.state === 'done' ? 1 : 0,
-      meter: new RateMeter(),
-      attempts: 0,
-    };
-    return l;
   }
 
   private async setState(

@@ -6,7 +6,7 @@
  * sequentially (sha256 of the whole file is checked against the manifest before an upload is
  * completed) and sent `concurrency` at a time; memory ≈ (concurrency + 1) × part size.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
@@ -14,21 +14,15 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadBucketCommand,
-  PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3TargetConfig } from './config';
 import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
-import { bareEtag, choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
+import { choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
 import { S3Ops, type S3Credentials } from './s3-client';
+import { hashFile, readPart, S3Objects } from './s3-objects';
 import { Slots, type UploadAttempt, type UploadObserver, type UploadTarget } from './target';
-
-/** Re-sends of one part after a digest/ETag mismatch before the attempt fails. */
-const PART_SENDS = 3;
-/** The bytes that arrived do not match Content-MD5 / the signed payload hash. */
-const CORRUPTED_IN_TRANSIT = ['BadDigest', 'XAmzContentSHA256Mismatch', 'InvalidDigest'];
 
 export interface S3TargetOptions {
   observer?: UploadObserver;
@@ -40,7 +34,7 @@ export class S3Target implements UploadTarget {
   readonly kind = 's3' as const;
   readonly name: string;
   private readonly ops: S3Ops;
-  private readonly observer: UploadObserver;
+  private readonly objects: S3Objects;
 
   constructor(
     private readonly cfg: S3TargetConfig,
@@ -49,7 +43,7 @@ export class S3Target implements UploadTarget {
   ) {
     this.name = cfg.name;
     this.ops = new S3Ops(cfg, creds, cfg.concurrency * 2);
-    this.observer = options.observer ?? {};
+    this.objects = new S3Objects(this.ops, options.observer ?? {});
     options.configureClient?.(this.ops.client);
   }
 
@@ -103,7 +97,7 @@ export class S3Target implements UploadTarget {
     if (!a.job.filesDone.has(MANIFEST_NAME)) {
       const m = a.manifest.manifestBytes;
       const sha256 = createHash('sha256').update(m).digest('hex');
-      await this.putSmall(
+      await this.objects.putSmall(
         { rel: MANIFEST_NAME, sha256, sizeBytes: m.length },
         prefix + MANIFEST_NAME,
         m,
@@ -143,7 +137,7 @@ export class S3Target implements UploadTarget {
     try {
       if (remote && remote.sha256 === f.sha256 && remote.sizeBytes === f.sizeBytes) {
         // Sent before a crash that came before the journal record: verify instead of re-sending.
-        const local = await this.hashFile(
+        const local = await hashFile(
           fh,
           f.sizeBytes,
           multipart ? partBytes : f.sizeBytes,
@@ -167,7 +161,7 @@ export class S3Target implements UploadTarget {
           throw err;
         }
         this.checkSha(f, createHash('sha256').update(buf).digest('hex'));
-        const p = this.putSmall(f, key, buf, a, signal);
+        const p = this.objects.putSmall(f, key, buf, a, signal);
         slots.spawn(() => p);
         return { done: p };
       }
@@ -196,7 +190,7 @@ export class S3Target implements UploadTarget {
           a.progress(buf.length);
           continue;
         }
-        const p = this.sendPart(f.rel, key, mpu.uploadId, n, buf, digest, a, signal);
+        const p = this.objects.sendPart(f.rel, key, mpu.uploadId, n, buf, digest, a, signal);
         sends.push(p);
         slots.spawn(() => p);
       }
@@ -216,7 +210,7 @@ export class S3Target implements UploadTarget {
             o,
           ),
         );
-        await this.verify(f, key, multipartEtag(md5s), signal);
+        await this.objects.verify(f, key, multipartEtag(md5s), signal);
         await a.record({ t: 'file', id: a.job.id, rel: f.rel });
       })();
       return { done };
@@ -273,117 +267,6 @@ export class S3Target implements UploadTarget {
     return { uploadId: r.UploadId, journaled: new Map(), server: new Map() };
   }
 
-  private async sendPart(
-    rel: string,
-    key: string,
-    uploadId: string,
-    n: number,
-    buf: Buffer,
-    digest: { hex: string; base64: string },
-    a: UploadAttempt,
-    signal: AbortSignal,
-  ): Promise<void> {
-    for (let send = 1; ; send++) {
-      await a.net.take(buf.length, signal);
-      this.observer.sending?.(rel, n, buf.length);
-      let etag: string;
-      try {
-        const r = await this.ops.call(`UploadPart ${key} #${n}`, signal, (o) =>
-          this.ops.client.send(
-            new UploadPartCommand({
-              Bucket: this.bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: n,
-              Body: buf,
-              ContentMD5: digest.base64,
-              ContentLength: buf.length,
-            }),
-            o,
-          ),
-        );
-        etag = bareEtag(r.ETag);
-      } catch (err) {
-        if (
-          CORRUPTED_IN_TRANSIT.includes(String((err as UploadError).details?.s3Error)) &&
-          send < PART_SENDS
-        )
-          continue;
-        throw err;
-      }
-      if (etag === digest.hex) break;
-      if (send >= PART_SENDS)
-        throw new UploadError(
-          `${this.ops.where}: part ${n} of ${key} was stored with ETag ${etag}, expected ${digest.hex}, ${send} times`,
-          true,
-        );
-    }
-    await a.record({ t: 'part', id: a.job.id, rel, n, md5: digest.hex });
-    a.progress(buf.length);
-  }
-
-  private async putSmall(
-    f: ManifestEntry,
-    key: string,
-    buf: Buffer,
-    a: UploadAttempt,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const digest = md5(buf);
-    for (let send = 1; ; send++) {
-      await a.net.take(buf.length, signal);
-      this.observer.sending?.(f.rel, 0, buf.length);
-      try {
-        await this.ops.call(`PutObject ${key}`, signal, (o) =>
-          this.ops.client.send(
-            new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: key,
-              Body: buf,
-              ContentMD5: digest.base64,
-              ContentLength: buf.length,
-              Metadata: { sha256: f.sha256 },
-            }),
-            o,
-          ),
-        );
-        await this.verify(f, key, digest.hex, signal);
-        break;
-      } catch (err) {
-        if (
-          send < PART_SENDS &&
-          [...CORRUPTED_IN_TRANSIT, 'VerifyMismatch'].includes(
-            String((err as UploadError).details?.s3Error),
-          )
-        )
-          continue;
-        throw err;
-      }
-    }
-    await a.record({ t: 'file', id: a.job.id, rel: f.rel });
-    a.progress(buf.length);
-  }
-
-  private async verify(
-    f: ManifestEntry,
-    key: string,
-    etag: string,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const r = await this.ops.head(key, signal);
-    const got = r
-      ? `ETag ${r.etag}, ${r.sizeBytes} bytes, sha256 ${r.sha256 ?? 'none'}`
-      : 'no object';
-    if (!r || r.etag !== etag || r.sizeBytes !== f.sizeBytes || r.sha256 !== f.sha256)
-      throw new UploadError(
-        `${this.ops.where}: verification of ${key} failed: expected ETag ${etag}, ${f.sizeBytes} bytes, sha256 ${f.sha256}; found ${got}`,
-        true,
-        {
-          s3Error: 'VerifyMismatch',
-        },
-      );
-  }
-
   private checkSha(f: ManifestEntry, sha256: string): void {
     if (sha256 !== f.sha256)
       throw new UploadError(
@@ -391,43 +274,4 @@ export class S3Target implements UploadTarget {
         false,
       );
   }
-
-  private async hashFile(
-    fh: FileHandle,
-    sizeBytes: number,
-    partBytes: number,
-    a: UploadAttempt,
-    signal: AbortSignal,
-  ): Promise<{ sha256: string; md5s: string[] }> {
-    const sha = createHash('sha256');
-    const md5s: string[] = [];
-    for (let off = 0; off < sizeBytes || md5s.length === 0; off += partBytes) {
-      const buf = await readPart(fh, off, Math.min(partBytes, sizeBytes - off), a, signal);
-      sha.update(buf);
-      md5s.push(md5(buf).hex);
-    }
-    return { sha256: sha.digest('hex'), md5s: md5s as [string, ...string[]] };
-  }
-}
-
-async function readPart(
-  fh: FileHandle,
-  offset: number,
-  length: number,
-  a: UploadAttempt,
-  signal: AbortSignal,
-): Promise<Buffer> {
-  await a.disk.take(length, signal);
-  const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-    if (bytesRead === 0)
-      throw new UploadError(
-        `local file shrank while uploading (read ${got} of ${length} bytes at ${offset})`,
-        false,
-      );
-    got += bytesRead;
-  }
-  return buf;
 }

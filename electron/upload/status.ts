@@ -2,6 +2,8 @@
  * The per-dataset status the queue publishes (to the host's API state and the CLI), and the
  * rate/ETA estimate behind it. Plain JSON: safe to send to clients; never holds credentials.
  */
+import type { JobRecord } from './journal';
+
 export type UploadState =
   'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed' | 'cancelled';
 
@@ -26,6 +28,49 @@ export interface UploadStatus {
   enqueuedAtMs: number;
   /** The local copy was deleted by the free-space policy after verification. */
   localFreed: boolean;
+}
+
+/** What the queue tracks about a job beyond the journal (not persisted). */
+export interface LiveStatus {
+  state: UploadState;
+  bytesDone: number;
+  bytesTotal: number;
+  meter: RateMeter;
+  attempts: number;
+  retryAtMs?: number;
+  reason?: string;
+}
+
+export function liveFor(job: JobRecord): LiveStatus {
+  // sizes are known again once the dataset is read (next attempt); 0 until then
+  return {
+    state: job.state,
+    bytesDone: 0,
+    bytesTotal: 0,
+    meter: new RateMeter(),
+    attempts: 0,
+  };
+}
+
+export function statusOf(job: JobRecord, l: LiveStatus): UploadStatus {
+  const rate = l.state === 'uploading' || l.state === 'verifying' ? l.meter.bytesPerS : 0;
+  const s: UploadStatus = {
+    id: job.id,
+    dataset: job.dataset,
+    target: job.target,
+    state: l.state,
+    bytesDone: l.bytesDone,
+    bytesTotal: l.bytesTotal,
+    rateBytesPerS: Math.round(rate),
+    etaS: rate > 0 ? Math.ceil((l.bytesTotal - l.bytesDone) / rate) : null,
+    attempts: l.attempts,
+    enqueuedAtMs: job.enqueuedAt,
+    localFreed: job.freed,
+  };
+  const reason = l.reason ?? job.reason;
+  if (reason !== undefined) s.reason = reason;
+  if (l.retryAtMs !== undefined) s.retryAtMs = l.retryAtMs;
+  return s;
 }
 
 /** Exponentially weighted rate over ~`tauS` seconds, updated on every progress report. */

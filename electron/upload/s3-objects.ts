@@ -1,0 +1,176 @@
+/**
+ * Single S3 requests of an upload, each checked: UploadPart and PutObject carry Content-MD5 and
+ * are re-sent (at most PART_SENDS times) when the gateway reports a digest mismatch or stores
+ * an ETag other than the MD5 of what was read; every object is verified with HeadObject.
+ */
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { UploadError } from './errors';
+import type { ManifestEntry } from './manifest';
+import { bareEtag, md5 } from './part-plan';
+import type { S3Ops } from './s3-client';
+import type { UploadAttempt, UploadObserver } from './target';
+
+/** Re-sends of one part after a digest/ETag mismatch before the attempt fails. */
+const PART_SENDS = 3;
+/** The bytes that arrived do not match Content-MD5 / the signed payload hash. */
+const CORRUPTED_IN_TRANSIT = ['BadDigest', 'XAmzContentSHA256Mismatch', 'InvalidDigest'];
+
+export class S3Objects {
+  constructor(
+    private readonly ops: S3Ops,
+    private readonly observer: UploadObserver,
+  ) {}
+
+  private get bucket(): string {
+    return this.ops.cfg.bucket;
+  }
+
+  async sendPart(
+    rel: string,
+    key: string,
+    uploadId: string,
+    n: number,
+    buf: Buffer,
+    digest: { hex: string; base64: string },
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (let send = 1; ; send++) {
+      await a.net.take(buf.length, signal);
+      this.observer.sending?.(rel, n, buf.length);
+      let etag: string;
+      try {
+        const r = await this.ops.call(`UploadPart ${key} #${n}`, signal, (o) =>
+          this.ops.client.send(
+            new UploadPartCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: n,
+              Body: buf,
+              ContentMD5: digest.base64,
+              ContentLength: buf.length,
+            }),
+            o,
+          ),
+        );
+        etag = bareEtag(r.ETag);
+      } catch (err) {
+        if (
+          CORRUPTED_IN_TRANSIT.includes(String((err as UploadError).details?.s3Error)) &&
+          send < PART_SENDS
+        )
+          continue;
+        throw err;
+      }
+      if (etag === digest.hex) break;
+      if (send >= PART_SENDS)
+        throw new UploadError(
+          `${this.ops.where}: part ${n} of ${key} was stored with ETag ${etag}, expected ${digest.hex}, ${send} times`,
+          true,
+        );
+    }
+    await a.record({ t: 'part', id: a.job.id, rel, n, md5: digest.hex });
+    a.progress(buf.length);
+  }
+
+  async putSmall(
+    f: ManifestEntry,
+    key: string,
+    buf: Buffer,
+    a: UploadAttempt,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const digest = md5(buf);
+    for (let send = 1; ; send++) {
+      await a.net.take(buf.length, signal);
+      this.observer.sending?.(f.rel, 0, buf.length);
+      try {
+        await this.ops.call(`PutObject ${key}`, signal, (o) =>
+          this.ops.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: buf,
+              ContentMD5: digest.base64,
+              ContentLength: buf.length,
+              Metadata: { sha256: f.sha256 },
+            }),
+            o,
+          ),
+        );
+        await this.verify(f, key, digest.hex, signal);
+        break;
+      } catch (err) {
+        if (
+          send < PART_SENDS &&
+          [...CORRUPTED_IN_TRANSIT, 'VerifyMismatch'].includes(
+            String((err as UploadError).details?.s3Error),
+          )
+        )
+          continue;
+        throw err;
+      }
+    }
+    await a.record({ t: 'file', id: a.job.id, rel: f.rel });
+    a.progress(buf.length);
+  }
+
+  async verify(f: ManifestEntry, key: string, etag: string, signal: AbortSignal): Promise<void> {
+    const r = await this.ops.head(key, signal);
+    const got = r
+      ? `ETag ${r.etag}, ${r.sizeBytes} bytes, sha256 ${r.sha256 ?? 'none'}`
+      : 'no object';
+    if (!r || r.etag !== etag || r.sizeBytes !== f.sizeBytes || r.sha256 !== f.sha256)
+      throw new UploadError(
+        `${this.ops.where}: verification of ${key} failed: expected ETag ${etag}, ${f.sizeBytes} bytes, sha256 ${f.sha256}; found ${got}`,
+        true,
+        {
+          s3Error: 'VerifyMismatch',
+        },
+      );
+  }
+}
+
+/** Reads `length` bytes at `offset`, after the disk-share limit allows it. */
+export async function readPart(
+  fh: FileHandle,
+  offset: number,
+  length: number,
+  a: UploadAttempt,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  await a.disk.take(length, signal);
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+    if (bytesRead === 0)
+      throw new UploadError(
+        `local file shrank while uploading (read ${got} of ${length} bytes at ${offset})`,
+        false,
+      );
+    got += bytesRead;
+  }
+  return buf;
+}
+
+/** sha256 of the whole file and MD5 of each `partBytes` slice (one slice for a PutObject). */
+export async function hashFile(
+  fh: FileHandle,
+  sizeBytes: number,
+  partBytes: number,
+  a: UploadAttempt,
+  signal: AbortSignal,
+): Promise<{ sha256: string; md5s: string[] }> {
+  const sha = createHash('sha256');
+  const md5s: string[] = [];
+  for (let off = 0; off < sizeBytes || md5s.length === 0; off += partBytes) {
+    const buf = await readPart(fh, off, Math.min(partBytes, sizeBytes - off), a, signal);
+    sha.update(buf);
+    md5s.push(md5(buf).hex);
+  }
+  return { sha256: sha.digest('hex'), md5s: md5s as [string, ...string[]] };
+}
