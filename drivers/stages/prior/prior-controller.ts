@@ -37,6 +37,8 @@ export class PriorController extends SerialStageBase implements StageController 
   umPerUnitXy = 1;
   umPerUnitZ = 1;
   private readonly moves = new MoveFifo();
+  /** Moves waiting for their end, per group: busy even while queued behind another. */
+  private readonly outstanding = { xy: 0, z: 0 };
 
   constructor(
     private readonly options: PriorOptions,
@@ -170,11 +172,16 @@ export class PriorController extends SerialStageBase implements StageController 
     const x = umToPriorUnits(target.xUm, this.umPerUnitXy);
     const y = umToPriorUnits(target.yUm, this.umPerUnitXy);
     const distanceUm = Math.hypot(target.xUm - from.xUm, target.yUm - from.yUm);
-    await this.move(
-      `G,${x},${y}`,
-      moveTimeoutMs(distanceUm, this.options.xySpeedUmPerS, this.options.moveMarginMs),
-      (b) => b.x || b.y,
-    );
+    this.outstanding.xy += 1;
+    try {
+      await this.move(
+        `G,${x},${y}`,
+        moveTimeoutMs(distanceUm, this.options.xySpeedUmPerS, this.options.moveMarginMs),
+        (b) => b.x || b.y,
+      );
+    } finally {
+      this.outstanding.xy -= 1;
+    }
   }
 
   /** `K` halts every axis of the controller (there is no per-axis stop). */
@@ -184,7 +191,7 @@ export class PriorController extends SerialStageBase implements StageController 
 
   async isXyBusy(): Promise<boolean> {
     const b = await this.status();
-    return b.x || b.y;
+    return b.x || b.y || this.outstanding.xy > 0;
   }
 
   async getZUm(): Promise<number> {
@@ -194,11 +201,16 @@ export class PriorController extends SerialStageBase implements StageController 
 
   async moveZUm(zUm: number): Promise<void> {
     const from = await this.getZUm();
-    await this.move(
-      `V,${umToPriorUnits(zUm, this.umPerUnitZ)}`,
-      moveTimeoutMs(zUm - from, this.options.zSpeedUmPerS, this.options.moveMarginMs),
-      (b) => b.z,
-    );
+    this.outstanding.z += 1;
+    try {
+      await this.move(
+        `V,${umToPriorUnits(zUm, this.umPerUnitZ)}`,
+        moveTimeoutMs(zUm - from, this.options.zSpeedUmPerS, this.options.moveMarginMs),
+        (b) => b.z,
+      );
+    } finally {
+      this.outstanding.z -= 1;
+    }
   }
 
   stopZ(): Promise<void> {
@@ -206,6 +218,6 @@ export class PriorController extends SerialStageBase implements StageController 
   }
 
   async isZBusy(): Promise<boolean> {
-    return (await this.status()).z;
+    return (await this.status()).z || this.outstanding.z > 0;
   }
 }
