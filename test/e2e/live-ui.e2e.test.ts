@@ -83,7 +83,7 @@ async function waitForNewFrames(count: number): Promise<void> {
   await expect.poll(framesDrawn, { timeout: 15_000 }).toBeGreaterThanOrEqual(start + count);
 }
 
-describe('UI in Chromium against aquila serve', () => {
+describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
   it('refuses the page and the API without the token', async () => {
     const context = await browser.newContext();
     const p = await context.newPage();
