@@ -4,22 +4,26 @@
  * clamp to 0..65535. Pure and synchronous; runs inside render workers and in tests.
  *
  * Speed: read noise + offset are copied in 32 Ki-pixel chunks, each from a random offset in
- * a 1 Mi-value pool that stays in cache (so read-noise values recur between distant chunks;
- * harmless for a simulator, ~30 % cheaper than streaming a frame-sized pool). Shot noise is
- * drawn only inside the bounding boxes of the cells that put light on the sensor; normal
- * deviates come from a table indexed by xorshift32.
+ * a ≤ 1 Mi-value pool that stays in cache (read-noise values recur between distant chunks;
+ * harmless for a simulator, ~30 % cheaper than streaming a frame-sized pool). Each cell is
+ * splatted into a small scratch covering only its bounding box and its shot noise drawn
+ * from there into the frame — per-cell draws are exact, as a sum of independent Poisson
+ * variables is Poisson — so no frame-sized float buffer is ever touched.
  */
 import { EMITTER_STRIDE } from './sample';
-import { hash32, normal, uniform } from './rng';
+import { hash32 } from './rng';
+import {
+  CDF_STEPS_PER_E,
+  CDF_TERMS,
+  GAUSSIAN_ABOVE_E,
+  MIN_MEAN_E,
+  NoiseTables,
+  pixelWeights,
+  poissonCdfs,
+  type NoiseSpec,
+} from './noise-tables';
 
-export interface NoiseSpec {
-  offsetAdu: number;
-  /** Read noise in ADU (read noise e⁻ × gain × binning for summed bins). */
-  readNoiseAdu: number;
-  gainAduPerE: number;
-  /** Seed of the read-noise pool and normal table (the world seed). */
-  seed: number;
-}
+export type { NoiseSpec } from './noise-tables';
 
 export interface RenderJob {
   widthPx: number;
@@ -31,129 +35,93 @@ export interface RenderJob {
   frameSeed: number;
 }
 
-const NORMALS = 1 << 16;
 const POOL_SIZE = 1 << 20;
 const CHUNK = 1 << 15;
-
-/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7). */
-function erf(x: number): number {
-  const s = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
-      t *
-      Math.exp(-a * a);
-  return s * y;
-}
-
-/** Fills `w[0..n)` with the fraction of a unit Gaussian (centre c, sigma s) in each pixel i0+k. */
-function pixelWeights(w: Float64Array, i0: number, n: number, c: number, s: number): void {
-  const k = 1 / (Math.SQRT2 * s);
-  let prev = erf((i0 - c) * k);
-  for (let i = 0; i < n; i++) {
-    const next = erf((i0 + i + 1 - c) * k);
-    w[i] = 0.5 * (next - prev);
-    prev = next;
-  }
-}
+/** Spots are drawn out to ±3 sigma (99.3 % of the flux in 2-D). */
+const SPLAT_SIGMAS = 3;
 
 export class FrameRenderer {
-  private pool: { key: string; data: Uint16Array } | undefined;
-  private normals: { seed: number; data: Float32Array } | undefined;
-  private signal = new Float32Array(0);
+  private readonly tables = new NoiseTables();
+  private scratch = new Float32Array(1 << 16);
   private wx = new Float64Array(128);
   private wy = new Float64Array(128);
+  private rng = 1;
+
+  /** xorshift32. */
+  private next(): number {
+    let r = this.rng;
+    r ^= r << 13;
+    r ^= r >>> 17;
+    r ^= r << 5;
+    this.rng = r;
+    return r >>> 0;
+  }
 
   render(job: RenderJob): Uint16Array {
-    const { widthPx: w, heightPx: h, noise } = job;
+    const { widthPx: w, heightPx: h } = job;
     const n = w * h;
     // Offsets are drawn within `span` (set by the frame size alone), so the pixels never
     // depend on what this renderer drew before.
     const span = Math.min(POOL_SIZE, n + CHUNK);
-    const pool = this.readNoisePool(noise, span);
-    const normals = this.normalTable(noise.seed);
-    let rng = hash32(job.frameSeed, 0xf4a3e) | 1;
-    const next = (): number => {
-      rng ^= rng << 13;
-      rng ^= rng >>> 17;
-      rng ^= rng << 5;
-      return rng >>> 0;
-    };
+    const pool = this.tables.readNoisePool(job.noise, span);
+    this.rng = hash32(job.frameSeed, 0xf4a3e) | 1;
     const out = new Uint16Array(n);
     for (let p = 0; p < n; p += CHUNK) {
       const len = Math.min(CHUNK, n - p);
-      const from = next() % (span - len + 1);
+      const from = this.next() % (span - len + 1);
       out.set(pool.subarray(from, from + len), p);
     }
-    if (this.signal.length < n) this.signal = new Float32Array(n);
-    const sig = this.signal;
-    const boxes = this.splat(job.emitters, w, h, sig);
-
-    const gain = noise.gainAduPerE;
-    for (let b = 0; b < boxes.length; b += 4) {
-      const x0 = boxes[b] ?? 0;
-      const y0 = boxes[b + 1] ?? 0;
-      const x1 = boxes[b + 2] ?? -1;
-      const y1 = boxes[b + 3] ?? -1;
-      for (let y = y0; y <= y1; y++) {
-        const row = y * w;
-        for (let i = row + x0; i <= row + x1; i++) {
-          const s = sig[i] ?? 0;
-          if (s <= 0) continue;
-          sig[i] = 0; // leaves the scratch buffer clean; overlapping boxes see zero
-          let e: number;
-          if (s < 20) {
-            // Knuth's Poisson sampler; ≤ ~35 iterations at this mean.
-            const limit = Math.exp(-s);
-            let p = 1;
-            e = -1;
-            do {
-              e++;
-              p *= next() / 4294967296;
-            } while (p > limit);
-          } else {
-            e = s + Math.sqrt(s) * (normals[next() >>> 16] ?? 0);
-          }
-          const v = (out[i] ?? 0) + gain * e + 0.5;
-          out[i] = v >= 65535 ? 65535 : v <= 0 ? 0 : v;
-        }
-      }
+    const em = job.emitters;
+    for (let start = 0; start + EMITTER_STRIDE <= em.length;) {
+      const cell = em[start + 4];
+      let end = start + EMITTER_STRIDE;
+      while (end + EMITTER_STRIDE <= em.length && em[end + 4] === cell) end += EMITTER_STRIDE;
+      this.renderCell(em, start, end, out, w, h, job.noise);
+      start = end;
     }
     return out;
   }
 
-  /** Adds expected electrons to `sig`; returns clipped bounding boxes (x0,y0,x1,y1) per cell. */
-  private splat(em: Float32Array, w: number, h: number, sig: Float32Array): number[] {
-    const boxes: number[] = [];
-    let group = NaN;
-    let bx0 = 0;
-    let by0 = 0;
+  /** Splats emitters [start, end) into a box-sized scratch, then adds their shot noise to `out`. */
+  private renderCell(
+    em: Float32Array,
+    start: number,
+    end: number,
+    out: Uint16Array,
+    w: number,
+    h: number,
+    noise: NoiseSpec,
+  ): void {
+    let bx0 = w;
+    let by0 = h;
     let bx1 = -1;
     let by1 = -1;
-    const flush = () => {
-      if (bx1 >= bx0 && by1 >= by0) boxes.push(bx0, by0, bx1, by1);
-      bx0 = w;
-      by0 = h;
-      bx1 = -1;
-      by1 = -1;
-    };
-    for (let k = 0; k + EMITTER_STRIDE <= em.length; k += EMITTER_STRIDE) {
+    for (let k = start; k < end; k += EMITTER_STRIDE) {
+      const x = em[k] ?? 0;
+      const y = em[k + 1] ?? 0;
+      const r = SPLAT_SIGMAS * (em[k + 2] ?? 1);
+      bx0 = Math.min(bx0, Math.max(0, Math.floor(x - r)));
+      by0 = Math.min(by0, Math.max(0, Math.floor(y - r)));
+      bx1 = Math.max(bx1, Math.min(w - 1, Math.floor(x + r)));
+      by1 = Math.max(by1, Math.min(h - 1, Math.floor(y + r)));
+    }
+    if (bx1 < bx0 || by1 < by0) return;
+    const bw = bx1 - bx0 + 1;
+    const bh = by1 - by0 + 1;
+    if (this.scratch.length < bw * bh) this.scratch = new Float32Array(bw * bh * 2);
+    const sig = this.scratch;
+    sig.fill(0, 0, bw * bh);
+
+    for (let k = start; k < end; k += EMITTER_STRIDE) {
       const x = em[k] ?? 0;
       const y = em[k + 1] ?? 0;
       const s = em[k + 2] ?? 1;
       const electrons = em[k + 3] ?? 0;
-      const g = em[k + 4] ?? 0;
-      if (g !== group) {
-        flush();
-        group = g;
-      }
-      const r = Math.ceil(3 * s) + 1;
-      const ix0 = Math.max(0, Math.floor(x) - r);
-      const ix1 = Math.min(w - 1, Math.floor(x) + r);
-      const iy0 = Math.max(0, Math.floor(y) - r);
-      const iy1 = Math.min(h - 1, Math.floor(y) + r);
+      const r = SPLAT_SIGMAS * s;
+      const ix0 = Math.max(0, Math.floor(x - r));
+      const ix1 = Math.min(w - 1, Math.floor(x + r));
+      const iy0 = Math.max(0, Math.floor(y - r));
+      const iy1 = Math.min(h - 1, Math.floor(y + r));
       if (ix0 > ix1 || iy0 > iy1) continue;
       const nx = ix1 - ix0 + 1;
       const ny = iy1 - iy0 + 1;
@@ -166,38 +134,51 @@ export class FrameRenderer {
       for (let j = 0; j < ny; j++) {
         const a = electrons * (wy[j] ?? 0);
         if (a < 1e-3) continue;
-        const row = (iy0 + j) * w + ix0;
+        const row = (iy0 - by0 + j) * bw + (ix0 - bx0);
         for (let i = 0; i < nx; i++) sig[row + i] = (sig[row + i] ?? 0) + a * (wx[i] ?? 0);
       }
-      if (ix0 < bx0) bx0 = ix0;
-      if (iy0 < by0) by0 = iy0;
-      if (ix1 > bx1) bx1 = ix1;
-      if (iy1 > by1) by1 = iy1;
     }
-    flush();
-    return boxes;
+
+    this.shotNoise(out, w, bx0, by0, bw, bh, noise);
   }
 
-  /** Read noise + offset values; the first `size` values depend only on `noise`. */
-  private readNoisePool(noise: NoiseSpec, size: number): Uint16Array {
-    const key = `${noise.offsetAdu}/${noise.readNoiseAdu}/${noise.seed}`;
-    if (this.pool?.key === key && this.pool.data.length >= size) return this.pool.data;
-    const data = new Uint16Array(size);
-    const rand = uniform(hash32(noise.seed, 0x9001));
-    for (let i = 0; i < size; i++) {
-      const v = noise.offsetAdu + noise.readNoiseAdu * normal(rand) + 0.5;
-      data[i] = v >= 65535 ? 65535 : v <= 0 ? 0 : v;
+  /** Draws photoelectrons for the expected counts in scratch (bw × bh at bx0, by0) into `out`. */
+  private shotNoise(
+    out: Uint16Array,
+    w: number,
+    bx0: number,
+    by0: number,
+    bw: number,
+    bh: number,
+    noise: NoiseSpec,
+  ): void {
+    const sig = this.scratch;
+    const gain = noise.gainAduPerE;
+    const cdf = poissonCdfs();
+    const normals = this.tables.normals(noise.seed);
+    for (let j = 0; j < bh; j++) {
+      const srow = j * bw;
+      const orow = (by0 + j) * w + bx0;
+      for (let i = 0; i < bw; i++) {
+        const s = sig[srow + i] ?? 0;
+        if (s < MIN_MEAN_E) continue;
+        let e: number;
+        if (s < 0.1) {
+          // P(≥1 photon) = 1 − e^−s ≈ s − s²/2; two or more (< 0.5 %) are dropped.
+          e = this.next() / 4294967296 < s - 0.5 * s * s ? 1 : 0;
+        } else if (s < GAUSSIAN_ABOVE_E) {
+          // Inversion against the CDF of the nearest tabulated mean (±0.002 e⁻).
+          const base = ((s * CDF_STEPS_PER_E) | 0) * CDF_TERMS;
+          const u = this.next() / 4294967296;
+          e = 0;
+          while (e < CDF_TERMS - 1 && u > (cdf[base + e] ?? 1)) e++;
+        } else {
+          e = s + Math.sqrt(s) * (normals[this.next() >>> 16] ?? 0);
+        }
+        if (e === 0) continue;
+        const v = (out[orow + i] ?? 0) + gain * e + 0.5;
+        out[orow + i] = v >= 65535 ? 65535 : v <= 0 ? 0 : v;
+      }
     }
-    this.pool = { key, data };
-    return data;
-  }
-
-  private normalTable(seed: number): Float32Array {
-    if (this.normals?.seed === seed) return this.normals.data;
-    const rand = uniform(hash32(seed, 0x404));
-    const data = new Float32Array(NORMALS);
-    for (let i = 0; i < NORMALS; i++) data[i] = normal(rand);
-    this.normals = { seed, data };
-    return data;
   }
 }

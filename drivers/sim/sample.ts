@@ -12,7 +12,7 @@
  * Emitters are generated per cell on first view and kept, so bleach state persists.
  * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
  */
-import { DYES, excitationEfficiency, psfSigmaUm } from './optics';
+import { DEFOCUS_SLOPE, DYES, excitationEfficiency, psfSigmaUm } from './optics';
 import { hash32, normal, uniform } from './rng';
 import type { SimWorld, SimWorldOptions } from './world';
 
@@ -108,10 +108,14 @@ export class VirtualSample {
    * ~20 min (exponential) with a ±0.3 µm, 6 min oscillation. Zero at the origin at t = 0.
    */
   focalSurfaceUm(xUm: number, yUm: number, atMs: number): number {
+    return this.tiltX * xUm + this.tiltY * yUm + this.thermalDriftUm(atMs);
+  }
+
+  private thermalDriftUm(atMs: number): number {
     const t = Math.max(0, atMs);
-    const drift =
-      this.driftUm * (1 - Math.exp(-t / 1_200_000)) + 0.3 * Math.sin((2 * Math.PI * t) / 360_000);
-    return this.tiltX * xUm + this.tiltY * yUm + drift;
+    return (
+      this.driftUm * (1 - Math.exp(-t / 1_200_000)) + 0.3 * Math.sin((2 * Math.PI * t) / 360_000)
+    );
   }
 
   /** Cells whose disc may reach into the rectangle (µm). */
@@ -164,6 +168,8 @@ export class VirtualSample {
     const marginUm = 3 * MAX_SIGMA_PX * pix;
     const cx = fov.centreXUm;
     const cy = fov.centreYUm;
+    const driftUm = this.thermalDriftUm(input.atMs);
+    const sigma0ByDye = DYES.map((d) => psfSigmaUm(d.emissionNm, 0));
     const ids = this.cellsIn(cx - halfW, cy - halfH, cx + halfW, cy + halfH);
     for (const ci of ids) {
       const e = this.emittersOf(ci);
@@ -190,9 +196,10 @@ export class VirtualSample {
           yPx > fov.roi.heightPx + marginUm / pix
         )
           continue;
-        const surface = this.focalSurfaceUm(e.xUm[i] ?? 0, e.yUm[i] ?? 0, input.atMs);
-        const defocusUm = input.focusUm - (surface + (e.zUm[i] ?? 0));
-        let sigmaPx = psfSigmaUm(DYES[dye]?.emissionNm ?? 520, defocusUm) / pix;
+        const surface = this.tiltX * (e.xUm[i] ?? 0) + this.tiltY * (e.yUm[i] ?? 0) + driftUm;
+        const blurUm = DEFOCUS_SLOPE * (input.focusUm - (surface + (e.zUm[i] ?? 0)));
+        const sigma0 = sigma0ByDye[dye] ?? 0.1;
+        let sigmaPx = Math.sqrt(sigma0 * sigma0 + blurUm * blurUm) / pix;
         if (sigmaPx > MAX_SIGMA_PX) {
           electrons *= (MAX_SIGMA_PX / sigmaPx) ** 2;
           sigmaPx = MAX_SIGMA_PX;
