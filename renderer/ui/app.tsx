@@ -6,10 +6,13 @@ import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
 import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
+import { useUi } from './host-context';
 
 export function App() {
+  // Readouts stay visible while disconnected but are dimmed: they may be out of date.
+  const stale = useUi((s) => s.link.state !== 'connected');
   return (
-    <div className="app">
+    <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
       <main className="workspace">
         <LiveView />

@@ -9,9 +9,10 @@ function LaserRow({ laser }: { laser: LaserState }) {
   const id = laser.id;
   const [draft, setDraft] = useState<number | null>(null);
   useEffect(() => setDraft(null), [laser.powerMw]);
-  const setPower = (powerMw: number) => void host.run('laser.setPower', { laserId: id, powerMw });
+  const setPower = (powerMw: number) =>
+    host.run('laser.setPower', { laserId: id, powerMw }).finally(() => setDraft(null));
   const commitDraft = () => {
-    if (draft !== null && draft !== laser.powerMw) setPower(draft);
+    if (draft !== null && draft !== laser.powerMw) void setPower(draft);
   };
   return (
     <div className={`laser${laser.emission ? ' emitting' : ''}`} data-testid={`laser-${id}`}>
@@ -47,7 +48,7 @@ function LaserRow({ laser }: { laser: LaserState }) {
         value={laser.powerMw}
         min={0}
         max={laser.maxPowerMw}
-        onCommit={setPower}
+        onCommit={(mw) => void setPower(mw)}
       />
       <span className="laser-max" data-testid={`laser-${id}-max`}>
         max {laser.maxPowerMw} mW

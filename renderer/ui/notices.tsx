@@ -1,16 +1,24 @@
-/** Error/warning toasts (dismissable, errors stay until dismissed) and the host event log. */
+/**
+ * Toasts and the host event log. Errors stay until dismissed; warnings and info fade
+ * after a while (they remain in the event log).
+ */
 import { useEffect } from 'react';
 import { useUi } from './host-context';
 
-const INFO_LIFETIME_MS = 6000;
+const LIFETIME_MS = { info: 6000, warn: 20_000 } as const;
 
 export function Notices() {
   const notices = useUi((s) => s.notices);
   const dismiss = useUi((s) => s.dismissNotice);
   useEffect(() => {
-    const timers = notices
-      .filter((n) => n.level === 'info')
-      .map((n) => setTimeout(() => dismiss(n.id), INFO_LIFETIME_MS));
+    const timers = notices.map((n) =>
+      n.level === 'error'
+        ? undefined
+        : setTimeout(
+            () => dismiss(n.id),
+            Math.max(0, n.timeMs + LIFETIME_MS[n.level] - Date.now()),
+          ),
+    );
     return () => timers.forEach(clearTimeout);
   }, [notices, dismiss]);
   return (
