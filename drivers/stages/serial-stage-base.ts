@@ -47,6 +47,10 @@ export abstract class SerialStageBase {
     return this.current;
   }
 
+  isConnected(): boolean {
+    return this.current?.isOpen === true;
+  }
+
   onConnection(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -69,6 +73,8 @@ export abstract class SerialStageBase {
       const identity = await this.initialise();
       this.wasConnected = true;
       this.unsubscribe = transport.onConnection((state, error) => this.relay(state, error));
+      // A sibling device that stayed subscribed through a re-open learns it is back.
+      this.emit('connected');
       return identity;
     } catch (err) {
       await this.close();

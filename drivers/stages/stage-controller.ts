@@ -16,6 +16,8 @@ export interface StageController {
   /** Opens the port and identifies the controller (once, shared by both devices). */
   open(): Promise<DeviceIdentity>;
   close(): Promise<void>;
+  /** True while the port is open and initialised (false while it is down or reconnecting). */
+  isConnected(): boolean;
   onConnection(listener: (state: ConnectionState, error?: Error) => void): () => void;
   getXyUm(): Promise<XYPositionUm>;
   moveXyUm(target: XYPositionUm): Promise<void>;
@@ -34,13 +36,27 @@ export class SharedController {
 
   constructor(readonly controller: StageController) {}
 
+  /**
+   * Opens the controller for one more device. If it was opened before but the port is
+   * down now (e.g. a reconnect request after the cable was pulled), it is closed and
+   * opened afresh, so a device never reports "connected" on a dead port.
+   */
   async acquire(): Promise<DeviceIdentity> {
     this.users += 1;
-    this.opening ??= this.controller.open().catch((err: unknown) => {
-      this.opening = undefined;
-      throw err;
-    });
     try {
+      if (this.opening) {
+        const current = this.opening;
+        const identity = await current.catch(() => undefined);
+        if (identity && this.controller.isConnected()) return identity;
+        if (this.opening === current) {
+          this.opening = undefined;
+          await this.controller.close();
+        }
+      }
+      this.opening ??= this.controller.open().catch((err: unknown) => {
+        this.opening = undefined;
+        throw err;
+      });
       return await this.opening;
     } catch (err) {
       this.users -= 1;

@@ -49,3 +49,29 @@ describe.each(cases)('%s when the port vanishes mid-move', (driver, makeSim, ini
     expect(await r.focus.moveToUm(5)).toBeCloseTo(5, 6);
   });
 });
+
+describe('a reconnect request while the port is down', () => {
+  it('fails clearly instead of claiming connected, and re-opens once the port is back', async () => {
+    const r = await wireRig('asi-ms2000', (w) => new AsiWireSim(w, { variant: 'ms2000' }));
+    rigs.push(r);
+    const focusStates: ConnectionState[] = [];
+    r.focus.subscribe((e) => {
+      if (e.type === 'connection') focusStates.push(e.state);
+    });
+    await Promise.all([r.stage.connect(), r.focus.connect()]);
+    await r.running.vanish();
+    await waitUntil(() => focusStates.includes('disconnected'), 2_000, 'the loss to show');
+
+    await r.stage.disconnect();
+    const err = await rejection(r.stage.connect());
+    expect(err).toBeInstanceOf(DisconnectedError);
+    expect(err.message).toContain(r.running.devicePath);
+
+    await r.running.restore();
+    await r.stage.connect();
+    expect(await r.stage.getPositionUm()).toEqual({ xUm: 0, yUm: 0 });
+    // The Z drive on the same controller is told, and works again.
+    await waitUntil(() => focusStates.at(-1) === 'connected', 2_000, 'the Z drive to reconnect');
+    expect(await r.focus.getPositionUm()).toBe(0);
+  });
+});
