@@ -7,6 +7,7 @@ import type { DeviceIdentity, Laser, XYPositionUm, XYStage, ZDrive } from '../de
 import { DeviceEvents } from '../device-events';
 import { DisconnectedError, LimitError, ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
+import type { AxisMotion } from './motion';
 import type { SimWorld } from './world';
 
 const identity = (model: string, id: string): DeviceIdentity => ({
@@ -30,143 +31,119 @@ class SimConnectable {
   }
 }
 
-const stageOptions = z
-  .object({
-    speedUmPerS: z.number().positive().default(5_000),
-    travelUm: z.number().positive().default(50_000),
-  })
-  .strict();
+const motionOptions = (speedUmPerS: number, travelUm: number) =>
+  z
+    .object({
+      speedUmPerS: z.number().positive().default(speedUmPerS),
+      /** Full mechanical travel, centred on 0, µm. */
+      travelUm: z.number().positive().default(travelUm),
+    })
+    .strict();
 
-export class SimXYStage extends SimConnectable implements XYStage {
-  readonly kind = 'xy-stage' as const;
-  private readonly travelUm: number;
+/** A simulated mechanism on one of the world's AxisMotions: connect, move-and-wait, stop, busy. */
+abstract class SimMotionDevice extends SimConnectable {
+  protected readonly halfTravelUm: number;
 
   constructor(
     readonly id: string,
-    private readonly world: SimWorld,
+    protected readonly motion: AxisMotion,
+    private readonly model: string,
     options: unknown,
+    defaults: { speedUmPerS: number; travelUm: number },
   ) {
     super();
-    const o = parseOrThrow(stageOptions, options, `device "${id}" options`);
-    this.world.stage.speedUmPerS = o.speedUmPerS;
-    this.travelUm = o.travelUm;
+    const o = parseOrThrow(
+      motionOptions(defaults.speedUmPerS, defaults.travelUm),
+      options,
+      `device "${id}" options`,
+    );
+    motion.speedUmPerS = o.speedUmPerS;
+    this.halfTravelUm = o.travelUm / 2;
   }
 
   async connect(): Promise<DeviceIdentity> {
     this.events.setConnection('connected');
-    return identity('Simulated XY stage', this.id);
+    return identity(this.model, this.id);
   }
   async disconnect(): Promise<void> {
-    this.world.stage.stop();
+    this.motion.stop();
     this.events.setConnection('disconnected');
   }
   subscribe = this.events.subscribe.bind(this.events);
 
-  async getPositionUm(): Promise<XYPositionUm> {
+  /** Starts a move to `targetUm` (all axes), waits for its end and returns where it stopped. */
+  protected async move(targetUm: number[]): Promise<number[]> {
     this.assertConnected(this.id);
-    const [xUm = 0, yUm = 0] = this.world.stage.positionUm();
+    if (targetUm.some((v) => !Number.isFinite(v))) {
+      throw new ValidationError(
+        `${this.id}: target (${targetUm.join(', ')}) µm is not a finite position`,
+      );
+    }
+    if (targetUm.some((v) => Math.abs(v) > this.halfTravelUm)) {
+      throw new LimitError(
+        `${this.id}: target (${targetUm.join(', ')}) µm is beyond the mechanical travel ±${this.halfTravelUm} µm`,
+      );
+    }
+    const m = this.motion;
+    m.moveTo(targetUm);
+    this.events.emit({ type: 'changed' });
+    await waitIdle(
+      () => m.isBusy(),
+      () => m.remainingMs(),
+    );
+    this.events.emit({ type: 'changed' });
+    return m.positionUm();
+  }
+
+  protected positionUm(): number[] {
+    this.assertConnected(this.id);
+    return this.motion.positionUm();
+  }
+
+  async stop(): Promise<void> {
+    this.motion.stop();
+    this.events.emit({ type: 'changed' });
+  }
+
+  async isBusy(): Promise<boolean> {
+    return this.motion.isBusy();
+  }
+}
+
+export class SimXYStage extends SimMotionDevice implements XYStage {
+  readonly kind = 'xy-stage' as const;
+
+  constructor(id: string, world: SimWorld, options: unknown) {
+    super(id, world.stage, 'Simulated XY stage', options, { speedUmPerS: 5_000, travelUm: 50_000 });
+  }
+
+  async getPositionUm(): Promise<XYPositionUm> {
+    const [xUm = 0, yUm = 0] = this.positionUm();
     return { xUm, yUm };
   }
 
   async moveToUm(target: XYPositionUm): Promise<XYPositionUm> {
-    this.assertConnected(this.id);
-    if (!Number.isFinite(target.xUm) || !Number.isFinite(target.yUm)) {
-      throw new ValidationError(
-        `${this.id}: target (${target.xUm}, ${target.yUm}) µm must be finite numbers`,
-      );
-    }
-    const half = this.travelUm / 2;
-    if (Math.abs(target.xUm) > half || Math.abs(target.yUm) > half) {
-      throw new LimitError(
-        `${this.id}: target (${target.xUm}, ${target.yUm}) µm is beyond the mechanical travel ±${half} µm`,
-      );
-    }
-    const m = this.world.stage;
-    m.moveTo([target.xUm, target.yUm]);
-    this.events.emit({ type: 'changed' });
-    await waitIdle(
-      () => m.isBusy(),
-      () => m.remainingMs(),
-    );
-    this.events.emit({ type: 'changed' });
-    return this.getPositionUm();
-  }
-
-  async stop(): Promise<void> {
-    this.world.stage.stop();
-    this.events.emit({ type: 'changed' });
-  }
-
-  async isBusy(): Promise<boolean> {
-    return this.world.stage.isBusy();
+    const [xUm = 0, yUm = 0] = await this.move([target.xUm, target.yUm]);
+    return { xUm, yUm };
   }
 }
 
-const focusOptions = z
-  .object({
-    speedUmPerS: z.number().positive().default(500),
-    travelUm: z.number().positive().default(10_000),
-  })
-  .strict();
-
-export class SimZDrive extends SimConnectable implements ZDrive {
+export class SimZDrive extends SimMotionDevice implements ZDrive {
   readonly kind = 'z-drive' as const;
-  private readonly travelUm: number;
 
-  constructor(
-    readonly id: string,
-    private readonly world: SimWorld,
-    options: unknown,
-  ) {
-    super();
-    const o = parseOrThrow(focusOptions, options, `device "${id}" options`);
-    this.world.focus.speedUmPerS = o.speedUmPerS;
-    this.travelUm = o.travelUm;
+  constructor(id: string, world: SimWorld, options: unknown) {
+    super(id, world.focus, 'Simulated focus drive', options, {
+      speedUmPerS: 500,
+      travelUm: 10_000,
+    });
   }
-
-  async connect(): Promise<DeviceIdentity> {
-    this.events.setConnection('connected');
-    return identity('Simulated focus drive', this.id);
-  }
-  async disconnect(): Promise<void> {
-    this.world.focus.stop();
-    this.events.setConnection('disconnected');
-  }
-  subscribe = this.events.subscribe.bind(this.events);
 
   async getPositionUm(): Promise<number> {
-    this.assertConnected(this.id);
-    return this.world.focus.positionUm()[0] ?? 0;
+    return this.positionUm()[0] ?? 0;
   }
 
   async moveToUm(zUm: number): Promise<number> {
-    this.assertConnected(this.id);
-    if (!Number.isFinite(zUm)) {
-      throw new ValidationError(`${this.id}: target ${zUm} µm must be a finite number`);
-    }
-    if (Math.abs(zUm) > this.travelUm / 2) {
-      throw new LimitError(
-        `${this.id}: target ${zUm} µm is beyond the mechanical travel ±${this.travelUm / 2} µm`,
-      );
-    }
-    const m = this.world.focus;
-    m.moveTo([zUm]);
-    this.events.emit({ type: 'changed' });
-    await waitIdle(
-      () => m.isBusy(),
-      () => m.remainingMs(),
-    );
-    this.events.emit({ type: 'changed' });
-    return this.getPositionUm();
-  }
-
-  async stop(): Promise<void> {
-    this.world.focus.stop();
-    this.events.emit({ type: 'changed' });
-  }
-
-  async isBusy(): Promise<boolean> {
-    return this.world.focus.isBusy();
+    return (await this.move([zUm]))[0] ?? 0;
   }
 }
 
