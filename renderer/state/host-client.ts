@@ -92,6 +92,12 @@ export class HostClient {
     } catch (err) {
       // Report the first few; a broken stream should not flood the notices.
       if (this.decodeErrors++ < 3) this.store.getState().pushError('display', toApiError(err));
+      // The undecodable frame can never be acked (its seq is unknown) and the host sends
+      // the next only after an ack: re-requesting frames clears the host's in-flight slot.
+      if (this.frameSink) {
+        this.connection.setFramesEnabled(false);
+        this.connection.setFramesEnabled(true);
+      }
       return;
     }
     this.frameSink?.(frame);

@@ -111,7 +111,14 @@ export class ElectronConnection implements HostConnection {
     this.port?.close();
     this.port = port;
     port.onmessage = (m: MessageEvent) => {
-      if (m.data instanceof ArrayBuffer) this.listener?.frame(m.data);
+      const data: unknown = m.data;
+      if (data instanceof ArrayBuffer) this.listener?.frame(data);
+      else if (ArrayBuffer.isView(data)) {
+        // A typed array (e.g. a Node Buffer cloned by the host): copy out its bytes so the
+        // decoder sees the frame at offset 0 with its 8-byte pixel alignment.
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        this.listener?.frame(bytes.slice().buffer);
+      }
     };
     port.start();
     if (this.framesEnabled) this.post({ type: 'frames', enabled: true });

@@ -101,7 +101,8 @@ describe('HostClient', () => {
     conn.listener!.frame(encodeForTest(sampleMeta({ seq: 41 }), [1, 2, 3, 4, 5, 6]));
     conn.listener!.frame(new ArrayBuffer(3));
     detach();
-    expect(conn.framesEnabled).toEqual([true, false]);
+    // enable; off+on to recover from the undecodable frame; off on detach
+    expect(conn.framesEnabled).toEqual([true, false, true, false]);
     expect(got.map((f) => f.meta.seq)).toEqual([41]);
     expect(store.getState().notices[0]?.text).toMatch(
       /^display: frame: 3 bytes is shorter than the 8-byte preamble \[FRAME_DECODE\]/,

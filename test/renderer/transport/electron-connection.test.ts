@@ -106,9 +106,10 @@ describe('ElectronConnection', () => {
     win.dispatch(win, { type: 'aquila:frame-port' }, [page]);
     const buf = new Uint8Array([1, 2, 3, 4]).buffer;
     ch.port1.postMessage(buf);
+    ch.port1.postMessage(new Uint8Array([9, 9, 5, 6, 7, 9]).subarray(2, 5));
     conn.ackFrame(5);
     const end = Date.now() + 2000;
-    while ((frames.length < 1 || hostSide.length < 2) && Date.now() < end) {
+    while ((frames.length < 2 || hostSide.length < 2) && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(hostSide).toEqual([
@@ -116,5 +117,6 @@ describe('ElectronConnection', () => {
       { type: 'frame.ack', seq: 5 },
     ]);
     expect(Array.from(new Uint8Array(frames[0]!))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(new Uint8Array(frames[1]!))).toEqual([5, 6, 7]);
   });
 });
