@@ -22,9 +22,13 @@ const US_PER = {
   microseconds: 1,
 } as const;
 
-/** Seconds (float) → whole microseconds, rounded to nearest as `timedelta(seconds=x)` does. */
+/**
+ * Seconds (float, ≥ 0) → whole microseconds as pydantic-core converts a float to a
+ * timedelta: whole seconds plus round(fraction × 10⁶) (`float_as_duration`).
+ */
 export function secondsToUs(seconds: number): number {
-  return Math.round(seconds * 1e6);
+  const whole = Math.trunc(seconds);
+  return whole * 1e6 + Math.round((seconds - whole) * 1e6);
 }
 
 /** Python's `timedelta.total_seconds()` of a whole-microsecond value. */
