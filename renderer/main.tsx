@@ -12,7 +12,10 @@ import type { HostConnection } from './transport/host-connection';
 import { defaultWsUrl, WsConnection } from './transport/ws-connection';
 import { App } from './ui/app';
 import { HostContext } from './ui/host-context';
-import './styles.css';
+import './styles/base.css';
+import './styles/live.css';
+import './styles/panels.css';
+import './styles/devices.css';
 
 declare global {
   interface Window {
