@@ -56,17 +56,16 @@ export function parseAsiReply(raw: string, command: string): string {
   });
 }
 
-/** `N` / `B` from the STATUS query `/`; tolerates a leading `:A` (Tiger `RS X?` form). */
+/**
+ * `N` / `B` from the STATUS query `/`, or the Tiger's `:A B` to `RS X?`. A multi-axis `RS`
+ * reply may carry one flag per axis (`:A NB`, `:A N B`) [U]: busy if any flag is `B`.
+ */
 export function parseAsiBusy(raw: string, command = '/'): boolean {
   const line = raw.trim();
   const err = errorReply.exec(line);
   if (err) throw asiDeviceError(Number(err[1]), command);
-  const flag = line
-    .replace(/^:A\s*/i, '')
-    .charAt(0)
-    .toUpperCase();
-  if (flag === 'B') return true;
-  if (flag === 'N') return false;
+  const flags = line.replace(/^:A/i, '').replace(/\s+/g, '').toUpperCase();
+  if (/^[NB]+$/.test(flags)) return flags.includes('B');
   throw new ProtocolError(`ASI busy query "${command}" got neither N nor B`, { raw, command });
 }
 

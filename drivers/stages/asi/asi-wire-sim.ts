@@ -15,6 +15,14 @@ import {
   formatAsiUnits,
   umToAsiUnits,
 } from './asi-protocol';
+import {
+  ALIASES,
+  AXES,
+  parseAssignments,
+  parseLetters,
+  SimCommandError,
+  type AxisLetter,
+} from './asi-sim-args';
 import { formatTigerBuild, type TigerBuild } from './tiger-build';
 
 export type AsiVariant = 'ms2000' | 'tiger';
@@ -25,8 +33,6 @@ export interface AsiWireSimOptions {
   unitsPerMm?: Partial<Record<'X' | 'Y' | 'Z', number>>;
 }
 
-type AxisLetter = 'X' | 'Y' | 'Z';
-const AXES: readonly AxisLetter[] = ['X', 'Y', 'Z'];
 /** Card addresses of the simulated Tiger: XY card '1', Z card '2'. */
 const CARD: Record<AxisLetter, string> = { X: '1', Y: '1', Z: '2' };
 
@@ -35,30 +41,6 @@ interface AxisState {
   lowerMm: number;
   upperMm: number;
   speedMmPerS: number;
-}
-
-const ALIASES: Record<string, string> = {
-  MOVE: 'M',
-  MOVREL: 'R',
-  WHERE: 'W',
-  HERE: 'H',
-  STATUS: '/',
-  HALT: '\\',
-  BUILD: 'BU',
-  VERSION: 'V',
-  SPEED: 'S',
-  SETLOW: 'SL',
-  SETUP: 'SU',
-  RDSTAT: 'RS',
-  UNITS: 'UM',
-  CDATE: 'CD',
-  ZERO: 'Z',
-};
-
-class SimCommandError extends Error {
-  constructor(readonly asiCode: number) {
-    super(`:N-${asiCode}`);
-  }
 }
 
 export class AsiWireSim extends WireSimulator {
@@ -138,7 +120,7 @@ export class AsiWireSim extends WireSimulator {
         this.move(args, cmd === 'R');
         return ':A \r\n';
       case 'W':
-        return `:A ${this.letters(args)
+        return `:A ${parseLetters(args)
           .map((a) => formatAsiUnits(umToAsiUnits(this.positionUm(a), this.axes[a].unitsPerMm)))
           .join(' ')} \r\n`;
       case 'H':
@@ -169,7 +151,7 @@ export class AsiWireSim extends WireSimulator {
         });
       case 'RS':
         if (this.options.variant !== 'tiger') throw new SimCommandError(1);
-        return `:A ${this.letters(args).some((a) => this.axisBusy(a)) ? 'B' : 'N'}\r\n`;
+        return `:A ${parseLetters(args).some((a) => this.axisBusy(a)) ? 'B' : 'N'}\r\n`;
       case 'WHO':
         if (this.options.variant !== 'tiger') throw new SimCommandError(1);
         return 'At 31: X:XYMotor,Y:XYMotor v3.30 STD_XY\rAt 32: Z:ZMotor v3.30 STD_Z\r\n';
@@ -191,31 +173,6 @@ export class AsiWireSim extends WireSimulator {
     return args.length > 0 ? `${formatTigerBuild(build)}\r\n` : 'TIGER_COMM\r\n';
   }
 
-  private axis(token: string): AxisLetter {
-    const letter = token.charAt(0).toUpperCase();
-    if (!(AXES as readonly string[]).includes(letter)) throw new SimCommandError(2);
-    return letter as AxisLetter;
-  }
-
-  /** `X Y?` style arguments → axis letters. */
-  private letters(args: string[]): AxisLetter[] {
-    if (args.length === 0) throw new SimCommandError(3);
-    return args.map((t) => this.axis(t));
-  }
-
-  /** `X=1.5 Y=-2` → [['X', 1.5], ['Y', -2]]. */
-  private assignments(args: string[]): [AxisLetter, number][] {
-    if (args.length === 0) throw new SimCommandError(3);
-    return args.map((t) => {
-      const m = /^([A-Za-z])=(.*)$/.exec(t);
-      const axis = this.axis(t);
-      if (!m) throw new SimCommandError(3);
-      const value = Number(m[2]);
-      if (m[2] === '' || !Number.isFinite(value)) throw new SimCommandError(4);
-      return [axis, value];
-    });
-  }
-
   /** `CMD X?` query or `CMD X=v` set of one numeric per-axis parameter. */
   private axisParameter(
     args: string[],
@@ -224,10 +181,10 @@ export class AsiWireSim extends WireSimulator {
   ): string {
     if (args.length === 0) throw new SimCommandError(3);
     if (args.every((t) => t.endsWith('?'))) {
-      const parts = this.letters(args).map((a) => `${a}=${+this.axes[a][key].toFixed(6)}`);
+      const parts = parseLetters(args).map((a) => `${a}=${+this.axes[a][key].toFixed(6)}`);
       return `:A ${parts.join(' ')} \r\n`;
     }
-    for (const [axis, value] of this.assignments(args)) set(axis, value);
+    for (const [axis, value] of parseAssignments(args)) set(axis, value);
     return ':A \r\n';
   }
 
@@ -263,7 +220,7 @@ export class AsiWireSim extends WireSimulator {
   }
 
   private move(args: string[], relative: boolean): void {
-    const targets = this.assignments(args);
+    const targets = parseAssignments(args);
     const xy: [number, number] =
       this.world.stage.isBusy() && this.xyTargetUm
         ? [...this.xyTargetUm]
@@ -290,7 +247,7 @@ export class AsiWireSim extends WireSimulator {
   private here(args: string[]): void {
     const xy = [this.positionUm('X'), this.positionUm('Y')];
     let setXy = false;
-    for (const [axis, units] of this.assignments(args)) {
+    for (const [axis, units] of parseAssignments(args)) {
       const um = asiUnitsToUm(units, this.axes[axis].unitsPerMm);
       if (axis === 'Z') this.world.focus.setPositionUm([um]);
       else {

@@ -12,6 +12,7 @@
 import type { SimWorld } from '../../sim/world';
 import { WireSimulator } from '../../wire-sim/sim-base';
 import { priorUnitsToUm, umToPriorUnits } from './prior-protocol';
+import { DATE_REPLY, IDENTITY_LISTING, MAX_QUEUE, SimPriorError } from './prior-sim-replies';
 
 export interface PriorWireSimOptions {
   /** µm per user unit at power-up (`RES,s` / `RES,Z`). Default 1 and 1 [U]. */
@@ -20,14 +21,6 @@ export interface PriorWireSimOptions {
   /** Mechanical half-travel, µm. */
   xyHalfTravelUm?: number;
   zHalfTravelUm?: number;
-}
-
-const MAX_QUEUE = 100;
-
-class SimPriorError extends Error {
-  constructor(readonly priorCode: number) {
-    super(`E,${priorCode}`);
-  }
 }
 
 interface QueuedMove {
@@ -125,16 +118,9 @@ export class PriorWireSim extends WireSimulator {
         this.compatibilityMode = need(1)[0] !== 0;
         return '0';
       case '?':
-        return [
-          'PROSCAN INFORMATION',
-          'DSP_1 IS 4 AXIS STAGE CARD',
-          'DSP_2 IS 2 AXIS FOCUS CARD',
-          'STAGE = H101/2',
-          'FOCUS = NORMAL',
-          'END',
-        ].join('\r');
+        return IDENTITY_LISTING;
       case 'DATE':
-        return 'Prior Scientific Instruments ProScan III\rVersion 1.19 Jul 2023';
+        return DATE_REPLY;
       case 'VERSION':
         return '119';
       case 'SERIAL':

@@ -66,6 +66,8 @@ describe('ASI reply parsing', () => {
     ['N\r\n', false],
     [':A B', true],
     [':AN', false],
+    [':A NB', true],
+    [':A N N ', false],
   ])('busy %j → %s', (raw, busy) => {
     expect(parseAsiBusy(raw)).toBe(busy);
   });
