@@ -34,6 +34,8 @@ export class SimCamera implements Camera {
   private roi: RoiPx | null = null;
   private seq = 0;
   private live: LiveRun | undefined;
+  /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
+  lostFrames = 0;
 
   constructor(
     readonly id: string,
@@ -155,7 +157,9 @@ export class SimCamera implements Camera {
         readoutMs: () => this.opts.readoutMs,
         capacity: () => this.pool.capacity,
         capture: () => this.capture(),
-        onLost: () => this.events.emit({ type: 'changed' }),
+        onLost: () => {
+          this.lostFrames++;
+        },
       },
       onFrame,
     );

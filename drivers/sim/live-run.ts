@@ -3,7 +3,9 @@
  * when frame n's read-out ends (period = exposure + read-out) or, if rendering is slower,
  * when a render slot frees up (period = render time / slots). Frames are delivered in
  * sequence order; a frame whose render failed is a gap in `seq`, as on a real camera.
- * `stop()` ends exposures at once and resolves after every exposed frame was delivered.
+ * `stop()` ends exposures at once and resolves after every exposed frame was delivered,
+ * or after `stopTimeoutMs` (a render that never finishes is then counted lost, never
+ * delivered late).
  */
 import type { RawFrame } from '../devices';
 
@@ -25,6 +27,8 @@ export interface LiveSource {
 
 export class LiveRun {
   private stopped = false;
+  /** Set when stop() gave up waiting: nothing is delivered after that. */
+  private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private inFlight = 0;
@@ -47,13 +51,26 @@ export class LiveRun {
     this.schedule();
   }
 
-  async stop(): Promise<void> {
+  async stop(stopTimeoutMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.inFlight > 0) await new Promise<void>((r) => this.drained.push(r));
+    if (this.inFlight === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drained = new Promise<boolean>((r) => this.drained.push(() => r(true)));
+    const timedOut = new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), stopTimeoutMs);
+    });
+    const ok = await Promise.race([drained, timedOut]);
+    clearTimeout(timer);
+    if (!ok) {
+      this.closed = true;
+      for (const seq of this.order)
+        this.source.onLost(seq, new Error('frame not rendered in time'));
+      this.order = [];
+    }
   }
 
   private schedule(): void {
@@ -98,7 +115,7 @@ export class LiveRun {
   }
 
   private deliver(): void {
-    while (this.order.length > 0) {
+    while (!this.closed && this.order.length > 0) {
       const seq = this.order[0] ?? -1;
       if (!this.ready.has(seq)) return;
       const frame = this.ready.get(seq);
