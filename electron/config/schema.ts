@@ -4,6 +4,7 @@
  * configs for editors. Driver-specific `options` are validated by each driver.
  */
 import { z } from 'zod';
+import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
   z
@@ -60,6 +61,8 @@ export const aquilaConfig = z
       .strict(),
     channels: z.array(channelPreset).default([]),
     sim: simOptions.default({ seed: 1, cellCount: 400, slideHalfWidthUm: 2_000 }),
+    /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
+    upload: uploadConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

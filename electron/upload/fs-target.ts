@@ -129,7 +129,8 @@ export class FilesystemTarget implements UploadTarget {
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let off = 0; ;) {
         signal.throwIfAborted();
-        await a.disk.take(CHUNK_BYTES, signal);
+        const want = Math.min(CHUNK_BYTES, Math.max(1, f.sizeBytes - off));
+        await a.disk.take(want, signal);
         const { bytesRead } = await inFh.read(buf, 0, CHUNK_BYTES, off);
         if (bytesRead === 0) break;
         await a.net.take(bytesRead, signal);

@@ -4,8 +4,11 @@
  * while a sync runs share the next one). A torn last line from a crash is ignored on open.
  * On open the file is compacted (written to a temp file, fsync'ed, renamed over) so it does
  * not grow without bound. The journal is the only state that survives a restart or kill -9.
+ * One process at a time: `upload-journal.lock` holds the owner's pid; a lock whose process is
+ * gone (kill -9) is taken over.
  */
-import { open, readFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, mkdir, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { StateError } from '../../drivers/errors';
 import path from 'node:path';
 
 export type JobState = 'queued' | 'paused' | 'done' | 'failed' | 'cancelled';
@@ -104,11 +107,13 @@ export class Journal {
   private constructor(
     private readonly fh: FileHandle,
     readonly jobs: Map<string, JobRecord>,
+    private readonly lockFile: string,
   ) {}
 
   /** Opens (creating) the journal in `dir`, replays it into `jobs` and compacts it. */
   static async open(dir: string): Promise<Journal> {
     await mkdir(dir, { recursive: true });
+    const lockFile = await takeLock(path.join(dir, 'upload-journal.lock'));
     const file = path.join(dir, 'upload-journal.jsonl');
     const jobs = new Map<string, JobRecord>();
     let text = '';
@@ -136,7 +141,7 @@ export class Journal {
     const dirFh = await open(dir, 'r');
     await dirFh.sync().catch(() => undefined);
     await dirFh.close();
-    return new Journal(await open(file, 'a'), jobs);
+    return new Journal(await open(file, 'a'), jobs, lockFile);
   }
 
   /** Applies `r` to the in-memory state at once; resolves when it is on disk. */
@@ -166,5 +171,33 @@ export class Journal {
   async close(): Promise<void> {
     await this.flushing;
     await this.fh.close();
+    await rm(this.lockFile, { force: true });
+  }
+}
+
+async function takeLock(lockFile: string): Promise<string> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      return lockFile;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+    if (pid > 0 && isAlive(pid))
+      throw new StateError(
+        `the upload journal in ${path.dirname(lockFile)} is in use by process ${pid} (a running Aquila host or \`aquila upload\`); stop it or use another journal directory`,
+      );
+    await rm(lockFile, { force: true });
+  }
+  throw new StateError(`cannot lock the upload journal ${lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -47,6 +47,7 @@ export class UploadQueue {
   private loop: Promise<void> | undefined;
   private wake: () => void = () => undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
 
@@ -173,7 +174,12 @@ export class UploadQueue {
   }
 
   /** Stops uploading; an interrupted upload stays queued and resumes on the next open. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
     this.running?.ac.abort(CLOSED);
     this.wake();
