@@ -169,7 +169,11 @@ export class WsConnection implements HostConnection {
   private scheduleRetry(ev: { code: number; reason: string }): void {
     if (this.closed) return;
     const delay = this.backoff(this.attempt++);
-    const why = ev.reason ? `${ev.reason} (${ev.code})` : `code ${ev.code}`;
+    const why = ev.reason
+      ? `${ev.reason} (${ev.code})`
+      : ev.code === 1006
+        ? 'connection lost'
+        : `closed (${ev.code})`;
     this.status('disconnected', `${why}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
