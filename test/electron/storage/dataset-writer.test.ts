@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatasetWriter } from '../../../electron/storage/dataset-writer';
 import { readProvenance } from '../../../electron/storage/dataset-files';
+import type { Durability } from '../../../electron/storage/fs-atomic';
 import type { DatasetFormat } from '../../../electron/storage/layout';
 import { verifyManifest } from '../../../electron/storage/manifest';
 import {
@@ -25,64 +26,72 @@ function tiffDescription(file: string): string {
   }
 }
 
-const formats: DatasetFormat[] = ['ome-zarr-0.4', 'ome-zarr-0.5', 'ome-tiff'];
-
 describe('DatasetWriter', () => {
   const roots: string[] = [];
   afterEach(() => {
     for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
   });
 
-  it.each(formats)('writes a complete %s dataset that independent readers open', (format) => {
-    const root = tempRoot('dw');
-    roots.push(root);
-    const layout = smallLayout(format);
-    const w = DatasetWriter.create({
-      root,
-      layout,
-      provenance: { appVersion: '0.1.0', operator: 'ada', config: { x: 1 } },
-    });
-    // Out-of-order acquisition (c outermost) to prove the index → plane mapping.
-    const order = allIndices(layout).sort(
-      (a, b) => a.c - b.c || a.p - b.p || a.t - b.t || b.z - a.z,
-    );
-    order.forEach((i, seq) =>
-      w.writeFrame(i, metaFor(layout, i, seq), new Uint8Array(patternPlane(layout, i))),
-    );
-    const summary = w.close({ outcome: 'complete' }, 0);
-    expect(summary).toMatchObject({
-      outcome: 'complete',
-      framesWritten: 24,
-      framesExpected: 24,
-      framesDropped: 0,
-    });
+  it.each<[DatasetFormat, number, Durability]>([
+    ['ome-zarr-0.4', 1, 'os'],
+    ['ome-zarr-0.5', 2, 'os'],
+    ['ome-zarr-0.5', 1, 'disk'],
+    ['ome-tiff', 1, 'os'],
+    ['ome-tiff', 1, 'disk'],
+  ])(
+    'writes a complete %s dataset (shardPlanes %i, durability %s) that independent readers open',
+    (format, shardPlanes, durability) => {
+      const root = tempRoot('dw');
+      roots.push(root);
+      const layout = smallLayout(format, { shardPlanes });
+      const w = DatasetWriter.create({
+        durability,
+        root,
+        layout,
+        provenance: { appVersion: '0.1.0', operator: 'ada', config: { x: 1 } },
+      });
+      // Out-of-order acquisition (c outermost) to prove the index → plane mapping.
+      const order = allIndices(layout).sort(
+        (a, b) => a.c - b.c || a.p - b.p || a.t - b.t || b.z - a.z,
+      );
+      order.forEach((i, seq) =>
+        w.writeFrame(i, metaFor(layout, i, seq), new Uint8Array(patternPlane(layout, i))),
+      );
+      const summary = w.close({ outcome: 'complete' }, 0);
+      expect(summary).toMatchObject({
+        outcome: 'complete',
+        framesWritten: 24,
+        framesExpected: 24,
+        framesDropped: 0,
+      });
 
-    const v = verifyWithPython(w.dir);
-    expect(v.problems).toEqual([]);
-    expect(v.checked).toBe(24);
+      const v = verifyWithPython(w.dir);
+      expect(v.problems).toEqual([]);
+      expect(v.checked).toBe(24);
 
-    expect(verifyManifest(w.dir)).toEqual([]);
-    const manifest = fs
-      .readFileSync(path.join(w.dir, 'manifest.sha256'), 'utf8')
-      .trim()
-      .split('\n');
-    const names = manifest.map((l) => l.slice(66));
-    expect(names).toEqual([...names].sort());
-    expect(names).toContain('provenance.json');
-    expect(names).not.toContain('writer.lock');
-    expect(fs.existsSync(path.join(w.dir, 'writer.lock'))).toBe(false);
+      expect(verifyManifest(w.dir)).toEqual([]);
+      const manifest = fs
+        .readFileSync(path.join(w.dir, 'manifest.sha256'), 'utf8')
+        .trim()
+        .split('\n');
+      const names = manifest.map((l) => l.slice(66));
+      expect(names).toEqual([...names].sort());
+      expect(names).toContain('provenance.json');
+      expect(names).not.toContain('writer.lock');
+      expect(fs.existsSync(path.join(w.dir, 'writer.lock'))).toBe(false);
 
-    const prov = readProvenance(w.dir);
-    expect(prov).toMatchObject({ outcome: 'complete', operator: 'ada', config: { x: 1 } });
-    expect(prov.progress?.lastIndex).toEqual(order.at(-1));
+      const prov = readProvenance(w.dir);
+      expect(prov).toMatchObject({ outcome: 'complete', operator: 'ada', config: { x: 1 } });
+      expect(prov.progress?.lastIndex).toEqual(order.at(-1));
 
-    const xml =
-      format === 'ome-tiff'
-        ? tiffDescription(path.join(w.dir, prov.imageFile))
-        : fs.readFileSync(path.join(w.dir, prov.imageFile, 'OME', 'METADATA.ome.xml'), 'utf8');
-    expect(xml).toContain('<Plane TheZ=');
-    expect(xmllintProblems(xml)).toBeNull();
-  });
+      const xml =
+        format === 'ome-tiff'
+          ? tiffDescription(path.join(w.dir, prov.imageFile))
+          : fs.readFileSync(path.join(w.dir, prov.imageFile, 'OME', 'METADATA.ome.xml'), 'utf8');
+      expect(xml).toContain('<Plane TheZ=');
+      expect(xmllintProblems(xml)).toBeNull();
+    },
+  );
 
   it('the independent reader notices a changed pixel (the check can fail)', () => {
     const root = tempRoot('dw');
