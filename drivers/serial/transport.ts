@@ -20,11 +20,17 @@
  * TimeoutError/ProtocolError and only when the caller marks the command idempotent by
  * giving `idempotentRetries`.
  */
-import { stat } from 'node:fs';
 import type { SerialPort } from 'serialport';
 import type { ConnectionState, Unsubscribe } from '../devices';
 import type { DeviceError } from '../errors';
 import { AquilaError, DisconnectedError, ProtocolError, TimeoutError } from '../errors';
+import { watchPresence } from './presence';
+import {
+  noCompleteReplyError,
+  notConnectedError,
+  unparseableReplyError,
+  vanishedError,
+} from './transport-errors';
 import {
   LineSplitter,
   isReplyComplete,
@@ -55,11 +61,7 @@ export interface SerialTransportOptions extends SerialSettings, SerialFraming {
   onUnsolicited?: (text: string) => void;
   /** Re-open automatically when the port vanishes, polling with this backoff. Default on. */
   autoReconnect?: boolean | Partial<BackoffOptions>;
-  /**
-   * How often to check that a device-file path (`/dev/…`) still exists, ms; 0 = never.
-   * Needed because a hung-up tty (unplugged adapter, killed socat) reads as endless EOF,
-   * which `serialport` 13 retries instead of reporting a disconnect. Default 100.
-   */
+  /** How often to check that a `/dev/…` path still exists (see presence.ts), ms; 0 = never. Default 100. */
   presenceCheckMs?: number;
 }
 
@@ -90,7 +92,7 @@ export class SerialTransport {
   private readonly listeners = new Set<ConnectionListener>();
   private readonly reconnector: Reconnector;
   private closedByUser = true;
-  private presenceTimer: NodeJS.Timeout | undefined;
+  private stopPresence: () => void = () => undefined;
   state: ConnectionState = 'disconnected';
 
   constructor(readonly options: SerialTransportOptions) {
@@ -170,10 +172,7 @@ export class SerialTransport {
           return options.parse(lines);
         } catch (err) {
           if (err instanceof AquilaError) throw err;
-          throw new ProtocolError(
-            `${this.label}: cannot parse the reply to "${printable(command)}": ${(err as Error).message}`,
-            { command, raw: lines.join('\n') },
-          );
+          throw unparseableReplyError(this.label, command, lines, err as Error);
         }
       } catch (err) {
         const retriable = err instanceof TimeoutError || err instanceof ProtocolError;
@@ -186,34 +185,32 @@ export class SerialTransport {
   private exchange(command: string, options: RequestOptions<unknown>): Promise<string[]> {
     const port = this.port;
     if (!port || this.state !== 'connected') {
-      return Promise.reject(
-        new DisconnectedError(`${this.label}: not connected (port ${this.options.path})`, {
-          path: this.options.path,
-        }),
-      );
+      return Promise.reject(notConnectedError(this.label, this.options.path));
     }
     this.discardIdleBytes();
     const shape = options.reply ?? 1;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     return new Promise<string[]>((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(timeoutMs), timeoutMs);
-      this.inFlight = {
+      const flight: InFlight = {
         command,
         shape,
         lines: [],
         finish: (err, lines) => {
           clearTimeout(timer);
-          this.inFlight = undefined;
+          // Only this command's slot: a late finish must not clear the next command's.
+          if (this.inFlight === flight) this.inFlight = undefined;
           if (err) reject(err);
           else resolve(lines ?? []);
         },
       };
+      this.inFlight = flight;
       const bytes = command + this.options.commandTerminator;
       this.log('debug', `tx "${printable(bytes)}"`);
       port.write(Buffer.from(bytes, 'latin1'), (err) => {
         if (err) {
           if (this.port === port) this.onVanished(err);
-        } else if (shape === 0) this.inFlight?.finish(undefined, []);
+        } else if (shape === 0 && this.inFlight === flight) flight.finish(undefined, []);
       });
     });
   }
@@ -238,24 +235,10 @@ export class SerialTransport {
   private onTimeout(timeoutMs: number): void {
     const current = this.inFlight;
     if (!current) return;
-    const partial = this.splitter.clear();
-    const raw = [...current.lines, partial].filter((s) => s !== '').join('\n');
-    const details = { command: current.command, timeoutMs, path: this.options.path, raw };
-    if (raw !== '') {
-      current.finish(
-        new ProtocolError(
-          `${this.label}: incomplete reply to "${printable(current.command)}" after ${timeoutMs} ms: "${printable(raw)}"`,
-          details,
-        ),
-      );
-    } else {
-      current.finish(
-        new TimeoutError(
-          `${this.label}: no reply to "${printable(current.command)}" within ${timeoutMs} ms; check cable, power and baud rate`,
-          details,
-        ),
-      );
-    }
+    const raw = [...current.lines, this.splitter.clear()].filter((x) => x !== '').join('\n');
+    current.finish(
+      noCompleteReplyError(this.label, current.command, timeoutMs, this.options.path, raw),
+    );
   }
 
   private discardIdleBytes(): void {
@@ -282,26 +265,19 @@ export class SerialTransport {
       if (this.port !== port) return;
       this.onVanished(err ?? new Error('port closed'));
     });
-    this.watchPresence(port);
+    this.stopPresence = watchPresence(
+      this.options.path,
+      this.options.presenceCheckMs ?? 100,
+      () => {
+        if (this.port === port) this.onVanished(new Error('the device path disappeared'));
+      },
+    );
     this.log('info', `opened ${this.options.path} at ${this.options.baudRate} baud`);
     this.setState('connected');
   }
 
-  private watchPresence(port: SerialPort): void {
-    const everyMs = this.options.presenceCheckMs ?? 100;
-    if (everyMs <= 0 || !this.options.path.startsWith('/')) return;
-    this.presenceTimer = setInterval(() => {
-      stat(this.options.path, (err) => {
-        if (err?.code === 'ENOENT' && this.port === port) {
-          this.onVanished(new Error('the device path disappeared'));
-        }
-      });
-    }, everyMs);
-    this.presenceTimer.unref();
-  }
-
   private onVanished(cause: Error): void {
-    const err = this.disconnectedError('port vanished', cause);
+    const err = vanishedError(this.label, 'port vanished', this.options.path, cause);
     void this.dropPort(err);
     this.log('warn', err.message);
     this.setState('disconnected', err);
@@ -315,7 +291,7 @@ export class SerialTransport {
 
   /** Forgets the port, fails the command in flight; resolves when the port is closed. */
   private dropPort(err: DisconnectedError): Promise<void> {
-    clearInterval(this.presenceTimer);
+    this.stopPresence();
     const port = this.port;
     this.port = undefined;
     let closed = Promise.resolve();
@@ -327,13 +303,6 @@ export class SerialTransport {
     this.inFlight?.finish(err);
     this.splitter.clear();
     return closed;
-  }
-
-  private disconnectedError(what: string, cause: Error): DisconnectedError {
-    return new DisconnectedError(
-      `${this.label}: ${what} on ${this.options.path} (${cause.message}); it re-opens when the port returns`,
-      { path: this.options.path, reason: cause.message },
-    );
   }
 
   private setState(state: ConnectionState, error?: Error): void {
