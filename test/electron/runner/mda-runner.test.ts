@@ -261,6 +261,26 @@ describe('MdaRunner', () => {
     expect(final.framesWritten).toBe(1);
   });
 
+  it('pauses during a min_start_time wait; paused time does not count towards it', async () => {
+    const events: MdaEvent[] = [
+      { index: { t: 0 }, min_start_time: 0, reset_event_timer: true },
+      { index: { t: 1 }, min_start_time: 0.2 },
+    ];
+    const { engine, runner, states } = setup(events);
+    const starts: number[] = [];
+    engine.onAcquire = () => void starts.push(performance.now());
+    const done = runner.run();
+    await until(() => engine.acquisitions === 1);
+    runner.pause();
+    await until(() => runner.status().state === 'paused');
+    expect(performance.now() - starts[0]!).toBeLessThan(200); // the wait was interrupted
+    await new Promise((r) => setTimeout(r, 150));
+    runner.resume();
+    await done;
+    expect(states).toEqual(['running', 'paused', 'running', 'finished']);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(200 + 150 - 10);
+  });
+
   it('fails the run when the hardware cannot be restored, lasers still off', async () => {
     const { engine, runner } = setup();
     engine.failRestore = true;
