@@ -13,7 +13,8 @@
  * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
  */
 import { DEFOCUS_SLOPE, DYES, excitationEfficiency, psfSigmaUm } from './optics';
-import { hash32, normal, uniform } from './rng';
+import { generateEmitters, type Emitters } from './cell-emitters';
+import { hash32, uniform } from './rng';
 import type { SimWorld, SimWorldOptions } from './world';
 
 /** Photoelectrons per ms per mW of effective excitation for an emitter of brightness 1. */
@@ -49,18 +50,6 @@ export interface ExposureInput {
   powerByNm: ReadonlyMap<number, number>;
   /** Accrue bleaching dose (true for real exposures). */
   bleach: boolean;
-}
-
-interface Emitters {
-  count: number;
-  xUm: Float64Array;
-  yUm: Float64Array;
-  /** Height above the local focal surface, µm. */
-  zUm: Float32Array;
-  dye: Uint8Array;
-  brightness: Float32Array;
-  bleachDoseMwMs: Float32Array;
-  doseMwMs: Float64Array;
 }
 
 interface Cell {
@@ -221,75 +210,14 @@ export class VirtualSample {
   private emittersOf(index: number): Emitters {
     const cell = this.cells[index];
     if (!cell) throw new RangeError(`no cell ${index}`);
-    cell.emitters ??= generateEmitters(cell, hash32(this.options.seed, index, 0xe3));
+    cell.emitters ??= generateEmitters(
+      cell.xUm,
+      cell.yUm,
+      cell.radiusUm,
+      hash32(this.options.seed, index, 0xe3),
+    );
     return cell.emitters;
   }
-}
-
-function generateEmitters(cell: Cell, seed: number): Emitters {
-  const rand = uniform(seed);
-  const pts: Array<[number, number, number, number]> = []; // x, y, z, dye
-  const R = cell.radiusUm;
-  const ax = R * (0.8 + rand() * 0.4);
-  const ay = R * (0.8 + rand() * 0.4);
-  const inEllipse = (sx: number, sy: number, n: number, dye: number, zHalf: number) => {
-    for (let k = 0; k < n; k++) {
-      const r = Math.sqrt(rand());
-      const a = rand() * 2 * Math.PI;
-      pts.push([sx * r * Math.cos(a), sy * r * Math.sin(a), (rand() * 2 - 1) * zHalf, dye]);
-    }
-  };
-  inEllipse(ax, ay, 60 + Math.floor(rand() * 60), 1, 2); // cytoplasm
-  const nx = (rand() - 0.5) * 0.4 * R;
-  const ny = (rand() - 0.5) * 0.4 * R;
-  const nr = R * (0.35 + rand() * 0.15);
-  const before = pts.length;
-  inEllipse(nr, nr * (0.85 + rand() * 0.3), 80 + Math.floor(rand() * 80), 0, 1.5); // nucleus
-  for (let k = before; k < pts.length; k++) {
-    const p = pts[k];
-    if (p) {
-      p[0] += nx;
-      p[1] += ny;
-    }
-  }
-  const clusters = 4 + Math.floor(rand() * 7); // puncta
-  for (let c = 0; c < clusters; c++) {
-    const r = Math.sqrt(rand()) * 0.8;
-    const a = rand() * 2 * Math.PI;
-    const px = ax * r * Math.cos(a);
-    const py = ay * r * Math.sin(a);
-    const pz = (rand() * 2 - 1) * 1.5;
-    const n = 3 + Math.floor(rand() * 6);
-    for (let k = 0; k < n; k++) {
-      pts.push([px + normal(rand) * 0.3, py + normal(rand) * 0.3, pz + normal(rand) * 0.2, 2]);
-    }
-  }
-  const membrane = 20 + Math.floor(rand() * 20);
-  for (let k = 0; k < membrane; k++) {
-    const a = rand() * 2 * Math.PI;
-    pts.push([ax * Math.cos(a), ay * Math.sin(a), (rand() * 2 - 1) * 2, 3]);
-  }
-  const n = pts.length;
-  const e: Emitters = {
-    count: n,
-    xUm: new Float64Array(n),
-    yUm: new Float64Array(n),
-    zUm: new Float32Array(n),
-    dye: new Uint8Array(n),
-    brightness: new Float32Array(n),
-    bleachDoseMwMs: new Float32Array(n),
-    doseMwMs: new Float64Array(n),
-  };
-  pts.forEach(([x, y, z, dye], i) => {
-    e.xUm[i] = cell.xUm + x;
-    e.yUm[i] = cell.yUm + y;
-    e.zUm[i] = z;
-    e.dye[i] = dye;
-    e.brightness[i] = 0.5 + rand();
-    const mean = DYES[dye]?.meanBleachDoseMwMs ?? 300_000;
-    e.bleachDoseMwMs[i] = -Math.log(1 - rand()) * mean;
-  });
-  return e;
 }
 
 const samples = new WeakMap<SimWorld, VirtualSample>();
