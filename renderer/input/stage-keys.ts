@@ -1,13 +1,18 @@
 /**
  * Keyboard jogging while the live view has focus: arrows move XY by the XY step,
  * PageUp/PageDown move Z by the Z step; Shift multiplies the step by 10, Alt divides by
- * 10. ArrowUp is +Y and ArrowRight is +X in stage coordinates. Auto-repeat presses are
+ * 10; Escape stops XY and Z motion. ArrowUp is +Y and ArrowRight is +X in stage coordinates.
+ * Auto-repeat presses are
  * dropped while a jog on the same axis is still in flight, so holding a key cannot queue
  * a backlog of moves at the host.
  */
 export type JogAction =
   | { command: 'stage.moveBy'; axis: 'xy'; args: { dxUm: number; dyUm: number } }
   | { command: 'focus.moveBy'; axis: 'z'; args: { dzUm: number } };
+
+export function isStopKey(e: Pick<KeyLike, 'key'>): boolean {
+  return e.key === 'Escape';
+}
 
 export interface KeyLike {
   key: string;

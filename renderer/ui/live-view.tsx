@@ -7,7 +7,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { COLORMAP_NAMES, isColormapName } from '../display/colormaps';
 import { LiveViewController } from '../display/live-view-controller';
 import { GAMMA_MAX, GAMMA_MIN } from '../display/lut';
-import { JogGate, jogForKey } from '../input/stage-keys';
+import { isStopKey, JogGate, jogForKey } from '../input/stage-keys';
 import { useHost, useUi } from './host-context';
 import { NumberField } from './number-field';
 
@@ -57,6 +57,12 @@ export function LiveView() {
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
     const s = host.store.getState();
+    if (isStopKey(e)) {
+      e.preventDefault();
+      if (s.mirror?.state.stage) void host.run('stage.stop', {});
+      if (s.mirror?.state.focus) void host.run('focus.stop', {});
+      return;
+    }
     const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm);
     if (!jog) return;
     e.preventDefault();
@@ -77,7 +83,7 @@ export function LiveView() {
           className="live-canvas"
           data-testid="live-view"
           tabIndex={0}
-          aria-label="Live image. Arrow keys jog XY, Page Up/Down jog Z."
+          aria-label="Live image. Arrow keys jog XY, Page Up/Down jog Z, Escape stops motion."
           onKeyDown={onKeyDown}
         />
         <div className="overlay top-left">

@@ -196,7 +196,9 @@ export function StagePanel() {
       >
         Stop motion
       </button>
-      <p className="hint">Live view focused: arrows jog XY, PgUp/PgDn jog Z, Shift ×10, Alt ÷10.</p>
+      <p className="hint">
+        Live view focused: arrows jog XY, PgUp/PgDn jog Z, Shift ×10, Alt ÷10, Esc stops.
+      </p>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNumberField } from '../../../renderer/input/parse-number';
-import { JogGate, jogForKey, type KeyLike } from '../../../renderer/input/stage-keys';
+import { isStopKey, JogGate, jogForKey, type KeyLike } from '../../../renderer/input/stage-keys';
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -34,6 +34,12 @@ describe('stage keys', () => {
     expect(jogForKey(key('ArrowRight', { ctrlKey: true }), 10, 1)).toBeNull();
     expect(jogForKey(key('ArrowRight', { metaKey: true }), 10, 1)).toBeNull();
     expect(jogForKey(key('x'), 10, 1)).toBeNull();
+  });
+
+  it('Escape is the stop key and never a jog', () => {
+    expect(isStopKey(key('Escape'))).toBe(true);
+    expect(isStopKey(key('ArrowUp'))).toBe(false);
+    expect(jogForKey(key('Escape'), 10, 1)).toBeNull();
   });
 
   it('drops auto-repeats while a jog on that axis is in flight, never discrete presses', () => {
