@@ -5,7 +5,15 @@ import { readCounter } from '../../../drivers/sim/test-pattern';
 import { SimWorld } from '../../../drivers/sim/world';
 import { LimitError, StateError, ValidationError } from '../../../drivers/errors';
 import { makeRig, type Rig } from './camera-rig';
-import { bestShift, gradientEnergy, mean, projection, signalAdu, std } from './image-stats';
+import {
+  autocorrelationHalfWidthPx,
+  bestShift,
+  gradientEnergy,
+  mean,
+  projection,
+  signalAdu,
+  std,
+} from './image-stats';
 
 const rigs: Rig[] = [];
 async function rig(over: Parameters<typeof makeRig>[0] = {}): Promise<Rig> {
@@ -73,6 +81,18 @@ describe('SimCamera imaging', () => {
     expect(out3).toBeLessThan(0.2 * focused);
     expect(await sharpness(-3)).toBeLessThan(0.2 * focused);
     expect(await sharpness(8)).toBeLessThan(out3);
+  });
+
+  it('widens spots with defocus (autocorrelation half-width)', async () => {
+    const r = await rig({ camera: { readNoiseE: 0 } });
+    await lightOn(r, 20);
+    const width = async (dz: number) => {
+      r.parkOnCell(2, dz);
+      return autocorrelationHalfWidthPx((await r.camera.snap()).pixels, 256, 256, 20);
+    };
+    const focused = await width(0);
+    expect(focused).toBeLessThanOrEqual(3);
+    expect(await width(4)).toBeGreaterThanOrEqual(3 * focused);
   });
 
   it('bleaches with accumulated dose and does not recover in the dark', async () => {

@@ -87,3 +87,29 @@ export function bestShift(a: Float64Array, b: Float64Array, maxShift: number): n
   }
   return best;
 }
+
+/**
+ * Horizontal autocorrelation half-width (px): the first lag at which the mean-subtracted
+ * image correlates with its shifted self at less than half of lag 0. Grows with spot size.
+ */
+export function autocorrelationHalfWidthPx(
+  px: Uint16Array,
+  widthPx: number,
+  heightPx: number,
+  maxLag: number,
+): number {
+  const m = mean(px);
+  const acf = (k: number) => {
+    let s = 0;
+    for (let y = 0; y < heightPx; y++) {
+      const row = y * widthPx;
+      for (let x = 0; x + k < widthPx; x++) {
+        s += ((px[row + x] ?? 0) - m) * ((px[row + x + k] ?? 0) - m);
+      }
+    }
+    return s;
+  };
+  const a0 = acf(0);
+  for (let k = 1; k <= maxLag; k++) if (acf(k) < 0.5 * a0) return k;
+  return maxLag + 1;
+}
