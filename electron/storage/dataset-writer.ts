@@ -154,11 +154,16 @@ export class DatasetWriter {
 
   close(end: RunEnd, framesDropped: number): DatasetSummary {
     this.abandon();
+    const image = imageFileName(this.layout);
+    const knownHashes = new Map(
+      [...this.planes.knownHashes].map(([rel, h]) => [`${image}/${rel}`, h] as const),
+    );
     return finalizeDataset(this.dir, {
       outcome: end.outcome,
       reason: end.reason,
       framesDropped,
       durability: this.durability,
+      knownHashes,
     });
   }
 

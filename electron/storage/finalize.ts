@@ -18,7 +18,7 @@ import {
 } from './fs-atomic';
 import type { DatasetSummary, RunOutcome } from './layout';
 import { datasetFiles, framesExpected, planeBytes } from './layout';
-import { lockFileName, writeManifest } from './manifest';
+import { type KnownHash, lockFileName, writeManifest } from './manifest';
 import { type OmeXmlPlane, buildOmeXml } from './ome-xml';
 import { storageError } from './storage-error';
 import { replaceDescription, walkIfdChain } from './tiff-format';
@@ -31,6 +31,8 @@ export interface FinalizeOptions {
   durability?: Durability;
   recovered?: boolean;
   nowMs?: number;
+  /** Hashes the writer computed while writing, by path relative to the dataset folder. */
+  knownHashes?: ReadonlyMap<string, KnownHash>;
 }
 
 function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
@@ -112,7 +114,7 @@ export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary
       ...progress,
     });
     fs.rmSync(path.join(dir, lockFileName), { force: true });
-    writeManifest(dir, durability);
+    writeManifest(dir, durability, o.knownHashes);
     return {
       dir,
       outcome: o.outcome,

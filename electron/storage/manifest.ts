@@ -40,14 +40,30 @@ export function sha256File(file: string): string {
   return hash.digest('hex');
 }
 
-export function buildManifest(dir: string): string {
+/** A file's SHA-256 computed from the exact bytes written, saving a read-back at close. */
+export interface KnownHash {
+  sha256: string;
+  bytes: number;
+}
+
+/** Known hashes are used only when the file's size still matches; others are read and hashed. */
+export function buildManifest(dir: string, known?: ReadonlyMap<string, KnownHash>): string {
   return listDatasetFiles(dir)
-    .map((rel) => `${sha256File(path.join(dir, rel))}  ${rel}\n`)
+    .map((rel) => {
+      const file = path.join(dir, rel);
+      const k = known?.get(rel);
+      const sum = k && fs.statSync(file).size === k.bytes ? k.sha256 : sha256File(file);
+      return `${sum}  ${rel}\n`;
+    })
     .join('');
 }
 
-export function writeManifest(dir: string, durability: Durability): void {
-  writeFileAtomicSync(path.join(dir, datasetFiles.manifest), buildManifest(dir), durability);
+export function writeManifest(
+  dir: string,
+  durability: Durability,
+  known?: ReadonlyMap<string, KnownHash>,
+): void {
+  writeFileAtomicSync(path.join(dir, datasetFiles.manifest), buildManifest(dir, known), durability);
   if (durability === 'disk') fsyncDirSync(dir);
 }
 

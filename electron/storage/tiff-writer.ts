@@ -13,11 +13,14 @@ import { writeAllSync } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { bytesPerSample, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
+import type { KnownHash } from './manifest';
 import type { PlaneWriter } from './plane-writer';
 import { bigTiffHeader, buildIfd, headerBytes } from './tiff-format';
 
 export class TiffPlaneWriter implements PlaneWriter {
   private readonly fd: number;
+  /** The TIFF is patched in place (IFD links, description): hashed at close. */
+  readonly knownHashes: ReadonlyMap<string, KnownHash> = new Map();
   private endOffset = headerBytes;
   /** File offset of the pointer to patch when the next IFD is linked. */
   private linkAt = 8;

@@ -9,6 +9,7 @@
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
@@ -20,6 +21,7 @@ import {
 } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
+import type { KnownHash } from './manifest';
 import type { PlaneWriter } from './plane-writer';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
@@ -36,6 +38,7 @@ interface OpenShard {
 export class ZarrPlaneWriter implements PlaneWriter {
   private readonly madeDirs = new Set<string>();
   private readonly shards = new Map<string, OpenShard>();
+  readonly knownHashes = new Map<string, KnownHash>();
   private readonly shardPlanes: number;
   private readonly indexBytes: number;
 
@@ -60,10 +63,16 @@ export class ZarrPlaneWriter implements PlaneWriter {
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
       );
-    const file = path.join(this.root, chunkKey(this.layout, index));
+    const key = chunkKey(this.layout, index);
+    const file = path.join(this.root, key);
     this.ensureDir(path.dirname(file));
-    if (this.shardPlanes === 1) writeFileAtomicSync(file, pixels, this.durability);
-    else this.appendToShard(file, index.z % this.shardPlanes, this.planesInShard(index.z), pixels);
+    if (this.shardPlanes === 1) {
+      writeFileAtomicSync(file, pixels, this.durability);
+      // The chunk file is exactly these bytes: hash now, not by reading it back at close.
+      const sha256 = createHash('sha256').update(pixels).digest('hex');
+      this.knownHashes.set(key, { sha256, bytes: pixels.byteLength });
+    } else
+      this.appendToShard(file, index.z % this.shardPlanes, this.planesInShard(index.z), pixels);
   }
 
   release(): void {
