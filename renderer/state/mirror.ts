@@ -21,6 +21,7 @@ export type PatchOutcome =
   | { kind: 'no-snapshot' }
   | { kind: 'invalid'; message: string };
 
+/** Deep-freezes `state` in place (it is the decoded message, owned by the mirror from now on). */
 export function mirrorFromHello(state: AppState, rev: number): Mirror {
   return { state: freeze(state, true), rev };
 }

@@ -107,11 +107,13 @@ const createDisplaySlice: Slice<DisplaySlice> = (set) => ({
   setAutoContrast: (autoContrast) => set({ autoContrast }),
 });
 
-export function createAppStore(): AppStore {
+/** `initial` overrides slice defaults (tests, server-side rendering of a known state). */
+export function createAppStore(initial: Partial<UiState> = {}): AppStore {
   return createStore<UiState>()((...a) => ({
     ...createLinkSlice(...a),
     ...createHostSlice(...a),
     ...createUiSlice(...a),
     ...createDisplaySlice(...a),
+    ...initial,
   }));
 }
