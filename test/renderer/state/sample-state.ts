@@ -30,5 +30,7 @@ export function sampleState(): AppState {
     camera: null,
     channels: [],
     activeChannel: null,
+    run: null,
+    datasets: [],
   };
 }
