@@ -65,6 +65,8 @@ export class FramePipeline implements RunSink {
   private nextId = 0;
   private failure: AquilaError | null = null;
   private closing: Promise<DatasetSummary> | null = null;
+  private terminating = false;
+  private gone: StorageError | null = null;
   private readonly drainWaiters: (() => void)[] = [];
   private onClosed: ((m: FromWriter) => void) | null = null;
   readonly stats: PipelineStats = {
@@ -85,9 +87,10 @@ export class FramePipeline implements RunSink {
     this.budget = new ByteBudget(o.queueBytes ?? 256 * 1024 * 1024);
     this.seen = new Uint8Array(framesExpected(layout));
     worker.on('message', (m: FromWriter) => this.onMessage(m));
-    worker.on('error', (err) =>
-      this.fail(new StorageError(`writer thread crashed: ${err.message}`)),
-    );
+    worker.on('error', (err) => this.onWriterGone(`crashed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.terminating) this.onWriterGone(`exited unexpectedly (code ${code})`);
+    });
   }
 
   /** Creates the dataset folder in a new writer thread; rejects with the writer's error. */
@@ -156,9 +159,11 @@ export class FramePipeline implements RunSink {
 
   private async doClose(end: RunEnd): Promise<DatasetSummary> {
     await this.flush();
+    if (this.gone) throw this.gone;
     const reply = new Promise<FromWriter>((resolve) => (this.onClosed = resolve));
     this.post({ type: 'close', end, framesDropped: this.stats.framesDropped });
     const m = await reply;
+    this.terminating = true;
     await this.worker.terminate();
     if (m.type === 'closed') return m.summary;
     throw m.type === 'close-failed' ? revive(m.error) : new StorageError('writer did not close');
@@ -215,6 +220,19 @@ export class FramePipeline implements RunSink {
       this.stats.queuedBytes = this.budget.heldBytes;
       if (this.pending.size === 0) for (const w of this.drainWaiters.splice(0)) w();
     } else if (m.type === 'closed' || m.type === 'close-failed') this.onClosed?.(m);
+  }
+
+  /** The writer thread died: nothing queued can be written; unblock every waiter. */
+  private onWriterGone(how: string): void {
+    const err = new StorageError(
+      `writer thread ${how}; frames reported written are intact and recovery will close the dataset`,
+    );
+    this.fail(err);
+    this.gone = err;
+    this.stats.queuedBytes = 0;
+    this.pending.clear();
+    for (const w of this.drainWaiters.splice(0)) w();
+    this.onClosed?.({ type: 'close-failed', error: err.toJSON() });
   }
 
   private fail(err: AquilaError): void {

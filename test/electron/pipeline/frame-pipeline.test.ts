@@ -106,3 +106,35 @@ describe('FramePipeline', () => {
     ).rejects.toThrow(/dataset layout: name: letters, digits/);
   });
 });
+
+describe('FramePipeline when the writer thread dies', () => {
+  it('unblocks waiting producers and close with a clear error', async () => {
+    const root = tempRoot('pipe-gone');
+    const layout = smallLayout('ome-zarr-0.4');
+    const p = await FramePipeline.open({ root, layout, provenance, queueBytes: 1 });
+    const [a, b] = allIndices(layout);
+    await p.write(frame(layout, a!, 0), a!);
+    const waiting = p.write(frame(layout, b!, 1), b!);
+    // Simulate a thread crash (the worker object is private; reach it for the test only).
+    await (p as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    // The waiter settles (rejected, or accepted if frame a was acknowledged just before).
+    const hung = new Promise((r) => setTimeout(() => r('hung'), 5000));
+    expect(
+      await Promise.race([
+        waiting.then(
+          () => 'settled',
+          () => 'settled',
+        ),
+        hung,
+      ]),
+    ).toBe('settled');
+    const c = allIndices(layout)[2]!;
+    await expect(p.write(frame(layout, c, 2), c)).rejects.toThrow(
+      /writer thread exited unexpectedly/,
+    );
+    await expect(p.close({ outcome: 'complete' })).rejects.toThrow(
+      /recovery will close the dataset/,
+    );
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
