@@ -13,16 +13,13 @@
  *   const v = await t.request('p?', { parse: (l) => num(l[0]), idempotentRetries: 2 });
  *   t.onConnection((state, err) => …); await t.reconnect(5_000); await t.close();
  *
- * Errors: TimeoutError (no byte within the time), ProtocolError (incomplete or unparseable
- * reply; `details.raw`), DeviceError (from `vendorError`), DisconnectedError (port closed or
- * vanished; in-flight and queued commands all get it). Before each command, bytes that
- * arrived while idle are discarded (and passed to `onUnsolicited`). Retries apply only to
- * TimeoutError/ProtocolError and only when the caller marks the command idempotent by
- * giving `idempotentRetries`.
+ * Errors: TimeoutError, ProtocolError (`details.raw`), DeviceError (`vendorError`),
+ * DisconnectedError (in-flight and queued commands). Idle bytes are discarded before each
+ * command (`onUnsolicited`). Retries: TimeoutError/ProtocolError, `idempotentRetries` only.
+ * More in docs/drivers/serial-transport.md.
  */
 import type { SerialPort } from 'serialport';
 import type { ConnectionState, Unsubscribe } from '../devices';
-import type { DeviceError } from '../errors';
 import { AquilaError, DisconnectedError, ProtocolError, TimeoutError } from '../errors';
 import { watchPresence } from './presence';
 import {
@@ -31,49 +28,18 @@ import {
   unparseableReplyError,
   vanishedError,
 } from './transport-errors';
-import {
-  LineSplitter,
-  isReplyComplete,
-  printable,
-  type ReplyShape,
-  type ReplyTerminator,
-} from './framing';
-import { openSerialPort, type SerialSettings } from './open-port';
-import { Reconnector, type BackoffOptions } from './reconnect';
+import { LineSplitter, isReplyComplete, printable, type ReplyShape } from './framing';
+import { openSerialPort } from './open-port';
+import { Reconnector } from './reconnect';
+import type { LogLevel, RequestOptions, SerialTransportOptions } from './transport-options';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type TransportLog = (level: LogLevel, message: string) => void;
-
-export interface SerialFraming {
-  /** Appended to every command, e.g. `'\r'`. */
-  commandTerminator: string;
-  replyTerminator: ReplyTerminator;
-  /** Maps a complete reply to the vendor's error (with code and meaning), if it is one. */
-  vendorError?: (lines: readonly string[], command: string) => DeviceError | undefined;
-}
-
-export interface SerialTransportOptions extends SerialSettings, SerialFraming {
-  /** Default per-command timeout, ms: the longest the device may take to answer. */
-  timeoutMs: number;
-  /** Names the device in messages and logs (the config's device id). */
-  label?: string;
-  log?: TransportLog;
-  onUnsolicited?: (text: string) => void;
-  /** Re-open automatically when the port vanishes, polling with this backoff. Default on. */
-  autoReconnect?: boolean | Partial<BackoffOptions>;
-  /** How often to check that a `/dev/…` path still exists (see presence.ts), ms; 0 = never. Default 100. */
-  presenceCheckMs?: number;
-}
-
-export interface RequestOptions<T> {
-  /** Reply shape: line count (default 1; 0 = no reply) or a completion predicate. */
-  reply?: ReplyShape;
-  timeoutMs?: number;
-  /** Extra attempts after a TimeoutError/ProtocolError. Give it only for idempotent queries. */
-  idempotentRetries?: number;
-  /** Turns the lines into a value; a thrown non-Aquila error becomes a ProtocolError. */
-  parse?: (lines: string[]) => T;
-}
+export type {
+  LogLevel,
+  RequestOptions,
+  SerialFraming,
+  SerialTransportOptions,
+  TransportLog,
+} from './transport-options';
 
 interface InFlight {
   command: string;
@@ -88,6 +54,10 @@ export class SerialTransport {
   private port: SerialPort | undefined;
   private readonly splitter: LineSplitter;
   private inFlight: InFlight | undefined;
+  /** performance.now() of the last byte received. */
+  private lastRxMs = 0;
+  /** Set after a timeout: a late reply may still be on its way. */
+  private resyncPending = false;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<ConnectionListener>();
   private readonly reconnector: Reconnector;
@@ -182,14 +152,26 @@ export class SerialTransport {
     }
   }
 
-  private exchange(command: string, options: RequestOptions<unknown>): Promise<string[]> {
-    const port = this.port;
-    if (!port || this.state !== 'connected') {
-      return Promise.reject(notConnectedError(this.label, this.options.path));
+  /** After a timeout: wait for `resyncQuietMs` of silence (≤ maxMs) so a late reply is discarded. */
+  private async resync(maxMs: number): Promise<void> {
+    const quietMs = this.options.resyncQuietMs ?? 30;
+    const start = performance.now();
+    for (;;) {
+      const now = performance.now();
+      const silentMs = now - Math.max(this.lastRxMs, start);
+      if (silentMs >= quietMs || now - start >= maxMs) break;
+      await new Promise((r) => setTimeout(r, quietMs - silentMs));
     }
+    this.resyncPending = false;
+  }
+
+  private async exchange(command: string, options: RequestOptions<unknown>): Promise<string[]> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    if (this.resyncPending) await this.resync(timeoutMs);
+    const port = this.port;
+    if (!port || this.state !== 'connected') throw notConnectedError(this.label, this.options.path);
     this.discardIdleBytes();
     const shape = options.reply ?? 1;
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     return new Promise<string[]>((resolve, reject) => {
       const timer = setTimeout(() => this.onTimeout(timeoutMs), timeoutMs);
       const flight: InFlight = {
@@ -216,6 +198,7 @@ export class SerialTransport {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastRxMs = performance.now();
     this.log('debug', `rx "${printable(chunk.toString('latin1'))}"`);
     const lines = this.splitter.push(chunk);
     let i = 0;
@@ -235,6 +218,7 @@ export class SerialTransport {
   private onTimeout(timeoutMs: number): void {
     const current = this.inFlight;
     if (!current) return;
+    this.resyncPending = true;
     const raw = [...current.lines, this.splitter.clear()].filter((x) => x !== '').join('\n');
     current.finish(
       noCompleteReplyError(this.label, current.command, timeoutMs, this.options.path, raw),

@@ -122,13 +122,26 @@ describe('SerialTransport over a pty', () => {
   });
 
   it('slow reply within the timeout succeeds; a per-command timeout covers long moves', async () => {
-    const { t } = await setup();
+    const { t, unsolicited } = await setup();
     expect(await t.request('SLOW?', { timeoutMs: 1_000 })).toEqual(['late']);
     await expect(t.request('MOVE', { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
     // the late "R" from the timed-out move is discarded, not taken as the next reply
-    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    while (!unsolicited.includes('R') && performance.now() - t0 < 2_000) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(unsolicited).toEqual(['R']);
     expect(await t.request('V?')).toEqual(['1.2.3']);
     expect(await t.request('MOVE', { timeoutMs: 2_000 })).toEqual(['R']);
+  });
+
+  it('after a timeout, a reply arriving late but before the line goes quiet is not taken by the next command', async () => {
+    const { t, sim } = await setup({ resyncQuietMs: 80 });
+    sim.injectFault({ kind: 'slow-reply', delayMs: 150 });
+    await expect(t.request('P?', { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    // sent at once: without the resync wait, the late "0.0125" would be this reply
+    sim.injectFault({ kind: 'slow-reply', delayMs: 60 });
+    expect(await t.request('V?')).toEqual(['1.2.3']);
   });
 
   it('unsolicited bytes between commands are discarded and reported', async () => {
