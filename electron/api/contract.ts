@@ -101,6 +101,27 @@ export const commands = {
     none,
     'Apply a channel preset: set its exposure and power, switch its laser line on and every other line off.',
   ),
+  'run.start': command(
+    z
+      .object({
+        /** A useq-schema MDASequence (JSON object). */
+        plan: z.record(z.string(), z.unknown()),
+        /** Dataset name; default: a timestamp. Letters, digits, ".", "-", "_". */
+        name: z.string().min(1).max(128).optional(),
+        format: z.enum(['ome-zarr-0.4', 'ome-zarr-0.5', 'ome-tiff']).optional(),
+        operator: z.string().max(128).optional(),
+      })
+      .strict(),
+    z.object({ dir: z.string(), eventTotal: z.number().int() }),
+    'Start an acquisition from a useq-schema MDASequence; one run at a time.',
+  ),
+  'run.pause': command(none, none, 'Pause the run at the next event boundary.'),
+  'run.resume': command(none, none, 'Resume a paused run.'),
+  'run.cancel': command(
+    none,
+    none,
+    'Cancel the run at the next event boundary; hardware is restored, lasers off.',
+  ),
   'device.reconnect': command(
     z.object({ deviceId: z.string().min(1) }).strict(),
     none,
@@ -191,6 +212,44 @@ export interface AppState {
   camera: CameraState | null;
   channels: ChannelPreset[];
   activeChannel: string | null;
+  /** The current or last acquisition run; null before the first. */
+  run: RunView | null;
+  /** Datasets in the configured datasets folder, newest first. */
+  datasets: DatasetEntry[];
+}
+
+export type RunPhase =
+  'idle' | 'running' | 'paused' | 'cancelling' | 'finished' | 'failed' | 'cancelled';
+
+export interface RunView {
+  name: string;
+  dir: string;
+  format: string;
+  state: RunPhase;
+  pauseRequested: boolean;
+  eventIndex: number;
+  eventTotal: number;
+  framesWritten: number;
+  framesDropped: number;
+  bytesWritten: number;
+  dataRateBytesPerS: number;
+  etaS: number | null;
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+  /** Events that failed and were skipped. */
+  errors: { eventIndex: number; message: string }[];
+  failure: ApiError | null;
+}
+
+export interface DatasetEntry {
+  name: string;
+  dir: string;
+  /** complete | interrupted | failed | cancelled | running */
+  outcome: string;
+  startedAt: string | null;
+  framesWritten: number | null;
+  /** A manifest exists: the dataset is closed and can be archived. */
+  closed: boolean;
 }
 
 /** An immer patch: `op` on `path` of AppState. */

@@ -60,6 +60,16 @@ export const aquilaConfig = z
       })
       .strict(),
     channels: z.array(channelPreset).default([]),
+    storage: z
+      .object({
+        /** Folder that receives datasets; `~` expands to the home folder. */
+        datasetsRoot: z.string().min(1).default('~/AquilaData'),
+        format: z.enum(['ome-zarr-0.4', 'ome-zarr-0.5', 'ome-tiff']).default('ome-zarr-0.4'),
+        /** Zarr v3 only: planes per shard (1 = no sharding). */
+        shardPlanes: z.number().int().min(1).max(255).default(1),
+      })
+      .strict()
+      .default({ datasetsRoot: '~/AquilaData', format: 'ome-zarr-0.4', shardPlanes: 1 }),
     sim: simOptions.default({ seed: 1, cellCount: 400, slideHalfWidthUm: 2_000 }),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandName, CommandResult, Commands } from '../api/contract';
 import type { SafetyLayer } from '../safety/safety-layer';
+import type { AcquisitionService } from './acquisition-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
 import type { StateStore } from './state-store';
@@ -28,12 +29,19 @@ export interface HandlerDeps {
   safety: SafetyLayer;
   devices: DeviceManager;
   bus: FrameBus;
+  acquisition: AcquisitionService;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
 
-export function createHandlers({ store, safety, devices, bus }: HandlerDeps): Handlers {
+export function createHandlers({
+  store,
+  safety,
+  devices,
+  bus,
+  acquisition,
+}: HandlerDeps): Handlers {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;
@@ -148,6 +156,19 @@ export function createHandlers({ store, safety, devices, bus }: HandlerDeps): Ha
         s.activeChannel = preset.name;
       });
       await refreshCamera();
+      return {};
+    },
+    'run.start': (p, ctx) => acquisition.start({ ...p, operator: p.operator ?? ctx.clientId }),
+    'run.pause': async () => {
+      acquisition.pause();
+      return {};
+    },
+    'run.resume': async () => {
+      acquisition.resume();
+      return {};
+    },
+    'run.cancel': async () => {
+      acquisition.cancel();
       return {};
     },
     'device.reconnect': async (p) => {

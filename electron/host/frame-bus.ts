@@ -54,6 +54,22 @@ export class FrameBus {
     return frame;
   }
 
+  /** Whether anyone (a display client) is listening now. */
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  /**
+   * Shows a frame that belongs to someone else (a run's frame, about to be transferred to the
+   * writer thread): copies it, so listeners never see a detached buffer. Callers decimate.
+   */
+  publishCopy(meta: Omit<FrameMeta, 'sentAtMs' | 'seq'>, pixels: Uint16Array): void {
+    if (!this.hasListeners) return;
+    const frame: HostFrame = { meta: { ...meta, seq: ++this.seq }, pixels: pixels.slice() };
+    this.latestFrame = frame;
+    for (const l of [...this.listeners]) l(frame);
+  }
+
   subscribe(listener: FrameListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

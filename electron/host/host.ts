@@ -7,6 +7,7 @@ import type { DriverContext } from '../../drivers/registry';
 import type { AppState, HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { SafetyLayer } from '../safety/safety-layer';
+import { AcquisitionService } from './acquisition-service';
 import { createHandlers, type CallContext } from './command-handlers';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
@@ -26,6 +27,7 @@ export interface Host {
   readonly safety: SafetyLayer;
   readonly devices: DeviceManager;
   readonly dispatcher: Dispatcher;
+  readonly acquisition: AcquisitionService;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -74,7 +76,12 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   });
 
   const bus = new FrameBus(store);
-  const dispatcher = new Dispatcher(createHandlers({ store, safety, devices, bus }), log);
+  const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
+  const dispatcher = new Dispatcher(
+    createHandlers({ store, safety, devices, bus, acquisition }),
+    log,
+  );
+  acquisition.init();
   await devices.connectAll();
 
   let shutdownPromise: Promise<void> | undefined;
@@ -85,6 +92,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     safety,
     devices,
     dispatcher,
+    acquisition,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -94,6 +102,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         await safety.allLasersOff(`shutdown: ${reason}`);
+        await acquisition.shutdown();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);
         await devices.closeAll();
       })();
@@ -114,6 +123,8 @@ function initialState({ config, path }: LoadedConfig): AppState {
     camera: null,
     channels: config.channels,
     activeChannel: null,
+    run: null,
+    datasets: [],
   };
 }
 

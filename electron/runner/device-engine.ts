@@ -87,7 +87,7 @@ export class DeviceEngine implements AcquisitionEngine {
         heightPx: raw.heightPx,
         bitDepth: camera.sensor.bitDepth,
         binning: raw.binning,
-        pixelSizeUm: camera.sensor.pixelSizeUm * raw.binning,
+        pixelSizeUm: camera.sensor.pixelSizeUm, // binning 1, per FrameMeta; the frame spans × binning
         exposureMs: raw.exposureMs,
         timestampMs: raw.timestampMs,
         stage: { xUm: xy.xUm, yUm: xy.yUm, zUm },

@@ -29,28 +29,32 @@ export function guardDevices(raw: SafetyDevices, safety: SafetyLayer): GuardedDe
   const stage = raw.stage;
   const focus = raw.focus;
   return {
-    stage: stage && {
-      id: stage.id,
-      kind: 'xy-stage',
-      connect: managed as () => Promise<DeviceIdentity>,
-      disconnect: managed,
-      subscribe: (l) => stage.subscribe(l),
-      getPositionUm: () => stage.getPositionUm(),
-      moveToUm: (target: XYPositionUm) => safety.moveStageTo(target),
-      stop: () => stage.stop(),
-      isBusy: () => stage.isBusy(),
-    },
-    focus: focus && {
-      id: focus.id,
-      kind: 'z-drive',
-      connect: managed as () => Promise<DeviceIdentity>,
-      disconnect: managed,
-      subscribe: (l) => focus.subscribe(l),
-      getPositionUm: () => focus.getPositionUm(),
-      moveToUm: (zUm: number) => safety.moveFocusTo(zUm),
-      stop: () => focus.stop(),
-      isBusy: () => focus.isBusy(),
-    },
+    stage: !stage
+      ? null
+      : {
+          id: stage.id,
+          kind: 'xy-stage',
+          connect: managed as () => Promise<DeviceIdentity>,
+          disconnect: managed,
+          subscribe: (l) => stage.subscribe(l),
+          getPositionUm: () => stage.getPositionUm(),
+          moveToUm: (target: XYPositionUm) => safety.moveStageTo(target),
+          stop: () => stage.stop(),
+          isBusy: () => stage.isBusy(),
+        },
+    focus: !focus
+      ? null
+      : {
+          id: focus.id,
+          kind: 'z-drive',
+          connect: managed as () => Promise<DeviceIdentity>,
+          disconnect: managed,
+          subscribe: (l) => focus.subscribe(l),
+          getPositionUm: () => focus.getPositionUm(),
+          moveToUm: (zUm: number) => safety.moveFocusTo(zUm),
+          stop: () => focus.stop(),
+          isBusy: () => focus.isBusy(),
+        },
     camera: raw.camera ?? null,
     lasers: [...raw.lasers.values()].map((laser): Laser => ({
       id: laser.id,

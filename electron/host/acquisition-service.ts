@@ -1,0 +1,239 @@
+/**
+ * Runs acquisitions in the host: plan (useq MDASequence) → events → MdaRunner on the
+ * guarded devices → FramePipeline (lossless writer thread) → dataset folder. One run at a
+ * time; its status is mirrored into AppState.run; run frames are shown on the display bus
+ * (copied, at most DISPLAY_MS apart). Datasets left open by a crash are recovered at start.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { StateError, ValidationError, serializeError } from '../../drivers/errors';
+import type { DatasetEntry, RunView } from '../api/contract';
+import type { AquilaConfig } from '../config/schema';
+import { FramePipeline } from '../pipeline/frame-pipeline';
+import { prepareRun, layoutFor } from '../plans/prepare';
+import { parsePlan } from '../plans/load';
+import { DeviceEngine } from '../runner/device-engine';
+import { MdaRunner } from '../runner/mda-runner';
+import type { AcquisitionEngine, RunStatus } from '../runner/types';
+import { guardDevices } from '../safety/guarded-devices';
+import type { SafetyLayer } from '../safety/safety-layer';
+import { listDatasets } from './dataset-list';
+import type { DatasetFormat } from '../storage/layout';
+import { recoverDatasets } from '../storage/recovery';
+import type { DeviceManager } from './device-manager';
+import type { FrameBus } from './frame-bus';
+import type { Logger } from './logger';
+import type { StateStore } from './state-store';
+import { APP_VERSION } from './version';
+
+const DISPLAY_MS = 100;
+
+export interface StartRunParams {
+  plan: Record<string, unknown>;
+  name?: string | undefined;
+  format?: DatasetFormat | undefined;
+  operator?: string | undefined;
+}
+
+export function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+function timestampName(d = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+export class AcquisitionService {
+  readonly datasetsRoot: string;
+  private runner: MdaRunner | null = null;
+  private pipeline: FramePipeline | null = null;
+  private finished: Promise<unknown> = Promise.resolve();
+  private readonly endListeners = new Set<(view: RunView) => void>();
+
+  constructor(
+    private readonly deps: {
+      config: AquilaConfig;
+      store: StateStore;
+      safety: SafetyLayer;
+      devices: DeviceManager;
+      bus: FrameBus;
+      log: Logger;
+    },
+  ) {
+    this.datasetsRoot = path.resolve(expandHome(deps.config.storage.datasetsRoot));
+  }
+
+  /** Recovers datasets a crash left open, then lists the datasets folder into state. */
+  init(): void {
+    const { log } = this.deps;
+    try {
+      const r = recoverDatasets(this.datasetsRoot);
+      for (const s of r.recovered)
+        log.log('warn', `Recovered interrupted dataset ${s.dir}: ${s.framesWritten} frames intact`);
+      for (const f of r.failed)
+        log.log('error', `Could not recover dataset ${f.dir}: ${f.message}`);
+    } catch (err) {
+      log.log(
+        'error',
+        `Dataset recovery in ${this.datasetsRoot} failed: ${(err as Error).message}`,
+      );
+    }
+    this.refreshDatasets();
+  }
+
+  /** Called with the final view when a run ends (upload auto-enqueue hooks in here). */
+  onRunEnd(listener: (view: RunView) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  async start(p: StartRunParams): Promise<{ dir: string; eventTotal: number }> {
+    if (this.runner && !['finished', 'failed', 'cancelled'].includes(this.runner.status().state)) {
+      throw new StateError('A run is already in progress: pause, cancel or wait for it');
+    }
+    const { config, store, safety, devices, bus, log } = this.deps;
+    if (safety.estopLatched)
+      throw new StateError('E-stop is latched: reset it before starting a run');
+    const camera = devices.camera;
+    if (!camera) throw new StateError('No camera is configured');
+    const seq = parsePlan(JSON.stringify(p.plan), 'run.start plan');
+    const prepared = prepareRun(seq, config);
+    if (prepared.events.length === 0)
+      throw new ValidationError('run.start plan: the plan expands to no events');
+    const name = p.name ?? timestampName();
+    const format = p.format ?? config.storage.format;
+    const layout = layoutFor(prepared, config, name, format);
+    // The frame size and pixel size the camera delivers now (binning, ROI).
+    const [binning, roi] = await Promise.all([camera.getBinning(), camera.getRoi()]);
+    layout.sizes.x = roi?.widthPx ?? Math.floor(camera.sensor.widthPx / binning);
+    layout.sizes.y = roi?.heightPx ?? Math.floor(camera.sensor.heightPx / binning);
+    layout.physical.pixelSizeUm = camera.sensor.pixelSizeUm * binning;
+    if (format === 'ome-zarr-0.5') layout.shardPlanes = config.storage.shardPlanes;
+    if (camera.isLive()) await camera.stopLive();
+
+    const pipeline = await FramePipeline.open({
+      root: this.datasetsRoot,
+      layout,
+      provenance: {
+        appVersion: APP_VERSION,
+        operator: p.operator ?? os.userInfo().username,
+        config: { ...config, upload: undefined },
+        plan: p.plan,
+        deviceStates: store.state,
+      },
+      logger: log,
+    });
+    const inner = new DeviceEngine({ ...guardDevices(devices, safety), camera });
+    let lastShown = 0;
+    const engine: AcquisitionEngine = {
+      snapshotHardware: () => inner.snapshotHardware(),
+      restoreHardware: (s) => inner.restoreHardware(s),
+      setupEvent: (e) => inner.setupEvent(e),
+      lasersOff: () => inner.lasersOff(),
+      acquireFrame: async () => {
+        const f = await inner.acquireFrame();
+        const now = Date.now();
+        if (now - lastShown >= DISPLAY_MS) {
+          lastShown = now;
+          const { seq: _seq, ...meta } = f.meta;
+          bus.publishCopy(meta, f.pixels);
+        }
+        return f;
+      },
+    };
+    const runner = new MdaRunner({
+      events: prepared.events,
+      engine,
+      sink: pipeline,
+      presets: prepared.binding.presets,
+      indexOf: prepared.shape.indexOf,
+    });
+    this.runner = runner;
+    this.pipeline = pipeline;
+    const publish = (status: RunStatus) =>
+      store.update((s) => {
+        s.run = this.view(status, name, pipeline.dir, format);
+      });
+    runner.subscribe(publish);
+    publish(runner.status());
+    log.log('info', `Run ${name} started: ${prepared.events.length} events → ${pipeline.dir}`);
+    this.finished = runner.run().then((final) => {
+      publish(final);
+      const view = this.view(final, name, pipeline.dir, format);
+      log.log(
+        final.state === 'finished' ? 'info' : 'warn',
+        `Run ${name} ${final.state}: ${final.framesWritten} frames written`,
+      );
+      this.refreshDatasets();
+      for (const l of this.endListeners) l(view);
+    });
+    this.refreshDatasets();
+    return { dir: pipeline.dir, eventTotal: prepared.events.length };
+  }
+
+  pause(): void {
+    this.requireRunner().pause();
+  }
+
+  resume(): void {
+    this.requireRunner().resume();
+  }
+
+  cancel(): void {
+    this.requireRunner().cancel();
+  }
+
+  /** Resolves when the current run (if any) has ended and its dataset is closed. */
+  whenIdle(): Promise<unknown> {
+    return this.finished;
+  }
+
+  /** Host shutdown: cancel a running run and wait for its dataset to close. */
+  async shutdown(): Promise<void> {
+    const r = this.runner;
+    if (r && (r.status().state === 'running' || r.status().state === 'paused')) r.cancel();
+    await this.finished;
+  }
+
+  refreshDatasets(): void {
+    let list: DatasetEntry[] = [];
+    try {
+      list = listDatasets(this.datasetsRoot);
+    } catch (err) {
+      this.deps.log.log(
+        'warn',
+        `Cannot list datasets in ${this.datasetsRoot}: ${(err as Error).message}`,
+      );
+    }
+    this.deps.store.update((s) => {
+      s.datasets = list;
+    });
+  }
+
+  private requireRunner(): MdaRunner {
+    if (!this.runner) throw new StateError('No run has been started');
+    return this.runner;
+  }
+
+  private view(st: RunStatus, name: string, dir: string, format: string): RunView {
+    return {
+      name,
+      dir,
+      format,
+      state: st.state,
+      pauseRequested: st.pauseRequested,
+      eventIndex: st.eventIndex,
+      eventTotal: st.eventTotal,
+      framesWritten: st.framesWritten,
+      framesDropped: this.pipeline?.stats.framesDropped ?? 0,
+      bytesWritten: st.bytesWritten,
+      dataRateBytesPerS: st.dataRateBytesPerS,
+      etaS: st.etaS,
+      startedAtMs: st.startedAtMs,
+      endedAtMs: st.endedAtMs,
+      errors: st.errors.map((e) => ({ eventIndex: e.eventIndex, message: e.error.message })),
+      failure: st.failure ? serializeError(st.failure) : null,
+    };
+  }
+}
