@@ -8,7 +8,7 @@
  * Run: npm run bench:sim  (options: --seconds=N)
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RawFrame } from '../../drivers/devices';
 import { SimCamera } from '../../drivers/sim/camera';
 import { sampleFor } from '../../drivers/sim/sample';
@@ -36,7 +36,15 @@ function baselineCopyPerS(ms: number): number {
 async function liveRate(
   camera: SimCamera,
   ms: number,
-): Promise<{ fps: number; bytesPerS: number; maxLagMs: number; p99LagMs: number; gaps: number }> {
+): Promise<{
+  fps: number;
+  bytesPerS: number;
+  maxLagMs: number;
+  p99LagMs: number;
+  /** Fraction of wall time the host's event loop was busy (not idle-waiting). */
+  elu: number;
+  gaps: number;
+}> {
   let frames = 0;
   let bytes = 0;
   let gaps = 0;
@@ -56,8 +64,10 @@ async function liveRate(
   while (t0 === 0) await new Promise((r) => setTimeout(r, 5));
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
+  const elu0 = performance.eventLoopUtilization();
   await new Promise((r) => setTimeout(r, ms));
   const elapsedS = (performance.now() - t0) / 1000;
+  const elu = performance.eventLoopUtilization(elu0).utilization;
   lag.disable();
   await camera.stopLive();
   return {
@@ -65,6 +75,7 @@ async function liveRate(
     bytesPerS: bytes / elapsedS,
     maxLagMs: lag.max / 1e6,
     p99LagMs: lag.percentile(99) / 1e6,
+    elu,
     gaps,
   };
 }
@@ -135,7 +146,8 @@ async function main(): Promise<void> {
   console.log(
     `live sample ${SIDE}² (2 render workers, 1 ms exposure): ${l.fps.toFixed(1)} frames/s ` +
       `(goal ≥ 30) = ${(l.fps / live.copyPerS).toFixed(3)} × baseline; seq gaps ${l.gaps}; ` +
-      `event-loop delay p99 ${l.p99LagMs.toFixed(1)} ms, max ${l.maxLagMs.toFixed(1)} ms`,
+      `host event loop busy ${(100 * l.elu).toFixed(0)} %, delay p99 ${l.p99LagMs.toFixed(1)} ms, ` +
+      `max ${l.maxLagMs.toFixed(1)} ms`,
   );
 
   const tp = await bracketed(async () => {
@@ -152,7 +164,7 @@ async function main(): Promise<void> {
   console.log(
     `test pattern ${SIDE}² (2 workers): ${tp.result.fps.toFixed(0)} frames/s = ${gbs.toFixed(2)} GB/s ` +
       `(goal ≥ 1) = ${(gbs / baselineGBs).toFixed(3)} × baseline; seq gaps ${tp.result.gaps}; ` +
-      `event-loop delay p99 ${tp.result.p99LagMs.toFixed(1)} ms`,
+      `host event loop busy ${(100 * tp.result.elu).toFixed(0)} %, delay p99 ${tp.result.p99LagMs.toFixed(1)} ms`,
   );
   for (const laser of lasers) await laser.disconnect();
 }
