@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { DeviceEvent, DeviceIdentity, Laser, Unsubscribe } from '../../devices';
-import { DeviceError, LimitError, TimeoutError } from '../../errors';
+import { DeviceError, LimitError, StateError, TimeoutError } from '../../errors';
 import type { DriverContext } from '../../registry';
 import { SerialLink } from '../../serial/serial-link';
 import type { SerialTransport } from '../../serial/transport';
@@ -72,6 +72,8 @@ export class ObisLaser implements Laser {
   private readonly o: ObisOptions;
   private deviceWavelengthNm: number | undefined;
   private deviceMaxPowerMw: number | undefined;
+  /** Bumped by every setEmission, so "off" ends a pending wait for "on" at once. */
+  private emissionRequest = 0;
 
   constructor(
     readonly id: string,
@@ -117,9 +119,10 @@ export class ObisLaser implements Laser {
   }
 
   async setEmission(on: boolean): Promise<void> {
+    const request = ++this.emissionRequest;
     await this.set(`SOUR:AM:STAT ${on ? 'ON' : 'OFF'}`);
     this.link.events.emit({ type: 'changed' });
-    if (on) await this.waitForEmission();
+    if (on) await this.waitForEmission(request);
   }
 
   async getEmission(): Promise<boolean> {
@@ -179,9 +182,12 @@ export class ObisLaser implements Laser {
     return { vendor: 'Coherent', model, serial, firmware };
   }
 
-  private async waitForEmission(): Promise<void> {
+  private async waitForEmission(request: number): Promise<void> {
     const deadline = performance.now() + this.o.emissionStartTimeoutMs;
     for (;;) {
+      if (request !== this.emissionRequest) {
+        throw new StateError(`${this.id}: emission was switched off before it started`);
+      }
       const word = await this.query('SYST:STAT?', (v) => parseCode(v, 'status'));
       if (word & STATUS_FAULT) {
         const s = await this.readStatus();

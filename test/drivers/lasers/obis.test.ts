@@ -6,6 +6,7 @@ import {
   DisconnectedError,
   LimitError,
   ProtocolError,
+  StateError,
   TimeoutError,
   ValidationError,
 } from '../../../drivers/errors';
@@ -95,6 +96,22 @@ describe('OBIS over a pty', () => {
     await laser.setEmission(false);
     expect(world.lasers.get('l488')?.emission).toBe(false);
     expect(await laser.getEmission()).toBe(false);
+  });
+
+  it('emission off during the CDRH delay goes out at once and ends the wait for "on"', async () => {
+    const { laser, world, obis } = await setup({ cdrhDelayMs: 2_000 });
+    await laser.connect();
+    const on = laser.setEmission(true).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    await laser.setEmission(false);
+    // one round trip, not the 2 s delay (headroom for the shared test machine)
+    expect(performance.now() - t0).toBeLessThan(400);
+    expect(obis.commandsSince(0)).toContain('SOUR:AM:STAT OFF');
+    const err = await on;
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as Error).message).toMatch(/switched off before it started/);
+    expect(world.lasers.get('l488')?.emission).toBe(false);
   });
 
   it('cdrhDelay: off disables the delay at connect', async () => {
