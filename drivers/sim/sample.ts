@@ -146,7 +146,8 @@ export class VirtualSample {
     const pix = fov.pixelUm;
     const halfW = (fov.sensorWidthPx * pix) / 2;
     const halfH = (fov.sensorHeightPx * pix) / 2;
-    // Illumination: broad Gaussian (1/e² radius = sensor width), cut at the sensor field.
+    // Illumination: Gaussian with sigma = field width (88 % at edge centres, 78 % in the
+    // corners, a typical widefield flatness), cut off at the sensor field.
     const illumW2 = 2 * (2 * halfW) * (2 * halfW);
     const excByDye = DYES.map((dye) => {
       let sum = 0;
