@@ -82,8 +82,8 @@ export class S3Objects {
     buf: Buffer,
     a: UploadAttempt,
     signal: AbortSignal,
+    digest = md5(buf),
   ): Promise<void> {
-    const digest = md5(buf);
     for (let send = 1; ; send++) {
       await a.net.take(buf.length, signal);
       this.observer.sending?.(f.rel, 0, buf.length);

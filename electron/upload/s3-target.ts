@@ -19,7 +19,8 @@ import {
 import type { S3TargetConfig } from './config';
 import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
-import { choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
+import { choosePartSize, MIB, multipartEtag, partCount } from './part-plan';
+import { Hasher } from './hasher';
 import { S3Ops, type S3Credentials } from './s3-client';
 import { hashFile, readPart, S3Objects } from './s3-objects';
 import { Slots, type UploadAttempt, type UploadObserver, type UploadTarget } from './target';
@@ -35,6 +36,7 @@ export class S3Target implements UploadTarget {
   readonly name: string;
   private readonly ops: S3Ops;
   private readonly objects: S3Objects;
+  private readonly hasher: Hasher;
 
   constructor(
     private readonly cfg: S3TargetConfig,
@@ -44,10 +46,12 @@ export class S3Target implements UploadTarget {
     this.name = cfg.name;
     this.ops = new S3Ops(cfg, creds, cfg.concurrency * 2);
     this.objects = new S3Objects(this.ops, options.observer ?? {});
+    this.hasher = new Hasher();
     options.configureClient?.(this.ops.client);
   }
 
   close(): void {
+    this.hasher.close();
     this.ops.client.destroy();
   }
 
@@ -160,13 +164,21 @@ export class S3Target implements UploadTarget {
           slots.release();
           throw err;
         }
-        this.checkSha(f, createHash('sha256').update(buf).digest('hex'));
-        const p = this.objects.putSmall(f, key, buf, a, signal);
+        const stream = this.hasher.stream();
+        const hashed = this.hasher.part(stream, buf);
+        const p = (async () => {
+          const h = await hashed;
+          this.checkSha(f, await this.hasher.end(stream));
+          await this.objects.putSmall(f, key, h.buf, a, signal, {
+            hex: h.md5Hex,
+            base64: h.md5Base64,
+          });
+        })();
         slots.spawn(() => p);
         return { done: p };
       }
       const mpu = await this.openMultipart(f, key, partBytes, adopted, a, signal);
-      const sha = createHash('sha256');
+      const stream = this.hasher.stream();
       const md5s: string[] = [];
       const sends: Promise<void>[] = [];
       for (let n = 1; n <= parts; n++) {
@@ -179,24 +191,27 @@ export class S3Target implements UploadTarget {
           slots.release();
           throw err;
         }
-        sha.update(buf);
-        const digest = md5(buf);
-        md5s.push(digest.hex);
-        const known = mpu.journaled.get(n) ?? mpu.server.get(n);
-        if (known === digest.hex) {
-          slots.release();
-          if (!mpu.journaled.has(n))
-            await a.record({ t: 'part', id: a.job.id, rel: f.rel, n, md5: digest.hex });
-          a.progress(buf.length);
-          continue;
-        }
-        const p = this.objects.sendPart(f.rel, key, mpu.uploadId, n, buf, digest, a, signal);
+        const hashed = this.hasher.part(stream, buf);
+        const p = (async () => {
+          const h = await hashed;
+          md5s[n - 1] = h.md5Hex;
+          const known = mpu.journaled.get(n) ?? mpu.server.get(n);
+          if (known === h.md5Hex) {
+            if (!mpu.journaled.has(n))
+              await a.record({ t: 'part', id: a.job.id, rel: f.rel, n, md5: h.md5Hex });
+            a.progress(h.buf.length);
+            return;
+          }
+          const digest = { hex: h.md5Hex, base64: h.md5Base64 };
+          await this.objects.sendPart(f.rel, key, mpu.uploadId, n, h.buf, digest, a, signal);
+        })();
         sends.push(p);
         slots.spawn(() => p);
       }
-      this.checkSha(f, sha.digest('hex'));
+      const sha256 = this.hasher.end(stream);
       const done = (async () => {
         await Promise.all(sends);
+        this.checkSha(f, await sha256);
         await this.ops.call(`CompleteMultipartUpload ${key}`, signal, (o) =>
           this.ops.client.send(
             new CompleteMultipartUploadCommand({

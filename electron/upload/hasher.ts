@@ -1,0 +1,86 @@
+/**
+ * Main-thread side of hash.worker.ts: one worker per target, created on first use and
+ * unref'ed so it never keeps the process alive. `part` resolves to the MD5 (hex and base64)
+ * and the same bytes, in a buffer handed back by the worker.
+ */
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../drivers/workers';
+import type { HashReply, HashRequest } from './hash.worker';
+
+export class Hasher {
+  private worker: Worker | undefined;
+  private seq = 0;
+  private nextStream = 0;
+  private readonly waiting = new Map<
+    number,
+    { ok: (r: HashReply) => void; fail: (e: unknown) => void }
+  >();
+
+  /** A new stream id: parts posted under it are sha256'ed in order. */
+  stream(): number {
+    return ++this.nextStream;
+  }
+
+  async part(
+    stream: number,
+    buf: Buffer,
+  ): Promise<{ buf: Buffer; md5Hex: string; md5Base64: string }> {
+    // Transfer needs a buffer that owns its ArrayBuffer exactly.
+    const own =
+      buf.byteOffset === 0 &&
+      buf.byteLength === buf.buffer.byteLength &&
+      buf.buffer instanceof ArrayBuffer;
+    const data = own ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
+    const length = buf.length; // `buf` is detached once transferred
+    const r = (await this.send({ op: 'part', seq: 0, stream, data, length }, [data])) as {
+      md5: string;
+      data: ArrayBuffer;
+    };
+    return {
+      buf: Buffer.from(r.data, 0, length),
+      md5Hex: r.md5,
+      md5Base64: Buffer.from(r.md5, 'hex').toString('base64'),
+    };
+  }
+
+  async end(stream: number): Promise<string> {
+    const r = (await this.send({ op: 'end', seq: 0, stream })) as { sha256: string };
+    return r.sha256;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    for (const w of this.waiting.values()) w.fail(new Error('hasher closed'));
+    this.waiting.clear();
+  }
+
+  private send(m: HashRequest, transfer: ArrayBuffer[] = []): Promise<HashReply> {
+    const w = this.ensure();
+    m.seq = ++this.seq;
+    return new Promise((ok, fail) => {
+      this.waiting.set(m.seq, { ok, fail });
+      w.ref();
+      w.postMessage(m, transfer);
+    });
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = spawnWorker(new URL('./hash.worker.ts', import.meta.url));
+    w.on('message', (r: HashReply) => {
+      const p = this.waiting.get(r.seq);
+      this.waiting.delete(r.seq);
+      if (this.waiting.size === 0) w.unref();
+      p?.ok(r);
+    });
+    w.on('error', (err) => {
+      for (const p of this.waiting.values()) p.fail(err);
+      this.waiting.clear();
+      this.worker = undefined;
+    });
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+}

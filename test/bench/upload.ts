@@ -1,0 +1,386 @@
+/**
+ * `npm run bench:upload [-- --gib N] [--kills K]` — archive an N GiB dataset (default 4) to a
+ * Ceph RGW and compare with the best raw upload of the same bytes to the same gateway in
+ * the same run: parallel multipart (no Content-MD5, no hashing, no journal) at several
+ * concurrencies, and parallel plain PutObject of whole files. Each run is a separate child
+ * process (clean peak RSS); objects are deleted between runs. Prints
+ *   ratio = Aquila throughput / best baseline throughput   (goal ≥ 0.9)
+ *   peak RSS of the Aquila process                          (goal ≤ 512 MiB)
+ *   resume overhead = parts re-sent per kill -9              (goal ≤ 1 part per interruption
+ *                                                             … per part in flight)
+ * Uses S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY when set, else starts a bluestore RGW
+ * (memstore would hold every stored byte twice in RAM) and stops it at the end.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { appendFileSync, createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { uploadConfig } from '../../electron/upload/config';
+import { UploadQueue } from '../../electron/upload/queue';
+
+const MIB = 1024 * 1024;
+const PART_MIB = 8;
+const FILE_MIB = 512;
+const self = fileURLToPath(import.meta.url);
+const scripts = path.resolve(path.dirname(self), '../../../shared/s3');
+
+interface Gw {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  bucket: string;
+}
+interface Job {
+  mode: 'aquila' | 'multipart' | 'put';
+  gw: Gw;
+  dataset: string;
+  files: string[];
+  concurrency: number;
+  journalDir?: string;
+  trace?: string;
+}
+
+/** Fastest raw client: no checksums, and the payload is not hashed for the signature either. */
+function client(gw: Gw, maxSockets: number): S3Client {
+  const c = new S3Client({
+    endpoint: gw.endpoint,
+    region: gw.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { httpAgent: { keepAlive: true, maxSockets } },
+  });
+  c.middlewareStack.add(
+    (next) => async (args) => {
+      const req = args.request as { headers?: Record<string, string> };
+      if (req.headers) req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      return next(args);
+    },
+    { step: 'build', name: 'benchUnsignedPayload' },
+  );
+  return c;
+}
+
+/** Raw multipart of every file: parts read and sent `concurrency` at a time, nothing else. */
+async function rawMultipart(job: Job, c: S3Client): Promise<void> {
+  const queue: { key: string; file: string; n: number; offset: number; len: number; id: string }[] =
+    [];
+  const ids = new Map<string, { id: string; parts: number }>();
+  for (const rel of job.files) {
+    const file = path.join(job.dataset, rel);
+    const key = `raw/${rel}`;
+    const size = (await open(file, 'r').then(async (fh) => {
+      const s = await fh.stat();
+      await fh.close();
+      return s.size;
+    })) as number;
+    const r = await c.send(new CreateMultipartUploadCommand({ Bucket: job.gw.bucket, Key: key }));
+    const parts = Math.ceil(size / (PART_MIB * MIB));
+    ids.set(key, { id: r.UploadId as string, parts });
+    for (let n = 1; n <= parts; n++) {
+      const offset = (n - 1) * PART_MIB * MIB;
+      queue.push({
+        key,
+        file,
+        n,
+        offset,
+        len: Math.min(PART_MIB * MIB, size - offset),
+        id: r.UploadId as string,
+      });
+    }
+  }
+  const etags = new Map<string, string[]>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < queue.length) {
+        const p = queue[next++];
+        if (!p) break;
+        const fh = await open(p.file, 'r');
+        const buf = Buffer.allocUnsafe(p.len);
+        await fh.read(buf, 0, p.len, p.offset);
+        await fh.close();
+        const r = await c.send(
+          new UploadPartCommand({
+            Bucket: job.gw.bucket,
+            Key: p.key,
+            UploadId: p.id,
+            PartNumber: p.n,
+            Body: buf,
+          }),
+        );
+        const list = etags.get(p.key) ?? [];
+        list[p.n - 1] = r.ETag as string;
+        etags.set(p.key, list);
+      }
+    }),
+  );
+  for (const [key, { id }] of ids)
+    await c.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: job.gw.bucket,
+        Key: key,
+        UploadId: id,
+        MultipartUpload: {
+          Parts: (etags.get(key) ?? []).map((e, i) => ({ ETag: e, PartNumber: i + 1 })),
+        },
+      }),
+    );
+}
+
+/** Raw PutObject of whole files, streamed from disk, `concurrency` files at a time. */
+async function rawPut(job: Job, c: S3Client): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.files.length) {
+        const rel = job.files[next++] as string;
+        const file = path.join(job.dataset, rel);
+        const fh = await open(file, 'r');
+        const size = (await fh.stat()).size;
+        await fh.close();
+        await c.send(
+          new PutObjectCommand({
+            Bucket: job.gw.bucket,
+            Key: `put/${rel}`,
+            Body: createReadStream(file, { highWaterMark: MIB }),
+            ContentLength: size,
+          }),
+        );
+      }
+    }),
+  );
+}
+
+async function aquila(job: Job): Promise<void> {
+  const queue = await UploadQueue.open({
+    config: uploadConfig.parse({
+      targets: [
+        {
+          name: 'ceph',
+          kind: 's3',
+          endpoint: job.gw.endpoint,
+          bucket: job.gw.bucket,
+          region: job.gw.region,
+          prefix: 'aquila/',
+          credentials: { accessKeyId: job.gw.accessKeyId, secretAccessKey: job.gw.secretAccessKey },
+          partSizeMiB: PART_MIB,
+          concurrency: job.concurrency,
+        },
+      ],
+      retry: { baseMs: 200, maxMs: 2_000, maxAttempts: 5 },
+    }),
+    journalDir: job.journalDir as string,
+    ...(job.trace
+      ? {
+          observer: {
+            sending: (rel: string, n: number) =>
+              appendFileSync(job.trace as string, `${rel}#${n}\n`),
+          },
+        }
+      : {}),
+  });
+  if (queue.snapshot().length === 0) await queue.enqueue(job.dataset, 'ceph');
+  queue.start();
+  await queue.whenIdle();
+  const s = queue.snapshot()[0];
+  await queue.close();
+  if (s?.state !== 'done') throw new Error(`aquila upload ended ${s?.state}: ${s?.reason}`);
+}
+
+async function child(job: Job): Promise<void> {
+  const t0 = performance.now();
+  if (job.mode === 'aquila') await aquila(job);
+  else {
+    const c = client(job.gw, job.concurrency * 2);
+    await (job.mode === 'multipart' ? rawMultipart(job, c) : rawPut(job, c));
+    c.destroy();
+  }
+  const seconds = (performance.now() - t0) / 1_000;
+  process.stdout.write(
+    `${JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
+}
+
+function runChild(
+  job: Job,
+  killAfterMs?: number,
+): Promise<{ seconds: number; maxRssMiB: number } | 'killed'> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', JSON.stringify(job)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+    p.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') resolve('killed');
+      else if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) as string));
+      else reject(new Error(`${job.mode} run exited with ${code}`));
+    });
+  });
+}
+
+async function emptyBucket(gw: Gw): Promise<void> {
+  const c = client(gw, 16);
+  for (;;) {
+    const l = await c.send(new ListObjectsV2Command({ Bucket: gw.bucket }));
+    const keys = (l.Contents ?? []).map((o) => o.Key as string);
+    if (keys.length === 0) break;
+    await Promise.all(
+      keys.map((Key) => c.send(new DeleteObjectCommand({ Bucket: gw.bucket, Key }))),
+    );
+  }
+  c.destroy();
+}
+
+async function makeDataset(root: string, gib: number): Promise<{ dir: string; files: string[] }> {
+  const dir = path.join(root, 'bench-dataset');
+  await mkdir(path.join(dir, 'image.ome.zarr', '0'), { recursive: true });
+  const total = Math.round(gib * 1024 * MIB);
+  const files: string[] = [];
+  const buf = Buffer.allocUnsafe(16 * MIB);
+  const { createHash } = await import('node:crypto');
+  const lines: string[] = [];
+  for (let i = 0, left = total; left > 0; i++) {
+    const rel = `image.ome.zarr/0/${i}.0.0`;
+    const size = Math.min(left, FILE_MIB * MIB);
+    const fh = await open(path.join(dir, rel), 'w');
+    const h = createHash('sha256');
+    for (let off = 0; off < size; off += buf.length) {
+      const chunk = buf.subarray(0, Math.min(buf.length, size - off));
+      randomFillSync(chunk);
+      h.update(chunk);
+      await fh.write(chunk);
+    }
+    await fh.close();
+    lines.push(`${h.digest('hex')}  ${rel}`);
+    files.push(rel);
+    left -= size;
+  }
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path.join(dir, 'manifest.sha256'), `${lines.sort().join('\n')}\n`);
+  return { dir, files };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') return child(JSON.parse(argv[1] as string) as Job);
+  const flag = (name: string, dflt: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : dflt;
+  };
+  const gib = flag('gib', 4);
+  const kills = flag('kills', 3);
+  const run = promisify(execFile);
+  let gwDir: string | undefined;
+  let env: Record<string, string | undefined> = process.env;
+  if (!process.env.S3_ENDPOINT) {
+    console.log('starting a bluestore Ceph RGW …');
+    const { stdout } = await run(path.join(scripts, 'start-ceph-rgw.sh'), [], {
+      env: { ...process.env, CEPH_RGW_OBJECTSTORE: 'bluestore' },
+      timeout: 300_000,
+    });
+    env = {};
+    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
+    gwDir = env.CEPH_RGW_DIR;
+  }
+  const gw: Gw = {
+    endpoint: env.S3_ENDPOINT as string,
+    accessKeyId: env.S3_ACCESS_KEY as string,
+    secretAccessKey: env.S3_SECRET_KEY as string,
+    region: env.S3_REGION ?? 'us-east-1',
+    bucket: `aquila-bench-${process.pid}`,
+  };
+  const tmp = await mkdtemp(path.join(tmpdir(), 'aquila-bench-upload-'));
+  try {
+    const c = client(gw, 4);
+    await c.send(new CreateBucketCommand({ Bucket: gw.bucket }));
+    c.destroy();
+    console.log(`writing a ${gib} GiB dataset …`);
+    const { dir, files } = await makeDataset(tmp, gib);
+    const bytes = Math.round(gib * 1024 * MIB);
+    const mbps = (s: number) => bytes / 1e6 / s;
+    const base = { gw, dataset: dir, files };
+    let best = { name: '', mbps: 0, concurrency: 8 };
+    for (const [mode, concurrency] of [
+      ['multipart', 4],
+      ['multipart', 8],
+      ['multipart', 16],
+      ['put', 4],
+    ] as const) {
+      const r = await runChild({ ...base, mode, concurrency });
+      await emptyBucket(gw);
+      if (r === 'killed') throw new Error('baseline killed');
+      const rate = mbps(r.seconds);
+      console.log(
+        `baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s (${r.seconds.toFixed(1)} s)`,
+      );
+      if (rate > best.mbps) best = { name: `${mode} ×${concurrency}`, mbps: rate, concurrency };
+    }
+    const aq = await runChild({
+      ...base,
+      mode: 'aquila',
+      concurrency: best.concurrency,
+      journalDir: path.join(tmp, 'j1'),
+    });
+    await emptyBucket(gw);
+    if (aq === 'killed') throw new Error('aquila killed');
+    const aqRate = mbps(aq.seconds);
+    console.log(
+      `aquila ×${best.concurrency}: ${aqRate.toFixed(0)} MB/s (${aq.seconds.toFixed(1)} s), peak RSS ${aq.maxRssMiB.toFixed(0)} MiB`,
+    );
+    // Resume overhead: kill -9 at spread-out moments, then finish; count re-sent parts.
+    const trace = path.join(tmp, 'trace.txt');
+    const job = {
+      ...base,
+      mode: 'aquila' as const,
+      concurrency: best.concurrency,
+      journalDir: path.join(tmp, 'j2'),
+      trace,
+    };
+    let killed = 0;
+    for (let k = 0; k < kills; k++) {
+      const r = await runChild(
+        job,
+        1_500 + Math.floor(Math.random() * 1_000) + (aq.seconds * 1_000 * k) / (kills + 2),
+      );
+      if (r === 'killed') killed++;
+    }
+    await runChild(job);
+    const sends = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+    const resent = sends.length - new Set(sends).size;
+    await emptyBucket(gw);
+    console.log('');
+    console.log(
+      `ratio aquila / best baseline (${best.name}): ${(aqRate / best.mbps).toFixed(2)}  (goal ≥ 0.9)`,
+    );
+    console.log(`peak RSS: ${aq.maxRssMiB.toFixed(0)} MiB  (goal ≤ 512)`);
+    console.log(
+      `resume: ${killed} kill -9, ${resent} parts re-sent = ${(resent / Math.max(1, killed)).toFixed(1)} per interruption with ${best.concurrency} in flight`,
+    );
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    if (gwDir) await run(path.join(scripts, 'stop-ceph-rgw.sh'), [gwDir], { timeout: 60_000 });
+  }
+}
+
+await main();
