@@ -122,6 +122,27 @@ export const commands = {
     none,
     'Cancel the run at the next event boundary; hardware is restored, lasers off.',
   ),
+  'upload.enqueue': command(
+    z.object({ dataset: z.string().min(1), target: z.string().min(1) }).strict(),
+    z.object({ id: z.string() }),
+    'Queue a closed dataset (name or folder inside the datasets folder) for upload to a configured target.',
+  ),
+  'upload.pause': command(z.object({ id: z.string().min(1) }).strict(), none, 'Pause one upload.'),
+  'upload.resume': command(
+    z.object({ id: z.string().min(1) }).strict(),
+    none,
+    'Resume a paused upload.',
+  ),
+  'upload.cancel': command(
+    z.object({ id: z.string().min(1) }).strict(),
+    none,
+    'Cancel one upload (local data is kept).',
+  ),
+  'upload.retry': command(
+    z.object({ id: z.string().min(1) }).strict(),
+    none,
+    'Retry a failed upload now.',
+  ),
   'device.reconnect': command(
     z.object({ deviceId: z.string().min(1) }).strict(),
     none,
@@ -216,6 +237,35 @@ export interface AppState {
   run: RunView | null;
   /** Datasets in the configured datasets folder, newest first. */
   datasets: DatasetEntry[];
+  storage: StorageState;
+  /** The upload queue, one entry per dataset × target. */
+  uploads: UploadView[];
+}
+
+export interface StorageState {
+  datasetsRoot: string;
+  freeBytes: number | null;
+  totalBytes: number | null;
+  /** Below the configured free-space threshold: warn the operator. */
+  nearlyFull: boolean;
+  /** Names of the configured upload targets (no credentials, ever). */
+  uploadTargets: string[];
+}
+
+export interface UploadView {
+  id: string;
+  dataset: string;
+  target: string;
+  state: 'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed' | 'cancelled';
+  reason?: string;
+  bytesDone: number;
+  bytesTotal: number;
+  rateBytesPerS: number;
+  etaS: number | null;
+  attempts: number;
+  retryAtMs?: number;
+  enqueuedAtMs: number;
+  localFreed: boolean;
 }
 
 export type RunPhase =

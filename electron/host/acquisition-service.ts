@@ -50,6 +50,7 @@ export class AcquisitionService {
   private pipeline: FramePipeline | null = null;
   private finished: Promise<unknown> = Promise.resolve();
   private readonly endListeners = new Set<(view: RunView) => void>();
+  private readonly startListeners = new Set<() => void>();
 
   constructor(
     private readonly deps: {
@@ -86,6 +87,11 @@ export class AcquisitionService {
   onRunEnd(listener: (view: RunView) => void): () => void {
     this.endListeners.add(listener);
     return () => this.endListeners.delete(listener);
+  }
+
+  onRunStart(listener: () => void): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
   }
 
   async start(p: StartRunParams): Promise<{ dir: string; eventTotal: number }> {
@@ -158,6 +164,7 @@ export class AcquisitionService {
     runner.subscribe(publish);
     publish(runner.status());
     log.log('info', `Run ${name} started: ${prepared.events.length} events → ${pipeline.dir}`);
+    for (const l of this.startListeners) l();
     this.finished = runner.run().then((final) => {
       publish(final);
       const view = this.view(final, name, pipeline.dir, format);

@@ -7,6 +7,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandName, CommandResult, Commands } from '../api/contract';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
+import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
 import type { StateStore } from './state-store';
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   devices: DeviceManager;
   bus: FrameBus;
   acquisition: AcquisitionService;
+  uploads: UploadService;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -41,6 +43,7 @@ export function createHandlers({
   devices,
   bus,
   acquisition,
+  uploads,
 }: HandlerDeps): Handlers {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -169,6 +172,23 @@ export function createHandlers({
     },
     'run.cancel': async () => {
       acquisition.cancel();
+      return {};
+    },
+    'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),
+    'upload.pause': async (p) => {
+      await uploads.pause(p.id);
+      return {};
+    },
+    'upload.resume': async (p) => {
+      await uploads.resume(p.id);
+      return {};
+    },
+    'upload.cancel': async (p) => {
+      await uploads.cancel(p.id);
+      return {};
+    },
+    'upload.retry': async (p) => {
+      await uploads.retry(p.id);
       return {};
     },
     'device.reconnect': async (p) => {

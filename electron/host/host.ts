@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../config/load';
 import { SafetyLayer } from '../safety/safety-layer';
 import { AcquisitionService } from './acquisition-service';
 import { createHandlers, type CallContext } from './command-handlers';
+import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
@@ -28,6 +29,7 @@ export interface Host {
   readonly devices: DeviceManager;
   readonly dispatcher: Dispatcher;
   readonly acquisition: AcquisitionService;
+  readonly uploads: UploadService;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -77,11 +79,16 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   const bus = new FrameBus(store);
   const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
+  const uploads = new UploadService({ config, store, acquisition, log });
   const dispatcher = new Dispatcher(
-    createHandlers({ store, safety, devices, bus, acquisition }),
+    createHandlers({ store, safety, devices, bus, acquisition, uploads }),
     log,
   );
+  store.update((s) => {
+    s.storage.datasetsRoot = acquisition.datasetsRoot;
+  });
   acquisition.init();
+  await uploads.init();
   await devices.connectAll();
 
   let shutdownPromise: Promise<void> | undefined;
@@ -93,6 +100,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     devices,
     dispatcher,
     acquisition,
+    uploads,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -103,6 +111,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       shutdownPromise ??= (async () => {
         await safety.allLasersOff(`shutdown: ${reason}`);
         await acquisition.shutdown();
+        await uploads.close();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);
         await devices.closeAll();
       })();
@@ -125,6 +134,14 @@ function initialState({ config, path }: LoadedConfig): AppState {
     activeChannel: null,
     run: null,
     datasets: [],
+    storage: {
+      datasetsRoot: '',
+      freeBytes: null,
+      totalBytes: null,
+      nearlyFull: false,
+      uploadTargets: [],
+    },
+    uploads: [],
   };
 }
 

@@ -1,0 +1,141 @@
+/**
+ * The host's side of archiving: opens the durable upload queue when the config has upload
+ * targets, mirrors its status into AppState.uploads, queues finished runs on targets with
+ * `autoEnqueue`, tells the queue while an acquisition runs (disk share), and watches the
+ * acquisition disk's free space. Only datasets inside the datasets folder can be queued.
+ */
+import path from 'node:path';
+import { StateError, ValidationError } from '../../drivers/errors';
+import { sessionDir } from '../cli/session-file';
+import type { AquilaConfig } from '../config/schema';
+import { checkDiskSpace } from '../upload/disk-space';
+import { UploadQueue } from '../upload/queue';
+import type { AcquisitionService } from './acquisition-service';
+import type { Logger } from './logger';
+import type { StateStore } from './state-store';
+
+const DISK_CHECK_MS = 30_000;
+const DEFAULT_DISK_POLICY = { minFreeGiB: 50, minFreeFraction: 0.05 };
+
+export class UploadService {
+  private queue: UploadQueue | null = null;
+  private diskTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: {
+      config: AquilaConfig;
+      store: StateStore;
+      acquisition: AcquisitionService;
+      log: Logger;
+    },
+  ) {}
+
+  async init(): Promise<void> {
+    const { config, store, acquisition, log } = this.deps;
+    store.update((s) => {
+      s.storage.uploadTargets = config.upload?.targets.map((t) => t.name) ?? [];
+    });
+    if (config.upload) {
+      const queue = await UploadQueue.open({
+        config: config.upload,
+        journalDir: path.join(sessionDir(), 'upload'),
+        logger: log,
+      });
+      this.queue = queue;
+      queue.subscribe((list) =>
+        store.update((s) => {
+          s.uploads = list;
+        }),
+      );
+      store.update((s) => {
+        s.uploads = queue.snapshot();
+      });
+      queue.start();
+    }
+    acquisition.onRunEnd((run) => {
+      this.queue?.setAcquisitionActive(false);
+      if (this.queue && run.state === 'finished') {
+        this.queue
+          .enqueueRunEnd(run.dir)
+          .catch((err: unknown) =>
+            log.log(
+              'error',
+              `Auto-upload of ${run.dir} failed to queue: ${(err as Error).message}`,
+            ),
+          );
+      }
+      void this.checkDisk();
+    });
+    acquisition.onRunStart(() => this.queue?.setAcquisitionActive(true));
+    await this.checkDisk();
+    this.diskTimer = setInterval(() => void this.checkDisk(), DISK_CHECK_MS);
+    this.diskTimer.unref();
+  }
+
+  private requireQueue(): UploadQueue {
+    if (!this.queue)
+      throw new StateError(
+        'No upload targets are configured (add an "upload" section to the config)',
+      );
+    return this.queue;
+  }
+
+  /** `dataset` is a name or a folder; it must lie inside the datasets folder. */
+  async enqueue(dataset: string, target: string): Promise<string> {
+    const queue = this.requireQueue();
+    const root = this.deps.acquisition.datasetsRoot;
+    const dir = path.resolve(root, dataset);
+    if (path.dirname(dir) !== root) {
+      throw new ValidationError(
+        `upload.enqueue: "${dataset}" is not a dataset folder inside ${root}`,
+      );
+    }
+    return queue.enqueue(dir, target);
+  }
+
+  pause = (id: string) => this.requireQueue().pause(id);
+  resume = (id: string) => this.requireQueue().resume(id);
+  cancel = (id: string) => this.requireQueue().cancel(id);
+  retry = (id: string) => this.requireQueue().retry(id);
+
+  whenIdle(): Promise<void> {
+    return this.queue?.whenIdle() ?? Promise.resolve();
+  }
+
+  async checkDisk(): Promise<void> {
+    const root = this.deps.acquisition.datasetsRoot;
+    const policy = this.deps.config.upload?.diskNearlyFull ?? DEFAULT_DISK_POLICY;
+    try {
+      let dir = root;
+      while (dir !== path.dirname(dir)) {
+        try {
+          const d = await checkDiskSpace(dir, policy);
+          const wasFull = this.deps.store.state.storage.nearlyFull;
+          this.deps.store.update((s) => {
+            Object.assign(s.storage, {
+              freeBytes: d.freeBytes,
+              totalBytes: d.totalBytes,
+              nearlyFull: d.nearlyFull,
+            });
+          });
+          if (d.nearlyFull && !wasFull)
+            this.deps.log.log(
+              'warn',
+              `Acquisition disk nearly full: ${(d.freeBytes / 1024 ** 3).toFixed(1)} GiB free under ${root}`,
+            );
+          return;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          dir = path.dirname(dir); // the datasets folder does not exist yet: measure its parent
+        }
+      }
+    } catch (err) {
+      this.deps.log.log('warn', `Cannot read free space under ${root}: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.diskTimer);
+    await this.queue?.close();
+  }
+}
