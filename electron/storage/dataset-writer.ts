@@ -166,12 +166,4 @@ export class DatasetWriter {
       knownHashes,
     });
   }
-
-  get written(): number {
-    return this.framesWritten;
-  }
-
-  get datasetLayout(): DatasetLayout {
-    return this.layout;
-  }
 }

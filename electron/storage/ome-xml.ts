@@ -67,7 +67,6 @@ export function buildOmeXml(o: OmeXmlOptions): string {
         ID: `Pixels:${p}`,
         DimensionOrder: 'XYZCT',
         Type: layout.pixelType,
-        SignificantBits: undefined,
         SizeX: sizes.x,
         SizeY: sizes.y,
         SizeZ: sizes.z,

@@ -43,6 +43,11 @@ export interface BuiltIfd {
   descriptionCountAt: number | undefined;
 }
 
+/** Byte size of an IFD built by buildIfd (11 entries, 12 with a description). */
+export function ifdBytes(withDescription: boolean): number {
+  return 8 + (withDescription ? 12 : 11) * entryBytes + 8;
+}
+
 export function buildIfd(s: IfdSpec): BuiltIfd {
   const entries: [tag: number, type: number, value: number | bigint][] = [
     [256, LONG, s.widthPx], // ImageWidth

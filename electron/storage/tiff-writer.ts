@@ -15,7 +15,11 @@ import { bytesPerSample, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
 import type { KnownHash } from './manifest';
 import type { PlaneWriter } from './plane-writer';
-import { bigTiffHeader, buildIfd, headerBytes } from './tiff-format';
+import { bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
+
+function align8(n: number): number {
+  return n + ((8 - (n % 8)) % 8);
+}
 
 export class TiffPlaneWriter implements PlaneWriter {
   private readonly fd: number;
@@ -24,6 +28,7 @@ export class TiffPlaneWriter implements PlaneWriter {
   private endOffset = headerBytes;
   /** File offset of the pointer to patch when the next IFD is linked. */
   private linkAt = 8;
+  private readonly provisionalXml: string;
 
   constructor(
     file: string,
@@ -36,56 +41,41 @@ export class TiffPlaneWriter implements PlaneWriter {
     this.provisionalXml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
   }
 
-  private readonly provisionalXml: string;
-
   writePlane(_index: FrameIndex, pixels: Uint8Array): void {
     const { sizes } = this.layout;
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
       );
-    const start = this.endOffset;
-    const stripOffset = start;
-    let ifdOffset = stripOffset + pixels.byteLength;
-    ifdOffset += (8 - (ifdOffset % 8)) % 8;
+    const stripOffset = this.endOffset;
+    const ifdOffset = align8(stripOffset + pixels.byteLength);
     const first = this.linkAt === 8;
-    const descBody = first ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
-    const probe = buildIfd({
+    // The first IFD carries the provisional OME-XML right after itself.
+    const desc = first ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
+    const ifd = buildIfd({
       widthPx: sizes.x,
       heightPx: sizes.y,
       bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
       stripOffset,
       stripBytes: pixels.byteLength,
-      description: descBody ? { offset: 0, bytes: descBody.length } : undefined,
+      description: desc && { offset: ifdOffset + ifdBytes(true), bytes: desc.length },
     });
-    const descOffset = ifdOffset + probe.bytes.length;
-    const ifd = descBody
-      ? buildIfd({
-          widthPx: sizes.x,
-          heightPx: sizes.y,
-          bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
-          stripOffset,
-          stripBytes: pixels.byteLength,
-          description: { offset: descOffset, bytes: descBody.length },
-        })
-      : probe;
+    const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
     try {
       writeAllSync(this.fd, pixels, stripOffset);
-      const tail = descBody ? Buffer.concat([ifd.bytes, descBody]) : ifd.bytes;
       writeAllSync(this.fd, tail, ifdOffset);
       if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
     } catch (err) {
-      fs.ftruncateSync(this.fd, start);
+      fs.ftruncateSync(this.fd, stripOffset);
       throw err;
     }
+    // Link only once pixels and IFD are written: a crash before this leaves the old chain.
     const ptr = Buffer.alloc(8);
     ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
     writeAllSync(this.fd, ptr, this.linkAt);
     if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
     this.linkAt = ifdOffset + ifd.nextFieldAt;
-    let end = ifdOffset + ifd.bytes.length + (descBody?.length ?? 0);
-    end += (8 - (end % 8)) % 8;
-    this.endOffset = end;
+    this.endOffset = align8(ifdOffset + tail.length);
   }
 
   release(): void {

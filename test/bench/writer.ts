@@ -8,6 +8,7 @@
  * --fps N: the producer is a camera that cannot wait (offer at N frames/s; a full queue
  * drops). Without it the producer waits for room (back-pressure) and nothing can drop.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -147,18 +148,19 @@ try {
     const frameBytes = side * side * 2;
     const frames = Math.floor((gib * 2 ** 30) / frameBytes);
     const bytes = frames * frameBytes;
-    const rawS = await rawParallelWrite(path.join(dir, 'raw'), frames, frameBytes);
-    const rawRate = bytes / rawS;
-    console.log(
-      `\n${side}×${side} uint16, ${frames} frames (${mib(bytes)} MiB); raw parallel fs write ${mib(rawRate)} MiB/s`,
-    );
-    console.log('format         MiB/s  ratio  goal   close s  ratio+close  dropped');
+    console.log(`\n${side}×${side} uint16, ${frames} frames (${mib(bytes)} MiB)`);
+    console.log('format         raw MiB/s  MiB/s  ratio  goal   close s  ratio+close  dropped');
     for (const format of formats) {
+      // Each writer run is paired with a raw run just before it, both starting from a
+      // flushed page cache (`sync`), so a shared, busy disk affects both alike.
+      spawnSync('sync');
+      const rawRate = bytes / (await rawParallelWrite(path.join(dir, 'raw'), frames, frameBytes));
+      spawnSync('sync');
       const r = await writerRun(dir, format, side, frames);
       const rate = bytes / r.streamS;
       const withClose = bytes / (r.streamS + r.closeS);
       console.log(
-        `${format.padEnd(13)} ${mib(rate).padStart(6)}  ${(rate / rawRate).toFixed(2)}   ${goal[format].toFixed(1)}  ${r.closeS.toFixed(1).padStart(7)}  ${(withClose / rawRate).toFixed(2).padStart(11)}  ${String(r.dropped).padStart(7)}`,
+        `${format.padEnd(13)} ${mib(rawRate).padStart(10)} ${mib(rate).padStart(6)}  ${(rate / rawRate).toFixed(2)}   ${goal[format].toFixed(1)}  ${r.closeS.toFixed(1).padStart(7)}  ${(withClose / rawRate).toFixed(2).padStart(11)}  ${String(r.dropped).padStart(7)}`,
       );
       if (r.written + r.dropped !== frames)
         console.log(`  !! ${frames - r.written - r.dropped} frames unaccounted for`);
