@@ -173,7 +173,7 @@ describe('OBIS over a pty', () => {
   });
 
   it('garbage and partial replies → ProtocolError; the next command still works', async () => {
-    const { laser, obis } = await setup();
+    const { laser, obis } = await setup({}, { timeoutMs: 300 });
     await laser.connect();
     obis.injectFault({ kind: 'garbage', text: 'x#?' }, 2);
     await expect(laser.getEmission()).rejects.toBeInstanceOf(ProtocolError);
