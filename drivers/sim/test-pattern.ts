@@ -1,24 +1,30 @@
 /**
- * Test-pattern frames for throughput work: a few pre-rendered gradients per frame size;
- * each frame is one copy of one of them with the frame counter stamped into the first four
- * pixels (seq as four little-endian 16-bit words: pixels[0] = seq & 0xffff, …).
+ * Test-pattern frames for throughput work: a diagonal ramp built by copying a pre-rendered
+ * band of TILE_ROWS rows down the frame (the band stays in cache, so a frame costs little
+ * more than writing its bytes), shifted per frame among VARIANTS so consecutive frames
+ * differ everywhere, with the frame counter stamped into the first four pixels (seq as
+ * four little-endian 16-bit words: pixels[0] = seq & 0xffff, …).
  */
 
 const VARIANTS = 4;
+const TILE_ROWS = 64;
 
 export class TestPatternSource {
   private key = '';
-  private buffers: Uint16Array[] = [];
+  private tiles: Uint16Array[] = [];
 
   frame(seq: number, widthPx: number, heightPx: number): Uint16Array {
     const key = `${widthPx}x${heightPx}`;
     if (key !== this.key) {
-      this.buffers = Array.from({ length: VARIANTS }, (_, v) => render(widthPx, heightPx, v));
+      this.tiles = Array.from({ length: VARIANTS }, (_, v) => renderTile(widthPx, heightPx, v));
       this.key = key;
     }
-    const src = this.buffers[seq % VARIANTS];
-    if (!src) throw new RangeError('test pattern not prepared');
-    const out = src.slice();
+    const tile = this.tiles[seq % VARIANTS];
+    if (!tile) throw new RangeError('test pattern not prepared');
+    const out = new Uint16Array(widthPx * heightPx);
+    for (let p = 0; p < out.length; p += tile.length) {
+      out.set(p + tile.length <= out.length ? tile : tile.subarray(0, out.length - p), p);
+    }
     stampCounter(out, seq);
     return out;
   }
@@ -39,13 +45,13 @@ export function readCounter(pixels: Uint16Array): number {
   return s;
 }
 
-/** Diagonal ramp shifted by the variant, so consecutive frames differ everywhere. */
-function render(w: number, h: number, variant: number): Uint16Array {
-  const out = new Uint16Array(w * h);
+/** TILE_ROWS rows (fewer for short frames) of a ramp shifted by the variant. */
+function renderTile(w: number, h: number, variant: number): Uint16Array {
+  const rows = Math.min(TILE_ROWS, h);
+  const out = new Uint16Array(w * rows);
   const shift = variant * 97;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) out[row + x] = ((x + y + shift) * 16) & 0xffff;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < w; x++) out[y * w + x] = ((x + y + shift) * 16) & 0xffff;
   }
   return out;
 }
