@@ -115,6 +115,11 @@ export const commands = {
     z.object({ dir: z.string(), eventTotal: z.number().int() }),
     'Start an acquisition from a useq-schema MDASequence; one run at a time.',
   ),
+  'plan.estimate': command(
+    z.object({ plan: z.record(z.string(), z.unknown()) }).strict(),
+    z.object({ events: z.number(), frames: z.number(), bytes: z.number(), durationS: z.number() }),
+    'Expand a plan against this instrument: event and frame count, data volume (bytes) and duration (s).',
+  ),
   'run.pause': command(none, none, 'Pause the run at the next event boundary.'),
   'run.resume': command(none, none, 'Resume a paused run.'),
   'run.cancel': command(

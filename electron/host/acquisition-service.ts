@@ -11,6 +11,7 @@ import type { DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
 import { prepareRun, layoutFor } from '../plans/prepare';
+import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
@@ -87,6 +88,18 @@ export class AcquisitionService {
   onRunEnd(listener: (view: RunView) => void): () => void {
     this.endListeners.add(listener);
     return () => this.endListeners.delete(listener);
+  }
+
+  /** Frames, bytes and duration of a plan on this instrument (model: electron/plans/estimate.ts). */
+  estimate(plan: Record<string, unknown>): {
+    events: number;
+    frames: number;
+    bytes: number;
+    durationS: number;
+  } {
+    const prepared = prepareRun(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
+    const e = estimatePlan(prepared.events, prepared.binding);
+    return { events: e.events, frames: e.frames, bytes: e.bytes, durationS: e.durationS };
   }
 
   onRunStart(listener: () => void): () => void {

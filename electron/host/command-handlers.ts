@@ -162,6 +162,7 @@ export function createHandlers({
       return {};
     },
     'run.start': (p, ctx) => acquisition.start({ ...p, operator: p.operator ?? ctx.clientId }),
+    'plan.estimate': async (p) => acquisition.estimate(p.plan),
     'run.pause': async () => {
       acquisition.pause();
       return {};

@@ -35,6 +35,10 @@ afterEach(async () => {
 describe('acquisition via the API', () => {
   it('runs a plan into a closed OME-Zarr dataset, restores the hardware and ends with lasers off', async () => {
     await client.call('stage.moveTo', { xUm: 30, yUm: 40 });
+    expect(await client.call('plan.estimate', { plan })).toMatchObject({
+      ok: true,
+      value: { events: 6, frames: 6, bytes: 6 * 256 * 256 * 2 },
+    });
     const started = await client.call('run.start', { plan, name: 'zstack' });
     expect(started).toMatchObject({
       ok: true,
