@@ -176,6 +176,11 @@ export class SimCamera implements Camera {
     this.events.emit({ type: 'changed' });
   }
 
+  /** Render worker threads alive now (0 after disconnect); for diagnostics and tests. */
+  get renderThreads(): number {
+    return this.pool.threads;
+  }
+
   isLive(): boolean {
     return this.live?.running ?? false;
   }

@@ -30,6 +30,11 @@ export class RenderPool {
 
   constructor(readonly size: number) {}
 
+  /** Worker threads alive now (idle ones included). */
+  get threads(): number {
+    return this.slots.length;
+  }
+
   /** Frames that can render at once. */
   get capacity(): number {
     return Math.max(1, this.size);
