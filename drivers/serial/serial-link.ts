@@ -23,6 +23,8 @@ export interface SerialLinkOptions {
   /** Device path, or `sim:<wire-simulator-name>`. */
   port: string;
   simWorld: () => SimWorld;
+  /** For a `sim:` port: what the simulated hardware should be (e.g. a laser's wavelength). */
+  simParams?: Record<string, unknown>;
   log?: TransportLog;
   transport: Omit<SerialTransportOptions, 'path' | 'label' | 'log'>;
   /** Identifies the device and puts it in a known state; runs after every (re)connect. */
@@ -37,7 +39,12 @@ export class SerialLink {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: SerialLinkOptions) {
-    this.endpoint = new PortEndpoint(options.port, options.id, options.simWorld);
+    this.endpoint = new PortEndpoint(
+      options.port,
+      options.id,
+      options.simWorld,
+      options.simParams ?? {},
+    );
   }
 
   /** The open transport; throws DisconnectedError while not connected. */

@@ -8,7 +8,7 @@ import { wireSimulatorNames, wireSimulators } from './index';
 import { runWireSim } from './run-sim';
 
 function usage(): string {
-  return `usage: npm run sim:wire -- <name> [--id <deviceId>] [--link <path>]\nsimulators: ${wireSimulatorNames().join(', ')}`;
+  return `usage: npm run sim:wire -- <name> [--id <deviceId>] [--link <path>] [--wavelength-nm N] [--max-power-mw N]\nsimulators: ${wireSimulatorNames().join(', ')}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -27,9 +27,17 @@ async function main(argv: string[]): Promise<number> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const deviceId = flag('--id') ?? name;
+  const params: Record<string, unknown> = {};
+  for (const [f, key] of [
+    ['--wavelength-nm', 'wavelengthNm'],
+    ['--max-power-mw', 'maxPowerMw'],
+  ] as const) {
+    const v = flag(f);
+    if (v !== undefined) params[key] = Number(v);
+  }
   const link = flag('--link');
   const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 2_000 });
-  const sim = entry.create({ world, deviceId });
+  const sim = entry.create({ world, deviceId, params });
   const running = await runWireSim(sim, link ? { devicePath: link } : {});
   console.log(`${name} (${entry.description}) is listening.`);
   console.log(`port: ${running.devicePath}`);

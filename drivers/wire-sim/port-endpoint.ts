@@ -23,6 +23,8 @@ export class PortEndpoint {
     readonly port: string,
     private readonly deviceId: string,
     private readonly simWorld: () => SimWorld,
+    /** Passed to the simulator factory (see WireSimContext.params). */
+    private readonly simParams: Record<string, unknown> = {},
   ) {
     if (isSimPort(port)) {
       const name = port.slice(simPrefix.length);
@@ -46,7 +48,11 @@ export class PortEndpoint {
     if (!this.running) {
       const entry = wireSimulators[this.simName];
       if (!entry) throw new ValidationError(`unknown wire simulator "${this.simName}"`);
-      const sim = entry.create({ world: this.simWorld(), deviceId: this.deviceId });
+      const sim = entry.create({
+        world: this.simWorld(),
+        deviceId: this.deviceId,
+        params: this.simParams,
+      });
       this.running = await runWireSim(sim);
     }
     return this.running.devicePath;

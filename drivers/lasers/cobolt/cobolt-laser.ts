@@ -67,6 +67,7 @@ export class CoboltLaser implements Laser {
       id,
       port: this.o.port,
       simWorld: () => ctx.simWorld(),
+      simParams: { wavelengthNm: this.o.wavelengthNm, maxPowerMw: this.o.maxPowerMw },
       log: (level, message) => ctx.log(level, message),
       transport: {
         baudRate: this.o.baudRate,

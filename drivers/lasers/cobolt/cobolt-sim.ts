@@ -32,6 +32,17 @@ export const coboltSimDefaults: CoboltSimOptions = {
   autostart: true,
 };
 
+/** Simulator options from a config's laser options (`sim:cobolt`): wavelength and max power. */
+export function coboltSimParams(params: Record<string, unknown> = {}): Partial<CoboltSimOptions> {
+  const nm = typeof params.wavelengthNm === 'number' ? params.wavelengthNm : undefined;
+  const mw = typeof params.maxPowerMw === 'number' ? params.maxPowerMw : undefined;
+  if (nm === undefined && mw === undefined) return {};
+  const wavelengthNm = nm ?? coboltSimDefaults.wavelengthNm;
+  const maxPowerMw = mw ?? coboltSimDefaults.maxPowerMw;
+  const pad = (n: number) => String(Math.round(n)).padStart(4, '0');
+  return { wavelengthNm, maxPowerMw, model: `${pad(wavelengthNm)}-06-01-${pad(maxPowerMw)}-100` };
+}
+
 export class CoboltSim extends WireSimulator {
   readonly name = 'cobolt';
   protected readonly replyTerminator = '\r\n';

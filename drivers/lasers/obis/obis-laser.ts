@@ -85,6 +85,7 @@ export class ObisLaser implements Laser {
       id,
       port: this.o.port,
       simWorld: () => ctx.simWorld(),
+      simParams: { wavelengthNm: this.o.wavelengthNm, maxPowerMw: this.o.maxPowerMw },
       log: (level, message) => ctx.log(level, message),
       transport: {
         baudRate: this.o.baudRate,

@@ -39,6 +39,16 @@ export const obisSimDefaults: ObisSimOptions = {
   cdrh: true,
 };
 
+/** Simulator options from a config's laser options (`sim:obis`): wavelength and max power. */
+export function obisSimParams(params: Record<string, unknown> = {}): Partial<ObisSimOptions> {
+  const nm = typeof params.wavelengthNm === 'number' ? params.wavelengthNm : undefined;
+  const mw = typeof params.maxPowerMw === 'number' ? params.maxPowerMw : undefined;
+  if (nm === undefined && mw === undefined) return {};
+  const wavelengthNm = nm ?? obisSimDefaults.wavelengthNm;
+  const maxPowerMw = mw ?? obisSimDefaults.maxPowerMw;
+  return { wavelengthNm, maxPowerMw, model: `OBIS ${wavelengthNm}nm LX ${maxPowerMw}mW` };
+}
+
 const LONG_FORMS = [
   'SYSTem',
   'COMMunicate',

@@ -203,6 +203,21 @@ describe('Cobolt over a pty', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('a "sim:cobolt" laser takes its wavelength and max power from the config entry', async () => {
+    const world = newWorld();
+    const laser = new CoboltLaser(
+      'l640',
+      { port: 'sim:cobolt', wavelengthNm: 640, maxPowerMw: 140 },
+      { simWorld: () => world, log: quiet },
+    );
+    cleanup.push(() => laser.disconnect());
+    const id = await laser.connect();
+    expect(id.model).toBe('0640-06-01-0140-100');
+    expect(laser.wavelengthNm).toBe(640);
+    expect(laser.maxPowerMw).toBe(140);
+    expect(world.lasers.get('l640')).toMatchObject({ wavelengthNm: 640, maxPowerMw: 140 });
+  });
+
   it('rejects bad options with the field named', () => {
     const ctx = { simWorld: newWorld, log: quiet };
     expect(() => new CoboltLaser('l1', { port: '/dev/x', mode: 'turbo' }, ctx)).toThrow(

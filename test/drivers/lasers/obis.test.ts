@@ -224,6 +224,21 @@ describe('OBIS over a pty', () => {
     expect(await laser.getEmission()).toBe(false);
   });
 
+  it('a "sim:obis" laser takes its wavelength and max power from the config entry', async () => {
+    const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 1_000 });
+    const laser = new ObisLaser(
+      'l405',
+      { port: 'sim:obis', wavelengthNm: 405, maxPowerMw: 50, cdrhDelay: 'off' },
+      { simWorld: () => world, log: quiet },
+    );
+    cleanup.push(() => laser.disconnect());
+    const id = await laser.connect();
+    expect(id.model).toBe('OBIS 405nm LX 50mW');
+    expect(laser.wavelengthNm).toBe(405);
+    expect(laser.maxPowerMw).toBe(50);
+    expect(world.lasers.get('l405')).toMatchObject({ wavelengthNm: 405, maxPowerMw: 50 });
+  });
+
   it('rejects bad options with the field named', () => {
     const ctx = {
       simWorld: () => new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 1 }),
