@@ -71,6 +71,18 @@ describe('SerialTransport over a pty', () => {
     expect(sim.commandsSince(0)).toEqual(['V?', 'P?', 'LIST']);
   });
 
+  it('logs raw traffic at debug level through the injected logger', async () => {
+    const log: string[] = [];
+    const { t } = await setup({ log: (level, message) => log.push(`${level} ${message}`) });
+    await t.request('V?');
+    expect(log).toContain('debug [dev] tx "V?\\r"');
+    const rx = log
+      .filter((l) => l.startsWith('debug [dev] rx "'))
+      .map((l) => l.slice('debug [dev] rx "'.length, -1))
+      .join('');
+    expect(rx).toBe('1.2.3\\r\\n');
+  });
+
   it('serialises concurrent commands: one in flight, replies matched in order', async () => {
     const { t } = await setup();
     const results = await Promise.all([t.request('V?'), t.request('SLOW?'), t.request('P?')]);
