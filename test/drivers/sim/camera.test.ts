@@ -196,7 +196,9 @@ describe('SimCamera acquisition', () => {
     const deadline = Date.now() + 10_000;
     while (frames.length < 6 && Date.now() < deadline)
       await new Promise((res) => setTimeout(res, 20));
+    expect(r.camera.renderThreads).toBeGreaterThanOrEqual(1);
     await r.camera.disconnect();
+    expect(r.camera.renderThreads).toBe(0);
     expect(frames.length).toBeGreaterThanOrEqual(6);
     frames.forEach((f, i) => expect(f.seq).toBe(i));
     expect(r.camera.isLive()).toBe(false);

@@ -86,11 +86,13 @@ describe('VirtualSample', () => {
     expect(sigma(8)).toBeGreaterThan(sigma(4));
   });
 
-  it('gives signal proportional to laser power and none without light', () => {
+  it('gives signal proportional to laser power and exposure, and none without light', () => {
     const s = new VirtualSample(options);
     const fov = fovAt(s);
     const at = (mw: number) => total(s.expose(exposure(fov, { powerByNm: new Map([[488, mw]]) })));
     expect(at(20) / at(10)).toBeCloseTo(2, 5);
+    const during = (ms: number) => total(s.expose(exposure(fov, { exposureMs: ms })));
+    expect(during(30) / during(10)).toBeCloseTo(3, 5);
     expect(s.expose(exposure(fov, { powerByNm: new Map() }))).toHaveLength(0);
   });
 
