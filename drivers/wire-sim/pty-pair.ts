@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StateError } from '../errors';
@@ -51,7 +51,12 @@ export async function startPtyPair(options: PtyPairOptions = {}): Promise<PtyPai
       resolve();
     });
   });
-  await waitForStart(child, options.startTimeoutMs ?? 3_000, simPath, devicePath);
+  try {
+    await waitForStart(child, options.startTimeoutMs ?? 3_000, simPath, devicePath);
+  } catch (err) {
+    if (createdDir) await rm(createdDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     simPath,
     devicePath,
