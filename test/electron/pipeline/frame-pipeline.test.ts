@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FramePipeline } from '../../../electron/pipeline/frame-pipeline';
 import { readJsonLines, readProvenance } from '../../../electron/storage/dataset-files';
 import type { DatasetLayout, FrameIndex } from '../../../electron/storage/layout';
@@ -99,7 +100,7 @@ describe('FramePipeline', () => {
   it('rejects an invalid layout naming the field', async () => {
     await expect(
       FramePipeline.open({
-        root: tempRoot('pipe'),
+        root: path.join(os.tmpdir(), 'aquila-never-created'),
         layout: { ...smallLayout('ome-tiff'), name: 'a/b' },
         provenance,
       }),
@@ -110,6 +111,7 @@ describe('FramePipeline', () => {
 describe('FramePipeline when the writer thread dies', () => {
   it('unblocks waiting producers and close with a clear error', async () => {
     const root = tempRoot('pipe-gone');
+    onTestFinished(() => fs.rmSync(root, { recursive: true, force: true }));
     const layout = smallLayout('ome-zarr-0.4');
     const p = await FramePipeline.open({ root, layout, provenance, queueBytes: 1 });
     const [a, b] = allIndices(layout);
@@ -135,6 +137,5 @@ describe('FramePipeline when the writer thread dies', () => {
     await expect(p.close({ outcome: 'complete' })).rejects.toThrow(
       /recovery will close the dataset/,
     );
-    fs.rmSync(root, { recursive: true, force: true });
   });
 });
