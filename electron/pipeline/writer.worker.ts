@@ -23,7 +23,21 @@ try {
   send({ type: 'open-failed', error: serializeError(err) });
 }
 
+// Messages are handled strictly one after another (frames are written in arrival order).
+let chain = Promise.resolve();
 port.on('message', (m: ToWriter) => {
+  chain = chain
+    .then(() => handle(m))
+    .catch((err: unknown) => {
+      // handle() reports I/O errors itself; anything else is a bug: crash the thread so the
+      // pipeline sees the writer die instead of waiting for an answer.
+      setImmediate(() => {
+        throw err;
+      });
+    });
+});
+
+async function handle(m: ToWriter): Promise<void> {
   if (!writer) return;
   if (m.type === 'frame') {
     const bytes = m.pixels.byteLength;
@@ -32,7 +46,7 @@ port.on('message', (m: ToWriter) => {
       return;
     }
     try {
-      writer.writeFrame(m.index, m.meta, new Uint8Array(m.pixels));
+      await writer.writeFrame(m.index, m.meta, new Uint8Array(m.pixels));
       send({ type: 'written', id: m.id, bytes });
     } catch (err) {
       failure = serializeError(err);
@@ -60,4 +74,4 @@ port.on('message', (m: ToWriter) => {
       send({ type: 'close-failed', error: serializeError(err) });
     }
   }
-});
+}

@@ -115,19 +115,19 @@ export class DatasetWriter {
     }
   }
 
-  /** Writes one plane and then its metadata line. Throws StorageError; earlier frames stay intact. */
-  writeFrame(
+  /** Writes one plane and then its metadata line. Rejects with StorageError; earlier frames stay intact. One call at a time. */
+  async writeFrame(
     index: FrameIndex,
     meta: DatasetFrameMeta,
     pixels: Uint8Array,
     nowMs = Date.now(),
-  ): void {
+  ): Promise<void> {
     if (this.closed)
       throw new ValidationError(
         `dataset ${this.dir} is closed; frame ${formatIndex(index)} refused`,
       );
     try {
-      this.planes.writePlane(index, pixels);
+      await this.planes.writePlane(index, pixels);
       fs.writeSync(this.framesFd, JSON.stringify({ index, meta, writtenAtMs: nowMs }) + '\n');
       this.framesWritten++;
     } catch (err) {

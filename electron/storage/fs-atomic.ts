@@ -18,6 +18,60 @@ export function writeAllSync(fd: number, data: Uint8Array, position: number): vo
   }
 }
 
+function pwrite(fd: number, data: Uint8Array, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.write(fd, data, 0, data.byteLength, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
+}
+
+async function writeRange(fd: number, data: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.byteLength) done += await pwrite(fd, data.subarray(done), position + done);
+}
+
+/**
+ * Writes `data` at `position` as up to 4 concurrent pwrites of ≥ 1 MiB on the libuv pool, so
+ * a large plane is copied into the page cache by several threads. Resolves when every byte
+ * is written; on error it rejects once no part is still in flight (some may be written).
+ */
+export async function writeParallel(fd: number, data: Uint8Array, position: number): Promise<void> {
+  const parts = Math.max(1, Math.min(4, Math.floor(data.byteLength / (1 << 20))));
+  const step = Math.ceil(data.byteLength / parts);
+  const jobs: Promise<void>[] = [];
+  for (let at = 0; at < data.byteLength; at += step)
+    jobs.push(
+      writeRange(fd, data.subarray(at, Math.min(data.byteLength, at + step)), position + at),
+    );
+  // Wait for every part even after a failure: the caller may truncate or close the fd next.
+  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** writeFileAtomicSync for large data: the bytes go through writeParallel. */
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array,
+  durability: Durability,
+): Promise<void> {
+  const tmp = file + partialSuffix;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    await writeParallel(fd, data, 0);
+    if (durability === 'disk') fs.fdatasyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 export function writeFileAtomicSync(
   file: string,
   data: Uint8Array | string,

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { Durability } from './fs-atomic';
-import { writeAllSync } from './fs-atomic';
+import { writeAllSync, writeParallel } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { bytesPerSample, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
@@ -41,7 +41,7 @@ export class TiffPlaneWriter implements PlaneWriter {
     this.provisionalXml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
   }
 
-  writePlane(_index: FrameIndex, pixels: Uint8Array): void {
+  async writePlane(_index: FrameIndex, pixels: Uint8Array): Promise<void> {
     const { sizes } = this.layout;
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
@@ -62,7 +62,7 @@ export class TiffPlaneWriter implements PlaneWriter {
     });
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
     try {
-      writeAllSync(this.fd, pixels, stripOffset);
+      await writeParallel(this.fd, pixels, stripOffset);
       writeAllSync(this.fd, tail, ifdOffset);
       if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
     } catch (err) {

@@ -9,15 +9,15 @@
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
 import {
   type Durability,
   writeAllSync,
-  writeFileAtomicSync,
+  writeFileAtomic,
   writeJsonAtomicSync,
+  writeParallel,
 } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
@@ -58,7 +58,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
     }
   }
 
-  writePlane(index: FrameIndex, pixels: Uint8Array): void {
+  async writePlane(index: FrameIndex, pixels: Uint8Array): Promise<void> {
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
@@ -67,12 +67,21 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const file = path.join(this.root, key);
     this.ensureDir(path.dirname(file));
     if (this.shardPlanes === 1) {
-      writeFileAtomicSync(file, pixels, this.durability);
-      // The chunk file is exactly these bytes: hash now, not by reading it back at close.
-      const sha256 = createHash('sha256').update(pixels).digest('hex');
+      // The chunk file is exactly these bytes: hash them (on the libuv pool, alongside the
+      // write) rather than reading the file back at close.
+      const [, digest] = await Promise.all([
+        writeFileAtomic(file, pixels, this.durability),
+        crypto.subtle.digest('SHA-256', pixels as Uint8Array<ArrayBuffer>), // never shared memory
+      ]);
+      const sha256 = Buffer.from(digest).toString('hex');
       this.knownHashes.set(key, { sha256, bytes: pixels.byteLength });
     } else
-      this.appendToShard(file, index.z % this.shardPlanes, this.planesInShard(index.z), pixels);
+      await this.appendToShard(
+        file,
+        index.z % this.shardPlanes,
+        this.planesInShard(index.z),
+        pixels,
+      );
   }
 
   release(): void {
@@ -85,7 +94,12 @@ export class ZarrPlaneWriter implements PlaneWriter {
     return Math.min(this.shardPlanes, this.layout.sizes.z - first);
   }
 
-  private appendToShard(file: string, inner: number, planes: number, pixels: Uint8Array): void {
+  private async appendToShard(
+    file: string,
+    inner: number,
+    planes: number,
+    pixels: Uint8Array,
+  ): Promise<void> {
     let s = this.shards.get(file);
     if (!s) {
       const index = Buffer.alloc(this.indexBytes);
@@ -105,7 +119,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
     }
     const offset = s.endOffset;
     try {
-      writeAllSync(s.fd, pixels, offset);
+      await writeParallel(s.fd, pixels, offset);
       if (this.durability === 'disk') fs.fdatasyncSync(s.fd);
     } catch (err) {
       // Drop the unreferenced tail so the shard holds only indexed planes.

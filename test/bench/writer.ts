@@ -5,6 +5,7 @@
  * dropped (goal 0) and peak RSS (goal ≤ 1 GiB).
  *   tsx test/bench/writer.ts [--gib 8] [--dir TMPDIR] [--sizes 2048,512]
  *                            [--formats ome-zarr-0.4,ome-zarr-0.5,ome-tiff] [--fps N]
+ *                            [--rounds 3] [--queue-mib 256]
  * --fps N: the producer is a camera that cannot wait (offer at N frames/s; a full queue
  * drops). Without it the producer waits for room (back-pressure) and nothing can drop.
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     formats: { type: 'string', default: 'ome-zarr-0.4,ome-zarr-0.5,ome-tiff' },
     fps: { type: 'string' },
     'queue-mib': { type: 'string', default: '256' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const gib = Number(values.gib);
@@ -32,6 +34,7 @@ const fps = values.fps ? Number(values.fps) : undefined;
 const queueBytes = Number(values['queue-mib']) * 2 ** 20;
 const formats = values.formats.split(',') as DatasetFormat[];
 const zPlanes = 16;
+const rounds = Math.max(1, Number(values.rounds));
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
@@ -74,10 +77,11 @@ async function writerRun(
   format: DatasetFormat,
   side: number,
   frames: number,
+  round: number,
 ): Promise<WriterRun> {
   const t = Math.ceil(frames / zPlanes);
   const layout = datasetLayout.parse({
-    name: `bench-${format}-${side}`,
+    name: `bench-${format}-${side}-${round}`,
     format,
     positions: 1,
     sizes: { t, c: 1, z: zPlanes, y: side, x: side },
@@ -141,7 +145,7 @@ const goal: Record<DatasetFormat, number> = {
 };
 const dir = fs.mkdtempSync(path.join(values.dir, 'aquila-bench-writer-'));
 console.log(
-  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  producer=${fps ? `camera at ${fps} fps (offer)` : 'back-pressure (write)'}`,
+  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  rounds=${rounds}  producer=${fps ? `camera at ${fps} fps (offer)` : 'back-pressure (write)'}`,
 );
 try {
   for (const side of values.sizes.split(',').map(Number)) {
@@ -151,19 +155,30 @@ try {
     console.log(`\n${side}×${side} uint16, ${frames} frames (${mib(bytes)} MiB)`);
     console.log('format         raw MiB/s  MiB/s  ratio  goal   close s  ratio+close  dropped');
     for (const format of formats) {
-      // Each writer run is paired with a raw run just before it, both starting from a
-      // flushed page cache (`sync`), so a shared, busy disk affects both alike.
-      spawnSync('sync');
-      const rawRate = bytes / (await rawParallelWrite(path.join(dir, 'raw'), frames, frameBytes));
-      spawnSync('sync');
-      const r = await writerRun(dir, format, side, frames);
-      const rate = bytes / r.streamS;
-      const withClose = bytes / (r.streamS + r.closeS);
+      // The bytes are split into rounds; each writer round is paired with a raw round just
+      // before it, both starting from a flushed page cache (`sync`), so the swings of a
+      // shared, busy disk affect both alike. Times are summed over the rounds.
+      const per = Math.floor(frames / rounds);
+      let rawS = 0;
+      const r: WriterRun = { streamS: 0, closeS: 0, dropped: 0, written: 0 };
+      for (let k = 0; k < rounds; k++) {
+        spawnSync('sync');
+        rawS += await rawParallelWrite(path.join(dir, 'raw'), per, frameBytes);
+        spawnSync('sync');
+        const w = await writerRun(dir, format, side, per, k);
+        r.streamS += w.streamS;
+        r.closeS += w.closeS;
+        r.dropped += w.dropped;
+        r.written += w.written;
+      }
+      const rawRate = (per * rounds * frameBytes) / rawS;
+      const rate = (per * rounds * frameBytes) / r.streamS;
+      const withClose = (per * rounds * frameBytes) / (r.streamS + r.closeS);
       console.log(
         `${format.padEnd(13)} ${mib(rawRate).padStart(10)} ${mib(rate).padStart(6)}  ${(rate / rawRate).toFixed(2)}   ${goal[format].toFixed(1)}  ${r.closeS.toFixed(1).padStart(7)}  ${(withClose / rawRate).toFixed(2).padStart(11)}  ${String(r.dropped).padStart(7)}`,
       );
-      if (r.written + r.dropped !== frames)
-        console.log(`  !! ${frames - r.written - r.dropped} frames unaccounted for`);
+      if (r.written + r.dropped !== per * rounds)
+        console.log(`  !! ${per * rounds - r.written - r.dropped} frames unaccounted for`);
     }
   }
 } finally {

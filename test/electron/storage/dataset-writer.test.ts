@@ -40,7 +40,7 @@ describe('DatasetWriter', () => {
     ['ome-tiff', 1, 'disk'],
   ])(
     'writes a complete %s dataset (shardPlanes %i, durability %s) that independent readers open',
-    (format, shardPlanes, durability) => {
+    async (format, shardPlanes, durability) => {
       const root = tempRoot('dw');
       roots.push(root);
       const layout = smallLayout(format, { shardPlanes });
@@ -54,9 +54,9 @@ describe('DatasetWriter', () => {
       const order = allIndices(layout).sort(
         (a, b) => a.c - b.c || a.p - b.p || a.t - b.t || b.z - a.z,
       );
-      order.forEach((i, seq) =>
-        w.writeFrame(i, metaFor(layout, i, seq), new Uint8Array(patternPlane(layout, i))),
-      );
+      let seq = 0;
+      for (const i of order)
+        await w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(patternPlane(layout, i)));
       const summary = w.close({ outcome: 'complete' }, 0);
       expect(summary).toMatchObject({
         outcome: 'complete',
@@ -93,7 +93,7 @@ describe('DatasetWriter', () => {
     },
   );
 
-  it('the independent reader notices a changed pixel (the check can fail)', () => {
+  it('the independent reader notices a changed pixel (the check can fail)', async () => {
     const root = tempRoot('dw');
     roots.push(root);
     const layout = smallLayout('ome-zarr-0.4', {
@@ -108,7 +108,7 @@ describe('DatasetWriter', () => {
     const i = { p: 0, t: 0, c: 1, z: 0 };
     const px = new Uint16Array(patternPlane(layout, i));
     px[5] = px[5]! + 1;
-    w.writeFrame(i, metaFor(layout, i, 0), new Uint8Array(px.buffer));
+    await w.writeFrame(i, metaFor(layout, i, 0), new Uint8Array(px.buffer));
     w.close({ outcome: 'complete' }, 0);
     const v = verifyWithPython(w.dir);
     expect(v.ok).toBe(false);

@@ -24,13 +24,15 @@ function markWriterDead(dir: string): void {
   );
 }
 
-function partialRun(root: string, layout: DatasetLayout, frames: number): DatasetWriter {
+async function partialRun(
+  root: string,
+  layout: DatasetLayout,
+  frames: number,
+): Promise<DatasetWriter> {
   const w = DatasetWriter.create({ root, layout, provenance });
-  allIndices(layout)
-    .slice(0, frames)
-    .forEach((i, seq) =>
-      w.writeFrame(i, metaFor(layout, i, seq), new Uint8Array(patternPlane(layout, i))),
-    );
+  let seq = 0;
+  for (const i of allIndices(layout).slice(0, frames))
+    await w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(patternPlane(layout, i)));
   w.abandon();
   markWriterDead(w.dir);
   return w;
@@ -47,10 +49,10 @@ describe('recoverDatasets', () => {
     return r;
   }
 
-  it('closes an unfinished dataset as interrupted, recording how far it got', () => {
+  it('closes an unfinished dataset as interrupted, recording how far it got', async () => {
     const r = root();
     const layout = smallLayout('ome-tiff');
-    const w = partialRun(r, layout, 7);
+    const w = await partialRun(r, layout, 7);
     // Crash debris: a torn metadata line and a half-written temp file.
     fs.appendFileSync(path.join(w.dir, 'frames.jsonl'), '{"index":{"p":0,');
     fs.writeFileSync(path.join(w.dir, 'provenance.json.partial'), '{');
@@ -85,9 +87,9 @@ describe('recoverDatasets', () => {
     live.abandon();
   });
 
-  it('marks a dataset failed when its journal recorded a write failure', () => {
+  it('marks a dataset failed when its journal recorded a write failure', async () => {
     const r = root();
-    const w = partialRun(r, smallLayout('ome-zarr-0.5'), 3);
+    const w = await partialRun(r, smallLayout('ome-zarr-0.5'), 3);
     fs.appendFileSync(
       path.join(w.dir, 'journal.jsonl'),
       JSON.stringify({ timeMs: 1, event: 'write-failed', message: 'the disk is full' }) + '\n',
@@ -100,9 +102,9 @@ describe('recoverDatasets', () => {
     expect(verifyWithPython(w.dir)).toMatchObject({ ok: true, checked: 3 });
   });
 
-  it('removes the image of an OME-TIFF run that ended before its first frame', () => {
+  it('removes the image of an OME-TIFF run that ended before its first frame', async () => {
     const r = root();
-    const w = partialRun(r, smallLayout('ome-tiff'), 0);
+    const w = await partialRun(r, smallLayout('ome-tiff'), 0);
     recoverDatasets(r);
     expect(fs.existsSync(path.join(w.dir, 'ds-ome-tiff.ome.tif'))).toBe(false);
     expect(readProvenance(w.dir).progress?.framesWritten).toBe(0);
