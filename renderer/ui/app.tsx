@@ -1,26 +1,69 @@
-/** Page layout: header (always-visible E-STOP), live view centre, control panels right. */
+/**
+ * Page layout: header (always-visible E-STOP), disk warning, live view centre, side bar
+ * right with tabs (control / acquire / data). Inactive tabs are hidden, not unmounted, so
+ * a half-built plan survives switching.
+ */
+import { useState } from 'react';
+import { AcquisitionPanel } from './acquisition-panel';
 import { CameraPanel } from './camera-panel';
+import { DatasetList } from './dataset-list';
 import { DevicesPanel } from './devices-panel';
 import { HeaderBar } from './header-bar';
 import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
 import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
+import { StorageSummary, StorageWarning } from './storage-warning';
+import { UploadPanel } from './upload-panel';
 import { useUi } from './host-context';
+import '../styles/acquisition.css';
+
+const TABS = [
+  { id: 'control', label: 'Control' },
+  { id: 'acquire', label: 'Acquire' },
+  { id: 'data', label: 'Data' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
 
 export function App() {
   // Readouts stay visible while disconnected but are dimmed: they may be out of date.
   const stale = useUi((s) => s.link.state !== 'connected');
+  const [tab, setTab] = useState<TabId>('control');
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
+      <StorageWarning />
       <main className="workspace">
         <LiveView />
         <aside className="side">
-          <StagePanel />
-          <CameraPanel />
-          <LaserPanel />
-          <DevicesPanel />
+          <nav className="tabs" role="tablist">
+            {TABS.map((t) => (
+              <button
+                type="button"
+                role="tab"
+                key={t.id}
+                aria-selected={tab === t.id}
+                data-testid={`tab-${t.id}`}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </nav>
+          <div role="tabpanel" hidden={tab !== 'control'}>
+            <StagePanel />
+            <CameraPanel />
+            <LaserPanel />
+            <DevicesPanel />
+          </div>
+          <div role="tabpanel" hidden={tab !== 'acquire'}>
+            <AcquisitionPanel />
+          </div>
+          <div role="tabpanel" hidden={tab !== 'data'}>
+            <StorageSummary />
+            <DatasetList />
+            <UploadPanel />
+          </div>
           <EventLog />
         </aside>
       </main>

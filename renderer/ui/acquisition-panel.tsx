@@ -1,0 +1,199 @@
+/**
+ * Acquisition: build (or load) a plan, see its estimate, start / pause / resume / cancel a
+ * run and follow its progress. The form state lives here and survives tab switches (the
+ * side-bar tabs hide panels, they do not unmount them).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RunPhase } from '../../electron/api/contract';
+import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
+import { formatBytes, formatDuration } from './format';
+import { useHost, useUi } from './host-context';
+import {
+  buildPlan,
+  DATASET_FORMATS,
+  datasetNameError,
+  emptyPlanForm,
+  syncPresets,
+  type DatasetFormat,
+  type PlanForm,
+} from './plan-builder';
+import { PlanFile } from './plan-file';
+import { PlanFormView } from './plan-form';
+import { RunProgress } from './run-progress';
+
+const NO_CHANNELS: readonly never[] = [];
+const ACTIVE: readonly RunPhase[] = ['running', 'paused', 'cancelling'];
+
+interface RawPlan {
+  plan: Record<string, unknown>;
+  fileName: string;
+  unsupported: string[];
+}
+
+export function AcquisitionPanel() {
+  const host = useHost();
+  const presets = useUi((s) => s.mirror?.state.channels ?? NO_CHANNELS);
+  const run = useUi((s) => s.mirror?.state.run ?? null);
+  const connected = useUi((s) => s.link.state === 'connected');
+  const presetNames = useMemo(() => presets.map((p) => p.name), [presets]);
+
+  const [formState, setForm] = useState<PlanForm>(() => emptyPlanForm(presetNames));
+  const form = syncPresets(formState, presetNames);
+  const [raw, setRaw] = useState<RawPlan | null>(null);
+  const [name, setName] = useState('');
+  const [format, setFormat] = useState<DatasetFormat>('ome-zarr-0.4');
+  const [estimate, setEstimate] = useState<EstimateView>({ kind: 'idle' });
+
+  const built = useMemo(() => buildPlan(form), [form]);
+  const plan = raw ? raw.plan : built.ok ? built.plan : null;
+  const planKey = plan ? JSON.stringify(plan) : null;
+
+  const scheduler = useRef<EstimateScheduler | null>(null);
+  useEffect(() => {
+    const s = new EstimateScheduler({
+      estimate: (p) => host.connection.call('plan.estimate', { plan: p }),
+      onResult: setEstimate,
+    });
+    scheduler.current = s;
+    return () => s.dispose();
+  }, [host]);
+  useEffect(() => {
+    if (!connected) return;
+    scheduler.current?.update(planKey === null ? null : (JSON.parse(planKey) as typeof plan));
+  }, [planKey, connected]);
+
+  const nameError = datasetNameError(name);
+  const active = run !== null && ACTIVE.includes(run.state);
+  const canStart =
+    connected && plan !== null && nameError === null && !active && estimate.kind !== 'error';
+
+  const start = () => {
+    if (!plan) return;
+    void host.run('run.start', { plan, format, ...(name ? { name } : {}) });
+  };
+
+  return (
+    <section className="panel acquisition" data-testid="acquisition-panel">
+      <h2>Acquisition</h2>
+      <PlanFile
+        plan={plan}
+        fileName={`${name || 'plan'}.json`}
+        presets={presetNames}
+        onLoaded={(r, fileName) => {
+          if (r.form) {
+            setForm(r.form);
+            setRaw(null);
+          } else setRaw({ plan: r.plan, fileName, unsupported: r.unsupported });
+        }}
+        onError={(message) => host.store.getState().pushNotice('error', message)}
+      />
+      {raw && (
+        <div className="raw-plan" data-testid="acq-plan-raw">
+          <p>
+            <b>{raw.fileName}</b> runs as loaded; the form cannot show {raw.unsupported.join(', ')}.
+          </p>
+          <button type="button" data-testid="acq-plan-raw-discard" onClick={() => setRaw(null)}>
+            Back to the form
+          </button>
+        </div>
+      )}
+      <PlanFormView
+        form={form}
+        onChange={setForm}
+        presets={presets}
+        disabled={raw !== null || active}
+      />
+      {!raw && !built.ok && (
+        <ul className="plan-errors" data-testid="acq-plan-errors">
+          {built.errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+
+      <h3>Dataset</h3>
+      <div className="row">
+        <label className="field">
+          <span className="field-label">name</span>
+          <input
+            data-testid="acq-name"
+            value={name}
+            placeholder="(timestamp)"
+            onChange={(e) => setName(e.target.value.trim())}
+            aria-invalid={nameError ? true : undefined}
+          />
+        </label>
+        <select
+          data-testid="acq-format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as DatasetFormat)}
+        >
+          {DATASET_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </select>
+      </div>
+      {nameError && (
+        <p className="field-error" role="alert" data-testid="acq-name-error">
+          {nameError}
+        </p>
+      )}
+
+      <EstimateReadout view={estimate} />
+
+      <div className="row run-buttons">
+        <button type="button" data-testid="acq-start" disabled={!canStart} onClick={start}>
+          ▶ Start
+        </button>
+        <button
+          type="button"
+          data-testid="acq-pause"
+          disabled={run?.state !== 'running' || run.pauseRequested}
+          onClick={() => void host.run('run.pause', {})}
+        >
+          Pause
+        </button>
+        <button
+          type="button"
+          data-testid="acq-resume"
+          disabled={run?.state !== 'paused'}
+          onClick={() => void host.run('run.resume', {})}
+        >
+          Resume
+        </button>
+        <button
+          type="button"
+          data-testid="acq-cancel"
+          disabled={run?.state !== 'running' && run?.state !== 'paused'}
+          onClick={() => void host.run('run.cancel', {})}
+        >
+          Cancel
+        </button>
+      </div>
+      <RunProgress run={run} />
+    </section>
+  );
+}
+
+function EstimateReadout({ view }: { view: EstimateView }) {
+  return (
+    <div className="estimate" data-testid="acq-estimate" data-state={view.kind}>
+      {view.kind === 'idle' && <span className="sub">no estimate: complete the plan</span>}
+      {view.kind === 'pending' && <span className="sub">estimating…</span>}
+      {view.kind === 'ok' && (
+        <span>
+          <b data-testid="acq-estimate-frames">{view.estimate.frames}</b> frames ·{' '}
+          <b data-testid="acq-estimate-bytes">{formatBytes(view.estimate.bytes)}</b> ·{' '}
+          <b data-testid="acq-estimate-duration">{formatDuration(view.estimate.durationS)}</b>
+        </span>
+      )}
+      {view.kind === 'error' && (
+        <span className="field-error" role="alert" data-testid="acq-estimate-error">
+          {view.message}
+        </span>
+      )}
+    </div>
+  );
+}
