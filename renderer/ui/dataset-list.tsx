@@ -28,12 +28,15 @@ export function DatasetList() {
   const datasets = useUi((s) => s.mirror?.state.datasets ?? NO_DATASETS);
   const targets = useUi((s) => s.mirror?.state.storage?.uploadTargets ?? NO_TARGETS);
   const uploads = useUi((s) => s.mirror?.state.uploads ?? NO_UPLOADS);
-  // An archive button is pointless while that dataset × target is queued or moving.
+  // An archive button is pointless while that dataset × target is queued or moving. The
+  // queue names a dataset by its folder (or by the name it was enqueued with).
   const busy = new Set(
     uploads
       .filter((u) => !['failed', 'cancelled'].includes(u.state))
       .map((u) => `${u.dataset}\u0000${u.target}`),
   );
+  const isBusy = (d: DatasetEntry, t: string) =>
+    busy.has(`${d.dir}\u0000${t}`) || busy.has(`${d.name}\u0000${t}`);
   return (
     <section className="panel" data-testid="dataset-list">
       <h2>
@@ -60,14 +63,14 @@ export function DatasetList() {
             {d.closed && targets.length > 0 && (
               <div className="row">
                 {targets.map((t) => {
-                  const queued = busy.has(`${d.name}\u0000${t}`);
+                  const queued = isBusy(d, t);
                   return (
                     <button
                       type="button"
                       key={t}
                       data-testid={`archive-${d.name}-${t}`}
                       disabled={queued}
-                      title={queued ? `already queued for ${t}` : undefined}
+                      title={queued ? `already queued for or archived on ${t}` : undefined}
                       onClick={() =>
                         void host.run('upload.enqueue', { dataset: d.name, target: t })
                       }

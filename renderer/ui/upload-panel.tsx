@@ -5,6 +5,12 @@ import { useHost, useUi } from './host-context';
 
 const NO_UPLOADS: readonly UploadView[] = [];
 
+/** The last path component: the queue reports datasets by folder. */
+export function baseName(p: string): string {
+  const parts = p.split(/[\\/]/).filter((s) => s !== '');
+  return parts[parts.length - 1] ?? p;
+}
+
 export type UploadAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 /** What the host's queue accepts in each state (electron/upload/queue.ts). */
@@ -47,7 +53,7 @@ export function UploadPanel() {
           return (
             <li key={u.id} data-testid={`upload-${u.id}`}>
               <div className="row">
-                <b>{u.dataset}</b>
+                <b title={u.dataset}>{baseName(u.dataset)}</b>
                 <span className="sub">→ {u.target}</span>
                 <span
                   className={`outcome ${u.state === 'done' ? 'ok' : u.state === 'failed' ? 'bad' : moving ? 'active' : 'dim'}`}

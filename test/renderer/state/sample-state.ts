@@ -32,5 +32,13 @@ export function sampleState(): AppState {
     activeChannel: null,
     run: null,
     datasets: [],
+    storage: {
+      datasetsRoot: '/tmp/datasets',
+      freeBytes: null,
+      totalBytes: null,
+      nearlyFull: false,
+      uploadTargets: [],
+    },
+    uploads: [],
   };
 }

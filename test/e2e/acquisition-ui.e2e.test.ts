@@ -1,0 +1,135 @@
+/**
+ * End-to-end: build a plan in the acquisition panel (one channel, 3-plane z stack, 2 time
+ * points), see its estimate, save it, run it, find the dataset in the list, archive it to a
+ * filesystem target and see the upload reach done — `aquila serve` + Debian's Chromium.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+
+const artefacts = path.join(repoRoot, 'test-results/e2e');
+mkdirSync(artefacts, { recursive: true });
+
+let tmp: string;
+let archiveDir: string;
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'aquila-acq-e2e-'));
+  archiveDir = path.join(tmp, 'archive');
+  mkdirSync(archiveDir);
+  const base = JSON.parse(
+    readFileSync(path.join(repoRoot, 'test/fixtures/configs/e2e.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const config = {
+    ...base,
+    storage: { datasetsRoot: path.join(tmp, 'datasets') },
+    upload: {
+      targets: [{ name: 'archive', kind: 'filesystem', path: archiveDir }],
+      journalDir: path.join(tmp, 'journal'),
+      // Any real disk is "nearly full" below 1 PiB: the banner must show.
+      diskNearlyFull: { minFreeGiB: 1024 * 1024, minFreeFraction: 0 },
+    },
+  };
+  const configPath = path.join(tmp, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  serve = await startServe(['--config', configPath]);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  expect(code).toBe(0);
+});
+
+async function hostState() {
+  const res = await fetch(new URL('/api/state', serve.baseUrl), {
+    headers: { authorization: `Bearer ${serve.token}` },
+  });
+  return (await res.json()).state;
+}
+
+const text = (id: string) => page.getByTestId(id).textContent();
+const attr = (id: string, name: string) => page.getByTestId(id).getAttribute(name);
+
+describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
+  it('builds a plan, estimates, saves, runs it, archives the dataset', async () => {
+    page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.loginUrl);
+    await expect
+      .poll(() => attr('connection-state', 'data-state'), { timeout: 10_000 })
+      .toBe('connected');
+    await expect.poll(() => text('disk-warning'), { timeout: 10_000 }).toMatch(/nearly full/);
+
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-channel-GFP').check();
+    await page.getByTestId('acq-z-mode').selectOption('range');
+    await page.getByTestId('acq-z-range').fill('2');
+    await page.getByTestId('acq-z-step').fill('1');
+    await page.getByTestId('acq-t-enabled').check();
+    await page.getByTestId('acq-t-loops').fill('2');
+    await page.getByTestId('acq-t-interval').fill('0');
+    await page.getByTestId('acq-name').fill('e2e-run');
+    await expect.poll(() => text('acq-estimate-frames'), { timeout: 10_000 }).toBe('6');
+    // 6 frames of 512 × 512 uint16.
+    expect(await text('acq-estimate-bytes')).toBe('3.00 MiB');
+
+    // An invalid field shows its error and clears the estimate; fixing it brings it back.
+    await page.getByTestId('acq-z-step').fill('0');
+    await expect.poll(() => text('acq-plan-errors')).toContain('z step: must be more than 0');
+    expect(await page.getByTestId('acq-start').isDisabled()).toBe(true);
+    await page.getByTestId('acq-z-step').fill('1');
+    await expect.poll(() => text('acq-estimate-frames'), { timeout: 10_000 }).toBe('6');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('acq-plan-save').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('e2e-run.json');
+    const saved = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(saved).toEqual({
+      axis_order: 'tpgcz',
+      channels: [{ config: 'GFP' }],
+      z_plan: { range: 2, step: 1 },
+      time_plan: { interval: 0, loops: 2 },
+    });
+
+    await page.getByTestId('acq-start').click();
+    await expect.poll(() => attr('run-state', 'data-state'), { timeout: 30_000 }).toBe('finished');
+    expect(await attr('run-progress', 'aria-valuenow')).toBe('6');
+    expect(await text('run-frames')).toBe('6');
+    expect(await text('run-dropped')).toBe('0');
+    await page.screenshot({ path: path.join(artefacts, 'acquisition-run.png') });
+
+    await page.getByTestId('tab-data').click();
+    await expect.poll(() => text('dataset-e2e-run-outcome'), { timeout: 10_000 }).toBe('complete');
+    await expect.poll(() => text('dataset-e2e-run-closed'), { timeout: 10_000 }).toBe('closed');
+    expect(await text('dataset-e2e-run-frames')).toBe('6 frames');
+    await page.getByTestId('archive-e2e-run-archive').click();
+
+    await expect.poll(async () => (await hostState()).uploads.length, { timeout: 5_000 }).toBe(1);
+    const id = (await hostState()).uploads[0].id as string;
+    await expect
+      .poll(() => attr(`upload-${id}-state`, 'data-state'), { timeout: 30_000 })
+      .toBe('done');
+    expect(await page.getByTestId(`upload-${id}-retry`).count()).toBe(0);
+    expect(await page.getByTestId(`upload-${id}`).textContent()).toContain('e2e-run');
+    expect(await page.getByTestId('archive-e2e-run-archive').isDisabled()).toBe(true);
+    expect(existsSync(path.join(archiveDir, 'e2e-run'))).toBe(true);
+    await page.screenshot({ path: path.join(artefacts, 'acquisition.png') });
+    expect(errors).toEqual([]);
+  });
+});
