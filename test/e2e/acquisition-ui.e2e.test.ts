@@ -107,6 +107,19 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
       time_plan: { interval: 0, loops: 2 },
     });
 
+    // A richer useq plan loads as is; its unknown preset is reported by the estimate.
+    await page
+      .getByTestId('acq-plan-load')
+      .setInputFiles(path.join(repoRoot, 'test/fixtures/plans/timelapse-zstack.json'));
+    await expect.poll(() => text('acq-plan-raw'), { timeout: 5_000 }).toContain('stage_positions');
+    await expect.poll(() => text('acq-estimate-error'), { timeout: 10_000 }).toMatch(/DAPI/);
+    expect(await page.getByTestId('acq-start').isDisabled()).toBe(true);
+    await page.getByTestId('acq-plan-raw-discard').click();
+    // The plan saved above loads back into the form.
+    await page.getByTestId('acq-plan-load').setInputFiles((await download.path())!);
+    await expect.poll(() => text('acq-estimate-frames'), { timeout: 10_000 }).toBe('6');
+    expect(await page.getByTestId('acq-plan-raw').count()).toBe(0);
+
     await page.getByTestId('acq-start').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 30_000 }).toBe('finished');
     expect(await attr('run-progress', 'aria-valuenow')).toBe('6');
