@@ -83,6 +83,14 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await page.getByTestId('acq-t-loops').fill('2');
     await page.getByTestId('acq-t-interval').fill('0');
     await page.getByTestId('acq-name').fill('e2e-run');
+    // A captured position shows the stage's x/y/z; removing it restores "current position".
+    const st = await hostState();
+    await page.getByTestId('acq-add-position').click();
+    expect(await text('acq-position-0')).toContain(
+      `pos1: ${st.stage.xUm.toFixed(1)}, ${st.stage.yUm.toFixed(1)}, ${st.focus.zUm.toFixed(1)} µm`,
+    );
+    await page.getByTestId('acq-position-0-remove').click();
+    expect(await page.getByTestId('acq-position-0').count()).toBe(0);
     await expect.poll(() => text('acq-estimate-frames'), { timeout: 10_000 }).toBe('6');
     // 6 frames of 512 × 512 uint16.
     expect(await text('acq-estimate-bytes')).toBe('3.00 MiB');
@@ -143,6 +151,27 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     expect(await page.getByTestId('archive-e2e-run-archive').isDisabled()).toBe(true);
     expect(existsSync(path.join(archiveDir, 'e2e-run'))).toBe(true);
     await page.screenshot({ path: path.join(artefacts, 'acquisition.png') });
+
+    // Run controls: a slow time-lapse is paused, resumed and cancelled from the UI.
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-t-loops').fill('20');
+    await page.getByTestId('acq-t-interval').fill('1');
+    await page.getByTestId('acq-name').fill('e2e-cancel');
+    await expect.poll(() => text('acq-estimate-frames'), { timeout: 10_000 }).toBe('60');
+    await page.getByTestId('acq-start').click();
+    await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('running');
+    await page.getByTestId('acq-pause').click();
+    await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('paused');
+    expect(await page.getByTestId('acq-resume').isEnabled()).toBe(true);
+    await page.getByTestId('acq-resume').click();
+    await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('running');
+    await page.getByTestId('acq-cancel').click();
+    await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('cancelled');
+    expect(await page.getByTestId('acq-start').isEnabled()).toBe(true);
+    await page.getByTestId('tab-data').click();
+    await expect
+      .poll(() => text('dataset-e2e-cancel-outcome'), { timeout: 10_000 })
+      .toBe('cancelled');
     expect(errors).toEqual([]);
   });
 });
