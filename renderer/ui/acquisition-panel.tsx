@@ -119,7 +119,7 @@ export function AcquisitionPanel() {
             data-testid="acq-name"
             value={name}
             placeholder="(timestamp)"
-            onChange={(e) => setName(e.target.value.trim())}
+            onChange={(e) => setName(e.target.value)}
             aria-invalid={nameError ? true : undefined}
           />
         </label>
