@@ -68,6 +68,8 @@ export class FramePipeline implements RunSink {
   private terminating = false;
   private gone: StorageError | null = null;
   private readonly drainWaiters: (() => void)[] = [];
+  /** Written frames' buffers, handed back by the writer for reuse; bounded by the queue size. */
+  private readonly spare: ArrayBuffer[] = [];
   private onClosed: ((m: FromWriter) => void) | null = null;
   readonly stats: PipelineStats = {
     framesAccepted: 0,
@@ -141,6 +143,16 @@ export class FramePipeline implements RunSink {
     return false;
   }
 
+  /**
+   * A buffer of `bytes` for the next frame: a written frame's buffer when one is free (its
+   * pages are already mapped, so the producer saves the allocation and page faults), else a
+   * new one. Contents are stale; the producer overwrites them entirely.
+   */
+  takeBuffer(bytes: number): ArrayBuffer {
+    const i = this.spare.findIndex((b) => b.byteLength === bytes);
+    return i >= 0 ? this.spare.splice(i, 1)[0]! : new ArrayBuffer(bytes);
+  }
+
   journal(event: string, fields: Record<string, unknown> = {}): void {
     this.post({ type: 'journal', event, fields });
   }
@@ -212,6 +224,8 @@ export class FramePipeline implements RunSink {
       const index = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.type === 'written') {
+        if ((this.spare.length + 1) * m.bytes <= this.budget.capacityBytes)
+          this.spare.push(m.pixels);
         this.stats.framesWritten++;
         this.stats.bytesWritten += m.bytes;
         if (index) this.o.onWritten?.(index);

@@ -26,7 +26,8 @@ export type ToWriter =
 export type FromWriter =
   | { type: 'opened'; dir: string }
   | { type: 'open-failed'; error: SerializedError }
-  | { type: 'written'; id: number; bytes: number }
+  /** `pixels` is the frame's buffer transferred back for reuse (see FramePipeline.takeBuffer). */
+  | { type: 'written'; id: number; bytes: number; pixels: ArrayBuffer }
   /** A frame was not written; `fatal` = the writer refuses further frames (e.g. disk full). */
   | { type: 'write-failed'; id: number; bytes: number; error: SerializedError; fatal: boolean }
   | { type: 'closed'; summary: DatasetSummary }

@@ -11,7 +11,7 @@ import type { FromWriter, ToWriter, WriterInit } from './writer-messages';
 const port = parentPort;
 if (!port) throw new Error('writer.worker.ts must run in a worker thread');
 const init = workerData as WriterInit;
-const send = (m: FromWriter): void => port.postMessage(m);
+const send = (m: FromWriter, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 let writer: DatasetWriter | undefined;
 let failure: ReturnType<typeof serializeError> | undefined;
@@ -47,7 +47,8 @@ async function handle(m: ToWriter): Promise<void> {
     }
     try {
       await writer.writeFrame(m.index, m.meta, new Uint8Array(m.pixels));
-      send({ type: 'written', id: m.id, bytes });
+      // The buffer goes back for reuse (FramePipeline.takeBuffer).
+      send({ type: 'written', id: m.id, bytes, pixels: m.pixels }, [m.pixels]);
     } catch (err) {
       failure = serializeError(err);
       try {

@@ -51,9 +51,10 @@ async function rawParallelWrite(dir: string, frames: number, frameBytes: number)
   await Promise.all(
     Array.from({ length: 4 }, async (_, k) => {
       const fh = await fs.promises.open(path.join(dir, `raw-${k}.bin`), 'w');
+      // One reused buffer per writer: the upper bound for writing these bytes.
+      const buf = new Uint8Array(new ArrayBuffer(frameBytes));
       while (next < frames) {
         next++;
-        const buf = new Uint8Array(new ArrayBuffer(frameBytes));
         buf[0] = next & 0xff;
         await fh.write(buf);
       }
@@ -115,7 +116,7 @@ async function writerRun(
   const t0 = performance.now();
   for (let seq = 0; seq < frames; seq++) {
     const index: FrameIndex = { p: 0, t: Math.floor(seq / zPlanes), c: 0, z: seq % zPlanes };
-    const pixels = new ArrayBuffer(frameBytes);
+    const pixels = p.takeBuffer(frameBytes);
     new Uint8Array(pixels)[0] = seq & 0xff;
     if (fps === undefined) await p.write({ meta: meta(seq), pixels }, index);
     else {

@@ -54,6 +54,17 @@ describe('FramePipeline', () => {
     expect(verifyWithPython(p.dir).problems).toEqual([]);
   });
 
+  it("hands written frames' buffers back for reuse, within the queue size", async () => {
+    const layout = smallLayout('ome-tiff');
+    const p = await start(layout, 2 * 24 * 32 * 2);
+    const i = { p: 0, t: 0, c: 0, z: 0 };
+    await p.write(frame(layout, i, 0), i);
+    await p.flush();
+    const reused = new Uint16Array(p.takeBuffer(24 * 32 * 2));
+    expect(Array.from(reused.subarray(0, 3))).toEqual([0, 1, 2]); // frame (0,0,0,0)'s pattern
+    expect(new Uint16Array(p.takeBuffer(24 * 32 * 2))[1]).toBe(0); // none left: a fresh one
+  });
+
   it('makes the producer wait while the queue is full', async () => {
     const layout = smallLayout('ome-tiff');
     const events: string[] = [];
