@@ -34,12 +34,21 @@ export class Reconnector {
     this.backoff = { ...defaults, ...backoff };
   }
 
+  /** Joins a poll loop already running (e.g. the automatic one), still bounded by `maxWaitMs`. */
   run(maxWaitMs?: number): Promise<void> {
     this.cancelled = false;
-    this.running ??= this.loop(maxWaitMs).finally(() => {
+    const running = (this.running ??= this.loop(maxWaitMs).finally(() => {
       this.running = undefined;
+    }));
+    if (maxWaitMs === undefined) return running;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DisconnectedError(`port did not return within ${maxWaitMs} ms`)),
+        maxWaitMs + 50,
+      );
     });
-    return this.running;
+    return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
   }
 
   cancel(): void {

@@ -36,6 +36,22 @@ describe('Reconnector', () => {
     expect(calls).toBeGreaterThanOrEqual(2);
   });
 
+  it('a bounded run joining an unbounded poll loop still gives up in time', async () => {
+    const r = new Reconnector(
+      async () => {
+        throw new Error('gone');
+      },
+      { initialDelayMs: 20, maxDelayMs: 20 },
+    );
+    const background = r.run();
+    background.catch(() => undefined);
+    const t0 = performance.now();
+    await expect(r.run(100)).rejects.toThrow(/did not return within 100 ms/);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    r.cancel();
+    await expect(background).rejects.toThrow(/cancelled/);
+  });
+
   it('stops polling when cancelled', async () => {
     const r = new Reconnector(
       async () => {
