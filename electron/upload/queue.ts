@@ -122,6 +122,7 @@ export class UploadQueue {
     if (job.state === 'done') throw new StateError(`upload ${id} is already done`);
     await this.setState(job, 'cancelled');
     if (this.running?.id === id) this.running.ac.abort(CANCELLED);
+    else await this.discard(job);
   }
 
   /** Re-queues a failed or cancelled upload; it resumes from what the journal holds. */
@@ -155,7 +156,7 @@ export class UploadQueue {
     return () => this.listeners.delete(fn);
   }
 
-  /** Resolves when nothing is queued or running (paused, failed and waiting-to-retry count as not idle only while queued). */
+  /** Resolves when no upload is queued (waiting to retry counts as queued) or running. */
   whenIdle(): Promise<void> {
     if (!this.hasQueued()) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
@@ -263,6 +264,7 @@ export class UploadQueue {
       const why = ac.signal.aborted ? ac.signal.reason : undefined;
       if (why === PAUSED || why === CANCELLED || why === CLOSED) {
         l.state = why === CLOSED ? 'queued' : job.state;
+        if (why === CANCELLED) await this.discard(job);
       } else {
         const e = asUploadError(err, `upload of ${job.dataset} to "${job.target}"`);
         l.attempts++;
@@ -285,6 +287,15 @@ export class UploadQueue {
     } finally {
       this.running = undefined;
       this.changed(true);
+    }
+  }
+
+  /** Frees what a cancelled upload holds on its target that no one can see (S3 multipart parts). */
+  private async discard(job: JobRecord): Promise<void> {
+    try {
+      await this.target(job.target).discard?.(job);
+    } catch (err) {
+      this.opts.logger?.log('warn', `upload: cleaning up after cancel: ${(err as Error).message}`);
     }
   }
 

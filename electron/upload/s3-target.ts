@@ -17,6 +17,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3TargetConfig } from './config';
+import type { JobRecord } from './journal';
 import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
 import { choosePartSize, MIB, multipartEtag, partCount } from './part-plan';
@@ -53,6 +54,19 @@ export class S3Target implements UploadTarget {
   close(): void {
     this.hasher.close();
     this.ops.client.destroy();
+  }
+
+  async discard(job: JobRecord): Promise<void> {
+    const name = path.basename(job.dataset);
+    for (const [rel, m] of job.mpus) {
+      const key = `${this.cfg.prefix}${name}/${rel}`;
+      await this.ops.call(`AbortMultipartUpload ${key}`, undefined, (o) =>
+        this.ops.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: m.uploadId }),
+          o,
+        ),
+      );
+    }
   }
 
   private get bucket(): string {

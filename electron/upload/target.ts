@@ -33,6 +33,8 @@ export interface UploadTarget {
   readonly name: string;
   readonly kind: 's3' | 'filesystem';
   upload(attempt: UploadAttempt): Promise<void>;
+  /** After a cancel: release hidden remote state (e.g. abort multipart uploads). */
+  discard?(job: JobRecord): Promise<void>;
   close(): void;
 }
 

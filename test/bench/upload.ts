@@ -218,9 +218,17 @@ async function child(job: Job): Promise<void> {
   );
 }
 
+async function lines(file: string): Promise<number> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+}
+
+/**
+ * Runs one child. With `killWithinMs`, SIGKILLs it a random 0…killWithinMs after it has
+ * started sending (seen in the trace), so every interruption lands mid-upload.
+ */
 function runChild(
   job: Job,
-  killAfterMs?: number,
+  killWithinMs?: number,
 ): Promise<{ seconds: number; maxRssMiB: number } | 'killed'> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', JSON.stringify(job)], {
@@ -228,10 +236,17 @@ function runChild(
     });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+    if (killWithinMs !== undefined && job.trace) {
+      const trace = job.trace;
+      void (async () => {
+        const before = await lines(trace);
+        while (p.exitCode === null && (await lines(trace)) <= before)
+          await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, Math.random() * killWithinMs));
+        if (p.exitCode === null) p.kill('SIGKILL');
+      })();
+    }
     p.on('exit', (code, signal) => {
-      clearTimeout(timer);
       if (signal === 'SIGKILL') resolve('killed');
       else if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) as string));
       else reject(new Error(`${job.mode} run exited with ${code}`));
@@ -321,48 +336,55 @@ async function main(): Promise<void> {
     const mbps = (s: number) => bytes / 1e6 / s;
     const base = { gw, dataset: dir, files };
     let best = { name: '', mbps: 0, concurrency: 8 };
-    for (const [mode, concurrency] of [
-      ['multipart', 4],
-      ['multipart', 8],
-      ['multipart', 16],
-      ['put', 4],
-    ] as const) {
-      const r = await runChild({ ...base, mode, concurrency });
-      await emptyBucket(gw);
-      if (r === 'killed') throw new Error('baseline killed');
-      const rate = mbps(r.seconds);
-      console.log(
-        `baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s (${r.seconds.toFixed(1)} s)`,
-      );
-      if (rate > best.mbps) best = { name: `${mode} ×${concurrency}`, mbps: rate, concurrency };
+    let aq = { mbps: 0, maxRssMiB: 0, seconds: 0, concurrency: 8 };
+    // Two rounds, alternating baselines and Aquila, best of each: the gateway shares the
+    // machine, so single runs are noisy.
+    for (let round = 1; round <= 2; round++) {
+      for (const [mode, concurrency] of [
+        ['multipart', 4],
+        ['multipart', 8],
+        ['multipart', 16],
+        ['put', 4],
+      ] as const) {
+        const r = await runChild({ ...base, mode, concurrency });
+        await emptyBucket(gw);
+        if (r === 'killed') throw new Error('baseline killed');
+        const rate = mbps(r.seconds);
+        console.log(`round ${round} baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s`);
+        if (rate > best.mbps) best = { name: `${mode} ×${concurrency}`, mbps: rate, concurrency };
+      }
+      for (const concurrency of [4, 8]) {
+        const journalDir = path.join(tmp, `j-${round}-${concurrency}`);
+        const r = await runChild({ ...base, mode: 'aquila', concurrency, journalDir });
+        await emptyBucket(gw);
+        if (r === 'killed') throw new Error('aquila killed');
+        const rate = mbps(r.seconds);
+        console.log(
+          `round ${round} aquila ×${concurrency}: ${rate.toFixed(0)} MB/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+        );
+        if (rate > aq.mbps)
+          aq = {
+            mbps: rate,
+            maxRssMiB: Math.max(aq.maxRssMiB, r.maxRssMiB),
+            seconds: r.seconds,
+            concurrency,
+          };
+        else aq.maxRssMiB = Math.max(aq.maxRssMiB, r.maxRssMiB);
+      }
     }
-    const aq = await runChild({
-      ...base,
-      mode: 'aquila',
-      concurrency: best.concurrency,
-      journalDir: path.join(tmp, 'j1'),
-    });
-    await emptyBucket(gw);
-    if (aq === 'killed') throw new Error('aquila killed');
-    const aqRate = mbps(aq.seconds);
-    console.log(
-      `aquila ×${best.concurrency}: ${aqRate.toFixed(0)} MB/s (${aq.seconds.toFixed(1)} s), peak RSS ${aq.maxRssMiB.toFixed(0)} MiB`,
-    );
+    const aqRate = aq.mbps;
     // Resume overhead: kill -9 at spread-out moments, then finish; count re-sent parts.
     const trace = path.join(tmp, 'trace.txt');
     const job = {
       ...base,
       mode: 'aquila' as const,
-      concurrency: best.concurrency,
-      journalDir: path.join(tmp, 'j2'),
+      concurrency: aq.concurrency,
+      journalDir: path.join(tmp, 'resume'),
       trace,
     };
     let killed = 0;
     for (let k = 0; k < kills; k++) {
-      const r = await runChild(
-        job,
-        1_500 + Math.floor(Math.random() * 1_000) + (aq.seconds * 1_000 * k) / (kills + 2),
-      );
+      const r = await runChild(job, (aq.seconds * 1_000) / (kills + 1));
       if (r === 'killed') killed++;
     }
     await runChild(job);
@@ -373,9 +395,9 @@ async function main(): Promise<void> {
     console.log(
       `ratio aquila / best baseline (${best.name}): ${(aqRate / best.mbps).toFixed(2)}  (goal ≥ 0.9)`,
     );
-    console.log(`peak RSS: ${aq.maxRssMiB.toFixed(0)} MiB  (goal ≤ 512)`);
+    console.log(`peak RSS (any Aquila run): ${aq.maxRssMiB.toFixed(0)} MiB  (goal ≤ 512)`);
     console.log(
-      `resume: ${killed} kill -9, ${resent} parts re-sent = ${(resent / Math.max(1, killed)).toFixed(1)} per interruption with ${best.concurrency} in flight`,
+      `resume: ${killed} kill -9, ${resent} parts re-sent = ${(resent / Math.max(1, killed)).toFixed(1)} per interruption with ${aq.concurrency} in flight`,
     );
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -89,7 +89,6 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
       KILLS,
       mulberry(seed),
     );
-    console.log(`kills ${run.kills}, sends ${run.sends.length}, re-sends ${resends(run.sends)}`);
     expect(run.kills).toBe(KILLS);
     expect(run.final.map((s) => [s.state, s.reason])).toEqual([['done', undefined]]);
     expect(resends(run.sends)).toBeLessThanOrEqual(KILLS * CONCURRENCY);
@@ -120,7 +119,6 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
       KILLS,
       mulberry(seed + 1),
     );
-    console.log(`kills ${run.kills}, sends ${run.sends.length}, re-sends ${resends(run.sends)}`);
     expect(run.kills).toBe(KILLS);
     expect(run.final.map((s) => [s.state, s.reason])).toEqual([['done', undefined]]);
     expect(resends(run.sends)).toBeLessThanOrEqual(KILLS * CONCURRENCY);

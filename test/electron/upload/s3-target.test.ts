@@ -276,4 +276,31 @@ describe('S3 target against Ceph RGW', () => {
         ),
       ).rejects.toThrow();
   });
+
+  it('cancel aborts the multipart uploads in progress and leaves no manifest', async () => {
+    const dir = await makeDataset(tmp, 'ds-cancel', [{ rel: 'big.bin', sizeBytes: 20 * MIB }]);
+    const { queue } = await openQueue('cancel', { ...s3Config(), bandwidthLimitMBps: 4 });
+    const id = await queue.enqueue(dir, 'ceph');
+    queue.start();
+    for (let i = 0; i < 400 && (queue.snapshot()[0]?.bytesDone ?? 0) === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(queue.snapshot()[0]?.bytesDone).toBeGreaterThan(0);
+    const during = await rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'raw/ds-cancel/' }),
+    );
+    expect(during.Uploads ?? []).toHaveLength(1);
+    await queue.cancel(id);
+    await queue.whenIdle();
+    await queue.close();
+    expect(queue.snapshot()[0]?.state).toBe('cancelled');
+    const after = await rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'raw/ds-cancel/' }),
+    );
+    expect(after.Uploads ?? []).toHaveLength(0);
+    await expect(
+      rgw.client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: 'raw/ds-cancel/manifest.sha256' }),
+      ),
+    ).rejects.toThrow();
+  });
 });
