@@ -2,7 +2,16 @@
 import { acquireCommand } from './acquire-command';
 import { callCommand } from './call-command';
 import { command as planCommand } from './commands/plan';
+import { command as portsCommand } from './commands/ports';
+import { command as uploadCommand } from './commands/upload';
 import { serveCommand } from './serve-command';
 import type { CliCommand } from './types';
 
-export const cliCommands: CliCommand[] = [serveCommand, callCommand, planCommand, acquireCommand];
+export const cliCommands: CliCommand[] = [
+  serveCommand,
+  callCommand,
+  planCommand,
+  acquireCommand,
+  uploadCommand,
+  portsCommand,
+];

@@ -149,7 +149,14 @@ export class DeviceManager {
         const [emission, powerMw] = await Promise.all([device.getEmission(), device.getPowerMw()]);
         this.store.update((s) => {
           const l = s.lasers[device.id];
-          if (l) Object.assign(l, { emission, powerMw });
+          // Vendor drivers learn wavelength and max power from the device at connect.
+          if (l)
+            Object.assign(l, {
+              emission,
+              powerMw,
+              wavelengthNm: device.wavelengthNm,
+              maxPowerMw: device.maxPowerMw,
+            });
         });
         break;
       }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 import { SimCamera } from '../../drivers/sim/camera';
 import { SimWorld } from '../../drivers/sim/world';
@@ -44,16 +45,27 @@ const quantile = (xs: number[], q: number) => {
 
 type Probe = { framesDrawn: number; latenciesMs: number[]; exposureLatenciesMs: number[] };
 
-async function measure(url: string, probeName: '__aquilaDisplay' | '__baseline', prepare: (page: import('playwright-core').Page) => Promise<void>): Promise<Figures> {
+async function measure(
+  url: string,
+  probeName: '__aquilaDisplay' | '__baseline',
+  prepare: (page: Page) => Promise<void>,
+): Promise<Figures> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(url);
     await prepare(page);
-    const read = () => page.evaluate((n) => {
-      const p = (window as unknown as Record<string, Probe | undefined>)[n];
-      return p ? { framesDrawn: p.framesDrawn, latenciesMs: [...p.latenciesMs], exposureLatenciesMs: [...p.exposureLatenciesMs] } : null;
-    }, probeName);
+    const read = () =>
+      page.evaluate((n) => {
+        const p = (window as unknown as Record<string, Probe | undefined>)[n];
+        return p
+          ? {
+              framesDrawn: p.framesDrawn,
+              latenciesMs: [...p.latenciesMs],
+              exposureLatenciesMs: [...p.exposureLatenciesMs],
+            }
+          : null;
+      }, probeName);
     const deadline = Date.now() + 30_000;
     while (((await read())?.framesDrawn ?? 0) < 3) {
       if (Date.now() > deadline) throw new Error(`no frames drawn at ${url}`);
@@ -68,7 +80,12 @@ async function measure(url: string, probeName: '__aquilaDisplay' | '__baseline',
     // The rings may wrap; take the newest `frames` samples (bounded by the ring).
     const lat = b.latenciesMs.slice(-Math.min(frames, b.latenciesMs.length));
     const latExp = b.exposureLatenciesMs.slice(-Math.min(frames, b.exposureLatenciesMs.length));
-    return { fps: (frames * 1000) / (Date.now() - t0), medianMs: quantile(lat, 0.5), p95Ms: quantile(lat, 0.95), medianFromExposureMs: quantile(latExp, 0.5) };
+    return {
+      fps: (frames * 1000) / (Date.now() - t0),
+      medianMs: quantile(lat, 0.5),
+      p95Ms: quantile(lat, 0.95),
+      medianFromExposureMs: quantile(latExp, 0.5),
+    };
   } finally {
     await browser.close();
   }
@@ -77,7 +94,11 @@ async function measure(url: string, probeName: '__aquilaDisplay' | '__baseline',
 async function measureApp(): Promise<Figures> {
   const serve = await startServe([]);
   const call = (name: string, body: unknown) =>
-    fetch(new URL(`/api/commands/${name}`, serve.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: JSON.stringify(body) });
+    fetch(new URL(`/api/commands/${name}`, serve.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}` },
+      body: JSON.stringify(body),
+    });
   try {
     return await measure(serve.loginUrl, '__aquilaDisplay', async (page) => {
       await page.getByTestId('live-view').waitFor({ timeout: 20_000 });
@@ -93,7 +114,9 @@ async function measureApp(): Promise<Figures> {
 async function measureBaseline(): Promise<Figures> {
   const world = new SimWorld({ seed: 7, cellCount: 3000, slideHalfWidthUm: 1500 });
   const laser = new SimLaser('laser488', world, { wavelengthNm: 488, maxPowerMw: 150 });
-  const config = JSON.parse(readFileSync(path.join(repoRoot, 'assets/configs/simulated.json'), 'utf8'));
+  const config = JSON.parse(
+    readFileSync(path.join(repoRoot, 'assets/configs/simulated.json'), 'utf8'),
+  );
   const camOptions = config.devices.find((d: { kind: string }) => d.kind === 'camera').options;
   const camera = new SimCamera('camera', world, camOptions);
   await laser.connect();
@@ -101,7 +124,12 @@ async function measureBaseline(): Promise<Figures> {
   await laser.setEmission(true);
   await camera.connect();
   await camera.setExposureMs(EXPOSURE_MS);
-  const store = new StateStore({ lasers: {}, camera: null, stage: null, focus: null } as unknown as AppState);
+  const store = new StateStore({
+    lasers: {},
+    camera: null,
+    stage: null,
+    focus: null,
+  } as unknown as AppState);
   const bus = new FrameBus(store);
   const html = readFileSync(path.join(import.meta.dirname, 'display-baseline.html'));
   const server = createServer((_req, res) => {
@@ -121,7 +149,11 @@ async function measureBaseline(): Promise<Figures> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   await camera.startLive((raw) => bus.publish(raw));
   try {
-    return await measure(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, '__baseline', async () => undefined);
+    return await measure(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      '__baseline',
+      async () => undefined,
+    );
   } finally {
     await camera.stopLive();
     await camera.disconnect();
@@ -130,12 +162,19 @@ async function measureBaseline(): Promise<Figures> {
   }
 }
 
-const fmt = (f: Figures) => `${f.fps.toFixed(1)} frames/s, latency median ${f.medianMs.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms (from end of exposure: median ${f.medianFromExposureMs.toFixed(1)} ms)`;
+const fmt = (f: Figures) =>
+  `${f.fps.toFixed(1)} frames/s, latency median ${f.medianMs.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms (from end of exposure: median ${f.medianFromExposureMs.toFixed(1)} ms)`;
 
 const app = await measureApp();
 const base = await measureBaseline();
-console.log(`bench:display  2048x2048 uint16, exposure ${EXPOSURE_MS} ms, ${SECONDS} s each, Chromium software WebGL`);
+console.log(
+  `bench:display  2048x2048 uint16, exposure ${EXPOSURE_MS} ms, ${SECONDS} s each, Chromium software WebGL`,
+);
 console.log(`  app      ${fmt(app)}`);
 console.log(`  baseline ${fmt(base)}`);
-console.log(`  ratios (app/baseline): frames/s ${(app.fps / base.fps).toFixed(2)}, median latency ${(app.medianMs / base.medianMs).toFixed(2)}, p95 latency ${(app.p95Ms / base.p95Ms).toFixed(2)}`);
-console.log(`  goals: app >= 30 frames/s: ${app.fps >= 30 ? 'met' : 'NOT met'}; median <= 50 ms: ${app.medianMs <= 50 ? 'met' : 'NOT met'}; within 1.25x of baseline: ${base.fps / app.fps <= 1.25 && app.medianMs / base.medianMs <= 1.25 ? 'met' : 'NOT met'}`);
+console.log(
+  `  ratios (app/baseline): frames/s ${(app.fps / base.fps).toFixed(2)}, median latency ${(app.medianMs / base.medianMs).toFixed(2)}, p95 latency ${(app.p95Ms / base.p95Ms).toFixed(2)}`,
+);
+console.log(
+  `  goals: app >= 30 frames/s: ${app.fps >= 30 ? 'met' : 'NOT met'}; median <= 50 ms: ${app.medianMs <= 50 ? 'met' : 'NOT met'}; within 1.25x of baseline: ${base.fps / app.fps <= 1.25 && app.medianMs / base.medianMs <= 1.25 ? 'met' : 'NOT met'}`,
+);
