@@ -259,17 +259,24 @@ export interface StorageState {
 
 export interface UploadView {
   id: string;
+  /** Absolute path of the local dataset folder. */
   dataset: string;
   target: string;
   state: 'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed' | 'cancelled';
+  /** Why it failed, or the error the next retry is waiting out. */
   reason?: string;
   bytesDone: number;
   bytesTotal: number;
+  /** Smoothed transfer rate over the last seconds, bytes/s. */
   rateBytesPerS: number;
+  /** Estimated seconds to completion at the current rate; null when unknown. */
   etaS: number | null;
+  /** Failed attempts since the last success or manual retry. */
   attempts: number;
+  /** Epoch ms of the next automatic retry, when waiting on backoff. */
   retryAtMs?: number;
   enqueuedAtMs: number;
+  /** The local copy was deleted by the free-space policy after verification. */
   localFreed: boolean;
 }
 

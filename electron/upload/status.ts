@@ -2,33 +2,12 @@
  * The per-dataset status the queue publishes (to the host's API state and the CLI), and the
  * rate/ETA estimate behind it. Plain JSON: safe to send to clients; never holds credentials.
  */
+import type { UploadView } from '../api/contract';
 import type { JobRecord } from './journal';
 
-export type UploadState =
-  'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed' | 'cancelled';
-
-export interface UploadStatus {
-  id: string;
-  /** Absolute path of the local dataset folder. */
-  dataset: string;
-  target: string;
-  state: UploadState;
-  /** Why it failed, or the error the next retry is waiting out. */
-  reason?: string;
-  bytesDone: number;
-  bytesTotal: number;
-  /** Smoothed transfer rate over the last seconds, bytes/s. */
-  rateBytesPerS: number;
-  /** Estimated seconds to completion at the current rate; null when unknown. */
-  etaS: number | null;
-  /** Failed attempts since the last success or manual retry. */
-  attempts: number;
-  /** Epoch ms of the next automatic retry, when waiting on backoff. */
-  retryAtMs?: number;
-  enqueuedAtMs: number;
-  /** The local copy was deleted by the free-space policy after verification. */
-  localFreed: boolean;
-}
+/** The published status is the API's UploadView (electron/api/contract.ts), declared once there. */
+export type UploadStatus = UploadView;
+export type UploadState = UploadView['state'];
 
 /** What the queue tracks about a job beyond the journal (not persisted). */
 export interface LiveStatus {
