@@ -15,11 +15,14 @@ import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
 const DISK_CHECK_MS = 30_000;
+/** The free-local-space policy (targets' `freeLocalAfterDays`) is applied this often. */
+const RETENTION_MS = 60 * 60_000;
 const DEFAULT_DISK_POLICY = { minFreeGiB: 50, minFreeFraction: 0.05 };
 
 export class UploadService {
   private queue: UploadQueue | null = null;
   private diskTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: {
@@ -51,6 +54,20 @@ export class UploadService {
         s.uploads = queue.snapshot();
       });
       queue.start();
+      const retain = () =>
+        queue
+          .applyRetention()
+          .then((freed) => {
+            for (const dir of freed)
+              log.log('info', `Freed local copy of ${dir} (verified on its targets)`);
+            if (freed.length) acquisition.refreshDatasets();
+          })
+          .catch((err: unknown) =>
+            log.log('error', `Retention policy failed: ${(err as Error).message}`),
+          );
+      void retain();
+      this.retentionTimer = setInterval(() => void retain(), RETENTION_MS);
+      this.retentionTimer.unref();
     }
     acquisition.onRunEnd((run) => {
       this.queue?.setAcquisitionActive(false);
@@ -136,6 +153,7 @@ export class UploadService {
 
   async close(): Promise<void> {
     clearInterval(this.diskTimer);
+    clearInterval(this.retentionTimer);
     await this.queue?.close();
   }
 }
