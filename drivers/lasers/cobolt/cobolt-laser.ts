@@ -8,10 +8,10 @@
  * caller explicitly asked for light; any other fault is reported, never cleared.
  */
 import { z } from 'zod';
-import type { DeviceEvent, DeviceIdentity, Laser, Unsubscribe } from '../../devices';
+import type { DeviceIdentity, Laser } from '../../devices';
 import { DeviceError, LimitError, ValidationError } from '../../errors';
 import type { DriverContext } from '../../registry';
-import { SerialLink } from '../../serial/serial-link';
+import { SerialLaserBase } from '../serial-laser-base';
 import type { SerialTransport } from '../../serial/transport';
 import { parseOrThrow } from '../../validation';
 import {
@@ -50,55 +50,13 @@ export interface CoboltStatus {
   interlockOpen: boolean;
 }
 
-export class CoboltLaser implements Laser {
-  readonly kind = 'laser' as const;
-  readonly link: SerialLink;
-  private readonly o: CoboltOptions;
-  private deviceWavelengthNm: number | undefined;
-  private deviceMaxPowerMw: number | undefined;
-
-  constructor(
-    readonly id: string,
-    options: unknown,
-    ctx: Pick<DriverContext, 'simWorld' | 'log'>,
-  ) {
-    this.o = parseOrThrow(coboltOptions, options, `device "${id}" options`);
-    this.link = new SerialLink({
-      id,
-      port: this.o.port,
-      simWorld: () => ctx.simWorld(),
-      simParams: { wavelengthNm: this.o.wavelengthNm, maxPowerMw: this.o.maxPowerMw },
-      log: (level, message) => ctx.log(level, message),
-      transport: {
-        baudRate: this.o.baudRate,
-        commandTerminator: '\r',
-        replyTerminator: '\r\n',
-        timeoutMs: this.o.timeoutMs,
-        vendorError: coboltVendorError,
-      },
-      init: (t) => this.init(t),
+export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser {
+  constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'simWorld' | 'log'>) {
+    super(id, parseOrThrow(coboltOptions, options, `device "${id}" options`), ctx, {
+      commandTerminator: '\r',
+      replyTerminator: '\r\n',
+      vendorError: coboltVendorError,
     });
-  }
-
-  get wavelengthNm(): number {
-    return this.deviceWavelengthNm ?? this.o.wavelengthNm ?? 0;
-  }
-
-  /** 0 until connected unless configured. */
-  get maxPowerMw(): number {
-    const dev = this.deviceMaxPowerMw;
-    if (dev === undefined) return this.o.maxPowerMw ?? 0;
-    return this.o.maxPowerMw === undefined ? dev : Math.min(dev, this.o.maxPowerMw);
-  }
-
-  connect(): Promise<DeviceIdentity> {
-    return this.link.connect();
-  }
-  disconnect(): Promise<void> {
-    return this.link.disconnect();
-  }
-  subscribe(listener: (event: DeviceEvent) => void): Unsubscribe {
-    return this.link.events.subscribe(listener);
   }
 
   async setEmission(on: boolean): Promise<void> {
@@ -172,7 +130,7 @@ export class CoboltLaser implements Laser {
     );
   }
 
-  private async init(t: SerialTransport): Promise<DeviceIdentity> {
+  protected async init(t: SerialTransport): Promise<DeviceIdentity> {
     const ask = (cmd: string) =>
       t.request(cmd, {
         reply: coboltReply(cmd),

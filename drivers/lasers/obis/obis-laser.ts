@@ -7,10 +7,10 @@
  * setEmission(true) resolves only once the status word shows emission.
  */
 import { z } from 'zod';
-import type { DeviceEvent, DeviceIdentity, Laser, Unsubscribe } from '../../devices';
+import type { DeviceIdentity, Laser } from '../../devices';
 import { DeviceError, LimitError, StateError, TimeoutError } from '../../errors';
 import type { DriverContext } from '../../registry';
-import { SerialLink } from '../../serial/serial-link';
+import { SerialLaserBase } from '../serial-laser-base';
 import type { SerialTransport } from '../../serial/transport';
 import { parseOrThrow } from '../../validation';
 import {
@@ -66,57 +66,16 @@ export interface ObisStatus {
   interlockClosed: boolean;
 }
 
-export class ObisLaser implements Laser {
-  readonly kind = 'laser' as const;
-  readonly link: SerialLink;
-  private readonly o: ObisOptions;
-  private deviceWavelengthNm: number | undefined;
-  private deviceMaxPowerMw: number | undefined;
+export class ObisLaser extends SerialLaserBase<ObisOptions> implements Laser {
   /** Bumped by every setEmission, so "off" ends a pending wait for "on" at once. */
   private emissionRequest = 0;
 
-  constructor(
-    readonly id: string,
-    options: unknown,
-    ctx: Pick<DriverContext, 'simWorld' | 'log'>,
-  ) {
-    this.o = parseOrThrow(obisOptions, options, `device "${id}" options`);
-    this.link = new SerialLink({
-      id,
-      port: this.o.port,
-      simWorld: () => ctx.simWorld(),
-      simParams: { wavelengthNm: this.o.wavelengthNm, maxPowerMw: this.o.maxPowerMw },
-      log: (level, message) => ctx.log(level, message),
-      transport: {
-        baudRate: this.o.baudRate,
-        commandTerminator: '\r\n',
-        replyTerminator: '\r\n',
-        timeoutMs: this.o.timeoutMs,
-        vendorError: obisVendorError,
-      },
-      init: (t) => this.init(t),
+  constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'simWorld' | 'log'>) {
+    super(id, parseOrThrow(obisOptions, options, `device "${id}" options`), ctx, {
+      commandTerminator: '\r\n',
+      replyTerminator: '\r\n',
+      vendorError: obisVendorError,
     });
-  }
-
-  get wavelengthNm(): number {
-    return this.deviceWavelengthNm ?? this.o.wavelengthNm ?? 0;
-  }
-
-  /** 0 until connected unless configured. */
-  get maxPowerMw(): number {
-    const dev = this.deviceMaxPowerMw;
-    if (dev === undefined) return this.o.maxPowerMw ?? 0;
-    return this.o.maxPowerMw === undefined ? dev : Math.min(dev, this.o.maxPowerMw);
-  }
-
-  connect(): Promise<DeviceIdentity> {
-    return this.link.connect();
-  }
-  disconnect(): Promise<void> {
-    return this.link.disconnect();
-  }
-  subscribe(listener: (event: DeviceEvent) => void): Unsubscribe {
-    return this.link.events.subscribe(listener);
   }
 
   async setEmission(on: boolean): Promise<void> {
@@ -162,7 +121,7 @@ export class ObisLaser implements Laser {
     };
   }
 
-  private async init(t: SerialTransport): Promise<DeviceIdentity> {
+  protected async init(t: SerialTransport): Promise<DeviceIdentity> {
     // Handshake may be off (then a set command has no reply): tolerate one silent reply.
     await t.request('SYST:COMM:HAND ON', { reply: OBIS_REPLY }).catch((err: unknown) => {
       if (!(err instanceof TimeoutError)) throw err;
