@@ -168,18 +168,11 @@ export class SimLaser extends SimConnectable implements Laser {
     const o = parseOrThrow(laserOptions, options, `device "${id}" options`);
     this.wavelengthNm = o.wavelengthNm;
     this.maxPowerMw = o.maxPowerMw;
-    world.lasers.set(id, {
-      wavelengthNm: o.wavelengthNm,
-      maxPowerMw: o.maxPowerMw,
-      emission: false,
-      powerMw: 0,
-    });
+    world.addLaser(id, o.wavelengthNm, o.maxPowerMw);
   }
 
   private line() {
-    const l = this.world.lasers.get(this.id);
-    if (!l) throw new DisconnectedError(`${this.id} is not in the simulated world`);
-    return l;
+    return this.world.laser(this.id);
   }
 
   async connect(): Promise<DeviceIdentity> {

@@ -33,6 +33,19 @@ export class SimWorld {
     this.focus = new AxisMotion(this.clock, [0], 500);
   }
 
+  /** Registers a laser line (off, 0 mW) under its device id and returns it. */
+  addLaser(deviceId: string, wavelengthNm: number, maxPowerMw: number): SimLaserLine {
+    const line: SimLaserLine = { wavelengthNm, maxPowerMw, emission: false, powerMw: 0 };
+    this.lasers.set(deviceId, line);
+    return line;
+  }
+
+  laser(deviceId: string): SimLaserLine {
+    const l = this.lasers.get(deviceId);
+    if (!l) throw new Error(`no laser line ${deviceId} in the simulated world`);
+    return l;
+  }
+
   /** Emitted power per wavelength (mW), lines that are off contribute 0. */
   emittedPowerByWavelength(): Map<number, number> {
     const out = new Map<number, number>();

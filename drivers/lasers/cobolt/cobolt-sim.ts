@@ -62,18 +62,11 @@ export class CoboltSim extends WireSimulator {
     this.o = { ...coboltSimDefaults, ...options };
     this.echo = this.o.echo;
     this.autostart = this.o.autostart;
-    world.lasers.set(deviceId, {
-      wavelengthNm: this.o.wavelengthNm,
-      maxPowerMw: this.o.maxPowerMw,
-      emission: false,
-      powerMw: 0,
-    });
+    world.addLaser(deviceId, this.o.wavelengthNm, this.o.maxPowerMw);
   }
 
   get line(): SimLaserLine {
-    const l = this.world.lasers.get(this.deviceId);
-    if (!l) throw new Error(`no laser line ${this.deviceId} in the sim world`);
-    return l;
+    return this.world.laser(this.deviceId);
   }
 
   /** Opening the interlock stops emission and latches fault 3, as on the real laser. */

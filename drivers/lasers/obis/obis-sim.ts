@@ -126,18 +126,11 @@ export class ObisSim extends WireSimulator {
     this.handshake = this.o.handshake;
     this.autostart = this.o.autostart;
     this.cdrh = this.o.cdrh;
-    world.lasers.set(deviceId, {
-      wavelengthNm: this.o.wavelengthNm,
-      maxPowerMw: this.o.maxPowerMw,
-      emission: false,
-      powerMw: 0,
-    });
+    world.addLaser(deviceId, this.o.wavelengthNm, this.o.maxPowerMw);
   }
 
   get line(): SimLaserLine {
-    const l = this.world.lasers.get(this.deviceId);
-    if (!l) throw new Error(`no laser line ${this.deviceId} in the sim world`);
-    return l;
+    return this.world.laser(this.deviceId);
   }
 
   /** Opens the interlock: emission stops and the fault bit is set, as on the real head. */
