@@ -13,160 +13,20 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { appendFileSync, createReadStream } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  CompleteMultipartUploadCommand,
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
+import { client, MIB, PART_MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
-const MIB = 1024 * 1024;
-const PART_MIB = 8;
 const FILE_MIB = 512;
 const self = fileURLToPath(import.meta.url);
 const scripts = path.resolve(path.dirname(self), '../../../shared/s3');
-
-interface Gw {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  bucket: string;
-}
-interface Job {
-  mode: 'aquila' | 'multipart' | 'put';
-  gw: Gw;
-  dataset: string;
-  files: string[];
-  concurrency: number;
-  journalDir?: string;
-  trace?: string;
-}
-
-/** Fastest raw client: no checksums, and the payload is not hashed for the signature either. */
-function client(gw: Gw, maxSockets: number): S3Client {
-  const c = new S3Client({
-    endpoint: gw.endpoint,
-    region: gw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { httpAgent: { keepAlive: true, maxSockets } },
-  });
-  c.middlewareStack.add(
-    (next) => async (args) => {
-      const req = args.request as { headers?: Record<string, string> };
-      if (req.headers) req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-      return next(args);
-    },
-    { step: 'build', name: 'benchUnsignedPayload' },
-  );
-  return c;
-}
-
-/** Raw multipart of every file: parts read and sent `concurrency` at a time, nothing else. */
-async function rawMultipart(job: Job, c: S3Client): Promise<void> {
-  const queue: { key: string; file: string; n: number; offset: number; len: number; id: string }[] =
-    [];
-  const ids = new Map<string, { id: string; parts: number }>();
-  for (const rel of job.files) {
-    const file = path.join(job.dataset, rel);
-    const key = `raw/${rel}`;
-    const size = (await open(file, 'r').then(async (fh) => {
-      const s = await fh.stat();
-      await fh.close();
-      return s.size;
-    })) as number;
-    const r = await c.send(new CreateMultipartUploadCommand({ Bucket: job.gw.bucket, Key: key }));
-    const parts = Math.ceil(size / (PART_MIB * MIB));
-    ids.set(key, { id: r.UploadId as string, parts });
-    for (let n = 1; n <= parts; n++) {
-      const offset = (n - 1) * PART_MIB * MIB;
-      queue.push({
-        key,
-        file,
-        n,
-        offset,
-        len: Math.min(PART_MIB * MIB, size - offset),
-        id: r.UploadId as string,
-      });
-    }
-  }
-  const etags = new Map<string, string[]>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (next < queue.length) {
-        const p = queue[next++];
-        if (!p) break;
-        const fh = await open(p.file, 'r');
-        const buf = Buffer.allocUnsafe(p.len);
-        await fh.read(buf, 0, p.len, p.offset);
-        await fh.close();
-        const r = await c.send(
-          new UploadPartCommand({
-            Bucket: job.gw.bucket,
-            Key: p.key,
-            UploadId: p.id,
-            PartNumber: p.n,
-            Body: buf,
-          }),
-        );
-        const list = etags.get(p.key) ?? [];
-        list[p.n - 1] = r.ETag as string;
-        etags.set(p.key, list);
-      }
-    }),
-  );
-  for (const [key, { id }] of ids)
-    await c.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: job.gw.bucket,
-        Key: key,
-        UploadId: id,
-        MultipartUpload: {
-          Parts: (etags.get(key) ?? []).map((e, i) => ({ ETag: e, PartNumber: i + 1 })),
-        },
-      }),
-    );
-}
-
-/** Raw PutObject of whole files, streamed from disk, `concurrency` files at a time. */
-async function rawPut(job: Job, c: S3Client): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      while (next < job.files.length) {
-        const rel = job.files[next++] as string;
-        const file = path.join(job.dataset, rel);
-        const fh = await open(file, 'r');
-        const size = (await fh.stat()).size;
-        await fh.close();
-        await c.send(
-          new PutObjectCommand({
-            Bucket: job.gw.bucket,
-            Key: `put/${rel}`,
-            Body: createReadStream(file, { highWaterMark: MIB }),
-            ContentLength: size,
-          }),
-        );
-      }
-    }),
-  );
-}
 
 async function aquila(job: Job): Promise<void> {
   const queue = await UploadQueue.open({
