@@ -17,15 +17,18 @@ export interface CrashRun {
   sends: string[];
 }
 
-async function traceLines(trace: string): Promise<number> {
-  const text = await readFile(trace, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).length;
+async function traceEntries(trace: string): Promise<string[]> {
+  return (await readFile(trace, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runWithKills(
   args: { config: unknown; journalDir: string; dataset: string; target: string; trace: string },
   kills: number,
   random: () => number,
+  /** Distinct requests the whole upload makes; bounds how far each killed run may get. */
+  totalSends: number,
 ): Promise<CrashRun> {
   let killed = 0;
   for (let run = 0; ; run++) {
@@ -38,13 +41,19 @@ export async function runWithKills(
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
     if (killed < kills) {
-      const before = await traceLines(args.trace);
-      // Wait until this run has sent something, then kill after a random further delay.
-      for (let i = 0; i < 600 && (await traceLines(args.trace)) < before + 1; i++) {
+      // Wait until this run sends something, then kill after a random delay, or as soon as it
+      // starts more new requests than its share, so later kills still find work in progress.
+      const unique = async () => new Set(await traceEntries(args.trace)).size;
+      const seen = await unique();
+      const share = Math.floor((totalSends - seen - 1) / (kills - killed + 1));
+      const before = (await traceEntries(args.trace)).length;
+      for (let i = 0; i < 1200 && (await traceEntries(args.trace)).length <= before; i++) {
         if (proc.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 25));
+        await sleep(10);
       }
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 700)));
+      const deadline = Date.now() + Math.floor(random() * 2500);
+      while (Date.now() < deadline && proc.exitCode === null && (await unique()) <= seen + share)
+        await sleep(10);
       if (proc.exitCode === null) {
         proc.kill('SIGKILL');
         killed++;
