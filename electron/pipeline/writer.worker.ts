@@ -1,7 +1,8 @@
 /**
- * The writer thread: owns one DatasetWriter, writes frames in arrival order with
- * synchronous I/O and reports each one. After a write error every later frame is refused
- * (so nothing is written out of order past a hole) and the dataset is left for `close`.
+ * The writer thread: owns one DatasetWriter and writes frames as they arrive, up to
+ * `framesInFlight` at once (each one's place in the dataset is fixed in arrival order), and
+ * reports each one. After a write error no further frame is started (frames already in
+ * flight finish and are reported) and the dataset is left for `close`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../drivers/errors';
@@ -23,7 +24,11 @@ try {
   send({ type: 'open-failed', error: serializeError(err) });
 }
 
-// Messages are handled strictly one after another (frames are written in arrival order).
+/** Overlapping plane writes keep the disk and the libuv pool busy between syscalls. */
+const framesInFlight = 4;
+const inFlight = new Set<Promise<void>>();
+
+// Messages are taken strictly in arrival order; a frame is started (not finished) in turn.
 let chain = Promise.resolve();
 port.on('message', (m: ToWriter) => {
   chain = chain
@@ -40,24 +45,9 @@ port.on('message', (m: ToWriter) => {
 async function handle(m: ToWriter): Promise<void> {
   if (!writer) return;
   if (m.type === 'frame') {
-    const bytes = m.pixels.byteLength;
-    if (failure) {
-      send({ type: 'write-failed', id: m.id, bytes, error: failure, fatal: true });
-      return;
-    }
-    try {
-      await writer.writeFrame(m.index, m.meta, new Uint8Array(m.pixels));
-      // The buffer goes back for reuse (FramePipeline.takeBuffer).
-      send({ type: 'written', id: m.id, bytes, pixels: m.pixels }, [m.pixels]);
-    } catch (err) {
-      failure = serializeError(err);
-      try {
-        writer.journal('write-failed', { message: failure.message, index: m.index });
-      } catch {
-        // The disk may be too full even for the journal; the error still reaches the host.
-      }
-      send({ type: 'write-failed', id: m.id, bytes, error: failure, fatal: true });
-    }
+    while (inFlight.size >= framesInFlight) await Promise.race(inFlight);
+    const w = writeFrame(writer, m).finally(() => inFlight.delete(w));
+    inFlight.add(w);
   } else if (m.type === 'journal') {
     try {
       writer.journal(m.event, m.fields);
@@ -65,6 +55,8 @@ async function handle(m: ToWriter): Promise<void> {
       // Journal lines are advisory; a failing disk is reported by the next frame write.
     }
   } else {
+    await Promise.all(inFlight);
+    await writer.settled();
     const end =
       failure && m.end.outcome === 'complete'
         ? { outcome: 'failed' as const, reason: failure.message }
@@ -74,5 +66,29 @@ async function handle(m: ToWriter): Promise<void> {
     } catch (err) {
       send({ type: 'close-failed', error: serializeError(err) });
     }
+  }
+}
+
+async function writeFrame(
+  w: DatasetWriter,
+  m: Extract<ToWriter, { type: 'frame' }>,
+): Promise<void> {
+  const bytes = m.pixels.byteLength;
+  if (failure) {
+    send({ type: 'write-failed', id: m.id, bytes, error: failure, fatal: true });
+    return;
+  }
+  try {
+    await w.writeFrame(m.index, m.meta, new Uint8Array(m.pixels));
+    // The buffer goes back for reuse (FramePipeline.takeBuffer).
+    send({ type: 'written', id: m.id, bytes, pixels: m.pixels }, [m.pixels]);
+  } catch (err) {
+    failure ??= serializeError(err);
+    try {
+      w.journal('write-failed', { message: serializeError(err).message, index: m.index });
+    } catch {
+      // The disk may be too full even for the journal; the error still reaches the host.
+    }
+    send({ type: 'write-failed', id: m.id, bytes, error: serializeError(err), fatal: true });
   }
 }

@@ -12,12 +12,13 @@ import type { ProvenanceDoc } from './dataset-files';
 import { appendJsonLine } from './dataset-files';
 import { finalizeDataset } from './finalize';
 import type { Durability } from './fs-atomic';
-import { writeJsonAtomicSync } from './fs-atomic';
+import { writeAllSync, writeJsonAtomicSync } from './fs-atomic';
 import type {
   DatasetFrameMeta,
   DatasetLayout,
   DatasetSummary,
   FrameIndex,
+  FrameRecord,
   RunEnd,
   RunProvenance,
 } from './layout';
@@ -45,7 +46,10 @@ export class DatasetWriter {
   private readonly planes: PlaneWriter;
   private readonly framesFd: number;
   private framesWritten = 0;
+  private framesBytes = 0;
   private closed = false;
+  /** Settles when the metadata line of the last started frame is written (or it failed). */
+  private recorded: Promise<void> = Promise.resolve();
 
   private constructor(
     dir: string,
@@ -108,14 +112,18 @@ export class DatasetWriter {
         o.layout.format === 'ome-tiff'
           ? new TiffPlaneWriter(image, o.layout, durability, nowMs)
           : new ZarrPlaneWriter(image, o.layout, durability);
-      const framesFd = fs.openSync(path.join(dir, datasetFiles.frames), 'a');
+      const framesFd = fs.openSync(path.join(dir, datasetFiles.frames), 'wx');
       return new DatasetWriter(dir, planes, framesFd, o.layout, durability);
     } catch (err) {
       throw storageError(err, 'Cannot initialise dataset', dir);
     }
   }
 
-  /** Writes one plane and then its metadata line. Rejects with StorageError; earlier frames stay intact. One call at a time. */
+  /**
+   * Writes one plane and then its metadata line. Rejects with StorageError; earlier frames
+   * stay intact. Calls may overlap: metadata lines are appended in call order, each once its
+   * plane is written (for OME-TIFF that is also IFD order).
+   */
   async writeFrame(
     index: FrameIndex,
     meta: DatasetFrameMeta,
@@ -126,18 +134,51 @@ export class DatasetWriter {
       throw new ValidationError(
         `dataset ${this.dir} is closed; frame ${formatIndex(index)} refused`,
       );
+    const plane = this.planes.writePlane(index, pixels);
+    const previous = this.recorded;
+    const recorded = (async () => {
+      try {
+        const { ifd } = await plane;
+        await previous;
+        const record: FrameRecord = {
+          index,
+          meta,
+          writtenAtMs: nowMs,
+          ...(ifd === undefined ? {} : { ifd }),
+        };
+        this.appendRecord(JSON.stringify(record) + '\n');
+        this.framesWritten++;
+      } catch (err) {
+        throw storageError(
+          err,
+          `Writing frame ${formatIndex(index)} failed in`,
+          this.dir,
+          `The run was stopped; the ${this.framesWritten} frames written before it are intact.`,
+        );
+      }
+    })();
+    this.recorded = recorded.catch(() => undefined);
+    return recorded;
+  }
+
+  /** Appends one frames.jsonl line whole, or (e.g. on a full disk) not at all. */
+  private appendRecord(line: string): void {
+    const at = this.framesBytes;
+    const bytes = Buffer.from(line, 'utf8');
     try {
-      await this.planes.writePlane(index, pixels);
-      fs.writeSync(this.framesFd, JSON.stringify({ index, meta, writtenAtMs: nowMs }) + '\n');
-      this.framesWritten++;
+      writeAllSync(this.framesFd, bytes, at);
     } catch (err) {
-      throw storageError(
-        err,
-        `Writing frame ${formatIndex(index)} failed in`,
-        this.dir,
-        `The run was stopped; the ${this.framesWritten} frames written before it are intact.`,
-      );
+      // A torn line would also corrupt the next one appended after it.
+      fs.ftruncateSync(this.framesFd, at);
+      throw err;
     }
+    this.framesBytes = at + bytes.length;
+  }
+
+  /** Settles once every frame started so far is written or has failed, and hashed. */
+  async settled(): Promise<void> {
+    await this.recorded;
+    await this.planes.settled();
   }
 
   journal(event: string, fields: Record<string, unknown> = {}, nowMs = Date.now()): void {

@@ -38,7 +38,8 @@ export interface FinalizeOptions {
 function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
   const records = readFrameRecords(dir).items;
   if (prov.layout.format !== 'ome-tiff') return records.map((record) => ({ record }));
-  // frames.jsonl lines are appended in IFD order, each after its IFD is linked.
+  // Each frames.jsonl line is appended after its IFD is linked, in IFD order; newer lines
+  // also name their IFD (a plane whose line failed to append leaves an unnamed IFD).
   const file = path.join(dir, prov.imageFile);
   if (!fs.existsSync(file)) return [];
   const fd = fs.openSync(file, 'r+');
@@ -50,8 +51,8 @@ function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
       return [];
     }
     const planes = records
-      .slice(0, chain.ifdOffsets.length)
-      .map((record, ifd) => ({ record, ifd }));
+      .map((record, k) => ({ record, ifd: record.ifd ?? k }))
+      .filter((p) => p.ifd < chain.ifdOffsets.length);
     if (planes.length > 0 && chain.descriptionCountAt !== undefined) {
       const xml = buildOmeXml({
         layout: prov.layout,

@@ -6,6 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** Raw-descriptor file calls on the libuv pool (FileHandle would own and auto-close the fd). */
+export const openAsync = promisify(fs.open);
+export const closeAsync = promisify(fs.close);
+export const fdatasyncAsync = promisify(fs.fdatasync);
 
 export type Durability = 'os' | 'disk';
 
@@ -24,7 +30,8 @@ function pwrite(fd: number, data: Uint8Array, position: number): Promise<number>
   );
 }
 
-async function writeRange(fd: number, data: Uint8Array, position: number): Promise<void> {
+/** Writes all of `data` at `position` on the libuv pool (the calling thread does not block). */
+export async function writeRange(fd: number, data: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < data.byteLength) done += await pwrite(fd, data.subarray(done), position + done);
 }
@@ -47,27 +54,30 @@ export async function writeParallel(fd: number, data: Uint8Array, position: numb
   if (failed) throw failed.reason;
 }
 
-/** writeFileAtomicSync for large data: the bytes go through writeParallel. */
+/**
+ * writeFileAtomicSync for large data, entirely on the libuv pool (open, writeParallel,
+ * close, rename), so the calling thread never waits on the file system.
+ */
 export async function writeFileAtomic(
   file: string,
   data: Uint8Array,
   durability: Durability,
 ): Promise<void> {
   const tmp = file + partialSuffix;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = await openAsync(tmp, 'w');
   try {
     await writeParallel(fd, data, 0);
-    if (durability === 'disk') fs.fdatasyncSync(fd);
+    if (durability === 'disk') await fdatasyncAsync(fd);
   } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    await closeAsync(fd);
+    await fs.promises.rm(tmp, { force: true });
     throw err;
   }
-  fs.closeSync(fd);
+  await closeAsync(fd);
   try {
-    fs.renameSync(tmp, file);
+    await fs.promises.rename(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    await fs.promises.rm(tmp, { force: true });
     throw err;
   }
 }

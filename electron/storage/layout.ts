@@ -97,6 +97,8 @@ export interface FrameRecord {
   index: FrameIndex;
   meta: DatasetFrameMeta;
   writtenAtMs: number;
+  /** OME-TIFF: the IFD (page) holding the plane. */
+  ifd?: number;
 }
 
 /** A frame handed to a sink. `pixels` is transferred to the writer (detached after write). */

@@ -2,12 +2,20 @@
 import type { FrameIndex } from './layout';
 import type { KnownHash } from './manifest';
 
+/** Where a written plane ended up, when the format numbers its planes (OME-TIFF IFDs). */
+export interface PlanePlace {
+  ifd?: number;
+}
+
 export interface PlaneWriter {
   /**
    * Writes one plane; when it resolves, the plane is readable by other processes. Rejects on
-   * I/O errors with earlier planes intact. Calls must not overlap (one plane at a time).
+   * I/O errors with earlier planes intact. Calls may overlap (different planes); each
+   * call's place in the file is fixed when it is made.
    */
-  writePlane(index: FrameIndex, pixels: Uint8Array): Promise<void>;
+  writePlane(index: FrameIndex, pixels: Uint8Array): Promise<PlanePlace>;
+  /** Settles when work the writer does after planes are written (e.g. hashing) is done. */
+  settled(): Promise<void>;
   /** Closes file handles. Metadata finalisation is separate (see finalize.ts). */
   release(): void;
   /** SHA-256 of files whose final bytes the writer hashed while writing (path relative to the image). */

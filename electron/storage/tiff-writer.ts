@@ -1,11 +1,13 @@
 /**
- * Streaming OME-TIFF plane writer (BigTIFF, synchronous, for the writer thread).
- * Per plane: append [pixels][IFD with next = 0] at the end of the file, then link it by
- * rewriting the previous IFD's next pointer (or the header's first-IFD offset), so the file
- * is a valid multipage TIFF after every plane and a crash mid-append leaves only
- * unreferenced bytes. The first IFD's ImageDescription starts as a provisional OME-XML
- * (metadata only); finalize.ts appends the final XML mapping each written plane to its IFD
- * and repoints the description (see tiff-format.ts `replaceDescription`).
+ * Streaming OME-TIFF plane writer (BigTIFF, for the writer thread).
+ * Per plane: reserve space at the end of the file, write [pixels][IFD with next = 0] there,
+ * then link it by rewriting the previous IFD's next pointer (or the header's first-IFD
+ * offset), so the file is a valid multipage TIFF after every plane and a crash mid-append
+ * leaves only unreferenced bytes. Several planes may be written at once; they are linked in
+ * the order their writes started (a failed plane is skipped, later ones still link). The
+ * first IFD's ImageDescription starts as a provisional OME-XML (metadata only); finalize.ts
+ * appends the final XML mapping each written plane to its IFD and repoints the description
+ * (see tiff-format.ts `replaceDescription`).
  */
 import fs from 'node:fs';
 import type { Durability } from './fs-atomic';
@@ -14,7 +16,7 @@ import type { DatasetLayout, FrameIndex } from './layout';
 import { bytesPerSample, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
 import type { KnownHash } from './manifest';
-import type { PlaneWriter } from './plane-writer';
+import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
 
 function align8(n: number): number {
@@ -26,8 +28,12 @@ export class TiffPlaneWriter implements PlaneWriter {
   /** The TIFF is patched in place (IFD links, description): hashed at close. */
   readonly knownHashes: ReadonlyMap<string, KnownHash> = new Map();
   private endOffset = headerBytes;
+  private planesStarted = 0;
   /** File offset of the pointer to patch when the next IFD is linked. */
   private linkAt = 8;
+  private ifdsLinked = 0;
+  /** Settles when the last started plane has been linked (or has failed). */
+  private linked: Promise<void> = Promise.resolve();
   private readonly provisionalXml: string;
 
   constructor(
@@ -41,7 +47,7 @@ export class TiffPlaneWriter implements PlaneWriter {
     this.provisionalXml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
   }
 
-  async writePlane(_index: FrameIndex, pixels: Uint8Array): Promise<void> {
+  async writePlane(_index: FrameIndex, pixels: Uint8Array): Promise<PlanePlace> {
     const { sizes } = this.layout;
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
@@ -49,9 +55,9 @@ export class TiffPlaneWriter implements PlaneWriter {
       );
     const stripOffset = this.endOffset;
     const ifdOffset = align8(stripOffset + pixels.byteLength);
-    const first = this.linkAt === 8;
     // The first IFD carries the provisional OME-XML right after itself.
-    const desc = first ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
+    const desc =
+      this.planesStarted++ === 0 ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
     const ifd = buildIfd({
       widthPx: sizes.x,
       heightPx: sizes.y,
@@ -61,21 +67,43 @@ export class TiffPlaneWriter implements PlaneWriter {
       description: desc && { offset: ifdOffset + ifdBytes(true), bytes: desc.length },
     });
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
-    try {
-      await writeParallel(this.fd, pixels, stripOffset);
-      writeAllSync(this.fd, tail, ifdOffset);
+    const end = align8(ifdOffset + tail.length);
+    this.endOffset = end;
+    const previous = this.linked;
+    const written = (async () => {
+      try {
+        await writeParallel(this.fd, pixels, stripOffset);
+        writeAllSync(this.fd, tail, ifdOffset);
+        if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+      } catch (err) {
+        // Give the space back unless a later plane has been placed after it already.
+        if (this.endOffset === end) {
+          this.endOffset = stripOffset;
+          fs.ftruncateSync(this.fd, stripOffset);
+        }
+        throw err;
+      }
+    })();
+    const link = (async () => {
+      await written;
+      await previous.catch(() => undefined);
+      // Link only once pixels and IFD are written: a crash before this leaves the old chain.
+      const ptr = Buffer.alloc(8);
+      ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
+      writeAllSync(this.fd, ptr, this.linkAt);
       if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
-    } catch (err) {
-      fs.ftruncateSync(this.fd, stripOffset);
-      throw err;
-    }
-    // Link only once pixels and IFD are written: a crash before this leaves the old chain.
-    const ptr = Buffer.alloc(8);
-    ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
-    writeAllSync(this.fd, ptr, this.linkAt);
-    if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
-    this.linkAt = ifdOffset + ifd.nextFieldAt;
-    this.endOffset = align8(ifdOffset + tail.length);
+      this.linkAt = ifdOffset + ifd.nextFieldAt;
+      return this.ifdsLinked++;
+    })();
+    this.linked = link.then(
+      () => undefined,
+      () => undefined,
+    );
+    return { ifd: await link };
+  }
+
+  settled(): Promise<void> {
+    return this.linked;
   }
 
   release(): void {

@@ -9,20 +9,24 @@
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
 import {
   type Durability,
-  writeAllSync,
   writeFileAtomic,
   writeJsonAtomicSync,
+  closeAsync,
+  fdatasyncAsync,
+  openAsync,
   writeParallel,
+  writeRange,
 } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
 import type { KnownHash } from './manifest';
-import type { PlaneWriter } from './plane-writer';
+import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
 const emptyEntry = 0xffff_ffff_ffff_ffffn;
@@ -31,13 +35,21 @@ interface OpenShard {
   fd: number;
   /** (offset, nbytes) per inner chunk, little-endian u64 pairs, then the crc32c. */
   index: Buffer;
+  /** Bumped on every change of `index`; `indexOnFile` is the version last written. */
+  indexVersion: number;
+  indexOnFile: number;
+  indexWrite: Promise<void> | null;
   endOffset: number;
   planesLeft: number;
 }
 
 export class ZarrPlaneWriter implements PlaneWriter {
-  private readonly madeDirs = new Set<string>();
+  /** Folders created (or being created) on the pool, so each is made once. */
+  private readonly madeDirs = new Map<string, Promise<void>>();
+  /** Shards being created, then open until their last plane is in. */
+  private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
+  private readonly hashing = new Set<Promise<void>>();
   readonly knownHashes = new Map<string, KnownHash>();
   private readonly shardPlanes: number;
   private readonly indexBytes: number;
@@ -53,19 +65,20 @@ export class ZarrPlaneWriter implements PlaneWriter {
     fs.mkdirSync(root, { recursive: true });
     for (const [rel, doc] of zarrMetadataFiles(layout)) {
       const file = path.join(root, rel);
-      this.ensureDir(path.dirname(file));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.madeDirs.set(path.dirname(file), Promise.resolve());
       writeJsonAtomicSync(file, doc, durability);
     }
   }
 
-  async writePlane(index: FrameIndex, pixels: Uint8Array): Promise<void> {
+  async writePlane(index: FrameIndex, pixels: Uint8Array): Promise<PlanePlace> {
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
       );
     const key = chunkKey(this.layout, index);
     const file = path.join(this.root, key);
-    this.ensureDir(path.dirname(file));
+    await this.ensureDir(path.dirname(file));
     if (this.shardPlanes === 1) {
       // The chunk file is exactly these bytes: hash them (on the libuv pool, alongside the
       // write) rather than reading the file back at close.
@@ -77,11 +90,17 @@ export class ZarrPlaneWriter implements PlaneWriter {
       this.knownHashes.set(key, { sha256, bytes: pixels.byteLength });
     } else
       await this.appendToShard(
+        key,
         file,
         index.z % this.shardPlanes,
         this.planesInShard(index.z),
         pixels,
       );
+    return {};
+  }
+
+  settled(): Promise<void> {
+    return Promise.all(this.hashing).then(() => undefined);
   }
 
   release(): void {
@@ -94,47 +113,105 @@ export class ZarrPlaneWriter implements PlaneWriter {
     return Math.min(this.shardPlanes, this.layout.sizes.z - first);
   }
 
+  /** Creates a shard holding only its all-empty index, on the pool. */
+  private async openShard(file: string, planes: number): Promise<OpenShard> {
+    const index = Buffer.alloc(this.indexBytes);
+    for (let k = 0; k < this.shardPlanes * 2; k++) index.writeBigUInt64LE(emptyEntry, k * 8);
+    this.sealIndex(index);
+    // 'wx': a shard is never reopened within a run (duplicate frames are refused upstream);
+    // '+': it is read back for hashing once complete.
+    const fd = await openAsync(file, 'wx+');
+    try {
+      await writeRange(fd, index, 0);
+    } catch (err) {
+      await closeAsync(fd);
+      await fs.promises.rm(file, { force: true });
+      throw err;
+    }
+    const s: OpenShard = {
+      fd,
+      index,
+      indexVersion: 0,
+      indexOnFile: 0,
+      indexWrite: null,
+      endOffset: this.indexBytes,
+      planesLeft: planes,
+    };
+    this.shards.set(file, s);
+    return s;
+  }
+
   private async appendToShard(
+    key: string,
     file: string,
     inner: number,
     planes: number,
     pixels: Uint8Array,
   ): Promise<void> {
-    let s = this.shards.get(file);
-    if (!s) {
-      const index = Buffer.alloc(this.indexBytes);
-      for (let k = 0; k < this.shardPlanes * 2; k++) index.writeBigUInt64LE(emptyEntry, k * 8);
-      this.sealIndex(index);
-      // 'wx': a shard is never reopened within a run (duplicate frames are refused upstream).
-      const fd = fs.openSync(file, 'wx');
-      s = { fd, index, endOffset: this.indexBytes, planesLeft: planes };
-      try {
-        writeAllSync(fd, index, 0);
-      } catch (err) {
-        fs.closeSync(fd);
-        fs.rmSync(file, { force: true });
-        throw err;
-      }
-      this.shards.set(file, s);
+    let opening = this.opening.get(file);
+    if (!opening) {
+      opening = this.openShard(file, planes);
+      // A failed open is not remembered: the next plane for this shard tries again.
+      opening.catch(() => this.opening.delete(file));
+      this.opening.set(file, opening);
     }
+    const s = await opening;
+    // Reserve this plane's place now, so planes of one shard can be written concurrently.
     const offset = s.endOffset;
+    const end = offset + pixels.byteLength;
+    s.endOffset = end;
     try {
       await writeParallel(s.fd, pixels, offset);
-      if (this.durability === 'disk') fs.fdatasyncSync(s.fd);
+      if (this.durability === 'disk') await fdatasyncAsync(s.fd);
     } catch (err) {
-      // Drop the unreferenced tail so the shard holds only indexed planes.
-      fs.ftruncateSync(s.fd, offset);
+      // Give the space back unless a later plane has been placed after it already (then the
+      // bytes stay, unreferenced by the index).
+      if (s.endOffset === end) {
+        s.endOffset = offset;
+        fs.ftruncateSync(s.fd, offset);
+      }
       throw err;
     }
+    // The index names only planes whose bytes are complete.
     s.index.writeBigUInt64LE(BigInt(offset), inner * 16);
     s.index.writeBigUInt64LE(BigInt(pixels.byteLength), inner * 16 + 8);
     this.sealIndex(s.index);
-    writeAllSync(s.fd, s.index, 0);
-    s.endOffset = offset + pixels.byteLength;
+    await this.indexWritten(s, ++s.indexVersion);
     if (--s.planesLeft === 0) {
-      if (this.durability === 'disk') fs.fdatasyncSync(s.fd);
-      fs.closeSync(s.fd);
       this.shards.delete(file);
+      this.opening.delete(file);
+      // Hash the finished shard now, while it is in the page cache, instead of at close.
+      const { fd, endOffset } = s;
+      const job: Promise<void> = hashFile(fd, endOffset)
+        .then((sha256) => void this.knownHashes.set(key, { sha256, bytes: endOffset }))
+        .catch(() => undefined) // no known hash: the manifest reads the file at close
+        .finally(() => {
+          fs.closeSync(fd);
+          this.hashing.delete(job);
+        });
+      this.hashing.add(job);
+    }
+  }
+
+  /**
+   * Resolves once the shard's index on file is at least `version`. Index writes go through
+   * the pool one at a time (each a snapshot of the latest index), so a write never blocks
+   * this thread behind plane writes to the same file, and an older index never lands after
+   * a newer one.
+   */
+  private async indexWritten(s: OpenShard, version: number): Promise<void> {
+    while (s.indexOnFile < version) {
+      if (!s.indexWrite) {
+        const snapshot = Buffer.from(s.index);
+        const v = s.indexVersion;
+        s.indexWrite = writeRange(s.fd, snapshot, 0)
+          .then(async () => {
+            if (this.durability === 'disk') await fdatasyncAsync(s.fd);
+            s.indexOnFile = v;
+          })
+          .finally(() => (s.indexWrite = null));
+      }
+      await s.indexWrite;
     }
   }
 
@@ -143,9 +220,30 @@ export class ZarrPlaneWriter implements PlaneWriter {
     index.writeUInt32LE(crc32c(body), index.length - 4);
   }
 
-  private ensureDir(dir: string): void {
-    if (this.madeDirs.has(dir)) return;
-    fs.mkdirSync(dir, { recursive: true });
-    this.madeDirs.add(dir);
+  private ensureDir(dir: string): Promise<void> {
+    let made = this.madeDirs.get(dir);
+    if (!made) {
+      made = fs.promises.mkdir(dir, { recursive: true }).then(() => undefined);
+      // A failure is not remembered: the next plane for this folder tries again.
+      made.catch(() => this.madeDirs.delete(dir));
+      this.madeDirs.set(dir, made);
+    }
+    return made;
   }
+}
+
+/** SHA-256 of the first `bytes` of an open file, read in 8 MiB pieces on the libuv pool. */
+async function hashFile(fd: number, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(Math.min(bytes, 8 << 20));
+  for (let at = 0; at < bytes;) {
+    const n = Math.min(buf.length, bytes - at);
+    const bytesRead = await new Promise<number>((resolve, reject) =>
+      fs.read(fd, buf, 0, n, at, (err, got) => (err ? reject(err) : resolve(got))),
+    );
+    if (bytesRead === 0) throw new Error(`shard ended at ${at} of ${bytes} bytes`);
+    hash.update(buf.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+  return hash.digest('hex');
 }

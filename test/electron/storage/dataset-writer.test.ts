@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatasetWriter } from '../../../electron/storage/dataset-writer';
-import { readProvenance } from '../../../electron/storage/dataset-files';
+import { readFrameRecords, readProvenance } from '../../../electron/storage/dataset-files';
 import type { Durability } from '../../../electron/storage/fs-atomic';
-import type { DatasetFormat } from '../../../electron/storage/layout';
+import type { DatasetFormat, FrameIndex } from '../../../electron/storage/layout';
 import { verifyManifest } from '../../../electron/storage/manifest';
 import {
   allIndices,
@@ -32,15 +32,18 @@ describe('DatasetWriter', () => {
     for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
   });
 
-  it.each<[DatasetFormat, number, Durability]>([
-    ['ome-zarr-0.4', 1, 'os'],
-    ['ome-zarr-0.5', 2, 'os'],
-    ['ome-zarr-0.5', 1, 'disk'],
-    ['ome-tiff', 1, 'os'],
-    ['ome-tiff', 1, 'disk'],
+  it.each<[DatasetFormat, number, Durability, 'one by one' | 'overlapping']>([
+    ['ome-zarr-0.4', 1, 'os', 'one by one'],
+    ['ome-zarr-0.5', 2, 'os', 'one by one'],
+    ['ome-zarr-0.5', 1, 'disk', 'one by one'],
+    ['ome-tiff', 1, 'os', 'one by one'],
+    ['ome-tiff', 1, 'disk', 'one by one'],
+    ['ome-zarr-0.4', 1, 'os', 'overlapping'],
+    ['ome-zarr-0.5', 4, 'os', 'overlapping'],
+    ['ome-tiff', 1, 'disk', 'overlapping'],
   ])(
-    'writes a complete %s dataset (shardPlanes %i, durability %s) that independent readers open',
-    async (format, shardPlanes, durability) => {
+    'writes a complete %s dataset (shardPlanes %i, durability %s, frames %s) that independent readers open',
+    async (format, shardPlanes, durability, calls) => {
       const root = tempRoot('dw');
       roots.push(root);
       const layout = smallLayout(format, { shardPlanes });
@@ -55,8 +58,17 @@ describe('DatasetWriter', () => {
         (a, b) => a.c - b.c || a.p - b.p || a.t - b.t || b.z - a.z,
       );
       let seq = 0;
-      for (const i of order)
-        await w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(patternPlane(layout, i)));
+      const write = (i: FrameIndex) =>
+        w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(patternPlane(layout, i)));
+      if (calls === 'one by one') for (const i of order) await write(i);
+      else {
+        await Promise.all(order.map(write));
+        await w.settled();
+      }
+      // Metadata lines follow call order; OME-TIFF lines name their IFD, in order too.
+      const records = readFrameRecords(w.dir).items;
+      expect(records.map((r) => r.index)).toEqual(order);
+      if (format === 'ome-tiff') expect(records.map((r) => r.ifd)).toEqual(order.map((_, k) => k));
       const summary = w.close({ outcome: 'complete' }, 0);
       expect(summary).toMatchObject({
         outcome: 'complete',
