@@ -2,6 +2,7 @@
  * Electron entry: thin by design. Everything it wires runs in plain Node and is tested
  * without Electron (host, IPC host, window security); this file only connects them.
  */
+import './host/thread-pool';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, MessageChannelMain, session } from 'electron';

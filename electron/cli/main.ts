@@ -2,6 +2,7 @@
  * `aquila <command> …` — the headless entry: serve the host, call a running one, list
  * ports, expand and estimate plans, acquire, upload. Errors print one clear line; exit 2.
  */
+import '../host/thread-pool';
 import { AquilaError } from '../../drivers/errors';
 import { commands } from '../api/contract';
 import { cliCommands } from './commands';
