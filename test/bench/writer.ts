@@ -16,6 +16,8 @@
  * its highest rate (no read-out time, shortest exposure), offering every frame. Without
  * either the producer waits for room (back-pressure) and nothing can drop.
  */
+// The host's libuv pool size (first, before anything starts the pool).
+import '../../electron/host/thread-pool';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
