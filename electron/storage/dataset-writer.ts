@@ -199,12 +199,18 @@ export class DatasetWriter {
     const knownHashes = new Map(
       [...this.planes.knownHashes].map(([rel, h]) => [`${image}/${rel}`, h] as const),
     );
-    return finalizeDataset(this.dir, {
-      outcome: end.outcome,
-      reason: end.reason,
-      framesDropped,
-      durability: this.durability,
-      knownHashes,
-    });
+    try {
+      return finalizeDataset(this.dir, {
+        outcome: end.outcome,
+        reason: end.reason,
+        framesDropped,
+        durability: this.durability,
+        knownHashes,
+      });
+    } catch (err) {
+      // No writer holds the folder any more: let recovery (even in this process) close it.
+      fs.rmSync(path.join(this.dir, lockFileName), { force: true });
+      throw err;
+    }
   }
 }

@@ -4,7 +4,8 @@
  * then link it by rewriting the previous IFD's next pointer (or the header's first-IFD
  * offset), so the file is a valid multipage TIFF after every plane and a crash mid-append
  * leaves only unreferenced bytes. Several planes may be written at once; they are linked in
- * the order their writes started (a failed plane is skipped, later ones still link). The
+ * the order their writes started. After a failed plane nothing more is linked (the file
+ * stays the valid TIFF of the planes before it) and the file is cut back to it. The
  * first IFD's ImageDescription starts as a provisional OME-XML (metadata only); finalize.ts
  * appends the final XML mapping each written plane to its IFD and repoints the description
  * (see tiff-format.ts `replaceDescription`).
@@ -34,6 +35,8 @@ export class TiffPlaneWriter implements PlaneWriter {
   private ifdsLinked = 0;
   /** Settles when the last started plane has been linked (or has failed). */
   private linked: Promise<void> = Promise.resolve();
+  /** The first failed plane: its error, and where its bytes began. */
+  private failure: { error: unknown; from: number } | undefined;
   private readonly provisionalXml: string;
 
   constructor(
@@ -53,6 +56,7 @@ export class TiffPlaneWriter implements PlaneWriter {
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
       );
+    if (this.failure) throw this.failure.error;
     const stripOffset = this.endOffset;
     const ifdOffset = align8(stripOffset + pixels.byteLength);
     // The first IFD carries the provisional OME-XML right after itself.
@@ -69,24 +73,28 @@ export class TiffPlaneWriter implements PlaneWriter {
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
     const end = align8(ifdOffset + tail.length);
     this.endOffset = end;
-    const previous = this.linked;
     const written = (async () => {
-      try {
-        await writeParallel(this.fd, pixels, stripOffset);
-        writeAllSync(this.fd, tail, ifdOffset);
-        if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
-      } catch (err) {
-        // Give the space back unless a later plane has been placed after it already.
-        if (this.endOffset === end) {
-          this.endOffset = stripOffset;
-          fs.ftruncateSync(this.fd, stripOffset);
-        }
-        throw err;
-      }
+      await writeParallel(this.fd, pixels, stripOffset);
+      writeAllSync(this.fd, tail, ifdOffset);
+      if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
     })();
-    const link = (async () => {
-      await written;
-      await previous.catch(() => undefined);
+    written.catch(() => undefined); // handled in the link step, which may run much later
+    // Links happen strictly in start order, each after the previous one settled.
+    const link = this.linked.then(async () => {
+      try {
+        await written;
+      } catch (err) {
+        this.failure ??= { error: err, from: stripOffset };
+      }
+      if (this.failure) {
+        // Nothing is linked past a failed plane. Once the last plane started has settled,
+        // give back the space from the failed plane on (the next write may need it).
+        if (this.endOffset === end) {
+          this.endOffset = this.failure.from;
+          fs.ftruncateSync(this.fd, this.failure.from);
+        }
+        throw this.failure.error;
+      }
       // Link only once pixels and IFD are written: a crash before this leaves the old chain.
       const ptr = Buffer.alloc(8);
       ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
@@ -94,7 +102,7 @@ export class TiffPlaneWriter implements PlaneWriter {
       if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
       this.linkAt = ifdOffset + ifd.nextFieldAt;
       return this.ifdsLinked++;
-    })();
+    });
     this.linked = link.then(
       () => undefined,
       () => undefined,

@@ -30,6 +30,7 @@ import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
 const emptyEntry = 0xffff_ffff_ffff_ffffn;
+const maxHashesPending = 16;
 
 interface OpenShard {
   fd: number;
@@ -49,7 +50,10 @@ export class ZarrPlaneWriter implements PlaneWriter {
   /** Shards being created, then open until their last plane is in. */
   private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
-  private readonly hashing = new Set<Promise<void>>();
+  /** Finished shards are hashed one after another through one reused read buffer. */
+  private hashing: Promise<void> = Promise.resolve();
+  private hashBuffer: Buffer | undefined;
+  private hashesPending = 0;
   readonly knownHashes = new Map<string, KnownHash>();
   private readonly shardPlanes: number;
   private readonly indexBytes: number;
@@ -100,7 +104,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
   }
 
   settled(): Promise<void> {
-    return Promise.all(this.hashing).then(() => undefined);
+    return this.hashing;
   }
 
   release(): void {
@@ -182,14 +186,21 @@ export class ZarrPlaneWriter implements PlaneWriter {
       this.opening.delete(file);
       // Hash the finished shard now, while it is in the page cache, instead of at close.
       const { fd, endOffset } = s;
-      const job: Promise<void> = hashFile(fd, endOffset)
-        .then((sha256) => void this.knownHashes.set(key, { sha256, bytes: endOffset }))
-        .catch(() => undefined) // no known hash: the manifest reads the file at close
-        .finally(() => {
-          fs.closeSync(fd);
-          this.hashing.delete(job);
-        });
-      this.hashing.add(job);
+      this.hashesPending++;
+      this.hashing = this.hashing.then(async () => {
+        try {
+          this.hashBuffer ??= Buffer.allocUnsafe(8 << 20);
+          const sha256 = await hashFile(fd, endOffset, this.hashBuffer);
+          this.knownHashes.set(key, { sha256, bytes: endOffset });
+        } catch {
+          // No known hash: the manifest reads the file at close.
+        } finally {
+          this.hashesPending--;
+          await closeAsync(fd).catch(() => undefined);
+        }
+      });
+      // Each waiting shard holds an open descriptor: do not let hashing fall far behind.
+      if (this.hashesPending > maxHashesPending) await this.hashing;
     }
   }
 
@@ -232,10 +243,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
   }
 }
 
-/** SHA-256 of the first `bytes` of an open file, read in 8 MiB pieces on the libuv pool. */
-async function hashFile(fd: number, bytes: number): Promise<string> {
+/** SHA-256 of the first `bytes` of an open file, read through `buf` on the libuv pool. */
+async function hashFile(fd: number, bytes: number, buf: Buffer): Promise<string> {
   const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(Math.min(bytes, 8 << 20));
   for (let at = 0; at < bytes;) {
     const n = Math.min(buf.length, bytes - at);
     const bytesRead = await new Promise<number>((resolve, reject) =>

@@ -12,7 +12,7 @@ const [root, format, name] = process.argv.slice(2) as [string, DatasetFormat, st
 const layout = smallLayout(format, {
   name,
   positions: 1,
-  sizes: { t: 40, c: 2, z: 4, y: 256, x: 256 },
+  sizes: { t: 120, c: 2, z: 4, y: 256, x: 256 },
   shardPlanes: 3,
 });
 const pipeline = await FramePipeline.open({

@@ -54,7 +54,9 @@ function runAndKill(
         dir: path.join(root, name),
         format,
         written: lines,
-        closed: out.includes('closed'),
+        // The manifest is written last at close: with it the dataset is closed, even if the
+        // kill landed before the child could say so.
+        closed: out.includes('closed') || fs.existsSync(path.join(root, name, 'manifest.sha256')),
       });
     });
   });
