@@ -48,6 +48,11 @@ export const s3Target = z
     credentials: s3Credentials,
     /** Preferred multipart part size, MiB; raised if a file would need more than 10,000 parts. */
     partSizeMiB: z.number().int().min(5).max(5120).default(8),
+    /**
+     * A request whose connection moves no bytes for this long is abandoned and the attempt
+     * retried (a stalled or overloaded gateway must not hang the queue), seconds.
+     */
+    stallTimeoutS: z.number().positive().max(3600).default(60),
   })
   .strict();
 export type S3TargetConfig = z.infer<typeof s3Target>;

@@ -100,7 +100,9 @@ export class S3Ops {
       maxAttempts: 2,
       requestHandler: {
         connectionTimeout: 5_000,
-        requestTimeout: 120_000,
+        // Idle time on the socket, not total time: a large part on a slow link is fine as
+        // long as bytes move. (The SDK's requestTimeout only logs a warning by default.)
+        socketTimeout: cfg.stallTimeoutS * 1_000,
         httpAgent: { keepAlive: true, maxSockets },
       },
     };
