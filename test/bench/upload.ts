@@ -185,6 +185,19 @@ async function main(): Promise<void> {
     region: env.S3_REGION ?? 'us-east-1',
     bucket: `aquila-bench-${process.pid}`,
   };
+  // Deleted objects only go to RGW's garbage collector (after hours by default): on our own
+  // cluster, collect them at once, or the OSD's store fills up over the runs and stalls.
+  const reclaim = async () => {
+    await emptyBucket(gw);
+    if (gwDir)
+      await run(
+        'radosgw-admin',
+        ['-c', path.join(gwDir, 'ceph.conf'), 'gc', 'process', '--include-all'],
+        {
+          timeout: 300_000,
+        },
+      );
+  };
   const tmp = await mkdtemp(path.join(tmpdir(), 'aquila-bench-upload-'));
   try {
     const c = client(gw, 4);
@@ -207,7 +220,7 @@ async function main(): Promise<void> {
         ['put', 4],
       ] as const) {
         const r = await runChild({ ...base, mode, concurrency });
-        await emptyBucket(gw);
+        await reclaim();
         if (r === 'killed') throw new Error('baseline killed');
         const rate = mbps(r.seconds);
         console.log(`round ${round} baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s`);
@@ -216,7 +229,7 @@ async function main(): Promise<void> {
       for (const concurrency of [4, 8]) {
         const journalDir = path.join(tmp, `j-${round}-${concurrency}`);
         const r = await runChild({ ...base, mode: 'aquila', concurrency, journalDir });
-        await emptyBucket(gw);
+        await reclaim();
         if (r === 'killed') throw new Error('aquila killed');
         const rate = mbps(r.seconds);
         console.log(
@@ -250,7 +263,7 @@ async function main(): Promise<void> {
     await runChild(job);
     const sends = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
     const resent = sends.length - new Set(sends).size;
-    await emptyBucket(gw);
+    await reclaim();
     console.log('');
     console.log(
       `ratio aquila / best baseline (${best.name}): ${(aqRate / best.mbps).toFixed(2)}  (goal ≥ 0.9)`,
