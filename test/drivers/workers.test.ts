@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { resolveWorkerEntry, spawnWorker } from '../../drivers/workers';
+import { tempDir } from '../support/temp-dir';
 
 function once(worker: Worker): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -21,7 +21,7 @@ describe('spawnWorker', () => {
   });
 
   it('falls back to the bundled .js sibling when the .ts source is absent', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'aquila-worker-'));
+    const dir = tempDir('aquila-worker-');
     writeFileSync(path.join(dir, 'x.worker.js'), '');
     const r = resolveWorkerEntry(pathToFileURL(path.join(dir, 'x.worker.ts')));
     expect(r).toEqual({ file: path.join(dir, 'x.worker.js'), needsTsx: false });

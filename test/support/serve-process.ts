@@ -1,8 +1,7 @@
 /** Runs `aquila serve` (what `npm run serve` runs) as a child process and waits for its ready line. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './temp-dir';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -27,7 +26,7 @@ export async function startServe(
       env: {
         ...process.env,
         AQUILA_TOKEN: token,
-        AQUILA_HOME: mkdtempSync(path.join(os.tmpdir(), 'aquila-home-')),
+        AQUILA_HOME: tempDir('aquila-home-'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -4,8 +4,7 @@
  * simulator must receive its emission-off command within 200 ms.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoboltSim } from '../../../drivers/lasers/cobolt/cobolt-sim';
@@ -17,6 +16,7 @@ import { loadConfig } from '../../../electron/config/load';
 import { createHost } from '../../../electron/host/host';
 import { silentLogger } from '../../../electron/host/logger';
 import { repoRoot } from '../../support/serve-process';
+import { tempDir } from '../../support/temp-dir';
 
 const OFF = { obis: /^SOUR(CE)?:AM:STAT(E)? OFF$/i, cobolt: /^l0$/ };
 const LIMIT_MS = 200;
@@ -30,7 +30,7 @@ beforeEach(async () => {
     obis: await runWireSim(new ObisSim(world, 'obis', { cdrhDelayMs: 0 })),
     cobolt: await runWireSim(new CoboltSim(world, 'cobolt')),
   };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aquila-lasers-'));
+  const dir = tempDir('aquila-lasers-');
   configPath = path.join(dir, 'config.json');
   writeFileSync(
     configPath,

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
+import { tempDir } from '../../support/temp-dir';
 
 function io() {
   const out: string[] = [];
@@ -10,7 +10,7 @@ function io() {
   return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
 }
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'aquila-cli-'));
+const tmp = () => tempDir('aquila-cli-');
 
 describe('aquila CLI', () => {
   it('prints help with every subcommand and API command; unknown commands exit 2', async () => {

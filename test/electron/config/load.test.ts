@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   loadConfig,
   parseConfig,
 } from '../../../electron/config/load';
+import { tempDir } from '../../support/temp-dir';
 
 const valid = {
   name: 't',
@@ -78,7 +78,7 @@ describe('config', () => {
     expect(errorOf(() => parseConfig('{"name": ', 'broken.json')).message).toMatch(
       /broken\.json is not valid JSON/,
     );
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'aquila-cfg-'));
+    const dir = tempDir('aquila-cfg-');
     await expect(loadConfig(path.join(dir, 'missing.json'))).rejects.toThrow(
       /Cannot read config .*missing\.json: ENOENT/,
     );

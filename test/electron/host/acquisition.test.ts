@@ -1,6 +1,5 @@
 /** Acquisition through the API: plan → runner → writer thread → dataset folder, on the sim. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   TestClient,
   type HostFixture,
 } from '../../support/host-fixture';
+import { tempDir } from '../../support/temp-dir';
 
 let fx: HostFixture;
 let client: TestClient;
@@ -22,7 +22,7 @@ const plan = {
 };
 
 beforeEach(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'aquila-data-'));
+  root = tempDir('aquila-data-');
   fx = await startTestHost(smallSimConfig({ storage: { datasetsRoot: root } }));
   client = await TestClient.connect(fx);
 });

@@ -3,8 +3,7 @@
  * locally only when its copy on a target with `freeLocalAfterDays` was verified and is older
  * than that; unverified and younger datasets stay.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   TestClient,
   type HostFixture,
 } from '../../support/host-fixture';
+import { tempDir } from '../../support/temp-dir';
 
 const open: { fx: HostFixture; client: TestClient }[] = [];
 afterEach(async () => {
@@ -30,7 +30,7 @@ async function start(config: object): Promise<{ fx: HostFixture; client: TestCli
 }
 
 it('frees verified datasets older than the target allows and keeps the rest', async () => {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'aquila-retain-'));
+  const tmp = tempDir('aquila-retain-');
   const root = path.join(tmp, 'data');
   for (const d of ['archive-now', 'archive-later']) mkdirSync(path.join(tmp, d));
   const config = smallSimConfig({

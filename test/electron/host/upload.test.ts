@@ -1,6 +1,5 @@
 /** Archiving through the API: a finished run is queued automatically and copied to a filesystem target. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   TestClient,
   type HostFixture,
 } from '../../support/host-fixture';
+import { tempDir } from '../../support/temp-dir';
 
 let fx: HostFixture;
 let client: TestClient;
@@ -16,7 +16,7 @@ let root: string;
 let archive: string;
 
 beforeEach(async () => {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'aquila-up-'));
+  const tmp = tempDir('aquila-up-');
   root = path.join(tmp, 'data');
   archive = path.join(tmp, 'archive');
   mkdirSync(archive); // a mounted CephFS path exists before Aquila writes to it
@@ -83,7 +83,7 @@ describe('without upload targets', () => {
   it('upload commands say how to configure one', async () => {
     const plain = await startTestHost(
       smallSimConfig({
-        storage: { datasetsRoot: mkdtempSync(path.join(os.tmpdir(), 'aquila-up-')) },
+        storage: { datasetsRoot: tempDir('aquila-up-') },
       }),
     );
     const c = await TestClient.connect(plain);

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestHost, smallSimConfig, type HostFixture } from '../../support/host-fixture';
+import { tempDir } from '../../support/temp-dir';
 
 let fx: HostFixture;
-const ui = mkdtempSync(path.join(os.tmpdir(), 'aquila-ui-'));
+const ui = tempDir('aquila-ui-');
 writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Aquila</title>');
 
 beforeAll(async () => {

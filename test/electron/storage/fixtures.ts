@@ -1,7 +1,6 @@
 /** Shared test helpers: small layouts, frame metadata, temp dirs and the python verifier. */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -12,6 +11,7 @@ import type {
   FrameIndex,
 } from '../../../electron/storage/layout';
 import { datasetLayout } from '../../../electron/storage/layout';
+import { tempDir } from '../../support/temp-dir';
 
 const defaultChannels: ChannelInfo[] = [
   {
@@ -70,7 +70,7 @@ export function metaFor(l: DatasetLayout, i: FrameIndex, seq: number): DatasetFr
 }
 
 export function tempRoot(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `aquila-${tag}-`));
+  return tempDir(`aquila-${tag}-`);
 }
 
 const verifier = fileURLToPath(new URL('../../python/verify_dataset.py', import.meta.url));
