@@ -25,11 +25,9 @@ export class Hasher {
     stream: number,
     buf: Buffer,
   ): Promise<{ buf: Buffer; md5Hex: string; md5Base64: string }> {
-    // Transfer needs a buffer that owns its ArrayBuffer exactly.
-    const own =
-      buf.byteOffset === 0 &&
-      buf.byteLength === buf.buffer.byteLength &&
-      buf.buffer instanceof ArrayBuffer;
+    // Transfer needs a buffer at the start of an ArrayBuffer (the worker hashes `length`
+    // bytes of it); a view into a shared or offset buffer is copied first.
+    const own = buf.byteOffset === 0 && buf.buffer instanceof ArrayBuffer;
     const data = own ? (buf.buffer as ArrayBuffer) : new Uint8Array(buf).buffer;
     const length = buf.length; // `buf` is detached once transferred
     const r = (await this.send({ op: 'part', seq: 0, stream, data, length }, [data])) as {

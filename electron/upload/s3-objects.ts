@@ -11,6 +11,7 @@ import type { ManifestEntry } from './manifest';
 import { bareEtag, md5 } from './part-plan';
 import type { S3Ops } from './s3-client';
 import type { UploadAttempt, UploadObserver } from './target';
+import type { PartBuffers } from './part-buffers';
 
 /** Re-sends of one part after a digest/ETag mismatch before the attempt fails. */
 const PART_SENDS = 3;
@@ -141,9 +142,10 @@ export async function readPart(
   length: number,
   a: UploadAttempt,
   signal: AbortSignal,
+  buffers?: PartBuffers,
 ): Promise<Buffer> {
   await a.disk.take(length, signal);
-  const buf = Buffer.allocUnsafe(length);
+  const buf = buffers ? buffers.take(length) : Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, offset + got);

@@ -22,6 +22,7 @@ import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
 import { choosePartSize, MIB, multipartEtag, partCount } from './part-plan';
 import { Hasher } from './hasher';
+import { PartBuffers } from './part-buffers';
 import { S3Ops, type S3Credentials } from './s3-client';
 import { hashFile, readPart, S3Objects } from './s3-objects';
 import { Slots, type UploadAttempt, type UploadObserver, type UploadTarget } from './target';
@@ -38,6 +39,7 @@ export class S3Target implements UploadTarget {
   private readonly ops: S3Ops;
   private readonly objects: S3Objects;
   private readonly hasher: Hasher;
+  private readonly buffers: PartBuffers;
 
   constructor(
     private readonly cfg: S3TargetConfig,
@@ -48,6 +50,7 @@ export class S3Target implements UploadTarget {
     this.ops = new S3Ops(cfg, creds, cfg.concurrency * 2);
     this.objects = new S3Objects(this.ops, options.observer ?? {});
     this.hasher = new Hasher();
+    this.buffers = new PartBuffers(cfg.concurrency + 2);
     options.configureClient?.(this.ops.client);
   }
 
@@ -173,7 +176,7 @@ export class S3Target implements UploadTarget {
         await slots.acquire();
         let buf: Buffer;
         try {
-          buf = await readPart(fh, 0, f.sizeBytes, a, signal);
+          buf = await readPart(fh, 0, f.sizeBytes, a, signal, this.buffers);
         } catch (err) {
           slots.release();
           throw err;
@@ -187,6 +190,7 @@ export class S3Target implements UploadTarget {
             hex: h.md5Hex,
             base64: h.md5Base64,
           });
+          this.buffers.give(h.buf);
         })();
         slots.spawn(() => p);
         return { done: p };
@@ -200,7 +204,14 @@ export class S3Target implements UploadTarget {
         let buf: Buffer;
         try {
           const offset = (n - 1) * partBytes;
-          buf = await readPart(fh, offset, Math.min(partBytes, f.sizeBytes - offset), a, signal);
+          buf = await readPart(
+            fh,
+            offset,
+            Math.min(partBytes, f.sizeBytes - offset),
+            a,
+            signal,
+            this.buffers,
+          );
         } catch (err) {
           slots.release();
           throw err;
@@ -214,10 +225,12 @@ export class S3Target implements UploadTarget {
             if (!mpu.journaled.has(n))
               await a.record({ t: 'part', id: a.job.id, rel: f.rel, n, md5: h.md5Hex });
             a.progress(h.buf.length);
+            this.buffers.give(h.buf);
             return;
           }
           const digest = { hex: h.md5Hex, base64: h.md5Base64 };
           await this.objects.sendPart(f.rel, key, mpu.uploadId, n, h.buf, digest, a, signal);
+          this.buffers.give(h.buf);
         })();
         sends.push(p);
         slots.spawn(() => p);
