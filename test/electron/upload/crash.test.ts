@@ -4,27 +4,17 @@
  * file equals the local one (S3 on a real Ceph RGW, and the filesystem target).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { resends, runWithKills } from './crash-harness';
 import { makeDataset, MIB } from './dataset-fixture';
-import {
-  createBucket,
-  emptyAndDeleteBucket,
-  remoteSha256,
-  startRgw,
-  stopRgw,
-  type Rgw,
-} from './rgw';
+import { remoteSha256, useRgwBucket } from './rgw';
 
 const KILLS = 5;
 const CONCURRENCY = 3;
-let rgw: Rgw;
-let tmp: string;
-const bucket = `aq-crash-${process.pid}`;
+const fx = useRgwBucket('aq-crash');
 
 /** Deterministic per run, different across runs: the seed is printed on failure. */
 const seed = Date.now() % 100_000;
@@ -36,18 +26,6 @@ function mulberry(a: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-beforeAll(async () => {
-  rgw = await startRgw();
-  tmp = await mkdtemp(path.join(tmpdir(), 'aquila-crash-'));
-  await createBucket(rgw, bucket);
-}, 180_000);
-
-afterAll(async () => {
-  if (rgw) await emptyAndDeleteBucket(rgw, bucket).catch(() => undefined);
-  await stopRgw(rgw);
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-}, 60_000);
 
 async function manifestEntries(dir: string): Promise<[string, string][]> {
   const text = await readFile(path.join(dir, 'manifest.sha256'), 'utf8');
@@ -61,7 +39,7 @@ async function manifestEntries(dir: string): Promise<[string, string][]> {
 
 describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
   it('S3: resumes, re-sends only in-flight parts, remote sha256 equals local', async () => {
-    const dir = await makeDataset(tmp, 'ds-crash-s3', [
+    const dir = await makeDataset(fx.tmp, 'ds-crash-s3', [
       { rel: 'image.ome.zarr/0/0.0.0', sizeBytes: 17 * MIB + 999 },
       { rel: 'image.ome.zarr/0/1.0.0', sizeBytes: 11 * MIB },
       { rel: 'journal.jsonl', sizeBytes: 20_000 },
@@ -72,10 +50,10 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
         {
           name: 'ceph',
           kind: 's3',
-          endpoint: rgw.endpoint,
-          bucket,
-          region: rgw.region,
-          credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+          endpoint: fx.rgw.endpoint,
+          bucket: fx.bucket,
+          region: fx.rgw.region,
+          credentials: { accessKeyId: fx.rgw.accessKeyId, secretAccessKey: fx.rgw.secretAccessKey },
           partSizeMiB: 5,
           concurrency: CONCURRENCY,
         },
@@ -83,9 +61,9 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
       bandwidthLimitMBps: 8,
       retry: { baseMs: 100, maxMs: 500, maxAttempts: 5 },
     };
-    const trace = path.join(tmp, 'trace-s3.txt');
+    const trace = path.join(fx.tmp, 'trace-s3.txt');
     const run = await runWithKills(
-      { config, journalDir: path.join(tmp, 'journal-s3'), dataset: dir, target: 'ceph', trace },
+      { config, journalDir: path.join(fx.tmp, 'journal-s3'), dataset: dir, target: 'ceph', trace },
       KILLS,
       mulberry(seed),
       10,
@@ -95,9 +73,9 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
     expect(resends(run.sends)).toBeLessThanOrEqual(KILLS * CONCURRENCY);
     expect(new Set(run.sends).size).toBe(10); // 4 + 3 parts of the big files, 2 small, manifest
     for (const [sha, rel] of await manifestEntries(dir))
-      expect(await remoteSha256(rgw, bucket, `ds-crash-s3/${rel}`), rel).toBe(sha);
-    const left = await rgw.client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'ds-crash-s3/' }),
+      expect(await remoteSha256(fx.rgw, fx.bucket, `ds-crash-s3/${rel}`), rel).toBe(sha);
+    const left = await fx.rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: 'ds-crash-s3/' }),
     );
     expect(left.Uploads ?? []).toHaveLength(0);
   }, 120_000);
@@ -107,16 +85,22 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
       rel: `image.ome.zarr/0/${i}.0.0`,
       sizeBytes: 3 * MIB + i,
     }));
-    const dir = await makeDataset(tmp, 'ds-crash-fs', files);
-    const dest = await mkdtemp(path.join(tmp, 'cephfs-'));
+    const dir = await makeDataset(fx.tmp, 'ds-crash-fs', files);
+    const dest = await mkdtemp(path.join(fx.tmp, 'cephfs-'));
     const config = {
       targets: [{ name: 'cephfs', kind: 'filesystem', path: dest, concurrency: CONCURRENCY }],
       bandwidthLimitMBps: 8,
       retry: { baseMs: 100, maxMs: 500, maxAttempts: 5 },
     };
-    const trace = path.join(tmp, 'trace-fs.txt');
+    const trace = path.join(fx.tmp, 'trace-fs.txt');
     const run = await runWithKills(
-      { config, journalDir: path.join(tmp, 'journal-fs'), dataset: dir, target: 'cephfs', trace },
+      {
+        config,
+        journalDir: path.join(fx.tmp, 'journal-fs'),
+        dataset: dir,
+        target: 'cephfs',
+        trace,
+      },
       KILLS,
       mulberry(seed + 1),
       files.length + 1,

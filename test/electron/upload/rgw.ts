@@ -5,7 +5,8 @@
  * process started, so a shared gateway is never disturbed.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFile, appendFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -116,4 +118,38 @@ export async function remoteSha256(rgw: Rgw, bucket: string, key: string): Promi
   const h = createHash('sha256');
   for await (const chunk of r.Body as AsyncIterable<Uint8Array>) h.update(chunk);
   return h.digest('hex');
+}
+
+/**
+ * Registers beforeAll/afterAll for a test file: a gateway (shared unless `own`), a fresh
+ * bucket `<name>-<pid>` and a scratch folder; all removed afterwards. Read the fields inside
+ * tests (they are set once beforeAll has run).
+ */
+export function useRgwBucket(
+  name: string,
+  own = false,
+): { readonly rgw: Rgw; readonly tmp: string; readonly bucket: string } {
+  let rgw: Rgw | undefined;
+  let tmp = '';
+  const bucket = `${name}-${process.pid}`;
+  beforeAll(async () => {
+    rgw = await startRgw(own);
+    tmp = await mkdtemp(path.join(tmpdir(), `aquila-${name}-`));
+    await createBucket(rgw, bucket);
+  }, 180_000);
+  afterAll(async () => {
+    if (rgw) await emptyAndDeleteBucket(rgw, bucket).catch(() => undefined);
+    await stopRgw(rgw);
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }, 60_000);
+  return {
+    get rgw() {
+      if (!rgw) throw new Error('the gateway is not started yet (use it inside a test)');
+      return rgw;
+    },
+    get tmp() {
+      return tmp;
+    },
+    bucket,
+  };
 }

@@ -1,7 +1,6 @@
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -16,32 +15,11 @@ import { uploadConfig, type UploadConfigInput } from '../../../electron/upload/c
 import { UploadQueue, type UploadQueueOptions } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
 import { makeDataset, MIB, typicalFiles } from './dataset-fixture';
-import {
-  createBucket,
-  emptyAndDeleteBucket,
-  remoteSha256,
-  startRgw,
-  stopRgw,
-  type Rgw,
-} from './rgw';
+import { remoteSha256, useRgwBucket } from './rgw';
 
 type Middleware = FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
-let rgw: Rgw;
-let tmp: string;
-const bucket = `aq-s3-${process.pid}`;
-
-beforeAll(async () => {
-  rgw = await startRgw();
-  tmp = await mkdtemp(path.join(tmpdir(), 'aquila-s3-'));
-  await createBucket(rgw, bucket);
-}, 180_000);
-
-afterAll(async () => {
-  if (rgw) await emptyAndDeleteBucket(rgw, bucket).catch(() => undefined);
-  await stopRgw(rgw);
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-}, 60_000);
+const fx = useRgwBucket('aq-s3');
 
 function s3Config(over: Record<string, unknown> = {}): UploadConfigInput {
   return {
@@ -49,10 +27,10 @@ function s3Config(over: Record<string, unknown> = {}): UploadConfigInput {
       {
         name: 'ceph',
         kind: 's3',
-        endpoint: rgw.endpoint,
-        bucket,
+        endpoint: fx.rgw.endpoint,
+        bucket: fx.bucket,
         prefix: 'raw/',
-        region: rgw.region,
+        region: fx.rgw.region,
         credentials: { accessKeyIdEnv: 'AQ_TEST_KEY', secretAccessKeyEnv: 'AQ_TEST_SECRET' },
         partSizeMiB: 5,
         concurrency: 4,
@@ -72,8 +50,8 @@ async function openQueue(
   const lines: string[] = [];
   const queue = await UploadQueue.open({
     config: uploadConfig.parse(cfg),
-    journalDir: path.join(tmp, `journal-${name}`),
-    env: env ?? { AQ_TEST_KEY: rgw.accessKeyId, AQ_TEST_SECRET: rgw.secretAccessKey },
+    journalDir: path.join(fx.tmp, `journal-${name}`),
+    env: env ?? { AQ_TEST_KEY: fx.rgw.accessKeyId, AQ_TEST_SECRET: fx.rgw.secretAccessKey },
     logger: { log: (level, m) => lines.push(`${level} ${m}`) },
     ...extra,
   });
@@ -96,15 +74,15 @@ async function expectRemoteMatchesLocal(dir: string, prefix: string): Promise<vo
     .map((l) => [l.slice(0, 64), l.slice(66)] as const);
   expect(entries.length).toBeGreaterThan(0);
   for (const [sha, rel] of entries)
-    expect(await remoteSha256(rgw, bucket, `${prefix}${rel}`), rel).toBe(sha);
-  const remoteManifest = await remoteSha256(rgw, bucket, `${prefix}manifest.sha256`);
+    expect(await remoteSha256(fx.rgw, fx.bucket, `${prefix}${rel}`), rel).toBe(sha);
+  const remoteManifest = await remoteSha256(fx.rgw, fx.bucket, `${prefix}manifest.sha256`);
   const { createHash } = await import('node:crypto');
   expect(remoteManifest).toBe(createHash('sha256').update(manifest).digest('hex'));
 }
 
 describe('S3 target against Ceph RGW', () => {
   it('uploads a multi-file dataset, verifies it and stores sha256 metadata', async () => {
-    const dir = await makeDataset(tmp, 'ds-basic', typicalFiles(12));
+    const dir = await makeDataset(fx.tmp, 'ds-basic', typicalFiles(12));
     const { queue, lines } = await openQueue('basic', s3Config());
     const seen: string[] = [];
     queue.subscribe((snap) => seen.push(...snap.map((s) => s.state)));
@@ -115,24 +93,24 @@ describe('S3 target against Ceph RGW', () => {
     expect(s.bytesDone).toBe(s.bytesTotal);
     expect(seen).toContain('uploading');
     await expectRemoteMatchesLocal(dir, 'raw/ds-basic/');
-    const head = await rgw.client.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: 'raw/ds-basic/image.ome.zarr/0/0.0.0' }),
+    const head = await fx.rgw.client.send(
+      new HeadObjectCommand({ Bucket: fx.bucket, Key: 'raw/ds-basic/image.ome.zarr/0/0.0.0' }),
     );
     expect(head.ETag).toMatch(/-3"$/); // 12 MiB + 12 kB in 5 MiB parts
     expect(head.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const logs = lines.join('\n');
     expect(logs).toContain('verified on "ceph"');
-    expect(logs).not.toContain(rgw.secretAccessKey);
+    expect(logs).not.toContain(fx.rgw.secretAccessKey);
   });
 
   it('names the target and hides the secret when the credentials are wrong', async () => {
-    const dir = await makeDataset(tmp, 'ds-creds', [{ rel: 'a.bin', sizeBytes: 1000 }]);
+    const dir = await makeDataset(fx.tmp, 'ds-creds', [{ rel: 'a.bin', sizeBytes: 1000 }]);
     const secret = 'Wr0ngSecretValueThatMustNeverLeak1234567';
     const { queue, lines } = await openQueue(
       'creds',
       s3Config(),
       {},
-      { AQ_TEST_KEY: rgw.accessKeyId, AQ_TEST_SECRET: secret },
+      { AQ_TEST_KEY: fx.rgw.accessKeyId, AQ_TEST_SECRET: secret },
     );
     const id = await queue.enqueue(dir, 'ceph');
     const s = await runToEnd(queue, id);
@@ -142,13 +120,13 @@ describe('S3 target against Ceph RGW', () => {
     const everything =
       JSON.stringify(queue.snapshot()) +
       lines.join('\n') +
-      (await readFile(path.join(tmp, 'journal-creds', 'upload-journal.jsonl'), 'utf8'));
+      (await readFile(path.join(fx.tmp, 'journal-creds', 'upload-journal.jsonl'), 'utf8'));
     expect(everything).not.toContain(secret);
-    expect(everything).not.toContain(rgw.secretAccessKey);
+    expect(everything).not.toContain(fx.rgw.secretAccessKey);
   });
 
   it('fails clearly on an unknown access key and on a missing bucket', async () => {
-    const dir = await makeDataset(tmp, 'ds-nobucket', [{ rel: 'a.bin', sizeBytes: 1000 }]);
+    const dir = await makeDataset(fx.tmp, 'ds-nobucket', [{ rel: 'a.bin', sizeBytes: 1000 }]);
     const q1 = await openQueue(
       'nokey',
       s3Config(),
@@ -174,7 +152,7 @@ describe('S3 target against Ceph RGW', () => {
   });
 
   it('detects corrupted parts (Content-MD5 and ETag) and re-sends them', async () => {
-    const dir = await makeDataset(tmp, 'ds-corrupt', [
+    const dir = await makeDataset(fx.tmp, 'ds-corrupt', [
       { rel: 'big.bin', sizeBytes: 16 * MIB },
       { rel: 'small.bin', sizeBytes: 3000 },
     ]);
@@ -236,19 +214,19 @@ describe('S3 target against Ceph RGW', () => {
   });
 
   it('aborts multipart uploads the journal does not know (left by an earlier crash)', async () => {
-    const dir = await makeDataset(tmp, 'ds-stale', [{ rel: 'big.bin', sizeBytes: 11 * MIB }]);
+    const dir = await makeDataset(fx.tmp, 'ds-stale', [{ rel: 'big.bin', sizeBytes: 11 * MIB }]);
     const key = 'raw/ds-stale/big.bin';
     const data = await readFile(path.join(dir, 'big.bin'));
-    const older = await rgw.client.send(
-      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
+    const older = await fx.rgw.client.send(
+      new CreateMultipartUploadCommand({ Bucket: fx.bucket, Key: key }),
     );
     await new Promise((r) => setTimeout(r, 1100));
-    const newer = await rgw.client.send(
-      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
+    const newer = await fx.rgw.client.send(
+      new CreateMultipartUploadCommand({ Bucket: fx.bucket, Key: key }),
     );
-    await rgw.client.send(
+    await fx.rgw.client.send(
       new UploadPartCommand({
-        Bucket: bucket,
+        Bucket: fx.bucket,
         Key: key,
         UploadId: newer.UploadId,
         PartNumber: 1,
@@ -264,42 +242,42 @@ describe('S3 target against Ceph RGW', () => {
     expect(lines.join('\n')).not.toContain('failed');
     expect(s.state, s.reason).toBe('done');
     expect(sent.sort()).toEqual(['big.bin#1', 'big.bin#2', 'big.bin#3', 'manifest.sha256#0']);
-    const left = await rgw.client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'raw/ds-stale/' }),
+    const left = await fx.rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: 'raw/ds-stale/' }),
     );
     expect(left.Uploads ?? []).toHaveLength(0);
     await expectRemoteMatchesLocal(dir, 'raw/ds-stale/');
     for (const u of [older, newer])
       await expect(
-        rgw.client.send(
-          new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: u.UploadId }),
+        fx.rgw.client.send(
+          new AbortMultipartUploadCommand({ Bucket: fx.bucket, Key: key, UploadId: u.UploadId }),
         ),
       ).rejects.toThrow();
   });
 
   it('cancel aborts the multipart uploads in progress and leaves no manifest', async () => {
-    const dir = await makeDataset(tmp, 'ds-cancel', [{ rel: 'big.bin', sizeBytes: 20 * MIB }]);
+    const dir = await makeDataset(fx.tmp, 'ds-cancel', [{ rel: 'big.bin', sizeBytes: 20 * MIB }]);
     const { queue } = await openQueue('cancel', { ...s3Config(), bandwidthLimitMBps: 4 });
     const id = await queue.enqueue(dir, 'ceph');
     queue.start();
     for (let i = 0; i < 400 && (queue.snapshot()[0]?.bytesDone ?? 0) === 0; i++)
       await new Promise((r) => setTimeout(r, 25));
     expect(queue.snapshot()[0]?.bytesDone).toBeGreaterThan(0);
-    const during = await rgw.client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'raw/ds-cancel/' }),
+    const during = await fx.rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: 'raw/ds-cancel/' }),
     );
     expect(during.Uploads ?? []).toHaveLength(1);
     await queue.cancel(id);
     await queue.whenIdle();
     await queue.close();
     expect(queue.snapshot()[0]?.state).toBe('cancelled');
-    const after = await rgw.client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'raw/ds-cancel/' }),
+    const after = await fx.rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: 'raw/ds-cancel/' }),
     );
     expect(after.Uploads ?? []).toHaveLength(0);
     await expect(
-      rgw.client.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: 'raw/ds-cancel/manifest.sha256' }),
+      fx.rgw.client.send(
+        new HeadObjectCommand({ Bucket: fx.bucket, Key: 'raw/ds-cancel/manifest.sha256' }),
       ),
     ).rejects.toThrow();
   });

@@ -5,22 +5,15 @@
  * SDK would wait on the dead connections for ever.
  */
 import net from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { uploadConfig } from '../../../electron/upload/config';
 import { UploadQueue } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
 import { makeDataset, MIB } from './dataset-fixture';
-import {
-  createBucket,
-  emptyAndDeleteBucket,
-  remoteSha256,
-  startRgw,
-  stopRgw,
-  type Rgw,
-} from './rgw';
+import { remoteSha256, useRgwBucket } from './rgw';
+import { until } from '../../support/wait';
 
 /** Forwards TCP to `target`; while frozen, no byte moves in either direction. */
 class FreezableProxy {
@@ -73,35 +66,13 @@ class FreezableProxy {
   }
 }
 
-let rgw: Rgw | undefined;
-let tmp: string;
-const bucket = `aq-stall-${process.pid}`;
-
-beforeAll(async () => {
-  rgw = await startRgw();
-  tmp = await mkdtemp(path.join(tmpdir(), 'aquila-stall-'));
-  await createBucket(rgw, bucket);
-}, 180_000);
-
-afterAll(async () => {
-  if (rgw) await emptyAndDeleteBucket(rgw, bucket).catch(() => undefined);
-  await stopRgw(rgw);
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-}, 60_000);
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const fx = useRgwBucket('aq-stall');
 
 it('abandons requests on a stalled gateway, retries, and completes when bytes flow again', async () => {
-  const gw = rgw as Rgw;
+  const gw = fx.rgw;
   const proxy = new FreezableProxy(new URL(gw.endpoint));
   await proxy.listen();
-  const dir = await makeDataset(tmp, 'ds-stall', [
+  const dir = await makeDataset(fx.tmp, 'ds-stall', [
     { rel: 'a.bin', sizeBytes: 24 * MIB },
     { rel: 'b.json', sizeBytes: 700 },
   ]);
@@ -112,7 +83,7 @@ it('abandons requests on a stalled gateway, retries, and completes when bytes fl
           name: 'ceph',
           kind: 's3',
           endpoint: `http://127.0.0.1:${proxy.port}`,
-          bucket,
+          bucket: fx.bucket,
           credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
           partSizeMiB: 5,
           concurrency: 2,
@@ -122,7 +93,7 @@ it('abandons requests on a stalled gateway, retries, and completes when bytes fl
       bandwidthLimitMBps: 8,
       retry: { baseMs: 200, maxMs: 500, maxAttempts: 20 },
     }),
-    journalDir: path.join(tmp, 'journal'),
+    journalDir: path.join(fx.tmp, 'journal'),
   });
   let last: UploadStatus | undefined;
   queue.subscribe((snap) => (last = snap[0]));
@@ -142,7 +113,9 @@ it('abandons requests on a stalled gateway, retries, and completes when bytes fl
     expect(final?.state, final?.reason).toBe('done');
     const manifest = await readFile(path.join(dir, 'manifest.sha256'), 'utf8');
     for (const line of manifest.trim().split('\n'))
-      expect(await remoteSha256(gw, bucket, `ds-stall/${line.slice(66)}`)).toBe(line.slice(0, 64));
+      expect(await remoteSha256(gw, fx.bucket, `ds-stall/${line.slice(66)}`)).toBe(
+        line.slice(0, 64),
+      );
   } finally {
     await queue.close();
     await proxy.close();
