@@ -24,38 +24,34 @@ export function writeAllSync(fd: number, data: Uint8Array, position: number): vo
   }
 }
 
-function pwrite(fd: number, data: Uint8Array, position: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.write(fd, data, 0, data.byteLength, position, (err, n) => (err ? reject(err) : resolve(n))),
-  );
-}
-
-/** Writes all of `data` at `position` on the libuv pool (the calling thread does not block). */
-export async function writeRange(fd: number, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.byteLength) done += await pwrite(fd, data.subarray(done), position + done);
-}
-
 /**
- * Writes `data` at `position` as up to 4 concurrent pwrites of ≥ 1 MiB on the libuv pool, so
- * a large plane is copied into the page cache by several threads. Resolves when every byte
- * is written; on error it rejects once no part is still in flight (some may be written).
+ * Writes `chunks` back to back from `position` with positional vectored writes (one
+ * `pwritev` in the common case) on the libuv pool. One call per plane on purpose: ext4 and
+ * XFS hold the inode lock for the whole of a buffered write, so splitting a plane into
+ * concurrent writes to one file only makes the pool threads spin on that lock.
  */
-export async function writeParallel(fd: number, data: Uint8Array, position: number): Promise<void> {
-  const parts = Math.max(1, Math.min(4, Math.floor(data.byteLength / (1 << 20))));
-  const step = Math.ceil(data.byteLength / parts);
-  const jobs: Promise<void>[] = [];
-  for (let at = 0; at < data.byteLength; at += step)
-    jobs.push(
-      writeRange(fd, data.subarray(at, Math.min(data.byteLength, at + step)), position + at),
+export async function writeChunks(
+  fd: number,
+  chunks: readonly Uint8Array[],
+  position: number,
+): Promise<void> {
+  const rest = chunks.filter((c) => c.byteLength > 0);
+  let at = position;
+  while (rest.length > 0) {
+    const n = await new Promise<number>((resolve, reject) =>
+      fs.writev(fd, rest, at, (err, written) => (err ? reject(err) : resolve(written))),
     );
-  // Wait for every part even after a failure: the caller may truncate or close the fd next.
-  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+    at += n;
+    // A short write: drop what went out and go on with the remainder.
+    let skip = n;
+    while (rest.length > 0 && skip >= (rest[0] as Uint8Array).byteLength)
+      skip -= (rest.shift() as Uint8Array).byteLength;
+    if (skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+  }
 }
 
 /**
- * writeFileAtomicSync for large data, entirely on the libuv pool (open, writeParallel,
+ * writeFileAtomicSync for large data, entirely on the libuv pool (open, writeChunks,
  * close, rename), so the calling thread never waits on the file system.
  */
 export async function writeFileAtomic(
@@ -66,7 +62,7 @@ export async function writeFileAtomic(
   const tmp = file + partialSuffix;
   const fd = await openAsync(tmp, 'w');
   try {
-    await writeParallel(fd, data, 0);
+    await writeChunks(fd, [data], 0);
     if (durability === 'disk') await fdatasyncAsync(fd);
   } catch (err) {
     await closeAsync(fd);

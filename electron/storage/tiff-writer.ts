@@ -12,13 +12,15 @@
  */
 import fs from 'node:fs';
 import type { Durability } from './fs-atomic';
-import { writeAllSync, writeParallel } from './fs-atomic';
+import { fdatasyncAsync, writeAllSync, writeChunks } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { bytesPerSample, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
 import type { KnownHash } from './manifest';
 import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
+
+const zeros = new Uint8Array(8);
 
 function align8(n: number): number {
   return n + ((8 - (n % 8)) % 8);
@@ -73,10 +75,11 @@ export class TiffPlaneWriter implements PlaneWriter {
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
     const end = align8(ifdOffset + tail.length);
     this.endOffset = end;
+    // Pixels, the padding to the IFD and the IFD in one positional write, on the pool.
+    const pad = ifdOffset - (stripOffset + pixels.byteLength);
     const written = (async () => {
-      await writeParallel(this.fd, pixels, stripOffset);
-      writeAllSync(this.fd, tail, ifdOffset);
-      if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+      await writeChunks(this.fd, [pixels, zeros.subarray(0, pad), tail], stripOffset);
+      if (this.durability === 'disk') await fdatasyncAsync(this.fd);
     })();
     written.catch(() => undefined); // handled in the link step, which may run much later
     // Links happen strictly in start order, each after the previous one settled.
@@ -98,8 +101,8 @@ export class TiffPlaneWriter implements PlaneWriter {
       // Link only once pixels and IFD are written: a crash before this leaves the old chain.
       const ptr = Buffer.alloc(8);
       ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
-      writeAllSync(this.fd, ptr, this.linkAt);
-      if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+      await writeChunks(this.fd, [ptr], this.linkAt);
+      if (this.durability === 'disk') await fdatasyncAsync(this.fd);
       this.linkAt = ifdOffset + ifd.nextFieldAt;
       return this.ifdsLinked++;
     });

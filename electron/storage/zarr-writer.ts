@@ -20,8 +20,7 @@ import {
   closeAsync,
   fdatasyncAsync,
   openAsync,
-  writeParallel,
-  writeRange,
+  writeChunks,
 } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
@@ -126,7 +125,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
     // '+': it is read back for hashing once complete.
     const fd = await openAsync(file, 'wx+');
     try {
-      await writeRange(fd, index, 0);
+      await writeChunks(fd, [index], 0);
     } catch (err) {
       await closeAsync(fd);
       await fs.promises.rm(file, { force: true });
@@ -165,7 +164,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const end = offset + pixels.byteLength;
     s.endOffset = end;
     try {
-      await writeParallel(s.fd, pixels, offset);
+      await writeChunks(s.fd, [pixels], offset);
       if (this.durability === 'disk') await fdatasyncAsync(s.fd);
     } catch (err) {
       // Give the space back unless a later plane has been placed after it already (then the
@@ -215,7 +214,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
       if (!s.indexWrite) {
         const snapshot = Buffer.from(s.index);
         const v = s.indexVersion;
-        s.indexWrite = writeRange(s.fd, snapshot, 0)
+        s.indexWrite = writeChunks(s.fd, [snapshot], 0)
           .then(async () => {
             if (this.durability === 'disk') await fdatasyncAsync(s.fd);
             s.indexOnFile = v;
