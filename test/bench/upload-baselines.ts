@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/client-s3';
 
 export const MIB = 1024 * 1024;
-export const PART_MIB = 8;
 
 export interface Gw {
   endpoint: string;
@@ -29,6 +28,8 @@ export interface Job {
   dataset: string;
   files: string[];
   concurrency: number;
+  /** Multipart part size, MiB (Aquila's preferred size and the raw multipart's). */
+  partMiB: number;
   journalDir?: string;
   trace?: string;
 }
@@ -69,16 +70,17 @@ export async function rawMultipart(job: Job, c: S3Client): Promise<void> {
       return s.size;
     })) as number;
     const r = await c.send(new CreateMultipartUploadCommand({ Bucket: job.gw.bucket, Key: key }));
-    const parts = Math.ceil(size / (PART_MIB * MIB));
+    const partBytes = job.partMiB * MIB;
+    const parts = Math.ceil(size / partBytes);
     ids.set(key, { id: r.UploadId as string, parts });
     for (let n = 1; n <= parts; n++) {
-      const offset = (n - 1) * PART_MIB * MIB;
+      const offset = (n - 1) * partBytes;
       queue.push({
         key,
         file,
         n,
         offset,
-        len: Math.min(PART_MIB * MIB, size - offset),
+        len: Math.min(partBytes, size - offset),
         id: r.UploadId as string,
       });
     }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:upload [-- --gib N] [--kills K]` — archive an N GiB dataset (default 4) to a
+ * `npm run bench:upload [-- --gib N] [--kills K] [--part-mib M] [--pin]` — archive an N GiB dataset (default 4) to a
  * Ceph RGW and compare with the best raw upload of the same bytes to the same gateway in
  * the same run: parallel multipart (no Content-MD5, no hashing, no journal) at several
  * concurrencies, and parallel plain PutObject of whole files. Each run is a separate child
@@ -10,6 +10,9 @@
  *                                                             … per part in flight)
  * Uses S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY when set, else starts a bluestore RGW
  * (memstore would hold every stored byte twice in RAM) and stops it at the end.
+ * --pin (own gateway only): the gateway's daemons run on CPU 0 and every upload process on
+ * CPU 1, as on a facility where the RGW has its own servers: the uploader's hashing then
+ * no longer takes CPU from the gateway it is measured against.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -22,7 +25,7 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
-import { client, MIB, PART_MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
+import { client, MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
 const FILE_MIB = 512;
 const self = fileURLToPath(import.meta.url);
@@ -40,7 +43,7 @@ async function aquila(job: Job): Promise<void> {
           region: job.gw.region,
           prefix: 'aquila/',
           credentials: { accessKeyId: job.gw.accessKeyId, secretAccessKey: job.gw.secretAccessKey },
-          partSizeMiB: PART_MIB,
+          partSizeMiB: job.partMiB,
           concurrency: job.concurrency,
         },
       ],
@@ -86,13 +89,19 @@ async function lines(file: string): Promise<number> {
  * Runs one child. With `killWithinMs`, SIGKILLs it a random 0…killWithinMs after it has
  * started sending (seen in the trace), so every interruption lands mid-upload.
  */
+/** CPUs the upload processes may use (`taskset -c` list); undefined = any. */
+let clientCpus: string | undefined;
+
 function runChild(
   job: Job,
   killWithinMs?: number,
 ): Promise<{ seconds: number; maxRssMiB: number } | 'killed'> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', JSON.stringify(job)], {
+    const argv = [process.execPath, '--import', 'tsx', self, '--child', JSON.stringify(job)];
+    const cmd = clientCpus ? ['taskset', '-c', clientCpus, ...argv] : argv;
+    const p = spawn(cmd[0] as string, cmd.slice(1), {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
   };
   const gib = flag('gib', 4);
   const kills = flag('kills', 3);
+  const partMiB = flag('part-mib', 8);
   const run = promisify(execFile);
   let gwDir: string | undefined;
   let env: Record<string, string | undefined> = process.env;
@@ -177,7 +187,16 @@ async function main(): Promise<void> {
     env = {};
     for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
     gwDir = env.CEPH_RGW_DIR;
-  }
+    if (argv.includes('--pin')) {
+      const pids = (await readFile(path.join(gwDir as string, 'pids'), 'utf8'))
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[1])
+        .filter((pid): pid is string => Boolean(pid));
+      for (const pid of pids) await run('taskset', ['-a', '-p', '-c', '0', pid]);
+      clientCpus = '1';
+      console.log(`pinned: gateway daemons (${pids.length}) on CPU 0, upload processes on CPU 1`);
+    }
+  } else if (argv.includes('--pin')) throw new Error('--pin needs the bench to start its own RGW');
   const gw: Gw = {
     endpoint: env.S3_ENDPOINT as string,
     accessKeyId: env.S3_ACCESS_KEY as string,
@@ -207,7 +226,7 @@ async function main(): Promise<void> {
     const { dir, files } = await makeDataset(tmp, gib);
     const bytes = Math.round(gib * 1024 * MIB);
     const mbps = (s: number) => bytes / 1e6 / s;
-    const base = { gw, dataset: dir, files };
+    const base = { gw, dataset: dir, files, partMiB };
     let best = { name: '', mbps: 0, concurrency: 8 };
     let aq = { mbps: 0, maxRssMiB: 0, seconds: 0, concurrency: 8 };
     // Two rounds, alternating baselines and Aquila, best of each: the gateway shares the
