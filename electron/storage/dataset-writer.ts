@@ -206,6 +206,7 @@ export class DatasetWriter {
         framesDropped,
         durability: this.durability,
         knownHashes,
+        ...(this.planes.finish ? { finishTiff: this.planes.finish.bind(this.planes) } : {}),
       });
     } catch (err) {
       // No writer holds the folder any more: let recovery (even in this process) close it.

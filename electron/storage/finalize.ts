@@ -33,9 +33,20 @@ export interface FinalizeOptions {
   nowMs?: number;
   /** Hashes the writer computed while writing, by path relative to the dataset folder. */
   knownHashes?: ReadonlyMap<string, KnownHash>;
+  /** The live OME-TIFF writer's close (PlaneWriter.finish); recovery has none. */
+  finishTiff?: (fd: number, xml: string) => KnownHash | undefined;
 }
 
-function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
+/**
+ * The planes written, in order. For OME-TIFF this also writes the final description into
+ * the file (through `o.finishTiff` when it can, adding the file's hash to `known`).
+ */
+function writtenPlanes(
+  dir: string,
+  prov: ProvenanceDoc,
+  o: FinalizeOptions,
+  known: Map<string, KnownHash>,
+): OmeXmlPlane[] {
   const records = readFrameRecords(dir).items;
   if (prov.layout.format !== 'ome-tiff') return records.map((record) => ({ record }));
   // Each frames.jsonl line is appended after its IFD is linked, in IFD order; newer lines
@@ -60,7 +71,9 @@ function writtenPlanes(dir: string, prov: ProvenanceDoc): OmeXmlPlane[] {
         pixelsData: 'tiff',
         startedAtMs: prov.startedAtMs,
       });
-      replaceDescription(fd, chain.descriptionCountAt, xml);
+      const hashed = o.finishTiff?.(fd, xml);
+      if (hashed) known.set(prov.imageFile, hashed);
+      else replaceDescription(fd, chain.descriptionCountAt, xml);
     }
     return planes;
   } finally {
@@ -74,7 +87,8 @@ export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary
   try {
     removePartialFiles(dir);
     const prov = readProvenance(dir);
-    const planes = writtenPlanes(dir, prov);
+    const known = new Map(o.knownHashes);
+    const planes = writtenPlanes(dir, prov, o, known);
     if (prov.layout.format !== 'ome-tiff') {
       const omeDir = path.join(dir, prov.imageFile, 'OME');
       fs.mkdirSync(omeDir, { recursive: true });
@@ -115,7 +129,7 @@ export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary
       ...progress,
     });
     fs.rmSync(path.join(dir, lockFileName), { force: true });
-    writeManifest(dir, durability, o.knownHashes);
+    writeManifest(dir, durability, known);
     return {
       dir,
       outcome: o.outcome,

@@ -20,4 +20,10 @@ export interface PlaneWriter {
   release(): void;
   /** SHA-256 of files whose final bytes the writer hashed while writing (path relative to the image). */
   readonly knownHashes: ReadonlyMap<string, KnownHash>;
+  /**
+   * OME-TIFF only: writes the final OME-XML into the image file (open read-write as `fd`)
+   * and returns the file's hash, when the writer can do both without reading the file back;
+   * undefined leaves it to finalize.ts.
+   */
+  finish?(fd: number, xml: string): KnownHash | undefined;
 }

@@ -6,19 +6,27 @@
  * leaves only unreferenced bytes. Several planes may be written at once; they are linked in
  * the order their writes started. After a failed plane nothing more is linked (the file
  * stays the valid TIFF of the planes before it) and the file is cut back to it. The
- * first IFD's ImageDescription starts as a provisional OME-XML (metadata only); finalize.ts
- * appends the final XML mapping each written plane to its IFD and repoints the description
- * (see tiff-format.ts `replaceDescription`).
+ * first IFD's ImageDescription starts as a provisional OME-XML (metadata only).
+ *
+ * Closing. When every planned plane was written, `finish` appends a copy of the first IFD
+ * whose description is the final XML and repoints the header at it: the only bytes
+ * rewritten at close are the header's first-IFD pointer, whose final value (the end of the
+ * planned planes) follows from the layout. So the file's SHA-256 for the manifest is fed in
+ * file order as planes are linked (pixels from the buffer in hand, each IFD with its final
+ * next pointer) and close need not read gigabytes back. Any other ending (cancelled,
+ * failed, recovered) falls back to finalize.ts: `replaceDescription` on the first IFD and
+ * hashing the file.
  */
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Durability } from './fs-atomic';
 import { fdatasyncAsync, writeAllSync, writeChunks } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
-import { bytesPerSample, planeBytes } from './layout';
+import { bytesPerSample, framesExpected, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
 import type { KnownHash } from './manifest';
 import type { PlanePlace, PlaneWriter } from './plane-writer';
-import { bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
+import { type BuiltIfd, bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
 
 const zeros = new Uint8Array(8);
 
@@ -39,7 +47,15 @@ export class TiffPlaneWriter implements PlaneWriter {
   private linked: Promise<void> = Promise.resolve();
   /** The first failed plane: its error, and where its bytes began. */
   private failure: { error: unknown; from: number } | undefined;
-  private readonly provisionalXml: string;
+  private readonly provisionalXml: Buffer;
+  /** Where the planned planes end: the final first IFD goes here at close. */
+  private readonly plannedEnd: number;
+  /** SHA-256 of the file as `finish` will leave it; undefined once that cannot happen. */
+  private hash: Hash | undefined = createHash('sha256');
+  private hashedTo = 0;
+  /** The last linked IFD: hashed once the next one's offset (its final next pointer) is known. */
+  private lastIfd: { at: number; tail: Buffer; nextFieldAt: number } | undefined;
+  private secondIfdAt = 0;
 
   constructor(
     file: string,
@@ -49,31 +65,60 @@ export class TiffPlaneWriter implements PlaneWriter {
   ) {
     this.fd = fs.openSync(file, 'wx');
     writeAllSync(this.fd, bigTiffHeader(), 0);
-    this.provisionalXml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
+    const xml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
+    this.provisionalXml = Buffer.from(xml + '\0', 'utf8');
+    let end = headerBytes;
+    for (let k = 0; k < framesExpected(layout); k++) end = this.place(end, k === 0).end;
+    this.plannedEnd = end;
+    const header = bigTiffHeader();
+    header.writeBigUInt64LE(BigInt(end), 8);
+    this.feed(0, header);
+  }
+
+  /** Where a plane appended at `end` puts its IFD (8-aligned), and the next free byte. */
+  private place(end: number, first: boolean): { ifdOffset: number; end: number } {
+    const ifdOffset = align8(end + planeBytes(this.layout));
+    const tailBytes = ifdBytes(first) + (first ? this.provisionalXml.length : 0);
+    return { ifdOffset, end: align8(ifdOffset + tailBytes) };
+  }
+
+  private ifd(stripOffset: number, description?: { offset: number; bytes: number }): BuiltIfd {
+    const { sizes } = this.layout;
+    return buildIfd({
+      widthPx: sizes.x,
+      heightPx: sizes.y,
+      bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
+      stripOffset,
+      stripBytes: planeBytes(this.layout),
+      ...(description ? { description } : {}),
+    });
+  }
+
+  /** Adds the bytes at `at` to the running hash; the gap since the last ones is zeros. */
+  private feed(at: number, bytes: Uint8Array): void {
+    if (!this.hash) return;
+    if (at < this.hashedTo) throw new RangeError(`TIFF hash fed out of order at ${at}`);
+    if (at > this.hashedTo) this.hash.update(Buffer.alloc(at - this.hashedTo));
+    this.hash.update(bytes);
+    this.hashedTo = at + bytes.byteLength;
   }
 
   async writePlane(_index: FrameIndex, pixels: Uint8Array): Promise<PlanePlace> {
-    const { sizes } = this.layout;
     if (pixels.byteLength !== planeBytes(this.layout))
       throw new RangeError(
         `plane has ${pixels.byteLength} bytes, expected ${planeBytes(this.layout)}`,
       );
     if (this.failure) throw this.failure.error;
     const stripOffset = this.endOffset;
-    const ifdOffset = align8(stripOffset + pixels.byteLength);
     // The first IFD carries the provisional OME-XML right after itself.
-    const desc =
-      this.planesStarted++ === 0 ? Buffer.from(this.provisionalXml + '\0', 'utf8') : undefined;
-    const ifd = buildIfd({
-      widthPx: sizes.x,
-      heightPx: sizes.y,
-      bitsPerSample: (bytesPerSample(this.layout.pixelType) * 8) as 8 | 16,
+    const first = this.planesStarted++ === 0;
+    const { ifdOffset, end } = this.place(stripOffset, first);
+    const desc = first ? this.provisionalXml : undefined;
+    const ifd = this.ifd(
       stripOffset,
-      stripBytes: pixels.byteLength,
-      description: desc && { offset: ifdOffset + ifdBytes(true), bytes: desc.length },
-    });
+      desc && { offset: ifdOffset + ifdBytes(true), bytes: desc.length },
+    );
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
-    const end = align8(ifdOffset + tail.length);
     this.endOffset = end;
     // Pixels, the padding to the IFD and the IFD in one positional write, on the pool.
     const pad = ifdOffset - (stripOffset + pixels.byteLength);
@@ -90,6 +135,7 @@ export class TiffPlaneWriter implements PlaneWriter {
         this.failure ??= { error: err, from: stripOffset };
       }
       if (this.failure) {
+        this.hash = undefined;
         // Nothing is linked past a failed plane. Once the last plane started has settled,
         // give back the space from the failed plane on (the next write may need it).
         if (this.endOffset === end) {
@@ -104,6 +150,7 @@ export class TiffPlaneWriter implements PlaneWriter {
       await writeChunks(this.fd, [ptr], this.linkAt);
       if (this.durability === 'disk') await fdatasyncAsync(this.fd);
       this.linkAt = ifdOffset + ifd.nextFieldAt;
+      this.hashLinked(stripOffset, pixels, ifdOffset, tail, ifd.nextFieldAt);
       return this.ifdsLinked++;
     });
     this.linked = link.then(
@@ -111,6 +158,62 @@ export class TiffPlaneWriter implements PlaneWriter {
       () => undefined,
     );
     return { ifd: await link };
+  }
+
+  /** Feeds a just-linked plane: the IFD before it (now with its final next pointer), then its pixels. */
+  private hashLinked(
+    stripOffset: number,
+    pixels: Uint8Array,
+    ifdOffset: number,
+    tail: Buffer,
+    nextFieldAt: number,
+  ): void {
+    if (!this.hash) return;
+    if (this.lastIfd) {
+      this.lastIfd.tail.writeBigUInt64LE(BigInt(ifdOffset), this.lastIfd.nextFieldAt);
+      this.feed(this.lastIfd.at, this.lastIfd.tail);
+    }
+    if (this.ifdsLinked === 1) this.secondIfdAt = ifdOffset;
+    this.feed(stripOffset, pixels);
+    this.lastIfd = { at: ifdOffset, tail: Buffer.from(tail), nextFieldAt };
+  }
+
+  /**
+   * Close of a run that wrote every planned plane (`fd`: the file opened read-write, after
+   * `release`): appends the final first IFD with `xml` as its description, repoints the
+   * header at it and returns the file's SHA-256, hashed while writing. Undefined, with
+   * nothing written, for any other ending: the caller then uses `replaceDescription` and
+   * hashes the file.
+   */
+  finish(fd: number, xml: string): KnownHash | undefined {
+    const { hash, lastIfd } = this;
+    this.hash = undefined;
+    if (
+      !hash ||
+      !lastIfd ||
+      this.failure ||
+      this.ifdsLinked !== framesExpected(this.layout) ||
+      this.endOffset !== this.plannedEnd
+    )
+      return undefined;
+    const at = this.plannedEnd;
+    const desc = Buffer.from(xml + '\0', 'utf8');
+    const ifd = this.ifd(headerBytes, { offset: at + ifdBytes(true), bytes: desc.length });
+    ifd.bytes.writeBigUInt64LE(BigInt(this.secondIfdAt), ifd.nextFieldAt);
+    const tail = Buffer.concat([ifd.bytes, desc]);
+    this.hash = hash;
+    this.feed(lastIfd.at, lastIfd.tail); // the last IFD's next pointer stays 0
+    this.feed(at, tail);
+    this.hash = undefined;
+    // The new first IFD is complete before the header points at it: a crash in between
+    // leaves the provisional description, which recovery replaces.
+    writeAllSync(fd, tail, at);
+    if (this.durability === 'disk') fs.fdatasyncSync(fd);
+    const ptr = Buffer.alloc(8);
+    ptr.writeBigUInt64LE(BigInt(at), 0);
+    writeAllSync(fd, ptr, 8);
+    if (this.durability === 'disk') fs.fdatasyncSync(fd);
+    return { sha256: hash.digest('hex'), bytes: at + tail.length };
   }
 
   settled(): Promise<void> {

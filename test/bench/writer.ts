@@ -250,7 +250,9 @@ try {
       // The bytes are split into rounds; each writer round is paired with a raw round just
       // before it, both starting from a flushed page cache (`sync`), so the swings of a
       // shared, busy disk affect both alike. Times are summed over the rounds.
-      const per = Math.floor(frames / rounds);
+      // Whole z stacks, so every round is a complete run of its plan (a run that ends short
+      // of its plan is closed differently: OME-TIFF is then hashed at close).
+      const per = Math.floor(frames / rounds / zPlanes) * zPlanes;
       const raw = { writeS: 0, syncS: 0 };
       const r: WriterRun = {
         streamS: 0,
