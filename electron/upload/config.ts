@@ -23,6 +23,15 @@ const common = {
   concurrency: z.number().int().min(1).max(64).default(8),
 };
 
+/**
+ * Default multipart part size, MiB. RGW pays per part (a part object and a bucket-index
+ * update each, and the completion step merges them): on a local Pacific RGW, raw multipart
+ * of 512 MiB files ran at 294 MB/s with 8 MiB parts and 354 MB/s with 64 MiB parts, against
+ * 397-447 MB/s for whole-file PutObject. 32 MiB keeps most of that gain while memory stays
+ * ≈ (concurrency + 2) × 32 MiB and a kill -9 re-sends at most the parts in flight.
+ */
+export const DEFAULT_PART_MIB = 32;
+
 export const s3Credentials = z.union([
   z
     .object({
@@ -47,7 +56,7 @@ export const s3Target = z
     pathStyle: z.boolean().default(true),
     credentials: s3Credentials,
     /** Preferred multipart part size, MiB; raised if a file would need more than 10,000 parts. */
-    partSizeMiB: z.number().int().min(5).max(5120).default(8),
+    partSizeMiB: z.number().int().min(5).max(5120).default(DEFAULT_PART_MIB),
     /**
      * A request whose connection moves no bytes for this long is abandoned and the attempt
      * retried (a stalled or overloaded gateway must not hang the queue), seconds.

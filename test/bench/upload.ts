@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { uploadConfig } from '../../electron/upload/config';
+import { DEFAULT_PART_MIB, uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
 import { client, MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   };
   const gib = flag('gib', 4);
   const kills = flag('kills', 3);
-  const partMiB = flag('part-mib', 8);
+  const partMiB = flag('part-mib', DEFAULT_PART_MIB);
   const run = promisify(execFile);
   let gwDir: string | undefined;
   let env: Record<string, string | undefined> = process.env;
