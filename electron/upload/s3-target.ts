@@ -4,7 +4,7 @@
  * every request, every object verified with HeadObject (ETag computed locally, sha256 from the
  * manifest stored as `x-amz-meta-sha256`), the manifest object last. Parts are read
  * sequentially (sha256 of the whole file is checked against the manifest before an upload is
- * completed) and sent `concurrency` at a time; memory ≈ (concurrency + 1) × part size.
+ * completed) and sent `concurrency` at a time; memory ≈ (concurrency + 2) × part size.
  */
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
