@@ -155,3 +155,30 @@ describe('config and errors', () => {
     expect(performance.now() - t1).toBeLessThan(250);
   });
 });
+
+describe('S3 client', () => {
+  it("does not print the SDK's Node-version warning at operators", async () => {
+    const { S3Ops } = await import('../../../electron/upload/s3-client');
+    const { s3Target } = await import('../../../electron/upload/config');
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const cfg = s3Target.parse({
+        name: 'ceph',
+        kind: 's3',
+        endpoint: 'http://127.0.0.1:9',
+        bucket: 'raw-data',
+        credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      });
+      const ops = new S3Ops(cfg, { accessKeyId: 'k', secretAccessKey: 's' }, 2);
+      ops.client.destroy();
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.includes('NodeVersionSupportWarning'))).toEqual([]);
+      expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('true');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
