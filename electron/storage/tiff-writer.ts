@@ -187,21 +187,21 @@ export class TiffPlaneWriter implements PlaneWriter {
    */
   finish(fd: number, xml: string): KnownHash | undefined {
     const { hash, lastIfd } = this;
-    this.hash = undefined;
     if (
       !hash ||
       !lastIfd ||
       this.failure ||
       this.ifdsLinked !== framesExpected(this.layout) ||
       this.endOffset !== this.plannedEnd
-    )
+    ) {
+      this.hash = undefined;
       return undefined;
+    }
     const at = this.plannedEnd;
     const desc = Buffer.from(xml + '\0', 'utf8');
     const ifd = this.ifd(headerBytes, { offset: at + ifdBytes(true), bytes: desc.length });
     ifd.bytes.writeBigUInt64LE(BigInt(this.secondIfdAt), ifd.nextFieldAt);
     const tail = Buffer.concat([ifd.bytes, desc]);
-    this.hash = hash;
     this.feed(lastIfd.at, lastIfd.tail); // the last IFD's next pointer stays 0
     this.feed(at, tail);
     this.hash = undefined;

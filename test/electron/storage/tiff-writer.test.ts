@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatasetLayout, FrameIndex } from '../../../electron/storage/layout';
-import { readDescription, walkIfdChain } from '../../../electron/storage/tiff-format';
+import {
+  readDescription,
+  replaceDescription,
+  walkIfdChain,
+} from '../../../electron/storage/tiff-format';
 import { TiffPlaneWriter } from '../../../electron/storage/tiff-writer';
 import { allIndices, smallLayout, tempRoot } from './fixtures';
 import { patternPlane } from './pattern';
@@ -67,6 +71,21 @@ describe('TiffPlaneWriter.finish', () => {
     const fd = fs.openSync(file, 'r');
     expect(walkIfdChain(fd).ifdOffsets).toHaveLength(1);
     fs.closeSync(fd);
+  });
+
+  it('leaves a file that recovery can still re-describe (a crash after finish, before the manifest)', async () => {
+    const layout = smallLayout('ome-tiff', { positions: 1 });
+    const { file, w } = await writeTiff(layout, allIndices(layout), false);
+    expect(finishOn(file, w)).toBeDefined();
+    const fd = fs.openSync(file, 'r+');
+    try {
+      const chain = walkIfdChain(fd);
+      replaceDescription(fd, chain.descriptionCountAt!, '<OME>recovered</OME>');
+      expect(readDescription(fd)).toBe('<OME>recovered</OME>');
+      expect(walkIfdChain(fd).ifdOffsets).toEqual(chain.ifdOffsets);
+    } finally {
+      fs.closeSync(fd);
+    }
   });
 
   it('writes nothing and returns undefined when planes are missing (the file is then hashed at close)', async () => {
