@@ -68,8 +68,13 @@ export class FramePipeline implements RunSink {
   private terminating = false;
   private gone: StorageError | null = null;
   private readonly drainWaiters: (() => void)[] = [];
-  /** Written frames' buffers, handed back by the writer for reuse; bounded by the queue size. */
+  /**
+   * Written frames' buffers, handed back by the writer for reuse; bounded by the queue size,
+   * and kept only once the producer takes buffers (a camera that allocates its own frames
+   * would otherwise leave a queue's worth of memory held for nothing).
+   */
   private readonly spare: ArrayBuffer[] = [];
+  private recycling = false;
   private onClosed: ((m: FromWriter) => void) | null = null;
   readonly stats: PipelineStats = {
     framesAccepted: 0,
@@ -149,6 +154,7 @@ export class FramePipeline implements RunSink {
    * new one. Contents are stale; the producer overwrites them entirely.
    */
   takeBuffer(bytes: number): ArrayBuffer {
+    this.recycling = true;
     const i = this.spare.findIndex((b) => b.byteLength === bytes);
     return i >= 0 ? this.spare.splice(i, 1)[0]! : new ArrayBuffer(bytes);
   }
@@ -224,7 +230,7 @@ export class FramePipeline implements RunSink {
       const index = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.type === 'written') {
-        if ((this.spare.length + 1) * m.bytes <= this.budget.capacityBytes)
+        if (this.recycling && (this.spare.length + 1) * m.bytes <= this.budget.capacityBytes)
           this.spare.push(m.pixels);
         this.stats.framesWritten++;
         this.stats.bytesWritten += m.bytes;

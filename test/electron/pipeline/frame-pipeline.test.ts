@@ -54,15 +54,29 @@ describe('FramePipeline', () => {
     expect(verifyWithPython(p.dir).problems).toEqual([]);
   });
 
-  it("hands written frames' buffers back for reuse, within the queue size", async () => {
+  it("hands written frames' buffers back to a producer that takes them, within the queue size", async () => {
     const layout = smallLayout('ome-tiff');
-    const p = await start(layout, 2 * 24 * 32 * 2);
+    const bytes = 24 * 32 * 2;
+    const p = await start(layout, 2 * bytes);
+    const first = p.takeBuffer(bytes); // nothing written yet: a fresh buffer
     const i = { p: 0, t: 0, c: 0, z: 0 };
-    await p.write(frame(layout, i, 0), i);
+    const f = frame(layout, i, 0);
+    new Uint8Array(first).set(new Uint8Array(f.pixels));
+    await p.write({ ...f, pixels: first }, i);
     await p.flush();
-    const reused = new Uint16Array(p.takeBuffer(24 * 32 * 2));
+    const reused = new Uint16Array(p.takeBuffer(bytes));
     expect(Array.from(reused.subarray(0, 3))).toEqual([0, 1, 2]); // frame (0,0,0,0)'s pattern
-    expect(new Uint16Array(p.takeBuffer(24 * 32 * 2))[1]).toBe(0); // none left: a fresh one
+    expect(new Uint16Array(p.takeBuffer(bytes))[1]).toBe(0); // none left: a fresh one
+  });
+
+  it('keeps no written buffers for a producer that allocates its own', async () => {
+    const layout = smallLayout('ome-tiff');
+    const p = await start(layout, 4 * 24 * 32 * 2);
+    const order = allIndices(layout).slice(0, 3);
+    for (const [seq, i] of order.entries()) await p.write(frame(layout, i, seq), i);
+    await p.flush();
+    // A buffer taken now is fresh (zero-filled), not one of the three written frames'.
+    expect(new Uint16Array(p.takeBuffer(24 * 32 * 2)).some((v) => v !== 0)).toBe(false);
   });
 
   it('makes the producer wait while the queue is full', async () => {
