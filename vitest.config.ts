@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test-side S3 clients (gateway checks, baselines) need not repeat the SDK's Node-version
+    // warning in every log; the host's own client silences it itself (s3-client.ts).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     dangerouslyIgnoreUnhandledErrors: false,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.vitest-report.json' },
