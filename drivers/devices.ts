@@ -108,7 +108,13 @@ export interface Camera extends Device {
   /** null = full sensor. ROI is in binned pixels. */
   setRoi(roi: RoiPx | null): Promise<void>;
   getRoi(): Promise<RoiPx | null>;
-  snap(): Promise<RawFrame>;
+  /**
+   * Exposes and reads out one frame. `into`: a buffer the camera may fill instead of
+   * allocating one, when it holds exactly widthPx × heightPx samples (a recycled frame
+   * buffer; ownership passes to the camera, and the frame's pixels may be it). Cameras that
+   * cannot fill caller buffers ignore it.
+   */
+  snap(into?: ArrayBuffer): Promise<RawFrame>;
   /** Continuous acquisition; frames arrive on `onFrame` until stopLive. */
   startLive(onFrame: (frame: RawFrame) => void): Promise<void>;
   stopLive(): Promise<void>;

@@ -138,12 +138,12 @@ export class SimCamera implements Camera {
     return this.roi && { ...this.roi };
   }
 
-  async snap(): Promise<RawFrame> {
+  async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
     await delay(this.exposureMs);
     this.assertConnected();
-    const { meta, pixels } = this.capture();
+    const { meta, pixels } = this.capture(into);
     const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
     return { ...meta, pixels: px };
   }
@@ -198,7 +198,8 @@ export class SimCamera implements Camera {
   }
 
   /** Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). */
-  private capture(): CapturedFrame {
+  /** `into`: see Camera.snap (filled when it has exactly this frame's size). */
+  private capture(into?: ArrayBuffer): CapturedFrame {
     const seq = this.seq++;
     const timestampMs = Date.now();
     const { w, h } = this.binnedSize();
@@ -213,7 +214,7 @@ export class SimCamera implements Camera {
     };
     if (this.opts.mode === 'test-pattern') {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
-      return { meta, pixels: this.pool.render(job) };
+      return { meta, pixels: this.pool.render(job, into) };
     }
     const midMs = this.world.clock() - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
@@ -246,7 +247,7 @@ export class SimCamera implements Camera {
       },
       frameSeed: hash32(seed, seq),
     };
-    return { meta, pixels: this.pool.render({ kind: 'sample', render }) };
+    return { meta, pixels: this.pool.render({ kind: 'sample', render }, into) };
   }
 }
 

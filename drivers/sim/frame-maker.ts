@@ -10,17 +10,19 @@ export class FrameMaker {
   private renderer: FrameRenderer | undefined;
   private pattern: TestPatternSource | undefined;
 
-  make(job: FrameJob): Uint16Array {
+  /** `into`: a buffer of exactly the frame's size to fill instead of allocating one. */
+  make(job: FrameJob, into?: ArrayBuffer): Uint16Array {
     if (job.kind === 'pattern') {
       this.pattern ??= new TestPatternSource();
-      return this.pattern.frame(job.seq, job.widthPx, job.heightPx);
+      return this.pattern.frame(job.seq, job.widthPx, job.heightPx, into);
     }
     this.renderer ??= new FrameRenderer();
-    return this.renderer.render(job.render);
+    return this.renderer.render(job.render, into);
   }
 }
 
-/** Buffers to transfer (not copy) when posting `job` to a worker. */
-export function transferablesOf(job: FrameJob): ArrayBuffer[] {
-  return job.kind === 'sample' ? [job.render.emitters.buffer as ArrayBuffer] : [];
+/** Buffers to transfer (not copy) when posting `job` (and its output buffer) to a worker. */
+export function transferablesOf(job: FrameJob, into?: ArrayBuffer): ArrayBuffer[] {
+  const out = job.kind === 'sample' ? [job.render.emitters.buffer as ArrayBuffer] : [];
+  return into ? [...out, into] : out;
 }

@@ -10,6 +10,7 @@
  * from there into the frame — per-cell draws are exact, as a sum of independent Poisson
  * variables is Poisson — so no frame-sized float buffer is ever touched.
  */
+import { frameBuffer } from './frame-buffer';
 import { EMITTER_STRIDE } from './sample';
 import { hash32 } from './rng';
 import {
@@ -57,7 +58,8 @@ export class FrameRenderer {
     return r >>> 0;
   }
 
-  render(job: RenderJob): Uint16Array {
+  /** Every sample is written, so `into` (see frameBuffer) may hold anything. */
+  render(job: RenderJob, into?: ArrayBuffer): Uint16Array {
     const { widthPx: w, heightPx: h } = job;
     const n = w * h;
     // Offsets are drawn within `span` (set by the frame size alone), so the pixels never
@@ -65,7 +67,7 @@ export class FrameRenderer {
     const span = Math.min(POOL_SIZE, n + CHUNK);
     const pool = this.tables.readNoisePool(job.noise, span);
     this.rng = hash32(job.frameSeed, 0xf4a3e) | 1;
-    const out = new Uint16Array(n);
+    const out = frameBuffer(n, into);
     for (let p = 0; p < n; p += CHUNK) {
       const len = Math.min(CHUNK, n - p);
       const from = this.next() % (span - len + 1);

@@ -12,6 +12,7 @@ import type { RenderReply, RenderRequest } from './render.worker';
 
 interface Pending {
   job: FrameJob;
+  into: ArrayBuffer | undefined;
   resolve: (pixels: Uint16Array) => void;
   reject: (err: Error) => void;
 }
@@ -40,7 +41,8 @@ export class RenderPool {
     return Math.max(1, this.size);
   }
 
-  render(job: FrameJob): Promise<Uint16Array> {
+  /** `into`: an output buffer to fill (transferred to the worker), see FrameMaker.make. */
+  render(job: FrameJob, into?: ArrayBuffer): Promise<Uint16Array> {
     if (this.closed) return Promise.reject(new DeviceError('render pool is closed'));
     if (this.size === 0) {
       this.inline ??= new FrameMaker();
@@ -48,7 +50,7 @@ export class RenderPool {
       return new Promise((resolve, reject) =>
         setImmediate(() => {
           try {
-            resolve(r.make(job));
+            resolve(r.make(job, into));
           } catch (err) {
             reject(err instanceof Error ? err : new Error(String(err)));
           }
@@ -56,7 +58,7 @@ export class RenderPool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ job, into, resolve, reject });
       this.pump();
     });
   }
@@ -80,8 +82,8 @@ export class RenderPool {
       const id = this.nextId++;
       slot.current = { ...p, id };
       slot.worker.ref();
-      const msg: RenderRequest = { id, job: p.job };
-      slot.worker.postMessage(msg, transferablesOf(p.job));
+      const msg: RenderRequest = { id, job: p.job, ...(p.into ? { into: p.into } : {}) };
+      slot.worker.postMessage(msg, transferablesOf(p.job, p.into));
     }
   }
 

@@ -5,6 +5,8 @@ import { FrameMaker, type FrameJob } from './frame-maker';
 export interface RenderRequest {
   id: number;
   job: FrameJob;
+  /** A recycled output buffer, transferred in (see FrameMaker.make). */
+  into?: ArrayBuffer;
 }
 export type RenderReply = { id: number; pixels: Uint16Array } | { id: number; error: string };
 
@@ -14,7 +16,7 @@ if (!port) throw new Error('render.worker.ts must run in a worker thread');
 
 port.on('message', (msg: RenderRequest) => {
   try {
-    const pixels = maker.make(msg.job);
+    const pixels = maker.make(msg.job, msg.into);
     port.postMessage({ id: msg.id, pixels } satisfies RenderReply, [pixels.buffer as ArrayBuffer]);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

@@ -6,6 +6,8 @@
  * four little-endian 16-bit words: pixels[0] = seq & 0xffff, …).
  */
 
+import { frameBuffer } from './frame-buffer';
+
 const VARIANTS = 4;
 const TILE_ROWS = 64;
 
@@ -13,7 +15,8 @@ export class TestPatternSource {
   private key = '';
   private tiles: Uint16Array[] = [];
 
-  frame(seq: number, widthPx: number, heightPx: number): Uint16Array {
+  /** `into`: see frameBuffer; every sample is written. */
+  frame(seq: number, widthPx: number, heightPx: number, into?: ArrayBuffer): Uint16Array {
     const key = `${widthPx}x${heightPx}`;
     if (key !== this.key) {
       this.tiles = Array.from({ length: VARIANTS }, (_, v) => renderTile(widthPx, heightPx, v));
@@ -21,7 +24,7 @@ export class TestPatternSource {
     }
     const tile = this.tiles[seq % VARIANTS];
     if (!tile) throw new RangeError('test pattern not prepared');
-    const out = new Uint16Array(widthPx * heightPx);
+    const out = frameBuffer(widthPx * heightPx, into);
     for (let p = 0; p < out.length; p += tile.length) {
       out.set(p + tile.length <= out.length ? tile : tile.subarray(0, out.length - p), p);
     }

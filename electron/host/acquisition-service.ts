@@ -150,8 +150,8 @@ export class AcquisitionService {
       restoreHardware: (s) => inner.restoreHardware(s),
       setupEvent: (e) => inner.setupEvent(e),
       lasersOff: () => inner.lasersOff(),
-      acquireFrame: async () => {
-        const f = await inner.acquireFrame();
+      acquireFrame: async (into) => {
+        const f = await inner.acquireFrame(into);
         const now = Date.now();
         if (now - lastShown >= DISPLAY_MS) {
           lastShown = now;

@@ -69,13 +69,13 @@ export class DeviceEngine implements AcquisitionEngine {
     if (setup.exposureMs !== undefined) await camera.setExposureMs(setup.exposureMs);
   }
 
-  async acquireFrame(): Promise<AcquiredFrame> {
+  async acquireFrame(into?: ArrayBuffer): Promise<AcquiredFrame> {
     const { stage, focus, camera, lasers } = this.devices;
     const laser = this.activeLaser;
     if (laser && !(await laser.getEmission())) await laser.setEmission(true);
     const lasersMw: Record<string, number> = {};
     for (const l of lasers) lasersMw[l.id] = (await l.getEmission()) ? await l.getPowerMw() : 0;
-    const raw = await camera.snap();
+    const raw = await camera.snap(into);
     const xy = stage ? await stage.getPositionUm() : { xUm: 0, yUm: 0 };
     const zUm = focus ? await focus.getPositionUm() : 0;
     return {

@@ -168,7 +168,7 @@ export class MdaRunner {
         if (e.action) await engine.autofocus!(e);
         else {
           await engine.setupEvent(this.setupFor(e));
-          frame = await engine.acquireFrame();
+          frame = await engine.acquireFrame(this.opts.sink.takeBuffer?.());
         }
         consecutiveFailures = 0;
       } catch (err) {

@@ -41,8 +41,11 @@ export interface AcquisitionEngine {
   restoreHardware(snapshot: HardwareSnapshot): Promise<void>;
   /** Moves XY then Z, applies the channel preset and exposure; resolves when settled. */
   setupEvent(setup: EventSetup): Promise<void>;
-  /** Switches the current channel's laser on (if any), exposes one frame and returns it; emission stays on. */
-  acquireFrame(): Promise<AcquiredFrame>;
+  /**
+   * Switches the current channel's laser on (if any), exposes one frame and returns it;
+   * emission stays on. `into`: a buffer the camera may fill (Camera.snap).
+   */
+  acquireFrame(into?: ArrayBuffer): Promise<AcquiredFrame>;
   /** Switches every laser off; must be safe to call at any time, repeatedly. */
   lasersOff(): Promise<void>;
   /** Hardware autofocus for an autofocus event; absent until the automation issue provides it. */

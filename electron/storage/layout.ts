@@ -150,6 +150,11 @@ export interface DatasetSummary extends DatasetProgress {
  */
 export interface RunSink {
   write(frame: DatasetFrame, index: FrameIndex): Promise<void>;
+  /**
+   * A buffer of one plane's bytes for the next frame (a written frame's, when one is free),
+   * so the camera fills it instead of allocating. Contents are stale.
+   */
+  takeBuffer?(): ArrayBuffer;
   close(end: RunEnd): Promise<DatasetSummary>;
 }
 

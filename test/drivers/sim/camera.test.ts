@@ -126,6 +126,41 @@ describe('SimCamera imaging', () => {
   });
 });
 
+describe('SimCamera frame buffers', () => {
+  const bytes = 256 * 256 * 2;
+  const stale = () => new Uint8Array(bytes).fill(0xab).buffer;
+  const frameBytes = (f: RawFrame) =>
+    Buffer.from(f.pixels.buffer, f.pixels.byteOffset, f.pixels.byteLength);
+
+  for (const mode of ['sample', 'test-pattern'] as const)
+    it(`fills a caller's buffer (${mode}), inline and in a render worker, with the pixels of a fresh frame`, async () => {
+      const snapFirst = async (renderWorkers: number, into?: ArrayBuffer) => {
+        const r = await rig({ seed: 9, camera: { renderWorkers, mode } });
+        r.parkOnCell(0);
+        await lightOn(r, 10);
+        return r.camera.snap(into);
+      };
+      const fresh = frameBytes(await snapFirst(0));
+      const inlineInto = stale();
+      const inline = await snapFirst(0, inlineInto);
+      expect(inline.pixels.buffer).toBe(inlineInto); // the caller's buffer, every stale byte overwritten
+      expect(frameBytes(inline).equals(fresh)).toBe(true);
+      const workerInto = stale();
+      const viaWorker = await snapFirst(1, workerInto);
+      expect(workerInto.byteLength).toBe(0); // transferred to the render thread and back
+      expect(viaWorker.pixels.byteLength).toBe(bytes);
+      expect(frameBytes(viaWorker).equals(fresh)).toBe(true);
+    });
+
+  it('ignores a buffer of the wrong size', async () => {
+    const r = await rig({ camera: { renderWorkers: 0 } });
+    const into = new ArrayBuffer(bytes / 2);
+    const f = await r.camera.snap(into);
+    expect(f.pixels.buffer).not.toBe(into);
+    expect(f.pixels).toHaveLength(256 * 256);
+  });
+});
+
 describe('SimCamera settings', () => {
   it('sizes frames by binning and ROI (ROI in binned pixels)', async () => {
     const { camera } = await rig();

@@ -78,12 +78,19 @@ export class FakeEngine implements AcquisitionEngine {
     this.exposureMs = setup.exposureMs ?? this.exposureMs;
   }
 
-  async acquireFrame(): Promise<AcquiredFrame> {
+  /** The `into` buffer of each acquireFrame call. */
+  readonly intoBuffers: (ArrayBuffer | undefined)[] = [];
+
+  async acquireFrame(into?: ArrayBuffer): Promise<AcquiredFrame> {
+    this.intoBuffers.push(into);
     const n = this.acquisitions++;
     this.log.push('acquire');
     await this.onAcquire(n);
     if (this.activeLaser) this.emission[this.activeLaser] = true;
-    const pixels = new Uint16Array(4 * 3).fill(n);
+    // Like a camera that fills caller buffers of its frame's size.
+    const pixels = (
+      into?.byteLength === 4 * 3 * 2 ? new Uint16Array(into) : new Uint16Array(4 * 3)
+    ).fill(n);
     return {
       pixels,
       meta: {

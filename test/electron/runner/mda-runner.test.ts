@@ -76,6 +76,32 @@ describe('MdaRunner', () => {
     expectSafeEnd(engine);
   });
 
+  it('hands the camera a buffer from the sink for each frame and writes that buffer, uncopied', async () => {
+    const engine = new FakeEngine();
+    const handed: ArrayBuffer[] = [];
+    const sink = Object.assign(new FakeSink(), {
+      takeBuffer: () => {
+        handed.push(new ArrayBuffer(4 * 3 * 2));
+        return handed.at(-1)!;
+      },
+    });
+    const runner = new MdaRunner({
+      events: simpleEvents(3),
+      engine,
+      sink,
+      presets: PRESETS,
+      indexOf: (e) => ({ p: 0, t: 0, c: e.index.c ?? 0, z: e.index.z ?? 0 }),
+    });
+    await runner.run();
+    expect(handed).toHaveLength(3);
+    expect(engine.intoBuffers).toHaveLength(3);
+    engine.intoBuffers.forEach((b, k) => expect(b).toBe(handed[k]));
+    sink.frames.forEach((f, k) => {
+      expect(f.frame.pixels).toBe(handed[k]);
+      expect(new Uint16Array(f.frame.pixels)[0]).toBe(k);
+    });
+  });
+
   it('pauses at the next event boundary, holds there with lasers off, and resumes', async () => {
     const { engine, sink, runner, states } = setup();
     const hold = deferred();
