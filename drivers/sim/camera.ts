@@ -197,8 +197,10 @@ export class SimCamera implements Camera {
     };
   }
 
-  /** Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). */
-  /** `into`: see Camera.snap (filled when it has exactly this frame's size). */
+  /**
+   * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
+   * see Camera.snap (filled when it has exactly this frame's size).
+   */
   private capture(into?: ArrayBuffer): CapturedFrame {
     const seq = this.seq++;
     const timestampMs = Date.now();

@@ -150,10 +150,9 @@ export class FramePipeline implements RunSink {
 
   /**
    * A buffer of `bytes` (default: one plane) for the next frame: a written frame's buffer
-   * when one is free (its
-   * pages are already mapped, so the producer saves the allocation and page faults), else
-   * a new one. Contents are stale; the producer overwrites them entirely. The runner passes
-   * it to the camera (Camera.snap), which fills it.
+   * when one is free (its pages are already mapped, so the producer saves the allocation and
+   * page faults), else a new one. Contents are stale; the producer overwrites them entirely.
+   * The runner passes it to the camera (Camera.snap), which fills it.
    */
   takeBuffer(bytes = planeBytes(this.layout)): ArrayBuffer {
     this.recycling = true;
