@@ -255,6 +255,43 @@ describe('S3 target against Ceph RGW', () => {
       ).rejects.toThrow();
   });
 
+  it('resumes after the part size changed (e.g. a new default): a new multipart upload, the old one aborted', async () => {
+    const dir = await makeDataset(fx.tmp, 'ds-resize', [{ rel: 'big.bin', sizeBytes: 16 * MIB }]);
+    const prefix = 'raw/ds-resize/';
+    const listUploads = async () =>
+      (
+        await fx.rgw.client.send(
+          new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: prefix }),
+        )
+      ).Uploads ?? [];
+    const first = await openQueue('resize', { ...s3Config(), bandwidthLimitMBps: 4 });
+    const id = await first.queue.enqueue(dir, 'ceph');
+    first.queue.start();
+    for (let i = 0; i < 400 && (first.queue.snapshot()[0]?.bytesDone ?? 0) === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(first.queue.snapshot()[0]?.bytesDone).toBeGreaterThan(0);
+    await first.queue.pause(id);
+    await first.queue.close();
+    const old = await listUploads();
+    expect(old).toHaveLength(1); // 5 MiB parts, some on the gateway
+
+    const sent: string[] = [];
+    const second = await openQueue('resize', s3Config({ partSizeMiB: 6 }), {
+      observer: { sending: (rel, n) => sent.push(`${rel}#${n}`) },
+    });
+    await second.queue.resume(id);
+    const s = await runToEnd(second.queue, id);
+    await second.queue.close();
+    expect(s.state, s.reason).toBe('done');
+    expect(sent.sort()).toEqual(['big.bin#1', 'big.bin#2', 'big.bin#3', 'manifest.sha256#0']);
+    const head = await fx.rgw.client.send(
+      new HeadObjectCommand({ Bucket: fx.bucket, Key: `${prefix}big.bin` }),
+    );
+    expect(head.ETag).toMatch(/-3"$/); // 16 MiB in 6 MiB parts
+    expect(await listUploads()).toHaveLength(0); // the 5 MiB upload was aborted
+    await expectRemoteMatchesLocal(dir, prefix);
+  });
+
   it('cancel aborts the multipart uploads in progress and leaves no manifest', async () => {
     const dir = await makeDataset(fx.tmp, 'ds-cancel', [{ rel: 'big.bin', sizeBytes: 20 * MIB }]);
     const { queue } = await openQueue('cancel', { ...s3Config(), bandwidthLimitMBps: 4 });
