@@ -9,10 +9,10 @@
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
+import { FileHasher } from './file-hasher';
 import {
   type Durability,
   writeFileAtomic,
@@ -29,6 +29,7 @@ import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
 const emptyEntry = 0xffff_ffff_ffff_ffffn;
+/** Files waiting for their hash before a plane write waits too (each is a few MiB of cache). */
 const maxHashesPending = 16;
 
 interface OpenShard {
@@ -49,10 +50,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
   /** Shards being created, then open until their last plane is in. */
   private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
-  /** Finished shards are hashed one after another through one reused read buffer. */
-  private hashing: Promise<void> = Promise.resolve();
-  private hashBuffer: Buffer | undefined;
-  private hashesPending = 0;
+  /** Finished chunk files and shards are hashed on hash threads, read from the page cache. */
+  private readonly hasher = new FileHasher();
+  private readonly hashing = new Set<Promise<void>>();
   readonly knownHashes = new Map<string, KnownHash>();
   private readonly shardPlanes: number;
   private readonly indexBytes: number;
@@ -83,14 +83,8 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const file = path.join(this.root, key);
     await this.ensureDir(path.dirname(file));
     if (this.shardPlanes === 1) {
-      // The chunk file is exactly these bytes: hash them here, while the pool writes them,
-      // rather than reading the file back at close. (A synchronous hash costs about half the
-      // CPU of crypto.subtle.digest, which copies the input first.)
-      const written = writeFileAtomic(file, pixels, this.durability);
-      written.catch(() => undefined); // awaited below
-      const sha256 = createHash('sha256').update(pixels).digest('hex');
-      await written;
-      this.knownHashes.set(key, { sha256, bytes: pixels.byteLength });
+      await writeFileAtomic(file, pixels, this.durability);
+      await this.hashLater(key, file);
     } else
       await this.appendToShard(
         key,
@@ -102,11 +96,12 @@ export class ZarrPlaneWriter implements PlaneWriter {
     return {};
   }
 
-  settled(): Promise<void> {
-    return this.hashing;
+  async settled(): Promise<void> {
+    await Promise.all(this.hashing);
   }
 
   release(): void {
+    this.hasher.close();
     for (const s of this.shards.values()) fs.closeSync(s.fd);
     this.shards.clear();
   }
@@ -121,9 +116,8 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const index = Buffer.alloc(this.indexBytes);
     for (let k = 0; k < this.shardPlanes * 2; k++) index.writeBigUInt64LE(emptyEntry, k * 8);
     this.sealIndex(index);
-    // 'wx': a shard is never reopened within a run (duplicate frames are refused upstream);
-    // '+': it is read back for hashing once complete.
-    const fd = await openAsync(file, 'wx+');
+    // 'wx': a shard is never reopened within a run (duplicate frames are refused upstream).
+    const fd = await openAsync(file, 'wx');
     try {
       await writeChunks(fd, [index], 0);
     } catch (err) {
@@ -183,24 +177,25 @@ export class ZarrPlaneWriter implements PlaneWriter {
     if (--s.planesLeft === 0) {
       this.shards.delete(file);
       this.opening.delete(file);
-      // Hash the finished shard now, while it is in the page cache, instead of at close.
-      const { fd, endOffset } = s;
-      this.hashesPending++;
-      this.hashing = this.hashing.then(async () => {
-        try {
-          this.hashBuffer ??= Buffer.allocUnsafe(8 << 20);
-          const sha256 = await hashFile(fd, endOffset, this.hashBuffer);
-          this.knownHashes.set(key, { sha256, bytes: endOffset });
-        } catch {
-          // No known hash: the manifest reads the file at close.
-        } finally {
-          this.hashesPending--;
-          await closeAsync(fd).catch(() => undefined);
-        }
-      });
-      // Each waiting shard holds an open descriptor: do not let hashing fall far behind.
-      if (this.hashesPending > maxHashesPending) await this.hashing;
+      // Every plane and the last index are in: hash the shard now, while it is in the page
+      // cache, instead of at close.
+      await closeAsync(s.fd);
+      await this.hashLater(key, file);
     }
+  }
+
+  /**
+   * Hashes a finished file on a hash thread. Waits only while many hashes are pending, so
+   * hashing cannot fall far behind the writes (nor the page cache drop what it must read).
+   */
+  private async hashLater(key: string, file: string): Promise<void> {
+    const p = this.hasher.hash(file).then(
+      (h) => void this.knownHashes.set(key, h),
+      () => undefined, // no known hash: the manifest reads the file at close
+    );
+    this.hashing.add(p);
+    void p.finally(() => this.hashing.delete(p));
+    if (this.hashing.size > maxHashesPending) await Promise.race(this.hashing);
   }
 
   /**
@@ -240,19 +235,4 @@ export class ZarrPlaneWriter implements PlaneWriter {
     }
     return made;
   }
-}
-
-/** SHA-256 of the first `bytes` of an open file, read through `buf` on the libuv pool. */
-async function hashFile(fd: number, bytes: number, buf: Buffer): Promise<string> {
-  const hash = createHash('sha256');
-  for (let at = 0; at < bytes;) {
-    const n = Math.min(buf.length, bytes - at);
-    const bytesRead = await new Promise<number>((resolve, reject) =>
-      fs.read(fd, buf, 0, n, at, (err, got) => (err ? reject(err) : resolve(got))),
-    );
-    if (bytesRead === 0) throw new Error(`shard ended at ${at} of ${bytes} bytes`);
-    hash.update(buf.subarray(0, bytesRead));
-    at += bytesRead;
-  }
-  return hash.digest('hex');
 }

@@ -73,6 +73,7 @@ describe('crash safety (kill -9 during a run)', () => {
       entryPoints: {
         'crash-child': path.join(here, 'crash-child.ts'),
         'writer.worker': path.join(here, '../../../electron/pipeline/writer.worker.ts'),
+        'file-hash.worker': path.join(here, '../../../electron/storage/file-hash.worker.ts'),
       },
       outdir: bundleDir,
       bundle: true,
