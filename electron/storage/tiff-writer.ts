@@ -12,7 +12,7 @@
  * whose description is the final XML and repoints the header at it: the only bytes
  * rewritten at close are the header's first-IFD pointer, whose final value (the end of the
  * planned planes) follows from the layout. So the file's SHA-256 for the manifest is fed in
- * file order as planes are linked (pixels from the buffer in hand, each IFD with its final
+ * file order as planes are placed (pixels from the buffer in hand, each IFD with its final
  * next pointer) and close need not read gigabytes back. Any other ending (cancelled,
  * failed, recovered) falls back to finalize.ts: `replaceDescription` on the first IFD and
  * hashing the file.
@@ -53,7 +53,7 @@ export class TiffPlaneWriter implements PlaneWriter {
   /** SHA-256 of the file as `finish` will leave it; undefined once that cannot happen. */
   private hash: Hash | undefined = createHash('sha256');
   private hashedTo = 0;
-  /** The last linked IFD: hashed once the next one's offset (its final next pointer) is known. */
+  /** The last placed IFD: hashed once the next one's offset (its final next pointer) is known. */
   private lastIfd: { at: number; tail: Buffer; nextFieldAt: number } | undefined;
   private secondIfdAt = 0;
 
@@ -127,6 +127,9 @@ export class TiffPlaneWriter implements PlaneWriter {
       if (this.durability === 'disk') await fdatasyncAsync(this.fd);
     })();
     written.catch(() => undefined); // handled in the link step, which may run much later
+    // Planes are placed in file order, so the hash takes this one now, on this thread while
+    // the pool writes the same bytes (a failed plane makes `finish` give up the hash).
+    this.hashPlaced(stripOffset, pixels, ifdOffset, tail, ifd.nextFieldAt);
     // Links happen strictly in start order, each after the previous one settled.
     const link = this.linked.then(async () => {
       try {
@@ -150,7 +153,6 @@ export class TiffPlaneWriter implements PlaneWriter {
       await writeChunks(this.fd, [ptr], this.linkAt);
       if (this.durability === 'disk') await fdatasyncAsync(this.fd);
       this.linkAt = ifdOffset + ifd.nextFieldAt;
-      this.hashLinked(stripOffset, pixels, ifdOffset, tail, ifd.nextFieldAt);
       return this.ifdsLinked++;
     });
     this.linked = link.then(
@@ -160,8 +162,8 @@ export class TiffPlaneWriter implements PlaneWriter {
     return { ifd: await link };
   }
 
-  /** Feeds a just-linked plane: the IFD before it (now with its final next pointer), then its pixels. */
-  private hashLinked(
+  /** Feeds a just-placed plane: the IFD before it (with its final next pointer), then its pixels. */
+  private hashPlaced(
     stripOffset: number,
     pixels: Uint8Array,
     ifdOffset: number,
@@ -173,7 +175,7 @@ export class TiffPlaneWriter implements PlaneWriter {
       this.lastIfd.tail.writeBigUInt64LE(BigInt(ifdOffset), this.lastIfd.nextFieldAt);
       this.feed(this.lastIfd.at, this.lastIfd.tail);
     }
-    if (this.ifdsLinked === 1) this.secondIfdAt = ifdOffset;
+    if (this.planesStarted === 2) this.secondIfdAt = ifdOffset;
     this.feed(stripOffset, pixels);
     this.lastIfd = { at: ifdOffset, tail: Buffer.from(tail), nextFieldAt };
   }
