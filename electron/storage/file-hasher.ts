@@ -53,14 +53,19 @@ export class FileHasher {
       if ('error' in r) p?.fail(new Error(r.error));
       else p?.ok({ sha256: r.sha256, bytes: r.bytes });
     });
-    w.on('error', (err) => {
+    // A thread that dies (error or exit) fails what it owed, so no caller waits forever;
+    // the next request starts a new one.
+    const gone = (err: Error) => {
+      if (this.workers[k] !== w) return;
       this.workers[k] = undefined;
       for (const [id, p] of this.waiting)
         if (id % this.threads === k) {
           this.waiting.delete(id);
           p.fail(err);
         }
-    });
+    };
+    w.on('error', gone);
+    w.on('exit', (code) => gone(new Error(`hash thread exited (code ${code})`)));
     this.workers[k] = w;
     return w;
   }

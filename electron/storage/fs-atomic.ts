@@ -41,6 +41,7 @@ export async function writeChunks(
     const n = await new Promise<number>((resolve, reject) =>
       fs.writev(fd, rest, at, (err, written) => (err ? reject(err) : resolve(written))),
     );
+    if (n === 0) throw new Error(`write at byte ${at} made no progress`);
     at += n;
     // A short write: drop what went out and go on with the remainder.
     let skip = n;

@@ -36,6 +36,23 @@ describe('FileHasher', () => {
     );
   });
 
+  it('fails what a dead hash thread owed, then starts a new one', async () => {
+    const dir = tempDir('file-hasher');
+    fs.writeFileSync(path.join(dir, 'ok'), 'abc');
+    const h = new FileHasher(1);
+    hashers.push(h);
+    await h.hash(path.join(dir, 'ok')); // the thread is up
+    const workers = (h as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
+    // A sparse 256 MiB file keeps the thread hashing (~0.15 s) while it is terminated.
+    const big = path.join(dir, 'big');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 256 << 20);
+    const owed = h.hash(big);
+    await workers[0]!.terminate();
+    await expect(owed).rejects.toThrow(/exited/);
+    expect((await h.hash(path.join(dir, 'ok'))).bytes).toBe(3);
+  });
+
   it('refuses work once closed', async () => {
     const h = new FileHasher(1);
     h.close();

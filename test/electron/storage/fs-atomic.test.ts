@@ -51,6 +51,18 @@ describe('writeChunks', () => {
     expect([...fs.readFileSync(file)]).toEqual(parts.flatMap((p) => [...p]));
   });
 
+  it('rejects instead of looping when a write makes no progress', async () => {
+    const fd = fs.openSync(path.join(tempDir('fs-atomic'), 'f.bin'), 'w+');
+    vi.spyOn(fs, 'writev').mockImplementation(((
+      _f: number,
+      _b: unknown,
+      _p: number,
+      cb: (err: null, n: number) => void,
+    ) => setImmediate(() => cb(null, 0))) as unknown as typeof fs.writev);
+    await expect(writeChunks(fd, [bytes(4, 0)], 0)).rejects.toThrow(/no progress/);
+    fs.closeSync(fd);
+  });
+
   it('rejects with the file system error', async () => {
     const file = path.join(tempDir('fs-atomic'), 'ro.bin');
     fs.writeFileSync(file, '');
