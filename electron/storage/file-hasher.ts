@@ -1,7 +1,7 @@
 /**
  * SHA-256 of finished dataset files for the manifest, on hash threads of their own, so the
- * writer thread never stalls on hashing and, on a PC with cores to spare, hashing keeps up
- * with several GB/s (one thread hashes about 1.6 GB/s). Requests go round-robin to
+ * writer thread never stalls on hashing and, on a PC with cores to spare, several threads
+ * can share the work (one thread hashes about 1.6 GB/s). Requests go round-robin to
  * `threads` threads (default `availableParallelism() - 1`, 1 to 4), started on first use.
  * A failed hash only means the manifest reads that file again at close.
  */
