@@ -98,6 +98,14 @@ export class S3Ops {
       // The queue retries whole attempts with its own bounded backoff; one SDK retry
       // smooths over a dropped keep-alive connection.
       maxAttempts: 2,
+      // Silent, like the default logger, minus its console warning on each failed request
+      // with a streamed body (wire.ts), which S3Objects retries and reports itself.
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
       requestHandler: {
         connectionTimeout: 5_000,
         // Idle time on the socket, not total time: a large part on a slow link is fine as

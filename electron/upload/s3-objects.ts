@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { UploadError } from './errors';
 import type { ManifestEntry } from './manifest';
@@ -12,13 +13,18 @@ import { bareEtag, md5 } from './part-plan';
 import type { S3Ops } from './s3-client';
 import type { UploadAttempt, UploadObserver } from './target';
 import type { PartBuffers } from './part-buffers';
+import { PartBody, Wire } from './wire';
 
 /** Re-sends of one part after a digest/ETag mismatch before the attempt fails. */
 const PART_SENDS = 3;
+/** Attempts of one request on transient failures (network, 5xx) before the attempt fails. */
+const SEND_ATTEMPTS = 2;
 /** The bytes that arrived do not match Content-MD5 / the signed payload hash. */
 const CORRUPTED_IN_TRANSIT = ['BadDigest', 'XAmzContentSHA256Mismatch', 'InvalidDigest'];
 
 export class S3Objects {
+  private readonly wire = new Wire();
+
   constructor(
     private readonly ops: S3Ops,
     private readonly observer: UploadObserver,
@@ -40,17 +46,16 @@ export class S3Objects {
   ): Promise<void> {
     for (let send = 1; ; send++) {
       await a.net.take(buf.length, signal);
-      this.observer.sending?.(rel, n, buf.length);
       let etag: string;
       try {
-        const r = await this.ops.call(`UploadPart ${key} #${n}`, signal, (o) =>
+        const r = await this.sendBody(`UploadPart ${key} #${n}`, rel, n, buf, signal, (body, o) =>
           this.ops.client.send(
             new UploadPartCommand({
               Bucket: this.bucket,
               Key: key,
               UploadId: uploadId,
               PartNumber: n,
-              Body: buf,
+              Body: body,
               ContentMD5: digest.base64,
               ContentLength: buf.length,
             }),
@@ -87,14 +92,13 @@ export class S3Objects {
   ): Promise<void> {
     for (let send = 1; ; send++) {
       await a.net.take(buf.length, signal);
-      this.observer.sending?.(f.rel, 0, buf.length);
       try {
-        await this.ops.call(`PutObject ${key}`, signal, (o) =>
+        await this.sendBody(`PutObject ${key}`, f.rel, 0, buf, signal, (body, o) =>
           this.ops.client.send(
             new PutObjectCommand({
               Bucket: this.bucket,
               Key: key,
-              Body: buf,
+              Body: body,
               ContentMD5: digest.base64,
               ContentLength: buf.length,
               Metadata: { sha256: f.sha256 },
@@ -117,6 +121,38 @@ export class S3Objects {
     }
     await a.record({ t: 'file', id: a.job.id, rel: f.rel });
     a.progress(buf.length);
+  }
+
+  /** One request carrying `buf`, started when the wire is ours (see wire.ts); retried once. */
+  private async sendBody<T>(
+    what: string,
+    rel: string,
+    n: number,
+    buf: Buffer,
+    signal: AbortSignal,
+    send: (body: Readable, opts: { abortSignal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const release = await this.wire.turn(signal);
+      try {
+        this.observer.sending?.(rel, n, buf.length);
+        return await this.ops.call(what, signal, (o) => send(new PartBody(buf, release), o));
+      } catch (err) {
+        // The SDK does not retry streamed bodies; one retry here, as it gives other requests,
+        // smooths over a dropped keep-alive connection before the queue's backoff.
+        // A corrupted body is the callers' business (bounded by PART_SENDS).
+        const e = err as UploadError;
+        if (
+          attempt >= SEND_ATTEMPTS ||
+          !e.transient ||
+          signal.aborted ||
+          CORRUPTED_IN_TRANSIT.includes(String(e.details?.s3Error))
+        )
+          throw err;
+      } finally {
+        release();
+      }
+    }
   }
 
   async verify(f: ManifestEntry, key: string, etag: string, signal: AbortSignal): Promise<void> {

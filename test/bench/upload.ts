@@ -1,13 +1,12 @@
 /**
  * `npm run bench:upload [-- --gib N] [--kills K] [--part-mib M] [--shared]` — archive an N GiB dataset (default 4) to a
  * Ceph RGW and compare with the best raw upload of the same bytes to the same gateway in
- * the same run: parallel multipart (no Content-MD5, no hashing, no journal) at several
- * concurrencies, and parallel plain PutObject of whole files. Each run is a separate child
+ * the same run: parallel multipart (no Content-MD5, no hashing, no journal) and parallel
+ * plain PutObject of whole files, each at several concurrencies. Each run is a separate child
  * process (clean peak RSS); objects are deleted between runs. Prints
  *   ratio = Aquila throughput / best baseline throughput   (goal ≥ 0.9)
  *   peak RSS of the Aquila process                          (goal ≤ 512 MiB)
- *   resume overhead = parts re-sent per kill -9              (goal ≤ 1 part per interruption
- *                                                             … per part in flight)
+ *   resume overhead = parts re-sent per kill -9              (goal ≤ 1 part per interruption)
  * Uses S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY when set, else starts a bluestore RGW
  * (memstore would hold every stored byte twice in RAM) and stops it at the end.
  * CPUs: with its own gateway the bench runs the gateway's daemons on CPU 0 and every upload
@@ -168,6 +167,8 @@ async function makeDataset(root: string, gib: number): Promise<{ dir: string; fi
 }
 
 async function main(): Promise<void> {
+  // The SDK's Node-version notice (see s3-client.ts) would interleave with the figures.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(JSON.parse(argv[1] as string) as Job);
   const flag = (name: string, dflt: number) => {
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
     return i >= 0 ? Number(argv[i + 1]) : dflt;
   };
   const gib = flag('gib', 4);
-  const kills = flag('kills', 3);
+  const kills = flag('kills', 5);
   const partMiB = flag('part-mib', DEFAULT_PART_MIB);
   const run = promisify(execFile);
   let gwDir: string | undefined;
@@ -238,8 +239,9 @@ async function main(): Promise<void> {
       for (const [mode, concurrency] of [
         ['multipart', 4],
         ['multipart', 8],
-        ['multipart', 16],
+        ['put', 2],
         ['put', 4],
+        ['put', 8],
       ] as const) {
         const r = await runChild({ ...base, mode, concurrency });
         await reclaim();
@@ -292,7 +294,7 @@ async function main(): Promise<void> {
     );
     console.log(`peak RSS (any Aquila run): ${aq.maxRssMiB.toFixed(0)} MiB  (goal ≤ 512)`);
     console.log(
-      `resume: ${killed} kill -9, ${resent} parts re-sent = ${(resent / Math.max(1, killed)).toFixed(1)} per interruption, ${(resent / Math.max(1, killed) / aq.concurrency).toFixed(2)} per part in flight (${aq.concurrency}); only parts whose body had not fully reached the gateway can be re-sent`,
+      `resume: ${killed} kill -9 with ${aq.concurrency} requests in flight, ${resent} parts re-sent = ${(resent / Math.max(1, killed)).toFixed(1)} per interruption  (goal ≤ 1)`,
     );
   } finally {
     await rm(tmp, { recursive: true, force: true });

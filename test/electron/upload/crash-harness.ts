@@ -29,6 +29,8 @@ export async function runWithKills(
   random: () => number,
   /** Distinct requests the whole upload makes; bounds how far each killed run may get. */
   totalSends: number,
+  /** Awaited after each kill, before the next run starts. */
+  afterKill: () => Promise<void> = async () => undefined,
 ): Promise<CrashRun> {
   let killed = 0;
   for (let run = 0; ; run++) {
@@ -62,6 +64,7 @@ export async function runWithKills(
       if (code !== null && code !== 0) throw new Error(`uploader exited with ${code}: ${err}`);
       if (code === 0 && killed < kills)
         throw new Error(`upload finished after only ${killed} kills; slow it down`);
+      await afterKill();
       continue;
     }
     const code = await exited;

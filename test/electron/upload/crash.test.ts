@@ -1,7 +1,8 @@
 /**
  * kill -9 of the uploader process at random moments, ≥ 5 times, then a clean run: the upload
- * resumes, re-sends at most the requests that were in flight at each kill, and every remote
- * file equals the local one (S3 on a real Ceph RGW, and the filesystem target).
+ * resumes and every remote file equals the local one (S3 on a real Ceph RGW, and the
+ * filesystem target). S3 re-sends at most one request per kill although several are in
+ * flight; the filesystem target re-copies at most the files that were being copied.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { resends, runWithKills } from './crash-harness';
+import { TcpProxy } from './tcp-proxy';
 import { makeDataset, MIB } from './dataset-fixture';
 import { remoteSha256, useRgwBucket } from './rgw';
 
@@ -38,19 +40,26 @@ async function manifestEntries(dir: string): Promise<[string, string][]> {
 }
 
 describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
-  it('S3: resumes, re-sends only in-flight parts, remote sha256 equals local', async () => {
+  it('S3: resumes, re-sends at most one part per kill, remote sha256 equals local', async () => {
     const dir = await makeDataset(fx.tmp, 'ds-crash-s3', [
       { rel: 'image.ome.zarr/0/0.0.0', sizeBytes: 17 * MIB + 999 },
       { rel: 'image.ome.zarr/0/1.0.0', sizeBytes: 11 * MIB },
       { rel: 'journal.jsonl', sizeBytes: 20_000 },
       { rel: 'provenance.json', sizeBytes: 2_000 },
     ]);
+    // An 8 MB/s link (not the upload's own bandwidth limit, which releases one part at a
+    // time): every request in flight is on the wire at once unless the uploader holds
+    // bodies back. Bytes a killed uploader had handed to its kernel are still delivered;
+    // each restart waits for that, as a restart after a crash would on a LAN (where a
+    // kernel's few MiB drain in milliseconds, not the seconds of this slow link).
+    const link = new TcpProxy(new URL(fx.rgw.endpoint), 8e6);
+    await link.listen();
     const config = {
       targets: [
         {
           name: 'ceph',
           kind: 's3',
-          endpoint: fx.rgw.endpoint,
+          endpoint: link.endpoint,
           bucket: fx.bucket,
           region: fx.rgw.region,
           credentials: { accessKeyId: fx.rgw.accessKeyId, secretAccessKey: fx.rgw.secretAccessKey },
@@ -58,7 +67,6 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
           concurrency: CONCURRENCY,
         },
       ],
-      bandwidthLimitMBps: 8,
       retry: { baseMs: 100, maxMs: 500, maxAttempts: 5 },
     };
     const trace = path.join(fx.tmp, 'trace-s3.txt');
@@ -67,10 +75,12 @@ describe(`kill -9 mid-upload, ${KILLS} times (seed ${seed})`, () => {
       KILLS,
       mulberry(seed),
       10,
-    );
+      () => link.drained(),
+    ).finally(() => link.close());
     expect(run.kills).toBe(KILLS);
     expect(run.final.map((s) => [s.state, s.reason])).toEqual([['done', undefined]]);
-    expect(resends(run.sends)).toBeLessThanOrEqual(KILLS * CONCURRENCY);
+    // One body on the wire at a time (wire.ts): each kill cuts at most one request short.
+    expect(resends(run.sends), run.sends.join(' ')).toBeLessThanOrEqual(KILLS);
     expect(new Set(run.sends).size).toBe(10); // 4 + 3 parts of the big files, 2 small, manifest
     for (const [sha, rel] of await manifestEntries(dir))
       expect(await remoteSha256(fx.rgw, fx.bucket, `ds-crash-s3/${rel}`), rel).toBe(sha);

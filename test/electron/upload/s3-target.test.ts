@@ -14,6 +14,7 @@ import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { uploadConfig, type UploadConfigInput } from '../../../electron/upload/config';
 import { UploadQueue, type UploadQueueOptions } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
+import type { PartBody } from '../../../electron/upload/wire';
 import { makeDataset, MIB, typicalFiles } from './dataset-fixture';
 import { remoteSha256, useRgwBucket } from './rgw';
 
@@ -158,7 +159,7 @@ describe('S3 target against Ceph RGW', () => {
     ]);
     const corrupted: string[] = [];
     const flip = (body: unknown): Buffer => {
-      const bad = Buffer.from(body as Buffer);
+      const bad = Buffer.from((body as PartBody).bytes);
       bad[1000] = (bad[1000] ?? 0) ^ 0xff;
       return bad;
     };

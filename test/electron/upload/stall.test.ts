@@ -4,7 +4,6 @@
  * backoff, and the upload completes once bytes flow again. Without the stall timeout the
  * SDK would wait on the dead connections for ever.
  */
-import net from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -14,63 +13,13 @@ import type { UploadStatus } from '../../../electron/upload/status';
 import { makeDataset, MIB } from './dataset-fixture';
 import { remoteSha256, useRgwBucket } from './rgw';
 import { until } from '../../support/wait';
-
-/** Forwards TCP to `target`; while frozen, no byte moves in either direction. */
-class FreezableProxy {
-  private frozen = false;
-  private readonly sockets = new Set<net.Socket>();
-  private readonly server: net.Server;
-  port = 0;
-
-  constructor(target: URL) {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      for (const [from, to] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        this.sockets.add(from);
-        from.pipe(to);
-        from.on('error', () => to.destroy());
-        from.on('close', () => {
-          this.sockets.delete(from);
-          to.destroy();
-        });
-        if (this.frozen) from.pause();
-      }
-    });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  freeze(): void {
-    this.frozen = true;
-    for (const s of this.sockets) {
-      s.unpipe();
-      s.pause();
-    }
-  }
-
-  thaw(): void {
-    this.frozen = false;
-    // Frozen connections were abandoned by the client; new ones flow normally.
-    for (const s of this.sockets) s.destroy();
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
+import { TcpProxy } from './tcp-proxy';
 
 const fx = useRgwBucket('aq-stall');
 
 it('abandons requests on a stalled gateway, retries, and completes when bytes flow again', async () => {
   const gw = fx.rgw;
-  const proxy = new FreezableProxy(new URL(gw.endpoint));
+  const proxy = new TcpProxy(new URL(gw.endpoint));
   await proxy.listen();
   const dir = await makeDataset(fx.tmp, 'ds-stall', [
     { rel: 'a.bin', sizeBytes: 24 * MIB },
@@ -82,7 +31,7 @@ it('abandons requests on a stalled gateway, retries, and completes when bytes fl
         {
           name: 'ceph',
           kind: 's3',
-          endpoint: `http://127.0.0.1:${proxy.port}`,
+          endpoint: proxy.endpoint,
           bucket: fx.bucket,
           credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
           partSizeMiB: 5,
