@@ -28,7 +28,7 @@ const common = {
  * update each, and the completion step merges them): on a local Pacific RGW, raw multipart
  * of 512 MiB files ran at 294 MB/s with 8 MiB parts and 354 MB/s with 64 MiB parts, against
  * 397-447 MB/s for whole-file PutObject. 32 MiB keeps most of that gain while memory stays
- * ≈ (concurrency + 2) × 32 MiB and a kill -9 re-sends at most the parts in flight.
+ * ≈ (concurrency + 2) × 32 MiB and a kill -9 re-sends at most one 32 MiB part (wire.ts).
  */
 export const DEFAULT_PART_MIB = 32;
 

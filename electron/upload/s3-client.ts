@@ -97,6 +97,10 @@ export class S3Ops {
       responseChecksumValidation: 'WHEN_REQUIRED',
       // The queue retries whole attempts with its own bounded backoff; one SDK retry
       // smooths over a dropped keep-alive connection.
+      // No `Expect: 100-continue`: bodies go one at a time (wire.ts), and waiting a round trip
+      // through the gateway's authentication before each body would leave the wire idle.
+      // A refused request (bad credentials, missing bucket) wastes one part's bytes instead.
+      expectContinueHeader: false,
       maxAttempts: 2,
       // Silent, like the default logger, minus its console warning on each failed request
       // with a streamed body (wire.ts), which S3Objects retries and reports itself.

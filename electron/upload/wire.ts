@@ -3,7 +3,7 @@
  * gateway stores one part while the next arrives), but a request starts only once the body
  * before it has been handed to the kernel in full. A kill -9 or a crash then cuts at most one
  * body short: the kernel still delivers what the dead process had written (it closes the
- * socket gracefully: nothing unread is pending, the 100-continue answer has been read), the
+ * socket gracefully, as nothing unread is pending: requests carry no 100-continue), the
  * gateway stores that part, and a restart finds it with ListParts. So an interruption re-sends
  * at most one part, however many are in flight.
  */
