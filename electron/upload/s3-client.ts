@@ -8,6 +8,7 @@ import {
   S3Client,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   type S3ClientConfig,
   type ServiceInputTypes,
@@ -162,6 +163,24 @@ export class S3Ops {
       if (signal?.aborted) throw signal.reason;
       throw classifyError(err, `${this.where}: HeadObject ${key}`, this.secrets);
     }
+  }
+
+  /** Keys of the objects under `prefix` (one request per 1,000). */
+  async listKeys(prefix: string, signal?: AbortSignal): Promise<Set<string>> {
+    const out = new Set<string>();
+    let ContinuationToken: string | undefined;
+    for (let page = 0; page < 100_000; page++) {
+      const r = await this.call('ListObjectsV2', signal, (o) =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken }),
+          o,
+        ),
+      );
+      for (const c of r.Contents ?? []) if (c.Key) out.add(c.Key);
+      if (!r.IsTruncated || !r.NextContinuationToken) break;
+      ContinuationToken = r.NextContinuationToken;
+    }
+    return out;
   }
 
   /** Multipart uploads in progress under `prefix`, e.g. left by a crash. */

@@ -82,6 +82,10 @@ export class S3Target implements UploadTarget {
       this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
     );
     const stale = await this.ops.listUploads(prefix, a.signal);
+    // Objects already there (an earlier attempt, or the same dataset enqueued again): only
+    // these are looked at one by one, so a fresh dataset of many small files costs one
+    // listing instead of a HeadObject per file before it is sent.
+    const present = await this.ops.listKeys(prefix, a.signal);
     const adopted = new Set<string>();
     const ac = new AbortController();
     const onAbort = () => ac.abort(a.signal.reason);
@@ -97,6 +101,7 @@ export class S3Target implements UploadTarget {
         const { done: fin } = await this.uploadFile(
           f,
           prefix + f.rel,
+          present.has(prefix + f.rel),
           adopted,
           slots,
           a,
@@ -144,6 +149,7 @@ export class S3Target implements UploadTarget {
   private async uploadFile(
     f: ManifestEntry,
     key: string,
+    listed: boolean,
     adopted: Set<string>,
     slots: Slots,
     a: UploadAttempt,
@@ -153,7 +159,7 @@ export class S3Target implements UploadTarget {
     const partBytes = choosePartSize(f.sizeBytes, this.cfg.partSizeMiB * MIB);
     const parts = partCount(f.sizeBytes, partBytes);
     const multipart = f.sizeBytes >= partBytes;
-    const remote = await this.ops.head(key, signal);
+    const remote = listed ? await this.ops.head(key, signal) : undefined;
     const fh = await open(file, 'r');
     try {
       if (remote && remote.sha256 === f.sha256 && remote.sizeBytes === f.sizeBytes) {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench:upload [-- --gib N] [--kills K] [--part-mib M] [--shared]` — archive an N GiB dataset (default 4) to a
- * Ceph RGW and compare with the best raw upload of the same bytes to the same gateway in
- * the same run: parallel multipart (no Content-MD5, no hashing, no journal) and parallel
+ * `npm run bench:upload [-- --gib N] [--file-mib F] [--kills K] [--part-mib M] [--shared]`:
+ * archive an N GiB dataset (default 4, in files of F MiB, default 512) to a Ceph RGW and
+ * compare with the best raw upload of the same bytes to the same gateway in the same run:
+ * parallel multipart (no Content-MD5, no hashing, no journal) and parallel
  * plain PutObject of whole files, each at several concurrencies. Each run is a separate child
  * process (clean peak RSS); objects are deleted between runs. Prints
  *   ratio = Aquila throughput / best baseline throughput   (goal ≥ 0.9)
@@ -28,7 +29,6 @@ import { DEFAULT_PART_MIB, uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
 import { client, MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
-const FILE_MIB = 512;
 const self = fileURLToPath(import.meta.url);
 const scripts = path.resolve(path.dirname(self), '../../../shared/s3');
 
@@ -137,7 +137,11 @@ async function emptyBucket(gw: Gw): Promise<void> {
   c.destroy();
 }
 
-async function makeDataset(root: string, gib: number): Promise<{ dir: string; files: string[] }> {
+async function makeDataset(
+  root: string,
+  gib: number,
+  fileMiB: number,
+): Promise<{ dir: string; files: string[] }> {
   const dir = path.join(root, 'bench-dataset');
   await mkdir(path.join(dir, 'image.ome.zarr', '0'), { recursive: true });
   const total = Math.round(gib * 1024 * MIB);
@@ -147,7 +151,7 @@ async function makeDataset(root: string, gib: number): Promise<{ dir: string; fi
   const lines: string[] = [];
   for (let i = 0, left = total; left > 0; i++) {
     const rel = `image.ome.zarr/0/${i}.0.0`;
-    const size = Math.min(left, FILE_MIB * MIB);
+    const size = Math.min(left, fileMiB * MIB);
     const fh = await open(path.join(dir, rel), 'w');
     const h = createHash('sha256');
     for (let off = 0; off < size; off += buf.length) {
@@ -178,6 +182,7 @@ async function main(): Promise<void> {
   const gib = flag('gib', 4);
   const kills = flag('kills', 5);
   const partMiB = flag('part-mib', DEFAULT_PART_MIB);
+  const fileMiB = flag('file-mib', 512);
   const run = promisify(execFile);
   let gwDir: string | undefined;
   let env: Record<string, string | undefined> = process.env;
@@ -226,8 +231,8 @@ async function main(): Promise<void> {
     const c = client(gw, 4);
     await c.send(new CreateBucketCommand({ Bucket: gw.bucket }));
     c.destroy();
-    console.log(`writing a ${gib} GiB dataset …`);
-    const { dir, files } = await makeDataset(tmp, gib);
+    console.log(`writing a ${gib} GiB dataset (files of ${fileMiB} MiB) …`);
+    const { dir, files } = await makeDataset(tmp, gib, fileMiB);
     const bytes = Math.round(gib * 1024 * MIB);
     const mbps = (s: number) => bytes / 1e6 / s;
     const base = { gw, dataset: dir, files, partMiB };

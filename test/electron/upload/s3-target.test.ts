@@ -6,6 +6,7 @@ import {
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutObjectCommand,
   UploadPartCommand,
   type ServiceInputTypes,
   type ServiceOutputTypes,
@@ -102,6 +103,31 @@ describe('S3 target against Ceph RGW', () => {
     const logs = lines.join('\n');
     expect(logs).toContain('verified on "ceph"');
     expect(logs).not.toContain(fx.rgw.secretAccessKey);
+  });
+
+  it('verifies objects already on the gateway instead of re-sending them (journal lost)', async () => {
+    const dir = await makeDataset(fx.tmp, 'ds-again', typicalFiles(11));
+    const first = await openQueue('again-1', s3Config());
+    const s1 = await runToEnd(first.queue, await first.queue.enqueue(dir, 'ceph'));
+    await first.queue.close();
+    expect(s1.state, s1.reason).toBe('done');
+    // Another object under one key (as if a different file had been sent there).
+    await fx.rgw.client.send(
+      new PutObjectCommand({
+        Bucket: fx.bucket,
+        Key: 'raw/ds-again/image.ome.zarr/0/2.0.0',
+        Body: Buffer.alloc(3 * MIB + 7, 1),
+      }),
+    );
+    const sent: string[] = [];
+    const second = await openQueue('again-2', s3Config(), {
+      observer: { sending: (rel, n) => sent.push(`${rel}#${n}`) },
+    });
+    const s2 = await runToEnd(second.queue, await second.queue.enqueue(dir, 'ceph'));
+    await second.queue.close();
+    expect(s2.state, s2.reason).toBe('done');
+    expect(sent.sort()).toEqual(['image.ome.zarr/0/2.0.0#0', 'manifest.sha256#0']);
+    await expectRemoteMatchesLocal(dir, 'raw/ds-again/');
   });
 
   it('names the target and hides the secret when the credentials are wrong', async () => {
