@@ -77,8 +77,9 @@ async function child(job: Job): Promise<void> {
     c.destroy();
   }
   const seconds = (performance.now() - t0) / 1_000;
+  const ru = process.resourceUsage(); // all threads: main, hash threads, libuv pool
   process.stdout.write(
-    `${JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+    `${JSON.stringify({ seconds, maxRssMiB: ru.maxRSS / 1024, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6 })}\n`,
   );
 }
 
@@ -96,7 +97,7 @@ let clientCpus: string | undefined;
 function runChild(
   job: Job,
   killWithinMs?: number,
-): Promise<{ seconds: number; maxRssMiB: number } | 'killed'> {
+): Promise<{ seconds: number; maxRssMiB: number; cpuS: number } | 'killed'> {
   return new Promise((resolve, reject) => {
     const argv = [process.execPath, '--import', 'tsx', self, '--child', JSON.stringify(job)];
     const cmd = clientCpus ? ['taskset', '-c', clientCpus, ...argv] : argv;
@@ -122,6 +123,11 @@ function runChild(
       else reject(new Error(`${job.mode} run exited with ${code}`));
     });
   });
+}
+
+/** The upload process's CPU time, and as a share of its wall time (1.0 = one core busy). */
+function cpu(r: { seconds: number; cpuS: number }): string {
+  return `CPU ${r.cpuS.toFixed(1)} s = ${(r.cpuS / r.seconds).toFixed(2)} cores`;
 }
 
 async function emptyBucket(gw: Gw): Promise<void> {
@@ -252,7 +258,9 @@ async function main(): Promise<void> {
         await reclaim();
         if (r === 'killed') throw new Error('baseline killed');
         const rate = mbps(r.seconds);
-        console.log(`round ${round} baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s`);
+        console.log(
+          `round ${round} baseline ${mode} ×${concurrency}: ${rate.toFixed(0)} MB/s, ${cpu(r)}`,
+        );
         if (rate > best.mbps) best = { name: `${mode} ×${concurrency}`, mbps: rate, concurrency };
       }
       for (const concurrency of [4, 8]) {
@@ -262,7 +270,7 @@ async function main(): Promise<void> {
         if (r === 'killed') throw new Error('aquila killed');
         const rate = mbps(r.seconds);
         console.log(
-          `round ${round} aquila ×${concurrency}: ${rate.toFixed(0)} MB/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+          `round ${round} aquila ×${concurrency}: ${rate.toFixed(0)} MB/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, ${cpu(r)}`,
         );
         if (rate > aq.mbps)
           aq = {
