@@ -96,12 +96,13 @@ export class S3Ops {
       credentials: creds,
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // The queue retries whole attempts with its own bounded backoff; one SDK retry
-      // smooths over a dropped keep-alive connection.
       // No `Expect: 100-continue`: bodies go one at a time (wire.ts), and waiting a round trip
       // through the gateway's authentication before each body would leave the wire idle.
       // A refused request (bad credentials, missing bucket) wastes one part's bytes instead.
       expectContinueHeader: false,
+      // The queue retries whole attempts with its own bounded backoff; one SDK retry of
+      // requests without a body smooths over a dropped keep-alive connection (requests with
+      // a body are retried once by S3Objects, as the SDK does not retry streamed bodies).
       maxAttempts: 2,
       // Silent, like the default logger, minus its console warning on each failed request
       // with a streamed body (wire.ts), which S3Objects retries and reports itself.
