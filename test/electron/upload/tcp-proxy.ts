@@ -5,6 +5,8 @@
  * written, then FIN) has everything it sent delivered before the gateway side is closed.
  */
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../../support/wait';
 
 export class TcpProxy {
   private frozen = false;
@@ -63,12 +65,7 @@ export class TcpProxy {
 
   /** Resolves once every connection has closed, each having delivered what it carried. */
   async drained(timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sockets.size > 0) {
-      if (Date.now() > deadline)
-        throw new Error(`proxy: ${this.sockets.size} sockets still open after ${timeoutMs} ms`);
-      await sleep(10);
-    }
+    await until('every proxied connection closed', () => this.sockets.size === 0, timeoutMs);
   }
 
   freeze(): void {
@@ -90,5 +87,3 @@ export class TcpProxy {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
