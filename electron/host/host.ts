@@ -13,7 +13,7 @@ import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
-import { consoleLogger, type Logger, type LogLevel } from './logger';
+import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './logger';
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
 
@@ -45,7 +45,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   };
   const baseLog = options.log ?? consoleLogger();
   const log: Logger = {
-    log(level: LogLevel, message: string) {
+    log(level: LogLevel, text: string) {
+      const message = redactCredentials(text);
       baseLog.log(level, message);
       if (level !== 'debug') emit({ type: 'log', level, message, timeMs: Date.now() });
     },

@@ -6,9 +6,13 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ConfigError } from '../config/load';
 
 export const TOKEN_COOKIE = 'aquila_token';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Shorter tokens are refused at start: a guessable token is an open door to the lasers. */
+export const MIN_TOKEN_LENGTH = 16;
 
 export function generateToken(): string {
   return randomBytes(24).toString('base64url');
@@ -45,20 +49,43 @@ export function checkHostAndOrigin(req: IncomingMessage): string | null {
   return null;
 }
 
+/**
+ * Cookie pairs of a Cookie header. Untrusted: a value with a malformed percent-escape (any
+ * page on a loopback port can plant one) is skipped, never thrown on.
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const value = decodeOrNull(part.slice(eq + 1).trim());
+    if (value !== null) out[part.slice(0, eq).trim()] = value;
   }
   return out;
 }
 
-/** The token the request presents (Authorization: Bearer, or the login cookie). */
+/** `decodeURIComponent`, or null when `text` holds a malformed escape. */
+export function decodeOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The token the request presents (Authorization: Bearer — scheme case-insensitive per RFC 7235 — or the login cookie). */
 export function presentedToken(req: IncomingMessage): string | null {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const m = /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+  if (m) return m[1]!;
   return parseCookies(req.headers.cookie)[TOKEN_COOKIE] ?? null;
+}
+
+/** Throws a one-line ConfigError when `token` is too short to be safe. */
+export function assertUsableToken(token: string): void {
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConfigError(
+      `AQUILA_TOKEN is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (or unset it to get a random one)`,
+    );
 }
 
 export function isAuthorised(req: IncomingMessage, token: string): boolean {

@@ -11,15 +11,25 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import { commands } from '../api/contract';
 import type { Host } from '../host/host';
-import { checkHostAndOrigin, isAuthorised, loginCookie, tokensEqual } from './auth';
+import { registerSecret } from '../host/logger';
+import {
+  assertUsableToken,
+  decodeOrNull,
+  isAuthorised,
+  checkHostAndOrigin,
+  loginCookie,
+  tokensEqual,
+} from './auth';
+import { errorBody, invalid, json, statusForError, unauthorised } from './http-reply';
+import { requestPath } from './request-path';
 import { serveStatic } from './static-files';
-import { attachSession } from './ws-session';
+import { createUpgradeHandler, MAX_AUTHENTICATED_MESSAGE_BYTES } from './ws-upgrade';
 
 export interface RemoteServerOptions {
   host: Host;
+  /** At least MIN_TOKEN_LENGTH characters, else start fails with a ConfigError. */
   token: string;
   /** 0 = any free port. */
   port: number;
@@ -35,42 +45,16 @@ export interface RemoteServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
-
-/** HTTP status for each error code: client mistakes 4xx, device and host failures 5xx. */
-const STATUS_BY_CODE: Record<string, number> = {
-  E_INVALID: 400,
-  E_AUTH: 401,
-  E_LIMIT: 422,
-  E_ESTOP: 409,
-  E_STATE: 409,
-  E_CONFIG: 400,
-  E_TIMEOUT: 504,
-  E_DISCONNECTED: 503,
-  E_DEVICE: 502,
-  E_PROTOCOL: 502,
-};
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(text);
-}
-
-function errorBody(code: string, message: string, name = 'AuthError') {
-  return { ok: false, error: { name, code, message } };
-}
+/** A request body over the limit; answered 413. */
+class BodyTooLarge extends Error {}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_AUTHENTICATED_MESSAGE_BYTES)
+      throw new BodyTooLarge(`request body exceeds ${MAX_AUTHENTICATED_MESSAGE_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -78,12 +62,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startRemoteServer(opts: RemoteServerOptions): Promise<RemoteServer> {
   const { host, token, uiRoot } = opts;
-  let clientCounter = 0;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  assertUsableToken(token);
+  const unregisterToken = registerSecret(token);
+  const upgrades = createUpgradeHandler(host, token);
 
   const server: Server = createServer((req, res) => {
+    res.on('error', () => undefined); // the client went away mid-reply: nothing to tell it
     handle(req, res).catch((err: unknown) => {
-      host.log.log('error', `HTTP ${req.method} ${req.url}: ${(err as Error).message}`);
+      host.log.log(
+        'error',
+        `HTTP ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`,
+      );
       if (!res.headersSent)
         json(res, 500, errorBody('E_INTERNAL', 'internal error', 'InternalError'));
       else res.destroy();
@@ -92,17 +81,13 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const problem = checkHostAndOrigin(req);
-    if (problem) return json(res, 403, errorBody('E_AUTH', `Forbidden: ${problem}`));
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (problem) return unauthorised(res, 403, `Forbidden: ${problem}`);
+    const url = requestPath(req.url);
+    if (!url) return invalid(res, 400, 'Malformed request target: expected a path like /api/state');
 
     if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
-      if (!tokensEqual(url.searchParams.get('token') ?? '', token)) {
-        return json(
-          res,
-          401,
-          errorBody('E_AUTH', 'Wrong token. Use the URL printed by the host at start.'),
-        );
-      }
+      if (!tokensEqual(url.searchParams.get('token') ?? '', token))
+        return unauthorised(res, 401, 'Wrong token. Use the URL printed by the host at start.');
       res.writeHead(303, {
         Location: '/',
         'Set-Cookie': loginCookie(token),
@@ -111,13 +96,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       return void res.end();
     }
     if (!isAuthorised(req, token)) {
-      return json(
+      return unauthorised(
         res,
         401,
-        errorBody(
-          'E_AUTH',
-          'Not authorised: open the URL the host printed at start (it carries ?token=…) or send Authorization: Bearer <token>.',
-        ),
+        'Not authorised: open the URL the host printed at start (it carries ?token=…) or send Authorization: Bearer <token>.',
       );
     }
 
@@ -131,41 +113,9 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
         Object.entries(commands).map(([name, c]) => ({ name, summary: c.summary })),
       );
     }
-    if (url.pathname.startsWith('/api/commands/')) {
-      if (req.method !== 'POST')
-        return json(
-          res,
-          405,
-          errorBody('E_INVALID', 'Use POST with a JSON body', 'ValidationError'),
-        );
-      const name = decodeURIComponent(url.pathname.slice('/api/commands/'.length));
-      let args: unknown = {};
-      try {
-        const text = await readBody(req);
-        if (text.trim() !== '') args = JSON.parse(text);
-      } catch (err) {
-        return json(
-          res,
-          400,
-          errorBody(
-            'E_INVALID',
-            `Request body for ${name} is not valid JSON: ${(err as Error).message}`,
-            'ValidationError',
-          ),
-        );
-      }
-      const outcome = await host.call(name, args, {
-        clientId: `http@${req.socket.remoteAddress}`,
-        transport: 'http',
-      });
-      return json(res, outcome.ok ? 200 : (STATUS_BY_CODE[outcome.error.code] ?? 500), outcome);
-    }
+    if (url.pathname.startsWith('/api/commands/')) return command(req, res, url);
     if (url.pathname.startsWith('/api/'))
-      return json(
-        res,
-        404,
-        errorBody('E_INVALID', `No route ${req.method} ${url.pathname}`, 'ValidationError'),
-      );
+      return invalid(res, 404, `No route ${req.method} ${url.pathname}`);
     if (req.method === 'GET' && (await serveStatic(uiRoot, url.pathname, res))) return;
     if (req.method === 'GET' && url.pathname === '/') {
       return json(
@@ -178,25 +128,38 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
         ),
       );
     }
-    return json(res, 404, errorBody('E_INVALID', `Not found: ${url.pathname}`, 'ValidationError'));
+    return invalid(res, 404, `Not found: ${url.pathname}`);
   }
 
-  server.on('upgrade', (req, socket, head) => {
-    const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api/ws') return refuse(404, 'Not Found');
-    const problem = checkHostAndOrigin(req);
-    if (problem) return refuse(403, 'Forbidden');
-    const authorised = isAuthorised(req, token);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      // Same-origin but without a valid token: open, then close with 4401 so the page can
-      // tell the user to log in (a refused upgrade is indistinguishable from a network error).
-      if (!authorised) return ws.close(4401, 'Not authorised');
-      clientCounter += 1;
-      attachSession(ws, host, `ws${clientCounter}@${req.socket.remoteAddress}`);
+  async function command(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') return invalid(res, 405, 'Use POST with a JSON body');
+    const name = decodeOrNull(url.pathname.slice('/api/commands/'.length));
+    if (name === null)
+      return invalid(res, 400, `Command name ${url.pathname} has a malformed %-escape`);
+    let args: unknown = {};
+    try {
+      const text = await readBody(req);
+      if (text.trim() !== '') args = JSON.parse(text);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return invalid(res, 413, `${name}: ${err.message}`);
+      return invalid(
+        res,
+        400,
+        `Request body for ${name} is not valid JSON: ${(err as Error).message}`,
+      );
+    }
+    const outcome = await host.call(name, args, {
+      clientId: `http@${req.socket.remoteAddress}`,
+      transport: 'http',
     });
+    return json(res, outcome.ok ? 200 : statusForError(outcome.error), outcome);
+  }
+
+  server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
+  server.on('clientError', (_err, socket) => {
+    // Unparsable HTTP (bad method, header overflow…): answer 400 when still possible.
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -205,6 +168,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       server.off('error', reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    unregisterToken();
+    upgrades.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/`;
@@ -213,8 +180,8 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     url,
     loginUrl: `${url}?token=${encodeURIComponent(token)}`,
     async close() {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
+      unregisterToken();
+      upgrades.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
     },

@@ -1,5 +1,6 @@
 /** Runs `aquila serve` (what `npm run serve` runs) as a child process and waits for its ready line. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { tempDir } from './temp-dir';
 
@@ -16,7 +17,7 @@ export interface ServeProcess {
 
 export async function startServe(
   args: string[],
-  token = `t-${Math.random().toString(36).slice(2)}`,
+  token = `t-${randomBytes(12).toString('base64url')}`,
 ): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,

@@ -1,0 +1,15 @@
+/** Parsing of the untrusted request target (`req.url`) without ever throwing. */
+
+/**
+ * The path and query of an origin-form request target (`/a/b?c`), or null when it is
+ * anything else (`*`, absolute-form, empty) or does not parse. `//` stays a path: it is
+ * never read as a protocol-relative URL naming a host.
+ */
+export function requestPath(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return null;
+  }
+}
