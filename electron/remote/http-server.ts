@@ -156,6 +156,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   }
 
   server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
+  server.on('connect', (_req, socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   server.on('clientError', (_err, socket) => {
     // Unparsable HTTP (bad method, header overflow…): answer 400 when still possible.
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
