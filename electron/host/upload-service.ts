@@ -4,6 +4,7 @@
  * `autoEnqueue`, tells the queue while an acquisition runs (disk share), and watches the
  * acquisition disk's free space. Only datasets inside the datasets folder can be queued.
  */
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import { sessionDir } from '../cli/session-file';
@@ -105,6 +106,14 @@ export class UploadService {
     if (path.dirname(dir) !== root) {
       throw new ValidationError(
         `upload.enqueue: "${dataset}" is not a dataset folder inside ${root}`,
+      );
+    }
+    // A missing folder is left to the queue, whose error names what is missing.
+    const realDir = await realpath(dir).catch(() => null);
+    const realRoot = await realpath(root).catch(() => root);
+    if (realDir !== null && path.dirname(realDir) !== realRoot) {
+      throw new ValidationError(
+        `upload.enqueue: "${dataset}" is a link to ${realDir}, outside the datasets folder ${root}`,
       );
     }
     return queue.enqueue(dir, target);

@@ -4,7 +4,7 @@
  * means the dataset is complete) and stats each listed file.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { UploadError } from './errors';
@@ -52,9 +52,20 @@ export function parseManifest(text: string, where: string): { rel: string; sha25
   return out;
 }
 
+/**
+ * Reads and checks a dataset's manifest. Refuses a dataset folder that is itself a symbolic
+ * link and any listed file whose real path leaves the dataset folder: an upload never
+ * follows a link to data elsewhere.
+ */
 export async function readDatasetManifest(datasetDir: string): Promise<DatasetManifest> {
   const dir = path.resolve(datasetDir);
   const file = path.join(dir, MANIFEST_NAME);
+  if ((await lstat(dir).catch(() => null))?.isSymbolicLink())
+    throw new UploadError(
+      `dataset ${dir} is a symbolic link; upload the folder it points to from inside the datasets folder instead`,
+      false,
+    );
+  const realDir = await realpath(dir).catch(() => dir);
   let manifestBytes: Buffer;
   try {
     manifestBytes = await readFile(file);
@@ -71,8 +82,15 @@ export async function readDatasetManifest(datasetDir: string): Promise<DatasetMa
   for (const e of parseManifest(manifestBytes.toString('utf8'), file)) {
     let sizeBytes: number;
     try {
-      sizeBytes = (await stat(path.join(dir, e.rel))).size;
+      const real = await realpath(path.join(dir, e.rel));
+      if (!real.startsWith(realDir + path.sep))
+        throw new UploadError(
+          `dataset ${dir}: "${e.rel}" is a link to ${real}, outside the dataset folder; refusing to upload it`,
+          false,
+        );
+      sizeBytes = (await stat(real)).size;
     } catch (err) {
+      if (err instanceof UploadError) throw err;
       throw new UploadError(
         `dataset ${dir}: "${e.rel}" is listed in manifest.sha256 but cannot be read (${(err as NodeJS.ErrnoException).code})`,
         false,

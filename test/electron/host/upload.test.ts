@@ -1,5 +1,5 @@
 /** Archiving through the API: a finished run is queued automatically and copied to a filesystem target. */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,8 @@ import {
   type HostFixture,
 } from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
+import { readDatasetManifest } from '../../../electron/upload/manifest';
+import { makeDataset } from '../upload/dataset-fixture';
 
 let fx: HostFixture;
 let client: TestClient;
@@ -93,5 +95,37 @@ describe('without upload targets', () => {
     });
     c.close();
     await plain.close();
+  });
+
+  it('refuses a dataset folder that links out of the datasets folder, and files that link out of their dataset', async () => {
+    const outside = tempDir('aquila-up-outside-');
+    const elsewhere = await makeDataset(outside, 'elsewhere', [{ rel: 'a.bin', sizeBytes: 10 }]);
+    mkdirSync(root, { recursive: true });
+    symlinkSync(elsewhere, path.join(root, 'linked'));
+    expect(
+      await client.call('upload.enqueue', { dataset: 'linked', target: 'cephfs' }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'E_INVALID',
+        message: expect.stringMatching(/is a link to .*outside the datasets folder/),
+      },
+    });
+    await expect(readDatasetManifest(path.join(root, 'linked'))).rejects.toThrow(
+      /is a symbolic link/,
+    );
+
+    const inner = await makeDataset(root, 'inner', [{ rel: 'a.bin', sizeBytes: 10 }]);
+    rmSync(path.join(inner, 'a.bin'));
+    symlinkSync(path.join(elsewhere, 'a.bin'), path.join(inner, 'a.bin'));
+    const refused = await client.call('upload.enqueue', { dataset: 'inner', target: 'cephfs' });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'E_UPLOAD',
+        message: expect.stringMatching(/"a\.bin" is a link to .*outside the dataset folder/),
+      },
+    });
+    expect(fx.host.store.state.uploads).toEqual([]);
   });
 });
