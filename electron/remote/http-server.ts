@@ -177,6 +177,8 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     upgrades.close();
     throw err;
   });
+  // After start, a server error (e.g. EMFILE on accept) costs that connection, not the host.
+  server.on('error', (err) => host.log.log('error', `HTTP server: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/`;
   return {

@@ -42,6 +42,14 @@ describe('remote auth', () => {
     expect(tokensEqual('abc', 'abd')).toBe(false);
   });
 
+  it('takes the Bearer scheme in any case and ignores malformed cookies instead of throwing', () => {
+    expect(isAuthorised(req({ authorization: 'bearer s3cret' }), 's3cret')).toBe(true);
+    expect(isAuthorised(req({ authorization: 'BEARER s3cret' }), 's3cret')).toBe(true);
+    expect(isAuthorised(req({ authorization: 'Basic s3cret' }), 's3cret')).toBe(false);
+    expect(parseCookies('aquila_token=%E0; x=%; y=1')).toEqual({ y: '1' });
+    expect(isAuthorised(req({ cookie: 'aquila_token=%E0' }), 's3cret')).toBe(false);
+  });
+
   it('the login cookie is HttpOnly and SameSite=Strict', () => {
     expect(loginCookie('t')).toMatch(/HttpOnly/);
     expect(loginCookie('t')).toMatch(/SameSite=Strict/);

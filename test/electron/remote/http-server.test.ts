@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { KNOWN_ERROR_CODES, statusForError } from '../../../electron/remote/http-reply';
 import { startTestHost, smallSimConfig, type HostFixture } from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
 
@@ -106,6 +107,31 @@ describe('HTTP transport', () => {
     });
     const err = await new Promise<Error>((resolve) => foreign.on('error', resolve));
     expect(err.message).toMatch(/403/);
+  });
+
+  it('serves files through links inside the UI folder but never follows one out of it', async () => {
+    const outside = tempDir('aquila-outside-');
+    writeFileSync(path.join(outside, 'secret.txt'), 'not for the browser');
+    mkdirSync(path.join(ui, 'assets'), { recursive: true });
+    writeFileSync(path.join(ui, 'assets', 'app.js'), 'console.log(1)');
+    symlinkSync(outside, path.join(ui, 'out'));
+    symlinkSync(path.join(outside, 'secret.txt'), path.join(ui, 'secret.txt'));
+    symlinkSync(path.join(ui, 'assets'), path.join(ui, 'assets-link'));
+    expect((await raw('GET', '/out/secret.txt', auth())).status).toBe(404);
+    expect((await raw('GET', '/secret.txt', auth())).status).toBe(404);
+    const inside = await raw('GET', '/assets-link/app.js', auth());
+    expect([inside.status, inside.body]).toEqual([200, 'console.log(1)']);
+  });
+
+  it('maps every error code to its HTTP status: client mistakes 4xx, 500 only for internal faults', () => {
+    const status = (code: string, details?: Record<string, unknown>) =>
+      statusForError({ name: 'X', code, message: '', ...(details ? { details } : {}) });
+    expect(status('E_UPLOAD', { transient: false })).toBe(422);
+    expect(status('E_UPLOAD', { transient: true })).toBe(502);
+    expect(status('E_STORAGE')).toBe(507);
+    expect(status('E_INTERNAL')).toBe(500);
+    for (const code of KNOWN_ERROR_CODES.filter((c) => c !== 'E_INTERNAL'))
+      expect(status(code), code).not.toBe(500);
   });
 
   it('binds to loopback only', () => {
