@@ -219,7 +219,7 @@ export const wsMessages: fc.Arbitrary<string> = fc.oneof(
       .record({
         id: fc.oneof(fc.integer(), fc.string({ maxLength: 70 }), fc.double()),
         name: fc.oneof(fc.constantFrom(...commandNames), fc.string({ maxLength: 70 })),
-        args: fc.oneof(
+        args: fc.oneof<fc.Arbitrary<unknown>[]>(
           fc.jsonValue({ maxDepth: 3 }),
           fc.constantFrom(...validArgs).map(([, a]) => a),
         ),
@@ -229,8 +229,8 @@ export const wsMessages: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .constantFrom(...validArgs)
-      .map(([name, args], i) => JSON.stringify({ type: 'call', id: i, name, args })),
+      .tuple(fc.constantFrom(...validArgs), fc.nat())
+      .map(([[name, args], id]) => JSON.stringify({ type: 'call', id, name, args })),
   },
   {
     weight: 1,
