@@ -3,7 +3,7 @@
  * display frames (latest-wins, one in flight, sent as two fragments of one binary message
  * so pixel data is never copied per client).
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
 import { clientMessage, type HostMessage } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
@@ -37,6 +37,16 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
   send({ type: 'hello', clientId, rev: host.store.rev, state: host.store.state });
 
   ws.on('message', (data, isBinary) => {
+    try {
+      onMessage(data, isBinary);
+    } catch (err) {
+      // A fault in the host, not in the message: log it, tell the client, keep serving.
+      host.log.log('error', `WebSocket ${clientId}: ${(err as Error)?.stack ?? String(err)}`);
+      protocolError('internal error (E_INTERNAL) while handling the message');
+    }
+  });
+
+  function onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) return protocolError('binary messages are not accepted from clients');
     let json: unknown;
     try {
@@ -58,6 +68,12 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
                 ? { type: 'result', id: msg.id, ok: true, value: outcome.value }
                 : { type: 'result', id: msg.id, ok: false, error: outcome.error },
             ),
+          )
+          .catch((err: unknown) =>
+            host.log.log(
+              'error',
+              `WebSocket ${clientId}: reply to ${msg.name} failed: ${String(err)}`,
+            ),
           );
         break;
       case 'frames':
@@ -67,7 +83,7 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
         display.ack(msg.seq);
         break;
     }
-  });
+  }
 
   ws.on('close', () => {
     display.close();

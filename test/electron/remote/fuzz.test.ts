@@ -10,6 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../../electron/api/contract';
+import { clientMessage } from '../../../electron/api/messages';
 import {
   startTestHost,
   smallSimConfig,
@@ -69,6 +70,35 @@ async function pool<T>(
   return failures;
 }
 
+/** Ids (as JSON) of the messages that are well-formed calls: each must get a result. */
+function validCallIds(messages: string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    let json: unknown;
+    try {
+      json = JSON.parse(m);
+    } catch {
+      continue;
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (parsed.success && parsed.data.type === 'call') ids.add(JSON.stringify(parsed.data.id));
+  }
+  return ids;
+}
+
+/** Waits up to 20 s for a result to each id; returns the ids still unanswered. */
+async function waitForResults(client: TestClient, ids: Set<string>): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const answered = new Set(
+      client.messages.filter((m) => m.type === 'result').map((m) => JSON.stringify(m.id)),
+    );
+    const missing = [...ids].filter((id) => !answered.has(id));
+    if (missing.length === 0 || Date.now() > deadline) return missing;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function stateAnswers(): Promise<void> {
   const r = await fetch(`${fx.server.url}api/state`, {
     headers: { authorization: `Bearer ${fx.token}` },
@@ -112,6 +142,10 @@ describe('remote server fuzz', () => {
       if (i % 100 === 99) await client.call('laser.allOff'); // paces the sender, checks liveness
     }
     expect((await client.call('laser.allOff')).ok).toBe(true);
+    const callIds = validCallIds(messages);
+    expect(callIds.size).toBeGreaterThan(500); // the generator does produce well-formed calls
+    const unanswered = await waitForResults(client, callIds);
+    expect(unanswered.slice(0, 10)).toEqual([]);
     client.close();
 
     const frames = fc.sample(rawFrames, { seed: SEED + 2, numRuns: RAW_FRAME_CASES });

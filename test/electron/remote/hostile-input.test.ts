@@ -6,6 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HostMessage } from '../../../electron/api/messages';
+import { DisplayChannel } from '../../../electron/host/frame-bus';
 import { startRemoteServer } from '../../../electron/remote/http-server';
 import { MAX_AUTHENTICATED_MESSAGE_BYTES } from '../../../electron/remote/ws-upgrade';
 import { WebSocket } from 'ws';
@@ -154,6 +155,49 @@ describe('the close of a client over the limit', () => {
     expect((await other.call('laser.allOff')).ok).toBe(true);
     other.close();
     await expectStillServing();
+  });
+});
+
+describe('limits and faults inside one message', () => {
+  it('answers a body over the authenticated limit with 413 and keeps serving', async () => {
+    const r = await fetch(`${fx.server.url}api/commands/plan.estimate`, {
+      method: 'POST',
+      headers: bearer(),
+      body: Buffer.alloc(MAX_AUTHENTICATED_MESSAGE_BYTES + 1, 0x20),
+    }).catch((err: Error) => err);
+    // The host may cut the upload short after answering; either way it must refuse, not die.
+    if (!(r instanceof Error)) expect(r.status).toBe(413);
+    await expectStillServing();
+  });
+
+  it('lets a client without the token send no more than 1 KiB before its close', async () => {
+    const small = await rawWebSocket(fx.server.port, {});
+    small.write(wsFrame(0x1, Buffer.alloc(1000, 0x20)));
+    expect(await closed(small, 500)).toBe(false); // waits for the close handshake
+    small.destroy();
+    const big = await rawWebSocket(fx.server.port, {});
+    big.write(wsFrame(0x1, Buffer.alloc(2048, 0x20)));
+    expect(await closed(big, 2_000)).toBe(true); // dropped at once: over the limit
+  });
+
+  it('answers a fault while handling a WebSocket message with E_INTERNAL and keeps the session', async () => {
+    const client = await TestClient.connect(fx);
+    const spy = vi.spyOn(DisplayChannel.prototype, 'setEnabled').mockImplementationOnce(() => {
+      throw new Error('simulated display fault');
+    });
+    client.send({ type: 'frames', enabled: true });
+    await client.until(
+      () =>
+        client.messages.some(
+          (m) =>
+            m.type === 'event' && m.event.type === 'log' && m.event.message.includes('E_INTERNAL'),
+        ),
+      5_000,
+      'the E_INTERNAL report',
+    );
+    spy.mockRestore();
+    expect((await client.call('laser.allOff')).ok).toBe(true);
+    client.close();
   });
 });
 
