@@ -45,6 +45,12 @@ export interface RemoteServer {
   close(): Promise<void>;
 }
 
+/** Statuses for Node's HTTP parser errors other than plain malformed requests (400). */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
 /** A request body over the limit; answered 413. */
 class BodyTooLarge extends Error {}
 
@@ -160,9 +166,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  server.on('clientError', (_err, socket) => {
-    // Unparsable HTTP (bad method, header overflow…): answer 400 when still possible.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Unparsable HTTP, oversized headers, a request too slow to arrive: answer when possible.
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
 

@@ -246,9 +246,11 @@ describe('HTTP refusals are 4xx, internal faults 500 and survived', () => {
     }
   });
 
-  it('answers unparsable HTTP with 400', async () => {
+  it('answers unparsable HTTP with 400 and oversized headers with 431', async () => {
     const { reply } = await rawExchange(fx.server.port, 'GET / HTTP/1.1\r\nHo st\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    const long = await rawExchange(fx.server.port, `GET /${'a'.repeat(40_000)} HTTP/1.1\r\n\r\n`);
+    expect(long.reply).toMatch(/^HTTP\/1\.1 431 /);
     await expectStillServing();
   });
 
@@ -279,6 +281,20 @@ describe('HTTP refusals are 4xx, internal faults 500 and survived', () => {
 });
 
 describe('the token', () => {
+  it('stops `aquila serve` with a one-line error and exit code 2 when too short', async () => {
+    const err = await startServe([], 'nine-char').then(
+      async (s) => {
+        await s.stop();
+        return new Error('serve started with a 9-character token');
+      },
+      (e: Error) => e,
+    );
+    expect(err.message).toMatch(/^serve exited with 2:/);
+    expect(err.message).toMatch(
+      /^aquila serve: AQUILA_TOKEN is 9 characters; use at least 16 \(or unset it to get a random one\)$/m,
+    );
+  });
+
   it('is refused at start when shorter than 16 characters, with a one-line reason', async () => {
     await expect(
       startRemoteServer({ host: fx.host, token: 'nine-char', port: 0, uiRoot: '/nonexistent' }),
