@@ -18,6 +18,8 @@ import { attachSession } from './ws-session';
 export const MAX_AUTHENTICATED_MESSAGE_BYTES = 32 * 1024 * 1024;
 /** A client without a valid token is closed at once (4401); it may send next to nothing. */
 const MAX_UNAUTHENTICATED_MESSAGE_BYTES = 1024;
+/** …and its socket is dropped this long after the 4401 close if it does not answer the close. */
+const UNAUTHORISED_LINGER_MS = 1_000;
 
 export interface UpgradeHandler {
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -58,6 +60,7 @@ export function createUpgradeHandler(host: Host, token: string): UpgradeHandler 
       return untrusted.handleUpgrade(req, socket, head, (ws) => {
         guard(ws, `unauthorised@${req.socket.remoteAddress}`, 'debug');
         ws.close(4401, 'Not authorised');
+        setTimeout(() => ws.terminate(), UNAUTHORISED_LINGER_MS).unref();
       });
     }
     trusted.handleUpgrade(req, socket, head, (ws) => {

@@ -13,7 +13,8 @@ export interface FuzzTarget {
   token: string;
 }
 
-const commandNames = Object.keys(commands);
+/** The real names plus names that exist on every object's prototype. */
+const commandNames = [...Object.keys(commands), '__proto__', 'constructor', 'toString'];
 
 /** Bodies that pass validation for some commands, to be mutated (no run.start: no datasets). */
 const validArgs: [string, unknown][] = [
