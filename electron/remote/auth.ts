@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../config/load';
+import { decodeOrNull } from './request-path';
 
 export const TOKEN_COOKIE = 'aquila_token';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -62,15 +63,6 @@ export function parseCookies(header: string | undefined): Record<string, string>
     if (value !== null) out[part.slice(0, eq).trim()] = value;
   }
   return out;
-}
-
-/** `decodeURIComponent`, or null when `text` holds a malformed escape. */
-export function decodeOrNull(text: string): string | null {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return null;
-  }
 }
 
 /** The token the request presents (Authorization: Bearer — scheme case-insensitive per RFC 7235 — or the login cookie). */

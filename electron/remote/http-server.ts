@@ -16,14 +16,13 @@ import type { Host } from '../host/host';
 import { registerSecret } from '../host/logger';
 import {
   assertUsableToken,
-  decodeOrNull,
-  isAuthorised,
   checkHostAndOrigin,
+  isAuthorised,
   loginCookie,
   tokensEqual,
 } from './auth';
 import { errorBody, invalid, json, statusForError, unauthorised } from './http-reply';
-import { requestPath } from './request-path';
+import { decodeOrNull, requestPath } from './request-path';
 import { serveStatic } from './static-files';
 import { createUpgradeHandler, MAX_AUTHENTICATED_MESSAGE_BYTES } from './ws-upgrade';
 

@@ -1,7 +1,7 @@
 /**
- * Regression tests for inputs that used to end the host (issue #11): each must now be a
- * clean refusal, and the host must go on answering. A crash here shows up as an uncaught
- * exception that fails the run, or as the `stillServing` check failing.
+ * Regression tests for inputs that used to end the host (issue #11). The crashes are replayed
+ * against a spawned `aquila serve`, where a crash is the process exiting; the rest run
+ * in-process. Each must be a clean refusal, and the host must go on answering.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
