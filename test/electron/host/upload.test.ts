@@ -79,6 +79,20 @@ describe('upload via the API', () => {
     ).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
     expect(await client.call('upload.pause', { id: 'nope' })).toMatchObject({ ok: false });
   });
+
+  it('answers an upload refused for the dataset over HTTP with 422, not 500', async () => {
+    mkdirSync(path.join(root, 'unfinished'), { recursive: true });
+    const r = await fetch(`${fx.server.url}api/commands/upload.enqueue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fx.token}` },
+      body: JSON.stringify({ dataset: 'unfinished', target: 'cephfs' }),
+    });
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({
+      ok: false,
+      error: { code: 'E_UPLOAD', message: expect.stringMatching(/has no manifest\.sha256/) },
+    });
+  });
 });
 
 describe('without upload targets', () => {
