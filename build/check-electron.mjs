@@ -1,0 +1,28 @@
+// `npm start` runs this first: exits 1 with one clear paragraph (no stack) when the Electron
+// binary is unavailable — Electron is an optional dependency, so `npm install` succeeds on
+// machines that cannot download it — and points to the headless host instead.
+import { createRequire } from 'node:module';
+
+export function electronProblem(load = () => createRequire(import.meta.url)('electron')) {
+  try {
+    const binary = load();
+    return typeof binary === 'string' ? null : 'the electron package did not name a binary';
+  } catch (err) {
+    return err?.code === 'MODULE_NOT_FOUND'
+      ? 'the electron package is not installed (its binary download failed during npm install)'
+      : String(err?.message ?? err).split('\n')[0];
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const problem = electronProblem();
+  if (problem) {
+    process.stderr.write(
+      `The Aquila window is unavailable: ${problem}.\n` +
+        'Run the same host headless and open the UI in a browser instead:\n' +
+        '  npm run serve\n' +
+        'To get the window, install Electron where its binary can be downloaded: npm install electron\n',
+    );
+    process.exit(1);
+  }
+}
