@@ -2,6 +2,7 @@
 // binary is unavailable — Electron is an optional dependency, so `npm install` succeeds on
 // machines that cannot download it — and points to the headless host instead.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 export function electronProblem(load = () => createRequire(import.meta.url)('electron')) {
   try {
@@ -9,12 +10,12 @@ export function electronProblem(load = () => createRequire(import.meta.url)('ele
     return typeof binary === 'string' ? null : 'the electron package did not name a binary';
   } catch (err) {
     return err?.code === 'MODULE_NOT_FOUND'
-      ? 'the electron package is not installed (its binary download failed during npm install)'
+      ? 'the optional electron package is not installed (its binary could not be downloaded during npm install, or optional dependencies were omitted)'
       : String(err?.message ?? err).split('\n')[0];
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const problem = electronProblem();
   if (problem) {
     process.stderr.write(

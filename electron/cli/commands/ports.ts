@@ -7,7 +7,7 @@ import { listSerialPorts } from '../../../drivers/serial/port-list';
 import { openSerialPort } from '../../../drivers/serial/open-port';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE = 'ports [--json] | ports --probe PATH';
+const USAGE = 'aquila ports [--json] | aquila ports --probe PATH';
 
 async function probe(path: string, io: CliIo): Promise<number> {
   const port = await openSerialPort({ path, baudRate: 9_600 });
@@ -25,14 +25,14 @@ export const command: CliCommand = {
     if (probeAt >= 0) {
       const path = args[probeAt + 1];
       if (!path) {
-        io.err(`usage: aquila ${USAGE}`);
+        io.err(`usage: ${USAGE}`);
         return 2;
       }
       return probe(path, io);
     }
     const unknown = args.filter((a) => a !== '--json');
     if (unknown.length > 0) {
-      io.err(`unknown argument ${unknown[0]}; usage: aquila ${USAGE}`);
+      io.err(`unknown argument ${unknown[0]}; usage: ${USAGE}`);
       return 2;
     }
     const { ports, warnings } = await listSerialPorts();
