@@ -47,6 +47,9 @@ describe('host bundle for Electron', () => {
     expect(r.snap).toMatchObject({ ok: true, value: { seq: 1 } });
     expect(r.refused).toMatchObject({ ok: false, error: { code: 'E_LIMIT' } });
     expect(r.sent[0]).toBe('hello');
+    expect(r.guards).toEqual(
+      expect.arrayContaining(['will-navigate', 'will-frame-navigate', 'will-attach-webview']),
+    );
   }, 60_000);
 
   it('builds the CLI bundle with its input list; it runs host-client commands alone', async () => {
