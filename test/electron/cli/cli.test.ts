@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
@@ -144,4 +145,35 @@ describe('aquila CLI', () => {
       expect(r.err[0]).toMatch(msg);
     }
   }, 10_000);
+
+  it('serve on a port in use ends with one line naming the port', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as AddressInfo).port;
+    const cfg = path.join(tmp(), 'cfg.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        name: 'busy',
+        devices: [
+          {
+            id: 'laser488',
+            kind: 'laser',
+            driver: 'sim',
+            options: { wavelengthNm: 488, maxPowerMw: 10 },
+          },
+        ],
+        limits: { xUm: { min: -1, max: 1 }, yUm: { min: -1, max: 1 }, zUm: { min: -1, max: 1 } },
+      }),
+    );
+    const r = io();
+    try {
+      expect(await runCli(['serve', '--port', String(port), '--config', cfg], r.io)).toBe(2);
+    } finally {
+      busy.close();
+    }
+    expect(r.err.at(-1)).toBe(
+      `aquila serve: cannot listen on 127.0.0.1:${port} (EADDRINUSE): choose another --port`,
+    );
+  });
 });
