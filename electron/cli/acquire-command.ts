@@ -16,9 +16,11 @@ export const acquireCommand: CliCommand = {
     'Run a useq-schema plan headless: prints progress, exits 0 when the run finished, 1 if it failed or was cancelled.',
   async run(argv, io) {
     const args = parseArgs(argv, { values: ['config', 'out', 'name', 'format'] });
-    const [planFile] = args.positionals;
+    const [planFile, extra] = args.positionals;
     if (!planFile)
       throw new ValidationError('acquire needs a plan file (useq-schema MDASequence JSON)');
+    if (extra !== undefined)
+      throw new ValidationError(`unexpected argument "${extra}": acquire takes one plan file`);
     let plan: unknown;
     try {
       plan = JSON.parse(await readFile(planFile, 'utf8'));

@@ -120,6 +120,8 @@ describe('aquila CLI', () => {
       [['serve', '--bind=0.0.0.0'], /^aquila serve: unknown option --bind /],
       [['acquire', 'p.json', '--ouT', 'x'], /^aquila acquire: unknown option --ouT /],
       [['call', 'estop', '--token', 'x'], /^aquila call: unknown option --token /],
+      [['acquire', 'a.json', 'b.json'], /^aquila acquire: unexpected argument "b.json"/],
+      [['ports', '--probe'], /^aquila ports: --probe needs a value$/],
     ] as const) {
       const r = io();
       expect(await runCli([...argv], r.io)).toBe(2);
