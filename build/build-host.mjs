@@ -62,6 +62,7 @@ rmSync(cliOut, { recursive: true, force: true });
 const cli = await build({
   ...common,
   entryPoints: { cli: 'electron/cli/main.ts' },
+  absWorkingDir: root, // metafile input paths are relative to it, as bin/load-cli.mjs reads them
   outdir: cliOut,
   format: 'esm',
   splitting: true,
