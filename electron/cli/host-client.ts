@@ -2,7 +2,7 @@
  * How CLI commands reach a running host: AQUILA_URL / AQUILA_TOKEN, else the session file a
  * running `aquila serve` left (session-file.ts). Every failure is one clear AquilaError line.
  */
-import { AuthError, StateError } from '../../drivers/errors';
+import { AuthError, StateError, ValidationError } from '../../drivers/errors';
 import { readSession } from './session-file';
 
 export interface HostAddress {
@@ -33,9 +33,15 @@ export async function requestHost(
   route: string,
   body?: string,
 ): Promise<{ status: number; json: unknown }> {
+  let url: URL;
+  try {
+    url = new URL(route, host.base);
+  } catch {
+    throw new ValidationError(`The host address "${host.base}" is not a URL (AQUILA_URL?)`);
+  }
   let res: Response;
   try {
-    res = await fetch(new URL(route, host.base), {
+    res = await fetch(url, {
       method: body === undefined ? 'GET' : 'POST',
       headers: {
         Authorization: `Bearer ${host.token}`,

@@ -115,6 +115,20 @@ describe('CLI commands on a running host', () => {
     expect((bad as { stderr: string }).stderr).toMatch(/^aquila state: /);
   }, 30_000);
 
+  it('a malformed AQUILA_URL is one line', async () => {
+    const url = process.env.AQUILA_URL;
+    process.env.AQUILA_URL = 'localhost:8420';
+    try {
+      const r = io();
+      expect(await runCli(['state'], r.io)).toBe(2);
+      expect(r.err).toEqual([
+        'aquila state: The host address "localhost:8420" is not a URL (AQUILA_URL?)',
+      ]);
+    } finally {
+      process.env.AQUILA_URL = url;
+    }
+  });
+
   it('without a running host, state and datasets say how to start one', async () => {
     const url = process.env.AQUILA_URL;
     const home = process.env.AQUILA_HOME;
