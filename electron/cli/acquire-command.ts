@@ -33,7 +33,7 @@ export const acquireCommand: CliCommand = {
     const out = flagString(args, 'out');
     loaded.config.storage.datasetsRoot = ensureUsableDir(
       out ?? expandHome(loaded.config.storage.datasetsRoot),
-      out ? '--out' : `storage.datasetsRoot of ${loaded.path}`,
+      out ? '--out' : `${loaded.path}: storage.datasetsRoot`,
     );
     const host = await createHost(loaded);
     installProcessGuards(host);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateError, ValidationError } from '../../drivers/errors';
 import { loadConfig } from '../config/load';
+import { expandHome } from '../host/acquisition-service';
 import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
 import { generateToken } from '../remote/auth';
@@ -30,6 +31,17 @@ export const serveCommand: CliCommand = {
     const loaded = await loadConfig(flagString(args, 'config'));
     const datasets = flagString(args, 'datasets');
     if (datasets) loaded.config.storage.datasetsRoot = ensureUsableDir(datasets, '--datasets');
+    else {
+      // The configured folder may come later (a share not mounted yet): say so, serve anyway.
+      try {
+        ensureUsableDir(
+          expandHome(loaded.config.storage.datasetsRoot),
+          `${loaded.path}: storage.datasetsRoot`,
+        );
+      } catch (err) {
+        io.err(`warning: ${(err as Error).message}; acquisitions will fail until it is usable`);
+      }
+    }
     if (!existsSync(path.join(uiRoot, 'index.html')))
       io.err(`note: the UI is not built in ${uiRoot} (npm run build:renderer); the API works`);
     const host = await createHost(loaded);

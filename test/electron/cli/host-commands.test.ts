@@ -115,6 +115,22 @@ describe('CLI commands on a running host', () => {
     expect((bad as { stderr: string }).stderr).toMatch(/^aquila state: /);
   }, 30_000);
 
+  it('serve warns about an unusable configured datasets folder and serves anyway', async () => {
+    const cfg = path.join(dir, 'bad-root.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({ ...smallScope, storage: { datasetsRoot: '/proc/aquila-x' } }),
+    );
+    const other = await startServe(['--config', cfg]);
+    try {
+      expect(other.output()).toContain(
+        `warning: ${cfg}: storage.datasetsRoot /proc/aquila-x: cannot create /proc/aquila-x (ENOENT`,
+      );
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
+
   it('a malformed AQUILA_URL is one line', async () => {
     const url = process.env.AQUILA_URL;
     process.env.AQUILA_URL = 'localhost:8420';
