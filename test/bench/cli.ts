@@ -4,8 +4,8 @@
  * authenticated POST with fetch (the least any separate CLI process can cost). Calls
  * alternate between the two so both see the same machine load. Prints the median ratio
  * (goal ≤ 2) and which way the CLI ran (bundle or sources: run `npm run build:host` first
- * for the bundle). On this 2-core machine
- * under load: 4.5 (1.33 s) before lazy command modules and the bundle, 1.3 (0.34 s) after.
+ * for the bundle). On this 2-core machine under load: 4.5 (1.33 s) before lazy command
+ * modules and the bundle, 1.3 (0.34 s) after.
  * Run: npm run bench:cli  (options: --calls=N, default 20; --bin=FILE: another checkout's entry)
  */
 import { execFile } from 'node:child_process';
