@@ -22,7 +22,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       `The Aquila window is unavailable: ${problem}.\n` +
         'Run the same host headless and open the UI in a browser instead:\n' +
         '  npm run serve\n' +
-        'To get the window, install Electron where its binary can be downloaded: npm install electron\n',
+        'To get the window, run npm install again where the Electron binary can be downloaded\n' +
+        '(github.com, or a mirror named by ELECTRON_MIRROR).\n',
     );
     process.exit(1);
   }
