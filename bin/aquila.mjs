@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the Aquila CLI from its TypeScript sources (tsx registers the loader).
-import { register } from 'tsx/esm/api';
+// The `aquila` CLI (bin/load-cli.mjs picks the prebuilt bundle or the TypeScript sources).
+import { loadCli } from './load-cli.mjs';
 
-register();
-const { runCli } = await import('../electron/cli/main.ts');
+const { runCli } = await loadCli(process.argv[2]);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,7 +1,7 @@
 // Bundles the host for Electron: main (CJS), preload (CJS, sandboxed), and every
 // *.worker.ts as a sibling .js (see drivers/workers.ts). Native modules stay external.
 import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -55,4 +55,25 @@ if (workers.length > 0) {
     },
   });
 }
-console.log(`host bundle → ${path.relative(root, out)} (${workers.length} workers)`);
+// The CLI for bin/load-cli.mjs: ESM, one chunk per command (they are imported lazily), and
+// the source files it was built from, so a stale bundle is never run.
+const cliOut = path.join(root, 'dist/cli');
+rmSync(cliOut, { recursive: true, force: true });
+const cli = await build({
+  ...common,
+  entryPoints: { cli: 'electron/cli/main.ts' },
+  absWorkingDir: root, // metafile input paths are relative to it, as bin/load-cli.mjs reads them
+  outdir: cliOut,
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  metafile: true,
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+const cliInputs = Object.keys(cli.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+writeFileSync(path.join(cliOut, 'inputs.json'), JSON.stringify(cliInputs));
+console.log(
+  `host bundle → ${path.relative(root, out)} (${workers.length} workers), CLI → dist/cli`,
+);

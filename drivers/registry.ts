@@ -2,34 +2,16 @@
  * Driver registry: `driver` name in the config → factory. Each factory validates its own
  * `options` and returns a device that is not yet connected.
  */
-import type { AnyDevice, DeviceKind } from './devices';
+import type { AnyDevice } from './devices';
+import type { DeviceSpecLike, DriverContext, DriverEntry } from './driver-types';
 import { ValidationError } from './errors';
 import { createSimDevice } from './sim';
-import type { SimWorld } from './sim/world';
 import { asiDrivers } from './stages/asi';
 import { priorDrivers } from './stages/prior';
 import { createObisLaser } from './lasers/obis/obis-laser';
 import { createCoboltLaser } from './lasers/cobolt/cobolt-laser';
 
-export interface DeviceSpecLike {
-  id: string;
-  kind: DeviceKind;
-  driver: string;
-  options: Record<string, unknown>;
-}
-
-export interface DriverContext {
-  /** The host's one simulated world (created on first use). */
-  simWorld(): SimWorld;
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-}
-
-export interface DriverEntry {
-  /** Device kinds this driver can be. */
-  kinds: readonly DeviceKind[];
-  description: string;
-  create(spec: DeviceSpecLike, ctx: DriverContext): AnyDevice;
-}
+export type { DeviceSpecLike, DriverContext, DriverEntry } from './driver-types';
 
 export const driverRegistry: Record<string, DriverEntry> = {
   sim: {

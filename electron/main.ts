@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, MessageChannelMain, session } from 'electron';
 import { loadConfig } from './config/load';
 import { setupIpcHost } from './desktop/ipc-host';
-import { lockDownContents, lockDownSession, windowWebPreferences } from './desktop/window-security';
+import { lockDownApp, lockDownSession, windowWebPreferences } from './desktop/window-security';
 import { createHost, type Host } from './host/host';
 import { installProcessGuards } from './host/process-guards';
 
@@ -22,6 +22,7 @@ async function start(): Promise<void> {
 
   const indexFile = path.join(here, '../renderer/index.html');
   const trustedUrl = pathToFileURL(indexFile).href;
+  lockDownApp(app, trustedUrl); // before the window: its web contents is the first one
   const win = new BrowserWindow({
     width: 1500,
     height: 950,
@@ -29,7 +30,6 @@ async function start(): Promise<void> {
     backgroundColor: '#101317',
     webPreferences: windowWebPreferences(path.join(here, 'preload.cjs')),
   });
-  lockDownContents(win.webContents, trustedUrl);
   const teardownIpc = setupIpcHost({
     host,
     ipcMain,

@@ -4,7 +4,7 @@
  * back to (and capped by) the config. Vendor drivers implement `init` and the Laser verbs.
  */
 import type { DeviceEvent, DeviceIdentity, Unsubscribe } from '../devices';
-import type { DriverContext } from '../registry';
+import type { DriverContext } from '../driver-types';
 import { SerialLink } from '../serial/serial-link';
 import type { SerialTransport } from '../serial/transport';
 import type { SerialFraming } from '../serial/transport-options';

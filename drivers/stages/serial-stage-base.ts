@@ -5,7 +5,7 @@
  */
 import type { ConnectionState, DeviceIdentity } from '../devices';
 import { DisconnectedError } from '../errors';
-import type { DriverContext } from '../registry';
+import type { DriverContext } from '../driver-types';
 import { SerialTransport, type SerialFraming } from '../serial/transport';
 import { PortEndpoint } from '../wire-sim/port-endpoint';
 

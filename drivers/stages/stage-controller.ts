@@ -7,7 +7,7 @@
 import type { ConnectionState, DeviceIdentity, XYPositionUm, XYStage, ZDrive } from '../devices';
 import { DeviceEvents } from '../device-events';
 import { DisconnectedError, ValidationError } from '../errors';
-import type { DriverContext } from '../registry';
+import type { DriverContext } from '../driver-types';
 
 /** The vendor side: everything in µm, moves resolve when motion ended (or was stopped). */
 export interface StageController {

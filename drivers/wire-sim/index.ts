@@ -5,26 +5,11 @@
  */
 import { CoboltSim, coboltSimParams } from '../lasers/cobolt/cobolt-sim';
 import { ObisSim, obisSimParams } from '../lasers/obis/obis-sim';
-import type { SimWorld } from '../sim/world';
-import type { WireSimulator } from './sim-base';
+import type { WireSimEntry } from './wire-sim-types';
 import { asiWireSimulators } from '../stages/asi/asi-wire-sims';
 import { priorWireSimulators } from '../stages/prior/prior-wire-sims';
 
-export interface WireSimContext {
-  world: SimWorld;
-  /** The config device id the simulator stands in for (lasers key `world.lasers` by it). */
-  deviceId: string;
-  /**
-   * Device-describing options from the driver's config entry (lasers: `wavelengthNm`,
-   * `maxPowerMw`) so `sim:` hardware matches the config; each simulator picks what it knows.
-   */
-  params?: Record<string, unknown>;
-}
-
-export interface WireSimEntry {
-  description: string;
-  create(ctx: WireSimContext): WireSimulator;
-}
+export type { WireSimContext, WireSimEntry } from './wire-sim-types';
 
 export const wireSimulators: Record<string, WireSimEntry> = {
   // Stages (asi-ms2000, asi-tiger, prior-proscan) and lasers (obis, cobolt) register here.

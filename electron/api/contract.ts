@@ -127,6 +127,11 @@ export const commands = {
     none,
     'Cancel the run at the next event boundary; hardware is restored, lasers off.',
   ),
+  'datasets.refresh': command(
+    none,
+    z.object({ datasetsRoot: z.string(), datasets: z.array(z.custom<DatasetEntry>()) }),
+    'Re-read the datasets folder (e.g. after `aquila acquire` wrote into it) and list its datasets, newest first.',
+  ),
   'upload.enqueue': command(
     z.object({ dataset: z.string().min(1), target: z.string().min(1) }).strict(),
     z.object({ id: z.string() }),

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ValidationError } from '../../drivers/errors';
 import { loadConfig } from '../config/load';
+import { expandHome } from '../host/acquisition-service';
 import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
 import { flagString, parseArgs } from './args';
 import type { CliCommand } from './types';
+import { ensureUsableDir } from './usable-dir';
 
 export const acquireCommand: CliCommand = {
   name: 'acquire',
@@ -14,10 +15,12 @@ export const acquireCommand: CliCommand = {
   summary:
     'Run a useq-schema plan headless: prints progress, exits 0 when the run finished, 1 if it failed or was cancelled.',
   async run(argv, io) {
-    const args = parseArgs(argv);
-    const [planFile] = args.positionals;
+    const args = parseArgs(argv, { values: ['config', 'out', 'name', 'format'] });
+    const [planFile, extra] = args.positionals;
     if (!planFile)
       throw new ValidationError('acquire needs a plan file (useq-schema MDASequence JSON)');
+    if (extra !== undefined)
+      throw new ValidationError(`unexpected argument "${extra}": acquire takes one plan file`);
     let plan: unknown;
     try {
       plan = JSON.parse(await readFile(planFile, 'utf8'));
@@ -28,7 +31,10 @@ export const acquireCommand: CliCommand = {
       throw new ValidationError(`Plan ${planFile}: expected a JSON object (an MDASequence)`);
     const loaded = await loadConfig(flagString(args, 'config'));
     const out = flagString(args, 'out');
-    if (out) loaded.config.storage.datasetsRoot = path.resolve(out);
+    loaded.config.storage.datasetsRoot = ensureUsableDir(
+      out ?? expandHome(loaded.config.storage.datasetsRoot),
+      out ? '--out' : `${loaded.path}: storage.datasetsRoot`,
+    );
     const host = await createHost(loaded);
     installProcessGuards(host);
     try {

@@ -1,6 +1,7 @@
-import { AuthError, StateError, ValidationError } from '../../drivers/errors';
+import { ValidationError } from '../../drivers/errors';
 import { isCommandName } from '../api/contract';
-import { readSession } from './session-file';
+import { parseArgs } from './args';
+import { findHost, requestHost, type HostOutcome } from './host-client';
 import type { CliCommand } from './types';
 
 export const callCommand: CliCommand = {
@@ -9,10 +10,10 @@ export const callCommand: CliCommand = {
   summary:
     'Run one API command on a running host (AQUILA_URL / AQUILA_TOKEN, or the session left by `aquila serve`). Prints the JSON result.',
   async run(argv, io) {
-    const [name, params] = argv;
-    if (!name)
+    const [name, params, ...extra] = parseArgs(argv).positionals;
+    if (!name || extra.length > 0)
       throw new ValidationError(
-        'call needs a command name, e.g. aquila call stage.moveTo \'{"xUm":0,"yUm":0}\'',
+        'call needs a command name and at most one JSON argument, e.g. aquila call stage.moveTo \'{"xUm":0,"yUm":0}\'',
       );
     if (!isCommandName(name))
       throw new ValidationError(`Unknown command "${name}"; run "aquila help" for the list`);
@@ -26,31 +27,12 @@ export const callCommand: CliCommand = {
         );
       }
     }
-    const session = readSession();
-    const base = process.env.AQUILA_URL ?? session?.url;
-    const token = process.env.AQUILA_TOKEN ?? session?.token;
-    if (!base || !token)
-      throw new StateError(
-        'No running host found: start one with "npm run serve", or set AQUILA_URL and AQUILA_TOKEN',
-      );
-    let res: Response;
-    try {
-      res = await fetch(new URL(`/api/commands/${encodeURIComponent(name)}`, base), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body,
-      });
-    } catch (err) {
-      throw new StateError(
-        `Cannot reach the host at ${base}: ${(err as Error).cause ? String((err as Error & { cause: unknown }).cause) : (err as Error).message}`,
-      );
-    }
-    const outcome = (await res.json()) as {
-      ok: boolean;
-      value?: unknown;
-      error?: { code: string; message: string };
-    };
-    if (res.status === 401) throw new AuthError(outcome.error?.message ?? 'Not authorised');
+    const { json } = await requestHost(
+      findHost(),
+      `/api/commands/${encodeURIComponent(name)}`,
+      body,
+    );
+    const outcome = json as HostOutcome;
     if (!outcome.ok) {
       io.err(`${outcome.error?.code}: ${outcome.error?.message}`);
       return 1;

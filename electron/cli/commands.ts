@@ -1,17 +1,21 @@
-/** The CLI's command table. Each subcommand lives in its own module. */
-import { acquireCommand } from './acquire-command';
-import { callCommand } from './call-command';
-import { command as planCommand } from './commands/plan';
-import { command as portsCommand } from './commands/ports';
-import { command as uploadCommand } from './commands/upload';
-import { serveCommand } from './serve-command';
+/**
+ * The CLI's command table. Each subcommand lives in its own module, loaded only when it runs
+ * (or for `help`): `aquila call` must not pay for importing the host, drivers and writers.
+ */
 import type { CliCommand } from './types';
 
-export const cliCommands: CliCommand[] = [
-  serveCommand,
-  callCommand,
-  planCommand,
-  acquireCommand,
-  uploadCommand,
-  portsCommand,
+export interface CliEntry {
+  name: string;
+  load(): Promise<CliCommand>;
+}
+
+export const cliCommands: CliEntry[] = [
+  { name: 'serve', load: async () => (await import('./serve-command')).serveCommand },
+  { name: 'call', load: async () => (await import('./call-command')).callCommand },
+  { name: 'state', load: async () => (await import('./commands/state')).command },
+  { name: 'datasets', load: async () => (await import('./commands/datasets')).command },
+  { name: 'plan', load: async () => (await import('./commands/plan')).command },
+  { name: 'acquire', load: async () => (await import('./acquire-command')).acquireCommand },
+  { name: 'upload', load: async () => (await import('./commands/upload')).command },
+  { name: 'ports', load: async () => (await import('./commands/ports')).command },
 ];

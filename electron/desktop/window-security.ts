@@ -1,7 +1,10 @@
 /**
  * Security settings of the Aquila window, kept out of main.ts so they are unit-tested:
- * isolated, sandboxed renderer without Node; a strict CSP on every response; navigation,
- * new windows and permission requests denied.
+ * isolated, sandboxed renderer without Node; a strict CSP on every response; every web
+ * contents the app ever creates (the window, and anything that should not exist) may show
+ * only our page: navigation of any frame elsewhere, new windows and webviews are denied;
+ * every permission request and check, and device access (HID, serial, USB), is denied (the
+ * UI needs none).
  */
 import { CONTENT_SECURITY_POLICY } from '../remote/static-files';
 
@@ -18,13 +21,18 @@ export function windowWebPreferences(preloadPath: string) {
   } as const;
 }
 
-interface ContentsLike {
-  on(event: 'will-navigate', listener: (e: { preventDefault(): void }, url: string) => void): void;
-  on(event: 'will-attach-webview', listener: (e: { preventDefault(): void }) => void): void;
+interface Preventable {
+  preventDefault(): void;
+}
+
+export interface ContentsLike {
+  on(event: 'will-navigate', listener: (e: Preventable, url: string) => void): void;
+  on(event: 'will-frame-navigate', listener: (e: Preventable & { url: string }) => void): void;
+  on(event: 'will-attach-webview', listener: (e: Preventable) => void): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
-interface SessionLike {
+export interface SessionLike {
   webRequest: {
     onHeadersReceived(
       listener: (
@@ -36,14 +44,29 @@ interface SessionLike {
   setPermissionRequestHandler(
     handler: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void,
   ): void;
+  setPermissionCheckHandler(handler: (wc: unknown, permission: string) => boolean): void;
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
 }
 
+export interface AppLike {
+  on(event: 'web-contents-created', listener: (e: unknown, contents: ContentsLike) => void): void;
+}
+
+/** Our page may load in the main frame; nothing else may load in any frame. */
 export function lockDownContents(contents: ContentsLike, trustedUrl: string): void {
   contents.on('will-navigate', (e, url) => {
     if (url !== trustedUrl) e.preventDefault();
   });
+  contents.on('will-frame-navigate', (e) => {
+    if (e.url !== trustedUrl) e.preventDefault();
+  });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** Applies lockDownContents to every web contents the app creates, from the first one on. */
+export function lockDownApp(app: AppLike, trustedUrl: string): void {
+  app.on('web-contents-created', (_e, contents) => lockDownContents(contents, trustedUrl));
 }
 
 export function lockDownSession(session: SessionLike): void {
@@ -56,4 +79,6 @@ export function lockDownSession(session: SessionLike): void {
     });
   });
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
 }

@@ -175,6 +175,10 @@ export function createHandlers({
       acquisition.cancel();
       return {};
     },
+    'datasets.refresh': async () => {
+      acquisition.refreshDatasets();
+      return { datasetsRoot: acquisition.datasetsRoot, datasets: store.state.datasets };
+    },
     'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),
     'upload.pause': async (p) => {
       await uploads.pause(p.id);

@@ -30,7 +30,7 @@ import { UploadQueue } from '../../electron/upload/queue';
 import { client, MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
 const self = fileURLToPath(import.meta.url);
-const scripts = path.resolve(path.dirname(self), '../../../shared/s3');
+const gatewayScript = path.resolve(path.dirname(self), '../support/ceph-rgw.sh');
 
 async function aquila(job: Job): Promise<void> {
   const queue = await UploadQueue.open({
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   let env: Record<string, string | undefined> = process.env;
   if (!process.env.S3_ENDPOINT) {
     console.log('starting a bluestore Ceph RGW …');
-    const { stdout } = await run(path.join(scripts, 'start-ceph-rgw.sh'), [], {
+    const { stdout } = await run(gatewayScript, ['start'], {
       env: { ...process.env, CEPH_RGW_OBJECTSTORE: 'bluestore' },
       timeout: 300_000,
     });
@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    if (gwDir) await run(path.join(scripts, 'stop-ceph-rgw.sh'), [gwDir], { timeout: 60_000 });
+    if (gwDir) await run(gatewayScript, ['stop', gwDir], { timeout: 60_000 });
   }
 }
 

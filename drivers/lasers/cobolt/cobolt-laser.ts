@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { DeviceIdentity, Laser } from '../../devices';
 import { DeviceError, LimitError, ValidationError } from '../../errors';
-import type { DriverContext } from '../../registry';
+import type { DriverContext } from '../../driver-types';
 import { SerialLaserBase } from '../serial-laser-base';
 import type { SerialTransport } from '../../serial/transport';
 import { parseOrThrow } from '../../validation';

@@ -1,5 +1,5 @@
 /**
- * Cobolt 04/05/06/08 classic command set, from /work/shared/protocols.md §6 (sources:
+ * Cobolt 04/05/06/08 classic command set, from the steering repo's protocols.md §6 (sources:
  * Micro-Manager Cobolt and CoboltOfficial adapters, python-microscope cobolt.py).
  * Framing: commands end `\r`, every command answers one line ending `\r\n`; some units
  * echo the command first (tolerated: the echo line is skipped). Errors are text lines

@@ -1,5 +1,5 @@
 /**
- * Coherent OBIS wire facts (SCPI-like), from /work/shared/protocols.md §5 (sources:
+ * Coherent OBIS wire facts (SCPI-like), from the steering repo's protocols.md §5 (sources:
  * python-microscope obis.py, Micro-Manager CoherentOBIS, an open C++ OBIS driver).
  * Framing: commands end `\r\n`; with `SYST:COMM:HAND ON` every reply ends with a line
  * `OK`, a query's value line comes first, and an error is a single line `ERR-<n>`.

@@ -6,7 +6,7 @@
  */
 import type { DeviceIdentity, XYPositionUm } from '../../devices';
 import { DeviceError, LimitError, ProtocolError, StateError, TimeoutError } from '../../errors';
-import type { DriverContext } from '../../registry';
+import type { DriverContext } from '../../driver-types';
 import { SerialStageBase } from '../serial-stage-base';
 import { moveTimeoutMs, waitUntilIdle, type StageController } from '../stage-controller';
 import {

@@ -1,5 +1,5 @@
 /** Wire simulator registry entries `asi-ms2000` and `asi-tiger`. */
-import type { WireSimEntry } from '../../wire-sim/index';
+import type { WireSimEntry } from '../../wire-sim/wire-sim-types';
 import { AsiWireSim } from './asi-wire-sim';
 
 export const asiWireSimulators: Record<string, WireSimEntry> = {

@@ -3,7 +3,7 @@
  * controller). Their wire simulators register from `./asi-wire-sims` (kept apart so the
  * simulator registry does not import driver code).
  */
-import type { DeviceSpecLike, DriverContext, DriverEntry } from '../../registry';
+import type { DeviceSpecLike, DriverContext, DriverEntry } from '../../driver-types';
 import { parseOrThrow } from '../../validation';
 import { ControllerXYStage, ControllerZDrive, sharedController } from '../stage-controller';
 import { AsiController, type AsiModel } from './asi-controller';

@@ -1,5 +1,5 @@
 /** Registry entry: driver `prior-proscan` (an XY stage and a Z drive on one controller). */
-import type { DriverEntry } from '../../registry';
+import type { DriverEntry } from '../../driver-types';
 import { parseOrThrow } from '../../validation';
 import { ControllerXYStage, ControllerZDrive, sharedController } from '../stage-controller';
 import { PriorController } from './prior-controller';

@@ -12,7 +12,7 @@
  */
 import type { DeviceIdentity, XYPositionUm } from '../../devices';
 import { TimeoutError } from '../../errors';
-import type { DriverContext } from '../../registry';
+import type { DriverContext } from '../../driver-types';
 import { SerialStageBase } from '../serial-stage-base';
 import { moveTimeoutMs, type StageController } from '../stage-controller';
 import { MoveFifo } from './move-fifo';

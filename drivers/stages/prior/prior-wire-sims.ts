@@ -1,5 +1,5 @@
 /** Wire simulator registry entry `prior-proscan`. */
-import type { WireSimEntry } from '../../wire-sim/index';
+import type { WireSimEntry } from '../../wire-sim/wire-sim-types';
 import { PriorWireSim } from './prior-wire-sim';
 
 export const priorWireSimulators: Record<string, WireSimEntry> = {

@@ -17,7 +17,7 @@ import { bindPlan } from '../../plans/resolve';
 import { flagString, parseArgs } from '../args';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE = 'plan events|estimate FILE [--config CFG] [--json]';
+const USAGE = 'aquila plan events|estimate FILE [--config CFG] [--json]';
 
 function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -73,10 +73,10 @@ export const command: CliCommand = {
   summary:
     'Expand a useq-schema MDA plan into events (one JSON per line) or estimate its duration, frames and data volume.',
   async run(args, io) {
-    const parsed = parseArgs(args, ['json']);
+    const parsed = parseArgs(args, { values: ['config'], booleans: ['json'] });
     const [sub, file, ...extra] = parsed.positionals;
     if ((sub !== 'events' && sub !== 'estimate') || !file || extra.length > 0)
-      throw new ValidationError(`usage: aquila ${USAGE}`);
+      throw new ValidationError(`usage: ${USAGE}`);
     const configPath = flagString(parsed, 'config');
     if (sub === 'events') return events(file, configPath, io);
     return estimate(file, configPath, parsed.flags.get('json') === true, io);

@@ -5,9 +5,11 @@
  */
 import { listSerialPorts } from '../../../drivers/serial/port-list';
 import { openSerialPort } from '../../../drivers/serial/open-port';
+import { ValidationError } from '../../../drivers/errors';
+import { flagString, parseArgs } from '../args';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE = 'ports [--json] | ports --probe PATH';
+const USAGE = 'aquila ports [--json] | aquila ports --probe PATH';
 
 async function probe(path: string, io: CliIo): Promise<number> {
   const port = await openSerialPort({ path, baudRate: 9_600 });
@@ -20,23 +22,14 @@ export const command: CliCommand = {
   name: 'ports',
   usage: USAGE,
   summary: 'List serial ports (USB adapters, built-in UARTs); --probe PATH checks one',
-  async run(args, io) {
-    const probeAt = args.indexOf('--probe');
-    if (probeAt >= 0) {
-      const path = args[probeAt + 1];
-      if (!path) {
-        io.err(`usage: aquila ${USAGE}`);
-        return 2;
-      }
-      return probe(path, io);
-    }
-    const unknown = args.filter((a) => a !== '--json');
-    if (unknown.length > 0) {
-      io.err(`unknown argument ${unknown[0]}; usage: aquila ${USAGE}`);
-      return 2;
-    }
+  async run(argv, io) {
+    const args = parseArgs(argv, { values: ['probe'], booleans: ['json'] });
+    if (args.positionals.length > 0)
+      throw new ValidationError(`unexpected argument "${args.positionals[0]}"; usage: ${USAGE}`);
+    const probeAt = flagString(args, 'probe');
+    if (probeAt !== undefined) return probe(probeAt, io);
     const { ports, warnings } = await listSerialPorts();
-    if (args.includes('--json')) {
+    if (args.flags.has('json')) {
       io.out(JSON.stringify({ ports, warnings }, null, 2));
       return 0;
     }

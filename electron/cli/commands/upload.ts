@@ -15,7 +15,7 @@ import { flagString, parseArgs } from '../args';
 import { sessionDir } from '../session-file';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE = 'upload DATASET --target NAME [--config CFG] [--journal DIR]';
+const USAGE = 'aquila upload DATASET --target NAME [--config CFG] [--journal DIR]';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -34,14 +34,10 @@ export function describeStatus(s: UploadStatus): string {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, { values: ['target', 'config', 'journal'] });
   const [dataset, extra] = args.positionals;
   const target = flagString(args, 'target');
-  if (!dataset || extra !== undefined || !target)
-    throw new ValidationError(`usage: aquila ${USAGE}`);
-  for (const name of args.flags.keys())
-    if (!['target', 'config', 'journal'].includes(name))
-      throw new ValidationError(`unknown option --${name}; usage: aquila ${USAGE}`);
+  if (!dataset || extra !== undefined || !target) throw new ValidationError(`usage: ${USAGE}`);
   const loaded = await loadConfig(flagString(args, 'config') ?? DEFAULT_CONFIG_PATH);
   const config = loaded.config.upload;
   if (!config)

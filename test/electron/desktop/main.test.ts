@@ -29,6 +29,7 @@ vi.mock('electron', () => {
     };
     constructor(options: Record<string, unknown>) {
       created.push({ options, loaded: [], contents: this.webContents.handlers });
+      appHandlers.get('web-contents-created')?.({}, this.webContents); // as Electron does
     }
     async loadFile(f: string) {
       created.at(-1)!.loaded.push(f);
@@ -51,6 +52,8 @@ vi.mock('electron', () => {
       defaultSession: {
         webRequest: { onHeadersReceived: vi.fn() },
         setPermissionRequestHandler: vi.fn(),
+        setPermissionCheckHandler: vi.fn(),
+        setDevicePermissionHandler: vi.fn(),
       },
     },
     contextBridge: { exposeInMainWorld: (k: string, v: unknown) => (exposed[k] = v) },
@@ -91,9 +94,61 @@ describe('electron/main.ts', () => {
     const prevent = vi.fn();
     navigate({ preventDefault: prevent }, 'https://example.org/');
     expect(prevent).toHaveBeenCalled();
+    const trusted = new URL(`file://${created[0]!.loaded[0]}`).href;
+    const allowed = vi.fn();
+    navigate({ preventDefault: allowed }, trusted);
+    expect(allowed).not.toHaveBeenCalled();
     const open = created[0]!.contents.windowOpen as () => { action: string };
     expect(open().action).toBe('deny');
+    // any frame, and any web contents created later, may not leave our page
+    const frameNavigate = created[0]!.contents['will-frame-navigate'] as (e: {
+      preventDefault(): void;
+      url: string;
+      isMainFrame: boolean;
+    }) => void;
+    const framePrevent = vi.fn();
+    frameNavigate({
+      preventDefault: framePrevent,
+      url: 'https://example.org/',
+      isMainFrame: false,
+    });
+    expect(framePrevent).toHaveBeenCalledTimes(1);
+    frameNavigate({ preventDefault: framePrevent, url: trusted, isMainFrame: true });
+    expect(framePrevent).toHaveBeenCalledTimes(1);
+    const later: Record<string, unknown> = {};
+    appHandlers.get('web-contents-created')!(
+      {},
+      {
+        on: (ev: string, l: unknown) => (later[ev] = l),
+        setWindowOpenHandler: (h: unknown) => (later.windowOpen = h),
+      },
+    );
+    const webview = vi.fn();
+    (later['will-attach-webview'] as (e: { preventDefault(): void }) => void)({
+      preventDefault: webview,
+    });
+    expect(webview).toHaveBeenCalled();
+    expect((later.windowOpen as () => { action: string })().action).toBe('deny');
+    expect(later['will-navigate']).toBeTypeOf('function');
     const { session } = await import('electron');
+    const s = vi.mocked(session.defaultSession);
+    const request = s.setPermissionRequestHandler.mock.calls[0]![0] as unknown as (
+      wc: unknown,
+      p: string,
+      cb: (granted: boolean) => void,
+    ) => void;
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'fullscreen'])
+      request({}, p, (granted) => expect(granted).toBe(false));
+    const check = s.setPermissionCheckHandler.mock.calls[0]![0] as unknown as (
+      wc: unknown,
+      p: string,
+    ) => boolean;
+    for (const p of ['media', 'clipboard-read', 'serial', 'usb', 'hid'])
+      expect(check({}, p)).toBe(false);
+    const device = s.setDevicePermissionHandler.mock.calls[0]![0] as unknown as (
+      d: object,
+    ) => boolean;
+    expect(device({ deviceType: 'serial', origin: 'file://' })).toBe(false);
     const headers = vi.mocked(session.defaultSession.webRequest.onHeadersReceived).mock
       .calls[0]![0] as unknown as (
       d: object,

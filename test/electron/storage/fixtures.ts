@@ -115,7 +115,7 @@ export function verifyWithPython(dir: string, writtenFile?: string): VerifyResul
 
 /** Validates an OME-XML string against the 2016-06 schema with xmllint; returns its stderr on failure. */
 export function xmllintProblems(xml: string): string | null {
-  const schema = fileURLToPath(new URL('../../../../shared/ome/ome-2016-06.xsd', import.meta.url));
+  const schema = fileURLToPath(new URL('../../fixtures/ome/ome-2016-06.xsd', import.meta.url));
   const dir = tempRoot('xml');
   const file = path.join(dir, 'x.ome.xml');
   fs.writeFileSync(file, xml);

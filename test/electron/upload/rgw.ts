@@ -1,6 +1,6 @@
 /**
  * A real Ceph RGW for the upload tests: reuses the one named by S3_ENDPOINT (unless `own`),
- * else starts a throwaway cluster with ../shared/s3/start-ceph-rgw.sh and stops it afterwards.
+ * else starts a throwaway cluster with test/support/ceph-rgw.sh and stops it afterwards.
  * `stopGateway`/`startGateway` stop and restart only the radosgw daemon of a cluster this
  * process started, so a shared gateway is never disturbed.
  */
@@ -23,7 +23,7 @@ import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const scripts = path.resolve(repoRoot, '../shared/s3');
+const gatewayScript = path.join(repoRoot, 'test/support/ceph-rgw.sh');
 
 export interface Rgw {
   endpoint: string;
@@ -39,7 +39,7 @@ export async function startRgw(own = false): Promise<Rgw> {
   let env: Record<string, string | undefined> = process.env;
   let dir: string | undefined;
   if (own || !process.env.S3_ENDPOINT) {
-    const { stdout } = await run(path.join(scripts, 'start-ceph-rgw.sh'), [], {
+    const { stdout } = await run(gatewayScript, ['start'], {
       timeout: 180_000,
       maxBuffer: 1 << 20,
     });
@@ -67,7 +67,7 @@ export async function startRgw(own = false): Promise<Rgw> {
 
 export async function stopRgw(rgw: Rgw | undefined): Promise<void> {
   rgw?.client.destroy();
-  if (rgw?.dir) await run(path.join(scripts, 'stop-ceph-rgw.sh'), [rgw.dir], { timeout: 60_000 });
+  if (rgw?.dir) await run(gatewayScript, ['stop', rgw.dir], { timeout: 60_000 });
 }
 
 async function rgwPid(dir: string): Promise<number | undefined> {
@@ -87,7 +87,7 @@ export async function stopGateway(rgw: Rgw): Promise<void> {
   if (pid) process.kill(pid, 'SIGKILL');
 }
 
-/** Starts radosgw again on the same port, as start-ceph-rgw.sh did; records its pid for stop-ceph-rgw.sh. */
+/** Starts radosgw again on the same port, as ceph-rgw.sh did; records its pid for `ceph-rgw.sh stop`. */
 export async function startGateway(rgw: Rgw): Promise<void> {
   if (!rgw.dir) throw new Error('the gateway was not started by this test run');
   // detached: the child calls setsid() itself, so child.pid is radosgw's (a `setsid` binary

@@ -54,8 +54,12 @@ describe('aquila ports', () => {
 
   it('rejects unknown arguments with usage', async () => {
     const c = capture();
-    expect(await command.run(['--bogus'], c.io)).toBe(2);
-    expect(c.err[0]).toMatch(/unknown argument --bogus/);
-    expect(await command.run(['--probe'], c.io)).toBe(2);
+    await expect(command.run(['--bogus'], c.io)).rejects.toThrow(
+      /^unknown option --bogus \(this command takes --probe, --json\)$/,
+    );
+    await expect(command.run(['--probe'], c.io)).rejects.toThrow(/^--probe needs a value$/);
+    await expect(command.run(['/dev/ttyS0'], c.io)).rejects.toThrow(
+      /^unexpected argument "\/dev\/ttyS0"; usage: aquila ports/,
+    );
   });
 });
