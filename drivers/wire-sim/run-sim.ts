@@ -21,6 +21,8 @@ export interface RunningWireSim<S extends WireSimulator = WireSimulator> {
   vanish(): Promise<void>;
   /** Brings the port back on the same path. */
   restore(): Promise<void>;
+  /** Power-cycles the device: the port vanishes, the device comes back in its power-up state. */
+  powerCycle(): Promise<void>;
   /** Kills socat and closes the simulator's end. Idempotent. */
   stop(): Promise<void>;
 }
@@ -80,6 +82,11 @@ export async function runWireSim<S extends WireSimulator>(
     vanish: kill,
     restore: async () => {
       if (pair?.isAlive()) return;
+      await start();
+    },
+    powerCycle: async () => {
+      await kill();
+      sim.powerUp();
       await start();
     },
     stop: async () => {

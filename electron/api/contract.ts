@@ -21,6 +21,26 @@ export const roi = z
   })
   .strict();
 
+/**
+ * What switching every laser off achieved, line by line: `confirmed-off` (the off command was
+ * acknowledged and emission reads back off), `unconfirmed` (the laser answered, but not with
+ * a confirmed off: garbage, a device error, emission still reading on; `reason` says which)
+ * or `unreachable` (no port: not connected, vanished, or it did not answer at all).
+ */
+export const laserOffLine = z.object({
+  laserId: z.string(),
+  outcome: z.enum(['confirmed-off', 'unconfirmed', 'unreachable']),
+  reason: z.string().optional(),
+});
+export type LaserOffLine = z.infer<typeof laserOffLine>;
+
+const laserOffResult = z.object({
+  /** Lines confirmed off (kept for clients that only need this list). */
+  lasersOff: z.array(z.string()),
+  /** Every configured line, in config order. */
+  lines: z.array(laserOffLine),
+});
+
 function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
   return { params, result, summary };
 }
@@ -29,7 +49,7 @@ function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R,
 export const commands = {
   estop: command(
     none,
-    z.object({ lasersOff: z.array(z.string()) }),
+    laserOffResult,
     'Emergency stop: halt all motion, switch every laser off, latch until safety.reset.',
   ),
   'safety.reset': command(none, none, 'Clear a latched emergency stop.'),
@@ -44,6 +64,11 @@ export const commands = {
     'Move the XY stage by a relative step (µm).',
   ),
   'stage.stop': command(none, none, 'Stop XY motion.'),
+  'stage.confirmPosition': command(
+    none,
+    xyPosition,
+    'Confirm the XY position after a reconnect (check it first): moves are allowed again. Returns the position confirmed.',
+  ),
   'focus.moveTo': command(
     z.object({ zUm: finite }).strict(),
     z.object({ zUm: finite }),
@@ -55,6 +80,11 @@ export const commands = {
     'Move the focus drive by a relative step (µm).',
   ),
   'focus.stop': command(none, none, 'Stop Z motion.'),
+  'focus.confirmPosition': command(
+    none,
+    z.object({ zUm: finite }),
+    'Confirm the Z position after a reconnect (check it first): moves are allowed again. Returns the position confirmed.',
+  ),
   'laser.setEmission': command(
     z.object({ laserId: z.string().min(1), on: z.boolean() }).strict(),
     none,
@@ -67,7 +97,7 @@ export const commands = {
   ),
   'laser.allOff': command(
     none,
-    z.object({ lasersOff: z.array(z.string()) }),
+    laserOffResult,
     'Switch every laser off (does not latch).',
   ),
   'camera.setExposure': command(
@@ -186,6 +216,22 @@ export interface DeviceStatus {
   connection: ConnectionState;
   identity: { vendor: string; model: string; serial: string; firmware: string } | null;
   lastError: ApiError | null;
+  /** What the operator must see and act on for this device, until its condition clears. */
+  alarms: DeviceAlarm[];
+}
+
+/**
+ * A persistent condition of one device, shown until it clears (never a passing log line):
+ * - `E_OFF_UNCONFIRMED`: a laser did not confirm "off" when it had to (e-stop, all-off);
+ *   cleared when a later off on that line is confirmed;
+ * - `E_UNREACHABLE`: the device's port is gone; its state (emission!) is unknown;
+ * - `E_POSITION_UNTRUSTED`: a stage reconnected (maybe power-cycled); moves are refused
+ *   until the position is confirmed.
+ */
+export interface DeviceAlarm {
+  code: 'E_OFF_UNCONFIRMED' | 'E_UNREACHABLE' | 'E_POSITION_UNTRUSTED';
+  message: string;
+  sinceMs: number;
 }
 
 export interface LimitRange {
@@ -199,6 +245,8 @@ export interface LaserState {
   maxPowerMw: number;
   powerMw: number;
   emission: boolean;
+  /** Read back from the head at connect and on every refresh; absent before the first read. */
+  interlock?: 'closed' | 'open' | 'unknown';
 }
 
 export interface CameraState {

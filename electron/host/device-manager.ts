@@ -1,12 +1,15 @@
 /**
  * Creates the configured devices, connects them, mirrors their status into AppState and
  * reconnects on request. It owns the raw device objects; only the safety layer and the
- * camera/frame path receive them.
+ * camera/frame path receive them. Alarms (contract.ts DeviceAlarm) live in each device's
+ * status, so every client sees them: `E_UNREACHABLE` while a device's port is gone (raised
+ * at the loss; the transport keeps re-opening it), and what the safety layer reports.
  */
 import type { AnyDevice, Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
 import { serializeError } from '../../drivers/errors';
 import { createDevice, type DriverContext } from '../../drivers/registry';
-import type { DeviceStatus } from '../api/contract';
+import type { DeviceAlarm, DeviceStatus } from '../api/contract';
+import type { SafetyReports } from '../safety/safety-layer';
 import type { DeviceSpec } from '../config/schema';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -60,6 +63,7 @@ export class DeviceManager {
         connection: 'disconnected',
         identity: null,
         lastError: null,
+        alarms: [],
       };
     }
     return out;
@@ -96,13 +100,68 @@ export class DeviceManager {
     if (this.devices.has(id)) this.setStatus(id, { lastError: serializeError(err) });
   }
 
+  /** What the safety layer reports, mirrored into the devices' status (see SafetyReports). */
+  readonly reports: SafetyReports = {
+    laserOff: ({ line, error }) => {
+      if (line.outcome === 'confirmed-off') {
+        this.clearAlarm(line.laserId, 'E_OFF_UNCONFIRMED');
+        return;
+      }
+      const what = line.outcome === 'unreachable' ? 'unreachable' : 'did not confirm off';
+      this.raiseAlarm(line.laserId, 'E_OFF_UNCONFIRMED', `${line.laserId} ${what}: ${line.reason}`);
+      if (error) this.recordError(line.laserId, error);
+    },
+    positionTrust: (id, trusted) => {
+      if (trusted) this.clearAlarm(id, 'E_POSITION_UNTRUSTED');
+      else
+        this.raiseAlarm(
+          id,
+          'E_POSITION_UNTRUSTED',
+          `${id}: position not trusted after a reconnect — home or confirm (${this.stage?.id === id ? 'stage' : 'focus'}.confirmPosition); moves are refused until then`,
+        );
+    },
+  };
+
+  raiseAlarm(id: string, code: DeviceAlarm['code'], message: string): void {
+    this.store.update((s) => {
+      const d = s.devices[id];
+      if (!d) return;
+      const existing = d.alarms.find((a) => a.code === code);
+      if (existing) existing.message = message;
+      else d.alarms.push({ code, message, sinceMs: Date.now() });
+    });
+  }
+
+  clearAlarm(id: string, code: DeviceAlarm['code']): void {
+    this.store.update((s) => {
+      const d = s.devices[id];
+      if (d?.alarms.some((a) => a.code === code)) d.alarms = d.alarms.filter((a) => a.code !== code);
+    });
+  }
+
+  /**
+   * Loss: shown at once with an `E_UNREACHABLE` alarm (for a laser: emission unknown).
+   * Return without an error: alarm and lastError clear, and the device is read again.
+   */
   private onConnection(id: string, state: DeviceStatus['connection'], error?: Error): void {
+    if (state === 'connected' && !error) {
+      this.setStatus(id, { connection: state, lastError: null });
+      this.clearAlarm(id, 'E_UNREACHABLE');
+      void this.refresh(id);
+      return;
+    }
     this.setStatus(
       id,
       error ? { connection: state, lastError: serializeError(error) } : { connection: state },
     );
-    if (state === 'disconnected')
-      this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
+    if (state !== 'disconnected' || this.closed) return;
+    this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
+    const laser = this.lasers.has(id) ? '; emission state unknown' : '';
+    this.raiseAlarm(
+      id,
+      'E_UNREACHABLE',
+      `${id} unreachable${error ? ` (${error.message})` : ''}${laser}; reconnecting`,
+    );
   }
 
   private setStatus(id: string, patch: Partial<DeviceStatus>): void {
@@ -146,7 +205,11 @@ export class DeviceManager {
         break;
       }
       case 'laser': {
-        const [emission, powerMw] = await Promise.all([device.getEmission(), device.getPowerMw()]);
+        const [emission, powerMw, interlock] = await Promise.all([
+          device.getEmission(),
+          device.getPowerMw(),
+          device.getInterlock(),
+        ]);
         this.store.update((s) => {
           const l = s.lasers[device.id];
           // Vendor drivers learn wavelength and max power from the device at connect.
@@ -154,6 +217,7 @@ export class DeviceManager {
             Object.assign(l, {
               emission,
               powerMw,
+              interlock,
               wavelengthNm: device.wavelengthNm,
               maxPowerMw: device.maxPowerMw,
             });

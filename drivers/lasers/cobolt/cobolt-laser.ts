@@ -2,13 +2,14 @@
  * Cobolt 06-series (and 04/05/08 classic command set) laser driver, 115200 8N1.
  * Power is in W on the wire (`p`, `p?`, `pa?`) and mW here; max power (`gmlp?`) is mW.
  * Connect reads serial, model (wavelength is the model string's first token) and
- * firmware, turns autostart off (`@cobas 0`, required for remote on/off) and selects
- * constant-power mode. setEmission(true) refuses with the interlock open; a latched
+ * firmware, switches emission off (`l0`, unless `switchOffAtConnect` is false) and reads
+ * it back; then, only if the head is not emitting, turns autostart off (`@cobas 0`,
+ * required for remote on/off) and selects constant-power mode. setEmission(true) refuses with the interlock open; a latched
  * "interlock open" fault from an earlier opening is cleared (`cf`) first because the
  * caller explicitly asked for light; any other fault is reported, never cleared.
  */
 import { z } from 'zod';
-import type { DeviceIdentity, Laser } from '../../devices';
+import type { DeviceIdentity, InterlockState, Laser } from '../../devices';
 import { DeviceError, LimitError, ValidationError } from '../../errors';
 import type { DriverContext } from '../../registry';
 import { SerialLaserBase } from '../serial-laser-base';
@@ -38,6 +39,8 @@ export const coboltOptions = z
     wavelengthNm: z.number().int().min(200).max(2_000).optional(),
     /** Used when `gmlp?` is not supported; otherwise caps the device maximum. */
     maxPowerMw: z.number().positive().optional(),
+    /** Emission off (`l0`) at every connect; `false` leaves it as found (logged). */
+    switchOffAtConnect: z.boolean().default(true),
   })
   .strict();
 export type CoboltOptions = z.infer<typeof coboltOptions>;
@@ -110,6 +113,18 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
     return this.query('pa?', (v) => parseCoboltNumber(v, 'output power') * 1000);
   }
 
+  /** `ilk?`: 1 = open; a head that refuses the query reports `unknown`. */
+  async getInterlock(): Promise<InterlockState> {
+    try {
+      return await this.query('ilk?', (v) =>
+        parseCoboltInt(v, 'interlock') === 1 ? 'open' : 'closed',
+      );
+    } catch (err) {
+      if (err instanceof DeviceError) return 'unknown';
+      throw err;
+    }
+  }
+
   async readStatus(): Promise<CoboltStatus> {
     const operatingMode = await this.query('gom?', (v) => parseCoboltInt(v, 'operating mode'));
     const fault = await this.query('f?', (v) => parseCoboltInt(v, 'fault'));
@@ -153,8 +168,14 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
       );
     }
     const set = (cmd: string) => t.request(cmd, { reply: coboltReply(cmd) });
-    await set('@cobas 0');
-    if (this.o.mode === 'constant-power') await set('cp');
+    const emitting = await this.safeStart(
+      () => set('l0').then(() => undefined),
+      async () => parseCoboltInt(await ask('l?'), 'emission state') === 1,
+    );
+    if (!emitting) {
+      await set('@cobas 0');
+      if (this.o.mode === 'constant-power') await set('cp');
+    }
     return { vendor: 'Cobolt', model, serial, firmware };
   }
 
