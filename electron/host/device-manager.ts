@@ -25,7 +25,7 @@ export class DeviceManager {
   camera: Camera | undefined;
   private readonly specs = new Map<string, DeviceSpec>();
   private readonly unsubscribers: (() => void)[] = [];
-  private readonly refreshing = new Set<string>();
+  private readonly refreshing = new Map<string, Promise<void>>();
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -171,19 +171,21 @@ export class DeviceManager {
     });
   }
 
-  /** Re-reads one device into AppState. Coalesced: at most one refresh per device in flight. */
-  async refresh(id: string): Promise<void> {
+  /**
+   * Re-reads one device into AppState. Coalesced: at most one refresh per device in flight;
+   * a call meanwhile waits for that one.
+   */
+  refresh(id: string): Promise<void> {
     const device = this.devices.get(id);
-    if (!device || this.refreshing.has(id) || this.closed) return;
-    if (this.store.state.devices[id]?.connection !== 'connected') return;
-    this.refreshing.add(id);
-    try {
-      await this.read(device);
-    } catch (err) {
-      this.recordError(id, err);
-    } finally {
-      this.refreshing.delete(id);
-    }
+    if (!device || this.closed) return Promise.resolve();
+    const inFlight = this.refreshing.get(id);
+    if (inFlight) return inFlight;
+    if (this.store.state.devices[id]?.connection !== 'connected') return Promise.resolve();
+    const done = this.read(device)
+      .catch((err: unknown) => this.recordError(id, err))
+      .finally(() => this.refreshing.delete(id));
+    this.refreshing.set(id, done);
+    return done;
   }
 
   private async read(device: AnyDevice): Promise<void> {

@@ -133,7 +133,7 @@ export class ObisSim extends WireSimulator {
     return this.world.laser(this.deviceId);
   }
 
-  /** Power-up: settings as at first power-up, emission off. */
+  /** Power-up: settings as at first power-up; with autostart on (interlock closed) it emits. */
   protected override onPowerUp(): void {
     this.stopEmission();
     this.handshake = this.o.handshake;
@@ -141,6 +141,10 @@ export class ObisSim extends WireSimulator {
     this.autostart = this.o.autostart;
     this.cdrh = this.o.cdrh;
     this.faultWord = 0;
+    if (this.autostart && this.interlockClosed) {
+      this.emissionRequested = true;
+      this.startEmission();
+    }
   }
 
   /** Opens the interlock: emission stops and the fault bit is set, as on the real head. */
