@@ -271,6 +271,22 @@ export interface ChannelPreset {
   exposureMs: number;
 }
 
+/** The safety supervisor that switches lasers off and halts stages if the host dies. */
+export interface SupervisorView {
+  /**
+   * `armed`: watching this host; `not-needed`: no serial laser or stage to watch (simulated
+   * devices end with the host); `lost`: it ended, the host runs unsupervised (an alarm);
+   * `disarmed`: a clean shutdown released it.
+   */
+  state: 'armed' | 'not-needed' | 'lost' | 'disarmed';
+  /** Its process id, null when none was started. */
+  pid: number | null;
+  /** Why it was lost, or which devices it cannot reach. */
+  message: string | null;
+  /** What a supervisor did after the previous host died (from its report file). */
+  lastReport: string | null;
+}
+
 /** The host's truth. Sent whole on connect (snapshot), then as immer patches. */
 export interface AppState {
   instrument: { name: string; configPath: string; version: string };
@@ -278,6 +294,8 @@ export interface AppState {
     estopLatched: boolean;
     estopReason: string | null;
     limits: { xUm: LimitRange; yUm: LimitRange; zUm: LimitRange };
+    /** The safety supervisor process (docs/safety.md); absent from hosts that predate it. */
+    supervisor?: SupervisorView;
   };
   devices: Record<string, DeviceStatus>;
   stage: { id: string; xUm: number; yUm: number; busy: boolean } | null;

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../../drivers/errors';
 import { loadConfig } from '../config/load';
-import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
+import { createSupervisedHost } from '../safety/supervisor/supervised-host';
 import { flagString, parseArgs } from './args';
 import type { CliCommand } from './types';
 
@@ -29,8 +29,8 @@ export const acquireCommand: CliCommand = {
     const loaded = await loadConfig(flagString(args, 'config'));
     const out = flagString(args, 'out');
     if (out) loaded.config.storage.datasetsRoot = path.resolve(out);
-    const host = await createHost(loaded);
-    installProcessGuards(host);
+    const host = await createSupervisedHost(loaded);
+    installProcessGuards(host, { exitWithParent: true });
     try {
       const format = flagString(args, 'format');
       const outcome = await host.call(

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load';
-import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
 import { generateToken } from '../remote/auth';
 import { startRemoteServer } from '../remote/http-server';
+import { createSupervisedHost } from '../safety/supervisor/supervised-host';
 import { flagInt, flagString, parseArgs } from './args';
 import { writeSession } from './session-file';
 import type { CliCommand } from './types';
@@ -19,7 +19,7 @@ export const serveCommand: CliCommand = {
   async run(argv, io) {
     const args = parseArgs(argv);
     const loaded = await loadConfig(flagString(args, 'config'));
-    const host = await createHost(loaded);
+    const host = await createSupervisedHost(loaded);
     const server = await startRemoteServer({
       host,
       token: process.env.AQUILA_TOKEN || generateToken(),
@@ -37,9 +37,12 @@ export const serveCommand: CliCommand = {
       },
       server.port,
     );
-    installProcessGuards(host, async () => {
-      removeSession();
-      await server.close();
+    installProcessGuards(host, {
+      exitWithParent: true,
+      beforeExit: async () => {
+        removeSession();
+        await server.close();
+      },
     });
     io.out(`Aquila ready at ${server.loginUrl}`);
     await new Promise(() => undefined); // runs until a signal; the guards shut down and exit

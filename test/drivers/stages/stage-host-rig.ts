@@ -15,13 +15,17 @@ export interface StageHostRig extends WireHost {
 export async function stageHost(
   driver: string,
   extraDevices: Record<string, unknown>[] = [],
+  extraConfig: Record<string, unknown> = {},
 ): Promise<StageHostRig> {
   const port = `sim:${driver}`;
-  const rig = await wireHost([
-    { id: 'stage', kind: 'xy-stage', driver, options: { port } },
-    { id: 'focus', kind: 'z-drive', driver, options: { port } },
-    ...extraDevices,
-  ]);
+  const rig = await wireHost(
+    [
+      { id: 'stage', kind: 'xy-stage', driver, options: { port } },
+      { id: 'focus', kind: 'z-drive', driver, options: { port } },
+      ...extraDevices,
+    ],
+    extraConfig,
+  );
   const running = () => {
     const stage = rig.host.devices.stage as ControllerXYStage;
     const r = (stage.shared.controller as unknown as SerialStageBase).endpoint.simulator;
