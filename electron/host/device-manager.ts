@@ -26,6 +26,7 @@ export class DeviceManager {
   private readonly specs = new Map<string, DeviceSpec>();
   private readonly unsubscribers: (() => void)[] = [];
   private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly rereads = new Map<string, Promise<void>>();
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -172,14 +173,24 @@ export class DeviceManager {
   }
 
   /**
-   * Re-reads one device into AppState. Coalesced: at most one refresh per device in flight;
-   * a call meanwhile waits for that one.
+   * Re-reads one device into AppState. Coalesced: at most one read per device in flight; calls
+   * meanwhile share one more read after it, so a change made during a read is never missed.
    */
   refresh(id: string): Promise<void> {
     const device = this.devices.get(id);
     if (!device || this.closed) return Promise.resolve();
     const inFlight = this.refreshing.get(id);
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      let again = this.rereads.get(id);
+      if (!again) {
+        again = inFlight.then(() => {
+          this.rereads.delete(id);
+          return this.refresh(id);
+        });
+        this.rereads.set(id, again);
+      }
+      return again;
+    }
     if (this.store.state.devices[id]?.connection !== 'connected') return Promise.resolve();
     const done = this.read(device)
       .catch((err: unknown) => this.recordError(id, err))
