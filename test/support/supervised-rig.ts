@@ -3,7 +3,7 @@
  * and a config naming their ports, for the safety supervisor tests and `bench:safety`.
  * `startHost()` runs test/fixtures/supervised-host.ts as a real process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CoboltSim } from '../../drivers/lasers/cobolt/cobolt-sim';
@@ -48,6 +48,18 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `root` and all its descendants (from `ps`), parents first. */
+export function processTree(root: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++)
+    for (const [pid, ppid] of rows) if (ppid === tree[i]) tree.push(pid);
+  return tree;
 }
 
 export async function supervisedRig(lasersOnly = false): Promise<SupervisedRig> {
