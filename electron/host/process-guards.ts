@@ -7,7 +7,7 @@
  * Why the bound holds: `process.exit()` joins every worker thread, and a worker stuck in a
  * native call (e.g. Node's recursive mkdirSync looping on `/proc/x`) never joins, so exit
  * would hang for ever after the lasers were off. endProcess() first terminates the workers
- * with a deadline; if one does not stop, the process kills itself (SIGKILL) instead.
+ * with a deadline; if one does not stop, the process dies by a signal instead (see there).
  */
 import { liveWorkers } from '../../drivers/workers';
 import type { Host } from './host';
@@ -29,8 +29,16 @@ export interface GuardOptions {
   exitWithParent?: boolean;
 }
 
-/** Ends the process with `code` within WORKER_STOP_MS, even if a worker thread is stuck. */
-export async function endProcess(code: number, log?: (message: string) => void): Promise<never> {
+/**
+ * Ends the process with `code` within WORKER_STOP_MS, even if a worker thread is stuck: then
+ * it dies by `signal` (the one that asked it to stop, with its default action, so a service
+ * manager sees "terminated by SIGTERM") or by SIGKILL.
+ */
+export async function endProcess(
+  code: number,
+  log?: (message: string) => void,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<never> {
   const workers = liveWorkers();
   let timer: NodeJS.Timeout | undefined;
   const stopped = await Promise.race([
@@ -42,6 +50,9 @@ export async function endProcess(code: number, log?: (message: string) => void):
     log?.(
       `A worker thread did not stop within ${WORKER_STOP_MS} ms (stuck in a native call); ending the process without it`,
     );
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+    await new Promise((r) => setTimeout(r, 100));
     process.kill(process.pid, 'SIGKILL');
   }
   process.exit(code);
@@ -50,25 +61,25 @@ export async function endProcess(code: number, log?: (message: string) => void):
 export function installProcessGuards(host: Host, options: GuardOptions = {}): () => void {
   const logError = (message: string) => host.log.log('error', message);
   let exiting = false;
-  const exit = (code: number, reason: string) => {
+  const exit = (code: number, reason: string, signal?: NodeJS.Signals) => {
     if (exiting) return;
     exiting = true;
     setTimeout(() => {
       logError(`Shutdown (${reason}) did not finish within ${SHUTDOWN_BOUND_MS} ms; exiting`);
-      void endProcess(code, logError);
+      void endProcess(code, logError, signal);
     }, SHUTDOWN_BOUND_MS).unref();
     void host
       .shutdown(reason)
       .catch((err: unknown) => logError(`Shutdown failed: ${(err as Error).message}`))
       .then(options.beforeExit)
       .catch((err: unknown) => logError(`Shutdown failed: ${(err as Error).message}`))
-      .finally(() => endProcess(code, logError));
+      .finally(() => endProcess(code, logError, signal));
   };
   const onFatal = (err: unknown) => {
     logError(`Uncaught host error, switching lasers off: ${(err as Error)?.stack ?? String(err)}`);
     exit(1, 'uncaught host error');
   };
-  const onSignal = (signal: NodeJS.Signals) => exit(0, `signal ${signal}`);
+  const onSignal = (signal: NodeJS.Signals) => exit(0, `signal ${signal}`, signal);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
   process.on('SIGINT', onSignal);
