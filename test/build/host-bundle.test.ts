@@ -3,7 +3,7 @@
  * plain Node with a stand-in `electron` starts the host on the default simulated config,
  * renders a frame with the bundled camera worker, and refuses an out-of-envelope move.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,25 @@ describe('host bundle for Electron', () => {
   it('builds main, preload and the worker entries', () => {
     for (const f of ['main.cjs', 'preload.cjs', 'render.worker.js'])
       expect(existsSync(path.join(root, 'dist/electron', f))).toBe(true);
+  });
+
+  it('bundles the safety supervisor as a process that runs under plain Node', () => {
+    const supervisor = path.join(root, 'dist/electron/supervisor-main.js');
+    // A bad plan line is refused with the field named; stdin then ends, so it exits.
+    const run = spawnSync(process.execPath, [supervisor], {
+      input: '{"hostPid":1,"reportDir":"/tmp","devices":[{"role":"laser"}]}\n',
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout).toMatch(/^error plan\.devices\[0\]\.ids: expected a non-empty list/m);
+    expect(run.status).toBe(2);
+    const ok = spawnSync(process.execPath, [supervisor], {
+      input: '{"hostPid":1,"reportDir":"/tmp","devices":[]}\ndisarm\n',
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(ok.stdout).toBe('ready\n');
+    expect(ok.status).toBe(0);
   });
 
   it('starts the host, serves IPC and renders with the bundled worker', () => {
