@@ -3,7 +3,14 @@
  * They enforce only their own mechanical ranges; facility limits are the safety layer's.
  */
 import { z } from 'zod';
-import type { DeviceIdentity, InterlockState, Laser, XYPositionUm, XYStage, ZDrive } from '../devices';
+import type {
+  DeviceIdentity,
+  InterlockState,
+  Laser,
+  XYPositionUm,
+  XYStage,
+  ZDrive,
+} from '../devices';
 import { DeviceEvents } from '../device-events';
 import { DisconnectedError, LimitError, ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';

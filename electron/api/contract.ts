@@ -95,11 +95,7 @@ export const commands = {
     none,
     'Set a laser power setpoint (mW).',
   ),
-  'laser.allOff': command(
-    none,
-    laserOffResult,
-    'Switch every laser off (does not latch).',
-  ),
+  'laser.allOff': command(none, laserOffResult, 'Switch every laser off (does not latch).'),
   'camera.setExposure': command(
     z.object({ exposureMs: finite.positive().max(60_000) }).strict(),
     none,

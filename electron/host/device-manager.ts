@@ -27,6 +27,7 @@ export class DeviceManager {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly rereads = new Map<string, Promise<void>>();
+  private readonly everConnected = new Set<string>();
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -136,7 +137,8 @@ export class DeviceManager {
   clearAlarm(id: string, code: DeviceAlarm['code']): void {
     this.store.update((s) => {
       const d = s.devices[id];
-      if (d?.alarms.some((a) => a.code === code)) d.alarms = d.alarms.filter((a) => a.code !== code);
+      if (d?.alarms.some((a) => a.code === code))
+        d.alarms = d.alarms.filter((a) => a.code !== code);
     });
   }
 
@@ -146,6 +148,7 @@ export class DeviceManager {
    */
   private onConnection(id: string, state: DeviceStatus['connection'], error?: Error): void {
     if (state === 'connected' && !error) {
+      this.everConnected.add(id);
       this.setStatus(id, { connection: state, lastError: null });
       this.clearAlarm(id, 'E_UNREACHABLE');
       void this.refresh(id);
@@ -158,10 +161,12 @@ export class DeviceManager {
     if (state !== 'disconnected' || this.closed) return;
     this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
     const laser = this.lasers.has(id) ? '; emission state unknown' : '';
+    // Only a port lost after it was open is re-opened by the transport by itself.
+    const next = this.everConnected.has(id) ? 'reconnecting' : 'use reconnect once it is back';
     this.raiseAlarm(
       id,
       'E_UNREACHABLE',
-      `${id} unreachable${error ? ` (${error.message})` : ''}${laser}; reconnecting`,
+      `${id} unreachable${error ? ` (${error.message})` : ''}${laser}; ${next}`,
     );
   }
 

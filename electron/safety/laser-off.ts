@@ -38,7 +38,11 @@ export async function switchLaserOff(laserId: string, laser: Laser): Promise<Las
         : new StateError(`Laser ${laserId}: ${(err as Error).message}`, { laserId });
     const unreachable = error instanceof DisconnectedError || error instanceof TimeoutError;
     return {
-      line: { laserId, outcome: unreachable ? 'unreachable' : 'unconfirmed', reason: error.message },
+      line: {
+        laserId,
+        outcome: unreachable ? 'unreachable' : 'unconfirmed',
+        reason: error.message,
+      },
       error,
     };
   }

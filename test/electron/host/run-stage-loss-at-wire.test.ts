@@ -48,9 +48,7 @@ describe('a stage controller lost mid-run', () => {
     await waitUntil(() => run().state === 'paused', 5_000, 'the run to pause');
     expect(laserSim.line.emission).toBe(false);
     const lost = run().framesWritten;
-    expect(run().errors.at(-1)?.message).toMatch(
-      /port vanished|controller was lost|not connected/,
-    );
+    expect(run().errors.at(-1)?.message).toMatch(/port vanished|controller was lost|not connected/);
 
     await r.running().restore();
     const alarms = () => r.host.store.state.devices.stage!.alarms.map((a) => a.code);
