@@ -106,4 +106,25 @@ describe('safety supervisor', () => {
     host.child.kill('SIGTERM');
     expect((await host.exited).code).toBe(0);
   }, 60_000);
+
+  it('clean shutdown with a laser that does not confirm off: the supervisor stays armed and tries again after the host', async () => {
+    const host = await start();
+    rig.sims.cobolt.sim.injectFault({ kind: 'garbage', text: 'zz?' }, Infinity);
+    host.child.kill('SIGTERM');
+    await host.exited;
+    const hostGone = performance.now();
+    await until('the supervisor to finish', () => !isAlive(host.supervisorPid), 10_000);
+    expect(host.output()).toMatch(
+      /Safety supervisor stays armed: it retries cobolt once this process ends/,
+    );
+    expect(rig.firstAfter('cobolt', OFF_LINE.cobolt, hostGone)).not.toBeNull();
+    expect(host.output()).toMatch(/aquila-supervisor: laser cobolt \(.*\): unconfirmed/);
+    const { reports } = takeReports(reportDir());
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.results.map((r) => [r.ids, r.outcome])).toEqual([
+      [['obis'], 'confirmed-off'],
+      [['cobolt'], 'unconfirmed'],
+      [['stage'], 'halted'],
+    ]);
+  }, 60_000);
 });
