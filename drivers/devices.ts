@@ -50,6 +50,8 @@ export interface XYStage extends Device {
   /** Stops motion at once; a pending moveToUm resolves with where the stage stopped. */
   stop(): Promise<void>;
   isBusy(): Promise<boolean>;
+  /** true when stop() halts every axis of the controller (the Z drive too), not only XY. */
+  readonly stopHaltsAllAxes?: boolean;
 }
 
 export interface ZDrive extends Device {
@@ -59,6 +61,8 @@ export interface ZDrive extends Device {
   moveToUm(zUm: number): Promise<number>;
   stop(): Promise<void>;
   isBusy(): Promise<boolean>;
+  /** true when stop() halts every axis of the controller (XY too), not only Z. */
+  readonly stopHaltsAllAxes?: boolean;
 }
 
 export interface Laser extends Device {

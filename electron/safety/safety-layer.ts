@@ -147,16 +147,19 @@ export class SafetyLayer {
     return this.runZ(focus, target, 'Focus jog');
   }
 
-  /** Stops XY motion; every XY move in flight (whoever started it) fails with E_ABORTED. */
+  /**
+   * Stops XY motion; every XY move in flight (whoever started it) fails with E_ABORTED, and
+   * every Z move too when the controller has no per-axis stop.
+   */
   async stopStage(): Promise<void> {
     const stage = this.requireStage();
-    this.motion.interrupt(['xy'], 'stop');
+    this.motion.interrupt(stage.stopHaltsAllAxes ? ['xy', 'z'] : ['xy'], 'stop');
     await stage.stop();
   }
 
   async stopFocus(): Promise<void> {
     const focus = this.requireFocus();
-    this.motion.interrupt(['z'], 'stop');
+    this.motion.interrupt(focus.stopHaltsAllAxes ? ['xy', 'z'] : ['z'], 'stop');
     await focus.stop();
   }
 

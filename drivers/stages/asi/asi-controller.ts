@@ -39,6 +39,8 @@ const errorLine = /^:N\s*-?\s*(\d+)/i;
 
 export class AsiController extends SerialStageBase implements StageController {
   readonly key: string;
+  /** The MS-2000 halts everything (`\`); a Tiger halts per card (see halt). */
+  readonly stopHaltsAllAxes: boolean;
   private x: AxisInfo;
   private y: AxisInfo;
   private z: AxisInfo;
@@ -75,6 +77,7 @@ export class AsiController extends SerialStageBase implements StageController {
     this.y = axis(axes.y);
     this.z = axis(axes.z);
     this.key = `asi-${model} ${options.baudRate} baud, axes ${axes.x}${axes.y}${axes.z}`;
+    this.stopHaltsAllAxes = model === 'ms2000';
   }
 
   /** The unit multiplier in use per axis letter (units per mm). */

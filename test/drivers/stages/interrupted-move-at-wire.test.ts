@@ -58,6 +58,23 @@ describe.each(['asi-ms2000', 'prior-proscan'])('interrupted moves on %s', (drive
     expect(await rig.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({ ok: true });
   });
 
+  it('an XY stop halts the Z drive too on these controllers: the Z move fails as well', async () => {
+    rig = await stageHost(driver);
+    const r = rig;
+    expect(await r.call('focus.moveTo', { zUm: -40 })).toMatchObject({ ok: true });
+    const move = r.call('focus.moveTo', { zUm: 60 });
+    await waitUntil(
+      async () => (await r.host.devices.focus!.getPositionUm()) > -35,
+      2_000,
+      'the Z move to start',
+    );
+    await r.call('stage.stop');
+    const out = await move;
+    if (out.ok) throw new Error(`the halted Z move answered ok: ${JSON.stringify(out)}`);
+    expect(out.error).toMatchObject({ code: 'E_ABORTED', details: { cause: 'stop' } });
+    expect(out.error.details?.positionUm as number).toBeLessThan(60);
+  });
+
   it('lost port: E_ABORTED, cause disconnect, position unknown', async () => {
     rig = await stageHost(driver);
     const move = await longMove(rig);
