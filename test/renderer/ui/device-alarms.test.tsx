@@ -65,4 +65,18 @@ describe('device alarms', () => {
     expect(tagOf(html, 'alarm-stage-E_POSITION_UNTRUSTED')).toContain('alarm-warn');
     expect(html).toContain('data-testid="alarm-stage-confirm"');
   });
+
+  it('shows a lost safety supervisor as a red alarm, and nothing while it is armed', () => {
+    const supervised = (state: 'armed' | 'lost') => {
+      const s = withAlarms([]);
+      s.safety.supervisor = { state, pid: 42, message: 'it exited with 1', lastReport: null };
+      return render(s);
+    };
+    expect(supervised('armed')).not.toContain('device-alarms');
+    const html = supervised('lost');
+    expect(tagOf(html, 'alarm-supervisor-lost')).toContain('alarm-danger');
+    expect(html).toMatch(
+      /The host runs unsupervised: if it\s+dies, nothing switches the lasers off\. it exited with 1/,
+    );
+  });
 });
