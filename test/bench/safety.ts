@@ -5,7 +5,9 @@
  * measured in the same run: this process opening a laser's pty and writing the same off
  * command (the floor any supervisor pays for one port).
  */
+import path from 'node:path';
 import { SerialPort } from 'serialport';
+import { takeReports } from '../../electron/safety/supervisor/report';
 import { removeTempDirs } from '../support/temp-dir';
 import { OFF_LINE, isAlive, supervisedRig } from '../support/supervised-rig';
 import { until } from '../support/wait';
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
   const lasersOff: number[] = [];
   const stageHalt: number[] = [];
   const baseline: number[] = [];
+  /** From the supervisor noticing the death to its last off/halt write (its own report). */
+  const inSupervisor: number[] = [];
   try {
     for (let i = 0; i < KILLS; i++) {
       const host = await rig.startHost('move');
@@ -46,6 +50,8 @@ async function main(): Promise<void> {
         );
       lasersOff.push(Math.max(obis, cobolt) - t0);
       stageHalt.push(asi - t0);
+      const [report] = takeReports(path.join(rig.home, 'safety')).reports;
+      inSupervisor.push(Math.max(...(report?.results ?? []).map((r) => r.sentAtMs ?? NaN)));
 
       // Baseline: open the OBIS pty here and write the same off command.
       const b0 = performance.now();
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
   );
   console.log(line('kill → every laser-off on the wire', lasersOff));
   console.log(line('kill → stage halt on the wire', stageHalt));
+  console.log(line('  of which: open + write (supervisor)', inSupervisor));
   console.log(line('baseline: open pty + write off', baseline));
   console.log(
     `supervisor / baseline (median): ${(median(lasersOff) / median(baseline)).toFixed(1)}×; goal ${Math.max(...lasersOff) <= GOAL_MS ? 'met' : 'NOT met'} (max ${Math.max(...lasersOff).toFixed(1)} ms)`,
