@@ -40,7 +40,7 @@ export interface SafeResult {
   port: string;
   outcome: SafeOutcome;
   reason?: string;
-  /** When the off/halt command was written, ms after makeSafe started; null if never. */
+  /** When the off/halt command was queued on the open port, ms after makeSafe started; null if never. */
   sentAtMs: number | null;
 }
 

@@ -11,7 +11,7 @@ export interface SupervisorReport {
   /** ISO time the host's death was noticed. */
   time: string;
   hostPid: number;
-  /** From the host's death to the last port done, ms. */
+  /** From noticing the host's death (end of the pipe) to the last port done, ms. */
   totalMs: number;
   results: SafeResult[];
 }

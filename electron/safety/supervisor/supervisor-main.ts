@@ -28,8 +28,9 @@ let buffered = '';
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => log(`ignoring ${signal}: the supervisor ends with its host`));
 }
-// stdout is a pipe to the host, gone once it died.
+// stdout is a pipe to the host, gone once it died; stderr may be a terminal that hung up.
 process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 function onLine(line: string): void {
   if (plan === undefined) {
