@@ -1,7 +1,7 @@
 /**
  * A refused command puts nothing at all on the wire. Property test (fast-check, fixed
  * seeds) through the host API against the serial drivers on pty wire simulators (an ASI
- * MS-2000 stage + Z drive, a Cobolt and an OBIS laser): every generated command is one the
+ * MS-2000 or Prior ProScan stage + Z drive, a Cobolt and an OBIS laser): every generated command is one the
  * safety layer must refuse — moves and jogs outside the envelope, over-power, unknown lines
  * and channels, motion and emission while the e-stop is latched, moves while the position
  * is untrusted after a power cycle — and no simulator receives a single byte for it, not
@@ -26,9 +26,9 @@ const SETTLE_MS = 80;
 let rig: StageHostRig;
 let wires: () => WireSimulator[];
 
-beforeAll(async () => {
+async function start(stageDriver: string): Promise<void> {
   rig = await stageHost(
-    'asi-ms2000',
+    stageDriver,
     [
       { id: 'cobolt', kind: 'laser', driver: 'cobolt', options: { port: 'sim:cobolt' } },
       { id: 'obis', kind: 'laser', driver: 'obis', options: { port: 'sim:obis' } },
@@ -46,11 +46,7 @@ beforeAll(async () => {
   // The host knows where the stage is (jogs are judged against it).
   expect(await rig.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({ ok: true });
   expect(await rig.call('focus.moveTo', { zUm: 0 })).toMatchObject({ ok: true });
-}, 30_000);
-
-afterAll(async () => {
-  await rig?.host.shutdown('test end');
-});
+}
 
 const total = () => wires().reduce((n, w) => n + w.received.length, 0);
 
@@ -142,7 +138,10 @@ const whileUntrusted: fc.Arbitrary<Command> = fc.oneof(
   cmd('focus.moveBy', fc.record({ dzUm: fc.double({ min: -1, max: 1, noNaN: true }) })),
 );
 
-describe('refused commands at the wire', () => {
+describe.each(['asi-ms2000', 'prior-proscan'])('refused commands at the wire (%s)', (driver) => {
+  beforeAll(() => start(driver), 30_000);
+  afterAll(() => rig?.host.shutdown('test end'));
+
   it('outside the envelope or a line maximum: nothing on the wire', async () => {
     await quiet();
     await fc.assert(
