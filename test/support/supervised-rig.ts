@@ -30,7 +30,8 @@ export interface SupervisedRig {
   home: string;
   /** performance.now() of the first line matching `re` that `sim` received after `t0`, or null. */
   firstAfter(sim: keyof SupervisedRig['sims'], re: RegExp, t0: number): number | null;
-  startHost(mode?: 'move'): Promise<HostProcess>;
+  /** `ownGroup`: the host leads a process group of its own (to signal the whole group). */
+  startHost(mode?: 'move', ownGroup?: boolean): Promise<HostProcess>;
   stop(): Promise<void>;
 }
 
@@ -112,7 +113,7 @@ export async function supervisedRig(lasersOnly = false): Promise<SupervisedRig> 
       const hit = sims[sim].sim.received.find((r) => r.atMs >= t0 && re.test(r.line.trim()));
       return hit ? hit.atMs : null;
     },
-    startHost: (mode) => startSupervisedHost(configPath, home, mode),
+    startHost: (mode, ownGroup) => startSupervisedHost(configPath, home, mode, ownGroup),
     async stop() {
       for (const s of Object.values(sims)) await s.stop();
     },
@@ -123,12 +124,14 @@ async function startSupervisedHost(
   configPath: string,
   home: string,
   mode?: 'move',
+  ownGroup = false,
 ): Promise<HostProcess> {
   const args = ['--import', 'tsx', path.join(repoRoot, 'test/fixtures/supervised-host.ts')];
   const child = spawn(process.execPath, [...args, configPath, ...(mode ? [mode] : [])], {
     cwd: repoRoot,
     env: { ...process.env, AQUILA_HOME: home, AQUILA_LOG: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

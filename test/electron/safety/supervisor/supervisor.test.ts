@@ -31,8 +31,8 @@ afterEach(async () => {
   await rig.stop();
 });
 
-async function start(mode?: 'move'): Promise<HostProcess> {
-  const h = await rig.startHost(mode);
+async function start(mode?: 'move', ownGroup = false): Promise<HostProcess> {
+  const h = await rig.startHost(mode, ownGroup);
   hosts.push(h);
   return h;
 }
@@ -126,5 +126,17 @@ describe('safety supervisor', () => {
       [['cobolt'], 'unconfirmed'],
       [['stage'], 'halted'],
     ]);
+  }, 60_000);
+
+  it("SIGKILL to the host's whole process group does not reach the supervisor (own session): lasers off", async () => {
+    const host = await start(undefined, true);
+    const t0 = performance.now();
+    process.kill(-host.child.pid!, 'SIGKILL');
+    await host.exited;
+    await until('the supervisor to finish', () => !isAlive(host.supervisorPid), 10_000);
+    for (const sim of ['obis', 'cobolt'] as const)
+      expect(rig.firstAfter(sim, OFF_LINE[sim], t0), `${sim} off`).not.toBeNull();
+    expect(rig.sims.obis.sim.line.emission).toBe(false);
+    expect(rig.sims.cobolt.sim.line.emission).toBe(false);
   }, 60_000);
 });
