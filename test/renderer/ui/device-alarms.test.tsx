@@ -79,4 +79,15 @@ describe('device alarms', () => {
       /The host runs unsupervised: if it\s+dies, nothing switches the lasers off\. it exited with 1/,
     );
   });
+
+  it('shows a laser interlock that is open or unknown on its row, nothing when closed', () => {
+    const laserWith = (interlock: 'closed' | 'open' | 'unknown') => {
+      const s = withAlarms([]);
+      s.lasers.l488 = { ...s.lasers.l488!, interlock };
+      return render(s);
+    };
+    expect(laserWith('closed')).not.toContain('laser-l488-interlock');
+    expect(textOf(laserWith('open'), 'laser-l488-interlock')).toBe('interlock open');
+    expect(textOf(laserWith('unknown'), 'laser-l488-interlock')).toBe('interlock unknown');
+  });
 });
