@@ -1,10 +1,10 @@
 /**
  * Cobolt 06-series (and 04/05/08 classic command set) laser driver, 115200 8N1.
  * Power is in W on the wire (`p`, `p?`, `pa?`) and mW here; max power (`gmlp?`) is mW.
- * Connect reads serial, model (wavelength is the model string's first token) and
- * firmware, switches emission off (`l0`, unless `switchOffAtConnect` is false) and reads
- * it back; then, only if the head is not emitting, turns autostart off (`@cobas 0`,
- * required for remote on/off) and selects constant-power mode. setEmission(true) refuses with the interlock open; a latched
+ * Connect first switches emission off (`l0`, unless `switchOffAtConnect` is false) and
+ * reads it back, then reads serial, model (wavelength is the model string's first token)
+ * and firmware; only if the head is not emitting does it turn autostart off (`@cobas 0`,
+ * required for remote on/off) and select constant-power mode. setEmission(true) refuses with the interlock open; a latched
  * "interlock open" fault from an earlier opening is cleared (`cf`) first because the
  * caller explicitly asked for light; any other fault is reported, never cleared.
  */
@@ -152,6 +152,12 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
         idempotentRetries: 1,
         parse: (l) => replyValue(l, cmd),
       });
+    const set = (cmd: string) => t.request(cmd, { reply: coboltReply(cmd) });
+    // Off first, before anything else is asked.
+    const emitting = await this.safeStart(
+      () => set('l0').then(() => undefined),
+      async () => parseCoboltInt(await ask('l?'), 'emission state') === 1,
+    );
     /** Older firmware lacks some queries; a refused query falls back. */
     const optional = (cmd: string) =>
       ask(cmd).catch((e: unknown) => (e instanceof DeviceError ? undefined : Promise.reject(e)));
@@ -167,11 +173,6 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
         `device "${this.id}": the laser does not report its ${this.wavelengthNm === 0 ? 'wavelength' : 'max power'}; set options.${this.wavelengthNm === 0 ? 'wavelengthNm' : 'maxPowerMw'}`,
       );
     }
-    const set = (cmd: string) => t.request(cmd, { reply: coboltReply(cmd) });
-    const emitting = await this.safeStart(
-      () => set('l0').then(() => undefined),
-      async () => parseCoboltInt(await ask('l?'), 'emission state') === 1,
-    );
     if (!emitting) {
       await set('@cobas 0');
       if (this.o.mode === 'constant-power') await set('cp');

@@ -1,10 +1,10 @@
 /**
  * Coherent OBIS LX/LS laser driver (single head, USB virtual COM, 115200 8N1).
  * Power is in W on the wire and mW here. Connect turns handshake on and the prompt off,
- * clears the error queue, reads identity, wavelength and max power from the device,
- * switches emission off (unless `switchOffAtConnect` is false) and reads it back; then,
- * only if the head is not emitting, turns autostart off (required for remote on/off) and
- * selects the modulation mode.
+ * clears the error queue, switches emission off (unless `switchOffAtConnect` is false) and
+ * reads it back, reads identity, wavelength and max power from the device; then, only if
+ * the head is not emitting, turns autostart off (required for remote on/off) and selects
+ * the modulation mode.
  * With CDRH on (the factory setting), emission starts 5 s after `SOUR:AM:STAT ON`;
  * setEmission(true) resolves only once the status word shows emission.
  */
@@ -140,15 +140,15 @@ export class ObisLaser extends SerialLaserBase<ObisOptions> implements Laser {
       t.request(cmd, { reply: OBIS_REPLY, idempotentRetries: 1, parse: valueLine });
     await set('SYST:COMM:PROM OFF');
     await set('SYST:ERR:CLE');
+    const emitting = await this.safeStart(
+      () => set('SOUR:AM:STAT OFF').then(() => undefined),
+      async () => parseOnOff(await query('SOUR:AM:STAT?'), 'emission state'),
+    );
     const model = await query('SYST:INF:MOD?');
     const serial = await query('SYST:INF:SNUM?');
     const firmware = await query('SYST:INF:FVER?');
     this.deviceWavelengthNm = Math.round(parseNumber(await query('SYST:INF:WAV?'), 'wavelength'));
     this.deviceMaxPowerMw = parseNumber(await query('SOUR:POW:LIM:HIGH?'), 'max power') * 1000;
-    const emitting = await this.safeStart(
-      () => set('SOUR:AM:STAT OFF').then(() => undefined),
-      async () => parseOnOff(await query('SOUR:AM:STAT?'), 'emission state'),
-    );
     if (!emitting) {
       await set('SYST:AUT OFF');
       if (this.o.cdrhDelay === 'off') await set('SYST:CDRH OFF');

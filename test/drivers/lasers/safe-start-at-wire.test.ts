@@ -53,10 +53,11 @@ describe('safe start at the wire', () => {
       laser('obis', 'obis', obis.devicePath),
     ]);
     const c = lines(cobolt);
-    expect(c).toContain('l0');
+    expect(c[0]).toBe('l0'); // before anything else
     for (const mode of ['@cobas 0', 'cp']) expect(c.indexOf('l0')).toBeLessThan(c.indexOf(mode));
     const o = lines(obis);
     expect(o.indexOf('SOUR:AM:STAT OFF')).toBeGreaterThanOrEqual(0);
+    expect(o.indexOf('SOUR:AM:STAT OFF')).toBeLessThan(o.indexOf('SYST:INF:MOD?'));
     expect(o.indexOf('SOUR:AM:STAT OFF')).toBeLessThan(o.indexOf('SOUR:AM:INT CWP'));
     expect(cobolt.sim.line.emission).toBe(false);
     expect(obis.sim.line.emission).toBe(false);
