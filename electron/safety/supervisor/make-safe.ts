@@ -6,7 +6,7 @@
  * `SOUR:AM:STAT OFF`, `OK`/`ERR-n` with handshake on), §6 (Cobolt `l0` / `l?`).
  * Imports only the serial transport and the vendors' reply grammar: no host, no config.
  */
-import { DeviceError } from '../../../drivers/errors';
+import { DeviceError, TimeoutError } from '../../../drivers/errors';
 import {
   coboltReply,
   coboltVendorError,
@@ -73,11 +73,17 @@ const recipes: Record<SupervisedDevice['driver'], Recipe> = {
     framing: { commandTerminator: '\r\n', replyTerminator: '\r\n', vendorError: obisVendorError },
     command: 'SOUR:AM:STAT OFF',
     reply: OBIS_REPLY,
-    readEmission: (t) =>
-      t.request('SOUR:AM:STAT?', {
+    // A head power-cycled since the host set it up has handshake off and acknowledges
+    // nothing (the off command still acts): turn handshake on for the read-back.
+    readEmission: async (t) => {
+      await t.request('SYST:COMM:HAND ON', { reply: OBIS_REPLY }).catch((err: unknown) => {
+        if (!(err instanceof TimeoutError)) throw err;
+      });
+      return t.request('SOUR:AM:STAT?', {
         reply: OBIS_REPLY,
         parse: (l) => parseOnOff(valueLine(l), 'emission state'),
-      }),
+      });
+    },
   },
   cobolt: {
     framing: { commandTerminator: '\r', replyTerminator: '\r\n', vendorError: coboltVendorError },
@@ -138,7 +144,10 @@ async function makeOneSafe(device: SupervisedDevice, t0: number): Promise<SafeRe
     try {
       await sent;
     } catch (err) {
-      if (!(err instanceof DeviceError && recipe.acceptError?.(err))) throw err;
+      const accepted = err instanceof DeviceError && recipe.acceptError?.(err);
+      // No acknowledgement: the read-back (if the recipe has one) decides.
+      const readBackDecides = err instanceof TimeoutError && recipe.readEmission;
+      if (!accepted && !readBackDecides) throw err;
     }
     if (!recipe.readEmission) return { ...result, outcome: 'halted' };
     const emitting = await recipe.readEmission(t);
