@@ -24,7 +24,7 @@ export interface SupervisorHandle {
    * host confirmed every laser off and closed its ports. Resolves when it has exited.
    */
   disarm(): Promise<void>;
-  /** Called once if the supervisor ends while armed, with what is known about why. */
+  /** Called once if the supervisor ends while armed (at once if it already has), with why. */
   onLost(listener: (why: string) => void): () => void;
 }
 
@@ -91,9 +91,11 @@ export async function startSupervisor(plan: SupervisorPlan): Promise<SupervisorH
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   (child.stdout as unknown as { unref?: () => void }).unref?.();
+  let lostWhy = '';
   void exited.then((why) => {
     if (state !== 'armed') return;
     state = 'lost';
+    lostWhy = why;
     for (const l of lostListeners) l(why);
   });
 
@@ -111,6 +113,8 @@ export async function startSupervisor(plan: SupervisorPlan): Promise<SupervisorH
       clearTimeout(timer);
     },
     onLost(listener) {
+      // Lost before anyone listened (e.g. while the host was connecting devices): say so now.
+      if (state === 'lost') queueMicrotask(() => listener(lostWhy));
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);
     },
