@@ -73,6 +73,10 @@ describe('safety supervisor', () => {
     const next = await start();
     expect(next.output()).toMatch(/WARN Safety supervisor, .*ended without a clean shutdown/);
     expect(next.output()).toContain('laser cobolt');
+    const ready = JSON.parse(/^ready (.*)$/m.exec(next.output())![1]!) as { lastReport: string };
+    expect(ready.lastReport).toMatch(
+      /laser obis \(.*\): confirmed-off.*stage stage \(.*\): halted/,
+    );
     next.child.kill('SIGTERM');
     await next.exited;
     expect(takeReports(reportDir()).reports).toEqual([]);
