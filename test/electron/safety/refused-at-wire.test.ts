@@ -1,11 +1,11 @@
 /**
  * A refused command puts nothing at all on the wire. Property test (fast-check, fixed
  * seeds) through the host API against the serial drivers on pty wire simulators (an ASI
- * MS-2000 or Prior ProScan stage + Z drive, a Cobolt and an OBIS laser): every generated command is one the
- * safety layer must refuse — moves and jogs outside the envelope, over-power, unknown lines
- * and channels, motion and emission while the e-stop is latched, moves while the position
- * is untrusted after a power cycle — and no simulator receives a single byte for it, not
- * even a position or busy poll afterwards.
+ * MS-2000 or Prior ProScan stage + Z drive, a Cobolt and an OBIS laser): every generated
+ * command is one the safety layer must refuse — moves and jogs outside the envelope,
+ * over-power, unknown lines and channels, motion and emission while the e-stop is latched,
+ * moves while the position is untrusted after a power cycle — and no simulator receives a
+ * single byte for it, not even a position or busy poll afterwards.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
