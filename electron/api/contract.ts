@@ -219,7 +219,8 @@ export interface DeviceStatus {
 /**
  * A persistent condition of one device, shown until it clears (never a passing log line):
  * - `E_OFF_UNCONFIRMED`: a laser did not confirm "off" when it had to (e-stop, all-off);
- *   cleared when a later off on that line is confirmed;
+ *   cleared when the head later confirms it is off (an off read back, or a read of its
+ *   state after a reconnect showing emission off);
  * - `E_UNREACHABLE`: the device's port is gone; its state (emission!) is unknown;
  * - `E_POSITION_UNTRUSTED`: a stage reconnected (maybe power-cycled); moves are refused
  *   until the position is confirmed.

@@ -240,6 +240,8 @@ export class DeviceManager {
               maxPowerMw: device.maxPowerMw,
             });
         });
+        // The head itself answered "off": that confirms it, whatever failed before.
+        if (!emission) this.clearAlarm(device.id, 'E_OFF_UNCONFIRMED');
         break;
       }
       case 'camera': {

@@ -2,7 +2,7 @@
  * An honest e-stop at the wire: with one laser answering garbage and one whose port is gone,
  * the e-stop result lists every line as confirmed-off, unconfirmed (with the reason) or
  * unreachable; the lines not confirmed off carry a persistent alarm in state and a
- * lastError, until a later off on that line is confirmed.
+ * lastError, until the head confirms it is off.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoboltSim } from '../../../drivers/lasers/cobolt/cobolt-sim';
@@ -11,7 +11,7 @@ import { SimWorld } from '../../../drivers/sim/world';
 import { runWireSim, type RunningWireSim } from '../../../drivers/wire-sim/run-sim';
 import type { WireSimulator } from '../../../drivers/wire-sim/sim-base';
 import { wireHost, type WireHost } from '../../support/wire-host';
-import { waitUntil } from '../contract/fixture';
+import { sleep, waitUntil } from '../contract/fixture';
 
 const sims: RunningWireSim<WireSimulator>[] = [];
 let rig: WireHost | undefined;
@@ -78,13 +78,19 @@ describe('e-stop result at the wire', () => {
     expect(alarm('gone')?.message).toMatch(/gone unreachable/);
     expect(state().devices.garbage?.lastError?.code).toBe('E_PROTOCOL');
 
-    // The alarm persists (a later refresh does not clear it) until an off is confirmed.
-    garbage.sim.clearFaults();
+    // The alarm persists while the head cannot confirm off, until it does.
     await rig.host.devices.refresh('garbage');
     expect(alarm('garbage')).toBeDefined();
+    garbage.sim.clearFaults();
     const again = await rig.call('laser.allOff');
     expect(again).toMatchObject({ ok: true, value: { lasersOff: ['good', 'garbage'] } });
     expect(alarm('garbage')).toBeUndefined();
+
+    // The vanished one stays red until it is back and reads off (switched off at connect).
+    await sleep(300);
     expect(alarm('gone')).toBeDefined();
+    await gone.restore();
+    await waitUntil(() => state().devices.gone?.alarms.length === 0, 5_000, 'the return');
+    expect(gone.sim.line.emission).toBe(false);
   });
 });
