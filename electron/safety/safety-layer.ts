@@ -189,7 +189,10 @@ export class SafetyLayer {
     return at;
   }
 
+  /** Checked again here: an e-stop or reconnect during a jog's position read must win. */
   private runXy(stage: XYStage, target: XYPositionUm, what: string): Promise<XYPositionUm> {
+    this.assertClear();
+    this.motion.assertTrusted('xy', stage.id);
     return this.motion.run(
       'xy',
       what,
@@ -199,6 +202,8 @@ export class SafetyLayer {
   }
 
   private runZ(focus: ZDrive, zUm: number, what: string): Promise<number> {
+    this.assertClear();
+    this.motion.assertTrusted('z', focus.id);
     return this.motion.run(
       'z',
       what,

@@ -149,6 +149,22 @@ describe('SafetyLayer', () => {
     expect(report.lasersOff).not.toContain('l640');
   });
 
+  it('an e-stop while a jog reads the position wins: the jog is not sent', async () => {
+    const { safety, stage, world } = await rig();
+    const read = stage.getPositionUm.bind(stage);
+    stage.getPositionUm = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return read();
+    };
+    const jog = failure(safety.moveStageBy(100, 0));
+    await new Promise((r) => setTimeout(r, 5));
+    await safety.estop('test');
+    expect(await jog).toBeInstanceOf(EstopLatchedError);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(world.stage.isBusy()).toBe(false);
+    expect(await read()).toEqual({ xUm: 0, yUm: 0 });
+  });
+
   it('a stop from any caller fails the moves in flight with E_ABORTED and the position', async () => {
     const { safety, world } = await rig();
     world.focus.speedUmPerS = 50;
