@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { DeviceIdentity, InterlockState, Laser } from '../../devices';
-import { DeviceError, LimitError, ValidationError } from '../../errors';
+import { DeviceError, LimitError, StateError, ValidationError } from '../../errors';
 import type { DriverContext } from '../../registry';
 import { SerialLaserBase } from '../serial-laser-base';
 import type { SerialTransport } from '../../serial/transport';
@@ -54,6 +54,9 @@ export interface CoboltStatus {
 }
 
 export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser {
+  /** Bumped by every setEmission, so an "off" cancels an "on" still checking the head. */
+  private emissionRequest = 0;
+
   constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'simWorld' | 'log'>) {
     super(id, parseOrThrow(coboltOptions, options, `device "${id}" options`), ctx, {
       commandTerminator: '\r',
@@ -63,6 +66,7 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
   }
 
   async setEmission(on: boolean): Promise<void> {
+    const request = ++this.emissionRequest;
     if (!on) {
       await this.command('l0');
       this.link.events.emit({ type: 'changed' });
@@ -77,6 +81,11 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
     }
     if (before.fault === 3) await this.command('cf');
     else if (before.fault !== 0) throw this.faultError(before);
+    // An off (e.g. the e-stop) requested during the checks above wins: `l1` is never sent
+    // after it. No await between this check and queueing `l1`.
+    if (request !== this.emissionRequest) {
+      throw new StateError(`${this.id}: emission was switched off before it started`);
+    }
     await this.command('l1');
     this.link.events.emit({ type: 'changed' });
     if (!(await this.getEmission())) {
