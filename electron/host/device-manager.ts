@@ -5,7 +5,14 @@
  * status, so every client sees them: `E_UNREACHABLE` while a device's port is gone (raised
  * at the loss; the transport keeps re-opening it), and what the safety layer reports.
  */
-import type { AnyDevice, Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
+import type {
+  AnyDevice,
+  Camera,
+  Laser,
+  XYPositionUm,
+  XYStage,
+  ZDrive,
+} from '../../drivers/devices';
 import { serializeError } from '../../drivers/errors';
 import { createDevice, type DriverContext } from '../../drivers/registry';
 import type { DeviceAlarm, DeviceStatus } from '../api/contract';
@@ -28,6 +35,7 @@ export class DeviceManager {
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly rereads = new Map<string, Promise<void>>();
   private readonly everConnected = new Set<string>();
+  private readonly idle: { xy?: XYPositionUm | undefined; z?: number | undefined } = {};
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -102,6 +110,10 @@ export class DeviceManager {
     if (this.devices.has(id)) this.setStatus(id, { lastError: serializeError(err) });
   }
 
+  /** Positions read while the axis was idle, since it last connected (SafetyDevices). */
+  idleXyUm = (): XYPositionUm | undefined => this.idle.xy;
+  idleZUm = (): number | undefined => this.idle.z;
+
   /** What the safety layer reports, mirrored into the devices' status (see SafetyReports). */
   readonly reports: SafetyReports = {
     laserOff: ({ line, error }) => {
@@ -154,6 +166,8 @@ export class DeviceManager {
       void this.refresh(id);
       return;
     }
+    if (id === this.stage?.id) this.idle.xy = undefined;
+    if (id === this.focus?.id) this.idle.z = undefined;
     this.setStatus(
       id,
       error ? { connection: state, lastError: serializeError(error) } : { connection: state },
@@ -208,6 +222,7 @@ export class DeviceManager {
     switch (device.kind) {
       case 'xy-stage': {
         const [p, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.idle.xy = busy ? undefined : p;
         this.store.update((s) => {
           if (s.stage) Object.assign(s.stage, { xUm: p.xUm, yUm: p.yUm, busy });
         });
@@ -216,6 +231,7 @@ export class DeviceManager {
       }
       case 'z-drive': {
         const [zUm, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.idle.z = busy ? undefined : zUm;
         this.store.update((s) => {
           if (s.focus) Object.assign(s.focus, { zUm, busy });
         });

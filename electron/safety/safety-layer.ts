@@ -6,8 +6,8 @@
  *
  * Contracts:
  * - A refused command puts nothing on the wire: every check runs before the first device
- *   call (a jog is judged against the last position the host confirmed; only if that
- *   allows it is the position read from the controller and the jog checked again).
+ *   call (a jog is judged against the last position the host read or reached; only if
+ *   that allows it is the position read from the controller and the jog checked again).
  * - A move interrupted by e-stop, stop or a lost port fails (E_ESTOP / E_ABORTED) with the
  *   position where it stopped; it never resolves as if it had arrived.
  * - Switching lasers off reports every line as confirmed-off, unconfirmed or unreachable.
@@ -37,6 +37,9 @@ export interface SafetyDevices {
   lasers: ReadonlyMap<string, Laser>;
   camera: Camera | undefined;
   reports?: SafetyReports;
+  /** Positions the host read while the axis was idle (the device manager's refreshes). */
+  idleXyUm?(): XYPositionUm | undefined;
+  idleZUm?(): number | undefined;
 }
 
 export interface LaserOffReport {
@@ -125,7 +128,7 @@ export class SafetyLayer {
   async moveStageBy(dxUm: number, dyUm: number): Promise<XYPositionUm> {
     const stage = this.allowMove('xy');
     const jog = (from: XYPositionUm) => ({ xUm: from.xUm + dxUm, yUm: from.yUm + dyUm });
-    const known = this.motion.lastKnown('xy');
+    const known = this.motion.lastKnown('xy') ?? this.devices.idleXyUm?.();
     if (known) this.envelope.assertXY(jog(known), 'Stage jog');
     const target = jog(await this.readXy(stage));
     this.envelope.assertXY(target, 'Stage jog');
@@ -140,7 +143,7 @@ export class SafetyLayer {
 
   async moveFocusBy(dzUm: number): Promise<number> {
     const focus = this.allowMove('z');
-    const known = this.motion.lastKnown('z');
+    const known = this.motion.lastKnown('z') ?? this.devices.idleZUm?.();
     if (known !== undefined) this.envelope.assertZ(known + dzUm, 'Focus jog');
     const target = (await this.readZ(focus)) + dzUm;
     this.envelope.assertZ(target, 'Focus jog');
