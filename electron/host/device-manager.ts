@@ -15,8 +15,9 @@ import type {
 } from '../../drivers/devices';
 import { serializeError } from '../../drivers/errors';
 import { createDevice, type DriverContext } from '../../drivers/registry';
-import type { DeviceAlarm, DeviceStatus } from '../api/contract';
+import type { DeviceStatus } from '../api/contract';
 import type { SafetyReports } from '../safety/safety-layer';
+import { DeviceAlarmBoard } from './device-alarms';
 import type { DeviceSpec } from '../config/schema';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -36,6 +37,7 @@ export class DeviceManager {
   private readonly rereads = new Map<string, Promise<void>>();
   private readonly everConnected = new Set<string>();
   private readonly idle: { xy?: XYPositionUm | undefined; z?: number | undefined } = {};
+  private readonly alarms: DeviceAlarmBoard;
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -45,6 +47,7 @@ export class DeviceManager {
     private readonly store: StateStore,
     private readonly log: Logger,
   ) {
+    this.alarms = new DeviceAlarmBoard(store);
     for (const spec of specs) {
       const device = createDevice(spec, ctx);
       this.specs.set(spec.id, spec);
@@ -118,41 +121,27 @@ export class DeviceManager {
   readonly reports: SafetyReports = {
     laserOff: ({ line, error }) => {
       if (line.outcome === 'confirmed-off') {
-        this.clearAlarm(line.laserId, 'E_OFF_UNCONFIRMED');
+        this.alarms.clear(line.laserId, 'E_OFF_UNCONFIRMED');
         return;
       }
       const what = line.outcome === 'unreachable' ? 'unreachable' : 'did not confirm off';
-      this.raiseAlarm(line.laserId, 'E_OFF_UNCONFIRMED', `${line.laserId} ${what}: ${line.reason}`);
+      this.alarms.raise(
+        line.laserId,
+        'E_OFF_UNCONFIRMED',
+        `${line.laserId} ${what}: ${line.reason}`,
+      );
       if (error) this.recordError(line.laserId, error);
     },
     positionTrust: (id, trusted) => {
-      if (trusted) this.clearAlarm(id, 'E_POSITION_UNTRUSTED');
+      if (trusted) this.alarms.clear(id, 'E_POSITION_UNTRUSTED');
       else
-        this.raiseAlarm(
+        this.alarms.raise(
           id,
           'E_POSITION_UNTRUSTED',
           `${id}: position not trusted after a reconnect — home or confirm (${this.stage?.id === id ? 'stage' : 'focus'}.confirmPosition); moves are refused until then`,
         );
     },
   };
-
-  raiseAlarm(id: string, code: DeviceAlarm['code'], message: string): void {
-    this.store.update((s) => {
-      const d = s.devices[id];
-      if (!d) return;
-      const existing = d.alarms.find((a) => a.code === code);
-      if (existing) existing.message = message;
-      else d.alarms.push({ code, message, sinceMs: Date.now() });
-    });
-  }
-
-  clearAlarm(id: string, code: DeviceAlarm['code']): void {
-    this.store.update((s) => {
-      const d = s.devices[id];
-      if (d?.alarms.some((a) => a.code === code))
-        d.alarms = d.alarms.filter((a) => a.code !== code);
-    });
-  }
 
   /**
    * Loss: shown at once with an `E_UNREACHABLE` alarm (for a laser: emission unknown).
@@ -162,7 +151,7 @@ export class DeviceManager {
     if (state === 'connected' && !error) {
       this.everConnected.add(id);
       this.setStatus(id, { connection: state, lastError: null });
-      this.clearAlarm(id, 'E_UNREACHABLE');
+      this.alarms.clear(id, 'E_UNREACHABLE');
       void this.refresh(id);
       return;
     }
@@ -177,7 +166,7 @@ export class DeviceManager {
     const laser = this.lasers.has(id) ? '; emission state unknown' : '';
     // Only a port lost after it was open is re-opened by the transport by itself.
     const next = this.everConnected.has(id) ? 'reconnecting' : 'use reconnect once it is back';
-    this.raiseAlarm(
+    this.alarms.raise(
       id,
       'E_UNREACHABLE',
       `${id} unreachable${error ? ` (${error.message})` : ''}${laser}; ${next}`,
@@ -257,7 +246,7 @@ export class DeviceManager {
             });
         });
         // The head itself answered "off": that confirms it, whatever failed before.
-        if (!emission) this.clearAlarm(device.id, 'E_OFF_UNCONFIRMED');
+        if (!emission) this.alarms.clear(device.id, 'E_OFF_UNCONFIRMED');
         break;
       }
       case 'camera': {
