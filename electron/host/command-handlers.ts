@@ -141,7 +141,8 @@ export function createHandlers({
           `Unknown channel preset "${p.name}" (have: ${store.state.channels.map((c) => c.name).join(', ') || 'none'})`,
         );
       }
-      // Refused before anything is sent; then other lines off, so only the preset's line illuminates.
+      // Refused before anything is sent; then other lines off, so only the preset's line
+      // illuminates.
       safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
