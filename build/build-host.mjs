@@ -1,5 +1,6 @@
 // Bundles the host for Electron: main (CJS), preload (CJS, sandboxed), and every
-// *.worker.ts as a sibling .js (see drivers/workers.ts). Native modules stay external.
+// *.worker.ts and the safety supervisor as a sibling .js (see drivers/workers.ts).
+// Native modules stay external.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,8 @@ await build({
 const workers = [
   ...findWorkers(path.join(root, 'drivers')),
   ...findWorkers(path.join(root, 'electron')),
+  // Not a worker but a process of its own (supervisor-client.ts runs the sibling .js).
+  path.join(root, 'electron/safety/supervisor/supervisor-main.ts'),
 ];
 if (workers.length > 0) {
   await build({

@@ -27,7 +27,10 @@ export type Unsubscribe = () => void;
 export interface Device {
   readonly id: string;
   readonly kind: DeviceKind;
-  /** Opens the transport, identifies the device and puts it in a known state. */
+  /**
+   * Opens the transport, identifies the device and puts it in a known state. A laser is
+   * switched off here (at every connect and re-connect) unless its config opts out.
+   */
   connect(): Promise<DeviceIdentity>;
   /** Closes the transport. Lasers are switched off first by the host, not here. */
   disconnect(): Promise<void>;
@@ -47,6 +50,8 @@ export interface XYStage extends Device {
   /** Stops motion at once; a pending moveToUm resolves with where the stage stopped. */
   stop(): Promise<void>;
   isBusy(): Promise<boolean>;
+  /** true when stop() halts every axis of the controller (the Z drive too), not only XY. */
+  readonly stopHaltsAllAxes?: boolean;
 }
 
 export interface ZDrive extends Device {
@@ -56,6 +61,8 @@ export interface ZDrive extends Device {
   moveToUm(zUm: number): Promise<number>;
   stop(): Promise<void>;
   isBusy(): Promise<boolean>;
+  /** true when stop() halts every axis of the controller (XY too), not only Z. */
+  readonly stopHaltsAllAxes?: boolean;
 }
 
 export interface Laser extends Device {
@@ -67,7 +74,11 @@ export interface Laser extends Device {
   /** Setpoint in mW, 0..maxPowerMw; outside that range rejects with a LimitError. */
   setPowerMw(powerMw: number): Promise<void>;
   getPowerMw(): Promise<number>;
+  /** The safety interlock as the head reports it; `unknown` when it cannot report it. */
+  getInterlock(): Promise<InterlockState>;
 }
+
+export type InterlockState = 'closed' | 'open' | 'unknown';
 
 export interface RoiPx {
   xPx: number;

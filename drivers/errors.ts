@@ -53,6 +53,50 @@ export class EstopLatchedError extends AquilaError {
   }
 }
 
+/** What ended a move before it reached its target. */
+export type MoveInterruption = 'estop' | 'stop' | 'disconnect';
+
+/**
+ * A move that did not reach its target because it was interrupted: `E_ESTOP` when the
+ * e-stop ended it, `E_ABORTED` otherwise (`details.cause` names it). `details.positionUm`
+ * is where the axis stopped, or null when it cannot be read (the port is gone).
+ */
+export class MoveInterruptedError extends AquilaError {
+  constructor(
+    what: string,
+    cause: MoveInterruption,
+    positionUm: unknown,
+    details: Record<string, unknown> = {},
+  ) {
+    const why = {
+      estop: 'by the emergency stop',
+      stop: 'by a stop request',
+      disconnect: 'because the controller was lost',
+    }[cause];
+    const where =
+      positionUm === null ? 'position unknown' : `stopped at ${JSON.stringify(positionUm)} µm`;
+    super(
+      cause === 'estop' ? 'E_ESTOP' : 'E_ABORTED',
+      `${what} was interrupted ${why} (${where}); it did not reach its target`,
+      { ...details, cause, positionUm },
+    );
+  }
+}
+
+/**
+ * The controller reconnected (it may have been power-cycled, so its position may have
+ * jumped): moves are refused until the operator confirms the position or homes.
+ */
+export class PositionUntrustedError extends AquilaError {
+  constructor(deviceId: string, command: string) {
+    super(
+      'E_POSITION_UNTRUSTED',
+      `${deviceId}: position not trusted after a reconnect — check the position, then confirm it (${command}) or home the stage before moving`,
+      { deviceId, confirmWith: command },
+    );
+  }
+}
+
 /** A device did not answer within its time limit. */
 export class TimeoutError extends AquilaError {
   constructor(message: string, details?: Record<string, unknown>) {

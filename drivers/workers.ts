@@ -29,14 +29,27 @@ export function resolveWorkerEntry(sourceUrl: URL): { file: string; needsTsx: bo
   throw new Error(`worker entry not found: ${file} (nor ${bundled})`);
 }
 
+const live = new Set<Worker>();
+
+/** Workers started by spawnWorker that have not exited yet (the host stops them before it exits). */
+export function liveWorkers(): Worker[] {
+  return [...live];
+}
+
 export function spawnWorker(
   sourceUrl: URL,
   workerData?: unknown,
   options: WorkerOptions = {},
 ): Worker {
   const { file, needsTsx } = resolveWorkerEntry(sourceUrl);
-  if (!needsTsx) return new Worker(pathToFileURL(file), { ...options, workerData });
   // Worker execArgv cannot carry --import, so a tiny bootstrap registers tsx in the thread.
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
-  return new Worker(boot, { ...options, workerData, eval: true });
+  const worker = needsTsx
+    ? new Worker(
+        `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`,
+        { ...options, workerData, eval: true },
+      )
+    : new Worker(pathToFileURL(file), { ...options, workerData });
+  live.add(worker);
+  worker.once('exit', () => live.delete(worker));
+  return worker;
 }

@@ -9,14 +9,17 @@ import { app, BrowserWindow, ipcMain, MessageChannelMain, session } from 'electr
 import { loadConfig } from './config/load';
 import { setupIpcHost } from './desktop/ipc-host';
 import { lockDownApp, lockDownSession, windowWebPreferences } from './desktop/window-security';
-import { createHost, type Host } from './host/host';
+import type { Host } from './host/host';
 import { installProcessGuards } from './host/process-guards';
+import { createSupervisedHost } from './safety/supervisor/supervised-host';
 
 const here = __dirname; // bundled as CommonJS into dist/electron/
 const configArg = process.argv.find((a) => a.startsWith('--config='))?.slice('--config='.length);
 
 async function start(): Promise<void> {
-  const host: Host = await createHost(await loadConfig(configArg ?? process.env.AQUILA_CONFIG));
+  const host: Host = await createSupervisedHost(
+    await loadConfig(configArg ?? process.env.AQUILA_CONFIG),
+  );
   installProcessGuards(host);
   lockDownSession(session.defaultSession);
 

@@ -15,6 +15,8 @@ export interface SerialLaserOptions {
   timeoutMs: number;
   wavelengthNm?: number | undefined;
   maxPowerMw?: number | undefined;
+  /** false leaves emission as found at connect (logged); default true (see safeStart). */
+  switchOffAtConnect: boolean;
 }
 
 export type SerialLaserFraming = Pick<
@@ -27,6 +29,7 @@ export abstract class SerialLaserBase<O extends SerialLaserOptions> {
   readonly link: SerialLink;
   protected deviceWavelengthNm: number | undefined;
   protected deviceMaxPowerMw: number | undefined;
+  protected readonly log: DriverContext['log'];
 
   protected constructor(
     readonly id: string,
@@ -34,6 +37,7 @@ export abstract class SerialLaserBase<O extends SerialLaserOptions> {
     ctx: Pick<DriverContext, 'simWorld' | 'log'>,
     framing: SerialLaserFraming,
   ) {
+    this.log = (level, message) => ctx.log(level, message);
     this.link = new SerialLink({
       id,
       port: o.port,
@@ -47,6 +51,31 @@ export abstract class SerialLaserBase<O extends SerialLaserOptions> {
 
   /** Puts the head in a known state and reads its identity, wavelength and max power. */
   protected abstract init(t: SerialTransport): Promise<DeviceIdentity>;
+
+  /**
+   * The safe start, run by `init` at every (re)connect before any mode command: emission
+   * off unless `switchOffAtConnect` is false (logged), then emission read back. Returns
+   * whether the head emits, so that `init` never sends mode commands to an emitting laser.
+   */
+  protected async safeStart(
+    switchOff: () => Promise<void>,
+    readEmission: () => Promise<boolean>,
+  ): Promise<boolean> {
+    if (this.o.switchOffAtConnect) await switchOff();
+    else
+      this.log(
+        'warn',
+        `${this.id}: options.switchOffAtConnect is false: emission is left as found at connect`,
+      );
+    const emitting = await readEmission();
+    if (emitting) {
+      this.log(
+        'warn',
+        `${this.id}: emitting at connect; no mode or autostart command is sent to an emitting laser`,
+      );
+    }
+    return emitting;
+  }
 
   get wavelengthNm(): number {
     return this.deviceWavelengthNm ?? this.o.wavelengthNm ?? 0;

@@ -3,7 +3,14 @@
  * They enforce only their own mechanical ranges; facility limits are the safety layer's.
  */
 import { z } from 'zod';
-import type { DeviceIdentity, Laser, XYPositionUm, XYStage, ZDrive } from '../devices';
+import type {
+  DeviceIdentity,
+  InterlockState,
+  Laser,
+  XYPositionUm,
+  XYStage,
+  ZDrive,
+} from '../devices';
 import { DeviceEvents } from '../device-events';
 import { DisconnectedError, LimitError, ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
@@ -204,5 +211,9 @@ export class SimLaser extends SimConnectable implements Laser {
   }
   async getPowerMw(): Promise<number> {
     return this.line().powerMw;
+  }
+  /** The simulated microscope has no interlock to open. */
+  async getInterlock(): Promise<InterlockState> {
+    return 'closed';
   }
 }

@@ -13,6 +13,8 @@ import type { DriverContext } from '../driver-types';
 export interface StageController {
   /** `driver` name plus options that must agree between the XY and the Z device entry. */
   readonly key: string;
+  /** stopXy and stopZ each halt every axis (there is no per-axis stop). */
+  readonly stopHaltsAllAxes: boolean;
   /** Opens the port and identifies the controller (once, shared by both devices). */
   open(): Promise<DeviceIdentity>;
   close(): Promise<void>;
@@ -114,6 +116,10 @@ abstract class ControllerDevice {
   ) {}
 
   subscribe = this.events.subscribe.bind(this.events);
+
+  get stopHaltsAllAxes(): boolean {
+    return this.shared.controller.stopHaltsAllAxes;
+  }
 
   async connect(): Promise<DeviceIdentity> {
     if (this.connected) await this.disconnect();

@@ -2,6 +2,8 @@
  * `npm run sim:wire -- <name> [--id <deviceId>] [--link <path>]`: starts a wire simulator
  * behind a socat pty and prints the device path to put in a config's `port`. Runs until
  * Ctrl-C. The simulator acts on its own SimWorld (no camera attached).
+ * Faults by signal, to try the host's safety by hand: SIGUSR1 power-cycles the device (the
+ * port vanishes and returns in the power-up state), SIGUSR2 toggles garbage answers.
  */
 import { SimWorld } from '../sim/world';
 import { wireSimulatorNames, wireSimulators } from './index';
@@ -41,7 +43,18 @@ async function main(argv: string[]): Promise<number> {
   const running = await runWireSim(sim, link ? { devicePath: link } : {});
   console.log(`${name} (${entry.description}) is listening.`);
   console.log(`port: ${running.devicePath}`);
-  console.log('Press Ctrl-C to stop.');
+  console.log('Press Ctrl-C to stop; SIGUSR1 power-cycles it, SIGUSR2 toggles garbage answers.');
+  let garbage = false;
+  process.on('SIGUSR1', () => {
+    garbage = false; // a power cycle clears faults
+    void running.powerCycle().then(() => console.log(`${name}: power-cycled`));
+  });
+  process.on('SIGUSR2', () => {
+    garbage = !garbage;
+    if (garbage) sim.injectFault({ kind: 'garbage' }, Infinity);
+    else sim.clearFaults();
+    console.log(`${name}: garbage answers ${garbage ? 'on' : 'off'}`);
+  });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -21,6 +21,11 @@ export interface RunningWireSim<S extends WireSimulator = WireSimulator> {
   vanish(): Promise<void>;
   /** Brings the port back on the same path. */
   restore(): Promise<void>;
+  /**
+   * Power-cycles the device: the port vanishes for `offMs` (long enough for a driver to
+   * notice), then the device comes back in its power-up state.
+   */
+  powerCycle(offMs?: number): Promise<void>;
   /** Kills socat and closes the simulator's end. Idempotent. */
   stop(): Promise<void>;
 }
@@ -80,6 +85,12 @@ export async function runWireSim<S extends WireSimulator>(
     vanish: kill,
     restore: async () => {
       if (pair?.isAlive()) return;
+      await start();
+    },
+    powerCycle: async (offMs = 300) => {
+      await kill();
+      sim.powerUp();
+      await new Promise((r) => setTimeout(r, offMs));
       await start();
     },
     stop: async () => {

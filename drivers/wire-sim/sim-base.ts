@@ -50,6 +50,15 @@ export abstract class WireSimulator {
   /** Called when the simulator is attached to a (new) port, e.g. after the pty returned. */
   protected onAttach(): void {}
 
+  /** Puts the simulated device in its power-up state (what a power cycle leaves). */
+  protected onPowerUp(): void {}
+
+  /** The device lost power and came back: faults cleared, power-up state (see RunningWireSim.powerCycle). */
+  powerUp(): void {
+    this.clearFaults();
+    this.onPowerUp();
+  }
+
   /** Applies `fault` to the next `times` commands (Infinity = until clearFaults()). */
   injectFault(fault: Fault, times = 1): void {
     this.faults.push({ fault, remaining: times });

@@ -21,6 +21,26 @@ export const roi = z
   })
   .strict();
 
+/**
+ * What switching every laser off achieved, line by line: `confirmed-off` (the off command was
+ * acknowledged and emission reads back off), `unconfirmed` (the laser answered, but not with
+ * a confirmed off: garbage, a device error, emission still reading on; `reason` says which)
+ * or `unreachable` (no port: not connected, vanished, or it did not answer at all).
+ */
+export const laserOffLine = z.object({
+  laserId: z.string(),
+  outcome: z.enum(['confirmed-off', 'unconfirmed', 'unreachable']),
+  reason: z.string().optional(),
+});
+export type LaserOffLine = z.infer<typeof laserOffLine>;
+
+const laserOffResult = z.object({
+  /** Lines confirmed off (kept for clients that only need this list). */
+  lasersOff: z.array(z.string()),
+  /** Every configured line, in config order. */
+  lines: z.array(laserOffLine),
+});
+
 function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
   return { params, result, summary };
 }
@@ -29,7 +49,7 @@ function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R,
 export const commands = {
   estop: command(
     none,
-    z.object({ lasersOff: z.array(z.string()) }),
+    laserOffResult,
     'Emergency stop: halt all motion, switch every laser off, latch until safety.reset.',
   ),
   'safety.reset': command(none, none, 'Clear a latched emergency stop.'),
@@ -44,6 +64,11 @@ export const commands = {
     'Move the XY stage by a relative step (µm).',
   ),
   'stage.stop': command(none, none, 'Stop XY motion.'),
+  'stage.confirmPosition': command(
+    none,
+    xyPosition,
+    'Confirm the XY position after a reconnect (check it first): moves are allowed again. Returns the position confirmed.',
+  ),
   'focus.moveTo': command(
     z.object({ zUm: finite }).strict(),
     z.object({ zUm: finite }),
@@ -55,6 +80,11 @@ export const commands = {
     'Move the focus drive by a relative step (µm).',
   ),
   'focus.stop': command(none, none, 'Stop Z motion.'),
+  'focus.confirmPosition': command(
+    none,
+    z.object({ zUm: finite }),
+    'Confirm the Z position after a reconnect (check it first): moves are allowed again. Returns the position confirmed.',
+  ),
   'laser.setEmission': command(
     z.object({ laserId: z.string().min(1), on: z.boolean() }).strict(),
     none,
@@ -65,11 +95,7 @@ export const commands = {
     none,
     'Set a laser power setpoint (mW).',
   ),
-  'laser.allOff': command(
-    none,
-    z.object({ lasersOff: z.array(z.string()) }),
-    'Switch every laser off (does not latch).',
-  ),
+  'laser.allOff': command(none, laserOffResult, 'Switch every laser off (does not latch).'),
   'camera.setExposure': command(
     z.object({ exposureMs: finite.positive().max(60_000) }).strict(),
     none,
@@ -191,6 +217,23 @@ export interface DeviceStatus {
   connection: ConnectionState;
   identity: { vendor: string; model: string; serial: string; firmware: string } | null;
   lastError: ApiError | null;
+  /** What the operator must see and act on for this device, until its condition clears. */
+  alarms: DeviceAlarm[];
+}
+
+/**
+ * A persistent condition of one device, shown until it clears (never a passing log line):
+ * - `E_OFF_UNCONFIRMED`: a laser did not confirm "off" when it had to (e-stop, all-off);
+ *   cleared when the head later confirms it is off (an off read back, or a read of its
+ *   state after a reconnect showing emission off);
+ * - `E_UNREACHABLE`: the device's port is gone; its state (emission!) is unknown;
+ * - `E_POSITION_UNTRUSTED`: a stage reconnected (maybe power-cycled); moves are refused
+ *   until the position is confirmed.
+ */
+export interface DeviceAlarm {
+  code: 'E_OFF_UNCONFIRMED' | 'E_UNREACHABLE' | 'E_POSITION_UNTRUSTED';
+  message: string;
+  sinceMs: number;
 }
 
 export interface LimitRange {
@@ -204,6 +247,8 @@ export interface LaserState {
   maxPowerMw: number;
   powerMw: number;
   emission: boolean;
+  /** Read back from the head at connect and on every refresh; absent before the first read. */
+  interlock?: 'closed' | 'open' | 'unknown';
 }
 
 export interface CameraState {
@@ -228,6 +273,22 @@ export interface ChannelPreset {
   exposureMs: number;
 }
 
+/** The safety supervisor that switches lasers off and halts stages if the host dies. */
+export interface SupervisorView {
+  /**
+   * `armed`: watching this host; `not-needed`: no serial laser or stage to watch (simulated
+   * devices end with the host); `lost`: it ended, the host runs unsupervised (an alarm);
+   * `disarmed`: a clean shutdown released it.
+   */
+  state: 'armed' | 'not-needed' | 'lost' | 'disarmed';
+  /** Its process id, null when none was started. */
+  pid: number | null;
+  /** Why it was lost, or which devices it cannot reach. */
+  message: string | null;
+  /** What a supervisor did after the previous host died (from its report file). */
+  lastReport: string | null;
+}
+
 /** The host's truth. Sent whole on connect (snapshot), then as immer patches. */
 export interface AppState {
   instrument: { name: string; configPath: string; version: string };
@@ -235,6 +296,8 @@ export interface AppState {
     estopLatched: boolean;
     estopReason: string | null;
     limits: { xUm: LimitRange; yUm: LimitRange; zUm: LimitRange };
+    /** The safety supervisor process (docs/safety.md); absent from hosts that predate it. */
+    supervisor?: SupervisorView;
   };
   devices: Record<string, DeviceStatus>;
   stage: { id: string; xUm: number; yUm: number; busy: boolean } | null;

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../../drivers/errors';
 import { loadConfig } from '../config/load';
 import { expandHome } from '../host/acquisition-service';
-import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
+import { createSupervisedHost } from '../safety/supervisor/supervised-host';
 import { flagString, parseArgs } from './args';
 import type { CliCommand } from './types';
 import { ensureUsableDir } from './usable-dir';
@@ -35,8 +35,8 @@ export const acquireCommand: CliCommand = {
       out ?? expandHome(loaded.config.storage.datasetsRoot),
       out ? '--out' : `${loaded.path}: storage.datasetsRoot`,
     );
-    const host = await createHost(loaded);
-    installProcessGuards(host);
+    const host = await createSupervisedHost(loaded);
+    installProcessGuards(host, { exitWithParent: true });
     try {
       const format = flagString(args, 'format');
       const outcome = await host.call(

@@ -8,6 +8,9 @@ import { AquilaError } from '../../drivers/errors';
 import { cliCommands } from './commands';
 import type { CliIo } from './types';
 
+/** bin/aquila.mjs ends the process with it once a command returns (stuck workers cannot hold it). */
+export { endProcess } from '../host/process-guards';
+
 /**
  * Standard output that tolerates its reader going away (`aquila plan events … | head`): on
  * EPIPE further lines are dropped and the command runs to its normal end (an acquisition

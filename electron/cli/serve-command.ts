@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { StateError, ValidationError } from '../../drivers/errors';
 import { loadConfig } from '../config/load';
 import { expandHome } from '../host/acquisition-service';
-import { createHost } from '../host/host';
 import { installProcessGuards } from '../host/process-guards';
 import { generateToken } from '../remote/auth';
 import { startRemoteServer } from '../remote/http-server';
+import { createSupervisedHost } from '../safety/supervisor/supervised-host';
 import { flagInt, flagString, parseArgs } from './args';
 import { writeSession } from './session-file';
 import type { CliCommand } from './types';
@@ -44,7 +44,7 @@ export const serveCommand: CliCommand = {
     }
     if (!existsSync(path.join(uiRoot, 'index.html')))
       io.err(`note: the UI is not built in ${uiRoot} (npm run build:renderer); the API works`);
-    const host = await createHost(loaded);
+    const host = await createSupervisedHost(loaded);
     const server = await startRemoteServer({
       host,
       token: process.env.AQUILA_TOKEN || generateToken(),
@@ -65,9 +65,12 @@ export const serveCommand: CliCommand = {
       },
       server.port,
     );
-    installProcessGuards(host, async () => {
-      removeSession();
-      await server.close();
+    installProcessGuards(host, {
+      exitWithParent: true,
+      beforeExit: async () => {
+        removeSession();
+        await server.close();
+      },
     });
     io.out(`Aquila ready at ${server.loginUrl}`);
     await new Promise(() => undefined); // runs until a signal; the guards shut down and exit

@@ -64,32 +64,29 @@ export function createHandlers({
   };
   const refreshCamera = () =>
     devices.camera ? devices.refresh(devices.camera.id) : Promise.resolve();
-  const moving = <T>(p: Promise<T>) => {
-    devices.watchMotion();
-    return p;
-  };
 
   return {
-    estop: async (_p, ctx) => {
-      const report = await safety.estop(`requested by ${ctx.clientId}`);
-      return { lasersOff: report.lasersOff };
-    },
+    estop: (_p, ctx) => safety.estop(`requested by ${ctx.clientId}`),
     'safety.reset': async () => {
       safety.reset();
       return {};
     },
-    'stage.moveTo': (p) => moving(safety.moveStageTo(p)),
-    'stage.moveBy': (p) => moving(safety.moveStageBy(p.dxUm, p.dyUm)),
+    // Motion polling starts from the driver's "changed" event once a move is under way, so
+    // a refused move starts no polling either.
+    'stage.moveTo': (p) => safety.moveStageTo(p),
+    'stage.moveBy': (p) => safety.moveStageBy(p.dxUm, p.dyUm),
     'stage.stop': async () => {
       await safety.stopStage();
       return {};
     },
-    'focus.moveTo': async (p) => ({ zUm: await moving(safety.moveFocusTo(p.zUm)) }),
-    'focus.moveBy': async (p) => ({ zUm: await moving(safety.moveFocusBy(p.dzUm)) }),
+    'stage.confirmPosition': () => safety.confirmStagePosition(),
+    'focus.moveTo': async (p) => ({ zUm: await safety.moveFocusTo(p.zUm) }),
+    'focus.moveBy': async (p) => ({ zUm: await safety.moveFocusBy(p.dzUm) }),
     'focus.stop': async () => {
       await safety.stopFocus();
       return {};
     },
+    'focus.confirmPosition': async () => ({ zUm: await safety.confirmFocusPosition() }),
     'laser.setEmission': async (p) => {
       await safety.setLaserEmission(p.laserId, p.on);
       return {};
@@ -98,10 +95,7 @@ export function createHandlers({
       await safety.setLaserPower(p.laserId, p.powerMw);
       return {};
     },
-    'laser.allOff': async (_p, ctx) => {
-      const report = await safety.allLasersOff(`requested by ${ctx.clientId}`);
-      return { lasersOff: report.lasersOff };
-    },
+    'laser.allOff': (_p, ctx) => safety.allLasersOff(`requested by ${ctx.clientId}`),
     'camera.setExposure': async (p) => {
       await camera().setExposureMs(p.exposureMs);
       await refreshCamera();
@@ -147,7 +141,9 @@ export function createHandlers({
           `Unknown channel preset "${p.name}" (have: ${store.state.channels.map((c) => c.name).join(', ') || 'none'})`,
         );
       }
-      // Other lines off first, so only the preset's line illuminates.
+      // Refused before anything is sent; then other lines off, so only the preset's line
+      // illuminates.
+      safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
           await safety.setLaserEmission(id, false);

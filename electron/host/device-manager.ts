@@ -1,12 +1,23 @@
 /**
  * Creates the configured devices, connects them, mirrors their status into AppState and
  * reconnects on request. It owns the raw device objects; only the safety layer and the
- * camera/frame path receive them.
+ * camera/frame path receive them. Alarms (contract.ts DeviceAlarm) live in each device's
+ * status, so every client sees them: `E_UNREACHABLE` while a device's port is gone (raised
+ * at the loss; the transport keeps re-opening it), and what the safety layer reports.
  */
-import type { AnyDevice, Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
+import type {
+  AnyDevice,
+  Camera,
+  Laser,
+  XYPositionUm,
+  XYStage,
+  ZDrive,
+} from '../../drivers/devices';
 import { serializeError } from '../../drivers/errors';
 import { createDevice, type DriverContext } from '../../drivers/registry';
 import type { DeviceStatus } from '../api/contract';
+import type { SafetyReports } from '../safety/safety-layer';
+import { DeviceAlarmBoard } from './device-alarms';
 import type { DeviceSpec } from '../config/schema';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -22,7 +33,11 @@ export class DeviceManager {
   camera: Camera | undefined;
   private readonly specs = new Map<string, DeviceSpec>();
   private readonly unsubscribers: (() => void)[] = [];
-  private readonly refreshing = new Set<string>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly rereads = new Map<string, Promise<void>>();
+  private readonly everConnected = new Set<string>();
+  private readonly idle: { xy?: XYPositionUm | undefined; z?: number | undefined } = {};
+  private readonly alarms: DeviceAlarmBoard;
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -32,6 +47,7 @@ export class DeviceManager {
     private readonly store: StateStore,
     private readonly log: Logger,
   ) {
+    this.alarms = new DeviceAlarmBoard(store);
     for (const spec of specs) {
       const device = createDevice(spec, ctx);
       this.specs.set(spec.id, spec);
@@ -60,6 +76,7 @@ export class DeviceManager {
         connection: 'disconnected',
         identity: null,
         lastError: null,
+        alarms: [],
       };
     }
     return out;
@@ -96,13 +113,64 @@ export class DeviceManager {
     if (this.devices.has(id)) this.setStatus(id, { lastError: serializeError(err) });
   }
 
+  /** Positions read while the axis was idle, since it last connected (SafetyDevices). */
+  idleXyUm = (): XYPositionUm | undefined => this.idle.xy;
+  idleZUm = (): number | undefined => this.idle.z;
+
+  /** What the safety layer reports, mirrored into the devices' status (see SafetyReports). */
+  readonly reports: SafetyReports = {
+    laserOff: ({ line, error }) => {
+      if (line.outcome === 'confirmed-off') {
+        this.alarms.clear(line.laserId, 'E_OFF_UNCONFIRMED');
+        return;
+      }
+      const what = line.outcome === 'unreachable' ? 'unreachable' : 'did not confirm off';
+      this.alarms.raise(
+        line.laserId,
+        'E_OFF_UNCONFIRMED',
+        `${line.laserId} ${what}: ${line.reason}`,
+      );
+      if (error) this.recordError(line.laserId, error);
+    },
+    positionTrust: (id, trusted) => {
+      if (trusted) this.alarms.clear(id, 'E_POSITION_UNTRUSTED');
+      else
+        this.alarms.raise(
+          id,
+          'E_POSITION_UNTRUSTED',
+          `${id}: position not trusted after a reconnect — home or confirm (${this.stage?.id === id ? 'stage' : 'focus'}.confirmPosition); moves are refused until then`,
+        );
+    },
+  };
+
+  /**
+   * Loss: shown at once with an `E_UNREACHABLE` alarm (for a laser: emission unknown).
+   * Return without an error: alarm and lastError clear, and the device is read again.
+   */
   private onConnection(id: string, state: DeviceStatus['connection'], error?: Error): void {
+    if (state === 'connected' && !error) {
+      this.everConnected.add(id);
+      this.setStatus(id, { connection: state, lastError: null });
+      this.alarms.clear(id, 'E_UNREACHABLE');
+      void this.refresh(id);
+      return;
+    }
+    if (id === this.stage?.id) this.idle.xy = undefined;
+    if (id === this.focus?.id) this.idle.z = undefined;
     this.setStatus(
       id,
       error ? { connection: state, lastError: serializeError(error) } : { connection: state },
     );
-    if (state === 'disconnected')
-      this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
+    if (state !== 'disconnected' || this.closed) return;
+    this.log.log('warn', `Device ${id} disconnected${error ? `: ${error.message}` : ''}`);
+    const laser = this.lasers.has(id) ? '; emission state unknown' : '';
+    // Only a port lost after it was open is re-opened by the transport by itself.
+    const next = this.everConnected.has(id) ? 'reconnecting' : 'use reconnect once it is back';
+    this.alarms.raise(
+      id,
+      'E_UNREACHABLE',
+      `${id} unreachable${error ? ` (${error.message})` : ''}${laser}; ${next}`,
+    );
   }
 
   private setStatus(id: string, patch: Partial<DeviceStatus>): void {
@@ -112,25 +180,38 @@ export class DeviceManager {
     });
   }
 
-  /** Re-reads one device into AppState. Coalesced: at most one refresh per device in flight. */
-  async refresh(id: string): Promise<void> {
+  /**
+   * Re-reads one device into AppState. Coalesced: at most one read per device in flight; calls
+   * meanwhile share one more read after it, so a change made during a read is never missed.
+   */
+  refresh(id: string): Promise<void> {
     const device = this.devices.get(id);
-    if (!device || this.refreshing.has(id) || this.closed) return;
-    if (this.store.state.devices[id]?.connection !== 'connected') return;
-    this.refreshing.add(id);
-    try {
-      await this.read(device);
-    } catch (err) {
-      this.recordError(id, err);
-    } finally {
-      this.refreshing.delete(id);
+    if (!device || this.closed) return Promise.resolve();
+    const inFlight = this.refreshing.get(id);
+    if (inFlight) {
+      let again = this.rereads.get(id);
+      if (!again) {
+        again = inFlight.then(() => {
+          this.rereads.delete(id);
+          return this.refresh(id);
+        });
+        this.rereads.set(id, again);
+      }
+      return again;
     }
+    if (this.store.state.devices[id]?.connection !== 'connected') return Promise.resolve();
+    const done = this.read(device)
+      .catch((err: unknown) => this.recordError(id, err))
+      .finally(() => this.refreshing.delete(id));
+    this.refreshing.set(id, done);
+    return done;
   }
 
   private async read(device: AnyDevice): Promise<void> {
     switch (device.kind) {
       case 'xy-stage': {
         const [p, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.idle.xy = busy ? undefined : p;
         this.store.update((s) => {
           if (s.stage) Object.assign(s.stage, { xUm: p.xUm, yUm: p.yUm, busy });
         });
@@ -139,6 +220,7 @@ export class DeviceManager {
       }
       case 'z-drive': {
         const [zUm, busy] = await Promise.all([device.getPositionUm(), device.isBusy()]);
+        this.idle.z = busy ? undefined : zUm;
         this.store.update((s) => {
           if (s.focus) Object.assign(s.focus, { zUm, busy });
         });
@@ -146,7 +228,11 @@ export class DeviceManager {
         break;
       }
       case 'laser': {
-        const [emission, powerMw] = await Promise.all([device.getEmission(), device.getPowerMw()]);
+        const [emission, powerMw, interlock] = await Promise.all([
+          device.getEmission(),
+          device.getPowerMw(),
+          device.getInterlock(),
+        ]);
         this.store.update((s) => {
           const l = s.lasers[device.id];
           // Vendor drivers learn wavelength and max power from the device at connect.
@@ -154,10 +240,13 @@ export class DeviceManager {
             Object.assign(l, {
               emission,
               powerMw,
+              interlock,
               wavelengthNm: device.wavelengthNm,
               maxPowerMw: device.maxPowerMw,
             });
         });
+        // The head itself answered "off": that confirms it, whatever failed before.
+        if (!emission) this.alarms.clear(device.id, 'E_OFF_UNCONFIRMED');
         break;
       }
       case 'camera': {

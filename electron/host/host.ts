@@ -7,6 +7,7 @@ import type { DriverContext } from '../../drivers/registry';
 import type { AppState, HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { SafetyLayer } from '../safety/safety-layer';
+import type { SupervisorHandle } from '../safety/supervisor/supervisor-client';
 import { AcquisitionService } from './acquisition-service';
 import { createHandlers, type CallContext } from './command-handlers';
 import { UploadService } from './upload-service';
@@ -19,6 +20,15 @@ import { APP_VERSION } from './version';
 
 export interface HostOptions {
   log?: Logger;
+  /**
+   * The safety supervisor watching this host (supervised-host.ts). A clean shutdown disarms
+   * it once every laser is confirmed off; its loss is logged and shown in state.
+   */
+  supervisor?: SupervisorHandle;
+  /** Shown in `safety.supervisor.message`, e.g. which devices the supervisor cannot reach. */
+  supervisorNote?: string;
+  /** What a supervisor did after the previous host died, shown once (log and state). */
+  supervisorReports?: string[];
 }
 
 export interface Host {
@@ -78,6 +88,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     });
   });
 
+  watchSupervisor(options, store, log, emit);
+
   const bus = new FrameBus(store);
   const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
   const uploads = new UploadService({ config, store, acquisition, log });
@@ -110,16 +122,54 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     shutdown(reason) {
       shutdownPromise ??= (async () => {
-        await safety.allLasersOff(`shutdown: ${reason}`);
+        const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await acquisition.shutdown();
         await uploads.close();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);
         await devices.closeAll();
+        const unconfirmed = [...devices.lasers.keys()].filter((id) => !off.lasersOff.includes(id));
+        if (!options.supervisor) return;
+        if (unconfirmed.length === 0) {
+          await options.supervisor.disarm();
+          store.update((s) => {
+            s.safety.supervisor!.state = 'disarmed';
+          });
+        } else
+          log.log(
+            'error',
+            `Safety supervisor stays armed: it retries ${unconfirmed.join(', ')} once this process ends`,
+          );
       })();
       return shutdownPromise;
     },
   };
   return host;
+}
+
+function watchSupervisor(
+  options: HostOptions,
+  store: StateStore,
+  log: Logger,
+  emit: (event: HostEvent) => void,
+): void {
+  const { supervisor } = options;
+  for (const report of options.supervisorReports ?? []) log.log('warn', report);
+  store.update((s) => {
+    s.safety.supervisor = {
+      state: supervisor ? 'armed' : 'not-needed',
+      pid: supervisor?.pid ?? null,
+      message: options.supervisorNote ?? null,
+      lastReport: options.supervisorReports?.at(-1) ?? null,
+    };
+  });
+  supervisor?.onLost((why) => {
+    const message = `Safety supervisor ${supervisor.pid} ${why}: lasers will NOT be switched off if this host dies uncleanly; restart the host`;
+    log.log('error', message);
+    store.update((s) => {
+      s.safety.supervisor = { ...s.safety.supervisor!, state: 'lost', message };
+    });
+    emit({ type: 'safety', message, timeMs: Date.now() });
+  });
 }
 
 function initialState({ config, path }: LoadedConfig): AppState {

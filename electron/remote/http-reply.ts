@@ -11,6 +11,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_CONFIG: 400,
   E_AUTH: 401,
   E_ESTOP: 409,
+  E_ABORTED: 409,
+  E_POSITION_UNTRUSTED: 409,
   E_STATE: 409,
   E_LIMIT: 422,
   E_DISCONNECTED: 503,

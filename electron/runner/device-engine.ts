@@ -4,6 +4,13 @@
  * like to every other caller. One laser line per channel preset: applying a channel
  * switches every other line off and sets the preset's power; the line is switched on at
  * `acquireFrame` and stays on until `lasersOff`.
+ *
+ * Frame metadata (`lasersMw`) comes from the line states the engine holds, not from the
+ * wire: read from every line at run start (snapshotHardware) and updated with each change
+ * the engine makes once the device acknowledged it (an emission-on resolves only when the
+ * driver confirmed emission). So a frame costs no laser reads; changes made by another
+ * client between an event's setup and its frame are not seen (setup switches other lines
+ * off every event).
  */
 import type { Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
 import { StateError } from '../../drivers/errors';
@@ -16,16 +23,27 @@ export interface EngineDevices {
   lasers: readonly Laser[];
 }
 
+interface LineState {
+  emission: boolean;
+  powerMw: number;
+}
+
 export class DeviceEngine implements AcquisitionEngine {
   private activeLaser: Laser | null = null;
   private frameSeq = 0;
+  /** Laser id → the line's state as last read or acknowledged (see the file comment). */
+  private readonly held = new Map<string, LineState>();
 
   constructor(private readonly devices: EngineDevices) {}
 
   async snapshotHardware(): Promise<HardwareSnapshot> {
     const { stage, focus, camera, lasers } = this.devices;
     const laserPowersMw: Record<string, number> = {};
-    for (const l of lasers) laserPowersMw[l.id] = await l.getPowerMw();
+    for (const l of lasers) {
+      const powerMw = await l.getPowerMw();
+      laserPowersMw[l.id] = powerMw;
+      this.held.set(l.id, { emission: await l.getEmission(), powerMw });
+    }
     return {
       xyUm: stage ? await stage.getPositionUm() : null,
       zUm: focus ? await focus.getPositionUm() : null,
@@ -41,7 +59,7 @@ export class DeviceEngine implements AcquisitionEngine {
     if (s.exposureMs !== null) await camera.setExposureMs(s.exposureMs);
     for (const l of lasers) {
       const p = s.laserPowersMw[l.id];
-      if (p !== undefined) await l.setPowerMw(p);
+      if (p !== undefined) await this.setPower(l, p);
     }
     this.activeLaser = null;
   }
@@ -62,8 +80,8 @@ export class DeviceEngine implements AcquisitionEngine {
       const laser = lasers.find((l) => l.id === laserId);
       if (!laser)
         throw new StateError(`channel "${name}" uses laser "${laserId}", which is not connected`);
-      for (const l of lasers) if (l !== laser) await l.setEmission(false);
-      await laser.setPowerMw(powerMw);
+      for (const l of lasers) if (l !== laser) await this.setEmission(l, false);
+      await this.setPower(laser, powerMw);
       this.activeLaser = laser;
     }
     if (setup.exposureMs !== undefined) await camera.setExposureMs(setup.exposureMs);
@@ -72,9 +90,12 @@ export class DeviceEngine implements AcquisitionEngine {
   async acquireFrame(into?: ArrayBuffer): Promise<AcquiredFrame> {
     const { stage, focus, camera, lasers } = this.devices;
     const laser = this.activeLaser;
-    if (laser && !(await laser.getEmission())) await laser.setEmission(true);
+    if (laser && !this.line(laser).emission) await this.setEmission(laser, true);
     const lasersMw: Record<string, number> = {};
-    for (const l of lasers) lasersMw[l.id] = (await l.getEmission()) ? await l.getPowerMw() : 0;
+    for (const l of lasers) {
+      const held = this.line(l);
+      lasersMw[l.id] = held.emission ? held.powerMw : 0;
+    }
     const raw = await camera.snap(into);
     const xy = stage ? await stage.getPositionUm() : { xUm: 0, yUm: 0 };
     const zUm = focus ? await focus.getPositionUm() : 0;
@@ -101,11 +122,34 @@ export class DeviceEngine implements AcquisitionEngine {
     const failed: string[] = [];
     for (const l of this.devices.lasers) {
       try {
-        await l.setEmission(false);
+        await this.setEmission(l, false);
       } catch (err) {
         failed.push(`${l.id}: ${(err as Error).message}`);
       }
     }
     if (failed.length) throw new StateError(`lasers not confirmed off: ${failed.join('; ')}`);
+  }
+
+  /** The held state of a line (off at 0 mW until snapshotHardware read it). */
+  private line(l: Laser): LineState {
+    let held = this.held.get(l.id);
+    if (!held) this.held.set(l.id, (held = { emission: false, powerMw: 0 }));
+    return held;
+  }
+
+  /** A failed "off" is held as on (it may be), a failed "on" as off (so it is sent again). */
+  private async setEmission(l: Laser, on: boolean): Promise<void> {
+    try {
+      await l.setEmission(on);
+      this.line(l).emission = on;
+    } catch (err) {
+      this.line(l).emission = !on;
+      throw err;
+    }
+  }
+
+  private async setPower(l: Laser, powerMw: number): Promise<void> {
+    await l.setPowerMw(powerMw);
+    this.line(l).powerMw = powerMw;
   }
 }

@@ -7,7 +7,10 @@
  *   `min_start_time`); an event in progress always completes.
  * - An event whose setup or acquisition throws is recorded in `errors` and skipped; after
  *   `maxConsecutiveFailures` failed events in a row the run fails (the hardware is
- *   evidently gone). A sink error (disk full) fails the run at once; frames written
+ *   evidently gone). Except when a controller was lost or came back with its position
+ *   not trusted (E_DISCONNECTED, E_ABORTED by disconnect, E_POSITION_UNTRUSTED): then the
+ *   error is recorded and the run pauses on that event with lasers off; resume retries
+ *   it. A sink error (disk full) fails the run at once; frames written
  *   before it stay in the dataset. A laser that cannot be switched off fails the run.
  * - However the run ends, lasers are switched off, the hardware snapshot taken at start is
  *   restored (then lasers off once more), and the sink is closed with the outcome.
@@ -172,8 +175,15 @@ export class MdaRunner {
         }
         consecutiveFailures = 0;
       } catch (err) {
-        this.progress.recordError(i, e, serializeError(err));
+        const error = serializeError(err);
+        this.progress.recordError(i, e, error);
         await this.lasersOffOrThrow();
+        if (needsOperator(error)) {
+          // Paused on this event (lasers off at the boundary); resume tries it again.
+          this.pauseRequested = true;
+          this.emit();
+          continue;
+        }
         if (++consecutiveFailures >= maxFailures)
           throw new StateError(
             `${maxFailures} events in a row failed; last: ${serializeError(err).message}`,
@@ -304,4 +314,17 @@ export class MdaRunner {
   get terminal(): boolean {
     return isTerminal(this.state);
   }
+}
+
+/**
+ * A lost controller, or one back with its position not trusted: the same event can succeed
+ * once the operator has acted (reconnected, confirmed the position), so the run pauses on
+ * it with lasers off instead of skipping it and the events after it.
+ */
+function needsOperator(error: SerializedError): boolean {
+  return (
+    error.code === 'E_DISCONNECTED' ||
+    error.code === 'E_POSITION_UNTRUSTED' ||
+    (error.code === 'E_ABORTED' && error.details?.cause === 'disconnect')
+  );
 }

@@ -1,7 +1,9 @@
 /**
  * Device objects for in-host callers that want the device interfaces (the acquisition
- * engine, automation, macros) but must not bypass safety: every motion and emission goes
- * through the SafetyLayer; reads pass through. Connection is the device manager's job.
+ * engine, automation, macros) but must not bypass safety: every motion, stop and emission
+ * goes through the SafetyLayer (so a stop fails the moves it ends, for every caller);
+ * position reads go through it too (they keep its jog reference fresh); other reads pass
+ * through. Connection is the device manager's job.
  */
 import type {
   Camera,
@@ -37,9 +39,9 @@ export function guardDevices(raw: SafetyDevices, safety: SafetyLayer): GuardedDe
           connect: managed as () => Promise<DeviceIdentity>,
           disconnect: managed,
           subscribe: (l) => stage.subscribe(l),
-          getPositionUm: () => stage.getPositionUm(),
+          getPositionUm: () => safety.readXy(stage),
           moveToUm: (target: XYPositionUm) => safety.moveStageTo(target),
-          stop: () => stage.stop(),
+          stop: () => safety.stopStage(),
           isBusy: () => stage.isBusy(),
         },
     focus: !focus
@@ -50,9 +52,9 @@ export function guardDevices(raw: SafetyDevices, safety: SafetyLayer): GuardedDe
           connect: managed as () => Promise<DeviceIdentity>,
           disconnect: managed,
           subscribe: (l) => focus.subscribe(l),
-          getPositionUm: () => focus.getPositionUm(),
+          getPositionUm: () => safety.readZ(focus),
           moveToUm: (zUm: number) => safety.moveFocusTo(zUm),
-          stop: () => focus.stop(),
+          stop: () => safety.stopFocus(),
           isBusy: () => focus.isBusy(),
         },
     camera: raw.camera ?? null,
@@ -68,6 +70,7 @@ export function guardDevices(raw: SafetyDevices, safety: SafetyLayer): GuardedDe
       getEmission: () => laser.getEmission(),
       setPowerMw: (p) => safety.setLaserPower(laser.id, p),
       getPowerMw: () => laser.getPowerMw(),
+      getInterlock: () => laser.getInterlock(),
     })),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Page layout: header (always-visible E-STOP), disk warning, live view centre, side bar
+ * Page layout: header (always-visible E-STOP), device alarms, disk warning, live view centre, side bar
  * right with tabs (control / acquire / data). Inactive tabs are hidden, not unmounted, so
  * a half-built plan survives switching.
  */
@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
 import { CameraPanel } from './camera-panel';
 import { DatasetList } from './dataset-list';
+import { DeviceAlarms } from './device-alarms';
 import { DevicesPanel } from './devices-panel';
 import { HeaderBar } from './header-bar';
 import { LaserPanel } from './laser-panel';
@@ -32,6 +33,7 @@ export function App() {
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
+      <DeviceAlarms />
       <StorageWarning />
       <main className="workspace">
         <LiveView />

@@ -1,8 +1,12 @@
-/** One row per laser line: emission toggle, power slider and field (mW), max power. */
+/**
+ * One row per laser line: emission toggle, power slider and field (mW), max power, and the
+ * interlock when the head reports it open or cannot report it.
+ */
 import { useEffect, useState } from 'react';
 import type { LaserState } from '../../electron/api/contract';
 import { useHost, useUi } from './host-context';
 import { NumberField } from './number-field';
+import '../styles/alarms.css';
 
 function LaserRow({ laser }: { laser: LaserState }) {
   const host = useHost();
@@ -53,6 +57,11 @@ function LaserRow({ laser }: { laser: LaserState }) {
       <span className="laser-max" data-testid={`laser-${id}-max`}>
         max {laser.maxPowerMw} mW
       </span>
+      {laser.interlock && laser.interlock !== 'closed' && (
+        <span className="laser-interlock" data-testid={`laser-${id}-interlock`}>
+          interlock {laser.interlock}
+        </span>
+      )}
     </div>
   );
 }

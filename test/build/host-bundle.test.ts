@@ -3,10 +3,16 @@
  * plain Node with a stand-in `electron` starts the host on the default simulated config,
  * renders a frame with the bundled camera worker, and refuses an out-of-envelope move.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ObisSim } from '../../drivers/lasers/obis/obis-sim';
+import { SimWorld } from '../../drivers/sim/world';
+import { runWireSim } from '../../drivers/wire-sim/run-sim';
+import { isAlive, processTree } from '../support/supervised-rig';
+import { tempDir } from '../support/temp-dir';
+import { until } from '../support/wait';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const main = path.join(root, 'dist/electron/main.cjs');
@@ -22,6 +28,25 @@ describe('host bundle for Electron', () => {
   it('builds main, preload and the worker entries', () => {
     for (const f of ['main.cjs', 'preload.cjs', 'render.worker.js'])
       expect(existsSync(path.join(root, 'dist/electron', f))).toBe(true);
+  });
+
+  it('bundles the safety supervisor as a process that runs under plain Node', () => {
+    const supervisor = path.join(root, 'dist/electron/supervisor-main.js');
+    // A bad plan line is refused with the field named; stdin then ends, so it exits.
+    const run = spawnSync(process.execPath, [supervisor], {
+      input: '{"hostPid":1,"reportDir":"/tmp","devices":[{"role":"laser"}]}\n',
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout).toMatch(/^error plan\.devices\[0\]\.ids: expected a non-empty list/m);
+    expect(run.status).toBe(2);
+    const ok = spawnSync(process.execPath, [supervisor], {
+      input: '{"hostPid":1,"reportDir":"/tmp","devices":[]}\ndisarm\n',
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(ok.stdout).toBe('ready\n');
+    expect(ok.status).toBe(0);
   });
 
   it('starts the host, serves IPC and renders with the bundled worker', () => {
@@ -84,4 +109,52 @@ describe('host bundle for Electron', () => {
       ],
     });
   });
+
+  it('the bundled app starts its supervisor from the bundle; SIGKILLed, the supervisor switches the laser off', async () => {
+    const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 10 });
+    const obis = await runWireSim(new ObisSim(world, 'obis', { cdrhDelayMs: 0 }));
+    const dir = tempDir('aquila-bundle-');
+    const config = path.join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'bundle with a serial laser',
+        devices: [
+          { id: 'obis', kind: 'laser', driver: 'obis', options: { port: obis.devicePath } },
+        ],
+        limits: { xUm: { min: -1, max: 1 }, yUm: { min: -1, max: 1 }, zUm: { min: -1, max: 1 } },
+        storage: { datasetsRoot: path.join(dir, 'data') },
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(root, 'test/fixtures/fake-electron.cjs'), main, `--config=${config}`],
+      {
+        cwd: root,
+        env: { ...process.env, AQUILA_HOME: dir, AQUILA_FAKE_ELECTRON_STAY: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      await until('the app to drive its window', () => out.includes('"loadedFile"'), 30_000);
+      const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const supervisor = processTree(child.pid!).find((pid) =>
+        args(pid).some((a) => a.endsWith(path.join('dist', 'electron', 'supervisor-main.js'))),
+      );
+      expect(supervisor, `supervisor process from the bundle:\n${out}`).toBeDefined();
+      const t0 = performance.now();
+      child.kill('SIGKILL');
+      await until('the supervisor to finish', () => !isAlive(supervisor!), 10_000);
+      const off = obis.sim.received.find(
+        (r) => r.atMs >= t0 && /^SOUR:AM:STAT OFF$/.test(r.line.trim()),
+      );
+      expect(off, out).toBeDefined();
+    } finally {
+      child.kill('SIGKILL');
+      await obis.stop();
+    }
+  }, 60_000);
 });

@@ -1,15 +1,16 @@
 /**
  * Cobolt 06-series (and 04/05/08 classic command set) laser driver, 115200 8N1.
  * Power is in W on the wire (`p`, `p?`, `pa?`) and mW here; max power (`gmlp?`) is mW.
- * Connect reads serial, model (wavelength is the model string's first token) and
- * firmware, turns autostart off (`@cobas 0`, required for remote on/off) and selects
- * constant-power mode. setEmission(true) refuses with the interlock open; a latched
+ * Connect first switches emission off (`l0`, unless `switchOffAtConnect` is false) and
+ * reads it back, then reads serial, model (wavelength is the model string's first token)
+ * and firmware; only if the head is not emitting does it turn autostart off (`@cobas 0`,
+ * required for remote on/off) and select constant-power mode. setEmission(true) refuses with the interlock open; a latched
  * "interlock open" fault from an earlier opening is cleared (`cf`) first because the
  * caller explicitly asked for light; any other fault is reported, never cleared.
  */
 import { z } from 'zod';
-import type { DeviceIdentity, Laser } from '../../devices';
-import { DeviceError, LimitError, ValidationError } from '../../errors';
+import type { DeviceIdentity, InterlockState, Laser } from '../../devices';
+import { DeviceError, LimitError, StateError, ValidationError } from '../../errors';
 import type { DriverContext } from '../../driver-types';
 import { SerialLaserBase } from '../serial-laser-base';
 import type { SerialTransport } from '../../serial/transport';
@@ -38,6 +39,8 @@ export const coboltOptions = z
     wavelengthNm: z.number().int().min(200).max(2_000).optional(),
     /** Used when `gmlp?` is not supported; otherwise caps the device maximum. */
     maxPowerMw: z.number().positive().optional(),
+    /** Emission off (`l0`) at every connect; `false` leaves it as found (logged). */
+    switchOffAtConnect: z.boolean().default(true),
   })
   .strict();
 export type CoboltOptions = z.infer<typeof coboltOptions>;
@@ -51,6 +54,9 @@ export interface CoboltStatus {
 }
 
 export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser {
+  /** Bumped by every setEmission, so an "off" cancels an "on" still checking the head. */
+  private emissionRequest = 0;
+
   constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'simWorld' | 'log'>) {
     super(id, parseOrThrow(coboltOptions, options, `device "${id}" options`), ctx, {
       commandTerminator: '\r',
@@ -60,6 +66,7 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
   }
 
   async setEmission(on: boolean): Promise<void> {
+    const request = ++this.emissionRequest;
     if (!on) {
       await this.command('l0');
       this.link.events.emit({ type: 'changed' });
@@ -74,6 +81,11 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
     }
     if (before.fault === 3) await this.command('cf');
     else if (before.fault !== 0) throw this.faultError(before);
+    // An off (e.g. the e-stop) requested during the checks above wins: `l1` is never sent
+    // after it. No await between this check and queueing `l1`.
+    if (request !== this.emissionRequest) {
+      throw new StateError(`${this.id}: emission was switched off before it started`);
+    }
     await this.command('l1');
     this.link.events.emit({ type: 'changed' });
     if (!(await this.getEmission())) {
@@ -110,6 +122,18 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
     return this.query('pa?', (v) => parseCoboltNumber(v, 'output power') * 1000);
   }
 
+  /** `ilk?`: 1 = open; a head that refuses the query reports `unknown`. */
+  async getInterlock(): Promise<InterlockState> {
+    try {
+      return await this.query('ilk?', (v) =>
+        parseCoboltInt(v, 'interlock') === 1 ? 'open' : 'closed',
+      );
+    } catch (err) {
+      if (err instanceof DeviceError) return 'unknown';
+      throw err;
+    }
+  }
+
   async readStatus(): Promise<CoboltStatus> {
     const operatingMode = await this.query('gom?', (v) => parseCoboltInt(v, 'operating mode'));
     const fault = await this.query('f?', (v) => parseCoboltInt(v, 'fault'));
@@ -137,6 +161,12 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
         idempotentRetries: 1,
         parse: (l) => replyValue(l, cmd),
       });
+    const set = (cmd: string) => t.request(cmd, { reply: coboltReply(cmd) });
+    // Off first, before anything else is asked.
+    const emitting = await this.safeStart(
+      () => set('l0').then(() => undefined),
+      async () => parseCoboltInt(await ask('l?'), 'emission state') === 1,
+    );
     /** Older firmware lacks some queries; a refused query falls back. */
     const optional = (cmd: string) =>
       ask(cmd).catch((e: unknown) => (e instanceof DeviceError ? undefined : Promise.reject(e)));
@@ -152,9 +182,10 @@ export class CoboltLaser extends SerialLaserBase<CoboltOptions> implements Laser
         `device "${this.id}": the laser does not report its ${this.wavelengthNm === 0 ? 'wavelength' : 'max power'}; set options.${this.wavelengthNm === 0 ? 'wavelengthNm' : 'maxPowerMw'}`,
       );
     }
-    const set = (cmd: string) => t.request(cmd, { reply: coboltReply(cmd) });
-    await set('@cobas 0');
-    if (this.o.mode === 'constant-power') await set('cp');
+    if (!emitting) {
+      await set('@cobas 0');
+      if (this.o.mode === 'constant-power') await set('cp');
+    }
     return { vendor: 'Cobolt', model, serial, firmware };
   }
 

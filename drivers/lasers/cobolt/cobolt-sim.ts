@@ -78,6 +78,14 @@ export class CoboltSim extends WireSimulator {
     }
   }
 
+  /** Power-up: autostart as configured; with autostart on (and the interlock closed) it emits. */
+  protected override onPowerUp(): void {
+    this.autostart = this.o.autostart;
+    this.fault = 0;
+    this.runMode = 'ci';
+    this.line.emission = this.autostart && !this.interlockOpen;
+  }
+
   operatingMode(): number {
     if (this.fault !== 0) return 5;
     if (!this.line.emission) return 0;

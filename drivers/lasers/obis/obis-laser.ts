@@ -1,13 +1,15 @@
 /**
  * Coherent OBIS LX/LS laser driver (single head, USB virtual COM, 115200 8N1).
  * Power is in W on the wire and mW here. Connect turns handshake on and the prompt off,
- * clears the error queue, reads identity, wavelength and max power from the device,
- * turns autostart off (required for remote on/off) and selects the modulation mode.
+ * clears the error queue, switches emission off (unless `switchOffAtConnect` is false) and
+ * reads it back, reads identity, wavelength and max power from the device; then, only if
+ * the head is not emitting, turns autostart off (required for remote on/off) and selects
+ * the modulation mode.
  * With CDRH on (the factory setting), emission starts 5 s after `SOUR:AM:STAT ON`;
  * setEmission(true) resolves only once the status word shows emission.
  */
 import { z } from 'zod';
-import type { DeviceIdentity, Laser } from '../../devices';
+import type { DeviceIdentity, InterlockState, Laser } from '../../devices';
 import { DeviceError, LimitError, StateError, TimeoutError } from '../../errors';
 import type { DriverContext } from '../../driver-types';
 import { SerialLaserBase } from '../serial-laser-base';
@@ -46,6 +48,8 @@ export const obisOptions = z
     wavelengthNm: z.number().int().min(200).max(2_000).optional(),
     /** Caps the power below the device's own maximum (never above it). */
     maxPowerMw: z.number().positive().optional(),
+    /** Emission off (`SOUR:AM:STAT OFF`) at every connect; `false` leaves it as found (logged). */
+    switchOffAtConnect: z.boolean().default(true),
   })
   .strict();
 export type ObisOptions = z.infer<typeof obisOptions>;
@@ -108,6 +112,11 @@ export class ObisLaser extends SerialLaserBase<ObisOptions> implements Laser {
     return this.query('SOUR:POW:LEV?', (v) => parseNumber(v, 'output power') * 1000);
   }
 
+  /** `SYST:LOCK?` = ON read as closed (polarity uncertain [U], see ObisStatus). */
+  async getInterlock(): Promise<InterlockState> {
+    return (await this.query('SYST:LOCK?', (v) => parseOnOff(v, 'interlock'))) ? 'closed' : 'open';
+  }
+
   async readStatus(): Promise<ObisStatus> {
     const statusWord = await this.query('SYST:STAT?', (v) => parseCode(v, 'status'));
     const faultWord = await this.query('SYST:FAUL?', (v) => parseCode(v, 'fault code'));
@@ -131,14 +140,20 @@ export class ObisLaser extends SerialLaserBase<ObisOptions> implements Laser {
       t.request(cmd, { reply: OBIS_REPLY, idempotentRetries: 1, parse: valueLine });
     await set('SYST:COMM:PROM OFF');
     await set('SYST:ERR:CLE');
+    const emitting = await this.safeStart(
+      () => set('SOUR:AM:STAT OFF').then(() => undefined),
+      async () => parseOnOff(await query('SOUR:AM:STAT?'), 'emission state'),
+    );
     const model = await query('SYST:INF:MOD?');
     const serial = await query('SYST:INF:SNUM?');
     const firmware = await query('SYST:INF:FVER?');
     this.deviceWavelengthNm = Math.round(parseNumber(await query('SYST:INF:WAV?'), 'wavelength'));
     this.deviceMaxPowerMw = parseNumber(await query('SOUR:POW:LIM:HIGH?'), 'max power') * 1000;
-    await set('SYST:AUT OFF');
-    if (this.o.cdrhDelay === 'off') await set('SYST:CDRH OFF');
-    if (this.o.mode !== 'keep') await set(modeCommand[this.o.mode]);
+    if (!emitting) {
+      await set('SYST:AUT OFF');
+      if (this.o.cdrhDelay === 'off') await set('SYST:CDRH OFF');
+      if (this.o.mode !== 'keep') await set(modeCommand[this.o.mode]);
+    }
     return { vendor: 'Coherent', model, serial, firmware };
   }
 

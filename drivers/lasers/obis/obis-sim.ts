@@ -133,6 +133,20 @@ export class ObisSim extends WireSimulator {
     return this.world.laser(this.deviceId);
   }
 
+  /** Power-up: settings as at first power-up; with autostart on (interlock closed) it emits. */
+  protected override onPowerUp(): void {
+    this.stopEmission();
+    this.handshake = this.o.handshake;
+    this.prompt = true;
+    this.autostart = this.o.autostart;
+    this.cdrh = this.o.cdrh;
+    this.faultWord = 0;
+    if (this.autostart && this.interlockClosed) {
+      this.emissionRequested = true;
+      this.startEmission();
+    }
+  }
+
   /** Opens the interlock: emission stops and the fault bit is set, as on the real head. */
   setInterlock(closed: boolean): void {
     this.interlockClosed = closed;

@@ -39,6 +39,8 @@ const errorLine = /^:N\s*-?\s*(\d+)/i;
 
 export class AsiController extends SerialStageBase implements StageController {
   readonly key: string;
+  /** The MS-2000 halts everything (`\`); a Tiger halts per card (see halt). */
+  readonly stopHaltsAllAxes: boolean;
   private x: AxisInfo;
   private y: AxisInfo;
   private z: AxisInfo;
@@ -75,6 +77,7 @@ export class AsiController extends SerialStageBase implements StageController {
     this.y = axis(axes.y);
     this.z = axis(axes.z);
     this.key = `asi-${model} ${options.baudRate} baud, axes ${axes.x}${axes.y}${axes.z}`;
+    this.stopHaltsAllAxes = model === 'ms2000';
   }
 
   /** The unit multiplier in use per axis letter (units per mm). */
@@ -157,13 +160,27 @@ export class AsiController extends SerialStageBase implements StageController {
     }
   }
 
-  /** `SL X?` / `SU X?` in mm, independent of UM (MM ASITiger); unreadable → no check [U]. */
+  /**
+   * `SL X?` / `SU X?` in mm, independent of UM (MM ASITiger); unreadable → no check [U].
+   * Limits with lower ≥ upper are warned about (naming both) and ignored.
+   */
   private async readSoftLimits(axis: AxisInfo): Promise<void> {
     try {
       const lo = await this.query(`SL ${axis.letter}?`, (l) => parseAsiAxisValues(l, 'SL'));
       const hi = await this.query(`SU ${axis.letter}?`, (l) => parseAsiAxisValues(l, 'SU'));
-      axis.lowerUm = (lo[axis.letter] ?? -Infinity) * 1000;
-      axis.upperUm = (hi[axis.letter] ?? Infinity) * 1000;
+      const lowerUm = (lo[axis.letter] ?? -Infinity) * 1000;
+      const upperUm = (hi[axis.letter] ?? Infinity) * 1000;
+      if (lowerUm >= upperUm) {
+        this.ctx.log(
+          'warn',
+          `${this.label}: the controller's soft limits of ${axis.letter} make no sense (SL ${axis.letter} = ${lowerUm / 1000} mm is not below SU ${axis.letter} = ${upperUm / 1000} mm); they are ignored and only the configured envelope limits ${axis.letter} moves`,
+        );
+        axis.lowerUm = -Infinity;
+        axis.upperUm = Infinity;
+        return;
+      }
+      axis.lowerUm = lowerUm;
+      axis.upperUm = upperUm;
     } catch (err) {
       this.ctx.log(
         'warn',

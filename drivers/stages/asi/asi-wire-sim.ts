@@ -75,6 +75,16 @@ export class AsiWireSim extends WireSimulator {
     this.axes.Z.speedMmPerS = world.focus.speedUmPerS / 1000;
   }
 
+  /** Power-up: motion stopped, the controller counts from 0 again (position jumps to 0, 0, 0). */
+  protected override onPowerUp(): void {
+    this.world.stage.stop();
+    this.world.focus.stop();
+    this.world.stage.setPositionUm([0, 0]);
+    this.world.focus.setPositionUm([0]);
+    this.xyTargetUm = null;
+    this.injected = [];
+  }
+
   /** The next command (whatever it is) answers `:N-<code>`: for error paths no real input triggers. */
   injectError(code: number): void {
     this.injected.push(code);

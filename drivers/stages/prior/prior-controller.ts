@@ -34,6 +34,8 @@ const isR = (line: string) => line.trim().toUpperCase() === 'R';
 
 export class PriorController extends SerialStageBase implements StageController {
   readonly key: string;
+  /** `K` is the only stop (protocols.md §2). */
+  readonly stopHaltsAllAxes = true;
   umPerUnitXy = 1;
   umPerUnitZ = 1;
   private readonly moves = new MoveFifo();

@@ -60,6 +60,19 @@ export class PriorWireSim extends WireSimulator {
     this.baseSpeedZ = world.focus.speedUmPerS;
   }
 
+  /** Power-up: queue and motion gone, the controller counts from 0 again (position 0, 0, 0). */
+  protected override onPowerUp(): void {
+    clearTimeout(this.timer);
+    this.queue.splice(0);
+    this.running = false;
+    this.injected = [];
+    this.compatibilityMode = true;
+    this.world.stage.stop();
+    this.world.focus.stop();
+    this.world.stage.setPositionUm([0, 0]);
+    this.world.focus.setPositionUm([0]);
+  }
+
   /** The next command answers `E,<code>`: for error paths no real input triggers. */
   injectError(code: number): void {
     this.injected.push(code);

@@ -42,6 +42,21 @@ export function laserContract(
       expect(await withTimeout(l.getEmission(), timeoutMs, 'getEmission')).toBe(false);
     });
 
+    it('is switched off by a re-connect, whatever it was doing before', async () => {
+      const l = await connected();
+      await withTimeout(l.setEmission(true), timeoutMs, 'setEmission(true)');
+      await l.disconnect();
+      await withTimeout(l.connect(), timeoutMs, 're-connect');
+      expect(await withTimeout(l.getEmission(), timeoutMs, 'getEmission')).toBe(false);
+    });
+
+    it('reports its interlock as closed, open or unknown', async () => {
+      const l = await connected();
+      expect(['closed', 'open', 'unknown']).toContain(
+        await withTimeout(l.getInterlock(), timeoutMs, 'getInterlock'),
+      );
+    });
+
     it('round-trips emission on and off', async () => {
       const l = await connected();
       await withTimeout(l.setEmission(true), timeoutMs, 'setEmission(true)');

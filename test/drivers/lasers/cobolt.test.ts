@@ -45,6 +45,22 @@ describe('Cobolt over a pty', () => {
     return { world, cobolt, running, laser, events };
   }
 
+  it('an off requested while an on still checks the head wins: l1 is never sent after it', async () => {
+    const { laser, cobolt } = await setup();
+    await laser.connect();
+    const from = cobolt.received.length;
+    cobolt.injectFault({ kind: 'slow-reply', delayMs: 40 }, 3); // gom?, f?, ilk?
+    const on = laser.setEmission(true).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    await laser.setEmission(false);
+    expect(await on).toMatch(/switched off before it started/);
+    expect(cobolt.commandsSince(from)).not.toContain('l1');
+    expect(cobolt.line.emission).toBe(false);
+  });
+
   it.each([false, true])(
     'connects (echo %s): identity, wavelength and max power from the device; autostart off; constant power',
     async (echo) => {

@@ -191,7 +191,8 @@ describe.each(drivers)(
       // The property only means something if moves were both sent and refused.
       expect(sent).toBeGreaterThan(5);
       expect(refusals).toContain('E_LIMIT');
-      expect(refusals.filter((c) => c !== 'E_LIMIT')).toEqual([]);
+      // E_ABORTED: a move ended by stopMidMove fails (cause stop) instead of answering ok.
+      expect(refusals.filter((c) => c !== 'E_LIMIT' && c !== 'E_ABORTED')).toEqual([]);
     }, 60_000);
   },
 );

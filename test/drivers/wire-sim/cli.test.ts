@@ -45,6 +45,53 @@ describe('sim:wire launcher', () => {
     }
   });
 
+  it('power-cycles on SIGUSR1 and toggles garbage answers on SIGUSR2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'cobolt'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const saw = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in: ${stdout}`)), 15_000);
+        const check = () => {
+          if (!re.test(stdout)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    const ask = async (port: string) => {
+      const t = new SerialTransport({
+        path: port,
+        baudRate: 115_200,
+        commandTerminator: '\r',
+        replyTerminator: '\r\n',
+        timeoutMs: 2_000,
+      });
+      await t.open();
+      try {
+        return await t.request('sn?');
+      } finally {
+        await t.close();
+      }
+    };
+    try {
+      await saw(/^port: (.+)$/m);
+      const port = /^port: (.+)$/m.exec(stdout)![1]!.trim();
+      child.kill('SIGUSR2');
+      await saw(/garbage answers on/);
+      expect((await ask(port))[0]).toMatch(/garbage/);
+      child.kill('SIGUSR1');
+      await saw(/cobolt: power-cycled/);
+      expect(await ask(port)).toEqual(['20488']); // back, and the power cycle cleared faults
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('names the known simulators when given an unknown one', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'nope'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /** The runner end to end on the simulated microscope: plan → events → DeviceEngine → sink. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Device } from '../../../drivers/devices';
 import { SimCamera } from '../../../drivers/sim/camera';
 import { SimLaser, SimXYStage, SimZDrive } from '../../../drivers/sim/sim-devices';
@@ -91,6 +91,36 @@ describe('MdaRunner on the simulated devices', () => {
     expect(await m.camera.getExposureMs()).toBe(3);
     expect(await m.lasers[0]!.getPowerMw()).toBe(4);
     for (const l of m.lasers) expect(await l.getEmission()).toBe(false);
+  });
+
+  it('reads no laser per frame: metadata from the line states read at start and acknowledged since', async () => {
+    const m = await microscope();
+    const reads = m.lasers.flatMap((l) => [vi.spyOn(l, 'getEmission'), vi.spyOn(l, 'getPowerMw')]);
+    const seq = parsePlan(
+      JSON.stringify({ time_plan: { interval: 0, loops: 6 }, channels: ['GFP', 'mCherry'] }),
+    );
+    const events = [...expandSequence(seq)];
+    const sink = new FakeSink();
+    const runner = new MdaRunner({
+      events,
+      engine: new DeviceEngine({
+        stage: m.stage,
+        focus: m.focus,
+        camera: m.camera,
+        lasers: m.lasers,
+      }),
+      sink,
+      presets: PRESETS,
+      indexOf: datasetShape(events).indexOf,
+    });
+    expect((await runner.run()).state).toBe('finished');
+    expect(sink.frames).toHaveLength(12);
+    for (const { frame } of sink.frames) {
+      const gfp = frame.meta.lasersMw.l488 !== 0;
+      expect(frame.meta.lasersMw).toEqual(gfp ? { l488: 10, l561: 0 } : { l488: 0, l561: 20 });
+    }
+    // One emission and one power read per line, at run start; none per frame.
+    expect(reads.map((r) => r.mock.calls.length)).toEqual([1, 1, 1, 1]);
   });
 
   it('records an event the stage refuses (beyond travel) and goes on', async () => {

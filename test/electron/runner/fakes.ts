@@ -35,6 +35,8 @@ export class FakeEngine implements AcquisitionEngine {
   /** setupEvent call numbers (0-based) that throw. */
   failSetupAt = new Set<number>();
   failSetupAlways = false;
+  /** setupEvent call number → the error it throws. */
+  failSetupWith = new Map<number, Error>();
   failRestore = false;
   autofocus?: (event: MdaEvent) => Promise<void>;
   /** Called at the start of each acquisition; a returned promise holds it. */
@@ -66,6 +68,8 @@ export class FakeEngine implements AcquisitionEngine {
     this.log.push('setup');
     if (this.failSetupAlways || this.failSetupAt.has(n))
       throw new Error(`stage timeout at setup ${n}`);
+    const error = this.failSetupWith.get(n);
+    if (error) throw error;
     this.xUm = setup.xUm ?? this.xUm;
     this.yUm = setup.yUm ?? this.yUm;
     this.zUm = setup.zUm ?? this.zUm;

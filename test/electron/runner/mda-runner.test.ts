@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DisconnectedError,
+  MoveInterruptedError,
+  PositionUntrustedError,
+} from '../../../drivers/errors';
 import { MdaRunner } from '../../../electron/runner/mda-runner';
 import type { MdaEvent } from '../../../electron/plans/events';
 import type { RunState } from '../../../electron/runner/types';
@@ -170,6 +175,32 @@ describe('MdaRunner', () => {
     });
     expect(sink.frames.map((f) => f.index.z)).toEqual([0, 0, 1]);
     expect(sink.end?.outcome).toBe('complete');
+    expectSafeEnd(engine);
+  });
+
+  it.each([
+    ['a lost stage', new MoveInterruptedError('Stage move', 'disconnect', null)],
+    ['a vanished port', new DisconnectedError('stage: not connected')],
+    ['an untrusted position', new PositionUntrustedError('stage', 'stage.confirmPosition')],
+  ])('pauses on %s with lasers off, and retries that event on resume', async (_what, error) => {
+    const { engine, sink, runner, states } = setup();
+    engine.failSetupWith.set(2, error);
+    const done = runner.run();
+    await until(() => runner.status().state === 'paused');
+    expect(engine.anyLaserOn()).toBe(false);
+    expect(runner.status().errors).toEqual([
+      expect.objectContaining({
+        eventIndex: 2,
+        error: expect.objectContaining({ code: error.code }),
+      }),
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(engine.setups.length).toBe(3); // held on the failed event
+    runner.resume();
+    const final = await done;
+    expect(states).toEqual(['running', 'paused', 'running', 'finished']);
+    expect(final.framesWritten).toBe(4); // the event was retried, none skipped
+    expect(sink.frames.map((f) => f.index.z)).toEqual([0, 0, 1, 1]);
     expectSafeEnd(engine);
   });
 

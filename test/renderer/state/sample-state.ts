@@ -20,6 +20,7 @@ export function sampleState(): AppState {
         connection: 'connected',
         identity: { vendor: 'Aquila', model: 'SimStage', serial: '1', firmware: '1.0' },
         lastError: null,
+        alarms: [],
       },
     },
     stage: { id: 'stage', xUm: 0, yUm: 0, busy: false },

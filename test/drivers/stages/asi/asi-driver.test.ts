@@ -141,3 +141,28 @@ describe('asi-tiger driver', () => {
     expect(err.message).toMatch(/no axis F.*X Y Z/);
   });
 });
+
+describe('asi controller soft limits read at connect', () => {
+  it('warns about limits with lower ≥ upper, naming them, and leaves moves to the envelope', async () => {
+    const r = await rig('asi-ms2000', { variant: 'ms2000' });
+    r.running.sim.respond('SL X=5');
+    r.running.sim.respond('SU X=-5');
+    await r.stage.connect();
+    expect(r.ctx.logs).toContainEqual(
+      expect.stringMatching(
+        /^warn stage\S*: the controller's soft limits of X make no sense \(SL X = 5 mm is not below SU X = -5 mm\); they are ignored/,
+      ),
+    );
+    // Not refused by the driver: the move reaches the controller.
+    await r.stage.moveToUm({ xUm: 100, yUm: 0 });
+    expect(lines(r)).toContain('M X=1000 Y=0');
+  });
+
+  it('still refuses a target beyond sensible controller limits', async () => {
+    const r = await rig('asi-ms2000', { variant: 'ms2000' });
+    r.running.sim.respond('SU X=0.05');
+    await r.stage.connect();
+    expect(r.ctx.logs.filter((l) => l.includes('make no sense'))).toEqual([]);
+    expect((await rejection(r.stage.moveToUm({ xUm: 100, yUm: 0 }))).code).toBe('E_LIMIT');
+  });
+});
