@@ -27,7 +27,7 @@ function block(name: string): Record<string, string> {
 describe('electron-builder config', () => {
   it('flips the hardening fuses', () => {
     expect(block('electronFuses')).toEqual({
-      runAsNode: 'false',
+      runAsNode: 'true', // the safety supervisor runs as ELECTRON_RUN_AS_NODE
       enableCookieEncryption: 'true',
       enableNodeOptionsEnvironmentVariable: 'false',
       enableNodeCliInspectArguments: 'false',
