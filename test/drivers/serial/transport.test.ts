@@ -148,7 +148,7 @@ describe('SerialTransport over a pty', () => {
   });
 
   it('after a timeout, a reply arriving late but before the line goes quiet is not taken by the next command', async () => {
-    const { t, sim } = await setup({ resyncQuietMs: 80 });
+    const { t, sim } = await setup({ resyncQuietMs: 250 });
     sim.injectFault({ kind: 'slow-reply', delayMs: 150 });
     await expect(t.request('P?', { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
     // sent at once: without the resync wait, the late "0.0125" would be this reply
