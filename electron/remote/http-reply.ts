@@ -10,6 +10,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_INVALID: 400,
   E_CONFIG: 400,
   E_AUTH: 401,
+  E_FORBIDDEN: 403,
+  E_NOT_CONTROLLER: 409,
   E_ESTOP: 409,
   E_STATE: 409,
   E_LIMIT: 422,

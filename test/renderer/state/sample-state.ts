@@ -40,5 +40,6 @@ export function sampleState(): AppState {
       uploadTargets: [],
     },
     uploads: [],
+    control: { holder: null, clients: [], requests: [] },
   };
 }
