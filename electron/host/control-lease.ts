@@ -31,6 +31,8 @@ export interface ControlLeaseOptions {
 /** WebSocket holders are pinged every 500 ms (ws-session.ts): 1.5 s without a pong = gone. */
 export const DEFAULT_LEASE_MS = { ws: 1_500, http: 30_000 };
 const LOCAL_TRANSPORTS = new Set(['ipc', 'cli', 'internal']);
+/** A check timer this late means the host, not the client, was stalled. */
+const STALL_MS = 250;
 /** State shows expiresAtMs at this granularity, so heartbeats do not flood clients with patches. */
 const PUBLISH_EXPIRY_STEP_MS = 1_000;
 
@@ -62,7 +64,15 @@ export class ControlLease {
   ) {
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.now = opts.now ?? Date.now;
-    this.timer = setInterval(() => this.expireIfDue(), opts.checkEveryMs ?? 100);
+    const every = opts.checkEveryMs ?? 100;
+    let lastTick = this.now();
+    this.timer = setInterval(() => {
+      const now = this.now();
+      const stalled = now - lastTick > every + STALL_MS;
+      lastTick = now;
+      // After an event-loop stall, pongs that arrived meanwhile are still unread: wait a tick.
+      if (!stalled) this.expireIfDue();
+    }, every);
     this.timer.unref();
   }
 
@@ -95,7 +105,6 @@ export class ControlLease {
   /** Throws unless `ctx` may run a command of this access class now. Renews the holder's lease. */
   authorise(command: string, access: CommandAccess, ctx: CallContext): void {
     if (access === 'safety' || access === 'read') return;
-    this.expireIfDue();
     const me = identityOf(ctx);
     if (access === 'control') {
       if (me.role !== 'operator' && command !== 'control.heartbeat')
