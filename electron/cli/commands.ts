@@ -1,9 +1,11 @@
 /** The CLI's command table. Each subcommand lives in its own module. */
 import { acquireCommand } from './acquire-command';
 import { callCommand } from './call-command';
+import { command as auditCommand } from './commands/audit';
 import { command as planCommand } from './commands/plan';
 import { command as portsCommand } from './commands/ports';
 import { command as uploadCommand } from './commands/upload';
+import { command as usersCommand } from './commands/users';
 import { serveCommand } from './serve-command';
 import type { CliCommand } from './types';
 
@@ -14,4 +16,6 @@ export const cliCommands: CliCommand[] = [
   acquireCommand,
   uploadCommand,
   portsCommand,
+  usersCommand,
+  auditCommand,
 ];

@@ -5,7 +5,7 @@
  * a count; the whole summary stays under SUMMARY_MAX_CHARS of JSON.
  */
 
-const SECRET_KEY = /token|secret|password|passwd|credential|authori[sz]ation|cookie|(^|_|-)key$/i;
+const SECRET_KEY = /token|secret|password|passwd|credential|authori[sz]ation|cookie|key$/i;
 const MAX_STRING = 120;
 const MAX_ITEMS = 8;
 const MAX_KEYS = 24;

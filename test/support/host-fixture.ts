@@ -52,6 +52,8 @@ export interface HostFixture {
   host: Host;
   server: RemoteServer;
   token: string;
+  /** The host's and server's data folder (audit/, users.json). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startTestHost(
     host,
     server,
     token,
+    dataDir,
     async close() {
       await server.close();
       await host.shutdown('test end');
