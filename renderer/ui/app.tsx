@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
 import { CameraPanel } from './camera-panel';
+import { ControlBar, useCanControl } from './control-bar';
 import { DatasetList } from './dataset-list';
 import { DevicesPanel } from './devices-panel';
 import { HeaderBar } from './header-bar';
@@ -29,6 +30,9 @@ export function App() {
   // Readouts stay visible while disconnected but are dimmed: they may be out of date.
   const stale = useUi((s) => s.link.state !== 'connected');
   const [tab, setTab] = useState<TabId>('control');
+  // Observers (and operators while someone else holds control) see every panel with its
+  // inputs disabled; E-STOP in the header stays live for everyone.
+  const inControl = useCanControl();
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
@@ -50,20 +54,23 @@ export function App() {
               </button>
             ))}
           </nav>
-          <div role="tabpanel" hidden={tab !== 'control'}>
-            <StagePanel />
-            <CameraPanel />
-            <LaserPanel />
-            <DevicesPanel />
-          </div>
-          <div role="tabpanel" hidden={tab !== 'acquire'}>
-            <AcquisitionPanel />
-          </div>
-          <div role="tabpanel" hidden={tab !== 'data'}>
-            <StorageSummary />
-            <DatasetList />
-            <UploadPanel />
-          </div>
+          <ControlBar />
+          <fieldset className="control-gate" disabled={!inControl} data-testid="control-gate">
+            <div role="tabpanel" hidden={tab !== 'control'}>
+              <StagePanel />
+              <CameraPanel />
+              <LaserPanel />
+              <DevicesPanel />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'acquire'}>
+              <AcquisitionPanel />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'data'}>
+              <StorageSummary />
+              <DatasetList />
+              <UploadPanel />
+            </div>
+          </fieldset>
           <EventLog />
         </aside>
       </main>
