@@ -52,7 +52,11 @@ const accessCommands = {
     z.object({ granted: z.boolean(), holder: z.string().nullable() }),
     'Ask for control: granted at once when nobody holds it, else the holder is asked (control.handOver).',
   ),
-  'control.release': command(none, none, 'Give up control; nobody holds it until the next request.'),
+  'control.release': command(
+    none,
+    none,
+    'Give up control; nobody holds it until the next request.',
+  ),
   'control.handOver': command(
     z.object({ clientId: z.string().min(1).max(128) }).strict(),
     none,

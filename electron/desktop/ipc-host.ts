@@ -93,7 +93,12 @@ export function setupIpcHost<P>({
   ipcMain.on(IPC.subscribe, (event) => {
     if (!trusted(event)) return;
     for (const c of cleanups.splice(0)) c(); // a reload re-subscribes
-    host.lease.connect({ clientId: 'desktop', user: 'instrument', role: 'operator', transport: 'ipc' });
+    host.lease.connect({
+      clientId: 'desktop',
+      user: 'instrument',
+      role: 'operator',
+      transport: 'ipc',
+    });
     send({ type: 'hello', clientId: 'desktop', rev: host.store.rev, state: host.store.state });
     cleanups.push(host.store.subscribe((rev, patches) => send({ type: 'patch', rev, patches })));
     cleanups.push(host.onEvent((ev) => send({ type: 'event', event: ev })));

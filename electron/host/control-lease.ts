@@ -237,8 +237,7 @@ export class ControlLease {
   }
 
   private expireIfDue(): void {
-    if (this.holder && this.expiresAt !== null && this.now() > this.expiresAt)
-      this.end('expired');
+    if (this.holder && this.expiresAt !== null && this.now() > this.expiresAt) this.end('expired');
   }
 
   private end(reason: LeaseEndReason): void {

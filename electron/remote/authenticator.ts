@@ -82,7 +82,10 @@ export class Authenticator {
     try {
       return this.opts.users.authenticate(token);
     } catch (err) {
-      this.opts.log.log('error', `Users file unusable, named users refused: ${(err as Error).message}`);
+      this.opts.log.log(
+        'error',
+        `Users file unusable, named users refused: ${(err as Error).message}`,
+      );
       return null;
     }
   }

@@ -78,9 +78,7 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     users: new UserStore(opts.dataDir ?? sessionDir()),
     log: host.log,
     ...(opts.maxLoginFailures !== undefined ? { maxLoginFailures: opts.maxLoginFailures } : {}),
-    ...(opts.loginFailureDelayMs !== undefined
-      ? { failureDelayMs: opts.loginFailureDelayMs }
-      : {}),
+    ...(opts.loginFailureDelayMs !== undefined ? { failureDelayMs: opts.loginFailureDelayMs } : {}),
     ...(opts.sessionMs !== undefined ? { sessionMs: opts.sessionMs } : {}),
   });
   const upgrades = createUpgradeHandler(host, auth);

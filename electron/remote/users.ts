@@ -123,7 +123,9 @@ export class UserStore {
     }
     const parsed = usersFile.safeParse(json);
     if (!parsed.success)
-      throw new ValidationError(`${this.file} is invalid: ${formatIssues(parsed.error).join('; ')}`);
+      throw new ValidationError(
+        `${this.file} is invalid: ${formatIssues(parsed.error).join('; ')}`,
+      );
     return parsed.data.users;
   }
 

@@ -45,16 +45,29 @@ export function ControlBar() {
       {myRole === 'operator' && (
         <div className="row">
           {mine ? (
-            <button type="button" data-testid="control-release" onClick={() => void host.run('control.release', {})}>
+            <button
+              type="button"
+              data-testid="control-release"
+              onClick={() => void host.run('control.release', {})}
+            >
               Release
             </button>
           ) : (
-            <button type="button" data-testid="control-request" disabled={asked} onClick={() => void host.run('control.request', {})}>
+            <button
+              type="button"
+              data-testid="control-request"
+              disabled={asked}
+              onClick={() => void host.run('control.request', {})}
+            >
               {asked ? 'Requested…' : 'Request control'}
             </button>
           )}
           {!mine && (
-            <button type="button" data-testid="control-take" onClick={() => void host.run('control.take', {})}>
+            <button
+              type="button"
+              data-testid="control-take"
+              onClick={() => void host.run('control.take', {})}
+            >
               Take
             </button>
           )}
@@ -64,7 +77,10 @@ export function ControlBar() {
         control.requests.map((r) => (
           <div className="row" key={r.clientId} data-testid={`control-request-${r.clientId}`}>
             {r.user} asks for control
-            <button type="button" onClick={() => void host.run('control.handOver', { clientId: r.clientId })}>
+            <button
+              type="button"
+              onClick={() => void host.run('control.handOver', { clientId: r.clientId })}
+            >
               Hand over
             </button>
           </div>

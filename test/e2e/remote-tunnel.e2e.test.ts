@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../../electron/remote/users';
-import { smallSimConfig, startTestHost, TestClient, type HostFixture } from '../support/host-fixture';
+import {
+  smallSimConfig,
+  startTestHost,
+  TestClient,
+  type HostFixture,
+} from '../support/host-fixture';
 import { startSshd, sshdUnavailable, type Sshd } from '../support/sshd';
 import { until } from '../support/wait';
 
@@ -52,10 +57,17 @@ const bearer = (user: string) => ({ authorization: `Bearer ${tokens[user]}` });
 const clientIdOf = (c: TestClient) =>
   (c.messages.find((m) => m.type === 'hello') as { clientId: string }).clientId;
 const laserOn = () => fx.host.store.state.lasers.laser488?.emission === true;
-const desktop = { clientId: 'desktop', transport: 'ipc', user: 'instrument', role: 'operator' } as const;
+const desktop = {
+  clientId: 'desktop',
+  transport: 'ipc',
+  user: 'instrument',
+  role: 'operator',
+} as const;
 
 async function turnLaserOn(c: TestClient): Promise<void> {
-  expect(await c.call('laser.setEmission', { laserId: 'laser488', on: true })).toMatchObject({ ok: true });
+  expect(await c.call('laser.setEmission', { laserId: 'laser488', on: true })).toMatchObject({
+    ok: true,
+  });
   await fx.host.devices.refresh('laser488');
   expect(laserOn()).toBe(true);
 }
@@ -65,12 +77,16 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     const login = await fetch(`${base()}?token=${tokens.bob}`, { redirect: 'manual' });
     expect(login.status).toBe(303);
     const cookie = login.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^aquila_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+/);
+    expect(cookie).toMatch(
+      /^aquila_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+/,
+    );
     expect(cookie).not.toContain(tokens.bob);
     const state = await fetch(`${base()}api/state`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(state.status).toBe(200);
     const t0 = Date.now();
-    expect((await fetch(`${base()}?token=wrong-token-for-sure`, { redirect: 'manual' })).status).toBe(401);
+    expect(
+      (await fetch(`${base()}?token=wrong-token-for-sure`, { redirect: 'manual' })).status,
+    ).toBe(401);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
   });
 
@@ -89,19 +105,39 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     });
     expect(http.status).toBe(409);
 
-    expect(await alice.call('control.request')).toMatchObject({ ok: true, value: { granted: true } });
-    expect(await carol.call('control.request')).toMatchObject({ ok: true, value: { granted: false, holder: expect.stringMatching(/^alice/) } });
-    await bob.until(() => JSON.stringify(bob.messages).includes('"requests"'), 5_000, 'request visible to watchers');
-    expect(await alice.call('control.handOver', { clientId: clientIdOf(carol) })).toMatchObject({ ok: true });
+    expect(await alice.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
+    expect(await carol.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: false, holder: expect.stringMatching(/^alice/) },
+    });
+    await bob.until(
+      () => JSON.stringify(bob.messages).includes('"requests"'),
+      5_000,
+      'request visible to watchers',
+    );
+    expect(await alice.call('control.handOver', { clientId: clientIdOf(carol) })).toMatchObject({
+      ok: true,
+    });
     expect(await carol.call('stage.moveTo', { xUm: 20, yUm: 20 })).toMatchObject({ ok: true });
-    expect(await alice.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({ ok: false, error: { code: 'E_NOT_CONTROLLER', details: { holder: { user: 'carol' } } } });
+    expect(await alice.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'E_NOT_CONTROLLER', details: { holder: { user: 'carol' } } },
+    });
     expect(await fx.host.call('control.take', {}, desktop)).toMatchObject({ ok: true });
-    expect(await carol.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({ ok: false, error: { code: 'E_NOT_CONTROLLER' } });
+    expect(await carol.call('stage.moveTo', { xUm: 0, yUm: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'E_NOT_CONTROLLER' },
+    });
     expect(await bob.call('estop')).toMatchObject({ ok: true }); // safety over access control
     expect(await fx.host.call('safety.reset', {}, desktop)).toMatchObject({ ok: true });
 
     const q = await bob.call('audit.query', { sinceMs: 0 });
-    const trail = (q as { value: { entries: { user: string; command: string; code?: string }[] } }).value.entries
+    const trail = (
+      q as { value: { entries: { user: string; command: string; code?: string }[] } }
+    ).value.entries
       .filter((e) => e.command !== 'audit.query')
       .map((e) => `${e.user} ${e.command}${e.code ? ` ${e.code}` : ''}`);
     expect(trail).toEqual(
@@ -118,7 +154,9 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
         'bob estop',
       ]),
     );
-    expect(trail.indexOf('alice control.handOver')).toBeLessThan(trail.indexOf('instrument control.take'));
+    expect(trail.indexOf('alice control.handOver')).toBeLessThan(
+      trail.indexOf('instrument control.take'),
+    );
     expect(await fx.host.call('control.release', {}, desktop)).toMatchObject({ ok: true });
     for (const c of [alice, carol, bob]) c.close();
   });

@@ -11,7 +11,8 @@ import { flagString, parseArgs } from '../args';
 import { sessionDir } from '../session-file';
 import type { CliCommand } from '../types';
 
-const USAGE = 'users add NAME --role operator|observer | users list | users revoke NAME [--dir DIR]';
+const USAGE =
+  'users add NAME --role operator|observer | users list | users revoke NAME [--dir DIR]';
 
 export const command: CliCommand = {
   name: 'users',
@@ -22,7 +23,8 @@ export const command: CliCommand = {
     const args = parseArgs(argv);
     const [verb, name, extra] = args.positionals;
     const store = new UserStore(flagString(args, 'dir') ?? sessionDir());
-    if (extra !== undefined) throw new ValidationError(`unexpected argument "${extra}"; usage: aquila ${USAGE}`);
+    if (extra !== undefined)
+      throw new ValidationError(`unexpected argument "${extra}"; usage: aquila ${USAGE}`);
     switch (verb) {
       case 'add': {
         if (!name) throw new ValidationError(`users add needs a NAME; usage: aquila ${USAGE}`);
@@ -38,7 +40,9 @@ export const command: CliCommand = {
       }
       case 'list':
         for (const u of store.list())
-          io.out(`${u.name.padEnd(24)} ${u.role.padEnd(9)} ${new Date(u.createdAtMs).toISOString()}`);
+          io.out(
+            `${u.name.padEnd(24)} ${u.role.padEnd(9)} ${new Date(u.createdAtMs).toISOString()}`,
+          );
         return 0;
       case 'revoke':
         if (!name) throw new ValidationError(`users revoke needs a NAME; usage: aquila ${USAGE}`);

@@ -58,8 +58,13 @@ describe('access control on a running host', () => {
       body: JSON.stringify({ laserId: 'laser488', on: true }),
     });
     expect(r.status).toBe(409);
-    expect(await bob.call('control.request')).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
-    expect(await bob.call('plan.estimate', { plan: { channels: [{ config: 'GFP' }] } })).toMatchObject({ ok: true });
+    expect(await bob.call('control.request')).toMatchObject({
+      ok: false,
+      error: { code: 'E_FORBIDDEN' },
+    });
+    expect(
+      await bob.call('plan.estimate', { plan: { channels: [{ config: 'GFP' }] } }),
+    ).toMatchObject({ ok: true });
     expect(await bob.call('estop')).toMatchObject({ ok: true });
     expect(fx.host.store.state.safety.estopLatched).toBe(true);
   });
@@ -68,23 +73,45 @@ describe('access control on a running host', () => {
     const alice = await as('alice');
     const carol = await as('carol');
     await as('bob');
-    expect(fx.host.store.state.control.clients.map((c) => c.user).sort()).toEqual(['alice', 'bob', 'carol']);
-    expect(await alice.call('control.request')).toMatchObject({ ok: true, value: { granted: true } });
+    expect(fx.host.store.state.control.clients.map((c) => c.user).sort()).toEqual([
+      'alice',
+      'bob',
+      'carol',
+    ]);
+    expect(await alice.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
     expect(await carol.call('stage.moveTo', { xUm: 5, yUm: 5 })).toMatchObject({
       ok: false,
       error: { code: 'E_NOT_CONTROLLER', details: { holder: { user: 'alice' } } },
     });
-    expect(await carol.call('control.request')).toMatchObject({ ok: true, value: { granted: false } });
-    expect(await alice.call('control.handOver', { clientId: clientIdOf(carol) })).toMatchObject({ ok: true });
+    expect(await carol.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: false },
+    });
+    expect(await alice.call('control.handOver', { clientId: clientIdOf(carol) })).toMatchObject({
+      ok: true,
+    });
     expect(fx.host.store.state.control.holder?.user).toBe('carol');
     expect(await carol.call('stage.moveTo', { xUm: 5, yUm: 5 })).toMatchObject({ ok: true });
     // the instrument window takes control back without asking
-    expect(await fx.host.call('control.take', {}, { clientId: 'desktop', transport: 'ipc', user: 'instrument', role: 'operator' })).toMatchObject({ ok: true });
+    expect(
+      await fx.host.call(
+        'control.take',
+        {},
+        { clientId: 'desktop', transport: 'ipc', user: 'instrument', role: 'operator' },
+      ),
+    ).toMatchObject({ ok: true });
     expect(fx.host.store.state.control.holder?.clientId).toBe('desktop');
-    expect(await carol.call('stage.moveTo', { xUm: 6, yUm: 6 })).toMatchObject({ ok: false, error: { code: 'E_NOT_CONTROLLER' } });
+    expect(await carol.call('stage.moveTo', { xUm: 6, yUm: 6 })).toMatchObject({
+      ok: false,
+      error: { code: 'E_NOT_CONTROLLER' },
+    });
 
     const q = await carol.call('audit.query', { command: 'control.*' });
-    const entries = (q as { value: { entries: { user: string; command: string; ok: boolean }[] } }).value.entries;
+    const entries = (q as { value: { entries: { user: string; command: string; ok: boolean }[] } })
+      .value.entries;
     expect(entries.map((e) => [e.user, e.command, e.ok])).toEqual([
       ['alice', 'control.request', true],
       ['carol', 'control.request', true],
@@ -92,21 +119,29 @@ describe('access control on a running host', () => {
       ['instrument', 'control.take', true],
     ]);
     const refused = fx.host.audit.query({ user: 'carol', command: 'stage.moveTo' });
-    expect(refused.map((e) => e.code ?? 'ok')).toEqual(['E_NOT_CONTROLLER', 'ok', 'E_NOT_CONTROLLER']);
+    expect(refused.map((e) => e.code ?? 'ok')).toEqual([
+      'E_NOT_CONTROLLER',
+      'ok',
+      'E_NOT_CONTROLLER',
+    ]);
     expect(refused[1]!.args).toEqual({ xUm: 5, yUm: 5 });
     expect(readFileSync(fx.host.audit.file, 'utf8')).not.toContain(tokens.alice);
   });
 
   it('watchdog: the controller’s socket closing turns the lasers off within 2 s', async () => {
     const alice = await as('alice');
-    expect(await alice.call('laser.setEmission', { laserId: 'laser488', on: true })).toMatchObject({ ok: true });
+    expect(await alice.call('laser.setEmission', { laserId: 'laser488', on: true })).toMatchObject({
+      ok: true,
+    });
     await fx.host.devices.refresh('laser488');
     expect(laserOn()).toBe(true);
     const closed = Date.now();
     alice.close();
     await until('laser off', () => !laserOn(), 2_000);
     expect(Date.now() - closed).toBeLessThan(2_000);
-    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({ reason: 'disconnected' });
+    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({
+      reason: 'disconnected',
+    });
   });
 
   it('watchdog: a controller that stops answering pings loses the lease and the lasers go off', async () => {
@@ -115,20 +150,36 @@ describe('access control on a running host', () => {
       autoPong: false,
     });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
-    ws.send(JSON.stringify({ type: 'call', id: 1, name: 'laser.setEmission', args: { laserId: 'laser488', on: true } }));
-    await until('alice holds the lease', () => fx.host.store.state.control.holder?.user === 'alice', 2_000);
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: 1,
+        name: 'laser.setEmission',
+        args: { laserId: 'laser488', on: true },
+      }),
+    );
+    await until(
+      'alice holds the lease',
+      () => fx.host.store.state.control.holder?.user === 'alice',
+      2_000,
+    );
     await fx.host.devices.refresh('laser488');
     await until('laser on', laserOn, 2_000);
     await until('laser off', () => !laserOn(), 4_000); // 1.5 s lease + check + laser off
     expect(fx.host.store.state.control.holder).toBeNull();
-    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({ reason: 'expired' });
+    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({
+      reason: 'expired',
+    });
     ws.terminate();
   });
 
   it('a plan run outlives its controller, records access in provenance, and the next controller cancels it', async () => {
     const alice = await as('alice');
     const carol = await as('carol');
-    const plan = { channels: [{ config: 'GFP', exposure: 5 }], time_plan: { interval: 0.2, loops: 50 } };
+    const plan = {
+      channels: [{ config: 'GFP', exposure: 5 }],
+      time_plan: { interval: 0.2, loops: 50 },
+    };
     expect(await alice.call('run.start', { plan, name: 'unattended' })).toMatchObject({ ok: true });
     alice.close();
     await until('alice gone', () => fx.host.store.state.control.holder === null, 2_000);
@@ -142,6 +193,8 @@ describe('access control on a running host', () => {
     expect(prov.access.controller).toMatchObject({ user: 'alice' });
     expect(prov.access.auditFile).toBe(fx.host.audit.file);
     expect(Array.isArray(prov.access.sessionAudit)).toBe(true);
-    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({ action: 'run continues' });
+    expect(fx.host.audit.query({ command: 'watchdog' })[0]?.args).toMatchObject({
+      action: 'run continues',
+    });
   });
 });

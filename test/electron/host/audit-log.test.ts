@@ -24,7 +24,9 @@ describe('audit log', () => {
     const a = new AuditLog(dir);
     a.append(entry({ timeMs: 1_000 }));
     a.append(entry({ timeMs: 2_000, user: 'bob', command: 'control.request' }));
-    a.append(entry({ timeMs: 3_000, command: 'control.take', ok: false, code: 'E_NOT_CONTROLLER' }));
+    a.append(
+      entry({ timeMs: 3_000, command: 'control.take', ok: false, code: 'E_NOT_CONTROLLER' }),
+    );
     const b = new AuditLog(dir); // a restart
     expect(b.append(entry({ timeMs: 4_000, command: 'laser.allOff' }))?.seq).toBe(4);
     expect(b.query().map((e) => e.seq)).toEqual([1, 2, 3, 4]);
@@ -33,7 +35,10 @@ describe('audit log', () => {
     expect(b.query({ command: 'control' })).toEqual([]);
     expect(b.query({ sinceMs: 2_000, untilMs: 3_000 }).map((e) => e.seq)).toEqual([2, 3]);
     expect(b.query({ limit: 2 }).map((e) => e.seq)).toEqual([3, 4]);
-    expect(b.query({ command: 'control.take' })[0]).toMatchObject({ ok: false, code: 'E_NOT_CONTROLLER' });
+    expect(b.query({ command: 'control.take' })[0]).toMatchObject({
+      ok: false,
+      code: 'E_NOT_CONTROLLER',
+    });
     expect(b.sessionEntries().map((e) => e.seq)).toEqual([4]); // this process's session only
   });
 
@@ -88,7 +93,9 @@ describe('argument summary', () => {
     expect(s.plan).toEqual({ stage_positions: '[26000 items]' });
     expect(s.deep).toEqual({ a: { b: '{1 keys}' } });
     expect(summarizeArgs({ xUm: 1, yUm: -2 })).toEqual({ xUm: 1, yUm: -2 });
-    const wide = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(119)]));
+    const wide = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(119)]),
+    );
     expect(summarizeArgs(wide)).toMatch(/characters elided/);
     expect(JSON.stringify(summarizeArgs({ a: 1 })).length).toBeLessThan(SUMMARY_MAX_CHARS);
   });

@@ -7,7 +7,12 @@ import { sampleState } from '../../renderer/state/sample-state';
 const alice: CallContext = { clientId: 'ws1', transport: 'ws', user: 'alice', role: 'operator' };
 const carol: CallContext = { clientId: 'ws2', transport: 'ws', user: 'carol', role: 'operator' };
 const bob: CallContext = { clientId: 'ws3', transport: 'ws', user: 'bob', role: 'observer' };
-const desk: CallContext = { clientId: 'desktop', transport: 'ipc', user: 'instrument', role: 'operator' };
+const desk: CallContext = {
+  clientId: 'desktop',
+  transport: 'ipc',
+  user: 'instrument',
+  role: 'operator',
+};
 
 let now = 1_000;
 const leases: ControlLease[] = [];
@@ -31,11 +36,20 @@ describe('control lease', () => {
   it('grants a free lease on an operator’s first mutating command and refuses everyone else, naming the holder', () => {
     const { store, lease } = setup();
     lease.authorise('stage.moveTo', 'mutating', alice);
-    expect(store.state.control.holder).toMatchObject({ clientId: 'ws1', user: 'alice', expiresAtMs: 2_500 });
+    expect(store.state.control.holder).toMatchObject({
+      clientId: 'ws1',
+      user: 'alice',
+      expiresAtMs: 2_500,
+    });
     expect(() => lease.authorise('stage.moveTo', 'mutating', carol)).toThrow(
-      expect.objectContaining({ code: 'E_NOT_CONTROLLER', details: { holder: { user: 'alice', clientId: 'ws1' } } }),
+      expect.objectContaining({
+        code: 'E_NOT_CONTROLLER',
+        details: { holder: { user: 'alice', clientId: 'ws1' } },
+      }),
     );
-    expect(() => lease.authorise('laser.setEmission', 'mutating', bob)).toThrow(/bob is an observer; alice \(ws1\) is in control/);
+    expect(() => lease.authorise('laser.setEmission', 'mutating', bob)).toThrow(
+      /bob is an observer; alice \(ws1\) is in control/,
+    );
     // read and safety commands are never refused
     lease.authorise('plan.estimate', 'read', bob);
     lease.authorise('estop', 'safety', bob);
@@ -44,8 +58,12 @@ describe('control lease', () => {
 
   it('observers can neither hold nor request control, even when it is free', () => {
     const { store, lease } = setup();
-    expect(() => lease.authorise('stage.stop', 'mutating', bob)).toThrow(expect.objectContaining({ code: 'E_NOT_CONTROLLER' }));
-    expect(() => lease.authorise('control.request', 'control', bob)).toThrow(expect.objectContaining({ code: 'E_FORBIDDEN' }));
+    expect(() => lease.authorise('stage.stop', 'mutating', bob)).toThrow(
+      expect.objectContaining({ code: 'E_NOT_CONTROLLER' }),
+    );
+    expect(() => lease.authorise('control.request', 'control', bob)).toThrow(
+      expect.objectContaining({ code: 'E_FORBIDDEN' }),
+    );
     expect(store.state.control.holder).toBeNull();
   });
 

@@ -76,7 +76,9 @@ describe('authenticator', () => {
     const r = auth.checkToken(token, '127.0.0.1');
     expect(r.ok).toBe(true);
     const cookie = auth.login(r.ok ? r.identity : { user: '', role: 'observer' });
-    expect(cookie).toMatch(/^aquila_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/);
+    expect(cookie).toMatch(
+      /^aquila_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/,
+    );
     expect(cookie).not.toContain(token);
     const pair = cookie.split(';')[0]!;
     expect(auth.identify(req({ cookie: `a=b; ${pair}` }))).toMatchObject({

@@ -32,7 +32,10 @@ const alice = client('ws1', 'alice', 'operator');
 const bob = client('ws2', 'bob', 'observer');
 const carol = client('ws3', 'carol', 'operator');
 
-function withControl(holder: ControlClient | null, requests: AppState['control']['requests'] = []): AppState {
+function withControl(
+  holder: ControlClient | null,
+  requests: AppState['control']['requests'] = [],
+): AppState {
   const s = sampleState();
   s.control = {
     holder: holder && { ...holder, sinceMs: 0, expiresAtMs: 1_500 },
@@ -55,9 +58,11 @@ function render(state: AppState, me: string): string {
   );
 }
 
-const gateDisabled = (html: string) => /<fieldset[^>]*disabled=""[^>]*data-testid="control-gate"/.test(html);
+const gateDisabled = (html: string) =>
+  /<fieldset[^>]*disabled=""[^>]*data-testid="control-gate"/.test(html);
 const textOf = (html: string, id: string) =>
-  new RegExp(`data-testid="${id}"[^>]*>(.*?)</`, 's').exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? null;
+  new RegExp(`data-testid="${id}"[^>]*>(.*?)</`, 's').exec(html)?.[1]?.replace(/<[^>]+>/g, '') ??
+  null;
 
 describe('control bar and the control gate', () => {
   it('an observer sees who is in control, who watches, and every control disabled — except E-STOP', () => {

@@ -39,11 +39,13 @@ describe('aquila users', () => {
 
   it('says what is wrong with bad usage', async () => {
     const dir = tempDir('aquila-home-');
-    await expect(users.run(['add', 'x', '--role', 'admin', '--dir', dir], capture().io)).rejects.toThrow(
-      /--role must be operator or observer, got "admin"/,
-    );
+    await expect(
+      users.run(['add', 'x', '--role', 'admin', '--dir', dir], capture().io),
+    ).rejects.toThrow(/--role must be operator or observer, got "admin"/);
     await expect(users.run(['add', '--dir', dir], capture().io)).rejects.toThrow(/needs a NAME/);
-    await expect(users.run(['revoke', 'nobody', '--dir', dir], capture().io)).rejects.toThrow(/No user "nobody"/);
+    await expect(users.run(['revoke', 'nobody', '--dir', dir], capture().io)).rejects.toThrow(
+      /No user "nobody"/,
+    );
     await expect(users.run(['frobnicate'], capture().io)).rejects.toThrow(/usage/);
   });
 });
@@ -53,15 +55,32 @@ describe('aquila audit', () => {
     const dir = tempDir('aquila-audit-');
     const log = new AuditLog(dir);
     const base = { clientId: 'ws1', transport: 'ws', args: {}, ok: true, ms: 1 };
-    log.append({ ...base, timeMs: Date.parse('2026-01-01T10:00:00Z'), user: 'alice', command: 'control.request' });
-    log.append({ ...base, timeMs: Date.parse('2026-01-01T11:00:00Z'), user: 'bob', command: 'stage.moveTo' });
-    log.append({ ...base, timeMs: Date.parse('2026-01-01T12:00:00Z'), user: 'alice', command: 'control.release' });
+    log.append({
+      ...base,
+      timeMs: Date.parse('2026-01-01T10:00:00Z'),
+      user: 'alice',
+      command: 'control.request',
+    });
+    log.append({
+      ...base,
+      timeMs: Date.parse('2026-01-01T11:00:00Z'),
+      user: 'bob',
+      command: 'stage.moveTo',
+    });
+    log.append({
+      ...base,
+      timeMs: Date.parse('2026-01-01T12:00:00Z'),
+      user: 'alice',
+      command: 'control.release',
+    });
     const all = capture();
     expect(await audit.run(['--dir', dir], all.io)).toBe(0);
     expect(all.out.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([1, 2, 3]);
     const some = capture();
     await audit.run(['--dir', dir, '--user', 'alice', '--since', '2026-01-01T11:30:00Z'], some.io);
-    expect(some.out.map((l) => JSON.parse(l) as { command: string }).map((e) => e.command)).toEqual(['control.release']);
+    expect(some.out.map((l) => JSON.parse(l) as { command: string }).map((e) => e.command)).toEqual(
+      ['control.release'],
+    );
     const cmd = capture();
     await audit.run(['--dir', dir, '--command', 'control.*', '--limit', '1'], cmd.io);
     expect(cmd.out).toHaveLength(1);
