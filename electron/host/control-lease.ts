@@ -6,8 +6,8 @@
  *   (scripts keep working); while someone else holds it, it fails with E_NOT_CONTROLLER
  *   naming the holder. Observers never control (E_NOT_CONTROLLER / E_FORBIDDEN).
  * - Remote holders must stay alive: any call, `control.heartbeat` or (WebSocket) a pong renews
- *   the lease; without one for `leaseMs[transport]` it expires. The instrument window (ipc),
- *   the CLI and internal callers hold it without expiry.
+ *   the lease; without one for `leaseMs[transport]` it expires. The instrument window (ipc)
+ *   holds it without expiry. In-process callers (cli, internal) are not held to the lease.
  * - `take` succeeds when the lease is free or expired, or for a local caller (the window can
  *   always take control back). `handOver` is the holder's consent to another client.
  * - Listeners of `onLost` hear when a holder disappears (disconnect, expiry): the watchdog.
@@ -31,6 +31,11 @@ export interface ControlLeaseOptions {
 /** WebSocket holders are pinged every 500 ms (ws-session.ts): 1.5 s without a pong = gone. */
 export const DEFAULT_LEASE_MS = { ws: 1_500, http: 30_000 };
 const LOCAL_TRANSPORTS = new Set(['ipc', 'cli', 'internal']);
+/**
+ * In-process callers (the headless CLI's own host, runner, macros started by a controller)
+ * were authorised where they started and are not held to the lease.
+ */
+const IN_PROCESS = new Set(['cli', 'internal']);
 /** A check timer this late means the host, not the client, was stalled. */
 const STALL_MS = 250;
 /** State shows expiresAtMs at this granularity, so heartbeats do not flood clients with patches. */
@@ -104,7 +109,7 @@ export class ControlLease {
 
   /** Throws unless `ctx` may run a command of this access class now. Renews the holder's lease. */
   authorise(command: string, access: CommandAccess, ctx: CallContext): void {
-    if (access === 'safety' || access === 'read') return;
+    if (access === 'safety' || access === 'read' || IN_PROCESS.has(ctx.transport)) return;
     const me = identityOf(ctx);
     if (access === 'control') {
       if (me.role !== 'operator' && command !== 'control.heartbeat')

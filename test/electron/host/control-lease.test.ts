@@ -128,3 +128,13 @@ describe('control lease', () => {
     expect(store.state.control.holder).toBeNull();
   });
 });
+
+describe('in-process callers', () => {
+  it('are not held to the lease (they were authorised where they started)', () => {
+    const { store, lease } = setup();
+    lease.request(alice);
+    lease.authorise('laser.allOff', 'mutating', { clientId: 'runner', transport: 'internal' });
+    lease.authorise('stage.moveTo', 'mutating', { clientId: 'cli', transport: 'cli' });
+    expect(store.state.control.holder?.clientId).toBe('ws1');
+  });
+});
