@@ -4,6 +4,9 @@
  * on the tunnel's local end — as a remote user would run it. Skipped, saying why, only when
  * sshd cannot run on this machine.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../../electron/remote/users';
 import {
@@ -12,22 +15,27 @@ import {
   TestClient,
   type HostFixture,
 } from '../support/host-fixture';
+import { launchChromium } from '../support/browser';
+import { repoRoot } from '../support/serve-process';
 import { startSshd, sshdUnavailable, type Sshd } from '../support/sshd';
 import { until } from '../support/wait';
 
 const unavailable = sshdUnavailable();
+/** The built UI (`npm run build:renderer`, which .ci/run does before the tests). */
+const uiRoot = path.join(repoRoot, 'dist/renderer');
 if (unavailable) console.warn(`remote-tunnel: SKIPPED, sshd cannot run here: ${unavailable}`);
 
 let fx: HostFixture;
 let sshd: Sshd;
 let tunnel: { localPort: number; close(): Promise<void> };
 let tokens: Record<string, string>;
+let browser: Browser | undefined;
 const clients: TestClient[] = [];
 const base = () => `http://127.0.0.1:${tunnel.localPort}/`;
 
 beforeAll(async () => {
   if (unavailable) return;
-  fx = await startTestHost(smallSimConfig(), '/nonexistent-ui', {
+  fx = await startTestHost(smallSimConfig(), uiRoot, {
     server: { maxLoginFailures: 10, loginFailureDelayMs: 250 },
   });
   const users = new UserStore(fx.dataDir);
@@ -41,6 +49,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   for (const c of clients.splice(0)) c.close();
   await tunnel?.close();
   await sshd?.stop();
@@ -180,4 +189,60 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(fx.host.audit.query({ command: 'watchdog' }).length).toBeGreaterThanOrEqual(2);
   });
+
+  it('in Chromium through the tunnel: the observer’s controls are disabled; an operator’s enable on hand-over', async () => {
+    expect(
+      existsSync(path.join(uiRoot, 'index.html')),
+      `${uiRoot} not built: npm run build:renderer`,
+    ).toBe(true);
+    const alice = await over(tunnel.localPort, bearer('alice'));
+    expect(await alice.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
+    browser = await launchChromium();
+    const open = async (user: string) => {
+      const page = await browser!.newPage();
+      await page.goto(`${base()}?token=${tokens[user]}`);
+      await page.getByTestId('control-holder').getByText('alice').waitFor({ timeout: 15_000 });
+      return page;
+    };
+    const bob = await open('bob');
+    expect(await bob.getByTestId('control-holder').textContent()).toMatch(
+      /^alice \(ws\d+@[^)]+\) is in control$/,
+    );
+    expect(await bob.getByTestId('control-watchers').textContent()).toContain('bob');
+    expect(await bob.getByTestId('control-gate').getAttribute('disabled')).not.toBeNull();
+    expect(await bob.getByTestId('jog-x-plus').isDisabled()).toBe(true);
+    expect(await bob.getByTestId('control-request').count()).toBe(0);
+    expect(await bob.getByTestId('estop').isEnabled()).toBe(true);
+
+    const carol = await open('carol');
+    expect(await carol.getByTestId('jog-x-plus').isDisabled()).toBe(true);
+    await carol.getByTestId('control-request').click();
+    await alice.until(
+      () => fx.host.store.state.control.requests.some((r) => r.user === 'carol'),
+      5_000,
+      'carol’s request',
+    );
+    const carolId = fx.host.store.state.control.requests.find((r) => r.user === 'carol')!.clientId;
+    expect(await alice.call('control.handOver', { clientId: carolId })).toMatchObject({ ok: true });
+    await carol
+      .getByTestId('control-holder')
+      .getByText('You are in control')
+      .waitFor({ timeout: 5_000 });
+    expect(await carol.getByTestId('jog-x-plus').isEnabled()).toBe(true);
+    await carol.getByTestId('jog-x-plus').click();
+    await until('carol’s jog', () => (fx.host.store.state.stage?.xUm ?? 0) > 0, 5_000);
+    await bob.getByTestId('control-holder').getByText('carol').waitFor({ timeout: 5_000 });
+    expect(await bob.getByTestId('jog-x-plus').isDisabled()).toBe(true);
+    await until(
+      'carol’s jog in the audit trail',
+      () => fx.host.audit.query({ user: 'carol', command: 'stage.moveBy' }).length === 1,
+      5_000,
+    );
+    expect(fx.host.audit.query({ user: 'carol', command: 'stage.moveBy' })).toMatchObject([
+      { ok: true, transport: 'ws' },
+    ]);
+  }, 60_000);
 });
