@@ -190,7 +190,7 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     expect(fx.host.audit.query({ command: 'watchdog' }).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('in Chromium through the tunnel: the observer’s controls are disabled; an operator’s enable on hand-over', async () => {
+  it('in Chromium through the tunnel: observer’s controls disabled; operator’s enabled on hand-over; closing it turns the laser off', async () => {
     expect(
       existsSync(path.join(uiRoot, 'index.html')),
       `${uiRoot} not built: npm run build:renderer`,
@@ -244,5 +244,13 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     expect(fx.host.audit.query({ user: 'carol', command: 'stage.moveBy' })).toMatchObject([
       { ok: true, transport: 'ws' },
     ]);
+
+    // closing the controlling browser turns the laser it switched on off within 2 s
+    await carol.getByTestId('laser-laser488-emission').click();
+    await until('laser on from the browser', laserOn, 5_000);
+    const t0 = Date.now();
+    await carol.close();
+    await until('laser off after the browser closed', () => !laserOn(), 2_000);
+    expect(Date.now() - t0).toBeLessThan(2_000);
   }, 60_000);
 });
