@@ -91,7 +91,7 @@ export class Authenticator {
   }
 
   /** Sessions of a revoked (or re-roled) user end at their next request. */
-  private stillValid(id: Identity): boolean {
+  stillValid(id: Identity): boolean {
     if (id.user === LOCAL_USER) return true;
     try {
       return this.opts.users.stillValid(id);

@@ -3,7 +3,8 @@
  * display frames (latest-wins, one in flight, sent as two fragments of one binary message
  * so pixel data is never copied per client). The client is listed in the control state
  * while connected; its pongs to our pings (every PING_EVERY_MS) are the heartbeat of its
- * control lease, and its close ends the lease (the watchdog then stops the hardware).
+ * control lease, and its close ends the lease (the watchdog then stops the hardware). A
+ * client whose user is revoked is closed with 4401 within one ping interval.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
@@ -24,6 +25,7 @@ export function attachSession(
   host: Host,
   clientId: string,
   identity: Identity,
+  stillValid: () => boolean,
 ): void {
   let lastHeardMs = Date.now();
   const heard = () => {
@@ -33,6 +35,7 @@ export function attachSession(
   ws.on('pong', heard);
   const pinger = setInterval(() => {
     if (Date.now() - lastHeardMs > SILENT_CLIENT_MS) return void ws.terminate();
+    if (!stillValid()) return void ws.close(4401, 'Access revoked');
     if (ws.readyState === ws.OPEN) ws.ping();
   }, PING_EVERY_MS);
   pinger.unref();

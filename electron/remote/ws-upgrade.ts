@@ -69,7 +69,7 @@ export function createUpgradeHandler(host: Host, auth: Authenticator): UpgradeHa
       clientCounter += 1;
       const clientId = `ws${clientCounter}@${req.socket.remoteAddress}`;
       guard(ws, clientId, 'warn');
-      attachSession(ws, host, clientId, who.identity);
+      attachSession(ws, host, clientId, who.identity, () => auth.stillValid(who.identity));
     });
   }
 

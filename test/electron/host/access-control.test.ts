@@ -198,3 +198,21 @@ describe('access control on a running host', () => {
     });
   });
 });
+
+describe('revocation', () => {
+  it('closes a revoked user’s open WebSocket (4401) and ends its control', async () => {
+    const alice = await as('alice');
+    expect(await alice.call('control.request')).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
+    const closed = new Promise<number>((r) => alice.ws.once('close', (code) => r(code)));
+    new UserStore(fx.dataDir).revoke('alice');
+    expect(await closed).toBe(4401);
+    await until('lease ended', () => fx.host.store.state.control.holder === null, 2_000);
+    const r = await fetch(`${fx.server.url}api/state`, {
+      headers: { authorization: `Bearer ${tokens.alice}` },
+    });
+    expect(r.status).toBe(401);
+  });
+});
