@@ -25,6 +25,8 @@ export interface AuditLogOptions {
   keepFiles?: number;
   /** Entries kept in memory for dataset provenance (the newest of this host session). */
   sessionKeep?: number;
+  /** Told when appending starts failing (once per run of failures). */
+  onError?: (err: Error) => void;
 }
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -39,10 +41,11 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly keepFiles: number;
   private readonly sessionKeep: number;
+  private failing = false;
 
   constructor(
     readonly dir: string,
-    opts: AuditLogOptions = {},
+    private readonly opts: AuditLogOptions = {},
   ) {
     this.maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
     this.keepFiles = opts.keepFiles ?? 5;
@@ -53,16 +56,22 @@ export class AuditLog {
     this.seq = this.lastSeq();
   }
 
-  /** Appends one entry (seq assigned here). Never throws: a full disk must not block commands. */
+  /**
+   * Appends one entry (seq assigned here). Never throws — a full disk must not block an
+   * e-stop — but reports the first failure of a run to `onError` and returns null.
+   */
   append(entry: Omit<AuditEntry, 'seq'>): AuditEntry | null {
     const full: AuditEntry = { seq: this.seq + 1, ...entry };
     const line = redactCredentials(JSON.stringify(full)) + '\n';
     try {
       if (this.size > 0 && this.size + line.length > this.maxBytes) this.rotate();
       fs.appendFileSync(this.file, line, { mode: 0o600 });
-    } catch {
+    } catch (err) {
+      if (!this.failing) this.opts.onError?.(err as Error);
+      this.failing = true;
       return null;
     }
+    this.failing = false;
     this.seq = full.seq;
     this.size += Buffer.byteLength(line);
     const stored = JSON.parse(line) as AuditEntry;

@@ -91,7 +91,9 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   });
 
   const bus = new FrameBus(store);
-  const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'));
+  const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'), {
+    onError: (err) => log.log('error', `Audit trail: cannot append (${err.message})`),
+  });
   const lease = new ControlLease(store, options.lease);
   const acquisition = new AcquisitionService({
     config,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../electron/api/contract';
 import { AuditLog } from '../../../electron/host/audit-log';
@@ -98,5 +98,25 @@ describe('argument summary', () => {
     );
     expect(summarizeArgs(wide)).toMatch(/characters elided/);
     expect(JSON.stringify(summarizeArgs({ a: 1 })).length).toBeLessThan(SUMMARY_MAX_CHARS);
+  });
+});
+
+describe('audit log failures', () => {
+  it('never throws, reports the first failure of a run, and recovers', () => {
+    const dir = tempDir('aquila-audit-');
+    const errors: string[] = [];
+    const a = new AuditLog(dir, { onError: (e) => errors.push(e.message) });
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a folder'); // appends now fail with ENOTDIR
+    expect(a.append(entry())).toBeNull();
+    expect(a.append(entry())).toBeNull();
+    expect(errors).toHaveLength(1);
+    rmSync(dir);
+    mkdirSync(dir);
+    expect(a.append(entry())?.seq).toBe(1);
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'x');
+    a.append(entry());
+    expect(errors).toHaveLength(2);
   });
 });
