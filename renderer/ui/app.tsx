@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
+import { AuditPanel } from './audit-panel';
 import { CameraPanel } from './camera-panel';
 import { ControlBar, useCanControl } from './control-bar';
 import { DatasetList } from './dataset-list';
@@ -71,6 +72,9 @@ export function App() {
               <UploadPanel />
             </div>
           </fieldset>
+          <div hidden={tab !== 'data'}>
+            <AuditPanel />
+          </div>
           <EventLog />
         </aside>
       </main>

@@ -1,12 +1,13 @@
 /** Who is in control, who watches, and observers' controls disabled (rendered to markup in Node). */
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { AppState, ControlClient } from '../../../electron/api/contract';
+import type { AppState, AuditEntry, ControlClient } from '../../../electron/api/contract';
 import { HostClient } from '../../../renderer/state/host-client';
 import { mirrorFromHello } from '../../../renderer/state/mirror';
 import { createAppStore } from '../../../renderer/state/store';
 import type { HostConnection } from '../../../renderer/transport/host-connection';
 import { App } from '../../../renderer/ui/app';
+import { AuditTable } from '../../../renderer/ui/audit-panel';
 import { canControl } from '../../../renderer/ui/control-bar';
 import { HostContext } from '../../../renderer/ui/host-context';
 import { sampleState } from '../state/sample-state';
@@ -100,5 +101,47 @@ describe('control bar and the control gate', () => {
     expect(canControl(withControl(null), 'unknown')).toBe(false);
     expect(canControl(null, 'ws1')).toBe(false);
     expect(canControl(withControl(null), null)).toBe(false);
+  });
+});
+
+describe('audit panel', () => {
+  it('lists entries newest first with user, command and result; stays usable for observers', () => {
+    const entries: AuditEntry[] = [
+      {
+        seq: 1,
+        timeMs: 0,
+        user: 'alice',
+        clientId: 'ws1',
+        transport: 'ws',
+        command: 'control.request',
+        args: {},
+        ok: true,
+        ms: 1,
+      },
+      {
+        seq: 2,
+        timeMs: 1,
+        user: 'bob',
+        clientId: 'ws2',
+        transport: 'ws',
+        command: 'stage.moveTo',
+        args: { xUm: 1 },
+        ok: false,
+        code: 'E_NOT_CONTROLLER',
+        ms: 1,
+      },
+    ];
+    const html = renderToStaticMarkup(<AuditTable entries={entries} />);
+    expect(html.indexOf('audit-2')).toBeLessThan(html.indexOf('audit-1'));
+    expect(html).toMatch(
+      /<td>bob<\/td><td>stage\.moveTo<\/td><td class="bad">E_NOT_CONTROLLER<\/td>/,
+    );
+    expect(html).toMatch(/<td>alice<\/td><td>control\.request<\/td><td class="ok">ok<\/td>/);
+    expect(renderToStaticMarkup(<AuditTable entries={[]} />)).toContain('No matching entries');
+    // the panel sits outside the control gate: an observer can still query
+    const page = render(withControl(alice), 'ws2');
+    const gateEnd = page.indexOf('</fieldset>');
+    expect(page.indexOf('data-testid="audit-panel"')).toBeGreaterThan(gateEnd);
+    expect(page).not.toMatch(/data-testid="audit-load"[^>]*disabled/);
   });
 });
