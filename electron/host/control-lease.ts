@@ -71,12 +71,19 @@ export class ControlLease {
     this.now = opts.now ?? Date.now;
     const every = opts.checkEveryMs ?? 100;
     let lastTick = this.now();
+    let skipped = false;
     this.timer = setInterval(() => {
       const now = this.now();
       const stalled = now - lastTick > every + STALL_MS;
       lastTick = now;
-      // After an event-loop stall, pongs that arrived meanwhile are still unread: wait a tick.
-      if (!stalled) this.expireIfDue();
+      // After an event-loop stall, pongs that arrived meanwhile are still unread: skip one
+      // tick (one I/O phase runs before the next), never two in a row.
+      if (stalled && !skipped) {
+        skipped = true;
+        return;
+      }
+      skipped = false;
+      this.expireIfDue();
     }, every);
     this.timer.unref();
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallContext } from '../../../electron/host/command-handlers';
 import { ControlLease } from '../../../electron/host/control-lease';
 import { StateStore } from '../../../electron/host/state-store';
@@ -136,5 +136,38 @@ describe('in-process callers', () => {
     lease.authorise('laser.allOff', 'mutating', { clientId: 'runner', transport: 'internal' });
     lease.authorise('stage.moveTo', 'mutating', { clientId: 'cli', transport: 'cli' });
     expect(store.state.control.holder?.clientId).toBe('ws1');
+  });
+});
+
+describe('expiry timer after an event-loop stall', () => {
+  it('skips one tick so pongs read meanwhile count, but never two in a row', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 0;
+      const store = new StateStore(sampleState());
+      const lease = new ControlLease(store, {
+        now: () => t,
+        leaseMs: { ws: 1_500, http: 30_000 },
+        checkEveryMs: 100,
+      });
+      lease.connect({ clientId: 'ws1', user: 'alice', role: 'operator', transport: 'ws' });
+      lease.request(alice); // expires at 1_500
+      t = 2_000; // the host stalled for 2 s: the next tick is late
+      vi.advanceTimersByTime(100);
+      expect(store.state.control.holder?.clientId).toBe('ws1'); // skipped: pongs not yet read
+      lease.alive('ws1'); // …the pong read in the I/O phase after the stall
+      t = 2_100;
+      vi.advanceTimersByTime(100);
+      expect(store.state.control.holder?.clientId).toBe('ws1');
+      t = 10_000; // stalled again, and no pong this time
+      vi.advanceTimersByTime(100);
+      expect(store.state.control.holder?.clientId).toBe('ws1');
+      t = 20_000; // still stalling on every tick: expiry is not postponed forever
+      vi.advanceTimersByTime(100);
+      expect(store.state.control.holder).toBeNull();
+      lease.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
