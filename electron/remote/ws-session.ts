@@ -28,6 +28,7 @@ export function attachSession(
   stillValid: () => boolean,
 ): void {
   let lastHeardMs = Date.now();
+  let revoked = false;
   const heard = () => {
     lastHeardMs = Date.now();
     host.lease.alive(clientId);
@@ -35,7 +36,11 @@ export function attachSession(
   ws.on('pong', heard);
   const pinger = setInterval(() => {
     if (Date.now() - lastHeardMs > SILENT_CLIENT_MS) return void ws.terminate();
-    if (!stillValid()) return void ws.close(4401, 'Access revoked');
+    if (!revoked && !stillValid()) {
+      revoked = true; // its messages are ignored from now on, its lease ends at once
+      host.lease.disconnect(clientId);
+      return void ws.close(4401, 'Access revoked');
+    }
     if (ws.readyState === ws.OPEN) ws.ping();
   }, PING_EVERY_MS);
   pinger.unref();
@@ -63,6 +68,7 @@ export function attachSession(
   send({ type: 'hello', clientId, rev: host.store.rev, state: host.store.state });
 
   ws.on('message', (data, isBinary) => {
+    if (revoked) return;
     heard();
     try {
       onMessage(data, isBinary);
