@@ -139,6 +139,23 @@ export class AuthError extends AquilaError {
   }
 }
 
+/**
+ * A mutating command from a client that does not hold the control lease. `details.holder`
+ * names who does (user and client), so the UI can say whom to ask.
+ */
+export class NotControllerError extends AquilaError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('E_NOT_CONTROLLER', message, details);
+  }
+}
+
+/** The caller's role does not allow the command (an observer asking for control). */
+export class ForbiddenError extends AquilaError {
+  constructor(message: string) {
+    super('E_FORBIDDEN', message);
+  }
+}
+
 /** Converts anything thrown into the serialisable error shape sent to clients. */
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof AquilaError) return err.toJSON();

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { AquilaBridge } from '../electron/api/bridge';
 import { HostClient } from './state/host-client';
+import { startLeaseHeartbeat } from './state/lease-heartbeat';
 import { createAppStore } from './state/store';
 import { ElectronConnection } from './transport/electron-connection';
 import type { HostConnection } from './transport/host-connection';
@@ -42,6 +43,7 @@ store
   .getState()
   .setLink({ state: 'connecting', detail: null, transport: client.connection.transport });
 client.start();
+startLeaseHeartbeat(store, client.connection);
 
 window.addEventListener('unhandledrejection', (ev) => {
   store

@@ -45,6 +45,138 @@ function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R,
   return { params, result, summary };
 }
 
+// ------------------------------------------------------- access control (issue #13 §2–§5)
+// Kept in one block so other command additions merge cleanly.
+
+export const roleName = z.enum(['operator', 'observer']);
+export type Role = z.infer<typeof roleName>;
+
+const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  timeMs: z.number(),
+  user: z.string(),
+  clientId: z.string(),
+  transport: z.string(),
+  command: z.string(),
+  /** Parameters with secrets and large payloads elided (see electron/host/audit-summary.ts). */
+  args: z.unknown(),
+  ok: z.boolean(),
+  code: z.string().optional(),
+  ms: z.number(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+const accessCommands = {
+  'control.request': command(
+    none,
+    z.object({ granted: z.boolean(), holder: z.string().nullable() }),
+    'Ask for control: granted at once when nobody holds it, else the holder is asked (control.handOver).',
+  ),
+  'control.release': command(
+    none,
+    none,
+    'Give up control; nobody holds it until the next request.',
+  ),
+  'control.handOver': command(
+    z.object({ clientId: z.string().min(1).max(128) }).strict(),
+    none,
+    'Hand control to another connected client (the holder consents to its request).',
+  ),
+  'control.take': command(
+    none,
+    none,
+    'Take control: succeeds when the lease has expired or was released; the instrument window always may.',
+  ),
+  'control.heartbeat': command(
+    none,
+    z.object({ expiresAtMs: z.number() }),
+    'Keep the control lease alive (the holder; WebSocket pongs count too).',
+  ),
+  'audit.query': command(
+    z
+      .object({
+        user: z.string().max(128).optional(),
+        command: z.string().max(128).optional(),
+        sinceMs: finite.optional(),
+        untilMs: finite.optional(),
+        limit: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    z.object({ entries: z.array(auditEntrySchema) }),
+    'Audit trail entries, oldest first, filtered by user, command (exact or "prefix.*") and time (epoch ms).',
+  ),
+} as const;
+export type AccessCommandName = keyof typeof accessCommands;
+
+/**
+ * Who may run each command. `read`: anyone signed in. `mutating`: only the control-lease
+ * holder, and only an operator. `control`: lease management (operators; the lease decides).
+ * `safety`: everyone, always — stopping motion, switching light off and the e-stop are never
+ * refused for access reasons.
+ * Every command must appear here (the type requires it; test/electron/api/command-access.test.ts checks at run time).
+ */
+export type CommandAccess = 'read' | 'mutating' | 'control' | 'safety';
+
+export const commandAccess: Record<CommandName, CommandAccess> = {
+  estop: 'safety',
+  'safety.reset': 'mutating',
+  'stage.moveTo': 'mutating',
+  'stage.moveBy': 'mutating',
+  'stage.stop': 'safety',
+  'focus.moveTo': 'mutating',
+  'focus.moveBy': 'mutating',
+  'focus.stop': 'safety',
+  'laser.setEmission': 'mutating',
+  'laser.setPower': 'mutating',
+  'laser.allOff': 'safety',
+  'camera.setExposure': 'mutating',
+  'camera.setBinning': 'mutating',
+  'camera.setRoi': 'mutating',
+  'camera.startLive': 'mutating',
+  'camera.stopLive': 'mutating',
+  'camera.snap': 'mutating',
+  'channel.apply': 'mutating',
+  'run.start': 'mutating',
+  'plan.estimate': 'read',
+  'run.pause': 'mutating',
+  'run.resume': 'mutating',
+  'run.cancel': 'mutating',
+  'upload.enqueue': 'mutating',
+  'upload.pause': 'mutating',
+  'upload.resume': 'mutating',
+  'upload.cancel': 'mutating',
+  'upload.retry': 'mutating',
+  'device.reconnect': 'mutating',
+  'stage.confirmPosition': 'mutating',
+  'focus.confirmPosition': 'mutating',
+  'datasets.refresh': 'read',
+  'control.request': 'control',
+  'control.release': 'control',
+  'control.handOver': 'control',
+  'control.take': 'control',
+  'control.heartbeat': 'control',
+  'audit.query': 'read',
+};
+
+/** A signed-in user or client as shown in state (never a token). */
+export interface ControlClient {
+  clientId: string;
+  user: string;
+  role: Role;
+  transport: string;
+  connectedAtMs: number;
+}
+
+/** The control lease: who may run mutating commands, who watches, who asked. */
+export interface ControlState {
+  holder: (ControlClient & { sinceMs: number; expiresAtMs: number | null }) | null;
+  clients: ControlClient[];
+  /** Clients that asked for control, oldest first (the holder may hand over to them). */
+  requests: { clientId: string; user: string; atMs: number }[];
+}
+
+// ----------------------------------------------------- end of access control block
+
 /** name → params schema, result schema, one-line summary (also printed by `aquila help`). */
 export const commands = {
   estop: command(
@@ -184,6 +316,7 @@ export const commands = {
     none,
     'Close and reopen one device.',
   ),
+  ...accessCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -313,6 +446,8 @@ export interface AppState {
   storage: StorageState;
   /** The upload queue, one entry per dataset × target. */
   uploads: UploadView[];
+  /** The control lease (issue #13 §3). */
+  control: ControlState;
 }
 
 export interface StorageState {

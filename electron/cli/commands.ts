@@ -18,4 +18,6 @@ export const cliCommands: CliEntry[] = [
   { name: 'acquire', load: async () => (await import('./acquire-command')).acquireCommand },
   { name: 'upload', load: async () => (await import('./commands/upload')).command },
   { name: 'ports', load: async () => (await import('./commands/ports')).command },
+  { name: 'users', load: async () => (await import('./commands/users')).command },
+  { name: 'audit', load: async () => (await import('./commands/audit')).command },
 ];

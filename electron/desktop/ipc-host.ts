@@ -54,6 +54,14 @@ export interface IpcHostDeps<P> {
   createChannel(): { port1: PortLike; port2: P };
 }
 
+/** The operator at the instrument: a local caller, so it can always take control back. */
+const DESKTOP_CONTEXT = {
+  clientId: 'desktop',
+  transport: 'ipc',
+  user: 'instrument',
+  role: 'operator',
+} as const;
+
 export function setupIpcHost<P>({
   host,
   ipcMain,
@@ -79,12 +87,18 @@ export function setupIpcHost<P>({
         error: { name: 'AuthError', code: 'E_AUTH', message: 'IPC from an untrusted frame' },
       };
     }
-    return host.call(String(name), args, { clientId: 'desktop', transport: 'ipc' });
+    return host.call(String(name), args, DESKTOP_CONTEXT);
   });
 
   ipcMain.on(IPC.subscribe, (event) => {
     if (!trusted(event)) return;
     for (const c of cleanups.splice(0)) c(); // a reload re-subscribes
+    host.lease.connect({
+      clientId: 'desktop',
+      user: 'instrument',
+      role: 'operator',
+      transport: 'ipc',
+    });
     send({ type: 'hello', clientId: 'desktop', rev: host.store.rev, state: host.store.state });
     cleanups.push(host.store.subscribe((rev, patches) => send({ type: 'patch', rev, patches })));
     cleanups.push(host.onEvent((ev) => send({ type: 'event', event: ev })));
@@ -109,6 +123,7 @@ export function setupIpcHost<P>({
 
   return () => {
     for (const c of cleanups.splice(0)) c();
+    host.lease.disconnect('desktop');
     ipcMain.removeHandler(IPC.command);
     ipcMain.removeAllListeners(IPC.subscribe);
   };

@@ -61,6 +61,8 @@ export class AcquisitionService {
       devices: DeviceManager;
       bus: FrameBus;
       log: Logger;
+      /** Who may control and what they did, recorded in each dataset's provenance (issue #13 §5). */
+      accessProvenance?: () => unknown;
     },
   ) {
     this.datasetsRoot = path.resolve(expandHome(deps.config.storage.datasetsRoot));
@@ -140,6 +142,7 @@ export class AcquisitionService {
         config: { ...config, upload: undefined },
         plan: p.plan,
         deviceStates: store.state,
+        access: this.deps.accessProvenance?.() ?? null,
       },
       logger: log,
     });

@@ -4,7 +4,13 @@
  */
 import type { z } from 'zod';
 import { StateError, ValidationError } from '../../drivers/errors';
-import type { CommandName, CommandResult, Commands } from '../api/contract';
+import type {
+  AccessCommandName,
+  CommandName,
+  CommandResult,
+  Commands,
+  Role,
+} from '../api/contract';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
 import type { UploadService } from './upload-service';
@@ -16,6 +22,9 @@ export interface CallContext {
   /** Who is calling: a client id, 'cli', 'macro:<name>', 'runner', … (for the audit trail). */
   clientId: string;
   transport: 'ws' | 'http' | 'ipc' | 'cli' | 'internal';
+  /** The signed-in user and role (remote transports); local transports act as the operator. */
+  user?: string;
+  role?: Role;
 }
 
 export type Handler<N extends CommandName> = (
@@ -37,6 +46,7 @@ export interface HandlerDeps {
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
 
+/** Control-lease and audit commands are handled in access-handlers.ts. */
 export function createHandlers({
   store,
   safety,
@@ -44,7 +54,7 @@ export function createHandlers({
   bus,
   acquisition,
   uploads,
-}: HandlerDeps): Handlers {
+}: HandlerDeps): Omit<Handlers, AccessCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;
@@ -157,7 +167,8 @@ export function createHandlers({
       await refreshCamera();
       return {};
     },
-    'run.start': (p, ctx) => acquisition.start({ ...p, operator: p.operator ?? ctx.clientId }),
+    'run.start': (p, ctx) =>
+      acquisition.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId }),
     'plan.estimate': async (p) => acquisition.estimate(p.plan),
     'run.pause': async () => {
       acquisition.pause();

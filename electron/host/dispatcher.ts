@@ -2,21 +2,38 @@
  * The single entry point for API commands from every transport: validates the command name
  * and parameters against the contract, runs the handler, and returns an outcome whose error
  * is the typed `{name, code, message}`. Transports never call handlers directly.
+ *
+ * Access control lives here too, so no transport can bypass it: before a handler runs, the
+ * gate (the control lease) is asked with the command's class from `commandAccess` in the
+ * contract.
  */
 import { AquilaError, ValidationError, serializeError } from '../../drivers/errors';
 import { parseOrThrow } from '../../drivers/validation';
 import type { CallOutcome } from '../api/bridge';
-import { commands, isCommandName, type CommandName } from '../api/contract';
+import {
+  commandAccess,
+  commands,
+  isCommandName,
+  type CommandAccess,
+  type CommandName,
+} from '../api/contract';
 import type { CallContext, Handlers } from './command-handlers';
 import type { Logger } from './logger';
 
 export type CallObserver = (entry: {
   name: string;
+  /** The parameters as received (untrusted, unvalidated when the call was refused). */
+  args: unknown;
   ctx: CallContext;
   ok: boolean;
   code?: string;
   ms: number;
 }) => void;
+
+/** Throws a typed error when `ctx` may not run `name` now (see control-lease.ts). */
+export interface AccessGate {
+  authorise(name: string, access: CommandAccess, ctx: CallContext): void;
+}
 
 export class Dispatcher {
   private readonly observers = new Set<CallObserver>();
@@ -24,6 +41,7 @@ export class Dispatcher {
   constructor(
     private readonly handlers: Handlers,
     private readonly log: Logger,
+    private readonly gate?: AccessGate,
   ) {}
 
   /** Observers see every call (the audit trail hooks in here). */
@@ -36,7 +54,7 @@ export class Dispatcher {
     const started = performance.now();
     try {
       const value = await this.invoke(name, args, ctx);
-      this.notify(name, ctx, true, undefined, started);
+      this.notify(name, args, ctx, true, undefined, started);
       return { ok: true, value };
     } catch (err) {
       const error = serializeError(err);
@@ -46,7 +64,7 @@ export class Dispatcher {
           `Command ${name} failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`,
         );
       else this.log.log('debug', `Command ${name} refused: ${error.code} ${error.message}`);
-      this.notify(name, ctx, false, error.code, started);
+      this.notify(name, args, ctx, false, error.code, started);
       return { ok: false, error };
     }
   }
@@ -57,6 +75,7 @@ export class Dispatcher {
         `Unknown command "${name}". Known commands: ${Object.keys(commands).join(', ')}`,
       );
     }
+    this.gate?.authorise(name, commandAccess[name], ctx);
     const params = parseOrThrow(commands[name].params, args ?? {}, `${name} parameters`);
     const handler = this.handlers[name] as (p: unknown, c: CallContext) => Promise<unknown>;
     return handler(params, ctx);
@@ -64,13 +83,15 @@ export class Dispatcher {
 
   private notify(
     name: string,
+    args: unknown,
     ctx: CallContext,
     ok: boolean,
     code: string | undefined,
     started: number,
   ): void {
     const ms = performance.now() - started;
-    for (const o of this.observers) o(code ? { name, ctx, ok, code, ms } : { name, ctx, ok, ms });
+    for (const o of this.observers)
+      o(code ? { name, args, ctx, ok, code, ms } : { name, args, ctx, ok, ms });
   }
 }
 

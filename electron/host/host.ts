@@ -2,6 +2,7 @@
  * The host: devices from config → safety layer → one API (dispatcher, state, events, frames).
  * Runs in the Electron main process or in plain Node (`npm run serve`, the CLI, tests).
  */
+import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
 import type { AppState, HostEvent } from '../api/contract';
@@ -9,7 +10,12 @@ import type { LoadedConfig } from '../config/load';
 import { SafetyLayer } from '../safety/safety-layer';
 import type { SupervisorHandle } from '../safety/supervisor/supervisor-client';
 import { AcquisitionService } from './acquisition-service';
+import { sessionDir } from '../cli/session-file';
+import { createAccessHandlers } from './access-handlers';
+import { AuditLog } from './audit-log';
+import { summarizeArgs } from './audit-summary';
 import { createHandlers, type CallContext } from './command-handlers';
+import { ControlLease, identityOf, type ControlLeaseOptions } from './control-lease';
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
@@ -17,6 +23,7 @@ import { FrameBus } from './frame-bus';
 import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './logger';
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
+import { startWatchdog } from './watchdog';
 
 export interface HostOptions {
   log?: Logger;
@@ -29,6 +36,9 @@ export interface HostOptions {
   supervisorNote?: string;
   /** What a supervisor did after the previous host died, shown once (log and state). */
   supervisorReports?: string[];
+  /** The host's own files (audit trail); default AQUILA_HOME or ~/.aquila. */
+  dataDir?: string;
+  lease?: ControlLeaseOptions;
 }
 
 export interface Host {
@@ -40,6 +50,8 @@ export interface Host {
   readonly dispatcher: Dispatcher;
   readonly acquisition: AcquisitionService;
   readonly uploads: UploadService;
+  readonly lease: ControlLease;
+  readonly audit: AuditLog;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -91,12 +103,64 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   watchSupervisor(options, store, log, emit);
 
   const bus = new FrameBus(store);
-  const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
+  const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'), {
+    onError: (err) => log.log('error', `Audit trail: cannot append (${err.message})`),
+  });
+  const lease = new ControlLease(store, options.lease);
+  const acquisition = new AcquisitionService({
+    config,
+    store,
+    safety,
+    devices,
+    bus,
+    log,
+    accessProvenance: () => ({
+      controller: store.state.control.holder,
+      auditFile: audit.file,
+      sessionAudit: audit.sessionEntries(),
+    }),
+  });
   const uploads = new UploadService({ config, store, acquisition, log });
   const dispatcher = new Dispatcher(
-    createHandlers({ store, safety, devices, bus, acquisition, uploads }),
+    {
+      ...createHandlers({ store, safety, devices, bus, acquisition, uploads }),
+      ...createAccessHandlers(lease, audit),
+    },
     log,
+    lease,
   );
+  dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
+    if (name === 'control.heartbeat' && ok) return;
+    audit.append({
+      timeMs: Date.now(),
+      user: identityOf(ctx).user,
+      clientId: ctx.clientId,
+      transport: ctx.transport,
+      command: name,
+      args: summarizeArgs(args),
+      ok,
+      ...(code ? { code } : {}),
+      ms: Math.round(ms * 10) / 10,
+    });
+  });
+  startWatchdog({
+    lease,
+    safety,
+    devices,
+    store,
+    log,
+    onAction: ({ holder, reason, stopped }) =>
+      audit.append({
+        timeMs: Date.now(),
+        user: 'host',
+        clientId: 'watchdog',
+        transport: 'internal',
+        command: 'watchdog',
+        args: { holder, reason, action: stopped ? 'motion stopped, lasers off' : 'run continues' },
+        ok: true,
+        ms: 0,
+      }),
+  });
   store.update((s) => {
     s.storage.datasetsRoot = acquisition.datasetsRoot;
   });
@@ -114,6 +178,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     dispatcher,
     acquisition,
     uploads,
+    lease,
+    audit,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -122,6 +188,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     shutdown(reason) {
       shutdownPromise ??= (async () => {
+        lease.close();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await acquisition.shutdown();
         await uploads.close();
@@ -193,6 +260,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
       uploadTargets: [],
     },
     uploads: [],
+    control: { holder: null, clients: [], requests: [] },
   };
 }
 

@@ -23,13 +23,14 @@ export function registerSecret(secret: string): () => void {
 }
 
 /**
- * `text` with every registered secret, every `…token=<value>` (query strings, cookies) and
+ * `text` with every registered secret, every `…token=<value>` / `…session=<value>` (query
+ * strings, cookies) and
  * every `Bearer <value>` replaced by `[redacted]` — the patterns also catch wrong tokens,
  * which are often a typo of the real one.
  */
 export function redactCredentials(text: string): string {
   return redact(text, [...secrets])
-    .replace(/(token=)[^&\s;,"']+/gi, '$1[redacted]')
+    .replace(/((?:token|session)=)[^&\s;,"']+/gi, '$1[redacted]')
     .replace(/(bearer\s+)[^\s,"']+/gi, '$1[redacted]');
 }
 

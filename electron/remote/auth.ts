@@ -2,14 +2,13 @@
  * Remote access checks. The server binds loopback only and is reached through `ssh -L`, so
  * the browser's Host may carry any local port — but its hostname must be a loopback name
  * (defeats DNS rebinding), an Origin, when sent, must be that same host, and every request
- * must carry the bearer token (header or the HttpOnly cookie set at login).
+ * must prove who it is (authenticator.ts: session cookie or bearer token).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../config/load';
 import { decodeOrNull } from './request-path';
 
-export const TOKEN_COOKIE = 'aquila_token';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Shorter tokens are refused at start: a guessable token is an open door to the lasers. */
@@ -65,26 +64,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/** The token the request presents (Authorization: Bearer — scheme case-insensitive per RFC 7235 — or the login cookie). */
-export function presentedToken(req: IncomingMessage): string | null {
-  const m = /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
-  if (m) return m[1]!;
-  return parseCookies(req.headers.cookie)[TOKEN_COOKIE] ?? null;
-}
-
 /** Throws a one-line ConfigError when `token` is too short to be safe. */
 export function assertUsableToken(token: string): void {
   if (token.length < MIN_TOKEN_LENGTH)
     throw new ConfigError(
       `AQUILA_TOKEN is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} (or unset it to get a random one)`,
     );
-}
-
-export function isAuthorised(req: IncomingMessage, token: string): boolean {
-  const t = presentedToken(req);
-  return t !== null && tokensEqual(t, token);
-}
-
-export function loginCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -1,7 +1,8 @@
 /**
  * HTTP + WebSocket transport of the API, bound to loopback only (remote users come through
  * `ssh -L`). Routes:
- *   GET  /?token=T            exchange the token for an HttpOnly cookie, redirect to /
+ *   GET  /?token=T            exchange a token for a session cookie (HttpOnly, SameSite=Strict,
+ *                             Max-Age), redirect to /; wrong tokens are slowed and throttled
  *   GET  /api/state           {rev, state}
  *   GET  /api/commands        command names and summaries
  *   POST /api/commands/<name> JSON params → {ok:true, value} | {ok:false, error} (4xx/5xx)
@@ -12,18 +13,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commands } from '../api/contract';
+import { sessionDir } from '../cli/session-file';
 import type { Host } from '../host/host';
 import { registerSecret } from '../host/logger';
-import {
-  assertUsableToken,
-  checkHostAndOrigin,
-  isAuthorised,
-  loginCookie,
-  tokensEqual,
-} from './auth';
+import { assertUsableToken, checkHostAndOrigin } from './auth';
+import { Authenticator, clientAddress, type AuthResult } from './authenticator';
 import { errorBody, invalid, json, statusForError, unauthorised } from './http-reply';
 import { decodeOrNull, requestPath } from './request-path';
 import { serveStatic } from './static-files';
+import { UserStore, type Identity } from './users';
 import { createUpgradeHandler, MAX_AUTHENTICATED_MESSAGE_BYTES } from './ws-upgrade';
 
 export interface RemoteServerOptions {
@@ -34,6 +32,12 @@ export interface RemoteServerOptions {
   port: number;
   /** Folder of the built renderer (index.html). */
   uiRoot: string;
+  /** Folder of users.json (named users); default AQUILA_HOME or ~/.aquila. */
+  dataDir?: string;
+  /** Login throttle and session length (defaults in authenticator.ts / sessions.ts). */
+  maxLoginFailures?: number;
+  loginFailureDelayMs?: number;
+  sessionMs?: number;
 }
 
 export interface RemoteServer {
@@ -69,7 +73,15 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
   const { host, token, uiRoot } = opts;
   assertUsableToken(token);
   const unregisterToken = registerSecret(token);
-  const upgrades = createUpgradeHandler(host, token);
+  const auth = new Authenticator({
+    token,
+    users: new UserStore(opts.dataDir ?? sessionDir()),
+    log: host.log,
+    ...(opts.maxLoginFailures !== undefined ? { maxLoginFailures: opts.maxLoginFailures } : {}),
+    ...(opts.loginFailureDelayMs !== undefined ? { failureDelayMs: opts.loginFailureDelayMs } : {}),
+    ...(opts.sessionMs !== undefined ? { sessionMs: opts.sessionMs } : {}),
+  });
+  const upgrades = createUpgradeHandler(host, auth);
 
   const server: Server = createServer((req, res) => {
     res.on('error', () => undefined); // the client went away mid-reply: nothing to tell it
@@ -91,19 +103,21 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     if (!url) return invalid(res, 400, 'Malformed request target: expected a path like /api/state');
 
     if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
-      if (!tokensEqual(url.searchParams.get('token') ?? '', token))
-        return unauthorised(res, 401, 'Wrong token. Use the URL printed by the host at start.');
+      const result = auth.checkToken(url.searchParams.get('token') ?? '', clientAddress(req));
+      if (!result.ok)
+        return refuse(res, result, 'Wrong token. Use the URL printed by the host at start.');
       res.writeHead(303, {
         Location: '/',
-        'Set-Cookie': loginCookie(token),
+        'Set-Cookie': auth.login(result.identity),
         'Cache-Control': 'no-store',
       });
       return void res.end();
     }
-    if (!isAuthorised(req, token)) {
-      return unauthorised(
+    const who = auth.identify(req);
+    if (!who.ok) {
+      return refuse(
         res,
-        401,
+        who,
         'Not authorised: open the URL the host printed at start (it carries ?token=…) or send Authorization: Bearer <token>.',
       );
     }
@@ -118,7 +132,7 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
         Object.entries(commands).map(([name, c]) => ({ name, summary: c.summary })),
       );
     }
-    if (url.pathname.startsWith('/api/commands/')) return command(req, res, url);
+    if (url.pathname.startsWith('/api/commands/')) return command(req, res, url, who.identity);
     if (url.pathname.startsWith('/api/'))
       return invalid(res, 404, `No route ${req.method} ${url.pathname}`);
     if (req.method === 'GET' && (await serveStatic(uiRoot, url.pathname, res))) return;
@@ -136,7 +150,31 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
     return invalid(res, 404, `Not found: ${url.pathname}`);
   }
 
-  async function command(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** 401 after the failure delay (a wrong token), or 429 with Retry-After (throttled). */
+  async function refuse(
+    res: ServerResponse,
+    result: Extract<AuthResult, { ok: false }>,
+    message: string,
+  ): Promise<void> {
+    if (result.reason === 'throttled') {
+      res.setHeader('Retry-After', String(result.retryAfterS ?? 60));
+      return unauthorised(
+        res,
+        429,
+        `Too many failed logins from this address: try again in ${result.retryAfterS ?? 60} s`,
+      );
+    }
+    if (result.reason === 'wrong' && auth.failureDelayMs > 0)
+      await new Promise((r) => setTimeout(r, auth.failureDelayMs));
+    return unauthorised(res, 401, message);
+  }
+
+  async function command(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    identity: Identity,
+  ): Promise<void> {
     if (req.method !== 'POST') return invalid(res, 405, 'Use POST with a JSON body');
     const name = decodeOrNull(url.pathname.slice('/api/commands/'.length));
     if (name === null)
@@ -154,8 +192,10 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       );
     }
     const outcome = await host.call(name, args, {
-      clientId: `http@${req.socket.remoteAddress}`,
+      clientId: `http:${identity.user}@${req.socket.remoteAddress}`,
       transport: 'http',
+      user: identity.user,
+      role: identity.role,
     });
     return json(res, outcome.ok ? 200 : statusForError(outcome.error), outcome);
   }

@@ -1,7 +1,10 @@
 /**
  * One WebSocket client: snapshot on connect, then patches, events, command results and
  * display frames (latest-wins, one in flight, sent as two fragments of one binary message
- * so pixel data is never copied per client).
+ * so pixel data is never copied per client). The client is listed in the control state
+ * while connected; its pongs to our pings (every PING_EVERY_MS) are the heartbeat of its
+ * control lease, and its close ends the lease (the watchdog then stops the hardware). A
+ * client whose user is revoked is closed with 4401 within one ping interval.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
@@ -9,11 +12,39 @@ import { clientMessage, type HostMessage } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import type { Host } from '../host/host';
+import type { Identity } from './users';
 
 /** A client this far behind on non-frame messages is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+export const PING_EVERY_MS = 500;
+/** A client silent this long (no pong, no message) is gone: its socket is terminated. */
+const SILENT_CLIENT_MS = 20_000;
 
-export function attachSession(ws: WebSocket, host: Host, clientId: string): void {
+export function attachSession(
+  ws: WebSocket,
+  host: Host,
+  clientId: string,
+  identity: Identity,
+  stillValid: () => boolean,
+): void {
+  let lastHeardMs = Date.now();
+  let revoked = false;
+  const heard = () => {
+    lastHeardMs = Date.now();
+    host.lease.alive(clientId);
+  };
+  ws.on('pong', heard);
+  const pinger = setInterval(() => {
+    if (Date.now() - lastHeardMs > SILENT_CLIENT_MS) return void ws.terminate();
+    if (!revoked && !stillValid()) {
+      revoked = true; // its messages are ignored from now on, its lease ends at once
+      host.lease.disconnect(clientId);
+      return void ws.close(4401, 'Access revoked');
+    }
+    if (ws.readyState === ws.OPEN) ws.ping();
+  }, PING_EVERY_MS);
+  pinger.unref();
+  host.lease.connect({ clientId, user: identity.user, role: identity.role, transport: 'ws' });
   const send = (msg: HostMessage) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -37,6 +68,8 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
   send({ type: 'hello', clientId, rev: host.store.rev, state: host.store.state });
 
   ws.on('message', (data, isBinary) => {
+    if (revoked) return;
+    heard();
     try {
       onMessage(data, isBinary);
     } catch (err) {
@@ -61,7 +94,12 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
     switch (msg.type) {
       case 'call':
         void host
-          .call(msg.name, msg.args, { clientId, transport: 'ws' })
+          .call(msg.name, msg.args, {
+            clientId,
+            transport: 'ws',
+            user: identity.user,
+            role: identity.role,
+          })
           .then((outcome) =>
             send(
               outcome.ok
@@ -86,6 +124,8 @@ export function attachSession(ws: WebSocket, host: Host, clientId: string): void
   }
 
   ws.on('close', () => {
+    clearInterval(pinger);
+    host.lease.disconnect(clientId);
     display.close();
     unsubscribePatches();
     unsubscribeEvents();

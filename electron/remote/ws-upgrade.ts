@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Host } from '../host/host';
-import { checkHostAndOrigin, isAuthorised } from './auth';
+import { checkHostAndOrigin } from './auth';
+import type { Authenticator } from './authenticator';
 import { requestPath } from './request-path';
 import { attachSession } from './ws-session';
 
@@ -26,7 +27,7 @@ export interface UpgradeHandler {
   close(): void;
 }
 
-export function createUpgradeHandler(host: Host, token: string): UpgradeHandler {
+export function createUpgradeHandler(host: Host, auth: Authenticator): UpgradeHandler {
   const trusted = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_AUTHENTICATED_MESSAGE_BYTES,
@@ -54,12 +55,13 @@ export function createUpgradeHandler(host: Host, token: string): UpgradeHandler 
     if (path === null) return refuse(socket, 400, 'Bad Request');
     if (path.pathname !== '/api/ws') return refuse(socket, 404, 'Not Found');
     if (checkHostAndOrigin(req)) return refuse(socket, 403, 'Forbidden');
-    if (!isAuthorised(req, token)) {
-      // Same origin but without a valid token: open, then close with 4401 so the page can
-      // tell the user to log in (a refused upgrade is indistinguishable from a network error).
+    const who = auth.identify(req);
+    if (!who.ok) {
+      // Same origin but without a valid session or token: open, then close with 4401 so the
+      // page can tell the user to log in (a refused upgrade looks like a network error).
       return untrusted.handleUpgrade(req, socket, head, (ws) => {
         guard(ws, `unauthorised@${req.socket.remoteAddress}`, 'debug');
-        ws.close(4401, 'Not authorised');
+        ws.close(4401, who.reason === 'throttled' ? 'Too many failed logins' : 'Not authorised');
         setTimeout(() => ws.terminate(), UNAUTHORISED_LINGER_MS).unref();
       });
     }
@@ -67,7 +69,7 @@ export function createUpgradeHandler(host: Host, token: string): UpgradeHandler 
       clientCounter += 1;
       const clientId = `ws${clientCounter}@${req.socket.remoteAddress}`;
       guard(ws, clientId, 'warn');
-      attachSession(ws, host, clientId);
+      attachSession(ws, host, clientId, who.identity, () => auth.stillValid(who.identity));
     });
   }
 

@@ -15,6 +15,8 @@ export interface ProvenanceDoc {
   config: unknown;
   plan: unknown;
   deviceStates: unknown;
+  /** Access control at start (controller, session audit trail); absent in older datasets. */
+  access?: unknown;
   startedAt: string;
   startedAtMs: number;
   endedAt: string | null;

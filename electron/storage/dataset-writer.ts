@@ -94,6 +94,7 @@ export class DatasetWriter {
         config: o.provenance.config ?? null,
         plan: o.provenance.plan ?? null,
         deviceStates: o.provenance.deviceStates ?? null,
+        access: o.provenance.access ?? null,
         startedAt: new Date(nowMs).toISOString(),
         startedAtMs: nowMs,
         endedAt: null,

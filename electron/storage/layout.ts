@@ -127,6 +127,8 @@ export interface RunProvenance {
   plan?: unknown;
   /** Device states at start: whatever the host snapshot holds. */
   deviceStates?: unknown;
+  /** Access control at start: the controller, the session's audit trail, the audit file. */
+  access?: unknown;
 }
 
 /** How far a run got; recorded in provenance.json at close or by recovery. */

@@ -62,6 +62,7 @@ export class HostClient {
     const s = this.store.getState();
     switch (message.type) {
       case 'hello':
+        s.setClientId(message.clientId);
         s.setMirror(mirrorFromHello(message.state, message.rev));
         return;
       case 'patch': {

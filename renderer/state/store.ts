@@ -19,6 +19,9 @@ export interface HostSlice {
   /** Null until the first `hello`; kept (stale) across disconnects so readouts stay visible. */
   mirror: Mirror | null;
   setMirror(mirror: Mirror): void;
+  /** This page's client id from the last `hello` (matches `state.control` entries). */
+  clientId: string | null;
+  setClientId(clientId: string): void;
 }
 
 export interface Notice {
@@ -71,6 +74,8 @@ const createLinkSlice: Slice<LinkSlice> = (set) => ({
 const createHostSlice: Slice<HostSlice> = (set) => ({
   mirror: null,
   setMirror: (mirror) => set({ mirror }),
+  clientId: null,
+  setClientId: (clientId) => set({ clientId }),
 });
 
 let noticeId = 0;

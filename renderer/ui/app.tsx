@@ -5,7 +5,9 @@
  */
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
+import { AuditPanel } from './audit-panel';
 import { CameraPanel } from './camera-panel';
+import { ControlBar, useCanControl } from './control-bar';
 import { DatasetList } from './dataset-list';
 import { DeviceAlarms } from './device-alarms';
 import { DevicesPanel } from './devices-panel';
@@ -30,6 +32,9 @@ export function App() {
   // Readouts stay visible while disconnected but are dimmed: they may be out of date.
   const stale = useUi((s) => s.link.state !== 'connected');
   const [tab, setTab] = useState<TabId>('control');
+  // Observers (and operators while someone else holds control) see every panel with its
+  // inputs disabled; E-STOP in the header stays live for everyone.
+  const inControl = useCanControl();
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
@@ -52,19 +57,25 @@ export function App() {
               </button>
             ))}
           </nav>
-          <div role="tabpanel" hidden={tab !== 'control'}>
-            <StagePanel />
-            <CameraPanel />
-            <LaserPanel />
-            <DevicesPanel />
-          </div>
-          <div role="tabpanel" hidden={tab !== 'acquire'}>
-            <AcquisitionPanel />
-          </div>
-          <div role="tabpanel" hidden={tab !== 'data'}>
-            <StorageSummary />
-            <DatasetList />
-            <UploadPanel />
+          <ControlBar />
+          <fieldset className="control-gate" disabled={!inControl} data-testid="control-gate">
+            <div role="tabpanel" hidden={tab !== 'control'}>
+              <StagePanel />
+              <CameraPanel />
+              <LaserPanel />
+              <DevicesPanel />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'acquire'}>
+              <AcquisitionPanel />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'data'}>
+              <StorageSummary />
+              <DatasetList />
+              <UploadPanel />
+            </div>
+          </fieldset>
+          <div hidden={tab !== 'data'}>
+            <AuditPanel />
           </div>
           <EventLog />
         </aside>

@@ -3,7 +3,13 @@ import { WebSocket } from 'ws';
 import { parseConfig } from '../../electron/config/load';
 import { createHost, type Host } from '../../electron/host/host';
 import { silentLogger } from '../../electron/host/logger';
-import { startRemoteServer, type RemoteServer } from '../../electron/remote/http-server';
+import {
+  startRemoteServer,
+  type RemoteServer,
+  type RemoteServerOptions,
+} from '../../electron/remote/http-server';
+import type { HostOptions } from '../../electron/host/host';
+import { tempDir } from './temp-dir';
 import type { HostMessage } from '../../electron/api/messages';
 
 export function smallSimConfig(overrides: Record<string, unknown> = {}) {
@@ -46,23 +52,41 @@ export interface HostFixture {
   host: Host;
   server: RemoteServer;
   token: string;
+  /** The host's and server's data folder (audit/, users.json). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
+/**
+ * Host and server keep their files (audit trail, users.json) in a fresh temp folder. The
+ * login throttle is off unless `server` sets it: most suites send wrong tokens on purpose.
+ */
 export async function startTestHost(
   config: object = smallSimConfig(),
   uiRoot = '/nonexistent-ui',
+  options: { host?: HostOptions; server?: Partial<RemoteServerOptions> } = {},
 ): Promise<HostFixture> {
+  const dataDir = tempDir('aquila-home-');
   const host = await createHost(
     { path: '/test/config.json', config: parseConfig(JSON.stringify(config), 'test') },
-    { log: silentLogger },
+    { log: silentLogger, dataDir, ...options.host },
   );
   const token = 'test-token-0123456789';
-  const server = await startRemoteServer({ host, token, port: 0, uiRoot });
+  const server = await startRemoteServer({
+    host,
+    token,
+    port: 0,
+    uiRoot,
+    dataDir,
+    maxLoginFailures: Number.MAX_SAFE_INTEGER,
+    loginFailureDelayMs: 0,
+    ...options.server,
+  });
   return {
     host,
     server,
     token,
+    dataDir,
     async close() {
       await server.close();
       await host.shutdown('test end');

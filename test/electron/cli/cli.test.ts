@@ -23,9 +23,18 @@ describe('aquila CLI', () => {
     // every CLI command's usage line as typed, `aquila <name> …` (summaries follow indented)
     const usages = h.out.filter((l) => l.includes('\n      ')).map((l) => l.split('\n')[0]!);
     expect(usages.map((l) => l.trim().split(' ').slice(0, 2).join(' '))).toEqual(
-      ['serve', 'call', 'state', 'datasets', 'plan', 'acquire', 'upload', 'ports'].map(
-        (n) => `aquila ${n}`,
-      ),
+      [
+        'serve',
+        'call',
+        'state',
+        'datasets',
+        'plan',
+        'acquire',
+        'upload',
+        'ports',
+        'users',
+        'audit',
+      ].map((n) => `aquila ${n}`),
     );
     const u = io();
     expect(await runCli(['frobnicate'], u.io)).toBe(2);

@@ -126,6 +126,30 @@ describe('Electron IPC host', () => {
     expect(sent.some((m) => m.type === 'patch')).toBe(true);
   });
 
+  it('the window is listed as the instrument operator and can always take control back', async () => {
+    ipc.listeners.get(IPC.subscribe)!(fromWindow);
+    expect(fx.host.store.state.control.clients).toMatchObject([
+      { clientId: 'desktop', user: 'instrument', role: 'operator', transport: 'ipc' },
+    ]);
+    const remote = { clientId: 'ws9', transport: 'ws', user: 'alice', role: 'operator' } as const;
+    await fx.host.call('control.request', {}, remote);
+    const call = ipc.handlers.get(IPC.command)!;
+    await expect(call(fromWindow, 'stage.moveTo', { xUm: 1, yUm: 1 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'E_NOT_CONTROLLER' },
+    });
+    await expect(call(fromWindow, 'control.take', {})).resolves.toMatchObject({ ok: true });
+    await expect(call(fromWindow, 'stage.moveTo', { xUm: 1, yUm: 1 })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(fx.host.store.state.control.holder).toMatchObject({
+      clientId: 'desktop',
+      expiresAtMs: null,
+    });
+    teardown();
+    expect(fx.host.store.state.control.clients).toEqual([]);
+  });
+
   it('feeds frames over the port, latest-wins with acknowledgement', async () => {
     ipc.listeners.get(IPC.subscribe)!(fromWindow);
     port.onMessage!({ data: { type: 'frames', enabled: true } });

@@ -55,15 +55,16 @@ describe('alarms and the safety layer with several clients', () => {
   it('an untrusted stage shows in every client and one confirmation clears it for all', async () => {
     expect(await alice.call('device.reconnect', { deviceId: 'stage' })).toMatchObject({
       ok: true,
-    });
+    }); // alice's first mutating command takes the control lease
     await alice.until(() => untrusted(alice), 3_000, 'the alarm at alice');
     await bob.until(() => untrusted(bob), 3_000, 'the alarm at bob');
-    expect(await bob.call('stage.moveTo', { xUm: 10, yUm: 0 })).toMatchObject({
+    expect(await alice.call('stage.moveTo', { xUm: 10, yUm: 0 })).toMatchObject({
       ok: false,
       error: { code: 'E_POSITION_UNTRUSTED' },
     });
-    expect(await alice.call('stage.confirmPosition')).toMatchObject({ ok: true });
-    await bob.until(() => !untrusted(bob), 3_000, 'the alarm to clear at bob');
+    expect(await alice.call('control.release')).toMatchObject({ ok: true });
+    expect(await bob.call('stage.confirmPosition')).toMatchObject({ ok: true });
+    await alice.until(() => !untrusted(alice), 3_000, 'the alarm to clear at alice');
     expect(await bob.call('stage.moveTo', { xUm: 10, yUm: 0 })).toMatchObject({ ok: true });
   });
 

@@ -9,6 +9,9 @@ describe('log redaction', () => {
     expect(redactCredentials('cookie aquila_token=s3cr3t; other=1')).toBe(
       'cookie aquila_token=[redacted]; other=1',
     );
+    expect(redactCredentials('cookie aquila_session=sid-value; other=1')).toBe(
+      'cookie aquila_session=[redacted]; other=1',
+    );
     expect(redactCredentials('Authorization: Bearer s3cr3t-value, next')).toBe(
       'Authorization: Bearer [redacted], next',
     );

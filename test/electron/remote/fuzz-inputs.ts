@@ -116,14 +116,14 @@ function headerArb(t: FuzzTarget) {
     `Bearer ${t.token.slice(0, -1)}`,
   );
   const cookie = fc.constantFrom(
-    `aquila_token=${t.token}`,
-    'aquila_token=%E0',
-    'aquila_token=%',
-    'aquila_token=',
+    `aquila_session=${t.token}`,
+    'aquila_session=%E0',
+    'aquila_session=%',
+    'aquila_session=',
     '=; ;;=x',
-    `a=%E0; aquila_token=${encodeURIComponent(t.token)}`,
+    `a=%E0; aquila_session=${encodeURIComponent(t.token)}`,
     '__proto__=x; constructor=y',
-    'aquila_token=wrong',
+    'aquila_session=wrong',
   );
   const origin = fc.constantFrom(
     `http://127.0.0.1:${t.port}`,

@@ -84,8 +84,8 @@ describe('a spawned host survives the inputs that used to end it', () => {
     await alive();
   });
 
-  it('treats a malformed token cookie on the upgrade as no token (4401)', async () => {
-    const socket = await rawWebSocket(port(), { Cookie: 'aquila_token=%E0' });
+  it('treats a malformed session cookie on the upgrade as no session (4401)', async () => {
+    const socket = await rawWebSocket(port(), { Cookie: 'aquila_session=%E0' });
     const close = await receiveUntil(socket, (d) => d.length >= 4, 'the close frame');
     socket.destroy();
     expect(close[0]).toBe(0x88); // a close frame …

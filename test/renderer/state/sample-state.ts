@@ -41,5 +41,6 @@ export function sampleState(): AppState {
       uploadTargets: [],
     },
     uploads: [],
+    control: { holder: null, clients: [], requests: [] },
   };
 }

@@ -1,0 +1,29 @@
+/** Every command is classified for access control in the contract itself, and only there. */
+import { describe, expect, it } from 'vitest';
+import { commandAccess, commandNames } from '../../../electron/api/contract';
+
+describe('command access classes', () => {
+  it('classify every command, and nothing that is not a command', () => {
+    expect(Object.keys(commandAccess).sort()).toEqual([...commandNames].sort());
+    for (const name of commandNames)
+      expect(['read', 'mutating', 'control', 'safety'], name).toContain(commandAccess[name]);
+  });
+
+  it('keep stopping and switching light off open to everyone, and everything that moves, emits or writes behind the lease', () => {
+    const open = ['estop', 'stage.stop', 'focus.stop', 'laser.allOff'];
+    expect(
+      Object.entries(commandAccess)
+        .filter(([, a]) => a === 'safety')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual([...open].sort());
+    for (const name of commandNames) {
+      if (open.includes(name)) continue;
+      if (/^(stage|focus|laser|camera|channel|run|upload|device|safety)\./.test(name))
+        expect(commandAccess[name], name).toBe('mutating');
+      if (name.startsWith('control.')) expect(commandAccess[name], name).toBe('control');
+    }
+    expect(commandAccess['plan.estimate']).toBe('read');
+    expect(commandAccess['audit.query']).toBe('read');
+  });
+});
