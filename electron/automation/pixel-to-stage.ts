@@ -1,0 +1,80 @@
+/**
+ * Frame pixel ↔ stage µm. Pixel coordinates: x right, y down, pixel (i, j) centred at
+ * (i, j) — so an intensity-weighted centroid over pixel indices is a pixel coordinate as is,
+ * and the frame's top-left pixel spans [−0.5, 0.5).
+ *
+ * Mapping (the simulated camera's, drivers/sim/sample.ts `expose`, and the usual upright
+ * camera orientation): the stage position is the sample point imaged at the centre of the
+ * full binned sensor; a sample point (x, y) µm appears at column (x − stageX)/pixelUm +
+ * sensorWidth/2 and row (y − stageY)/pixelUm + sensorHeight/2 in continuous sensor
+ * coordinates. No mirror, no rotation: image +x is stage +x, image +y (down) is stage +y.
+ */
+import type { RoiPx } from '../../drivers/devices';
+
+export interface FrameGeometry {
+  /** Stage position when the frame was exposed, µm. */
+  stageXUm: number;
+  stageYUm: number;
+  /** Sensor pixel size at the sample for binning 1, µm (FrameMeta.pixelSizeUm). */
+  pixelSizeUm: number;
+  binning: number;
+  /** Full sensor size at binning 1, px. */
+  sensorWidthPx: number;
+  sensorHeightPx: number;
+  /** Camera read-out region in binned pixels; null = the full binned sensor. */
+  roi: RoiPx | null;
+}
+
+export interface PixelPoint {
+  xPx: number;
+  yPx: number;
+}
+
+export interface StagePoint {
+  xUm: number;
+  yUm: number;
+}
+
+/** Binned pixel size at the sample, µm. */
+export function framePixelUm(g: FrameGeometry): number {
+  return g.pixelSizeUm * g.binning;
+}
+
+/** Where the optical axis (the stage position) falls in this frame, pixel coordinates. */
+function axisPx(g: FrameGeometry): PixelPoint {
+  const w = Math.floor(g.sensorWidthPx / g.binning);
+  const h = Math.floor(g.sensorHeightPx / g.binning);
+  return {
+    xPx: w / 2 - 0.5 - (g.roi?.xPx ?? 0),
+    yPx: h / 2 - 0.5 - (g.roi?.yPx ?? 0),
+  };
+}
+
+export function pixelToStage(g: FrameGeometry, p: PixelPoint): StagePoint {
+  const pix = framePixelUm(g);
+  const axis = axisPx(g);
+  return {
+    xUm: g.stageXUm + (p.xPx - axis.xPx) * pix,
+    yUm: g.stageYUm + (p.yPx - axis.yPx) * pix,
+  };
+}
+
+export function stageToPixel(g: FrameGeometry, s: StagePoint): PixelPoint {
+  const pix = framePixelUm(g);
+  const axis = axisPx(g);
+  return {
+    xPx: axis.xPx + (s.xUm - g.stageXUm) / pix,
+    yPx: axis.yPx + (s.yUm - g.stageYUm) / pix,
+  };
+}
+
+/** The stage rectangle a frame covers, µm (for tiles, mosaics and truth look-ups). */
+export function frameRectUm(
+  g: FrameGeometry,
+  widthPx: number,
+  heightPx: number,
+): { xUm: number; yUm: number; widthUm: number; heightUm: number } {
+  const pix = framePixelUm(g);
+  const topLeft = pixelToStage(g, { xPx: -0.5, yPx: -0.5 });
+  return { xUm: topLeft.xUm, yUm: topLeft.yUm, widthUm: widthPx * pix, heightUm: heightPx * pix };
+}
