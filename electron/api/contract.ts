@@ -181,7 +181,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 export interface DeviceStatus {
   id: string;
-  kind: 'xy-stage' | 'z-drive' | 'laser' | 'camera';
+  kind: 'xy-stage' | 'z-drive' | 'laser' | 'camera' | 'focus-sensor';
   driver: string;
   connection: ConnectionState;
   identity: { vendor: string; model: string; serial: string; firmware: string } | null;
