@@ -33,7 +33,7 @@ export interface DriverEntry {
 
 export const driverRegistry: Record<string, DriverEntry> = {
   sim: {
-    kinds: ['xy-stage', 'z-drive', 'laser', 'camera'],
+    kinds: ['xy-stage', 'z-drive', 'laser', 'camera', 'focus-sensor'],
     description: 'In-process simulated microscope (shared virtual sample)',
     create: (spec, ctx) => createSimDevice(spec, ctx.simWorld()),
   },

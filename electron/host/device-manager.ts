@@ -3,7 +3,7 @@
  * reconnects on request. It owns the raw device objects; only the safety layer and the
  * camera/frame path receive them.
  */
-import type { AnyDevice, Camera, Laser, XYStage, ZDrive } from '../../drivers/devices';
+import type { AnyDevice, Camera, FocusSensor, Laser, XYStage, ZDrive } from '../../drivers/devices';
 import { serializeError } from '../../drivers/errors';
 import { createDevice, type DriverContext } from '../../drivers/registry';
 import type { DeviceStatus } from '../api/contract';
@@ -20,6 +20,8 @@ export class DeviceManager {
   stage: XYStage | undefined;
   focus: ZDrive | undefined;
   camera: Camera | undefined;
+  /** The focus-lock sensor, if configured; read only by the focus lock. */
+  focusSensor: FocusSensor | undefined;
   private readonly specs = new Map<string, DeviceSpec>();
   private readonly unsubscribers: (() => void)[] = [];
   private readonly refreshing = new Set<string>();
@@ -39,6 +41,7 @@ export class DeviceManager {
       if (device.kind === 'laser') this.lasers.set(spec.id, device);
       else if (device.kind === 'xy-stage') this.stage = device;
       else if (device.kind === 'z-drive') this.focus = device;
+      else if (device.kind === 'focus-sensor') this.focusSensor = device;
       else this.camera = device;
       this.unsubscribers.push(
         device.subscribe((ev) => {
@@ -172,6 +175,8 @@ export class DeviceManager {
         });
         break;
       }
+      case 'focus-sensor':
+        break; // readings belong to the focus lock; connection and errors are mirrored above
     }
   }
 
