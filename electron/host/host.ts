@@ -142,6 +142,8 @@ function initialState({ config, path }: LoadedConfig): AppState {
       uploadTargets: [],
     },
     uploads: [],
+    automation: null,
+    focusLock: null,
   };
 }
 

@@ -40,5 +40,7 @@ export function sampleState(): AppState {
       uploadTargets: [],
     },
     uploads: [],
+    automation: null,
+    focusLock: null,
   };
 }

@@ -1,0 +1,340 @@
+/**
+ * Executes a FLImP plan: tiles in order; each tile scanned (focus, snap, ROIs) and then its
+ * ROIs imaged, until `maxRois` ROIs were attempted. A failed tile or ROI is skipped with its
+ * reason; `MAX_CONSECUTIVE_FAILURES` failed ROIs in a row fail the run (hardware evidently
+ * gone). Pause and cancel act at the next frame boundary, e-stop (`abort`) at once; lasers
+ * are off however the run ends, and the hardware snapshot is restored unless aborted.
+ * Progress is journaled (journal.ts); a run started with a journal's state resumes: scanned
+ * tiles keep their ROIs and finished ROIs are not imaged again. The report is written last.
+ */
+import { AquilaError, serializeError } from '../../../drivers/errors';
+import type { AutomationRoiView, AutomationView } from '../../api/contract';
+import { gridPoints } from '../../plans/grid-plan';
+import type { HardwareSnapshot } from '../../runner/types';
+import { FlimpJournal, type FlimpRecord, type JournalRoi, type JournalState } from './journal';
+import type { FlimpPlan } from './plan-schema';
+import { writeReport } from './report';
+import { imageRoi, roiDatasetName } from './roi-imaging';
+import { RunControl, RunStopped } from './run-control';
+import { scanTile } from './tile-scan';
+import type { FlimpDeps } from './types';
+
+export const MAX_CONSECUTIVE_FAILURES = 5;
+
+export interface FlimpRunOptions {
+  name: string;
+  runDir: string;
+  plan: FlimpPlan;
+  /** The plan as given (JSON), journaled for resume. */
+  planJson: unknown;
+  /** Journal state of the run being resumed, or null for a new run. */
+  resume: JournalState | null;
+}
+
+export class FlimpRun {
+  readonly control = new RunControl();
+  private readonly view: AutomationView;
+  private readonly listeners = new Set<(v: AutomationView) => void>();
+  private readonly wallMs: () => number;
+  private roiMsTotal = 0;
+  private roiTimed = 0;
+
+  constructor(
+    private readonly deps: FlimpDeps,
+    private readonly o: FlimpRunOptions,
+  ) {
+    this.wallMs = deps.wallMs ?? Date.now;
+    this.view = {
+      name: o.name,
+      dir: o.runDir,
+      phase: 'starting',
+      pauseRequested: false,
+      tileIndex: 0,
+      tileTotal: o.plan.scan.columns * o.plan.scan.rows,
+      currentRoi: null,
+      found: 0,
+      imaged: 0,
+      skipped: 0,
+      remaining: o.plan.maxRois,
+      rois: [],
+      etaS: null,
+      startedAtMs: this.wallMs(),
+      endedAtMs: null,
+      failure: null,
+      report: null,
+    };
+    this.control.onChange(() => this.update(() => undefined));
+  }
+
+  status(): AutomationView {
+    return structuredClone(this.view);
+  }
+
+  subscribe(listener: (v: AutomationView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs to the end; resolves with the final view (never rejects for run failures). */
+  async run(): Promise<AutomationView> {
+    const { deps, o } = this;
+    const journal = await FlimpJournal.open(o.runDir);
+    let snapshot: HardwareSnapshot | null = null;
+    try {
+      snapshot = await deps.engine.snapshotHardware();
+      const centre = this.centre(snapshot);
+      await journal.append(
+        o.resume
+          ? { t: 'resume', atMs: this.wallMs() }
+          : { t: 'start', name: o.name, plan: o.planJson, centreUm: centre, atMs: this.wallMs() },
+      );
+      await this.loop(journal, centre);
+      this.update((v) => (v.phase = 'finished'));
+    } catch (err) {
+      const stopped = err instanceof RunStopped ? err : this.control.stopReason;
+      if (stopped?.kind === 'cancelled') this.update((v) => (v.phase = 'cancelled'));
+      else {
+        const failure = serializeError(stopped ?? err);
+        this.update((v) => {
+          v.phase = 'failed';
+          v.failure = failure;
+        });
+        deps.log('error', `Automation ${o.name} failed: ${failure.message}`);
+      }
+    }
+    await this.teardown(snapshot);
+    const end: FlimpRecord = { t: 'end', phase: this.view.phase, atMs: this.wallMs() };
+    if (this.view.failure) end.reason = this.view.failure.message;
+    await journal.append(end).catch(() => undefined);
+    await journal.close().catch(() => undefined);
+    try {
+      const report = await writeReport(o.runDir);
+      this.update((v) => (v.report = report.html));
+    } catch (err) {
+      deps.log('error', `Automation report not written: ${serializeError(err).message}`);
+    }
+    this.update((v) => {
+      v.endedAtMs = this.wallMs();
+      v.currentRoi = null;
+      v.etaS = v.phase === 'finished' ? 0 : null;
+    });
+    return this.status();
+  }
+
+  /** The scan centre: the plan's, the journaled one on resume, else where the stage is. */
+  private centre(snapshot: HardwareSnapshot): { xUm: number; yUm: number } {
+    return (
+      this.o.resume?.centreUm ?? this.o.plan.scan.centreUm ?? snapshot.xyUm ?? { xUm: 0, yUm: 0 }
+    );
+  }
+
+  private async loop(journal: FlimpJournal, centre: { xUm: number; yUm: number }): Promise<void> {
+    const { deps, o } = this;
+    const { plan } = o;
+    const fov = await deps.fieldOfView();
+    const tiles = gridPoints(
+      {
+        kind: 'rows_columns',
+        rows: plan.scan.rows,
+        columns: plan.scan.columns,
+        relative_to: 'center',
+        overlap: [plan.scan.overlap * 100, plan.scan.overlap * 100],
+        mode: plan.scan.serpentine ? 'row_wise_snake' : 'row_wise',
+        fov_width: fov.widthPx * fov.pixelUm,
+        fov_height: fov.heightPx * fov.pixelUm,
+      },
+      Math.random,
+    ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
+    const known: JournalRoi[] = [];
+    let attempted = 0;
+    let failedInARow = 0;
+    const checkpoint = () => this.control.checkpoint(() => deps.engine.lasersOff());
+    for (let i = 0; i < tiles.length; i++) {
+      if (attempted >= plan.maxRois) break;
+      await checkpoint();
+      this.update((v) => {
+        v.phase = 'scanning';
+        v.tileIndex = i;
+      });
+      let tile = o.resume?.tiles.get(i);
+      if (!tile) {
+        try {
+          tile = await scanTile(deps, plan, o.runDir, i, tiles[i]!, known, this.control.signal);
+        } catch (err) {
+          this.rethrowIfFatal(err);
+          tile = {
+            t: 'tile-failed',
+            index: i,
+            reason: serializeError(err).message,
+            atMs: this.wallMs(),
+          };
+          deps.log('warn', `Tile ${i} skipped: ${tile.reason}`);
+        }
+        await journal.append(tile);
+      }
+      if (tile.t === 'tile-failed') continue;
+      known.push(...tile.rois);
+      this.update((v) => {
+        v.found = known.length;
+        for (const r of tile.rois) v.rois.push(roiView(r));
+      });
+      for (const roi of tile.rois) {
+        const done = o.resume?.finished.get(roi.id);
+        if (done) {
+          if (done.reason !== LIMIT_REASON) attempted++;
+          this.finishRoi(roi.id, done);
+          continue;
+        }
+        if (attempted >= plan.maxRois) {
+          const rec = skipped(roi.id, LIMIT_REASON, this.wallMs());
+          await journal.append(rec);
+          this.finishRoi(roi.id, rec);
+          continue;
+        }
+        await checkpoint();
+        attempted++;
+        const rec = await this.oneRoi(journal, roi);
+        await journal.append(rec);
+        this.finishRoi(roi.id, rec);
+        failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
+        if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
+          throw new AquilaError(
+            'E_AUTOMATION',
+            `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
+          );
+      }
+    }
+  }
+
+  private async oneRoi(
+    journal: FlimpJournal,
+    roi: JournalRoi,
+  ): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
+    const { deps, o } = this;
+    const attempt = (o.resume?.attempts.get(roi.id)?.length ?? 0) + 1;
+    const startedAtMs = this.wallMs();
+    this.update((v) => {
+      v.phase = 'imaging';
+      v.currentRoi = roi.id;
+      setRoi(v, roi.id, { state: 'imaging' });
+    });
+    try {
+      const rec = await imageRoi(
+        {
+          deps,
+          plan: o.plan,
+          runDir: o.runDir,
+          control: this.control,
+          onDataset: async (dir) => {
+            await journal.append({ t: 'roi-start', id: roi.id, dataset: dir, atMs: this.wallMs() });
+            this.update((v) => setRoi(v, roi.id, { dataset: dir }));
+          },
+          onFrame: (frames) => this.update((v) => setRoi(v, roi.id, { frames })),
+        },
+        roi,
+        roiDatasetName(o.name, roi.id, attempt),
+      );
+      this.roiMsTotal += this.wallMs() - startedAtMs;
+      this.roiTimed++;
+      return rec;
+    } catch (err) {
+      this.rethrowIfFatal(err);
+      const reason = serializeError(err).message;
+      deps.log('warn', `ROI ${roi.id} skipped: ${reason}`);
+      return skipped(roi.id, reason, this.wallMs(), startedAtMs);
+    }
+  }
+
+  /** Stop requests and e-stop end the run; anything else only skips the tile or ROI. */
+  private rethrowIfFatal(err: unknown): void {
+    if (err instanceof RunStopped) throw err;
+    const stop = this.control.stopReason;
+    if (stop) throw stop;
+    if (err instanceof AquilaError && err.code === 'E_ESTOP') {
+      this.control.abort(err.message);
+      throw this.control.stopReason!;
+    }
+  }
+
+  private finishRoi(id: number, rec: Extract<FlimpRecord, { t: 'roi-end' }>): void {
+    this.update((v) => {
+      const patch: Partial<AutomationRoiView> = { state: rec.outcome, frames: rec.frames };
+      if (rec.reason) patch.reason = rec.reason;
+      if (rec.dataset) patch.dataset = rec.dataset;
+      setRoi(v, id, patch);
+      v.currentRoi = null;
+    });
+  }
+
+  private async teardown(snapshot: HardwareSnapshot | null): Promise<void> {
+    const { engine } = this.deps;
+    const attempt = async (what: string, f: () => Promise<unknown>) => {
+      try {
+        await f();
+      } catch (err) {
+        this.deps.log('error', `Automation: ${what} failed: ${serializeError(err).message}`);
+      }
+    };
+    await attempt('switching lasers off', () => engine.lasersOff());
+    if (snapshot && this.control.stopReason?.kind !== 'aborted')
+      await attempt('restoring the hardware', () => engine.restoreHardware(snapshot));
+    await attempt('switching lasers off', () => engine.lasersOff());
+  }
+
+  private update(change: (v: AutomationView) => void): void {
+    change(this.view);
+    const v = this.view;
+    v.pauseRequested = this.control.isPauseRequested;
+    if (this.control.isPaused && !isEnded(v)) v.phase = 'paused';
+    else if (v.phase === 'paused') v.phase = v.currentRoi === null ? 'scanning' : 'imaging';
+    if (this.control.stopReason?.kind === 'cancelled' && !isEnded(v)) v.phase = 'cancelling';
+    v.imaged = v.rois.filter((r) => r.state === 'imaged').length;
+    v.skipped = v.rois.filter((r) => r.state === 'skipped').length;
+    const attempted = v.rois.filter(
+      (r) => r.state === 'imaged' || (r.state === 'skipped' && r.reason !== LIMIT_REASON),
+    ).length;
+    v.remaining = Math.max(0, this.o.plan.maxRois - attempted);
+    if (!isEnded(v))
+      v.etaS = this.roiTimed ? ((this.roiMsTotal / this.roiTimed) * v.remaining) / 1000 : null;
+    const snapshot = this.status();
+    for (const l of this.listeners) l(snapshot);
+  }
+}
+
+const LIMIT_REASON = 'not imaged: the plan’s maxRois was reached';
+
+function isEnded(v: AutomationView): boolean {
+  return v.phase === 'finished' || v.phase === 'failed' || v.phase === 'cancelled';
+}
+
+function roiView(r: JournalRoi): AutomationRoiView {
+  return { id: r.id, tile: r.tile, xUm: r.xUm, yUm: r.yUm, state: 'pending', frames: 0 };
+}
+
+function setRoi(v: AutomationView, id: number, patch: Partial<AutomationRoiView>): void {
+  const r = v.rois.find((x) => x.id === id);
+  if (r) Object.assign(r, patch);
+}
+
+function skipped(
+  id: number,
+  reason: string,
+  atMs: number,
+  startedAtMs = atMs,
+): Extract<FlimpRecord, { t: 'roi-end' }> {
+  return {
+    t: 'roi-end',
+    id,
+    outcome: 'skipped',
+    reason,
+    frames: 0,
+    signals: [],
+    focus: null,
+    driftNm: null,
+    driftConfidence: null,
+    exposureMsTotal: 0,
+    thumbnail: null,
+    startedAtMs,
+    atMs,
+  };
+}

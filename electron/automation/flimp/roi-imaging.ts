@@ -1,0 +1,197 @@
+/**
+ * One ROI of a FLImP run: centre it, focus, then acquire time points under the plan's laser
+ * programme into the ROI's own dataset until its signal falls below `stopFraction` of the
+ * first time point's (after `minFrames`) or `maxFrames` is reached. QC: drift between the
+ * first and last frame by phase correlation (nm). Lasers are off when this returns or throws.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { serializeError } from '../../../drivers/errors';
+import type { AcquiredFrame } from '../../runner/types';
+import { stageToPixel } from '../pixel-to-stage';
+import { runFocusStep } from './focus-step';
+import type { FlimpRecord, FocusRecord, JournalRoi } from './journal';
+import type { FlimpPlan } from './plan-schema';
+import { thumbnailPng } from './png';
+import { roiSignal, signalRadiusFor } from './roi-signal';
+import { RunStopped, type RunControl } from './run-control';
+import type { FlimpDeps, RoiDataset } from './types';
+
+export const ROI_THUMB_PX = 96;
+/** Signals kept per ROI in the journal (evenly thinned beyond this). */
+const MAX_SIGNALS = 400;
+
+export interface RoiContext {
+  deps: FlimpDeps;
+  plan: FlimpPlan;
+  runDir: string;
+  control: RunControl;
+  /** Called when the ROI's dataset folder exists (before the first frame). */
+  onDataset(dir: string): Promise<void>;
+  onFrame(frames: number): void;
+}
+
+export function roiDatasetName(runName: string, id: number, attempt: number): string {
+  const base = `${runName}-roi-${String(id).padStart(3, '0')}`;
+  return attempt > 1 ? `${base}-a${attempt}` : base;
+}
+
+function thin(values: number[]): number[] {
+  if (values.length <= MAX_SIGNALS) return values;
+  const step = values.length / MAX_SIGNALS;
+  return Array.from({ length: MAX_SIGNALS }, (_, i) => values[Math.floor(i * step)]!);
+}
+
+export async function imageRoi(
+  ctx: RoiContext,
+  roi: JournalRoi,
+  datasetName: string,
+): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
+  const { deps, plan, control } = ctx;
+  const { engine } = deps;
+  const p = plan.roi;
+  const startedAtMs = (deps.wallMs ?? Date.now)();
+  if (p.centre) await engine.setupEvent({ xUm: roi.xUm, yUm: roi.yUm });
+  const focus: FocusRecord | null = await runFocusStep(
+    p.focus,
+    p.programme[0]!,
+    deps,
+    control.signal,
+  );
+  const fov = await deps.fieldOfView();
+  const dataset = await deps.openDataset({
+    name: datasetName,
+    widthPx: fov.widthPx,
+    heightPx: fov.heightPx,
+    timePoints: p.maxFrames,
+    channels: p.programme,
+    pixelSizeUm: fov.pixelUm,
+    intervalS: p.intervalMs > 0 ? p.intervalMs / 1000 : 1,
+    format: plan.format,
+    plan: { ...plan, roiOf: roi },
+  });
+  try {
+    await ctx.onDataset(dataset.dir);
+    const r = await timeSeries(ctx, roi, dataset);
+    const drift =
+      r.first && r.last && r.frames > 1
+        ? await deps.analysis.register(r.first, r.last, r.widthPx, r.heightPx)
+        : null;
+    await dataset.close({ outcome: 'complete' });
+    if (plan.uploadTarget && deps.enqueueUpload)
+      await deps
+        .enqueueUpload(dataset.dir, plan.uploadTarget)
+        .catch((err: unknown) =>
+          deps.log('error', `ROI ${roi.id}: upload not queued: ${serializeError(err).message}`),
+        );
+    return {
+      t: 'roi-end',
+      id: roi.id,
+      outcome: 'imaged',
+      dataset: dataset.dir,
+      frames: r.frames,
+      signals: thin(r.signals),
+      focus,
+      driftNm: drift ? Math.hypot(drift.dxPx, drift.dyPx) * fov.pixelUm * 1000 : null,
+      driftConfidence: drift ? drift.confidence : null,
+      exposureMsTotal: r.exposureMs,
+      thumbnail: r.thumbnail,
+      startedAtMs,
+      atMs: (deps.wallMs ?? Date.now)(),
+    };
+  } catch (err) {
+    await engine.lasersOff().catch(() => undefined);
+    const outcome = err instanceof RunStopped && err.kind === 'cancelled' ? 'cancelled' : 'failed';
+    await dataset.close({ outcome, reason: serializeError(err).message }).catch(() => undefined);
+    throw err;
+  }
+}
+
+interface SeriesResult {
+  frames: number;
+  signals: number[];
+  exposureMs: number;
+  first: Uint16Array | null;
+  last: Uint16Array | null;
+  widthPx: number;
+  heightPx: number;
+  thumbnail: string | null;
+}
+
+async function timeSeries(
+  ctx: RoiContext,
+  roi: JournalRoi,
+  dataset: RoiDataset,
+): Promise<SeriesResult> {
+  const { deps, plan, control } = ctx;
+  const { engine } = deps;
+  const p = plan.roi;
+  const radius = p.signalRadiusPx ?? signalRadiusFor(roi.areaPx);
+  const setup = (c: number) => {
+    const l = p.programme[c]!;
+    return engine.setupEvent({
+      channel: { name: l.name ?? l.laserId, laserId: l.laserId, powerMw: l.powerMw },
+      exposureMs: l.exposureMs,
+    });
+  };
+  const single = p.programme.length === 1;
+  if (single) await setup(0);
+  const out: SeriesResult = {
+    frames: 0,
+    signals: [],
+    exposureMs: 0,
+    first: null,
+    last: null,
+    widthPx: 0,
+    heightPx: 0,
+    thumbnail: null,
+  };
+  const t0 = performance.now();
+  let at: { xPx: number; yPx: number } | null = null;
+  for (let t = 0; t < p.maxFrames; t++) {
+    await control.checkpoint(() => engine.lasersOff());
+    if (p.intervalMs > 0) await control.sleep(t0 + t * p.intervalMs - performance.now());
+    for (let c = 0; c < p.programme.length; c++) {
+      if (!single) await setup(c);
+      const frame: AcquiredFrame = await engine.acquireFrame(dataset.takeBuffer?.());
+      const { widthPx: w, heightPx: h } = frame.meta;
+      if (c === 0) {
+        at ??= stageToPixel(deps.geometry(frame), roi);
+        out.signals.push(roiSignal(frame.pixels, w, h, at, radius));
+        out.widthPx = w;
+        out.heightPx = h;
+        if (!out.first) {
+          out.first = frame.pixels.slice();
+          out.thumbnail = await writeRoiThumb(ctx.runDir, roi.id, frame.pixels, w, h, at, radius);
+        } else (out.last ??= new Uint16Array(frame.pixels.length)).set(frame.pixels);
+      }
+      out.exposureMs += frame.meta.exposureMs;
+      await dataset.write(frame, t, c, p.programme[c]!.name ?? p.programme[c]!.laserId);
+    }
+    out.frames = t + 1;
+    ctx.onFrame(out.frames);
+    if (p.intervalMs > 0 || !single) await engine.lasersOff();
+    const start = out.signals[0] ?? 0;
+    const now = out.signals[t] ?? 0;
+    if (out.frames >= p.minFrames && (start <= 0 || now < p.stopFraction * start)) break;
+  }
+  await engine.lasersOff();
+  return out;
+}
+
+async function writeRoiThumb(
+  runDir: string,
+  id: number,
+  pixels: Uint16Array,
+  w: number,
+  h: number,
+  at: { xPx: number; yPx: number },
+  radius: number,
+): Promise<string> {
+  const half = Math.max(16, radius * 3);
+  const rel = path.join('thumbs', `roi-${String(id).padStart(3, '0')}.png`);
+  await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
+  const region = { xPx: at.xPx - half, yPx: at.yPx - half, widthPx: 2 * half, heightPx: 2 * half };
+  await writeFile(path.join(runDir, rel), thumbnailPng(pixels, w, h, ROI_THUMB_PX, region));
+  return rel;
+}
