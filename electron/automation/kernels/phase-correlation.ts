@@ -1,0 +1,254 @@
+/**
+ * Translation between two frames by phase correlation (Kuglin & Hines 1975): both frames
+ * are mean-subtracted, Hann-windowed and zero-padded to powers of two, transformed together
+ * as one complex image (real = reference, imaginary = moving), and the normalised cross-
+ * power spectrum is inverted to find the integer peak (robust to intensity changes). The
+ * peak is then refined on the plain cross-correlation over the lower half of the
+ * frequencies (Hann-tapered; frequencies weighted by their signal, as a matched filter
+ * does), evaluated directly on shrinking 3 × 3 grids around the peak and fitted by parabolas — an upsampled-DFT refinement (Guizar-Sicairos et al., Opt. Lett. 2008)
+ * restricted to the points it needs.
+ *
+ * Result: the shift of `moving` relative to `reference` in px (content at x in the
+ * reference is at x + dx in moving); confidence is the correlation peak, 0..1 (≈ 1 for
+ * identical content, ≈ 0 for unrelated frames).
+ */
+import { ValidationError } from '../../../drivers/errors';
+import { fft2d, nextPowerOfTwo } from './fft';
+import { checkFrame } from './region';
+
+export interface Registration {
+  dxPx: number;
+  dyPx: number;
+  confidence: number;
+}
+
+/** Frames smaller than this on a side carry too little structure to register. */
+const MIN_SIDE_PX = 8;
+
+export function registerPhaseCorrelation(
+  reference: Uint16Array,
+  moving: Uint16Array,
+  widthPx: number,
+  heightPx: number,
+): Registration {
+  checkFrame(reference, widthPx, heightPx);
+  checkFrame(moving, widthPx, heightPx);
+  if (widthPx < MIN_SIDE_PX || heightPx < MIN_SIDE_PX) {
+    throw new ValidationError(
+      `frames of ${widthPx}×${heightPx} px are too small to register (≥ ${MIN_SIDE_PX} px a side)`,
+    );
+  }
+  const w = nextPowerOfTwo(widthPx);
+  const h = nextPowerOfTwo(heightPx);
+  const re = new Float64Array(w * h);
+  const im = new Float64Array(w * h);
+  windowInto(reference, widthPx, heightPx, re, w);
+  windowInto(moving, widthPx, heightPx, im, w);
+  fft2d(re, im, w, h, false);
+  crossPower(re, im, w, h);
+  const band = lowBand(re, im, w, h);
+  whiten(re, im);
+  fft2d(re, im, w, h, true);
+
+  let best = 0;
+  for (let i = 1; i < re.length; i++) if ((re[i] as number) > (re[best] as number)) best = i;
+  const peak = (re[best] as number) / (w * h);
+  let x = best % w;
+  let y = Math.floor(best / w);
+  if (x >= w / 2) x -= w;
+  if (y >= h / 2) y -= h;
+  // The whitened integer peak can sit a pixel off the smooth one: a step repeats while it
+  // moves by its full length (bounded), before the next, finer step.
+  for (const step of [0.5, 0.1, 0.02]) {
+    for (let i = 0; i < 6; i++) {
+      const [nx, ny] = refine(band, w, h, x, y, step);
+      const full = Math.abs(nx - x) >= step || Math.abs(ny - y) >= step;
+      x = nx;
+      y = ny;
+      if (!full) break;
+    }
+  }
+  return { dxPx: x, dyPx: y, confidence: Math.max(0, Math.min(1, peak)) };
+}
+
+/** (p − mean) × Hann(x) × Hann(y) into the top-left of a w-wide zeroed plane. */
+function windowInto(p: Uint16Array, fw: number, fh: number, out: Float64Array, w: number): void {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum += p[i] as number;
+  const mean = sum / p.length;
+  const hx = hann(fw);
+  const hy = hann(fh);
+  for (let y = 0; y < fh; y++) {
+    const wy = hy[y] as number;
+    for (let x = 0; x < fw; x++) {
+      out[y * w + x] = ((p[y * fw + x] as number) - mean) * wy * (hx[x] as number);
+    }
+  }
+}
+
+function hann(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / n);
+  return out;
+}
+
+/**
+ * Turns Z = FFT(ref + i·mov) into the cross-power B·conj(A) in place, A and B being the
+ * spectra of ref and mov (A = (Z(k) + Z*(−k))/2, B = (Z(k) − Z*(−k))/2i). The result is
+ * Hermitian, so pairs (k, −k) are written together.
+ */
+function crossPower(re: Float64Array, im: Float64Array, w: number, h: number): void {
+  for (let y = 0; y < h; y++) {
+    const ny = (h - y) % h;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const j = ny * w + ((w - x) % w);
+      if (j < i) continue;
+      const zr = re[i] as number;
+      const zi = im[i] as number;
+      const mr = re[j] as number;
+      const mi = im[j] as number;
+      const ar = (zr + mr) / 2;
+      const ai = (zi - mi) / 2;
+      const br = (zi + mi) / 2;
+      const bi = (mr - zr) / 2;
+      const cr = br * ar + bi * ai;
+      const ci = bi * ar - br * ai;
+      re[i] = cr;
+      im[i] = ci;
+      re[j] = cr;
+      im[j] = -ci;
+    }
+  }
+}
+
+/** Normalises every coefficient to unit magnitude (zero stays zero): phase correlation. */
+function whiten(re: Float64Array, im: Float64Array): void {
+  for (let i = 0; i < re.length; i++) {
+    const r = re[i] as number;
+    const m = im[i] as number;
+    const mag = Math.sqrt(r * r + m * m);
+    if (mag > 1e-12) {
+      re[i] = r / mag;
+      im[i] = m / mag;
+    } else {
+      re[i] = 0;
+      im[i] = 0;
+    }
+  }
+}
+
+interface Band {
+  /** Half-widths: u in [−U, U), v in [−V, V). */
+  u: number;
+  v: number;
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/**
+ * The low-frequency quarter of the (unwhitened) cross-power, tapered, indexed
+ * [(v + V)·2U + (u + U)]: its correlation surface weighs each frequency by its signal, so
+ * the peak is smooth where whitened noise would make it ragged.
+ */
+function lowBand(re: Float64Array, im: Float64Array, w: number, h: number): Band {
+  const U = Math.max(1, w / 4);
+  const V = Math.max(1, h / 4);
+  const out: Band = {
+    u: U,
+    v: V,
+    re: new Float64Array(4 * U * V),
+    im: new Float64Array(4 * U * V),
+  };
+  for (let v = -V; v < V; v++) {
+    const tv = 0.5 + 0.5 * Math.cos((Math.PI * v) / V);
+    const row = ((v + h) % h) * w;
+    for (let u = -U; u < U; u++) {
+      const t = tv * (0.5 + 0.5 * Math.cos((Math.PI * u) / U));
+      const k = (v + V) * 2 * U + (u + U);
+      out.re[k] = t * (re[row + ((u + w) % w)] as number);
+      out.im[k] = t * (im[row + ((u + w) % w)] as number);
+    }
+  }
+  return out;
+}
+
+/** One parabolic step on a 3 × 3 grid of the band-limited correlation around (x, y). */
+function refine(
+  b: Band,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  step: number,
+): [number, number] {
+  const xs = [x - step, x, x + step];
+  const ys = [y - step, y, y + step];
+  const c = surface(b, w, h, xs, ys);
+  const at = (i: number, j: number) => c[j * 3 + i] as number;
+  return [
+    x + vertex(at(0, 1), at(1, 1), at(2, 1), step),
+    y + vertex(at(1, 0), at(1, 1), at(1, 2), step),
+  ];
+}
+
+/** Offset of a parabola's vertex through (−s, a), (0, b), (s, c), limited to ±s. */
+function vertex(a: number, b: number, c: number, s: number): number {
+  const den = a - 2 * b + c;
+  if (!(den < 0)) return a > c ? -s : c > a ? s : 0;
+  return Math.max(-s, Math.min(s, (s * (a - c)) / (2 * den)));
+}
+
+/** Re Σ S(u, v)·e^{2πi(u·x/w + v·y/h)} at every (xs[i], ys[j]), as c[j·nx + i]. */
+function surface(b: Band, w: number, h: number, xs: number[], ys: number[]): Float64Array {
+  const U2 = 2 * b.u;
+  const V2 = 2 * b.v;
+  const nx = xs.length;
+  const ex = xs.map((x) => phasors(-b.u, U2, x / w));
+  const tRe = new Float64Array(nx * V2);
+  const tIm = new Float64Array(nx * V2);
+  for (let r = 0; r < V2; r++) {
+    const o = r * U2;
+    for (let k = 0; k < nx; k++) {
+      const [cr, ci] = ex[k] as [Float64Array, Float64Array];
+      let sr = 0;
+      let si = 0;
+      for (let u = 0; u < U2; u++) {
+        const a = b.re[o + u] as number;
+        const c = b.im[o + u] as number;
+        const pr = cr[u] as number;
+        const pi = ci[u] as number;
+        sr += a * pr - c * pi;
+        si += a * pi + c * pr;
+      }
+      tRe[k * V2 + r] = sr;
+      tIm[k * V2 + r] = si;
+    }
+  }
+  const out = new Float64Array(nx * ys.length);
+  ys.forEach((y, j) => {
+    const [cr, ci] = phasors(-b.v, V2, y / h);
+    for (let k = 0; k < nx; k++) {
+      let s = 0;
+      for (let r = 0; r < V2; r++) {
+        s +=
+          (tRe[k * V2 + r] as number) * (cr[r] as number) -
+          (tIm[k * V2 + r] as number) * (ci[r] as number);
+      }
+      out[j * nx + k] = s;
+    }
+  });
+  return out;
+}
+
+/** e^{2πi·f·(first + n)} for n in [0, count), as cos and sin arrays. */
+function phasors(first: number, count: number, f: number): [Float64Array, Float64Array] {
+  const c = new Float64Array(count);
+  const s = new Float64Array(count);
+  for (let n = 0; n < count; n++) {
+    const a = 2 * Math.PI * f * (first + n);
+    c[n] = Math.cos(a);
+    s[n] = Math.sin(a);
+  }
+  return [c, s];
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { findRois } from '../../../../electron/automation/kernels/roi-find';
+import { uniform } from '../../../../drivers/sim/rng';
+import { renderBlobs, renderDiscs } from './synthetic';
+
+const W = 512;
+const H = 384;
+
+/** Discs on a grid with jitter, well apart; radius 6–14 px. */
+function discField(seed: number) {
+  const rand = uniform(seed);
+  const discs: { xPx: number; yPx: number; radiusPx: number; amplitude: number }[] = [];
+  for (let gy = 0; gy < 4; gy++) {
+    for (let gx = 0; gx < 5; gx++) {
+      discs.push({
+        xPx: 60 + gx * 95 + (rand() - 0.5) * 20,
+        yPx: 55 + gy * 90 + (rand() - 0.5) * 20,
+        radiusPx: 6 + rand() * 8,
+        amplitude: 300 + rand() * 300,
+      });
+    }
+  }
+  return discs;
+}
+
+function nearest<T extends { xPx: number; yPx: number }>(rois: T[], x: number, y: number): T {
+  let best = rois[0]!;
+  for (const r of rois) {
+    if (Math.hypot(r.xPx - x, r.yPx - y) < Math.hypot(best.xPx - x, best.yPx - y)) best = r;
+  }
+  return best;
+}
+
+describe('findRois', () => {
+  it('recovers known discs: count, centroids and areas, on a sloped background', () => {
+    const discs = discField(5);
+    const p = renderDiscs(W, H, discs, { offset: 500, noiseSigma: 20, seed: 2 });
+    // Add an illumination slope the background step must remove.
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) p[y * W + x]! += Math.round(x * 0.6);
+    for (const threshold of ['otsu', 'triangle'] as const) {
+      const rois = findRois(p, W, H, { threshold, backgroundRadiusPx: 48, smoothSigmaPx: 1.5 });
+      expect(rois).toHaveLength(discs.length);
+      for (const d of discs) {
+        const r = nearest(rois, d.xPx, d.yPx);
+        expect(Math.hypot(r.xPx - d.xPx, r.yPx - d.yPx)).toBeLessThan(0.35);
+        const area = Math.PI * d.radiusPx ** 2;
+        // Otsu cuts near half height; triangle near the foot, so it takes in the soft edge.
+        if (threshold === 'otsu') expect(Math.abs(r.areaPx - area) / area).toBeLessThan(0.2);
+        else {
+          expect(r.areaPx / area).toBeGreaterThan(1);
+          expect(r.areaPx / area).toBeLessThan(2);
+        }
+        expect(r.circularity).toBeGreaterThan(0.8);
+        expect(r.meanIntensity).toBeGreaterThan(0.5 * d.amplitude);
+      }
+    }
+  });
+
+  it('ranks by integrated intensity × circularity, best first', () => {
+    const p = renderDiscs(W, H, discField(6), { noiseSigma: 10, seed: 4 });
+    const rois = findRois(p, W, H, { backgroundRadiusPx: 48 });
+    for (let i = 1; i < rois.length; i++)
+      expect(rois[i]!.score).toBeLessThanOrEqual(rois[i - 1]!.score);
+    expect(rois[0]!.score).toBeCloseTo(rois[0]!.integratedIntensity * rois[0]!.circularity, 6);
+  });
+
+  it('filters by area, circularity, intensity, edge distance, overlap and count', () => {
+    const discs = [
+      { xPx: 100, yPx: 100, radiusPx: 10, amplitude: 400 }, // keeps
+      { xPx: 200, yPx: 100, radiusPx: 3, amplitude: 400 }, // small
+      { xPx: 300, yPx: 100, radiusPx: 10, amplitude: 80 }, // dim
+      { xPx: 8, yPx: 250, radiusPx: 6, amplitude: 400 }, // at the edge
+      { xPx: 120, yPx: 120, radiusPx: 6, amplitude: 400 }, // box overlaps the first
+    ];
+    const p = renderDiscs(W, H, discs, { noiseSigma: 8, seed: 7 });
+    // A thin bright line: large enough, not round.
+    for (let x = 350; x < 470; x++) for (let y = 300; y < 303; y++) p[y * W + x] = 600;
+    const base = { backgroundRadiusPx: 48, threshold: { value: 40 } } as const;
+    expect(findRois(p, W, H, base)).toHaveLength(6);
+    const filtered = findRois(p, W, H, {
+      ...base,
+      minAreaPx: 150,
+      minCircularity: 0.6,
+      minMeanIntensity: 150,
+      edgeMarginPx: 4,
+      maxOverlap: 0,
+    });
+    expect(filtered.map((r) => [Math.round(r.xPx), Math.round(r.yPx)])).toEqual([[100, 100]]);
+    expect(findRois(p, W, H, { ...base, maxCount: 2 })).toHaveLength(2);
+  });
+
+  it('finds nothing on an empty field', () => {
+    const empty = renderBlobs(W, H, [], { offset: 300, noiseSigma: 10, seed: 8 });
+    expect(findRois(empty, W, H, { threshold: { value: 60 }, minAreaPx: 20 })).toEqual([]);
+  });
+
+  it('rejects bad options with the option named', () => {
+    const p = new Uint16Array(W * H);
+    expect(() => findRois(p, W, H, { minCircularity: 2 })).toThrow(/minCircularity = 2/);
+    expect(() => findRois(p, W, H, { threshold: 'mean' as 'otsu' })).toThrow(/threshold "mean"/);
+    expect(() => findRois(p, W, H + 1)).toThrow(/needs/);
+  });
+});
