@@ -1,8 +1,9 @@
 /**
  * Connected components (8-connectivity) of the pixels of a float image above a threshold,
  * by two raster passes with union-find, measured on the fly: no per-pixel allocations, one
- * Int32 label image. Pixel (i, j) covers [i, i + 1) × [j, j + 1); centroids are weighted by
- * the value above zero (so they are sub-pixel, in those continuous coordinates).
+ * Int32 label image. Pixel (i, j) is centred at (i, j) (electron/automation/pixel-to-stage.ts);
+ * centroids are weighted by the value above the threshold (sub-pixel, and barely moved by
+ * which rim pixels happen to pass it).
  */
 
 export interface Component {
@@ -20,7 +21,7 @@ export interface Component {
   exposedEdges: number;
 }
 
-const STRIDE = 9; // area, integrated, Σvx, Σvy, x0, y0, x1, y1, edges
+const STRIDE = 10; // area, integrated, Σwx, Σwy, x0, y0, x1, y1, edges, Σw
 
 export function labelComponents(
   img: Float32Array,
@@ -105,11 +106,12 @@ export function labelComponents(
       }
       const o = s * STRIDE;
       const v = img[i] as number;
-      const wv = v > 0 ? v : 0;
+      const wc = v - threshold;
       stats[o] = (stats[o] as number) + 1;
-      stats[o + 1] = (stats[o + 1] as number) + wv;
-      stats[o + 2] = (stats[o + 2] as number) + wv * (x + 0.5);
-      stats[o + 3] = (stats[o + 3] as number) + wv * (y + 0.5);
+      stats[o + 1] = (stats[o + 1] as number) + (v > 0 ? v : 0);
+      stats[o + 2] = (stats[o + 2] as number) + wc * x;
+      stats[o + 3] = (stats[o + 3] as number) + wc * y;
+      stats[o + 9] = (stats[o + 9] as number) + wc;
       if (x < (stats[o + 4] as number)) stats[o + 4] = x;
       if (x + 1 > (stats[o + 6] as number)) stats[o + 6] = x + 1;
       stats[o + 7] = y + 1;
@@ -127,6 +129,7 @@ export function labelComponents(
     const o = s * STRIDE;
     const area = stats[o] as number;
     const integrated = stats[o + 1] as number;
+    const weight = stats[o + 9] as number;
     const x0 = stats[o + 4] as number;
     const y0 = stats[o + 5] as number;
     const x1 = stats[o + 6] as number;
@@ -134,8 +137,8 @@ export function labelComponents(
     out.push({
       areaPx: area,
       integrated,
-      xPx: integrated > 0 ? (stats[o + 2] as number) / integrated : (x0 + x1) / 2,
-      yPx: integrated > 0 ? (stats[o + 3] as number) / integrated : (y0 + y1) / 2,
+      xPx: weight > 0 ? (stats[o + 2] as number) / weight : (x0 + x1 - 1) / 2,
+      yPx: weight > 0 ? (stats[o + 3] as number) / weight : (y0 + y1 - 1) / 2,
       x0,
       y0,
       x1,

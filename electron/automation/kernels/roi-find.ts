@@ -2,9 +2,8 @@
  * ROI finding on one 16-bit frame: smooth (Gaussian), subtract the background (coarse
  * opening), threshold (Otsu, triangle or a fixed value above background), label connected
  * components, filter and rank. Every intensity is in ADU above the estimated background of
- * the smoothed frame. Coordinates: pixel (i, j) covers [i, i + 1) × [j, j + 1), so the
- * centre of the frame is (widthPx / 2, heightPx / 2), as the simulated camera maps stage
- * positions (drivers/sim/sample.ts).
+ * the smoothed frame. Coordinates: pixel (i, j) is centred at (i, j), as
+ * electron/automation/pixel-to-stage.ts maps them to the stage.
  */
 import type { RoiPx } from '../../../drivers/devices';
 import { ValidationError } from '../../../drivers/errors';
@@ -19,7 +18,7 @@ export interface RoiFindOptions {
   threshold?: 'otsu' | 'triangle' | { value: number };
   /** Block size of the background estimate; larger than the objects. Default 64; 0: none. */
   backgroundRadiusPx?: number;
-  /** Default 2; 0: no smoothing. From 2 px (4 px) the frame is binned 2× (4×) first. */
+  /** Default 2; 0: no smoothing. From 2 px the frame is binned 2× first (4× faster). */
   smoothSigmaPx?: number;
   /** Default 16. */
   minAreaPx?: number;
@@ -41,7 +40,7 @@ export interface RoiFindOptions {
 }
 
 export interface FoundRoi {
-  /** Intensity-weighted centroid (sub-pixel, continuous pixel coordinates). */
+  /** Intensity-weighted centroid, sub-pixel; pixel (i, j) is centred at (i, j). */
   xPx: number;
   yPx: number;
   areaPx: number;
@@ -108,8 +107,9 @@ function toRoi(c: Component, f: number, w: number, h: number): FoundRoi {
   const x0 = c.x0 * f;
   const y0 = c.y0 * f;
   return {
-    xPx: c.xPx * f,
-    yPx: c.yPx * f,
+    // Binned pixel I covers frame pixels f·I … f·I + f − 1.
+    xPx: c.xPx * f + (f - 1) / 2,
+    yPx: c.yPx * f + (f - 1) / 2,
     areaPx,
     meanIntensity: integrated / areaPx,
     integratedIntensity: integrated,

@@ -42,7 +42,7 @@ describe('findRois', () => {
       expect(rois).toHaveLength(discs.length);
       for (const d of discs) {
         const r = nearest(rois, d.xPx, d.yPx);
-        expect(Math.hypot(r.xPx - d.xPx, r.yPx - d.yPx)).toBeLessThan(0.35);
+        expect(Math.hypot(r.xPx - d.xPx, r.yPx - d.yPx)).toBeLessThan(0.15);
         const area = Math.PI * d.radiusPx ** 2;
         // Otsu cuts near half height; triangle near the foot, so it takes in the soft edge.
         if (threshold === 'otsu') expect(Math.abs(r.areaPx - area) / area).toBeLessThan(0.2);
@@ -55,6 +55,32 @@ describe('findRois', () => {
       }
     }
   });
+
+  it.each([2, 5])(
+    'smoothing of %s px bins the frame first and still measures in frame pixels',
+    (smoothSigmaPx) => {
+      // One brightness: a global threshold then cuts every disc at the same height.
+      const discs = discField(8).map((d) => ({ ...d, amplitude: 450 }));
+      const p = renderDiscs(W, H, discs, { offset: 500, noiseSigma: 20, seed: 3 });
+      const opts = { backgroundRadiusPx: 48, smoothSigmaPx };
+      const rois = findRois(p, W, H, opts);
+      // Nearly the same smoothing: unbinned at 1.95 px, binned at 4.95 px.
+      const finer = findRois(p, W, H, { ...opts, smoothSigmaPx: smoothSigmaPx - 0.05 });
+      expect(rois).toHaveLength(discs.length);
+      for (const d of discs) {
+        const r = nearest(rois, d.xPx, d.yPx);
+        const f = nearest(finer, d.xPx, d.yPx);
+        expect(Math.hypot(r.xPx - d.xPx, r.yPx - d.yPx)).toBeLessThan(0.15);
+        // Areas come in whole bins of 4 px.
+        expect(Math.abs(r.areaPx - f.areaPx) / f.areaPx).toBeLessThan(0.2);
+        expect(
+          Math.abs(r.integratedIntensity - f.integratedIntensity) / f.integratedIntensity,
+        ).toBeLessThan(0.12);
+        expect(r.bbox.xPx).toBeLessThanOrEqual(d.xPx - d.radiusPx + smoothSigmaPx);
+        expect(r.bbox.xPx + r.bbox.widthPx).toBeGreaterThanOrEqual(d.xPx + d.radiusPx - 1);
+      }
+    },
+  );
 
   it('ranks by integrated intensity × circularity, best first', () => {
     const p = renderDiscs(W, H, discField(6), { noiseSigma: 10, seed: 4 });

@@ -9,7 +9,7 @@ export interface Blob {
   amplitude: number;
 }
 
-/** Continuous pixel coordinates: pixel (i, j) covers [i, i + 1) × [j, j + 1), sampled at its centre. */
+/** Pixel (i, j) is centred at (i, j) (electron/automation/pixel-to-stage.ts), sampled there. */
 export function renderBlobs(
   w: number,
   h: number,
@@ -24,8 +24,8 @@ export function renderBlobs(
     const r = Math.ceil(4 * b.sigmaPx);
     for (let y = Math.max(0, Math.floor(b.yPx - r)); y < Math.min(h, b.yPx + r); y++) {
       for (let x = Math.max(0, Math.floor(b.xPx - r)); x < Math.min(w, b.xPx + r); x++) {
-        const dx = x + 0.5 - b.xPx;
-        const dy = y + 0.5 - b.yPx;
+        const dx = x - b.xPx;
+        const dy = y - b.yPx;
         img[y * w + x]! += b.amplitude * Math.exp(-(dx * dx + dy * dy) / (2 * b.sigmaPx ** 2));
       }
     }
@@ -51,7 +51,7 @@ export function renderDiscs(
     const r = d.radiusPx + 3;
     for (let y = Math.max(0, Math.floor(d.yPx - r)); y < Math.min(h, d.yPx + r); y++) {
       for (let x = Math.max(0, Math.floor(d.xPx - r)); x < Math.min(w, d.xPx + r); x++) {
-        const dist = Math.hypot(x + 0.5 - d.xPx, y + 0.5 - d.yPx);
+        const dist = Math.hypot(x - d.xPx, y - d.yPx);
         const inside = Math.min(1, Math.max(0, d.radiusPx + 0.5 - dist));
         img[y * w + x]! += d.amplitude * inside;
       }
