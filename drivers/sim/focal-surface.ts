@@ -47,12 +47,16 @@ export class FocalSurface {
 
   /** Coverslip height (µm, focus-drive coordinates) at sample point (x, y), time `atMs`. */
   heightUm(sampleXUm: number, sampleYUm: number, atMs: number): number {
+    return this.shapeUm(sampleXUm, sampleYUm) + this.zDrift(Math.max(0, atMs));
+  }
+
+  /** The coverslip's shape alone (offset, tilt, curvature): heightUm without the drift. */
+  shapeUm(sampleXUm: number, sampleYUm: number): number {
     return (
       this.offsetUm +
       this.tiltX * sampleXUm +
       this.tiltY * sampleYUm +
-      this.curvature * (sampleXUm * sampleXUm + sampleYUm * sampleYUm) +
-      this.zDrift(Math.max(0, atMs))
+      this.curvature * (sampleXUm * sampleXUm + sampleYUm * sampleYUm)
     );
   }
 
@@ -97,21 +101,25 @@ function legacyDrift(amplitudeUm: number): (tMs: number) => number {
  */
 function steppedDrift(seed: number, d: SimDriftOptions): (tMs: number) => number {
   const knots = [0]; // z at the start of minute k, steps included
-  const rate = (k: number) => d.zUmPerMin * (1 + (uniform(hash32(seed, 0xd21f, k))() - 0.5));
-  const step = (k: number): { atMin: number; um: number } | undefined => {
-    const r = uniform(hash32(seed, 0x57e9, k));
-    if (r() >= d.zStepProbPerMin) return undefined;
-    return { atMin: r(), um: (r() < 0.5 ? -1 : 1) * d.zStepUm };
+  const minutes: { rate: number; step?: { atMin: number; um: number } }[] = [];
+  const minute = (k: number) => {
+    while (minutes.length <= k) {
+      const j = minutes.length;
+      const r = uniform(hash32(seed, 0x57e9, j));
+      const m: (typeof minutes)[number] = {
+        rate: d.zUmPerMin * (1 + (uniform(hash32(seed, 0xd21f, j))() - 0.5)),
+      };
+      if (r() < d.zStepProbPerMin) m.step = { atMin: r(), um: (r() < 0.5 ? -1 : 1) * d.zStepUm };
+      minutes.push(m);
+      knots.push((knots[j] ?? 0) + m.rate + (m.step?.um ?? 0));
+    }
+    return minutes[k] ?? { rate: 0 };
   };
   return (tMs) => {
     const tMin = tMs / MS_PER_MIN;
     const k = Math.floor(tMin);
-    while (knots.length <= k) {
-      const j = knots.length - 1;
-      knots.push((knots[j] ?? 0) + rate(j) + (step(j)?.um ?? 0));
-    }
+    const m = minute(k);
     const f = tMin - k;
-    const s = step(k);
-    return (knots[k] ?? 0) + rate(k) * f + (s && f >= s.atMin ? s.um : 0);
+    return (knots[k] ?? 0) + m.rate * f + (m.step && f >= m.step.atMin ? m.step.um : 0);
   };
 }

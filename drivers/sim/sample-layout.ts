@@ -2,6 +2,7 @@
  * Where the objects of each sample type lie on the slide (sample coordinates, µm),
  * deterministic from the seed. See SimSampleType for what each type means.
  */
+import { ValidationError } from '../errors';
 import { hash32, normal, uniform } from './rng';
 import type { SimSampleType, SimWorldOptions } from './world';
 
@@ -56,9 +57,22 @@ function colonies(o: LayoutOptions): PlacedObject[] {
   const rand = uniform(hash32(o.seed, 0x5a12));
   const half = o.slideHalfWidthUm;
   const out: PlacedObject[] = [];
-  const overlaps = (c: PlacedObject) =>
-    out.some((p) => Math.hypot(p.xUm - c.xUm, p.yUm - c.yUm) < p.radiusUm + c.radiusUm + 3);
-  while (out.length < o.cellCount) {
+  const bucketUm = 2 * MAX_OBJECT_RADIUS_UM + 3;
+  const buckets = new Map<string, PlacedObject[]>();
+  const key = (x: number, y: number) => `${Math.floor(x / bucketUm)},${Math.floor(y / bucketUm)}`;
+  const overlaps = (c: PlacedObject) => {
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++)
+        for (const p of buckets.get(key(c.xUm + dx * bucketUm, c.yUm + dy * bucketUm)) ?? [])
+          if (Math.hypot(p.xUm - c.xUm, p.yUm - c.yUm) < p.radiusUm + c.radiusUm + 3) return true;
+    return false;
+  };
+  for (let groups = 0; out.length < o.cellCount; groups++) {
+    if (groups > 10 * o.cellCount) {
+      throw new ValidationError(
+        `sim: cannot place ${o.cellCount} sparse cells without overlap within ±${half} µm (placed ${out.length}); lower cellCount or raise slideHalfWidthUm`,
+      );
+    }
     const gx = (rand() * 2 - 1) * half;
     const gy = (rand() * 2 - 1) * half;
     const n = Math.min(1 + Math.floor(rand() * 4), o.cellCount - out.length);
@@ -70,16 +84,26 @@ function colonies(o: LayoutOptions): PlacedObject[] {
       };
       if (overlaps(c)) continue;
       out.push(c);
+      const bucket = key(c.xUm, c.yUm);
+      const b = buckets.get(bucket);
+      if (b) b.push(c);
+      else buckets.set(bucket, [c]);
       k++;
     }
   }
   return out;
 }
 
-/** Packed cells on a jittered hexagonal lattice (spacing 14 µm) covering the slide region. */
+/** Half-width beyond which dense tissue is not laid out (≈ 95 000 cells at most), µm. */
+export const MAX_TISSUE_HALF_WIDTH_UM = 2_000;
+
+/**
+ * Packed cells on a jittered hexagonal lattice (spacing 14 µm) covering the slide region,
+ * at most ±MAX_TISSUE_HALF_WIDTH_UM.
+ */
 function tissue(o: LayoutOptions): PlacedObject[] {
   const rand = uniform(hash32(o.seed, 0x7155));
-  const half = o.slideHalfWidthUm;
+  const half = Math.min(o.slideHalfWidthUm, MAX_TISSUE_HALF_WIDTH_UM);
   const pitch = 14;
   const rowPitch = pitch * (Math.sqrt(3) / 2);
   const out: PlacedObject[] = [];

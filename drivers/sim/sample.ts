@@ -143,6 +143,7 @@ export class VirtualSample {
     const marginUm = 3 * MAX_SIGMA_PX * pix;
     // The field is centred on the stage position; find the sample point there.
     const { xUm: cx, yUm: cy } = this.surface.toSample(fov.centreXUm, fov.centreYUm, input.atMs);
+    const zDriftUm = this.surface.zDriftUm(input.atMs);
     const sigma0ByDye = DYES.map((d) => psfSigmaUm(d.emissionNm, 0));
     const ids = this.cellsIn(cx - halfW, cy - halfH, cx + halfW, cy + halfH);
     for (const ci of ids) {
@@ -170,7 +171,7 @@ export class VirtualSample {
           yPx > fov.roi.heightPx + marginUm / pix
         )
           continue;
-        const surface = this.surface.heightUm(e.xUm[i] ?? 0, e.yUm[i] ?? 0, input.atMs);
+        const surface = this.surface.shapeUm(e.xUm[i] ?? 0, e.yUm[i] ?? 0) + zDriftUm;
         const blurUm = DEFOCUS_SLOPE * (input.focusUm - (surface + (e.zUm[i] ?? 0)));
         const sigma0 = sigma0ByDye[dye] ?? 0.1;
         let sigmaPx = Math.sqrt(sigma0 * sigma0 + blurUm * blurUm) / pix;

@@ -204,3 +204,12 @@ describe('sample types', () => {
     for (const c of cells) expect(Math.hypot(c.xUm, c.yUm)).toBeGreaterThan(hole.radiusUm);
   });
 });
+
+describe('sample layout limits', () => {
+  it('refuses a sparse-cell count that cannot fit without overlap, saying what to change', () => {
+    const { world } = worldAt({ sample: 'sparse-cells', cellCount: 500, slideHalfWidthUm: 50 });
+    expect(() => world.truth.cellsIn({ xUm: 0, yUm: 0, widthUm: 1, heightUm: 1 })).toThrow(
+      /cannot place 500 sparse cells without overlap within ±50 µm.*raise slideHalfWidthUm/,
+    );
+  });
+});
