@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FocusSensor } from '../../../drivers/devices';
-import { FocusLock } from '../../../electron/automation/focus-lock';
+import { FocusLock, type FocusLockOptions } from '../../../electron/automation/focus-lock';
 import { focusLockRig, rms, runUntil, sampleFor } from './focus-lock-rig';
 
 const rejection = async (p: Promise<unknown>) => {
@@ -12,12 +12,16 @@ const rejection = async (p: Promise<unknown>) => {
   throw new Error('expected a rejection');
 };
 
-async function lockedRig(rigOptions: Parameters<typeof focusLockRig>[0] = {}, recover = false) {
+async function lockedRig(
+  rigOptions: Parameters<typeof focusLockRig>[0] = {},
+  recover = false,
+  options: FocusLockOptions = {},
+) {
   const rig = await focusLockRig(rigOptions);
   await rig.focusHere();
   const lock = new FocusLock(
     { sensor: rig.sensor, focus: rig.focus },
-    { sleep: rig.sleep, recover },
+    { sleep: rig.sleep, recover, ...options },
   );
   await lock.calibrate();
   return { rig, lock };
@@ -106,6 +110,40 @@ describe('FocusLock loop', () => {
     const off = errors.filter((e) => Math.abs(e) > 0.05).length;
     expect(off).toBeGreaterThanOrEqual(2);
     expect(off).toBeLessThanOrEqual(3 * 8);
+  });
+
+  it('bounds each correction by maxStepUm', async () => {
+    const steps = { zUmPerMin: 0, zStepProbPerMin: 1, zStepUm: 1.5, xyUmPerMin: 0 };
+    const { rig, lock } = await lockedRig({ world: { drift: steps } }, false, {
+      maxStepUm: 0.1,
+      maxErrorUm: 5,
+      lostAfterSamples: 100,
+    });
+    const start = rig.focusErrorUm();
+    await lock.lock();
+    let prev = rig.zUm();
+    const moves = await sampleFor(rig, 2 * 60_000, () => {
+      const d = rig.zUm() - prev;
+      prev = rig.zUm();
+      return Math.abs(d);
+    });
+    lock.unlock();
+    expect(Math.max(...moves)).toBeGreaterThan(0.099);
+    expect(Math.max(...moves)).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(Math.abs(rig.focusErrorUm() - start)).toBeLessThan(0.05);
+  });
+
+  it('reports an error beyond maxErrorUm for lostAfterSamples samples as lost', async () => {
+    const steps = { zUmPerMin: 0, zStepProbPerMin: 1, zStepUm: 3, xyUmPerMin: 0 };
+    const { rig, lock } = await lockedRig({ world: { drift: steps } }, false, { maxErrorUm: 2 });
+    await lock.lock();
+    const reasons: string[] = [];
+    lock.onLost((r) => reasons.push(r));
+    await runUntil(rig, () => lock.status().state === 'lost', 2 * 60_000);
+    expect(reasons).toEqual([
+      expect.stringMatching(/focus error -?(2\.9|3\.0)\d µm beyond ±2 µm for 5 samples/),
+    ]);
+    expect(lock.status().errorUm).not.toBeNull();
   });
 
   it('applies an offset relative to the locked plane', async () => {
