@@ -8,9 +8,10 @@
  *   refuses ends the lock as lost with that reason; the lock never clips or retries it.
  * - Each correction is bounded by `maxStepUm`.
  * - Lost lock: `lostAfterSamples` consecutive bad samples (no usable spot — no signal,
- *   blocked, out of capture range — or |error| > `maxErrorUm`). Listeners of onLost are
- *   told once per loss. With `recover` the loop keeps reading and re-acquires as soon as
- *   the spot is usable again; without, it stops (state stays 'lost' until unlock / lock).
+ *   blocked, out of capture range — or, once locked, |error| > `maxErrorUm`). Listeners of
+ *   onLost are told once per loss. With `recover` the loop keeps reading and re-acquires as
+ *   soon as the spot is back on the sensor (anywhere in the capture range, walking back in
+ *   bounded steps); without, it stops (state stays 'lost' until unlock / lock).
  * - While locked the lock owns Z: callers unlock before moving Z themselves, or use
  *   setOffsetUm.
  */
@@ -81,6 +82,8 @@ export class FocusLock {
   private pxPerUm: number | undefined;
   private basePx = 0;
   private offsetUm = 0;
+  /** Correction not yet sent to Z (below minStepUm), µm. */
+  private pendingUm = 0;
   private state: FocusLockState = 'off';
   private errorUm: number | null = null;
   private signal = 0;
@@ -206,13 +209,18 @@ export class FocusLock {
     let prevErrorUm = 0;
     let inside = 0;
     const k = this.pxPerUm ?? 1;
+    this.pendingUm = 0;
+    let zUm: number | undefined;
     while (run === this.run) {
       try {
         const r = await this.deps.sensor.read();
         if (run !== this.run) return;
         const errorUm =
           r.positionPx === null ? null : (r.positionPx - this.basePx) / k - this.offsetUm;
-        const usable = errorUm !== null && Math.abs(errorUm) <= this.o.maxErrorUm;
+        // While (re-)acquiring, any spot on the sensor is worth following (bounded steps);
+        // once locked, an error beyond maxErrorUm means the lock no longer holds.
+        const usable =
+          errorUm !== null && (this.state !== 'locked' || Math.abs(errorUm) <= this.o.maxErrorUm);
         if (!usable) {
           bad++;
           if (this.state !== 'lost' && bad >= this.o.lostAfterSamples) {
@@ -227,6 +235,7 @@ export class FocusLock {
           }
         } else {
           if (this.state === 'lost') {
+            zUm = undefined; // Z may have been moved while the lock was lost
             this.deps.log?.('focus lock re-acquired');
             this.reason = undefined;
             this.state = 'locking';
@@ -234,7 +243,11 @@ export class FocusLock {
           }
           bad = 0;
           inside = Math.abs(errorUm) <= this.o.lockedWithinUm ? inside + 1 : 0;
-          await this.correct(errorUm, prevErrorUm);
+          zUm = await this.correct(
+            errorUm,
+            prevErrorUm,
+            zUm ?? (await this.deps.focus.positionUm()),
+          );
           prevErrorUm = errorUm;
           if (run !== this.run) return;
           this.setState(inside >= 3 ? 'locked' : 'locking', errorUm, r.signal);
@@ -250,13 +263,17 @@ export class FocusLock {
     }
   }
 
-  /** One PI step (velocity form): Δz = −(kp·Δe + ki·e), bounded by maxStepUm. */
-  private async correct(errorUm: number, prevErrorUm: number): Promise<void> {
-    const raw = -(this.o.kp * (errorUm - prevErrorUm) + this.o.ki * errorUm);
-    const step = Math.max(-this.o.maxStepUm, Math.min(this.o.maxStepUm, raw));
-    if (Math.abs(step) < this.o.minStepUm) return;
-    const z = await this.deps.focus.positionUm();
-    await this.deps.focus.moveToUm(z + step);
+  /**
+   * One PI step (velocity form): Δz = −(kp·Δe + ki·e), bounded by maxStepUm. Steps below
+   * minStepUm accumulate until they are worth a move. Returns Z after the step.
+   */
+  private async correct(errorUm: number, prevErrorUm: number, zUm: number): Promise<number> {
+    const raw = this.pendingUm - (this.o.kp * (errorUm - prevErrorUm) + this.o.ki * errorUm);
+    this.pendingUm = Math.max(-this.o.maxStepUm, Math.min(this.o.maxStepUm, raw));
+    if (Math.abs(this.pendingUm) < this.o.minStepUm) return zUm;
+    const step = this.pendingUm;
+    this.pendingUm = 0;
+    return this.deps.focus.moveToUm(zUm + step);
   }
 
   private lose(reason: string, errorUm: number | null, signal: number): void {

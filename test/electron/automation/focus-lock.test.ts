@@ -179,7 +179,7 @@ describe('FocusLock loop', () => {
     expect(lock.status().state).toBe('lost');
   });
 
-  it('with recover, re-acquires when the spot returns', async () => {
+  it('with recover, re-acquires when the spot returns, from anywhere in the capture range', async () => {
     const { rig, lock } = await lockedRig({}, true);
     const start = rig.focusErrorUm();
     await lock.lock();
@@ -188,10 +188,18 @@ describe('FocusLock loop', () => {
     rig.sensor.blocked = true;
     await sampleFor(rig, 30_000, () => 0);
     expect(lock.status().state).toBe('lost');
+    await rig.focus.moveToUm(rig.zUm() + 4); // beyond maxErrorUm (2 µm), within capture range
     rig.sensor.blocked = false;
-    await sampleFor(rig, 2_000, () => 0);
-    expect(lock.status().state).toBe('locked');
+    let maxStep = 0;
+    let prev = rig.zUm();
+    const off = rig.onTick(() => {
+      maxStep = Math.max(maxStep, Math.abs(rig.zUm() - prev));
+      prev = rig.zUm();
+    });
+    await runUntil(rig, () => lock.status().state === 'locked', 10_000);
+    off();
     expect(Math.abs(rig.focusErrorUm() - start)).toBeLessThan(0.05);
+    expect(maxStep).toBeLessThanOrEqual(0.5 + 1e-9);
     expect(lost).toHaveLength(1);
     lock.unlock();
   });
