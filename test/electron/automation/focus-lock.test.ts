@@ -204,6 +204,16 @@ describe('FocusLock loop', () => {
     lock.unlock();
   });
 
+  it('stops at an e-stop: the guarded Z drive refuses the next correction', async () => {
+    const { rig, lock } = await lockedRig();
+    await lock.lock();
+    const reasons: string[] = [];
+    lock.onLost((r) => reasons.push(r));
+    await rig.safety.estop('test');
+    await runUntil(rig, () => lock.status().state === 'lost', 5 * 60_000);
+    expect(reasons).toEqual([expect.stringMatching(/^focus lock stopped: E_ESTOP: /)]);
+  });
+
   it('goes through the guarded Z drive: a refused move ends the lock with the limit error', async () => {
     const { rig, lock } = await lockedRig({
       world: { drift: { zUmPerMin: 2, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 } },
