@@ -1,5 +1,7 @@
 /** The CLI's command table. Each subcommand lives in its own module. */
 import { acquireCommand } from './acquire-command';
+import { autofocusCommand, roisCommand } from './automation/analysis-commands';
+import { automateCommand } from './automation/automate-command';
 import { callCommand } from './call-command';
 import { command as planCommand } from './commands/plan';
 import { command as portsCommand } from './commands/ports';
@@ -12,6 +14,9 @@ export const cliCommands: CliCommand[] = [
   callCommand,
   planCommand,
   acquireCommand,
+  automateCommand,
+  autofocusCommand,
+  roisCommand,
   uploadCommand,
   portsCommand,
 ];

@@ -7,6 +7,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandName, CommandResult, Commands } from '../api/contract';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
+import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
@@ -32,6 +33,7 @@ export interface HandlerDeps {
   bus: FrameBus;
   acquisition: AcquisitionService;
   uploads: UploadService;
+  automation: AutomationService;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -44,6 +46,7 @@ export function createHandlers({
   bus,
   acquisition,
   uploads,
+  automation,
 }: HandlerDeps): Handlers {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -161,7 +164,13 @@ export function createHandlers({
       await refreshCamera();
       return {};
     },
-    'run.start': (p, ctx) => acquisition.start({ ...p, operator: p.operator ?? ctx.clientId }),
+    'run.start': (p, ctx) => {
+      if (automation.busy)
+        throw new StateError(
+          'run.start: automation is in progress (automation.cancel or wait for it)',
+        );
+      return acquisition.start({ ...p, operator: p.operator ?? ctx.clientId });
+    },
     'plan.estimate': async (p) => acquisition.estimate(p.plan),
     'run.pause': async () => {
       acquisition.pause();
@@ -173,6 +182,35 @@ export function createHandlers({
     },
     'run.cancel': async () => {
       acquisition.cancel();
+      return {};
+    },
+    'autofocus.run': (p) => automation.autofocusCommand(p),
+    'rois.find': (p) => automation.findRoisCommand(p),
+    'focusLock.calibrate': (p) => automation.calibrateLock(p),
+    'focusLock.lock': async () => {
+      await automation.requireLock().engage();
+      return {};
+    },
+    'focusLock.unlock': async () => {
+      automation.requireLock().unlock();
+      return {};
+    },
+    'focusLock.setOffset': async (p) => {
+      automation.requireLock().setOffsetUm(p.offsetUm);
+      return {};
+    },
+    'automation.start': (p, ctx) =>
+      automation.start({ ...p, operator: p.operator ?? ctx.clientId }),
+    'automation.pause': async () => {
+      automation.pause();
+      return {};
+    },
+    'automation.resume': async () => {
+      automation.resume();
+      return {};
+    },
+    'automation.cancel': async () => {
+      automation.cancel();
       return {};
     },
     'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),

@@ -8,6 +8,7 @@ import type { AppState, HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { SafetyLayer } from '../safety/safety-layer';
 import { AcquisitionService } from './acquisition-service';
+import { AutomationService } from './automation-service';
 import { createHandlers, type CallContext } from './command-handlers';
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
@@ -30,6 +31,7 @@ export interface Host {
   readonly dispatcher: Dispatcher;
   readonly acquisition: AcquisitionService;
   readonly uploads: UploadService;
+  readonly automation: AutomationService;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -80,8 +82,18 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   const bus = new FrameBus(store);
   const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
   const uploads = new UploadService({ config, store, acquisition, log });
+  const automation = new AutomationService({
+    config,
+    store,
+    safety,
+    devices,
+    bus,
+    acquisition,
+    uploads,
+    log,
+  });
   const dispatcher = new Dispatcher(
-    createHandlers({ store, safety, devices, bus, acquisition, uploads }),
+    createHandlers({ store, safety, devices, bus, acquisition, uploads, automation }),
     log,
   );
   store.update((s) => {
@@ -101,6 +113,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     dispatcher,
     acquisition,
     uploads,
+    automation,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -110,6 +123,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         await safety.allLasersOff(`shutdown: ${reason}`);
+        await automation.shutdown();
         await acquisition.shutdown();
         await uploads.close();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);

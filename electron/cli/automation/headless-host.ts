@@ -1,0 +1,82 @@
+/**
+ * A headless host for the automation CLI commands, started as `acquire` does: config from
+ * --config (default: the simulated microscope), datasets into --out, process guards on
+ * (lasers off on signals and crashes); shut down when `body` ends.
+ */
+import path from 'node:path';
+import { ValidationError } from '../../../drivers/errors';
+import { loadConfig } from '../../config/load';
+import { createHost, type Host } from '../../host/host';
+import { installProcessGuards } from '../../host/process-guards';
+import type { CallContext } from '../../host/command-handlers';
+import { flagString, type ParsedArgs } from '../args';
+import type { CliIo } from '../types';
+
+export const CLI_CTX: CallContext = { clientId: 'cli', transport: 'cli' };
+
+export async function withHeadlessHost(
+  args: ParsedArgs,
+  io: CliIo,
+  body: (host: Host) => Promise<number>,
+): Promise<number> {
+  const loaded = await loadConfig(flagString(args, 'config'));
+  const out = flagString(args, 'out');
+  if (out) loaded.config.storage.datasetsRoot = path.resolve(out);
+  // Host log lines go to stderr with the progress; stdout carries results only.
+  const host = await createHost(loaded, {
+    log: { log: (level, m) => level !== 'debug' && io.err(`${level}: ${m}`) },
+  });
+  installProcessGuards(host);
+  try {
+    return await body(host);
+  } finally {
+    await host.shutdown('cli command finished');
+  }
+}
+
+/** Calls an API command; prints `aquila NAME: CODE: message` and returns null when it fails. */
+export async function callOrReport(
+  host: Host,
+  io: CliIo,
+  cli: string,
+  name: string,
+  args: unknown,
+): Promise<unknown> {
+  const r = await host.call(name, args, CLI_CTX);
+  if (r.ok) return r.value;
+  io.err(`aquila ${cli}: ${r.error.code}: ${r.error.message}`);
+  return null;
+}
+
+/** Optional --x/--y, --z moves and --channel preset before a command. */
+export async function applyPlacementFlags(
+  host: Host,
+  io: CliIo,
+  cli: string,
+  args: ParsedArgs,
+): Promise<boolean> {
+  const num = (name: string) => {
+    const v = flagString(args, name);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new ValidationError(`--${name} must be a number, got "${v}"`);
+    return n;
+  };
+  const x = num('x');
+  const y = num('y');
+  const z = num('z');
+  if ((x === undefined) !== (y === undefined)) {
+    io.err(`aquila ${cli}: give both --x and --y`);
+    return false;
+  }
+  if (x !== undefined && y !== undefined)
+    if ((await callOrReport(host, io, cli, 'stage.moveTo', { xUm: x, yUm: y })) === null)
+      return false;
+  if (z !== undefined)
+    if ((await callOrReport(host, io, cli, 'focus.moveTo', { zUm: z })) === null) return false;
+  const channel = flagString(args, 'channel');
+  if (channel !== undefined)
+    if ((await callOrReport(host, io, cli, 'channel.apply', { name: channel })) === null)
+      return false;
+  return true;
+}

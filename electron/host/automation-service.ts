@@ -1,0 +1,426 @@
+/**
+ * Automation in the host: software autofocus, ROI finding, the focus lock and unattended
+ * FLImP-style runs (electron/automation/flimp/). Motion and light go through the safety
+ * layer (the same guarded devices and DeviceEngine an MDA run gets); pixel work runs in the
+ * AnalysisPool's worker threads. One automation at a time, never during an MDA run; an
+ * e-stop aborts a run at once. Run state is mirrored into AppState.automation, the lock's
+ * into AppState.focusLock.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StateError, ValidationError } from '../../drivers/errors';
+import type { CommandResult } from '../api/contract';
+import {
+  autofocusSearch,
+  createAnalysis,
+  type AutofocusOptions,
+  type AutomationAnalysis,
+} from '../automation/flimp/analysis';
+import { FlimpRun } from '../automation/flimp/executor';
+import { journalState, readJournal } from '../automation/flimp/journal';
+import { parseFlimpPlan, type FlimpPlan } from '../automation/flimp/plan-schema';
+import { openRoiDataset } from '../automation/flimp/roi-dataset';
+import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
+import { FocusLock } from '../automation/focus-lock';
+import { FocusLockControl } from '../automation/flimp/lock-handle';
+import { pixelToStage, type FrameGeometry } from '../automation/pixel-to-stage';
+import type { AquilaConfig } from '../config/schema';
+import { DeviceEngine } from '../runner/device-engine';
+import type { AcquiredFrame } from '../runner/types';
+import { guardDevices } from '../safety/guarded-devices';
+import type { SafetyLayer } from '../safety/safety-layer';
+import type { AcquisitionService } from './acquisition-service';
+import type { DeviceManager } from './device-manager';
+import type { FrameBus } from './frame-bus';
+import type { Logger } from './logger';
+import type { StateStore } from './state-store';
+import type { UploadService } from './upload-service';
+import { APP_VERSION } from './version';
+
+export const PLAN_FILE = 'plan.json';
+
+export interface AutomationDeps {
+  config: AquilaConfig;
+  store: StateStore;
+  safety: SafetyLayer;
+  devices: DeviceManager;
+  bus: FrameBus;
+  acquisition: AcquisitionService;
+  uploads: UploadService;
+  log: Logger;
+}
+
+type AutofocusParams = AutofocusOptions;
+
+function timestamp(d = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+export class AutomationService {
+  private pool: AutomationAnalysis | null = null;
+  private run: FlimpRun | null = null;
+  private finished: Promise<unknown> = Promise.resolve();
+  /** A single command (autofocus, rois.find, calibration) holds the hardware. */
+  private commandBusy: string | null = null;
+  readonly lock: FocusLockControl | null;
+
+  constructor(private readonly deps: AutomationDeps) {
+    const { devices, safety, store } = deps;
+    const focus = devices.focus;
+    this.lock =
+      devices.focusSensor && focus
+        ? new FocusLockControl(
+            new FocusLock({
+              sensor: devices.focusSensor,
+              focus: {
+                moveToUm: (z) => safety.moveFocusTo(z),
+                positionUm: () => focus.getPositionUm(),
+              },
+              log: (m) => deps.log.log('info', m),
+            }),
+            () => focus.getPositionUm(),
+            (view) =>
+              store.update((s) => {
+                s.focusLock = view;
+              }),
+          )
+        : null;
+    safety.onLatchChange((reason) => {
+      if (reason === null) return;
+      this.lock?.unlock();
+      if (this.running) this.run!.control.abort(`e-stop: ${reason}`);
+    });
+  }
+
+  /** An automation run is active (not ended). */
+  get running(): boolean {
+    const phase = this.run?.status().phase;
+    return phase !== undefined && !['finished', 'failed', 'cancelled'].includes(phase);
+  }
+
+  /** Anything of ours holds the hardware (a run or a command in progress). */
+  get busy(): boolean {
+    return this.running || this.commandBusy !== null;
+  }
+
+  private analysis(): AutomationAnalysis {
+    return (this.pool ??= createAnalysis());
+  }
+
+  private engine(): DeviceEngine {
+    const camera = this.requireCamera();
+    return new DeviceEngine({ ...guardDevices(this.deps.devices, this.deps.safety), camera });
+  }
+
+  private requireCamera() {
+    const cam = this.deps.devices.camera;
+    if (!cam) throw new StateError('No camera is configured');
+    return cam;
+  }
+
+  /** Refuses when an MDA run, an automation run or another automation command holds the hardware. */
+  private assertFree(what: string): void {
+    const r = this.deps.store.state.run;
+    if (r && ['running', 'paused', 'cancelling'].includes(r.state))
+      throw new StateError(
+        `${what}: an acquisition run is in progress (run.cancel or wait for it)`,
+      );
+    if (this.running)
+      throw new StateError(
+        `${what}: an automation run is in progress (automation.cancel or wait for it)`,
+      );
+    if (this.commandBusy) throw new StateError(`${what}: ${this.commandBusy} is in progress`);
+    if (this.deps.safety.estopLatched)
+      throw new StateError(`${what}: e-stop is latched; reset it first`);
+  }
+
+  private async exclusive<T>(what: string, f: () => Promise<T>): Promise<T> {
+    this.assertFree(what);
+    this.commandBusy = what;
+    try {
+      const cam = this.requireCamera();
+      if (cam.isLive()) await cam.stopLive();
+      return await f();
+    } finally {
+      this.commandBusy = null;
+    }
+  }
+
+  private async geometryFor(): Promise<(f: AcquiredFrame) => FrameGeometry> {
+    const cam = this.requireCamera();
+    const roi = await cam.getRoi();
+    return (f) => ({
+      stageXUm: f.meta.stage.xUm,
+      stageYUm: f.meta.stage.yUm,
+      pixelSizeUm: f.meta.pixelSizeUm,
+      binning: f.meta.binning,
+      sensorWidthPx: cam.sensor.widthPx,
+      sensorHeightPx: cam.sensor.heightPx,
+      roi,
+    });
+  }
+
+  /** Software autofocus with frames under `light` (a FLImP step) or as the camera and lasers are now. */
+  private runAutofocus(
+    engine: DeviceEngine,
+    p: AutofocusParams,
+    light: { laserId: string; powerMw: number; exposureMs: number; name?: string } | null,
+    signal?: AbortSignal,
+  ) {
+    const focus = guardDevices(this.deps.devices, this.deps.safety).focus;
+    if (!focus) throw new StateError('autofocus needs a focus (Z) drive');
+    const limits = this.deps.config.limits.zUm;
+    const pool = this.analysis();
+    return autofocusSearch(
+      {
+        positionUm: () => focus.getPositionUm(),
+        moveToUm: async (z) => {
+          await focus.moveToUm(z);
+        },
+        score: async () => {
+          if (light)
+            await engine.setupEvent({
+              channel: {
+                name: light.name ?? light.laserId,
+                laserId: light.laserId,
+                powerMw: light.powerMw,
+              },
+              exposureMs: light.exposureMs,
+            });
+          const f = await engine.acquireFrame();
+          this.show(f);
+          return pool.focusMeasure(p.measure, f.pixels, f.meta.widthPx, f.meta.heightPx, p.roi);
+        },
+        limitsUm: { min: limits.min, max: limits.max },
+      },
+      p,
+      signal,
+    );
+  }
+
+  /** Shows an automation frame on the display bus (copied: the analysis may take the pixels). */
+  private show(f: AcquiredFrame): void {
+    const { seq: _seq, ...meta } = f.meta;
+    this.deps.bus.publishCopy(meta, f.pixels);
+  }
+
+  async autofocusCommand(p: {
+    rangeUm?: number | undefined;
+    toleranceUm?: number | undefined;
+    measure?: AutofocusParams['measure'] | undefined;
+    roi?: AutofocusParams['roi'] | undefined;
+    maxImages?: number | undefined;
+  }): Promise<CommandResult<'autofocus.run'>> {
+    return this.exclusive('autofocus', () => {
+      const options: AutofocusParams = {
+        rangeUm: p.rangeUm ?? 20,
+        toleranceUm: p.toleranceUm ?? 0.25,
+        measure: p.measure ?? 'normalized-variance',
+      };
+      if (p.roi) options.roi = p.roi;
+      if (p.maxImages) options.maxImages = p.maxImages;
+      return this.runAutofocus(this.engine(), options, null);
+    });
+  }
+
+  async findRoisCommand(
+    p: NonNullable<Parameters<AutomationAnalysis['findRois']>[3]> & {
+      source?: 'snap' | 'last' | undefined;
+    },
+  ): Promise<CommandResult<'rois.find'>> {
+    const { source = 'snap', ...options } = p;
+    const run = async () => {
+      let frame;
+      if (source === 'last') {
+        frame = this.deps.bus.latest;
+        if (!frame)
+          throw new StateError('rois.find: no frame yet (snap one, or use source "snap")');
+      } else {
+        const cam = this.requireCamera();
+        frame = this.deps.bus.publish(await cam.snap());
+      }
+      const { meta } = frame;
+      const geometryOf = await this.geometryFor();
+      const g = geometryOf({ pixels: frame.pixels, meta });
+      const rois = await this.analysis().findRois(
+        frame.pixels.slice(),
+        meta.widthPx,
+        meta.heightPx,
+        options,
+      );
+      return {
+        frameSeq: meta.seq,
+        widthPx: meta.widthPx,
+        heightPx: meta.heightPx,
+        rois: rois.map((r) => ({ ...r, ...pixelToStage(g, r) })),
+      };
+    };
+    return source === 'last' ? run() : this.exclusive('rois.find', run);
+  }
+
+  async calibrateLock(p: { spanUm?: number | undefined; steps?: number | undefined }) {
+    const lock = this.requireLock();
+    return this.exclusive('focus-lock calibration', () => lock.calibrate(p));
+  }
+
+  requireLock(): FocusLockControl {
+    if (!this.lock)
+      throw new StateError('No focus lock: the config needs a focus-sensor device and a Z drive');
+    return this.lock;
+  }
+
+  /** Starts (or resumes) a FLImP run; resolves once it is under way. */
+  async start(p: {
+    plan?: Record<string, unknown> | undefined;
+    name?: string | undefined;
+    resume?: string | undefined;
+    operator?: string | undefined;
+  }): Promise<CommandResult<'automation.start'>> {
+    this.assertFree('automation.start');
+    const { acquisition, store, log, uploads, config } = this.deps;
+    const root = acquisition.datasetsRoot;
+    let runDir: string;
+    let planJson: unknown;
+    let resume = null;
+    let name: string;
+    if (p.resume) {
+      runDir = path.resolve(root, p.resume);
+      resume = journalState(await readJournal(runDir));
+      planJson = resume.plan;
+      name = resume.name;
+      if (p.plan)
+        throw new ValidationError(
+          'automation.start: give a plan or resume, not both (the run folder has its plan)',
+        );
+    } else {
+      planJson = p.plan;
+      const draft = parseFlimpPlan(planJson, 'automation.start plan');
+      name = p.name ?? `${draft.name}-${timestamp()}`;
+      runDir = path.join(root, name);
+      if (existsSync(runDir))
+        throw new StateError(
+          `automation.start: ${runDir} exists; resume it or choose another name`,
+        );
+    }
+    const plan: FlimpPlan = parseFlimpPlan(planJson, `plan of ${runDir}`);
+    if (plan.uploadTarget && !store.state.storage.uploadTargets.includes(plan.uploadTarget))
+      throw new ValidationError(
+        `plan uploadTarget "${plan.uploadTarget}" is not a configured upload target (have: ${store.state.storage.uploadTargets.join(', ') || 'none'})`,
+      );
+    await mkdir(runDir, { recursive: true });
+    if (!resume)
+      await writeFile(path.join(runDir, PLAN_FILE), JSON.stringify(planJson, null, 2) + '\n');
+    const cam = this.requireCamera();
+    if (cam.isLive()) await cam.stopLive();
+    const engine = this.engine();
+    const geometry = await this.geometryFor();
+    const laserNm = (id: string) => this.deps.devices.lasers.get(id)?.wavelengthNm;
+    const deps: FlimpDeps = {
+      engine,
+      analysis: {
+        autofocus: (o: SoftwareFocus, light, signal) => {
+          const { mode: _m, ...rest } = o;
+          return this.runAutofocus(
+            engine,
+            {
+              rangeUm: 20,
+              toleranceUm: 0.25,
+              measure: 'normalized-variance',
+              ...rest,
+            } as AutofocusParams,
+            light,
+            signal,
+          );
+        },
+        holdLock: (signal) => this.requireLock().hold(signal),
+        findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
+        register: (a, b, w, h) => this.analysis().register(a, b, w, h),
+      },
+      fieldOfView: async () => {
+        const [binning, roi] = await Promise.all([cam.getBinning(), cam.getRoi()]);
+        return {
+          widthPx: roi?.widthPx ?? Math.floor(cam.sensor.widthPx / binning),
+          heightPx: roi?.heightPx ?? Math.floor(cam.sensor.heightPx / binning),
+          pixelUm: cam.sensor.pixelSizeUm * binning,
+        };
+      },
+      geometry,
+      openDataset: async (spec) => {
+        const ds = await openRoiDataset(
+          {
+            root,
+            defaultFormat: config.storage.format,
+            appVersion: APP_VERSION,
+            operator: p.operator,
+            config: { ...config, upload: undefined },
+            deviceStates: () => store.state,
+            wavelengthNm: laserNm,
+            logger: log,
+          },
+          spec,
+        );
+        return {
+          ...ds,
+          close: async (end) => {
+            const r = await ds.close(end);
+            acquisition.refreshDatasets();
+            return r;
+          },
+        };
+      },
+      enqueueUpload: async (dir, target) => {
+        await uploads.enqueue(path.basename(dir), target);
+      },
+      log: (level, m) => log.log(level, m),
+    };
+    const run = new FlimpRun(deps, { name, runDir, plan, planJson, resume });
+    this.run = run;
+    const publish = () =>
+      store.update((s) => {
+        s.automation = run.status();
+      });
+    run.subscribe(publish);
+    publish();
+    log.log('info', `Automation ${name} ${resume ? 'resumed' : 'started'} → ${runDir}`);
+    this.finished = run.run().then((v) => {
+      publish();
+      log.log(
+        v.phase === 'finished' ? 'info' : 'warn',
+        `Automation ${name} ${v.phase}: ${v.imaged} ROIs imaged, ${v.skipped} skipped`,
+      );
+    });
+    return { dir: runDir, tiles: plan.scan.columns * plan.scan.rows, resumed: resume !== null };
+  }
+
+  pause(): void {
+    this.requireRun().control.pause();
+  }
+
+  resume(): void {
+    this.requireRun().control.resume();
+  }
+
+  cancel(): void {
+    this.requireRun().control.cancel();
+  }
+
+  private requireRun(): FlimpRun {
+    if (!this.run || !this.running) throw new StateError('No automation run is in progress');
+    return this.run;
+  }
+
+  /** Resolves when the current automation run (if any) has ended and its report is written. */
+  whenIdle(): Promise<unknown> {
+    return this.finished;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.running) this.run!.control.cancel();
+    await this.finished;
+    this.lock?.unlock();
+    await this.pool?.close();
+    this.pool = null;
+  }
+}
