@@ -119,9 +119,10 @@ export class FocusLock {
   }
 
   /**
-   * Locks on the current plane (the offset then applies relative to it) and resolves once
-   * locked; rejects with E_FOCUS_LOCK if there is no usable spot, or if the lock is lost or
-   * not reached within `acquireIterations`. Locking again re-captures the current plane.
+   * Holds the current plane and resolves once locked; rejects with E_FOCUS_LOCK if there is
+   * no usable spot, or if the lock is lost or not reached within `acquireIterations`. The
+   * current plane is taken to be at the current offset, so a later setOffsetUm(o) moves
+   * focus by o minus the offset at lock time. Locking again re-captures the current plane.
    */
   async lock(): Promise<void> {
     if (this.pxPerUm === undefined) {
@@ -150,7 +151,7 @@ export class FocusLock {
         if (iterations > this.o.acquireIterations)
           return done(
             new FocusLockError(
-              `focus lock: not locked after ${this.o.acquireIterations} iterations (error ${this.errorUm?.toFixed(3)} µm)`,
+              `focus lock: not locked after ${this.o.acquireIterations} iterations (last error ${this.errorUm === null ? 'unknown: no usable spot' : `${this.errorUm.toFixed(3)} µm`})`,
             ),
           );
       };
@@ -172,7 +173,10 @@ export class FocusLock {
     this.setState('off', this.errorUm, this.signal);
   }
 
-  /** Target distance from the locked plane, µm (+ = objective moves +z); applies at once. */
+  /**
+   * Target plane relative to the reference plane, µm (+ = objective moves +z); applies at
+   * once while locked, else at the next lock (see lock()).
+   */
   setOffsetUm(offsetUm: number): void {
     if (!Number.isFinite(offsetUm)) {
       throw new FocusLockError(`focus lock: offset ${offsetUm} µm is not a finite number`);

@@ -160,6 +160,22 @@ describe('FocusLock loop', () => {
     lock.unlock();
   });
 
+  it('locks on the current plane whatever the offset; later offsets move relative to it', async () => {
+    const { rig, lock } = await lockedRig({
+      world: { drift: { zUmPerMin: 0, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 } },
+    });
+    lock.setOffsetUm(1);
+    const z0 = rig.zUm();
+    await lock.lock();
+    await sampleFor(rig, 2_000, () => 0);
+    expect(Math.abs(rig.zUm() - z0)).toBeLessThan(0.03);
+    lock.setOffsetUm(0);
+    await sampleFor(rig, 5_000, () => 0);
+    expect(lock.status()).toMatchObject({ state: 'locked', offsetUm: 0 });
+    expect(Math.abs(rig.zUm() - (z0 - 1))).toBeLessThan(0.03);
+    lock.unlock();
+  });
+
   it('reports a blocked sensor as lost, once, and stops moving Z', async () => {
     const { rig, lock } = await lockedRig();
     await lock.lock();
