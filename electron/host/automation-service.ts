@@ -11,12 +11,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandResult } from '../api/contract';
-import {
-  autofocusSearch,
-  createAnalysis,
-  type AutofocusOptions,
-  type AutomationAnalysis,
-} from '../automation/flimp/analysis';
+import { AnalysisPool } from '../automation/analysis-pool';
+import { autofocusSearch, type AutofocusOptions } from '../automation/flimp/analysis';
 import { FlimpRun } from '../automation/flimp/executor';
 import { journalState, readJournal } from '../automation/flimp/journal';
 import { parseFlimpPlan, type FlimpPlan } from '../automation/flimp/plan-schema';
@@ -59,7 +55,7 @@ function timestamp(d = new Date()): string {
 }
 
 export class AutomationService {
-  private pool: AutomationAnalysis | null = null;
+  private pool: AnalysisPool | null = null;
   private run: FlimpRun | null = null;
   private finished: Promise<unknown> = Promise.resolve();
   /** A single command (autofocus, rois.find, calibration) holds the hardware. */
@@ -105,8 +101,8 @@ export class AutomationService {
     return this.running || this.commandBusy !== null;
   }
 
-  private analysis(): AutomationAnalysis {
-    return (this.pool ??= createAnalysis());
+  private analysis(): AnalysisPool {
+    return (this.pool ??= new AnalysisPool());
   }
 
   private engine(): DeviceEngine {
@@ -226,7 +222,7 @@ export class AutomationService {
   }
 
   async findRoisCommand(
-    p: NonNullable<Parameters<AutomationAnalysis['findRois']>[3]> & {
+    p: NonNullable<Parameters<AnalysisPool['findRois']>[3]> & {
       source?: 'snap' | 'last' | undefined;
     },
   ): Promise<CommandResult<'rois.find'>> {
