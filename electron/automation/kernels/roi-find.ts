@@ -1,6 +1,7 @@
 /**
  * ROI finding on one 16-bit frame: smooth (Gaussian), subtract the background (coarse
- * opening), threshold (Otsu, triangle or a fixed value above background), label connected
+ * opening), threshold (Otsu or triangle, floored at a multiple of the measured background
+ * noise, or a fixed value above background), label connected
  * components, filter and rank. Every intensity is in ADU above the estimated background of
  * the smoothed frame. Coordinates: pixel (i, j) is centred at (i, j), as
  * electron/automation/pixel-to-stage.ts maps them to the stage.
@@ -11,14 +12,20 @@ import { subtractBackground } from './background';
 import { labelComponents, type Component } from './components';
 import { checkFrame } from './region';
 import { smoothForAnalysis } from './smooth';
-import { histogram, otsuThreshold, triangleThreshold } from './thresholds';
+import { backgroundStats, histogram, otsuThreshold, triangleThreshold } from './thresholds';
 
 export interface RoiFindOptions {
   /** Default 'otsu'. A `value` is in ADU above background. */
   threshold?: 'otsu' | 'triangle' | { value: number };
+  /**
+   * Floor under the automatic thresholds, in standard deviations of the smoothed
+   * background's noise (measured on the frame). Default 4: a field with no objects yields
+   * no ROIs. Not applied to a `value` threshold.
+   */
+  minSigmas?: number;
   /** Block size of the background estimate; larger than the objects. Default 64; 0: none. */
   backgroundRadiusPx?: number;
-  /** Default 2; 0: no smoothing. From 2 px the frame is binned 2× first (4× faster). */
+  /** Default 2; 0: no smoothing. From 2 px (8 px) the frame is binned 2× (4×) first. */
   smoothSigmaPx?: number;
   /** Default 16. */
   minAreaPx?: number;
@@ -70,11 +77,15 @@ export function findRois(
     factor: f,
   } = smoothForAnalysis(pixels, widthPx, heightPx, o.smoothSigmaPx);
   if (o.backgroundRadiusPx > 0) subtractBackground(img, bw, bh, o.backgroundRadiusPx / f);
+  // Zero = the background level from here on (the opening leaves an offset under the noise).
+  const bg = backgroundStats(img);
+  for (let i = 0; i < img.length; i++) img[i] = (img[i] as number) - bg.level;
+  const floor = o.minSigmas * bg.sigma;
   const t =
     o.threshold === 'otsu'
-      ? otsuThreshold(histogram(img))
+      ? Math.max(floor, otsuThreshold(histogram(img)))
       : o.threshold === 'triangle'
-        ? triangleThreshold(histogram(img))
+        ? Math.max(floor, triangleThreshold(histogram(img)))
         : o.threshold.value;
 
   const kept: FoundRoi[] = [];
@@ -140,6 +151,7 @@ type Checked = Required<Omit<RoiFindOptions, 'threshold'>> & {
 function checkOptions(o: RoiFindOptions): Checked {
   const c: Checked = {
     threshold: o.threshold ?? 'otsu',
+    minSigmas: o.minSigmas ?? 4,
     backgroundRadiusPx: o.backgroundRadiusPx ?? 64,
     smoothSigmaPx: o.smoothSigmaPx ?? 2,
     minAreaPx: o.minAreaPx ?? 16,
@@ -157,6 +169,7 @@ function checkOptions(o: RoiFindOptions): Checked {
     );
   }
   const ranges: [keyof Checked, number, number][] = [
+    ['minSigmas', 0, 1000],
     ['backgroundRadiusPx', 0, 4096],
     ['smoothSigmaPx', 0, 64],
     ['minAreaPx', 0, Infinity],

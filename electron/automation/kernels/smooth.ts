@@ -118,15 +118,15 @@ export interface Smoothed {
   img: Float32Array;
   widthPx: number;
   heightPx: number;
-  /** Frame pixels per smoothed pixel along each axis (1 or 2). */
+  /** Frame pixels per smoothed pixel along each axis (1, 2 or 4). */
   factor: number;
 }
 
 /**
- * Gaussian smoothing with sigmaPx (frame pixels), on a frame binned 2× first when the
- * kernel is wide enough that binning loses little the smoothing would keep (sigma ≥ 2 px):
- * 4× fewer samples for every later step. (4× binning at sigma ≥ 4 px was tried: centroids
- * scatter by 0.3 px, against < 0.1 px at 2×.) Each smoothed sample is
+ * Gaussian smoothing with sigmaPx (frame pixels), on a frame binned first when the kernel
+ * is wide enough that binning loses little the smoothing would keep — 2× from sigma 2 px,
+ * 4× from sigma 8 px (≥ 2 binned px; at 4–5 px, 4× bins scattered centroids by 0.3 px) —
+ * so every later step sees 4× or 16× fewer samples. Each smoothed sample is
  * the mean of its bin (partial bins at the right and bottom edges average what they hold),
  * so values stay in ADU per frame pixel; binned pixel (I, J) covers frame pixels
  * [f·I, f·I + f) × [f·J, f·J + f).
@@ -137,7 +137,7 @@ export function smoothForAnalysis(
   h: number,
   sigmaPx: number,
 ): Smoothed {
-  const factor = sigmaPx >= 2 ? 2 : 1;
+  const factor = sigmaPx >= 8 ? 4 : sigmaPx >= 2 ? 2 : 1;
   if (factor === 1)
     return { img: gaussianSmooth(src, w, h, sigmaPx), widthPx: w, heightPx: h, factor };
   const bw = Math.ceil(w / factor);

@@ -5,6 +5,8 @@
  *   joining the histogram peak to the far end of its longer tail; suits a dominant
  *   background with few bright objects (sparse cells, beads).
  * Both return a value in sample units; samples above it are foreground.
+ * `backgroundStats` gives the level and noise that floor them: on a mostly empty field both
+ * would otherwise cut into the noise itself.
  */
 
 export interface Histogram {
@@ -103,4 +105,20 @@ export function triangleThreshold(h: Histogram): number {
     }
   }
   return towardHigh ? edge(h, bestK) : edge(h, bestK - 1);
+}
+
+/**
+ * Background level and noise of an image whose objects are brighter than its background:
+ * the median and the median − 15.87th percentile (one sigma for Gaussian noise, from the
+ * lower side only, which objects do not reach), from a strided sample of ≤ 65 536 values.
+ */
+export function backgroundStats(values: Float32Array): { level: number; sigma: number } {
+  const stride = Math.max(1, Math.floor(values.length / 65_536));
+  const sample = new Float32Array(Math.ceil(values.length / stride));
+  for (let i = 0, k = 0; i < values.length; i += stride, k++) sample[k] = values[i] as number;
+  sample.sort();
+  const at = (q: number) =>
+    sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] as number;
+  const level = at(0.5);
+  return { level, sigma: level - at(0.1587) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxRadii, gaussianSmooth } from '../../../../electron/automation/kernels/smooth';
 import {
+  backgroundStats,
   histogram,
   otsuThreshold,
   triangleThreshold,
@@ -52,6 +53,19 @@ describe('thresholds', () => {
     expect(t).toBeLessThan(160);
     // Otsu on the same data sits inside the tail instead.
     expect(otsuThreshold(histogram(all))).toBeGreaterThan(t);
+  });
+
+  it('backgroundStats reads level and noise from the background under bright objects', () => {
+    const v = samples([
+      { n: 80_000, mean: 50, sd: 4 },
+      { n: 20_000, mean: 900, sd: 100 },
+    ]);
+    const { level, sigma } = backgroundStats(v);
+    // The median moves a little toward the objects; sigma comes from the lower side only.
+    expect(level).toBeGreaterThan(50);
+    expect(level).toBeLessThan(54);
+    expect(sigma).toBeGreaterThan(3.5);
+    expect(sigma).toBeLessThan(5.5);
   });
 
   it('a constant image gives one bin and thresholds at its value', () => {
