@@ -366,6 +366,7 @@ export class AutomationService {
           },
         };
       },
+      isNameTaken: (n) => existsSync(path.join(root, n)),
       enqueueUpload: async (dir, target) => {
         await uploads.enqueue(path.basename(dir), target);
       },

@@ -1,6 +1,7 @@
 /**
- * Executes a FLImP plan: tiles in order; each tile scanned (focus, snap, ROIs) and then its
- * ROIs imaged, until `maxRois` ROIs were attempted. A failed tile or ROI is skipped with its
+ * Executes a FLImP plan: tiles in order, each scanned (focus, snap, ROIs) as far ahead as
+ * the remaining ROI budget needs; ROIs imaged in tile then rank order until `maxRois` were
+ * attempted (the rest found are recorded as not imaged). A failed tile or ROI is skipped with its
  * reason; `MAX_CONSECUTIVE_FAILURES` failed ROIs in a row fail the run (hardware evidently
  * gone). Pause and cancel act at the next frame boundary, e-stop (`abort`) at once; lasers
  * are off however the run ends, and the hardware snapshot is restored unless aborted.
@@ -14,12 +15,13 @@ import type { HardwareSnapshot } from '../../runner/types';
 import { FlimpJournal, type FlimpRecord, type JournalRoi, type JournalState } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { writeReport } from './report';
-import { imageRoi, roiDatasetName } from './roi-imaging';
+import { imageRoi, roiDatasetName, roiDatasetSpec } from './roi-imaging';
 import { RunControl, RunStopped } from './run-control';
 import { scanTile } from './tile-scan';
-import type { FlimpDeps } from './types';
+import type { FieldOfView, FlimpDeps, RoiDataset } from './types';
 
 export const MAX_CONSECUTIVE_FAILURES = 5;
+const FRAME_PUBLISH_MS = 250;
 
 export interface FlimpRunOptions {
   name: string;
@@ -38,6 +40,10 @@ export class FlimpRun {
   private readonly wallMs: () => number;
   private roiMsTotal = 0;
   private roiTimed = 0;
+  /** The next ROI's dataset, opened while the current ROI exposes (a writer thread takes ~0.5 s to start). */
+  private ahead: { roiId: number; dataset: Promise<RoiDataset> } | null = null;
+  private fov: FieldOfView | null = null;
+  private lastFramePublish = 0;
 
   constructor(
     private readonly deps: FlimpDeps,
@@ -132,6 +138,7 @@ export class FlimpRun {
     const { deps, o } = this;
     const { plan } = o;
     const fov = await deps.fieldOfView();
+    this.fov = fov;
     const tiles = gridPoints(
       {
         kind: 'rows_columns',
@@ -146,72 +153,142 @@ export class FlimpRun {
       Math.random,
     ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
     const known: JournalRoi[] = [];
+    /** Found, not yet imaged or skipped, in tile then rank order. */
+    const pending: JournalRoi[] = [];
     let attempted = 0;
     let failedInARow = 0;
+    let nextTile = 0;
     const checkpoint = () => this.control.checkpoint(() => deps.engine.lasersOff());
-    for (let i = 0; i < tiles.length; i++) {
-      if (attempted >= plan.maxRois) break;
-      await checkpoint();
-      this.update((v) => {
-        v.phase = 'scanning';
-        v.tileIndex = i;
-      });
-      let tile = o.resume?.tiles.get(i);
-      if (!tile) {
-        try {
-          tile = await scanTile(deps, plan, o.runDir, i, tiles[i]!, known, this.control.signal);
-        } catch (err) {
-          this.rethrowIfFatal(err);
-          tile = {
-            t: 'tile-failed',
-            index: i,
-            reason: serializeError(err).message,
-            atMs: this.wallMs(),
-          };
-          deps.log('warn', `Tile ${i} skipped: ${tile.reason}`);
-        }
-        await journal.append(tile);
-      }
-      if (tile.t === 'tile-failed') continue;
-      known.push(...tile.rois);
-      this.update((v) => {
-        v.found = known.length;
-        for (const r of tile.rois) v.rois.push(roiView(r));
-      });
-      for (const roi of tile.rois) {
-        const done = o.resume?.finished.get(roi.id);
-        if (done) {
-          if (done.reason !== LIMIT_REASON) attempted++;
-          this.finishRoi(roi.id, done);
-          continue;
-        }
-        if (attempted >= plan.maxRois) {
-          const rec = skipped(roi.id, LIMIT_REASON, this.wallMs());
-          await journal.append(rec);
-          this.finishRoi(roi.id, rec);
-          continue;
-        }
+    // Tiles are scanned ahead until enough ROIs wait for the remaining budget, so the next
+    // ROI is known while one exposes (its dataset opens meanwhile).
+    const scanAhead = async () => {
+      while (nextTile < tiles.length && pending.length < plan.maxRois - attempted) {
+        const i = nextTile++;
         await checkpoint();
-        attempted++;
-        const rec = await this.oneRoi(journal, roi);
+        this.update((v) => {
+          v.phase = 'scanning';
+          v.tileIndex = i;
+        });
+        const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
+        if (tile.t === 'tile-failed') continue;
+        known.push(...tile.rois);
+        this.update((v) => {
+          v.found = known.length;
+          for (const r of tile.rois) v.rois.push(roiView(r));
+        });
+        for (const roi of tile.rois) {
+          const done = o.resume?.finished.get(roi.id);
+          if (!done) pending.push(roi);
+          else {
+            if (done.reason !== LIMIT_REASON) attempted++;
+            this.finishRoi(roi.id, done);
+          }
+        }
+      }
+    };
+    for (;;) {
+      await scanAhead();
+      const roi = pending.shift();
+      if (!roi) break;
+      if (attempted >= plan.maxRois) {
+        const rec = skipped(roi.id, LIMIT_REASON, this.wallMs());
         await journal.append(rec);
         this.finishRoi(roi.id, rec);
-        failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
-        if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
-          throw new AquilaError(
-            'E_AUTOMATION',
-            `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
-          );
+        continue;
       }
+      await checkpoint();
+      attempted++;
+      const rec = await this.oneRoi(
+        journal,
+        roi,
+        attempted < plan.maxRois ? pending[0] : undefined,
+      );
+      await journal.append(rec);
+      this.finishRoi(roi.id, rec);
+      failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
+      if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
+        throw new AquilaError(
+          'E_AUTOMATION',
+          `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
+        );
+    }
+  }
+
+  /** Scans one tile and journals it; a failure skips the tile with its reason. */
+  private async scan(
+    journal: FlimpJournal,
+    i: number,
+    at: { xUm: number; yUm: number },
+    known: readonly JournalRoi[],
+  ): Promise<Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>> {
+    const { deps, o } = this;
+    let tile: Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>;
+    try {
+      tile = await scanTile(deps, o.plan, o.runDir, i, at, known, this.control.signal);
+    } catch (err) {
+      this.rethrowIfFatal(err);
+      tile = {
+        t: 'tile-failed',
+        index: i,
+        reason: serializeError(err).message,
+        atMs: this.wallMs(),
+      };
+      deps.log('warn', `Tile ${i} skipped: ${tile.reason}`);
+    }
+    await journal.append(tile);
+    return tile;
+  }
+
+  /** A dataset name for the ROI not used yet: `-aN` for later attempts (resume, leftovers). */
+  private datasetName(roi: JournalRoi): string {
+    const earlier = this.o.resume?.attempts.get(roi.id)?.length ?? 0;
+    for (let attempt = earlier + 1; ; attempt++) {
+      const name = roiDatasetName(this.o.name, roi.id, attempt);
+      if (!this.deps.isNameTaken?.(name)) return name;
+    }
+  }
+
+  private openDataset(name: string, roi: JournalRoi): Promise<RoiDataset> {
+    return this.deps.openDataset(roiDatasetSpec(this.o.plan, this.fov!, name, roi));
+  }
+
+  /** Opens the ROI's dataset ahead of time, while the current ROI exposes. */
+  private openAhead(roi: JournalRoi): void {
+    if (this.ahead) return;
+    const name = this.datasetName(roi);
+    const dataset = this.openDataset(name, roi);
+    dataset.catch(() => undefined); // reported when the ROI takes it
+    this.ahead = { roiId: roi.id, dataset };
+  }
+
+  private async takeDataset(roi: JournalRoi): Promise<RoiDataset> {
+    const a = this.ahead;
+    if (a?.roiId === roi.id) {
+      this.ahead = null;
+      return a.dataset;
+    }
+    await this.dropAhead();
+    return this.openDataset(this.datasetName(roi), roi);
+  }
+
+  /** An ROI opened ahead was not imaged after all: its empty dataset is removed. */
+  private async dropAhead(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = null;
+    if (!a) return;
+    try {
+      await (await a.dataset).discard();
+    } catch (err) {
+      this.deps.log('warn', `Unused ROI dataset not removed: ${serializeError(err).message}`);
     }
   }
 
   private async oneRoi(
     journal: FlimpJournal,
     roi: JournalRoi,
+    next: JournalRoi | undefined,
   ): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
     const { deps, o } = this;
-    const attempt = (o.resume?.attempts.get(roi.id)?.length ?? 0) + 1;
     const startedAtMs = this.wallMs();
     this.update((v) => {
       v.phase = 'imaging';
@@ -225,14 +302,23 @@ export class FlimpRun {
           plan: o.plan,
           runDir: o.runDir,
           control: this.control,
+          openDataset: () => this.takeDataset(roi),
           onDataset: async (dir) => {
             await journal.append({ t: 'roi-start', id: roi.id, dataset: dir, atMs: this.wallMs() });
             this.update((v) => setRoi(v, roi.id, { dataset: dir }));
           },
-          onFrame: (frames) => this.update((v) => setRoi(v, roi.id, { frames })),
+          onFrame: (frames) => {
+            if (frames === 1 && next) this.openAhead(next);
+            // Frame counts reach listeners at most every FRAME_PUBLISH_MS.
+            setRoi(this.view, roi.id, { frames });
+            const now = this.wallMs();
+            if (now - this.lastFramePublish >= FRAME_PUBLISH_MS) {
+              this.lastFramePublish = now;
+              this.update(() => undefined);
+            }
+          },
         },
         roi,
-        roiDatasetName(o.name, roi.id, attempt),
       );
       this.roiMsTotal += this.wallMs() - startedAtMs;
       this.roiTimed++;
@@ -268,6 +354,7 @@ export class FlimpRun {
 
   private async teardown(snapshot: HardwareSnapshot | null): Promise<void> {
     const { engine } = this.deps;
+    await this.dropAhead();
     const attempt = async (what: string, f: () => Promise<unknown>) => {
       try {
         await f();

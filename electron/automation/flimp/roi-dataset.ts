@@ -4,7 +4,9 @@
  * `timePoints` × programme channels. A time series that stops early (bleached) closes with
  * fewer frames than declared; provenance.json and frames.jsonl record how many were written.
  */
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
+import { ValidationError } from '../../../drivers/errors';
 import { FramePipeline } from '../../pipeline/frame-pipeline';
 import { colorForWavelength } from '../../plans/prepare';
 import type { Logger } from '../../host/logger';
@@ -71,6 +73,12 @@ export async function openRoiDataset(
     async close(end) {
       const summary = await pipeline.close(end);
       return { framesWritten: summary.framesWritten };
+    },
+    async discard() {
+      if (pipeline.stats.framesAccepted > 0)
+        throw new ValidationError(`${pipeline.dir} has frames; it is closed, not discarded`);
+      await pipeline.close({ outcome: 'cancelled', reason: 'opened ahead for an ROI not imaged' });
+      await rm(pipeline.dir, { recursive: true, force: true });
     },
   };
 }

@@ -15,7 +15,7 @@ import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
 import { roiSignal, signalRadiusFor } from './roi-signal';
 import { RunStopped, type RunControl } from './run-control';
-import type { FlimpDeps, RoiDataset } from './types';
+import type { FieldOfView, FlimpDeps, RoiDataset, RoiDatasetSpec } from './types';
 
 export const ROI_THUMB_PX = 96;
 /** Signals kept per ROI in the journal (evenly thinned beyond this). */
@@ -26,9 +26,33 @@ export interface RoiContext {
   plan: FlimpPlan;
   runDir: string;
   control: RunControl;
+  /** The ROI's dataset (possibly opened ahead of time, see FlimpRun). */
+  openDataset(): Promise<RoiDataset>;
   /** Called when the ROI's dataset folder exists (before the first frame). */
   onDataset(dir: string): Promise<void>;
+  /** Called after each time point; `frames` time points are written. */
   onFrame(frames: number): void;
+}
+
+/** What an ROI's dataset holds: `maxFrames` time points of the programme's channels. */
+export function roiDatasetSpec(
+  plan: FlimpPlan,
+  fov: FieldOfView,
+  name: string,
+  roi: JournalRoi,
+): RoiDatasetSpec {
+  const p = plan.roi;
+  return {
+    name,
+    widthPx: fov.widthPx,
+    heightPx: fov.heightPx,
+    timePoints: p.maxFrames,
+    channels: p.programme,
+    pixelSizeUm: fov.pixelUm,
+    intervalS: p.intervalMs > 0 ? p.intervalMs / 1000 : 1,
+    format: plan.format,
+    plan: { ...plan, roiOf: roi },
+  };
 }
 
 export function roiDatasetName(runName: string, id: number, attempt: number): string {
@@ -45,7 +69,6 @@ function thin(values: number[]): number[] {
 export async function imageRoi(
   ctx: RoiContext,
   roi: JournalRoi,
-  datasetName: string,
 ): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
   const { deps, plan, control } = ctx;
   const { engine } = deps;
@@ -59,17 +82,7 @@ export async function imageRoi(
     control.signal,
   );
   const fov = await deps.fieldOfView();
-  const dataset = await deps.openDataset({
-    name: datasetName,
-    widthPx: fov.widthPx,
-    heightPx: fov.heightPx,
-    timePoints: p.maxFrames,
-    channels: p.programme,
-    pixelSizeUm: fov.pixelUm,
-    intervalS: p.intervalMs > 0 ? p.intervalMs / 1000 : 1,
-    format: plan.format,
-    plan: { ...plan, roiOf: roi },
-  });
+  const dataset = await ctx.openDataset();
   try {
     await ctx.onDataset(dataset.dir);
     const r = await timeSeries(ctx, roi, dataset);

@@ -82,6 +82,8 @@ export interface RoiDataset {
   write(frame: AcquiredFrame, t: number, c: number, channel: string): Promise<void>;
   takeBuffer?(): ArrayBuffer;
   close(end: RunEnd): Promise<{ framesWritten: number }>;
+  /** Closes a dataset that received no frame and removes its folder. */
+  discard(): Promise<void>;
 }
 
 export interface FieldOfView {
@@ -98,6 +100,8 @@ export interface FlimpDeps {
   /** Pixel ↔ stage geometry of a frame this run acquired. */
   geometry(frame: AcquiredFrame): FrameGeometry;
   openDataset(spec: RoiDatasetSpec): Promise<RoiDataset>;
+  /** A dataset folder of this name exists already (an attempt the journal does not know). */
+  isNameTaken?(name: string): boolean;
   /** Queues a closed dataset folder for upload; absent when the host has no upload queue. */
   enqueueUpload?(dir: string, target: string): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;

@@ -73,6 +73,8 @@ describe('FlimpRun', () => {
       expect(d.spec).toMatchObject({ timePoints: 50, widthPx: 64, heightPx: 64 });
     }
     expect(s.uploads.map((u) => u.target)).toEqual(Array(5).fill('archive'));
+    // Each next ROI's dataset was opened ahead and used; none beyond maxRois.
+    expect(s.discarded).toEqual([]);
     // Every imaged cell was centred: it bleached 6 times (plus at most the tile snap).
     const imagedCells = s.scope.exposuresOn.filter((n) => n >= 6);
     expect(imagedCells).toHaveLength(5);
@@ -101,14 +103,18 @@ describe('FlimpRun', () => {
   it('resumes from the journal: scanned tiles keep their ROIs, finished ROIs are not imaged again', async () => {
     const s = setup();
     const first = s.make();
-    // Cancel during ROI 2 (tile snap + 2 ROIs × 6 frames + 2 frames of the third).
+    // Cancel during ROI 2 (2 tile snaps — both tiles are scanned ahead for a budget of 5 —
+    // + 2 ROIs × 6 frames + 2 frames of the third).
     s.scope.onAcquire = (n) => {
-      if (n === 1 + 12 + 2) first.control.cancel();
+      if (n === 2 + 12 + 2) first.control.cancel();
     };
     const v1 = await first.run();
     expect(v1.phase).toBe('cancelled');
     expect(v1.imaged).toBe(2);
     expect(s.datasets[2]!.end?.outcome).toBe('cancelled');
+    // ROI 3's dataset, opened ahead, was removed unused.
+    expect(s.discarded).toEqual(['test-roi-003']);
+    expect(existsSync(path.join(s.root, 'test-roi-003'))).toBe(false);
     expect(s.scope.anyLaserOn()).toBe(false);
     const interrupted = JSON.parse(readFileSync(path.join(s.runDir, 'report.json'), 'utf8'));
     expect(interrupted.counts).toMatchObject({ imaged: 2, interrupted: 1 });
@@ -119,8 +125,8 @@ describe('FlimpRun', () => {
     const v2 = await s.make(journalState(await readJournal(s.runDir))).run();
     expect(v2.phase).toBe('finished');
     expect(v2.imaged).toBe(5);
-    // Only tile 1 was scanned again; ROIs 0 and 1 got no new dataset; ROI 2 a second attempt.
-    expect(s.findCalls.length - findsBefore).toBe(1);
+    // No tile was scanned again; ROIs 0 and 1 got no new dataset; ROI 2 a second attempt.
+    expect(s.findCalls.length - findsBefore).toBe(0);
     const again = s.datasets.slice(datasetsBefore).map((d) => path.basename(d.dir));
     expect(again).toEqual(['test-roi-002-a2', 'test-roi-003', 'test-roi-004']);
     const report = JSON.parse(readFileSync(path.join(s.runDir, 'report.json'), 'utf8'));
@@ -157,6 +163,8 @@ describe('FlimpRun', () => {
     expect(v.phase).toBe('finished');
     const failed = v.rois.find((r) => r.id === 1)!;
     expect(failed).toMatchObject({ state: 'skipped', reason: 'no focus found in ±5 µm' });
+    // Its dataset, opened ahead while ROI 0 exposed, was removed unused.
+    expect(s.discarded).toEqual(['test-roi-001']);
     // A failed ROI counts towards maxRois: 4 imaged, 1 failed, 1 beyond the cap.
     expect(v.imaged).toBe(4);
     expect(v.skipped).toBe(2);

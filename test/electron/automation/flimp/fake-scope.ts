@@ -3,7 +3,7 @@
  * 5×5 px bright square at its stage position that bleaches by `bleachPerFrame` per exposure
  * under light when within 10 µm of the field centre; fake analysis finds the squares. Every instance is independent.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RoiFindOptions } from '../../../../electron/automation/flimp/types';
 import type {
@@ -85,6 +85,7 @@ export interface FakeDataset extends RoiDataset {
 
 export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps> = {}) {
   const datasets: FakeDataset[] = [];
+  const discarded: string[] = [];
   const uploads: { dir: string; target: string }[] = [];
   const logs: string[] = [];
   const findCalls: RoiFindOptions[] = [];
@@ -131,6 +132,11 @@ export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps
           ds.end = end;
           return { framesWritten: ds.frames.length };
         },
+        discard: async () => {
+          discarded.push(spec.name);
+          datasets.splice(datasets.indexOf(ds), 1);
+          rmSync(dir, { recursive: true });
+        },
       };
       datasets.push(ds);
       return ds;
@@ -138,8 +144,9 @@ export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps
     enqueueUpload: async (dir, target) => {
       uploads.push({ dir, target });
     },
+    isNameTaken: (name) => existsSync(path.join(root, name)),
     log: (_level, m) => logs.push(m),
     ...over,
   };
-  return { deps, datasets, uploads, logs, findCalls };
+  return { deps, datasets, discarded, uploads, logs, findCalls };
 }
