@@ -7,12 +7,13 @@
  * All samples count, including those right after a step or a tile move.
  *
  * Simulated time: the world clock is real time plus a skew the loop's sleep advances, so
- * an hour runs in seconds. `benchFocusLock` is called by the automation bench harness;
+ * an hour runs in seconds. `run` is the section entry of `npm run bench:automation`;
  * alone: npx tsx test/bench/automation/focus-lock.ts [--minutes=N] [--seed=N]
  */
 import path from 'node:path';
 import { FocusLock } from '../../../electron/automation/focus-lock';
 import { focusLockRig, rms } from '../../electron/automation/focus-lock-rig';
+import type { SectionReport } from './report';
 
 export interface FocusLockBenchOptions {
   /** Simulated run length, min (default 60). */
@@ -20,7 +21,7 @@ export interface FocusLockBenchOptions {
   seed?: number;
 }
 
-export interface FocusLockBenchResult {
+export interface FocusLockBenchResult extends SectionReport {
   section: 'focus-lock';
   lines: string[];
   figures: {
@@ -151,6 +152,9 @@ export async function benchFocusLock(
   ];
   return { section: 'focus-lock', lines, figures, goalMet };
 }
+
+/** Section entry for test/bench/automation.ts. */
+export const run = (): Promise<SectionReport> => benchFocusLock();
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const arg = (name: string) => {
