@@ -213,3 +213,15 @@ describe('sample layout limits', () => {
     );
   });
 });
+
+describe('default world', () => {
+  it('matches the original simulator (values recorded from it before coverslip/drift options)', () => {
+    const s = sampleFor(new SimWorld({ seed: 7, cellCount: 3000, slideHalfWidthUm: 1500 }));
+    expect(s.focalSurfaceUm(1000, -700, 600_000)).toBe(0.17401910234867735);
+    expect(s.cellCentreUm(42)).toEqual({
+      xUm: -191.49291096255183,
+      yUm: -741.0930446349084,
+      radiusUm: 5.638671081978828,
+    });
+  });
+});
