@@ -13,7 +13,6 @@
 import path from 'node:path';
 import { FocusLock } from '../../../electron/automation/focus-lock';
 import { focusLockRig, rms } from '../../electron/automation/focus-lock-rig';
-import type { SectionReport } from './report';
 
 export interface FocusLockBenchOptions {
   /** Simulated run length, min (default 60). */
@@ -21,7 +20,8 @@ export interface FocusLockBenchOptions {
   seed?: number;
 }
 
-export interface FocusLockBenchResult extends SectionReport {
+/** Has the shape of the harness's SectionReport (test/bench/automation/report.ts). */
+export interface FocusLockBenchResult {
   section: 'focus-lock';
   lines: string[];
   figures: {
@@ -154,7 +154,7 @@ export async function benchFocusLock(
 }
 
 /** Section entry for test/bench/automation.ts. */
-export const run = (): Promise<SectionReport> => benchFocusLock();
+export const run = (): Promise<FocusLockBenchResult> => benchFocusLock();
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const arg = (name: string) => {
