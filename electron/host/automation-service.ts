@@ -12,7 +12,7 @@ import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandResult } from '../api/contract';
 import { AnalysisPool } from '../automation/analysis-pool';
-import { autofocusSearch, type AutofocusOptions } from '../automation/flimp/analysis';
+import { autofocus, type AutofocusOptions } from '../automation/autofocus';
 import { FlimpRun } from '../automation/flimp/executor';
 import { journalState, readJournal } from '../automation/flimp/journal';
 import { parseFlimpPlan, type FlimpPlan } from '../automation/flimp/plan-schema';
@@ -169,7 +169,7 @@ export class AutomationService {
     if (!focus) throw new StateError('autofocus needs a focus (Z) drive');
     const limits = this.deps.config.limits.zUm;
     const pool = this.analysis();
-    return autofocusSearch(
+    return autofocus(
       {
         positionUm: () => focus.getPositionUm(),
         moveToUm: async (z) => {

@@ -8,20 +8,12 @@ import type { z } from 'zod';
 import type { roiFindOptions } from '../../api/contract';
 import type { DatasetFormat, RunEnd } from '../../storage/layout';
 import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
+import type { AutofocusResult } from '../autofocus';
 import type { FrameGeometry } from '../pixel-to-stage';
 import type { FocusStep, Illumination } from './plan-schema';
 
 export type RoiFindOptions = z.output<typeof roiFindOptions>;
 export type SoftwareFocus = Extract<FocusStep, { mode: 'software' }>;
-
-export interface AutofocusOutcome {
-  zUm: number;
-  startZUm: number;
-  images: number;
-  curve: { zUm: number; score: number }[];
-  peakScore: number;
-  noiseScore: number;
-}
 
 export interface FoundRoiLike {
   xPx: number;
@@ -43,7 +35,7 @@ export interface FlimpAnalysis {
     options: SoftwareFocus,
     light: Illumination,
     signal: AbortSignal,
-  ): Promise<AutofocusOutcome>;
+  ): Promise<AutofocusResult>;
   /** Engages the focus lock if it is off and waits until it holds; rejects when it cannot. */
   holdLock(signal: AbortSignal): Promise<{ zUm: number }>;
   findRois(

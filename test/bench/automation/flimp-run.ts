@@ -158,6 +158,9 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
   }
 }
 
+/** The harness entry (test/bench/automation.ts). */
+export const run = (): Promise<FlimpRunBenchResult> => benchFlimpRun();
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (name: string) => {
     const a = process.argv.find((x) => x.startsWith(`--${name}=`));

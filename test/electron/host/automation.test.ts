@@ -94,11 +94,78 @@ describe('automation commands', () => {
   });
 });
 
+describe('autofocus and focus lock commands', () => {
+  it('autofocus.run finds the in-focus plane of a field with cells and returns its curve', async () => {
+    const { h, truth } = await host();
+    const { c } = colony(truth);
+    await h.call('stage.moveTo', { xUm: c.xUm, yUm: c.yUm }, CTX);
+    await h.call('focus.moveTo', { zUm: 6 }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const r = await h.call('autofocus.run', { rangeUm: 15, toleranceUm: 0.3 }, CTX);
+    await h.call('laser.allOff', {}, CTX);
+    expect(r.ok).toBe(true);
+    const v = (r as { ok: true; value: { zUm: number; startZUm: number; curve: unknown[] } }).value;
+    expect(v.startZUm).toBeCloseTo(6, 3);
+    expect(Math.abs(v.zUm - truth.focusZUm(c.xUm, c.yUm))).toBeLessThan(2);
+    expect(v.curve.length).toBeGreaterThanOrEqual(5);
+    expect(h.store.state.focus!.zUm).toBeCloseTo(v.zUm, 1);
+  });
+
+  it('autofocus.run over an empty field fails with E_AUTOFOCUS and leaves Z where it was', async () => {
+    const { h } = await host();
+    await h.call('stage.moveTo', { xUm: 900, yUm: 900 }, CTX); // outside the populated slide
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const r = await h.call('autofocus.run', { rangeUm: 10 }, CTX);
+    await h.call('laser.allOff', {}, CTX);
+    expect(r).toMatchObject({ ok: false, error: { code: 'E_AUTOFOCUS' } });
+    expect(await h.devices.focus!.getPositionUm()).toBeCloseTo(3, 3);
+  });
+
+  it('focusLock: calibrate, lock, offset and unlock through the API, mirrored in state', async () => {
+    const root = tempDir('aquila-lock-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+    fx = await startTestHost({
+      ...base,
+      devices: [...base.devices, { id: 'pfs', kind: 'focus-sensor', driver: 'sim', options: {} }],
+    });
+    const h = fx.host;
+    expect(h.store.state.focusLock).toMatchObject({ state: 'off', calibrated: false });
+    const lockFirst = await h.call('focusLock.lock', {}, CTX);
+    expect(lockFirst).toMatchObject({ ok: false });
+    const cal = await h.call('focusLock.calibrate', {}, CTX);
+    expect(cal.ok).toBe(true);
+    expect(
+      Math.abs((cal as { ok: true; value: { pxPerUm: number } }).value.pxPerUm),
+    ).toBeGreaterThan(1);
+    expect(h.store.state.focusLock?.calibrated).toBe(true);
+    expect(await h.call('focusLock.lock', {}, CTX)).toMatchObject({ ok: true });
+    expect(h.store.state.focusLock?.state).toBe('locked');
+    const z0 = await h.devices.focus!.getPositionUm();
+    expect(await h.call('focusLock.setOffset', { offsetUm: 1 }, CTX)).toMatchObject({ ok: true });
+    await until(
+      'the lock to follow the offset',
+      () => Math.abs(h.store.state.focus!.zUm - (z0 + 1)) < 0.1,
+      5_000,
+    );
+    expect(h.store.state.focusLock?.offsetUm).toBe(1);
+    expect(await h.call('focusLock.unlock', {}, CTX)).toMatchObject({ ok: true });
+    expect(h.store.state.focusLock?.state).toBe('off');
+  });
+});
+
 describe('FLImP-style run', () => {
   it('completes: one closed dataset per imaged ROI (centred on a true cell, bleached), report, lasers off', async () => {
     const { root, h, truth } = await host();
     const { c, all } = colony(truth);
-    const plan = { ...basePlan, scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } } };
+    // Out of focus at the start: tiles and ROIs are brought into focus by software autofocus.
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    const plan = {
+      ...basePlan,
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+      tileFocus: { mode: 'software', rangeUm: 8, toleranceUm: 0.5 },
+      roi: { ...basePlan.roi, focus: { mode: 'software', rangeUm: 8, toleranceUm: 0.3 } },
+    };
     const started = await h.call('automation.start', { plan, name: 'small' }, CTX);
     expect(started).toMatchObject({ ok: true, value: { dir: path.join(root, 'small'), tiles: 9 } });
     // One run at a time, and no MDA run beside it.
@@ -132,6 +199,9 @@ describe('FLImP-style run', () => {
     for (const r of report.rois.filter((x: { state: string }) => x.state === 'imaged')) {
       expect(r.finalFraction).toBeLessThan(0.85);
       expect(r.driftNm).toBeLessThan(200);
+      expect(r.focus.mode).toBe('software');
+      expect(Math.abs(r.focus.zUm - truth.focusZUm(r.xUm, r.yUm))).toBeLessThan(2);
+      expect(r.focus.curve.length).toBeGreaterThanOrEqual(5);
     }
     expect(readFileSync(path.join(root, 'small', 'report.html'), 'utf8')).toContain('<svg');
     expect(readdirSync(path.join(root, 'small', 'thumbs')).length).toBeGreaterThanOrEqual(1 + 3);
