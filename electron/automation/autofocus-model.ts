@@ -14,9 +14,10 @@ export interface Sample {
 }
 
 /**
- * Floor estimate below every sample: the lowest score minus 2 % of the score range (so the
- * lowest sample stays finite under the transform) — never above the true floor by more
- * than the lowest sample's height over it.
+ * Floor estimate just below every sample: the lowest score, less a hair (1e-6 of the score
+ * range) so it stays finite under the transform. Samples far from focus sit on the floor,
+ * so after a coarse scan this is close to the true floor; a floor set lower would bend the
+ * transformed tails and bias the peak.
  */
 export function floorBelow(samples: readonly Sample[]): number {
   let lo = Infinity;
@@ -25,8 +26,7 @@ export function floorBelow(samples: readonly Sample[]): number {
     lo = Math.min(lo, s.score);
     hi = Math.max(hi, s.score);
   }
-  const span = hi - lo;
-  return lo - Math.max(span * 0.02, Math.abs(lo) * 1e-9, 1e-12);
+  return lo - Math.max((hi - lo) * 1e-6, Math.abs(lo) * 1e-9, 1e-12);
 }
 
 /** Vertex of the parabola through three points, or null when they are not concave. */

@@ -19,9 +19,11 @@ export interface Component {
   y1: number;
   /** Pixel edges shared with background or the frame border (4-neighbour exposure). */
   exposedEdges: number;
+  /** Highest value in the component. */
+  peak: number;
 }
 
-const STRIDE = 10; // area, integrated, Σwx, Σwy, x0, y0, x1, y1, edges, Σw
+const STRIDE = 11; // area, integrated, Σwx, Σwy, x0, y0, x1, y1, edges, Σw, peak
 
 export function labelComponents(
   img: Float32Array,
@@ -103,6 +105,7 @@ export function labelComponents(
         stats[o + 5] = y;
         stats[o + 6] = x + 1;
         stats[o + 7] = y + 1;
+        stats[o + 10] = -Infinity;
       }
       const o = s * STRIDE;
       const v = img[i] as number;
@@ -112,6 +115,7 @@ export function labelComponents(
       stats[o + 2] = (stats[o + 2] as number) + wc * x;
       stats[o + 3] = (stats[o + 3] as number) + wc * y;
       stats[o + 9] = (stats[o + 9] as number) + wc;
+      if (v > (stats[o + 10] as number)) stats[o + 10] = v;
       if (x < (stats[o + 4] as number)) stats[o + 4] = x;
       if (x + 1 > (stats[o + 6] as number)) stats[o + 6] = x + 1;
       stats[o + 7] = y + 1;
@@ -144,6 +148,7 @@ export function labelComponents(
       x1,
       y1,
       exposedEdges: stats[o + 8] as number,
+      peak: stats[o + 10] as number,
     });
   }
   return out;

@@ -23,6 +23,12 @@ export interface RoiFindOptions {
    * no ROIs. Not applied to a `value` threshold.
    */
   minSigmas?: number;
+  /**
+   * Hysteresis: objects are the regions above `hysteresis` × the threshold that reach the
+   * threshold somewhere — dim parts of an object stay attached to its bright parts, noise
+   * that never reaches the threshold is dropped. 0..1; default 1 (a single threshold).
+   */
+  hysteresis?: number;
   /** Block size of the background estimate; larger than the objects. Default 64; 0: none. */
   backgroundRadiusPx?: number;
   /** Default 2; 0: no smoothing. From 2 px (8 px) the frame is binned 2× (4×) first. */
@@ -89,7 +95,8 @@ export function findRois(
         : o.threshold.value;
 
   const kept: FoundRoi[] = [];
-  for (const c of labelComponents(img, bw, bh, t)) {
+  for (const c of labelComponents(img, bw, bh, t * o.hysteresis)) {
+    if (!(c.peak > t)) continue;
     const roi = toRoi(c, f, widthPx, heightPx);
     if (roi.areaPx < o.minAreaPx || roi.areaPx > o.maxAreaPx) continue;
     if (roi.circularity < o.minCircularity || roi.meanIntensity < o.minMeanIntensity) continue;
@@ -152,6 +159,7 @@ function checkOptions(o: RoiFindOptions): Checked {
   const c: Checked = {
     threshold: o.threshold ?? 'otsu',
     minSigmas: o.minSigmas ?? 4,
+    hysteresis: o.hysteresis ?? 1,
     backgroundRadiusPx: o.backgroundRadiusPx ?? 64,
     smoothSigmaPx: o.smoothSigmaPx ?? 2,
     minAreaPx: o.minAreaPx ?? 16,
@@ -170,6 +178,7 @@ function checkOptions(o: RoiFindOptions): Checked {
   }
   const ranges: [keyof Checked, number, number][] = [
     ['minSigmas', 0, 1000],
+    ['hysteresis', 0, 1],
     ['backgroundRadiusPx', 0, 4096],
     ['smoothSigmaPx', 0, 64],
     ['minAreaPx', 0, Infinity],

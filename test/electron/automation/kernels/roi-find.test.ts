@@ -118,6 +118,29 @@ describe('findRois', () => {
     expect(findRois(p, W, H, { ...base, maxCount: 2 })).toHaveLength(2);
   });
 
+  it('hysteresis keeps dim parts attached to bright ones and drops objects that stay dim', () => {
+    const p = renderDiscs(
+      W,
+      H,
+      [
+        { xPx: 150, yPx: 150, radiusPx: 15, amplitude: 100 },
+        { xPx: 150, yPx: 150, radiusPx: 4, amplitude: 300 },
+        { xPx: 350, yPx: 150, radiusPx: 15, amplitude: 100 },
+      ],
+      { noiseSigma: 5, seed: 12 },
+    );
+    const base = { backgroundRadiusPx: 64, smoothSigmaPx: 1, threshold: { value: 200 } } as const;
+    const single = findRois(p, W, H, base);
+    expect(single).toHaveLength(1);
+    expect(single[0]!.areaPx).toBeLessThan(100);
+    const grown = findRois(p, W, H, { ...base, hysteresis: 0.4 });
+    expect(grown).toHaveLength(1);
+    expect(grown[0]!.areaPx).toBeGreaterThan(0.85 * Math.PI * 15 ** 2);
+    expect(Math.hypot(grown[0]!.xPx - 150, grown[0]!.yPx - 150)).toBeLessThan(0.3);
+    // Without the bright-seed rule the dim disc would be found at 0.4 × the threshold.
+    expect(findRois(p, W, H, { ...base, threshold: { value: 80 } })).toHaveLength(2);
+  });
+
   it('finds nothing on an empty field', () => {
     const empty = renderBlobs(W, H, [], { offset: 300, noiseSigma: 10, seed: 8 });
     expect(findRois(empty, W, H, { threshold: { value: 60 }, minAreaPx: 20 })).toEqual([]);
