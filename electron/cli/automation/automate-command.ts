@@ -5,24 +5,19 @@
  * without imaging finished ROIs again (PLAN may then be omitted). Exit 0 when the run
  * finished, 1 when it failed or was cancelled, 2 on bad arguments.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../../../drivers/errors';
 import type { AutomationView } from '../../api/contract';
+import { loadPlanFile } from '../../plans/plan-file';
 import { flagString, parseArgs } from '../args';
 import type { CliCommand, CliIo } from '../types';
 import { callOrReport, withHeadlessHost } from './headless-host';
 
 async function readPlan(file: string): Promise<Record<string, unknown>> {
-  let plan: unknown;
-  try {
-    plan = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new ValidationError(`Cannot read plan ${file}: ${(err as Error).message}`);
-  }
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
-    throw new ValidationError(`Plan ${file}: expected a JSON object (a FLImP plan)`);
-  return plan as Record<string, unknown>;
+  const f = await loadPlanFile(file);
+  if (f.kind !== 'flimp')
+    throw new ValidationError(`${file} is a useq MDA sequence: run it with "aquila acquire"`);
+  return f.json;
 }
 
 /** One stderr line per change worth telling: tile, ROI outcome, phase. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SimWorld } from '../../../drivers/sim/world';
+import { runCli } from '../../../electron/cli/main';
 import { parseConfig } from '../../../electron/config/load';
 import { smallSimConfig } from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
@@ -51,6 +52,18 @@ function records(runDir: string): { t: string; id?: number; outcome?: string; da
 }
 
 describe('aquila automate', () => {
+  it('refuses a useq plan, a missing plan and --resume without a run', async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (l: string) => err.push(l) };
+    const mda = path.join(here, '../../fixtures/plans/timelapse-zstack.json');
+    expect(await runCli(['automate', mda], io)).toBe(2);
+    expect(err.pop()).toMatch(/is a useq MDA sequence: run it with "aquila acquire"/);
+    expect(await runCli(['automate'], io)).toBe(2);
+    expect(err.pop()).toMatch(/automate needs a plan file/);
+    expect(await runCli(['automate', '--resume'], io)).toBe(2);
+    expect(err.pop()).toMatch(/--resume needs --name NAME or --resume=RUN_DIR/);
+  });
+
   it('resumes a run killed with SIGKILL without imaging finished ROIs again', async () => {
     const root = tempDir('aquila-automate-');
     const config = smallSimConfig({
