@@ -23,7 +23,7 @@ import { FocusLockControl } from '../automation/flimp/lock-handle';
 import { pixelToStage, type FrameGeometry } from '../automation/pixel-to-stage';
 import type { AquilaConfig } from '../config/schema';
 import { DeviceEngine } from '../runner/device-engine';
-import type { AcquiredFrame } from '../runner/types';
+import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
@@ -35,6 +35,8 @@ import type { UploadService } from './upload-service';
 import { APP_VERSION } from './version';
 
 export const PLAN_FILE = 'plan.json';
+/** Automation frames reach the display at most this often. */
+const DISPLAY_MS = 100;
 
 export interface AutomationDeps {
   config: AquilaConfig;
@@ -105,9 +107,29 @@ export class AutomationService {
     return (this.pool ??= new AnalysisPool());
   }
 
-  private engine(): DeviceEngine {
+  /** The runner's engine over the guarded devices; its frames are shown on the display bus at most every DISPLAY_MS. */
+  private engine(): AcquisitionEngine {
     const camera = this.requireCamera();
-    return new DeviceEngine({ ...guardDevices(this.deps.devices, this.deps.safety), camera });
+    const inner = new DeviceEngine({
+      ...guardDevices(this.deps.devices, this.deps.safety),
+      camera,
+    });
+    let lastShown = 0;
+    return {
+      snapshotHardware: () => inner.snapshotHardware(),
+      restoreHardware: (s) => inner.restoreHardware(s),
+      setupEvent: (e) => inner.setupEvent(e),
+      lasersOff: () => inner.lasersOff(),
+      acquireFrame: async (into) => {
+        const f = await inner.acquireFrame(into);
+        const now = Date.now();
+        if (now - lastShown >= DISPLAY_MS) {
+          lastShown = now;
+          this.show(f);
+        }
+        return f;
+      },
+    };
   }
 
   private requireCamera() {
@@ -160,7 +182,7 @@ export class AutomationService {
 
   /** Software autofocus with frames under `light` (a FLImP step) or as the camera and lasers are now. */
   private runAutofocus(
-    engine: DeviceEngine,
+    engine: AcquisitionEngine,
     p: AutofocusParams,
     light: { laserId: string; powerMw: number; exposureMs: number; name?: string } | null,
     signal?: AbortSignal,
@@ -186,7 +208,6 @@ export class AutomationService {
               exposureMs: light.exposureMs,
             });
           const f = await engine.acquireFrame();
-          this.show(f);
           return pool.focusMeasure(p.measure, f.pixels, f.meta.widthPx, f.meta.heightPx, p.roi);
         },
         limitsUm: { min: limits.min, max: limits.max },
@@ -331,6 +352,7 @@ export class AutomationService {
           );
         },
         holdLock: (signal) => this.requireLock().hold(signal),
+        lockLost: () => this.lock?.lostReason() ?? null,
         findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
         register: (a, b, w, h) => this.analysis().register(a, b, w, h),
       },

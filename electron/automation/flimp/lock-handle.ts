@@ -77,6 +77,12 @@ export class FocusLockControl {
     this.refresh();
   }
 
+  /** Why the lock is lost, or null while it is off, locking or locked. */
+  lostReason(): string | null {
+    const s = this.lock.status();
+    return s.state === 'lost' ? (s.reason ?? 'focus lock lost') : null;
+  }
+
   /** For automation focus steps: the lock holds (engaged if it was off); rejects when it is lost. */
   async hold(signal: AbortSignal): Promise<{ zUm: number }> {
     if (signal.aborted) throw signal.reason;

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { serializeError } from '../../../drivers/errors';
+import { StateError, serializeError } from '../../../drivers/errors';
 import type { AcquiredFrame } from '../../runner/types';
 import { stageToPixel } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
@@ -183,6 +183,8 @@ async function timeSeries(
     }
     out.frames = t + 1;
     ctx.onFrame(out.frames);
+    const lost = p.focus.mode === 'lock' ? deps.analysis.lockLost?.() : null;
+    if (lost) throw new StateError(`focus lock lost after ${out.frames} time points: ${lost}`);
     if (p.intervalMs > 0 || !single) await engine.lasersOff();
     const start = out.signals[0] ?? 0;
     const now = out.signals[t] ?? 0;

@@ -38,6 +38,8 @@ export interface FlimpAnalysis {
   ): Promise<AutofocusResult>;
   /** Engages the focus lock if it is off and waits until it holds; rejects when it cannot. */
   holdLock(signal: AbortSignal): Promise<{ zUm: number }>;
+  /** Why the focus lock is lost, or null (checked after each time point of an ROI focused by the lock). */
+  lockLost?(): string | null;
   findRois(
     pixels: Uint16Array,
     widthPx: number,

@@ -213,6 +213,35 @@ describe('FLImP-style run', () => {
     );
   });
 
+  it('automation.cancel ends the run at a frame boundary: lasers off, hardware restored, report', async () => {
+    const { h, truth } = await host();
+    const { c } = colony(truth);
+    await h.call('stage.moveTo', { xUm: 10, yUm: 20 }, CTX);
+    const plan = {
+      ...basePlan,
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+      roi: { ...basePlan.roi, stopFraction: 0, maxFrames: 1000 },
+    };
+    expect((await h.call('automation.start', { plan, name: 'cancelled' }, CTX)).ok).toBe(true);
+    await until(
+      'an ROI being imaged',
+      () => (h.store.state.automation?.rois.find((r) => r.state === 'imaging')?.frames ?? 0) > 2,
+      20_000,
+    );
+    expect(await h.call('automation.pause', {}, CTX)).toMatchObject({ ok: true });
+    await until('paused', () => h.store.state.automation?.phase === 'paused', 5_000);
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    expect(await h.call('automation.cancel', {}, CTX)).toMatchObject({ ok: true });
+    await h.automation.whenIdle();
+    const v = h.store.state.automation!;
+    expect(v.phase).toBe('cancelled');
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    expect(await h.devices.stage!.getPositionUm()).toEqual({ xUm: 10, yUm: 20 });
+    expect(JSON.parse(readFileSync(path.join(v.dir, 'report.json'), 'utf8')).phase).toBe(
+      'cancelled',
+    );
+  });
+
   it('e-stop mid-run ends it at once with every laser off', async () => {
     const { h, truth } = await host();
     const { c } = colony(truth);

@@ -170,6 +170,25 @@ describe('FlimpRun', () => {
     expect(v.skipped).toBe(2);
   });
 
+  it('skips an ROI whose focus lock is lost while it is imaged, closing its dataset as failed', async () => {
+    const s = setup(plan({ maxRois: 2, roi: { ...plan().roi!, focus: { mode: 'lock' } } }));
+    let lost: string | null = null;
+    s.deps.analysis.lockLost = () => lost;
+    s.scope.onAcquire = (n) => {
+      if (n === 1 + 3) lost = 'no signal (sensor blocked)'; // 1 tile snap, then ROI 0's 4th frame
+      if (n > 1 + 3) lost = null;
+    };
+    const v = await s.make().run();
+    expect(v.phase).toBe('finished');
+    expect(v.rois[0]).toMatchObject({
+      state: 'skipped',
+      reason: 'focus lock lost after 4 time points: no signal (sensor blocked)',
+    });
+    expect(s.datasets[0]!.end).toMatchObject({ outcome: 'failed' });
+    expect(v.rois[1]!.state).toBe('imaged');
+    expect(s.scope.anyLaserOn()).toBe(false);
+  });
+
   it('fails at once on an e-stop: lasers off, no restore move, the report says why', async () => {
     const s = setup();
     s.scope.onAcquire = (n) => {
