@@ -304,7 +304,12 @@ export class FlimpRun {
           control: this.control,
           openDataset: () => this.takeDataset(roi),
           onDataset: async (dir) => {
-            await journal.append({ t: 'roi-start', id: roi.id, dataset: dir, atMs: this.wallMs() });
+            // Not synced on its own: if a crash loses it, the folder still exists, resume
+            // picks the next free name and recovery closes the folder as interrupted.
+            await journal.append(
+              { t: 'roi-start', id: roi.id, dataset: dir, atMs: this.wallMs() },
+              false,
+            );
             this.update((v) => setRoi(v, roi.id, { dataset: dir }));
           },
           onFrame: (frames) => {

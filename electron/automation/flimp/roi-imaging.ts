@@ -86,11 +86,13 @@ export async function imageRoi(
   try {
     await ctx.onDataset(dataset.dir);
     const r = await timeSeries(ctx, roi, dataset);
-    const drift =
+    // Registration (worker thread) and closing the dataset (writer thread) overlap.
+    const [drift] = await Promise.all([
       r.first && r.last && r.frames > 1
-        ? await deps.analysis.register(r.first, r.last, r.widthPx, r.heightPx)
-        : null;
-    await dataset.close({ outcome: 'complete' });
+        ? deps.analysis.register(r.first, r.last, r.widthPx, r.heightPx)
+        : null,
+      dataset.close({ outcome: 'complete' }),
+    ]);
     if (plan.uploadTarget && deps.enqueueUpload)
       await deps
         .enqueueUpload(dataset.dir, plan.uploadTarget)
