@@ -1,7 +1,7 @@
 /**
- * Connected components (8-connectivity) of the pixels of a float image above a threshold,
- * by two raster passes with union-find, measured on the fly: no per-pixel allocations, one
- * Int32 label image. Pixel (i, j) is centred at (i, j) (electron/automation/pixel-to-stage.ts);
+ * Connected components (8-connectivity) of the pixels of a float image above a threshold:
+ * a raster pass with union-find, a pass that compacts the labels, a pass that measures
+ * them; no per-pixel allocations, one Int32 label image. Pixel (i, j) is centred at (i, j) (electron/automation/pixel-to-stage.ts);
  * centroids are weighted by the value above the threshold (sub-pixel, and barely moved by
  * which rim pixels happen to pass it).
  */
@@ -25,12 +25,13 @@ export interface Component {
 
 const STRIDE = 11; // area, integrated, Σwx, Σwy, x0, y0, x1, y1, edges, Σw, peak
 
-export function labelComponents(
+/** Labels (1..count, 0 = background) of the 8-connected regions above the threshold. */
+export function labelImage(
   img: Float32Array,
   w: number,
   h: number,
   threshold: number,
-): Component[] {
+): { labels: Int32Array; count: number } {
   const labels = new Int32Array(w * h);
   let parent = new Int32Array(1 << 16);
   let next = 1;
@@ -80,58 +81,70 @@ export function labelComponents(
       labels[i] = l;
     }
   }
-
-  const slot = new Int32Array(next).fill(-1);
-  let stats = new Float64Array(STRIDE * 256);
+  // Compact: every region gets the next number in raster order.
+  const compact = new Int32Array(next);
   let count = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] as number;
+    if (l === 0) continue;
+    const root = find(l);
+    if (compact[root] === 0) compact[root] = ++count;
+    labels[i] = compact[root] as number;
+  }
+  return { labels, count };
+}
+
+/**
+ * Measures labelled regions (1..count). A pixel edge is exposed where the neighbour has
+ * another label (background, a split-off neighbour) or lies outside the frame.
+ */
+export function measureComponents(
+  img: Float32Array,
+  w: number,
+  h: number,
+  labels: Int32Array,
+  count: number,
+  threshold: number,
+): Component[] {
+  const stats = new Float64Array(STRIDE * (count + 1));
+  for (let s = 1; s <= count; s++) {
+    const o = s * STRIDE;
+    stats[o + 4] = Infinity;
+    stats[o + 5] = Infinity;
+    stats[o + 10] = -Infinity;
+  }
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
       const i = row + x;
       const l = labels[i] as number;
       if (l === 0) continue;
-      const root = find(l);
-      let s = slot[root] as number;
-      if (s < 0) {
-        if ((count + 1) * STRIDE > stats.length) {
-          const grown = new Float64Array(stats.length * 2);
-          grown.set(stats);
-          stats = grown;
-        }
-        s = count++;
-        slot[root] = s;
-        const o = s * STRIDE;
-        stats[o + 4] = x;
-        stats[o + 5] = y;
-        stats[o + 6] = x + 1;
-        stats[o + 7] = y + 1;
-        stats[o + 10] = -Infinity;
-      }
-      const o = s * STRIDE;
+      const o = l * STRIDE;
       const v = img[i] as number;
       const wc = v - threshold;
       stats[o] = (stats[o] as number) + 1;
       stats[o + 1] = (stats[o + 1] as number) + (v > 0 ? v : 0);
       stats[o + 2] = (stats[o + 2] as number) + wc * x;
       stats[o + 3] = (stats[o + 3] as number) + wc * y;
+      if (x < (stats[o + 4] as number)) stats[o + 4] = x;
+      if (y < (stats[o + 5] as number)) stats[o + 5] = y;
+      if (x + 1 > (stats[o + 6] as number)) stats[o + 6] = x + 1;
+      if (y + 1 > (stats[o + 7] as number)) stats[o + 7] = y + 1;
+      let edges = 0;
+      if (x === 0 || labels[i - 1] !== l) edges++;
+      if (x === w - 1 || labels[i + 1] !== l) edges++;
+      if (y === 0 || labels[i - w] !== l) edges++;
+      if (y === h - 1 || labels[i + w] !== l) edges++;
+      stats[o + 8] = (stats[o + 8] as number) + edges;
       stats[o + 9] = (stats[o + 9] as number) + wc;
       if (v > (stats[o + 10] as number)) stats[o + 10] = v;
-      if (x < (stats[o + 4] as number)) stats[o + 4] = x;
-      if (x + 1 > (stats[o + 6] as number)) stats[o + 6] = x + 1;
-      stats[o + 7] = y + 1;
-      let edges = 0;
-      if (x === 0 || (labels[i - 1] as number) === 0) edges++;
-      if (x === w - 1 || (labels[i + 1] as number) === 0) edges++;
-      if (y === 0 || (labels[i - w] as number) === 0) edges++;
-      if (y === h - 1 || (labels[i + w] as number) === 0) edges++;
-      stats[o + 8] = (stats[o + 8] as number) + edges;
     }
   }
-
   const out: Component[] = [];
-  for (let s = 0; s < count; s++) {
+  for (let s = 1; s <= count; s++) {
     const o = s * STRIDE;
     const area = stats[o] as number;
+    if (area === 0) continue;
     const integrated = stats[o + 1] as number;
     const weight = stats[o + 9] as number;
     const x0 = stats[o + 4] as number;
@@ -152,4 +165,14 @@ export function labelComponents(
     });
   }
   return out;
+}
+
+export function labelComponents(
+  img: Float32Array,
+  w: number,
+  h: number,
+  threshold: number,
+): Component[] {
+  const { labels, count } = labelImage(img, w, h, threshold);
+  return measureComponents(img, w, h, labels, count, threshold);
 }

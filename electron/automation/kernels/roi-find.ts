@@ -9,7 +9,8 @@
 import type { RoiPx } from '../../../drivers/devices';
 import { ValidationError } from '../../../drivers/errors';
 import { subtractBackground } from './background';
-import { labelComponents, type Component } from './components';
+import { labelImage, measureComponents, type Component } from './components';
+import { splitTouching } from './split';
 import { checkFrame } from './region';
 import { smoothForAnalysis } from './smooth';
 import { backgroundStats, histogram, otsuThreshold, triangleThreshold } from './thresholds';
@@ -29,6 +30,11 @@ export interface RoiFindOptions {
    * that never reaches the threshold is dropped. 0..1; default 1 (a single threshold).
    */
   hysteresis?: number;
+  /**
+   * Split regions of touching round objects at their necks (distance-transform markers,
+   * see split.ts). Default false.
+   */
+  split?: boolean;
   /** Block size of the background estimate; larger than the objects. Default 64; 0: none. */
   backgroundRadiusPx?: number;
   /** Default 2; 0: no smoothing. From 2 px (8 px) the frame is binned 2× (4×) first. */
@@ -95,7 +101,15 @@ export function findRois(
         : o.threshold.value;
 
   const kept: FoundRoi[] = [];
-  for (const c of labelComponents(img, bw, bh, t * o.hysteresis)) {
+  const low = t * o.hysteresis;
+  const labelled = labelImage(img, bw, bh, low);
+  let count = labelled.count;
+  if (o.split) {
+    // Objects smaller than minAreaPx are not kept, so neither are their markers.
+    const minRadius = Math.max(2, Math.sqrt(o.minAreaPx / Math.PI) / f / 2);
+    count = splitTouching(labelled.labels, count, bw, bh, minRadius);
+  }
+  for (const c of measureComponents(img, bw, bh, labelled.labels, count, low)) {
     if (!(c.peak > t)) continue;
     const roi = toRoi(c, f, widthPx, heightPx);
     if (roi.areaPx < o.minAreaPx || roi.areaPx > o.maxAreaPx) continue;
@@ -151,7 +165,8 @@ function overlap(a: RoiPx, b: RoiPx): number {
   return inter / Math.min(a.widthPx * a.heightPx, b.widthPx * b.heightPx);
 }
 
-type Checked = Required<Omit<RoiFindOptions, 'threshold'>> & {
+type Checked = Required<Omit<RoiFindOptions, 'threshold' | 'split'>> & {
+  split: boolean;
   threshold: NonNullable<RoiFindOptions['threshold']>;
 };
 
@@ -160,6 +175,7 @@ function checkOptions(o: RoiFindOptions): Checked {
     threshold: o.threshold ?? 'otsu',
     minSigmas: o.minSigmas ?? 4,
     hysteresis: o.hysteresis ?? 1,
+    split: o.split ?? false,
     backgroundRadiusPx: o.backgroundRadiusPx ?? 64,
     smoothSigmaPx: o.smoothSigmaPx ?? 2,
     minAreaPx: o.minAreaPx ?? 16,

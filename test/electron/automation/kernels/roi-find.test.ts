@@ -141,6 +141,40 @@ describe('findRois', () => {
     expect(findRois(p, W, H, { ...base, threshold: { value: 80 } })).toHaveLength(2);
   });
 
+  it('split cuts touching discs at their neck and leaves single round or elongated objects whole', () => {
+    const touching = renderDiscs(
+      W,
+      H,
+      [
+        { xPx: 150, yPx: 150, radiusPx: 30, amplitude: 300 },
+        { xPx: 200, yPx: 165, radiusPx: 25, amplitude: 300 },
+      ],
+      { noiseSigma: 5, seed: 13 },
+    );
+    const opts = { backgroundRadiusPx: 128, smoothSigmaPx: 2, minAreaPx: 200 };
+    expect(findRois(touching, W, H, opts)).toHaveLength(1);
+    const split = findRois(touching, W, H, { ...opts, split: true });
+    expect(split).toHaveLength(2);
+    const near = (x: number, y: number) => split.some((r) => Math.hypot(r.xPx - x, r.yPx - y) < 6);
+    expect(near(150, 150) && near(200, 165)).toBe(true);
+
+    // An ellipse (axes 45 × 25 px) built from overlapping discs along its axis: one object.
+    const ellipse = renderDiscs(
+      W,
+      H,
+      [-20, -10, 0, 10, 20].map((dx) => ({
+        xPx: 250 + dx,
+        yPx: 200,
+        radiusPx: 25 - Math.abs(dx) / 2,
+        amplitude: 60,
+      })),
+      { noiseSigma: 5, seed: 14 },
+    );
+    expect(
+      findRois(ellipse, W, H, { ...opts, split: true, threshold: { value: 100 } }),
+    ).toHaveLength(1);
+  });
+
   it('finds nothing on an empty field', () => {
     const empty = renderBlobs(W, H, [], { offset: 300, noiseSigma: 10, seed: 8 });
     expect(findRois(empty, W, H, { threshold: { value: 60 }, minAreaPx: 20 })).toEqual([]);
