@@ -9,8 +9,9 @@
  *    any smooth top. The prediction is imaged; a prediction that is unusable (not concave,
  *    outside the bracket, on top of an earlier sample) is replaced by a golden-section step
  *    into the larger side of the bracket, so the bracket always shrinks, as in Brent's method.
- * 3. Stop when the predicted peak lies within tolerance/2 of the best image and a neighbour
- *    of it lies within 8 × tolerance (the shape was seen near the top); move to the
+ * 3. Stop when the predicted peak lies within tolerance/2 of the best image and images
+ *    within 8 × tolerance flank it on both sides (the top was seen from both sides; until
+ *    then one image is taken on the open side, 2 × tolerance past the best); move to the
  *    prediction (no image there).
  *
  * Failure (AquilaError E_AUTOFOCUS, after moving back to the start): a flat or noisy curve
@@ -173,11 +174,17 @@ function nextStep(
   let z = lorentzPeak(a, b, c, floorBelow(sorted));
   if (z !== null) z = Math.min(to, Math.max(from, z));
 
-  const nearest = Math.min(
-    left ? best.zUm - left.zUm : Infinity,
-    right ? right.zUm - best.zUm : Infinity,
-  );
-  if (z !== null && Math.abs(z - best.zUm) <= tol / 2 && nearest <= 8 * tol) {
+  // Done when the prediction sits on the best image and close images flank it on both
+  // sides: a fit from one side alone, with the other neighbour far out in the tail, is
+  // biased toward the best image. Otherwise look at the open side, just past the best.
+  const near = 8 * tol;
+  const leftClose = left !== undefined && best.zUm - left.zUm <= near;
+  const rightClose = right !== undefined && right.zUm - best.zUm <= near;
+  if (z !== null && Math.abs(z - best.zUm) <= tol / 2) {
+    if ((leftClose && rightClose) || to - from <= tol) return { done: true, zUm: z };
+    const side = !rightClose && (leftClose || z >= best.zUm) ? 1 : -1;
+    const probe = best.zUm + side * Math.max(2 * tol, 2 * Math.abs(z - best.zUm));
+    if (probe > from && probe < to) return { done: false, zUm: probe };
     return { done: true, zUm: z };
   }
   const tooClose = (v: number) => sorted.some((s) => Math.abs(s.zUm - v) < tol / 4);

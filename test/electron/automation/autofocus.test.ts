@@ -64,7 +64,9 @@ describe('autofocus', () => {
       const start = z0 + (rand() * 2 - 1) * 19;
       const f = fake(lorentz(z0), start, { noise: 0.003, seed: i + 1 });
       const r = await autofocus(f.target, opts);
-      expect(Math.abs(r.zUm - z0)).toBeLessThan(opts.toleranceUm);
+      // The model is exact here: well inside the tolerance (a fit from one side of the
+      // peak only was off by 0.044 µm here).
+      expect(Math.abs(r.zUm - z0)).toBeLessThan(opts.toleranceUm / 4);
       expect(f.zUm()).toBe(r.zUm);
       expect(r.startZUm).toBe(start);
       expect(r.curve).toHaveLength(r.images);
