@@ -9,7 +9,8 @@
  * sensorWidth/2 and row (y − stageY)/pixelUm + sensorHeight/2 in continuous sensor
  * coordinates. No mirror, no rotation: image +x is stage +x, image +y (down) is stage +y.
  */
-import type { RoiPx } from '../../drivers/devices';
+import type { Camera, RoiPx } from '../../drivers/devices';
+import type { FrameMeta } from '../api/contract';
 
 export interface FrameGeometry {
   /** Stage position when the frame was exposed, µm. */
@@ -77,4 +78,32 @@ export function frameRectUm(
   const pix = framePixelUm(g);
   const topLeft = pixelToStage(g, { xPx: -0.5, yPx: -0.5 });
   return { xUm: topLeft.xUm, yUm: topLeft.yUm, widthUm: widthPx * pix, heightUm: heightPx * pix };
+}
+
+/** Geometry of frames from `camera` as it is set now (its ROI is read once). */
+export async function cameraGeometry(
+  camera: Camera,
+): Promise<(meta: Pick<FrameMeta, 'stage' | 'pixelSizeUm' | 'binning'>) => FrameGeometry> {
+  const roi = await camera.getRoi();
+  return (meta) => ({
+    stageXUm: meta.stage.xUm,
+    stageYUm: meta.stage.yUm,
+    pixelSizeUm: meta.pixelSizeUm,
+    binning: meta.binning,
+    sensorWidthPx: camera.sensor.widthPx,
+    sensorHeightPx: camera.sensor.heightPx,
+    roi,
+  });
+}
+
+/** Frame size (binned px, after the ROI) and binned pixel size (µm) of `camera` now. */
+export async function cameraField(
+  camera: Camera,
+): Promise<{ widthPx: number; heightPx: number; pixelUm: number }> {
+  const [binning, roi] = await Promise.all([camera.getBinning(), camera.getRoi()]);
+  return {
+    widthPx: roi?.widthPx ?? Math.floor(camera.sensor.widthPx / binning),
+    heightPx: roi?.heightPx ?? Math.floor(camera.sensor.heightPx / binning),
+    pixelUm: camera.sensor.pixelSizeUm * binning,
+  };
 }

@@ -20,7 +20,8 @@ import { openRoiDataset } from '../automation/flimp/roi-dataset';
 import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
 import { FocusLock } from '../automation/focus-lock';
 import { FocusLockControl } from '../automation/flimp/lock-handle';
-import { pixelToStage, type FrameGeometry } from '../automation/pixel-to-stage';
+import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-to-stage';
+import { showingFrames } from '../automation/flimp/shown-engine';
 import type { AquilaConfig } from '../config/schema';
 import { DeviceEngine } from '../runner/device-engine';
 import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
@@ -107,29 +108,14 @@ export class AutomationService {
     return (this.pool ??= new AnalysisPool());
   }
 
-  /** The runner's engine over the guarded devices; its frames are shown on the display bus at most every DISPLAY_MS. */
+  /** The runner's engine over the guarded devices; its frames are shown on the display bus. */
   private engine(): AcquisitionEngine {
     const camera = this.requireCamera();
     const inner = new DeviceEngine({
       ...guardDevices(this.deps.devices, this.deps.safety),
       camera,
     });
-    let lastShown = 0;
-    return {
-      snapshotHardware: () => inner.snapshotHardware(),
-      restoreHardware: (s) => inner.restoreHardware(s),
-      setupEvent: (e) => inner.setupEvent(e),
-      lasersOff: () => inner.lasersOff(),
-      acquireFrame: async (into) => {
-        const f = await inner.acquireFrame(into);
-        const now = Date.now();
-        if (now - lastShown >= DISPLAY_MS) {
-          lastShown = now;
-          this.show(f);
-        }
-        return f;
-      },
-    };
+    return showingFrames(inner, (f) => this.show(f), DISPLAY_MS);
   }
 
   private requireCamera() {
@@ -164,20 +150,6 @@ export class AutomationService {
     } finally {
       this.commandBusy = null;
     }
-  }
-
-  private async geometryFor(): Promise<(f: AcquiredFrame) => FrameGeometry> {
-    const cam = this.requireCamera();
-    const roi = await cam.getRoi();
-    return (f) => ({
-      stageXUm: f.meta.stage.xUm,
-      stageYUm: f.meta.stage.yUm,
-      pixelSizeUm: f.meta.pixelSizeUm,
-      binning: f.meta.binning,
-      sensorWidthPx: cam.sensor.widthPx,
-      sensorHeightPx: cam.sensor.heightPx,
-      roi,
-    });
   }
 
   /** Software autofocus with frames under `light` (a FLImP step) or as the camera and lasers are now. */
@@ -259,8 +231,7 @@ export class AutomationService {
         frame = this.deps.bus.publish(await cam.snap());
       }
       const { meta } = frame;
-      const geometryOf = await this.geometryFor();
-      const g = geometryOf({ pixels: frame.pixels, meta });
+      const g = (await cameraGeometry(this.requireCamera()))(meta);
       const rois = await this.analysis().findRois(
         frame.pixels.slice(),
         meta.widthPx,
@@ -332,8 +303,7 @@ export class AutomationService {
     const cam = this.requireCamera();
     if (cam.isLive()) await cam.stopLive();
     const engine = this.engine();
-    const geometry = await this.geometryFor();
-    const laserNm = (id: string) => this.deps.devices.lasers.get(id)?.wavelengthNm;
+    const geometryOf = await cameraGeometry(cam);
     const deps: FlimpDeps = {
       engine,
       analysis: {
@@ -356,17 +326,10 @@ export class AutomationService {
         findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
         register: (a, b, w, h) => this.analysis().register(a, b, w, h),
       },
-      fieldOfView: async () => {
-        const [binning, roi] = await Promise.all([cam.getBinning(), cam.getRoi()]);
-        return {
-          widthPx: roi?.widthPx ?? Math.floor(cam.sensor.widthPx / binning),
-          heightPx: roi?.heightPx ?? Math.floor(cam.sensor.heightPx / binning),
-          pixelUm: cam.sensor.pixelSizeUm * binning,
-        };
-      },
-      geometry,
-      openDataset: async (spec) => {
-        const ds = await openRoiDataset(
+      fieldOfView: () => cameraField(cam),
+      geometry: (f) => geometryOf(f.meta),
+      openDataset: (spec) =>
+        openRoiDataset(
           {
             root,
             defaultFormat: config.storage.format,
@@ -374,20 +337,12 @@ export class AutomationService {
             operator: p.operator,
             config: { ...config, upload: undefined },
             deviceStates: () => store.state,
-            wavelengthNm: laserNm,
+            wavelengthNm: (id) => this.deps.devices.lasers.get(id)?.wavelengthNm,
             logger: log,
+            onClosed: () => acquisition.refreshDatasets(),
           },
           spec,
-        );
-        return {
-          ...ds,
-          close: async (end) => {
-            const r = await ds.close(end);
-            acquisition.refreshDatasets();
-            return r;
-          },
-        };
-      },
+        ),
       isNameTaken: (n) => existsSync(path.join(root, n)),
       enqueueUpload: async (dir, target) => {
         await uploads.enqueue(path.basename(dir), target);

@@ -9,16 +9,28 @@
  * tiles keep their ROIs and finished ROIs are not imaged again. The report is written last.
  */
 import { AquilaError, serializeError } from '../../../drivers/errors';
-import type { AutomationRoiView, AutomationView } from '../../api/contract';
+import type { AutomationView } from '../../api/contract';
 import { gridPoints } from '../../plans/grid-plan';
 import type { HardwareSnapshot } from '../../runner/types';
 import { FlimpJournal, type FlimpRecord, type JournalRoi, type JournalState } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { writeReport } from './report';
-import { imageRoi, roiDatasetName, roiDatasetSpec } from './roi-imaging';
+import { imageRoi } from './roi-imaging';
+import { RoiDatasets } from './roi-datasets';
 import { RunControl, RunStopped } from './run-control';
 import { scanTile } from './tile-scan';
-import type { FieldOfView, FlimpDeps, RoiDataset } from './types';
+import type { FlimpDeps } from './types';
+import {
+  finishRoi,
+  initialView,
+  isEnded,
+  LIMIT_REASON,
+  recount,
+  roiView,
+  setRoi,
+  skippedRecord,
+  type RoiEnd,
+} from './run-view';
 
 export const MAX_CONSECUTIVE_FAILURES = 5;
 const FRAME_PUBLISH_MS = 250;
@@ -40,9 +52,7 @@ export class FlimpRun {
   private readonly wallMs: () => number;
   private roiMsTotal = 0;
   private roiTimed = 0;
-  /** The next ROI's dataset, opened while the current ROI exposes (a writer thread takes ~0.5 s to start). */
-  private ahead: { roiId: number; dataset: Promise<RoiDataset> } | null = null;
-  private fov: FieldOfView | null = null;
+  private datasets: RoiDatasets | null = null;
   private lastFramePublish = 0;
 
   constructor(
@@ -50,25 +60,7 @@ export class FlimpRun {
     private readonly o: FlimpRunOptions,
   ) {
     this.wallMs = deps.wallMs ?? Date.now;
-    this.view = {
-      name: o.name,
-      dir: o.runDir,
-      phase: 'starting',
-      pauseRequested: false,
-      tileIndex: 0,
-      tileTotal: o.plan.scan.columns * o.plan.scan.rows,
-      currentRoi: null,
-      found: 0,
-      imaged: 0,
-      skipped: 0,
-      remaining: o.plan.maxRois,
-      rois: [],
-      etaS: null,
-      startedAtMs: this.wallMs(),
-      endedAtMs: null,
-      failure: null,
-      report: null,
-    };
+    this.view = initialView(o.name, o.runDir, o.plan, this.wallMs());
     this.control.onChange(() => this.update(() => undefined));
   }
 
@@ -138,7 +130,7 @@ export class FlimpRun {
     const { deps, o } = this;
     const { plan } = o;
     const fov = await deps.fieldOfView();
-    this.fov = fov;
+    this.datasets = new RoiDatasets(deps, plan, o.name, fov, o.resume);
     const tiles = gridPoints(
       {
         kind: 'rows_columns',
@@ -181,7 +173,7 @@ export class FlimpRun {
           if (!done) pending.push(roi);
           else {
             if (done.reason !== LIMIT_REASON) attempted++;
-            this.finishRoi(roi.id, done);
+            this.finishRoi(done);
           }
         }
       }
@@ -191,9 +183,9 @@ export class FlimpRun {
       const roi = pending.shift();
       if (!roi) break;
       if (attempted >= plan.maxRois) {
-        const rec = skipped(roi.id, LIMIT_REASON, this.wallMs());
+        const rec = skippedRecord(roi.id, LIMIT_REASON, this.wallMs());
         await journal.append(rec);
-        this.finishRoi(roi.id, rec);
+        this.finishRoi(rec);
         continue;
       }
       await checkpoint();
@@ -204,7 +196,7 @@ export class FlimpRun {
         attempted < plan.maxRois ? pending[0] : undefined,
       );
       await journal.append(rec);
-      this.finishRoi(roi.id, rec);
+      this.finishRoi(rec);
       failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
       if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
         throw new AquilaError(
@@ -239,55 +231,11 @@ export class FlimpRun {
     return tile;
   }
 
-  /** A dataset name for the ROI not used yet: `-aN` for later attempts (resume, leftovers). */
-  private datasetName(roi: JournalRoi): string {
-    const earlier = this.o.resume?.attempts.get(roi.id)?.length ?? 0;
-    for (let attempt = earlier + 1; ; attempt++) {
-      const name = roiDatasetName(this.o.name, roi.id, attempt);
-      if (!this.deps.isNameTaken?.(name)) return name;
-    }
-  }
-
-  private openDataset(name: string, roi: JournalRoi): Promise<RoiDataset> {
-    return this.deps.openDataset(roiDatasetSpec(this.o.plan, this.fov!, name, roi));
-  }
-
-  /** Opens the ROI's dataset ahead of time, while the current ROI exposes. */
-  private openAhead(roi: JournalRoi): void {
-    if (this.ahead) return;
-    const name = this.datasetName(roi);
-    const dataset = this.openDataset(name, roi);
-    dataset.catch(() => undefined); // reported when the ROI takes it
-    this.ahead = { roiId: roi.id, dataset };
-  }
-
-  private async takeDataset(roi: JournalRoi): Promise<RoiDataset> {
-    const a = this.ahead;
-    if (a?.roiId === roi.id) {
-      this.ahead = null;
-      return a.dataset;
-    }
-    await this.dropAhead();
-    return this.openDataset(this.datasetName(roi), roi);
-  }
-
-  /** An ROI opened ahead was not imaged after all: its empty dataset is removed. */
-  private async dropAhead(): Promise<void> {
-    const a = this.ahead;
-    this.ahead = null;
-    if (!a) return;
-    try {
-      await (await a.dataset).discard();
-    } catch (err) {
-      this.deps.log('warn', `Unused ROI dataset not removed: ${serializeError(err).message}`);
-    }
-  }
-
   private async oneRoi(
     journal: FlimpJournal,
     roi: JournalRoi,
     next: JournalRoi | undefined,
-  ): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
+  ): Promise<RoiEnd> {
     const { deps, o } = this;
     const startedAtMs = this.wallMs();
     this.update((v) => {
@@ -302,7 +250,7 @@ export class FlimpRun {
           plan: o.plan,
           runDir: o.runDir,
           control: this.control,
-          openDataset: () => this.takeDataset(roi),
+          openDataset: () => this.datasets!.take(roi),
           onDataset: async (dir) => {
             // Not synced on its own: if a crash loses it, the folder still exists, resume
             // picks the next free name and recovery closes the folder as interrupted.
@@ -313,7 +261,7 @@ export class FlimpRun {
             this.update((v) => setRoi(v, roi.id, { dataset: dir }));
           },
           onFrame: (frames) => {
-            if (frames === 1 && next) this.openAhead(next);
+            if (frames === 1 && next) this.datasets!.openAhead(next);
             // Frame counts reach listeners at most every FRAME_PUBLISH_MS.
             setRoi(this.view, roi.id, { frames });
             const now = this.wallMs();
@@ -332,7 +280,7 @@ export class FlimpRun {
       this.rethrowIfFatal(err);
       const reason = serializeError(err).message;
       deps.log('warn', `ROI ${roi.id} skipped: ${reason}`);
-      return skipped(roi.id, reason, this.wallMs(), startedAtMs);
+      return skippedRecord(roi.id, reason, this.wallMs(), startedAtMs);
     }
   }
 
@@ -347,19 +295,13 @@ export class FlimpRun {
     }
   }
 
-  private finishRoi(id: number, rec: Extract<FlimpRecord, { t: 'roi-end' }>): void {
-    this.update((v) => {
-      const patch: Partial<AutomationRoiView> = { state: rec.outcome, frames: rec.frames };
-      if (rec.reason) patch.reason = rec.reason;
-      if (rec.dataset) patch.dataset = rec.dataset;
-      setRoi(v, id, patch);
-      v.currentRoi = null;
-    });
+  private finishRoi(rec: RoiEnd): void {
+    this.update((v) => finishRoi(v, rec));
   }
 
   private async teardown(snapshot: HardwareSnapshot | null): Promise<void> {
     const { engine } = this.deps;
-    await this.dropAhead();
+    await this.datasets?.dropAhead();
     const attempt = async (what: string, f: () => Promise<unknown>) => {
       try {
         await f();
@@ -380,53 +322,10 @@ export class FlimpRun {
     if (this.control.isPaused && !isEnded(v)) v.phase = 'paused';
     else if (v.phase === 'paused') v.phase = v.currentRoi === null ? 'scanning' : 'imaging';
     if (this.control.stopReason?.kind === 'cancelled' && !isEnded(v)) v.phase = 'cancelling';
-    v.imaged = v.rois.filter((r) => r.state === 'imaged').length;
-    v.skipped = v.rois.filter((r) => r.state === 'skipped').length;
-    const attempted = v.rois.filter(
-      (r) => r.state === 'imaged' || (r.state === 'skipped' && r.reason !== LIMIT_REASON),
-    ).length;
-    v.remaining = Math.max(0, this.o.plan.maxRois - attempted);
+    recount(v, this.o.plan.maxRois);
     if (!isEnded(v))
       v.etaS = this.roiTimed ? ((this.roiMsTotal / this.roiTimed) * v.remaining) / 1000 : null;
     const snapshot = this.status();
     for (const l of this.listeners) l(snapshot);
   }
-}
-
-const LIMIT_REASON = 'not imaged: the plan’s maxRois was reached';
-
-function isEnded(v: AutomationView): boolean {
-  return v.phase === 'finished' || v.phase === 'failed' || v.phase === 'cancelled';
-}
-
-function roiView(r: JournalRoi): AutomationRoiView {
-  return { id: r.id, tile: r.tile, xUm: r.xUm, yUm: r.yUm, state: 'pending', frames: 0 };
-}
-
-function setRoi(v: AutomationView, id: number, patch: Partial<AutomationRoiView>): void {
-  const r = v.rois.find((x) => x.id === id);
-  if (r) Object.assign(r, patch);
-}
-
-function skipped(
-  id: number,
-  reason: string,
-  atMs: number,
-  startedAtMs = atMs,
-): Extract<FlimpRecord, { t: 'roi-end' }> {
-  return {
-    t: 'roi-end',
-    id,
-    outcome: 'skipped',
-    reason,
-    frames: 0,
-    signals: [],
-    focus: null,
-    driftNm: null,
-    driftConfidence: null,
-    exposureMsTotal: 0,
-    thumbnail: null,
-    startedAtMs,
-    atMs,
-  };
 }

@@ -24,6 +24,8 @@ export interface RoiDatasetHost {
   deviceStates: () => unknown;
   wavelengthNm: (laserId: string) => number | undefined;
   logger: Logger;
+  /** Called after a dataset closed (e.g. to refresh the datasets list). */
+  onClosed?: () => void;
 }
 
 export async function openRoiDataset(
@@ -72,6 +74,7 @@ export async function openRoiDataset(
     },
     async close(end) {
       const summary = await pipeline.close(end);
+      host.onClosed?.();
       return { framesWritten: summary.framesWritten };
     },
     async discard() {
