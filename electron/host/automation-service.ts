@@ -6,7 +6,6 @@
  * e-stop aborts a run at once. Run state is mirrored into AppState.automation, the lock's
  * into AppState.focusLock.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
@@ -14,8 +13,7 @@ import type { CommandResult } from '../api/contract';
 import { AnalysisPool } from '../automation/analysis-pool';
 import { autofocus, type AutofocusOptions } from '../automation/autofocus';
 import { FlimpRun } from '../automation/flimp/executor';
-import { journalState, readJournal } from '../automation/flimp/journal';
-import { parseFlimpPlan, type FlimpPlan } from '../automation/flimp/plan-schema';
+import { prepareRunFolder } from '../automation/flimp/run-folder';
 import { openRoiDataset } from '../automation/flimp/roi-dataset';
 import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
 import { FocusLock } from '../automation/focus-lock';
@@ -35,7 +33,6 @@ import type { StateStore } from './state-store';
 import type { UploadService } from './upload-service';
 import { APP_VERSION } from './version';
 
-export const PLAN_FILE = 'plan.json';
 /** Automation frames reach the display at most this often. */
 const DISPLAY_MS = 100;
 
@@ -51,11 +48,6 @@ export interface AutomationDeps {
 }
 
 type AutofocusParams = AutofocusOptions;
-
-function timestamp(d = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-}
 
 export class AutomationService {
   private pool: AnalysisPool | null = null;
@@ -269,37 +261,16 @@ export class AutomationService {
     this.assertFree('automation.start');
     const { acquisition, store, log, uploads, config } = this.deps;
     const root = acquisition.datasetsRoot;
-    let runDir: string;
-    let planJson: unknown;
-    let resume = null;
-    let name: string;
-    if (p.resume) {
-      runDir = path.resolve(root, p.resume);
-      resume = journalState(await readJournal(runDir));
-      planJson = resume.plan;
-      name = resume.name;
-      if (p.plan)
+    const uploadTargets = store.state.storage.uploadTargets;
+    const checkTarget = (target: unknown) => {
+      if (typeof target === 'string' && !uploadTargets.includes(target))
         throw new ValidationError(
-          'automation.start: give a plan or resume, not both (the run folder has its plan)',
+          `plan uploadTarget "${target}" is not a configured upload target (have: ${uploadTargets.join(', ') || 'none'})`,
         );
-    } else {
-      planJson = p.plan;
-      const draft = parseFlimpPlan(planJson, 'automation.start plan');
-      name = p.name ?? `${draft.name}-${timestamp()}`;
-      runDir = path.join(root, name);
-      if (existsSync(runDir))
-        throw new StateError(
-          `automation.start: ${runDir} exists; resume it or choose another name`,
-        );
-    }
-    const plan: FlimpPlan = parseFlimpPlan(planJson, `plan of ${runDir}`);
-    if (plan.uploadTarget && !store.state.storage.uploadTargets.includes(plan.uploadTarget))
-      throw new ValidationError(
-        `plan uploadTarget "${plan.uploadTarget}" is not a configured upload target (have: ${store.state.storage.uploadTargets.join(', ') || 'none'})`,
-      );
-    await mkdir(runDir, { recursive: true });
-    if (!resume)
-      await writeFile(path.join(runDir, PLAN_FILE), JSON.stringify(planJson, null, 2) + '\n');
+    };
+    checkTarget((p.plan as { uploadTarget?: unknown } | undefined)?.uploadTarget);
+    const { name, runDir, plan, planJson, resume } = await prepareRunFolder(root, p);
+    checkTarget(plan.uploadTarget);
     const cam = this.requireCamera();
     if (cam.isLive()) await cam.stopLive();
     const engine = this.engine();
