@@ -1,5 +1,5 @@
 /** Automation through the API on the simulated microscope: commands, a FLImP-style run, exclusivity, e-stop. */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimWorld } from '../../../drivers/sim/world';
@@ -209,6 +209,45 @@ describe('FLImP-style run', () => {
     for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
     // The datasets list shows them; the run folder itself is not a dataset.
     expect(h.store.state.datasets.map((d) => d.name).sort()).toEqual(
+      imaged.map((r) => path.basename(r.dataset!)).sort(),
+    );
+  });
+
+  it('queues each ROI dataset to the plan’s upload target as it closes', async () => {
+    const tmp = tempDir('aquila-auto-up-');
+    const archive = path.join(tmp, 'archive');
+    mkdirSync(archive);
+    const config = smallSimConfig({
+      storage: { datasetsRoot: path.join(tmp, 'data') },
+      sim: STILL,
+      upload: {
+        targets: [{ name: 'cephfs', kind: 'filesystem', path: archive }],
+        journalDir: path.join(tmp, 'journal'),
+      },
+    });
+    fx = await startTestHost(config);
+    const h = fx.host;
+    const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
+    const { c } = colony(truth);
+    const plan = {
+      ...basePlan,
+      maxRois: 2,
+      uploadTarget: 'cephfs',
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+    };
+    expect((await h.call('automation.start', { plan, name: 'up' }, CTX)).ok).toBe(true);
+    await h.automation.whenIdle();
+    const imaged = h.store.state.automation!.rois.filter((r) => r.state === 'imaged');
+    expect(imaged).toHaveLength(2);
+    expect(h.store.state.uploads.map((u) => [u.dataset, u.target]).sort()).toEqual(
+      imaged.map((r) => [r.dataset, 'cephfs']).sort(),
+    );
+    await until(
+      'both uploads verified',
+      () => h.store.state.uploads.filter((u) => u.state === 'done').length === 2,
+      30_000,
+    );
+    expect(readdirSync(archive).sort()).toEqual(
       imaged.map((r) => path.basename(r.dataset!)).sort(),
     );
   });
