@@ -143,13 +143,17 @@ export function smoothForAnalysis(
   const bw = Math.ceil(w / factor);
   const bh = Math.ceil(h / factor);
   const binned = new Float32Array(bw * bh);
+  const whole = w - (w % factor);
   for (let y = 0; y < h; y++) {
-    const orow = Math.floor(y / factor) * bw;
+    const orow = ((y / factor) | 0) * bw;
     const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const o = orow + ((x / factor) | 0);
-      binned[o] = (binned[o] as number) + (src[row + x] as number);
+    let o = orow;
+    for (let x = 0; x < whole; x += factor, o++) {
+      let sum = 0;
+      for (let k = row + x, end = k + factor; k < end; k++) sum += src[k] as number;
+      binned[o] = (binned[o] as number) + sum;
     }
+    for (let x = whole; x < w; x++) binned[o] = (binned[o] as number) + (src[row + x] as number);
   }
   for (let by = 0; by < bh; by++) {
     const ny = Math.min(factor, h - by * factor);
