@@ -74,6 +74,12 @@ function plotSvg(series: { points: [number, number][]; colour: string }[], label
   );
 }
 
+/** Phase-correlation peaks below this are not trusted (dim, bleached last frames). */
+const MIN_DRIFT_CONFIDENCE = 0.3;
+
+const lowConfidence = (r: ReportRoi) =>
+  r.driftConfidence !== null && r.driftConfidence < MIN_DRIFT_CONFIDENCE;
+
 function roiRow(roi: ReportRoi, images: ReadonlyMap<string, string>): string {
   const img = roi.thumbnail && images.get(roi.thumbnail);
   const signal = plotSvg(
@@ -94,7 +100,7 @@ function roiRow(roi: ReportRoi, images: ReadonlyMap<string, string>): string {
   return `<tr>
 <td>${roi.id}</td><td>${roi.tile}</td><td>${num(roi.xUm)}, ${num(roi.yUm)}</td>
 <td style="color:${STATE_COLOUR[roi.state]}">${esc(roi.state)}${roi.reason ? `<br><small>${esc(roi.reason)}</small>` : ''}</td>
-<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}</td>
+<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}${lowConfidence(roi) ? ' <small>(low confidence)</small>' : ''}</td>
 <td>${roi.focus ? `${esc(roi.focus.mode)} z=${num(roi.focus.zUm, 2)}` : '–'}</td>
 <td>${img ? `<img src="${img}" alt="ROI ${roi.id}">` : ''}</td><td>${signal}${curve}</td>
 <td><small>${roi.dataset ? esc(roi.dataset) : ''}</small></td></tr>`;
@@ -111,7 +117,7 @@ export function renderReportHtml(r: FlimpReport, images: ReadonlyMap<string, str
         colour: '#c0392b',
       },
     ],
-    'drift first→last frame per ROI (nm)',
+    'drift first→last frame per ROI (nm; confident registrations)',
   );
   const focusZ = plotSvg(
     [

@@ -75,6 +75,32 @@ describe('automation commands', () => {
     });
   });
 
+  it('refuses automation while an MDA run is in progress', async () => {
+    const { h } = await host();
+    const run = await h.call(
+      'run.start',
+      {
+        plan: {
+          channels: [{ config: 'GFP', exposure: 5 }],
+          time_plan: { interval: 0, loops: 500 },
+        },
+      },
+      CTX,
+    );
+    expect(run.ok).toBe(true);
+    for (const [name, args] of [
+      ['automation.start', { plan: basePlan }],
+      ['autofocus.run', {}],
+      ['rois.find', {}],
+    ] as const) {
+      const r = await h.call(name, args, CTX);
+      expect(r).toMatchObject({ ok: false, error: { code: 'E_STATE' } });
+      expect(!r.ok && r.error.message).toMatch(/an acquisition run is in progress/);
+    }
+    await h.call('run.cancel', {}, CTX);
+    await h.acquisition.whenIdle();
+  });
+
   it('rois.find returns the cells of the field in pixels and stage µm', async () => {
     const { h, truth } = await host();
     const { c, all } = colony(truth);
