@@ -26,11 +26,12 @@ export async function withHeadlessHost(
   const host = await createHost(loaded, {
     log: { log: (level, m) => level !== 'debug' && io.err(`${level}: ${m}`) },
   });
-  installProcessGuards(host);
+  const uninstall = installProcessGuards(host);
   try {
     return await body(host);
   } finally {
     await host.shutdown('cli command finished');
+    uninstall();
   }
 }
 
