@@ -1,12 +1,13 @@
 /**
  * Translation between two frames by phase correlation (Kuglin & Hines 1975): both frames
- * are mean-subtracted, Hann-windowed and zero-padded to powers of two, transformed together
- * as one complex image (real = reference, imaginary = moving), and the normalised cross-
- * power spectrum is inverted to find the integer peak (robust to intensity changes). The
- * peak is then refined on the plain cross-correlation over the lower half of the
- * frequencies (Hann-tapered; frequencies weighted by their signal, as a matched filter
- * does), evaluated directly on shrinking 3 × 3 grids around the peak and fitted by parabolas — an upsampled-DFT refinement (Guizar-Sicairos et al., Opt. Lett. 2008)
- * restricted to the points it needs.
+ * are binned 2 × 2 when large, mean-subtracted, Hann-windowed and zero-padded to powers of
+ * two, transformed together as one complex image (real = reference, imaginary = moving),
+ * and the normalised cross-power spectrum of the lower frequencies is inverted to find the
+ * peak to within a pixel or two (robust to intensity changes). The peak is then refined on
+ * the plain cross-correlation over the lower half of the frequencies (Hann-tapered;
+ * frequencies weighted by their signal, as a matched filter does), evaluated directly on
+ * shrinking 3 × 3 grids around the peak and fitted by parabolas — an upsampled-DFT
+ * refinement (Guizar-Sicairos et al., Opt. Lett. 2008) restricted to the points it needs.
  *
  * Result: the shift of `moving` relative to `reference` in px (content at x in the
  * reference is at x + dx in moving); confidence is the correlation peak, 0..1 (≈ 1 for
@@ -24,6 +25,12 @@ export interface Registration {
 
 /** Frames smaller than this on a side carry too little structure to register. */
 const MIN_SIDE_PX = 8;
+/**
+ * From this size (both sides) frames are binned 2 × 2 first: the refinement uses only the
+ * lower half of the frequencies, which binning keeps (its box filter has zero phase), at a
+ * quarter of the transform's cost.
+ */
+const BIN_FROM_PX = 1024;
 
 export function registerPhaseCorrelation(
   reference: Uint16Array,
@@ -38,28 +45,36 @@ export function registerPhaseCorrelation(
       `frames of ${widthPx}×${heightPx} px are too small to register (≥ ${MIN_SIDE_PX} px a side)`,
     );
   }
-  const w = nextPowerOfTwo(widthPx);
-  const h = nextPowerOfTwo(heightPx);
+  const f = widthPx >= BIN_FROM_PX && heightPx >= BIN_FROM_PX ? 2 : 1;
+  const fw = Math.floor(widthPx / f);
+  const fh = Math.floor(heightPx / f);
+  const w = nextPowerOfTwo(fw);
+  const h = nextPowerOfTwo(fh);
   const re = new Float64Array(w * h);
   const im = new Float64Array(w * h);
-  windowInto(reference, widthPx, heightPx, re, w);
-  windowInto(moving, widthPx, heightPx, im, w);
+  windowInto(reference, widthPx, f, fw, fh, re, w);
+  windowInto(moving, widthPx, f, fw, fh, im, w);
   fft2d(re, im, w, h, false);
   crossPower(re, im, w, h);
   const band = lowBand(re, im, w, h);
-  whiten(re, im);
-  fft2d(re, im, w, h, true);
 
+  // Integer peak: the whitened band alone, inverted at half size (the correlation sampled
+  // every 2 px, enough for a surface band-limited to a quarter of the frequencies).
+  const cw = Math.max(1, w / 2);
+  const ch = Math.max(1, h / 2);
+  const [cre, cim] = whitenedCrop(re, im, w, h, cw, ch);
+  fft2d(cre, cim, cw, ch, true);
   let best = 0;
-  for (let i = 1; i < re.length; i++) if ((re[i] as number) > (re[best] as number)) best = i;
-  const peak = (re[best] as number) / (w * h);
-  let x = best % w;
-  let y = Math.floor(best / w);
-  if (x >= w / 2) x -= w;
-  if (y >= h / 2) y -= h;
-  // The whitened integer peak can sit a pixel off the smooth one: a step repeats while it
-  // moves by its full length (bounded), before the next, finer step.
-  for (const step of [0.5, 0.1, 0.02]) {
+  for (let i = 1; i < cre.length; i++) if ((cre[i] as number) > (cre[best] as number)) best = i;
+  const peak = (cre[best] as number) / (cw * ch);
+  let bx = best % cw;
+  let by = Math.floor(best / cw);
+  if (bx >= cw / 2) bx -= cw;
+  if (by >= ch / 2) by -= ch;
+  let x = bx * (w / cw);
+  let y = by * (h / ch);
+  // A step repeats while it moves by its full length (bounded), then a finer one.
+  for (const step of [1, 0.5, 0.1, 0.02]) {
     for (let i = 0; i < 6; i++) {
       const [nx, ny] = refine(band, w, h, x, y, step);
       const full = Math.abs(nx - x) >= step || Math.abs(ny - y) >= step;
@@ -68,20 +83,73 @@ export function registerPhaseCorrelation(
       if (!full) break;
     }
   }
-  return { dxPx: x, dyPx: y, confidence: Math.max(0, Math.min(1, peak)) };
+  return { dxPx: x * f, dyPx: y * f, confidence: Math.max(0, Math.min(1, peak)) };
 }
 
-/** (p − mean) × Hann(x) × Hann(y) into the top-left of a w-wide zeroed plane. */
-function windowInto(p: Uint16Array, fw: number, fh: number, out: Float64Array, w: number): void {
-  let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += p[i] as number;
-  const mean = sum / p.length;
+/**
+ * The whitened cross-power at |u| < cw/2, |v| < ch/2, as a cw × ch spectrum (same
+ * wrap-around layout): phase correlation of the lower frequencies.
+ */
+function whitenedCrop(
+  re: Float64Array,
+  im: Float64Array,
+  w: number,
+  h: number,
+  cw: number,
+  ch: number,
+): [Float64Array, Float64Array] {
+  const ore = new Float64Array(cw * ch);
+  const oim = new Float64Array(cw * ch);
+  for (let v = -Math.floor(ch / 2); v < Math.ceil(ch / 2); v++) {
+    const src = ((v + h) % h) * w;
+    const dst = ((v + ch) % ch) * cw;
+    for (let u = -Math.floor(cw / 2); u < Math.ceil(cw / 2); u++) {
+      const i = src + ((u + w) % w);
+      const r = re[i] as number;
+      const m = im[i] as number;
+      const mag = Math.sqrt(r * r + m * m);
+      if (mag > 1e-12) {
+        ore[dst + ((u + cw) % cw)] = r / mag;
+        oim[dst + ((u + cw) % cw)] = m / mag;
+      }
+    }
+  }
+  return [ore, oim];
+}
+
+/**
+ * The frame binned f × f (fw × fh bins, a partial last row or column dropped), less its
+ * mean, × Hann(x) × Hann(y), into the top-left of a w-wide zeroed plane.
+ */
+function windowInto(
+  p: Uint16Array,
+  pw: number,
+  f: number,
+  fw: number,
+  fh: number,
+  out: Float64Array,
+  w: number,
+): void {
+  const scale = 1 / (f * f);
+  for (let y = 0; y < fh; y++) {
+    for (let x = 0; x < fw; x++) {
+      let sum = 0;
+      for (let j = 0; j < f; j++) {
+        const row = (y * f + j) * pw + x * f;
+        for (let i = 0; i < f; i++) sum += p[row + i] as number;
+      }
+      out[y * w + x] = sum * scale;
+    }
+  }
+  let total = 0;
+  for (let y = 0; y < fh; y++) for (let x = 0; x < fw; x++) total += out[y * w + x] as number;
+  const mean = total / (fw * fh);
   const hx = hann(fw);
   const hy = hann(fh);
   for (let y = 0; y < fh; y++) {
     const wy = hy[y] as number;
     for (let x = 0; x < fw; x++) {
-      out[y * w + x] = ((p[y * fw + x] as number) - mean) * wy * (hx[x] as number);
+      out[y * w + x] = ((out[y * w + x] as number) - mean) * wy * (hx[x] as number);
     }
   }
 }
@@ -118,22 +186,6 @@ function crossPower(re: Float64Array, im: Float64Array, w: number, h: number): v
       im[i] = ci;
       re[j] = cr;
       im[j] = -ci;
-    }
-  }
-}
-
-/** Normalises every coefficient to unit magnitude (zero stays zero): phase correlation. */
-function whiten(re: Float64Array, im: Float64Array): void {
-  for (let i = 0; i < re.length; i++) {
-    const r = re[i] as number;
-    const m = im[i] as number;
-    const mag = Math.sqrt(r * r + m * m);
-    if (mag > 1e-12) {
-      re[i] = r / mag;
-      im[i] = m / mag;
-    } else {
-      re[i] = 0;
-      im[i] = 0;
     }
   }
 }

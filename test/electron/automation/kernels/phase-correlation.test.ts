@@ -39,6 +39,13 @@ describe('registerPhaseCorrelation', () => {
     expect(Math.abs(r.dyPx - 2.7)).toBeLessThan(0.1);
   });
 
+  it('bins large frames first and still recovers the shift in frame pixels', () => {
+    const { reference, moving } = pair(1024, 1024, -9.45, 5.1);
+    const r = registerPhaseCorrelation(reference, moving, 1024, 1024);
+    expect(Math.abs(r.dxPx + 9.45)).toBeLessThan(0.05);
+    expect(Math.abs(r.dyPx - 5.1)).toBeLessThan(0.05);
+  });
+
   it('reports low confidence for unrelated frames', () => {
     const a = renderBlobs(128, 128, texture(128, 128, 300, 1), { noiseSigma: 8, seed: 1 });
     const b = renderBlobs(128, 128, texture(128, 128, 300, 2), { noiseSigma: 8, seed: 2 });
