@@ -45,21 +45,24 @@ describe('autofocus on the simulated microscope', () => {
     }
   });
 
-  it('focuses on cells within their thickness (emitters span ±2 µm about the coverslip)', async () => {
-    rig = await simFocusRig({ sample: 'sparse-cells' });
-    const rand = uniform(23);
-    for (let i = 0; i < 3; i++) {
-      const { x, y } = fieldWithContent(rig, rand);
-      const truth = rig.parkAt(x, y);
-      await rig.zDrive.moveToUm(truth + (rand() * 2 - 1) * 19);
-      const r = await autofocus(rig.target('brenner'), {
-        rangeUm: 20,
-        toleranceUm: 0.1,
-        measure: 'brenner',
-      });
-      expect(Math.abs(r.zUm - truth)).toBeLessThan(2);
-    }
-  });
+  it.each(['sparse-cells', 'cells', 'dense-tissue'] as const)(
+    'focuses on %s within their thickness (emitters span ±2 µm about the coverslip)',
+    async (sample) => {
+      rig = await simFocusRig({ sample });
+      const rand = uniform(23);
+      for (let i = 0; i < 3; i++) {
+        const { x, y } = fieldWithContent(rig, rand);
+        const truth = rig.parkAt(x, y);
+        await rig.zDrive.moveToUm(truth + (rand() * 2 - 1) * 19);
+        const r = await autofocus(rig.target('brenner'), {
+          rangeUm: 20,
+          toleranceUm: 0.1,
+          measure: 'brenner',
+        });
+        expect(Math.abs(r.zUm - truth)).toBeLessThan(2);
+      }
+    },
+  );
 
   it('refuses the empty sample and leaves Z at the start', async () => {
     rig = await simFocusRig({ sample: 'empty' });
