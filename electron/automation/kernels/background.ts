@@ -1,7 +1,7 @@
 /**
  * Background subtraction by a coarse morphological opening, a fast stand-in for a rolling
  * ball: the frame is cut into square blocks of `radiusPx`; each block's 10th percentile
- * (from ≤ 1024 evenly spread samples) is eroded (3 × 3 block minimum, the grid padded by
+ * (from ≤ 256 evenly spread samples) is eroded (3 × 3 block minimum, the grid padded by
  * replicating its edge) then dilated (3 × 3 block maximum), and the result is interpolated
  * bilinearly between block centres and subtracted. Objects narrower than about two blocks
  * are removed from the estimate; smooth illumination gradients are kept in it (less one
@@ -11,7 +11,7 @@
  */
 
 const PERCENTILE = 0.1;
-const MAX_SAMPLES = 1024;
+const MAX_SAMPLES = 256;
 
 /** Subtracts the estimated background from `img` (w × h) in place. */
 export function subtractBackground(

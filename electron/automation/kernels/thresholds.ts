@@ -110,10 +110,10 @@ export function triangleThreshold(h: Histogram): number {
 /**
  * Background level and noise of an image whose objects are brighter than its background:
  * the median and the median − 15.87th percentile (one sigma for Gaussian noise, from the
- * lower side only, which objects do not reach), from a strided sample of ≤ 65 536 values.
+ * lower side only, which objects do not reach), from a strided sample of ~16 384 values.
  */
 export function backgroundStats(values: Float32Array): { level: number; sigma: number } {
-  const stride = Math.max(1, Math.floor(values.length / 65_536));
+  const stride = Math.max(1, Math.floor(values.length / 16_384));
   const sample = new Float32Array(Math.ceil(values.length / stride));
   for (let i = 0, k = 0; i < values.length; i += stride, k++) sample[k] = values[i] as number;
   sample.sort();

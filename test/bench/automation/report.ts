@@ -29,3 +29,17 @@ export function percentile(values: readonly number[], p: number): number {
   const v = [...values].sort((a, b) => a - b);
   return v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))] ?? NaN;
 }
+
+/**
+ * CPU time of this process over a span, ms: the machine is shared, so wall time would
+ * measure the neighbours too. Use it around single-threaded work while other threads idle.
+ */
+export function cpuClock(): { stop(): number } {
+  const start = process.cpuUsage();
+  return {
+    stop() {
+      const d = process.cpuUsage(start);
+      return (d.user + d.system) / 1000;
+    },
+  };
+}

@@ -1,11 +1,12 @@
 /**
  * ROI-finding benchmark section, on the simulated microscope (sparse cells, 2048² frames,
  * 488 nm: the GFP-like cytoplasm): F1 against world.truth at three signal levels (matching
- * by centroid distance < half the cell radius, see roi-truth.ts), and ms per 2048² field on
- * one core (findRois on this thread) against a baseline measured on the same frames: the
- * textbook full-resolution pipeline — a direct separable Gaussian (±3σ taps) then the same
- * background, threshold and labelling steps.
- * Goal: ≤ 100 ms per field; F1 ≥ 0.95 at the middle level.
+ * by centroid distance < half the cell radius, see roi-truth.ts), and CPU ms per 2048² field
+ * (findRois on this thread; CPU time, as the machine is shared) against a baseline measured
+ * on the same frames: the textbook full-resolution pipeline — a direct separable Gaussian
+ * (±3σ taps) then the same background, threshold and labelling steps.
+ * Goal: ≤ 100 ms per field (with the options used and with the library defaults); F1 ≥ 0.95
+ * at the middle level.
  * Alone: npx tsx test/bench/automation/rois.ts [--fields=N]
  */
 import path from 'node:path';
@@ -25,7 +26,7 @@ import {
   type RoiScore,
 } from '../../electron/automation/kernels/roi-truth';
 import { PIXEL_UM, simFrames } from '../../electron/automation/kernels/sim-camera-rig';
-import { mean, table, type SectionReport } from './report';
+import { cpuClock, mean, table, type SectionReport } from './report';
 
 /** Cells are 6–12 µm (55–110 px) in radius, their emitters ~2 µm apart: wide smoothing. */
 const OPTIONS: RoiFindOptions = {
@@ -89,10 +90,13 @@ export async function benchRois(o: { fields?: number } = {}): Promise<SectionRep
   const positions = Array.from({ length: fields }, () =>
     fieldWithCells(sim.world, sim.sidePx, PIXEL_UM, rand),
   );
-  const rows: string[][] = [['level', 'e⁻/emitter', 'cells', 'TP', 'FP', 'FN', 'F1', 'ms/field']];
+  const rows: string[][] = [
+    ['level', 'e⁻/emitter', 'cells', 'TP', 'FP', 'FN', 'F1', 'CPU ms/field'],
+  ];
   const figures: Record<string, number> = {};
   const allMs: number[] = [];
   let baselineMs = NaN;
+  const defaultMs: number[] = [];
   let middleF1 = 0;
   try {
     for (const level of LEVELS) {
@@ -101,13 +105,18 @@ export async function benchRois(o: { fields?: number } = {}): Promise<SectionRep
       const ms: number[] = [];
       for (const [i, pos] of positions.entries()) {
         const pixels = await sim.snapAt(pos.xUm, pos.yUm);
-        const t0 = performance.now();
+        let t = cpuClock();
         const rois = findRois(pixels, sim.sidePx, sim.sidePx, OPTIONS);
-        ms.push(performance.now() - t0);
+        ms.push(t.stop());
+        if (level.name === 'middle') {
+          t = cpuClock();
+          findRois(pixels, sim.sidePx, sim.sidePx);
+          defaultMs.push(t.stop());
+        }
         if (level.name === 'middle' && i === 0) {
-          const b0 = performance.now();
+          t = cpuClock();
           baseline(pixels, sim.sidePx, sim.sidePx);
-          baselineMs = performance.now() - b0;
+          baselineMs = t.stop();
         }
         const s = scoreRois(sim.world, sim.geometry(pos.xUm, pos.yUm), sim.sidePx, rois);
         total.tp += s.tp;
@@ -133,12 +142,19 @@ export async function benchRois(o: { fields?: number } = {}): Promise<SectionRep
     await sim.close();
   }
   const msPerField = mean(allMs);
-  Object.assign(figures, { msPerField, baselineMs, speedRatio: msPerField / baselineMs, fields });
-  const goalMet = msPerField <= GOAL_MS && middleF1 >= GOAL_F1;
+  Object.assign(figures, {
+    msPerField,
+    msPerFieldDefaults: mean(defaultMs),
+    baselineMs,
+    speedRatio: msPerField / baselineMs,
+    fields,
+  });
+  const goalMet = msPerField <= GOAL_MS && mean(defaultMs) <= GOAL_MS && middleF1 >= GOAL_F1;
   const lines = [
     `ROI finding — sparse cells, ${fields} fields of 2048² × ${PIXEL_UM} µm per level, options ${JSON.stringify(OPTIONS)}`,
     ...table(rows),
-    `  ${msPerField.toFixed(1)} ms per field (one core) vs ${baselineMs.toFixed(0)} ms for the textbook full-resolution pipeline: ratio ${(msPerField / baselineMs).toFixed(3)}`,
+    `  ${msPerField.toFixed(1)} CPU ms per field (one thread) vs ${baselineMs.toFixed(0)} ms for the textbook full-resolution pipeline: ratio ${(msPerField / baselineMs).toFixed(3)}`,
+    `  with the library defaults (smoothing 2 px: 2× binning, the most work per field) ${mean(defaultMs).toFixed(1)} CPU ms per field`,
     `  goal ≤ ${GOAL_MS} ms and F1 ≥ ${GOAL_F1} at the middle level: ${goalMet ? 'met' : 'NOT met'}`,
   ];
   return { section: 'rois', lines, figures, goalMet };
