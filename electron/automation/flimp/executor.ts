@@ -53,6 +53,8 @@ export class FlimpRun {
   private roiMsTotal = 0;
   private roiTimed = 0;
   private datasets: RoiDatasets | null = null;
+  /** The last ROI's close and roi-end record, running on while the next ROI starts. */
+  private finishing: Promise<void> | null = null;
   private lastFramePublish = 0;
 
   constructor(
@@ -100,6 +102,9 @@ export class FlimpRun {
         deps.log('error', `Automation ${o.name} failed: ${failure.message}`);
       }
     }
+    await this.settle().catch((err: unknown) =>
+      deps.log('error', `Automation: last ROI not recorded: ${serializeError(err).message}`),
+    );
     await this.teardown(snapshot);
     const end: FlimpRecord = { t: 'end', phase: this.view.phase, atMs: this.wallMs() };
     if (this.view.failure) end.reason = this.view.failure.message;
@@ -130,7 +135,8 @@ export class FlimpRun {
     const { deps, o } = this;
     const { plan } = o;
     const fov = await deps.fieldOfView();
-    this.datasets = new RoiDatasets(deps, plan, o.name, fov, o.resume);
+    const datasets = new RoiDatasets(deps, plan, o.name, fov, o.resume);
+    this.datasets = datasets;
     const tiles = gridPoints(
       {
         kind: 'rows_columns',
@@ -176,6 +182,8 @@ export class FlimpRun {
             this.finishRoi(done);
           }
         }
+        // The first ROI to image gets its dataset opened while further tiles are scanned.
+        if (pending[0] && attempted < plan.maxRois) datasets.openAhead(pending[0]);
       }
     };
     for (;;) {
@@ -190,20 +198,34 @@ export class FlimpRun {
       }
       await checkpoint();
       attempted++;
-      const rec = await this.oneRoi(
+      const { finished } = await this.oneRoi(
         journal,
         roi,
         attempted < plan.maxRois ? pending[0] : undefined,
       );
-      await journal.append(rec);
-      this.finishRoi(rec);
-      failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
-      if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
-        throw new AquilaError(
-          'E_AUTOMATION',
-          `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
-        );
+      // The previous ROI's record first (its close overlapped this ROI's frames).
+      await this.settle();
+      const finishing = finished.then(async (rec) => {
+        await journal.append(rec);
+        this.finishRoi(rec);
+        failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
+        if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
+          throw new AquilaError(
+            'E_AUTOMATION',
+            `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
+          );
+      });
+      finishing.catch(() => undefined); // awaited (and rethrown) by the next settle()
+      this.finishing = finishing;
     }
+    await this.settle();
+  }
+
+  /** Waits for the last ROI's close and roi-end record; rethrows what failed there. */
+  private async settle(): Promise<void> {
+    const f = this.finishing;
+    this.finishing = null;
+    await f;
   }
 
   /** Scans one tile and journals it; a failure skips the tile with its reason. */
@@ -235,7 +257,7 @@ export class FlimpRun {
     journal: FlimpJournal,
     roi: JournalRoi,
     next: JournalRoi | undefined,
-  ): Promise<RoiEnd> {
+  ): Promise<{ finished: Promise<RoiEnd> }> {
     const { deps, o } = this;
     const startedAtMs = this.wallMs();
     this.update((v) => {
@@ -244,7 +266,7 @@ export class FlimpRun {
       setRoi(v, roi.id, { state: 'imaging' });
     });
     try {
-      const rec = await imageRoi(
+      const { finished } = await imageRoi(
         {
           deps,
           plan: o.plan,
@@ -275,13 +297,17 @@ export class FlimpRun {
       );
       this.roiMsTotal += this.wallMs() - startedAtMs;
       this.roiTimed++;
-      return rec;
+      return { finished: finished.catch((err: unknown) => this.skip(roi, err, startedAtMs)) };
     } catch (err) {
       this.rethrowIfFatal(err);
-      const reason = serializeError(err).message;
-      deps.log('warn', `ROI ${roi.id} skipped: ${reason}`);
-      return skippedRecord(roi.id, reason, this.wallMs(), startedAtMs);
+      return { finished: Promise.resolve(this.skip(roi, err, startedAtMs)) };
     }
+  }
+
+  private skip(roi: JournalRoi, err: unknown, startedAtMs: number): RoiEnd {
+    const reason = serializeError(err).message;
+    this.deps.log('warn', `ROI ${roi.id} skipped: ${reason}`);
+    return skippedRecord(roi.id, reason, this.wallMs(), startedAtMs);
   }
 
   /** Stop requests and e-stop end the run; anything else only skips the tile or ROI. */

@@ -10,7 +10,8 @@ import { StateError, serializeError } from '../../../drivers/errors';
 import type { AcquiredFrame } from '../../runner/types';
 import { stageToPixel } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
-import type { FlimpRecord, FocusRecord, JournalRoi } from './journal';
+import type { FocusRecord, JournalRoi } from './journal';
+import type { RoiEnd } from './run-view';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
 import { roiSignal, signalRadiusFor } from './roi-signal';
@@ -66,10 +67,15 @@ function thin(values: number[]): number[] {
   return Array.from({ length: MAX_SIGNALS }, (_, i) => values[Math.floor(i * step)]!);
 }
 
+/**
+ * Centres, focuses and acquires the ROI's time series; resolves when the last frame is
+ * taken, with `finished`: registration, dataset close and upload queueing, which run on
+ * while the next ROI starts (they use the worker and writer threads, not the hardware).
+ */
 export async function imageRoi(
   ctx: RoiContext,
   roi: JournalRoi,
-): Promise<Extract<FlimpRecord, { t: 'roi-end' }>> {
+): Promise<{ finished: Promise<RoiEnd> }> {
   const { deps, plan, control } = ctx;
   const { engine } = deps;
   const p = plan.roi;
@@ -83,9 +89,17 @@ export async function imageRoi(
   );
   const fov = await deps.fieldOfView();
   const dataset = await ctx.openDataset();
+  let r: SeriesResult;
   try {
     await ctx.onDataset(dataset.dir);
-    const r = await timeSeries(ctx, roi, dataset);
+    r = await timeSeries(ctx, roi, dataset);
+  } catch (err) {
+    await engine.lasersOff().catch(() => undefined);
+    const outcome = err instanceof RunStopped && err.kind === 'cancelled' ? 'cancelled' : 'failed';
+    await dataset.close({ outcome, reason: serializeError(err).message }).catch(() => undefined);
+    throw err;
+  }
+  const finish = async (): Promise<RoiEnd> => {
     // Registration (worker thread) and closing the dataset (writer thread) overlap.
     const [drift] = await Promise.all([
       r.first && r.last && r.frames > 1
@@ -114,12 +128,8 @@ export async function imageRoi(
       startedAtMs,
       atMs: (deps.wallMs ?? Date.now)(),
     };
-  } catch (err) {
-    await engine.lasersOff().catch(() => undefined);
-    const outcome = err instanceof RunStopped && err.kind === 'cancelled' ? 'cancelled' : 'failed';
-    await dataset.close({ outcome, reason: serializeError(err).message }).catch(() => undefined);
-    throw err;
-  }
+  };
+  return { finished: finish() };
 }
 
 interface SeriesResult {

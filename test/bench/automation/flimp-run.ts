@@ -4,7 +4,6 @@
  * run against the sum of its exposures (tiles and ROI frames: the ideal, what the camera
  * must spend), and against exposures + the simulated camera's read-out (the camera-bound
  * ideal). Each ROI takes a fixed number of frames (stopFraction 0) so runs compare.
- * Breakdown from the run's report: ROI time vs ROI exposures, and the rest (tiles, moves).
  * `benchFlimpRun` is called by the automation bench harness;
  * alone: npx tsx test/bench/automation/flimp-run.ts [--rois=N] [--frames=N] [--exposure-ms=N]
  */
@@ -34,7 +33,6 @@ export interface FlimpRunBenchResult {
     readoutS: number;
     overheadPct: number;
     overheadVsCameraPct: number;
-    roiOverheadPct: number;
     tiles: number;
   };
   goalMet: boolean;
@@ -129,12 +127,10 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
     const readoutS = ((roiFrames + tiles) * READOUT_MS) / 1000;
     const overheadPct = (wallS / exposureS - 1) * 100;
     const overheadVsCameraPct = (wallS / (exposureS + readoutS) - 1) * 100;
-    const roiOverheadPct = (report.roiWallMsTotal / report.exposureMsTotal - 1) * 100;
     const lines = [
       `FLImP run: ${report.counts.imaged} ROIs × ${frames} frames × ${exposureMs} ms, ${tiles} tiles (512², sim)`,
       `  wall ${wallS.toFixed(2)} s vs exposures ${exposureS.toFixed(2)} s: ratio ${(wallS / exposureS).toFixed(3)} (overhead ${overheadPct.toFixed(1)} %, goal ≤ ${GOAL_PCT} %)`,
       `  vs exposures + sim read-out (${READOUT_MS} ms/frame) ${(exposureS + readoutS).toFixed(2)} s: overhead ${overheadVsCameraPct.toFixed(1)} %`,
-      `  ROI time ${(report.roiWallMsTotal / 1000).toFixed(2)} s vs ROI exposures ${(report.exposureMsTotal / 1000).toFixed(2)} s (${roiOverheadPct.toFixed(1)} %); tiles, moves and the rest ${(wallS - report.roiWallMsTotal / 1000).toFixed(2)} s`,
     ];
     return {
       section: 'flimp-run',
@@ -147,7 +143,6 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
         readoutS,
         overheadPct,
         overheadVsCameraPct,
-        roiOverheadPct,
         tiles,
       },
       goalMet: report.counts.imaged === rois && overheadPct <= GOAL_PCT,

@@ -104,14 +104,15 @@ describe('aquila automate', () => {
       '--name',
       'run1',
     ]);
-    // Kill while the ROI after a finished one is being imaged.
+    // Kill while an ROI is being imaged (started, not ended), after one has finished.
+    const inProgress = (rs: ReturnType<typeof records>) =>
+      rs.filter((r) => r.t === 'roi-start' && !rs.some((e) => e.t === 'roi-end' && e.id === r.id));
     await until(
-      'a finished ROI in the journal and the next one started',
+      'a finished ROI in the journal and the next one being imaged',
       () => {
         const rs = records(runDir);
         return (
-          rs.some((r) => r.t === 'roi-end' && r.outcome === 'imaged') &&
-          rs.at(-1)?.t === 'roi-start'
+          rs.some((r) => r.t === 'roi-end' && r.outcome === 'imaged') && inProgress(rs).length > 0
         );
       },
       60_000,
@@ -124,7 +125,7 @@ describe('aquila automate', () => {
       before.filter((r) => r.t === 'roi-end' && r.outcome === 'imaged').map((r) => r.id),
     );
     expect(done.size).toBeGreaterThanOrEqual(1);
-    const cut = before.at(-1)!;
+    const cut = inProgress(before).at(-1)!;
 
     const second = aquila([
       'automate',
@@ -154,7 +155,9 @@ describe('aquila automate', () => {
     expect(imaged.length).toBeGreaterThanOrEqual(2);
     // The ROI cut short: its dataset was recovered as interrupted and it was imaged again.
     const cutProv = JSON.parse(readFileSync(path.join(cut.dataset!, 'provenance.json'), 'utf8'));
-    expect(cutProv.outcome).toBe('interrupted');
+    // (Complete if the kill fell between its last frame's close and its roi-end record: it is
+    // imaged again all the same, as the journal does not call it finished.)
+    expect(['interrupted', 'complete']).toContain(cutProv.outcome);
     expect(
       after.filter((r) => r.t === 'roi-start' && r.id === cut.id).map((r) => r.dataset),
     ).toEqual([cut.dataset, `${cut.dataset}-a2`]);
