@@ -53,7 +53,8 @@ export function finishRoi(v: AutomationView, rec: RoiEnd): void {
   if (rec.reason) patch.reason = rec.reason;
   if (rec.dataset) patch.dataset = rec.dataset;
   setRoi(v, rec.id, patch);
-  v.currentRoi = null;
+  // Its close may end while the next ROI is already being imaged.
+  if (v.currentRoi === rec.id) v.currentRoi = null;
 }
 
 /** Counts and remaining budget from the per-ROI states; a limit-skipped ROI was not attempted. */

@@ -134,6 +134,29 @@ describe('FlimpRun', () => {
     expect(report.counts).toMatchObject({ imaged: 5, interrupted: 0 });
   });
 
+  it('publishes the ROI being imaged while the previous one closes', async () => {
+    const s = setup(plan({ maxRois: 3 }));
+    const run = s.make();
+    const seen: (number | null)[] = [];
+    run.subscribe((v) => {
+      if (v.phase === 'imaging' && seen.at(-1) !== v.currentRoi) seen.push(v.currentRoi);
+    });
+    // Closing ROI 0's dataset takes a while: ROI 1 starts meanwhile.
+    s.deps.openDataset = ((open) => async (spec) => {
+      const ds = await open(spec);
+      return {
+        ...ds,
+        close: async (end) => {
+          await new Promise((r) => setTimeout(r, 50));
+          return ds.close(end);
+        },
+      };
+    })(s.deps.openDataset);
+    const v = await run.run();
+    expect(v.imaged).toBe(3);
+    expect(seen.slice(0, 3)).toEqual([0, 1, 2]); // then null once the last one has closed
+  });
+
   it('pauses at a frame boundary with lasers off and carries on after resume', async () => {
     const s = setup(plan({ maxRois: 1 }));
     const run = s.make();
