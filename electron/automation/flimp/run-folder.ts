@@ -36,6 +36,10 @@ export async function prepareRunFolder(
         'automation.start: give a plan or resume, not both (the run folder has its plan)',
       );
     const runDir = path.resolve(root, p.resume);
+    if (path.dirname(runDir) !== path.resolve(root))
+      throw new ValidationError(
+        `automation.start: resume "${p.resume}" is not a run folder inside the datasets folder ${root}`,
+      );
     const resume = journalState(await readJournal(runDir));
     const plan = parseFlimpPlan(resume.plan, `plan of ${runDir}`);
     return { name: resume.name, runDir, plan, planJson: resume.plan, resume };

@@ -65,6 +65,12 @@ describe('automation commands', () => {
       CTX,
     );
     expect(!badTarget.ok && badTarget.error.message).toMatch(/uploadTarget "nowhere"/);
+    for (const resume of ['/etc', '../elsewhere', 'a/b']) {
+      const r = await h.call('automation.start', { resume }, CTX);
+      expect(!r.ok && r.error.message).toMatch(/is not a run folder inside the datasets folder/);
+    }
+    const noJournal = await h.call('automation.start', { resume: 'never-ran' }, CTX);
+    expect(!noJournal.ok && noJournal.error.message).toMatch(/no readable journal\.jsonl/);
     const badRois = await h.call('rois.find', { threshold: 'median' }, CTX);
     expect(badRois).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
     const noLock = await h.call('focusLock.lock', {}, CTX);
