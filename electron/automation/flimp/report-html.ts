@@ -130,8 +130,6 @@ export function renderReportHtml(r: FlimpReport, images: ReadonlyMap<string, str
     ],
     'focus z per tile (µm)',
   );
-  const overheadPct =
-    r.exposureMsTotal > 0 ? (r.roiWallMsTotal / r.exposureMsTotal - 1) * 100 : null;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Aquila automation report: ${esc(r.name)}</title>
 <style>
@@ -143,9 +141,9 @@ th{background:#f3f3f3}img{image-rendering:pixelated;width:96px}.plot{display:blo
 <h1>Automation run ${esc(r.name)}</h1>
 <p class="phase-${esc(r.phase)}"><b>${esc(r.phase)}</b>${r.endReason ? `: ${esc(r.endReason)}` : ''}
  — started ${esc(new Date(r.startedAtMs).toISOString())}${r.endedAtMs ? `, ended ${esc(new Date(r.endedAtMs).toISOString())}` : ''}${r.resumes ? `, resumed ${r.resumes}×` : ''}</p>
-<table><tr><th>tiles</th><th>ROIs found</th><th>imaged</th><th>skipped</th><th>interrupted</th><th>exposure (s)</th><th>ROI wall time (s)</th><th>overhead</th></tr>
+<table><tr><th>tiles</th><th>ROIs found</th><th>imaged</th><th>skipped</th><th>interrupted</th><th>ROI exposures (s)</th><th>run (s)</th></tr>
 <tr><td>${r.counts.tiles}</td><td>${r.counts.found}</td><td>${r.counts.imaged}</td><td>${r.counts.skipped}</td><td>${r.counts.interrupted}</td>
-<td>${num(r.exposureMsTotal / 1000, 2)}</td><td>${num(r.roiWallMsTotal / 1000, 2)}</td><td>${overheadPct === null ? '–' : `${num(overheadPct, 0)} %`}</td></tr></table>
+<td>${num(r.exposureMsTotal / 1000, 2)}</td><td>${r.runMs === null ? '–' : num(r.runMs / 1000, 1)}</td></tr></table>
 <h2>Tiles and ROIs</h2>
 <p>Tiles at their stage positions (blue); ROIs: <span style="color:${STATE_COLOUR.imaged}">imaged</span>,
 <span style="color:${STATE_COLOUR.skipped}">skipped</span>, <span style="color:${STATE_COLOUR.interrupted}">interrupted</span>,

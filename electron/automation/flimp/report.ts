@@ -53,9 +53,10 @@ export interface FlimpReport {
   resumes: number;
   plan: unknown;
   counts: { tiles: number; found: number; imaged: number; skipped: number; interrupted: number };
-  /** Sum of imaged ROIs' exposures vs their wall time (ms). */
+  /** Sum of the imaged ROIs' exposures, ms. */
   exposureMsTotal: number;
-  roiWallMsTotal: number;
+  /** Start to end of the run, ms (across resumes, so including the time it was down); null while running. */
+  runMs: number | null;
   tiles: ReportTile[];
   rois: ReportRoi[];
 }
@@ -139,7 +140,7 @@ export function buildReport(records: readonly FlimpRecord[]): FlimpReport {
       interrupted: rois.filter((r) => r.state === 'interrupted').length,
     },
     exposureMsTotal: imaged.reduce((s, r) => s + r.exposureMsTotal, 0),
-    roiWallMsTotal: imaged.reduce((s, r) => s + (r.durationMs ?? 0), 0),
+    runMs: st.ended ? st.ended.atMs - start.atMs : null,
     tiles,
     rois,
   };

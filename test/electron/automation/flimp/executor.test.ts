@@ -89,6 +89,8 @@ describe('FlimpRun', () => {
     const report = JSON.parse(readFileSync(path.join(s.runDir, 'report.json'), 'utf8'));
     expect(report.counts).toEqual({ tiles: 2, found: 6, imaged: 5, skipped: 1, interrupted: 0 });
     expect(report.tiles[1].duplicates).toBe(1);
+    expect(report.exposureMsTotal).toBe(5 * 6 * 10);
+    expect(report.runMs).toBeGreaterThan(0);
     const r0 = report.rois[0];
     expect(r0.frames).toBe(6);
     expect(r0.finalFraction).toBeCloseTo(0.7 ** 5, 2);
