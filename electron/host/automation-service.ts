@@ -22,6 +22,7 @@ import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-t
 import { showingFrames } from '../automation/flimp/shown-engine';
 import type { AquilaConfig } from '../config/schema';
 import { DeviceEngine } from '../runner/device-engine';
+import type { MdaEvent } from '../plans/events';
 import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -83,6 +84,46 @@ export class AutomationService {
       this.lock?.unlock();
       if (this.running) this.run!.control.abort(`e-stop: ${reason}`);
     });
+    deps.acquisition.setEventAutofocus((e, engine) => this.eventAutofocus(e, engine));
+  }
+
+  /**
+   * A useq autofocus event of an MDA run (`autofocus_plan`): at the event's position, device
+   * "software" runs the software autofocus under the event's channel; the focus-sensor's id
+   * (or no device name) uses the focus lock — `autofocus_motor_offset` sets its offset (µm),
+   * then it must hold (engaged if off). Any other device name is refused.
+   */
+  private async eventAutofocus(e: MdaEvent, engine: AcquisitionEngine): Promise<void> {
+    const a = e.action!;
+    const device = a.autofocus_device_name;
+    const sensorId = this.deps.devices.focusSensor?.id;
+    if (device !== 'software' && device !== null && device !== sensorId)
+      throw new StateError(
+        `autofocus device "${device}" is not configured (use ${sensorId ? `"${sensorId}" (focus lock) or ` : ''}"software")`,
+      );
+    const setup: { xUm?: number; yUm?: number; zUm?: number } = {};
+    if (e.x_pos !== undefined) setup.xUm = e.x_pos;
+    if (e.y_pos !== undefined) setup.yUm = e.y_pos;
+    if (e.z_pos !== undefined && device === 'software') setup.zUm = e.z_pos;
+    await engine.setupEvent(setup);
+    if (device === 'software') {
+      const preset = e.channel
+        ? this.deps.config.channels.find((c) => c.name === e.channel!.config)
+        : undefined;
+      try {
+        await this.runAutofocus(
+          engine,
+          { rangeUm: 20, toleranceUm: 0.25, measure: 'normalized-variance' },
+          preset ?? null,
+        );
+      } finally {
+        await engine.lasersOff();
+      }
+      return;
+    }
+    const lock = this.requireLock();
+    if (a.autofocus_motor_offset !== null) lock.setOffsetUm(a.autofocus_motor_offset);
+    await lock.hold(new AbortController().signal);
   }
 
   /** An automation run is active (not ended). */

@@ -186,6 +186,69 @@ describe('autofocus and focus lock commands', () => {
   });
 });
 
+describe('useq autofocus_plan in MDA runs', () => {
+  async function lockHost() {
+    const root = tempDir('aquila-af-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+    const config = {
+      ...base,
+      devices: [...base.devices, { id: 'pfs', kind: 'focus-sensor', driver: 'sim', options: {} }],
+    };
+    fx = await startTestHost(config);
+    const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
+    return { h: fx.host, truth };
+  }
+  const planAt = (
+    c: { xUm: number; yUm: number },
+    device: string | null,
+    offset: number | null,
+  ) => ({
+    stage_positions: [
+      { x: c.xUm, y: c.yUm },
+      { x: c.xUm + 20, y: c.yUm },
+    ],
+    channels: [{ config: 'GFP', exposure: 5 }],
+    autofocus_plan: { axes: ['p'], autofocus_device_name: device, autofocus_motor_offset: offset },
+  });
+
+  it('the focus-sensor device runs the focus lock (offset from autofocus_motor_offset)', async () => {
+    const { h, truth } = await lockHost();
+    const { c } = colony(truth);
+    expect((await h.call('focusLock.calibrate', {}, CTX)).ok).toBe(true);
+    expect((await h.call('run.start', { plan: planAt(c, 'pfs', 0.5) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    const run = h.store.state.run!;
+    expect(run.errors).toEqual([]);
+    expect(run).toMatchObject({ state: 'finished', framesWritten: 2 });
+    expect(h.store.state.focusLock).toMatchObject({ state: 'locked', offsetUm: 0.5 });
+    await h.call('focusLock.unlock', {}, CTX);
+  });
+
+  it('"software" runs the software autofocus; an unknown device fails each autofocus event clearly', async () => {
+    const { h, truth } = await lockHost();
+    const { c } = colony(truth);
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    expect((await h.call('run.start', { plan: planAt(c, 'software', null) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    expect(h.store.state.run).toMatchObject({ state: 'finished', framesWritten: 2, errors: [] });
+    const z = await h.devices.focus!.getPositionUm();
+    expect(z).toBeCloseTo(3, 3); // the run restored Z; the frames were taken in focus:
+    const frames = readFileSync(path.join(h.store.state.run!.dir, 'frames.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { meta: { stage: { zUm: number } } });
+    for (const f of frames)
+      expect(Math.abs(f.meta.stage.zUm - truth.focusZUm(c.xUm, c.yUm))).toBeLessThan(2);
+    expect((await h.call('run.start', { plan: planAt(c, 'PFS-Offset', null) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    const errors = h.store.state.run!.errors;
+    expect(errors).toHaveLength(2);
+    expect(errors[0]!.message).toMatch(
+      /autofocus device "PFS-Offset" is not configured \(use "pfs" \(focus lock\) or "software"\)/,
+    );
+  });
+});
+
 describe('FLImP-style run', () => {
   it('completes: one closed dataset per imaged ROI (centred on a true cell, bleached), report, lasers off', async () => {
     const { root, h, truth } = await host();
