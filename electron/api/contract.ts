@@ -40,6 +40,12 @@ export const roiFindOptions = z
         z.object({ value: z.number().finite().min(0) }).strict(),
       ])
       .optional(),
+    /** Floor under automatic thresholds, in noise standard deviations (default 4). */
+    minSigmas: z.number().finite().min(0).max(100).optional(),
+    /** Hysteresis fraction of the threshold, 0..1 (default 1: a single threshold). */
+    hysteresis: z.number().finite().min(0).max(1).optional(),
+    /** Split touching round objects at their necks (default false). */
+    split: z.boolean().optional(),
     backgroundRadiusPx: z.number().finite().min(0).optional(),
     smoothSigmaPx: z.number().finite().min(0).optional(),
     minAreaPx: z.number().finite().min(0).optional(),

@@ -74,7 +74,10 @@ function plotSvg(series: { points: [number, number][]; colour: string }[], label
   );
 }
 
-/** Phase-correlation peaks below this are not trusted (dim, bleached last frames). */
+/**
+ * Phase-correlation peaks below this are not trusted (dim, bleached last frames): B measured
+ * ~0.4–0.8 for matching frames and ~0.02–0.15 for unrelated ones (kernels/phase-correlation.ts).
+ */
 const MIN_DRIFT_CONFIDENCE = 0.3;
 
 const lowConfidence = (r: ReportRoi) =>

@@ -9,10 +9,20 @@ import type { roiFindOptions } from '../../api/contract';
 import type { DatasetFormat, RunEnd } from '../../storage/layout';
 import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
 import type { AutofocusResult } from '../autofocus';
+import type { RoiFindOptions as KernelRoiOptions } from '../kernels/roi-find';
 import type { FrameGeometry } from '../pixel-to-stage';
 import type { FocusStep, Illumination } from './plan-schema';
 
 export type RoiFindOptions = z.output<typeof roiFindOptions>;
+
+/**
+ * Compile-time check that the API accepts every ROI-finding option of the kernels (and no
+ * other): an error here means `roiFindOptions` in contract.ts needs the kernel's new field.
+ */
+type OnlyInKernel = Exclude<keyof KernelRoiOptions, keyof RoiFindOptions>;
+type OnlyInApi = Exclude<keyof RoiFindOptions, keyof KernelRoiOptions>;
+export const roiOptionsInSync: [OnlyInKernel, OnlyInApi] extends [never, never] ? true : never =
+  true;
 export type SoftwareFocus = Extract<FocusStep, { mode: 'software' }>;
 
 export interface FoundRoiLike {

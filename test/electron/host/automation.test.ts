@@ -73,6 +73,8 @@ describe('automation commands', () => {
     expect(!noJournal.ok && noJournal.error.message).toMatch(/no readable journal\.jsonl/);
     const badRois = await h.call('rois.find', { threshold: 'median' }, CTX);
     expect(badRois).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    const badHysteresis = await h.call('rois.find', { hysteresis: 2 }, CTX);
+    expect(!badHysteresis.ok && badHysteresis.error.message).toMatch(/hysteresis/);
     const noLock = await h.call('focusLock.lock', {}, CTX);
     expect(!noLock.ok && noLock.error.message).toMatch(/focus-sensor/);
     expect(await h.call('automation.pause', {}, CTX)).toMatchObject({
@@ -112,7 +114,11 @@ describe('automation commands', () => {
     const { c, all } = colony(truth);
     await h.call('stage.moveTo', { xUm: c.xUm, yUm: c.yUm }, CTX);
     await h.call('channel.apply', { name: 'GFP' }, CTX);
-    const r = await h.call('rois.find', { backgroundRadiusPx: 0, minAreaPx: 300 }, CTX);
+    const r = await h.call(
+      'rois.find',
+      { backgroundRadiusPx: 0, minAreaPx: 300, hysteresis: 0.5, split: true },
+      CTX,
+    );
     await h.call('laser.allOff', {}, CTX);
     expect(r.ok).toBe(true);
     const { rois } = (r as { ok: true; value: { rois: { xUm: number; yUm: number }[] } }).value;
