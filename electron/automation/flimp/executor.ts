@@ -53,6 +53,8 @@ export class FlimpRun {
   private roiMsTotal = 0;
   private roiTimed = 0;
   private datasets: RoiDatasets | null = null;
+  /** Stage position of each scanned tile's frame. */
+  private readonly tileAt = new Map<number, { xUm: number; yUm: number }>();
   /** The last ROI's close and roi-end record, running on while the next ROI starts. */
   private finishing: Promise<void> | null = null;
   private lastFramePublish = 0;
@@ -169,6 +171,7 @@ export class FlimpRun {
         });
         const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
         if (tile.t === 'tile-failed') continue;
+        this.tileAt.set(i, { xUm: tile.xUm, yUm: tile.yUm });
         known.push(...tile.rois);
         this.update((v) => {
           v.found = known.length;
@@ -294,6 +297,7 @@ export class FlimpRun {
           },
         },
         roi,
+        this.tileAt.get(roi.tile)!,
       );
       this.roiMsTotal += this.wallMs() - startedAtMs;
       this.roiTimed++;

@@ -75,12 +75,15 @@ function thin(values: number[]): number[] {
 export async function imageRoi(
   ctx: RoiContext,
   roi: JournalRoi,
+  /** Centre of the ROI's tile, where it is imaged when the plan does not centre ROIs. */
+  tileAt: { xUm: number; yUm: number },
 ): Promise<{ finished: Promise<RoiEnd> }> {
   const { deps, plan, control } = ctx;
   const { engine } = deps;
   const p = plan.roi;
   const startedAtMs = (deps.wallMs ?? Date.now)();
-  if (p.centre) await engine.setupEvent({ xUm: roi.xUm, yUm: roi.yUm });
+  const at = p.centre ? roi : tileAt;
+  await engine.setupEvent({ xUm: at.xUm, yUm: at.yUm });
   const focus: FocusRecord | null = await runFocusStep(
     p.focus,
     p.programme[0]!,

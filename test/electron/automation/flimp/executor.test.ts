@@ -159,6 +159,24 @@ describe('FlimpRun', () => {
     expect(seen.slice(0, 3)).toEqual([0, 1, 2]); // then null once the last one has closed
   });
 
+  it('images ROIs at their tile position when the plan does not centre them', async () => {
+    const s = setup(plan({ roi: { ...plan().roi!, centre: false, minFrames: 2, maxFrames: 2 } }));
+    const v = await s.make().run();
+    expect(v.imaged).toBe(5);
+    const tileX = [-28.8, 28.8];
+    for (const d of s.datasets) {
+      const roi = v.rois.find((r) => r.dataset === d.dir)!;
+      for (const f of d.frames) {
+        expect(f.xUm).toBeCloseTo(tileX[roi.tile]!, 6);
+        expect(f.yUm).toBeCloseTo(0, 6);
+      }
+    }
+    // ROIs of both tiles: tile 1 was scanned last, so tile 0's ROIs needed the move back.
+    expect(new Set(v.rois.filter((r) => r.state === 'imaged').map((r) => r.tile))).toEqual(
+      new Set([0, 1]),
+    );
+  });
+
   it('pauses at a frame boundary with lasers off and carries on after resume', async () => {
     const s = setup(plan({ maxRois: 1 }));
     const run = s.make();

@@ -79,7 +79,7 @@ export function findSquares(px: Uint16Array): FoundRoiLike[] {
 
 export interface FakeDataset extends RoiDataset {
   spec: RoiDatasetSpec;
-  frames: { t: number; c: number; channel: string }[];
+  frames: { t: number; c: number; channel: string; xUm: number; yUm: number }[];
   end: RunEnd | null;
 }
 
@@ -125,8 +125,8 @@ export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps
         dir,
         frames: [],
         end: null,
-        write: async (_f, t, c, channel) => {
-          ds.frames.push({ t, c, channel });
+        write: async (f, t, c, channel) => {
+          ds.frames.push({ t, c, channel, xUm: f.meta.stage.xUm, yUm: f.meta.stage.yUm });
         },
         close: async (end) => {
           ds.end = end;
