@@ -6,7 +6,7 @@
  * ranges (e.g. a laser's max power) and report them as typed errors.
  */
 
-export type DeviceKind = 'xy-stage' | 'z-drive' | 'laser' | 'camera';
+export type DeviceKind = 'xy-stage' | 'z-drive' | 'laser' | 'camera' | 'focus-sensor';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -132,4 +132,21 @@ export interface Camera extends Device {
   isLive(): boolean;
 }
 
-export type AnyDevice = XYStage | ZDrive | Laser | Camera;
+/**
+ * Reflection-based focus sensor: an infrared spot reflected by the coverslip onto a line
+ * sensor, whose position moves with the objective–coverslip distance. Read-only: the focus
+ * lock (electron/automation/focus-lock.ts) closes the loop through the guarded Z drive.
+ */
+export interface FocusSensor extends Device {
+  readonly kind: 'focus-sensor';
+  /**
+   * One reading of the reflected spot. `positionPx` is null when there is no usable
+   * signal (no reflection, blocked, or the spot outside the sensor). `signal` 0..1 is the
+   * relative spot intensity; `timestampMs` is the device's clock at the reading.
+   */
+  read(): Promise<{ positionPx: number | null; signal: number; timestampMs: number }>;
+  /** Sensor range in px (the spot position is valid within it). */
+  readonly rangePx: { min: number; max: number };
+}
+
+export type AnyDevice = XYStage | ZDrive | Laser | Camera | FocusSensor;

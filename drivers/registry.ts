@@ -15,7 +15,7 @@ export type { DeviceSpecLike, DriverContext, DriverEntry } from './driver-types'
 
 export const driverRegistry: Record<string, DriverEntry> = {
   sim: {
-    kinds: ['xy-stage', 'z-drive', 'laser', 'camera'],
+    kinds: ['xy-stage', 'z-drive', 'laser', 'camera', 'focus-sensor'],
     description: 'In-process simulated microscope (shared virtual sample)',
     create: (spec, ctx) => createSimDevice(spec, ctx.simWorld()),
   },

@@ -88,3 +88,30 @@ export function generateEmitters(
   });
   return e;
 }
+
+/** Brightness of one bead emitter (a cell emitter is 0.5–1.5). */
+const BEAD_BRIGHTNESS = 40;
+/** Beads bleach this many times more slowly than the dye they share a channel with. */
+const BEAD_PHOTOSTABILITY = 100;
+
+/** A sub-resolution bead: one point emitter per dye at the centre, bright and photostable. */
+export function generateBead(centreXUm: number, centreYUm: number, seed: number): Emitters {
+  const rand = uniform(seed);
+  const n = DYES.length;
+  const e: Emitters = {
+    count: n,
+    xUm: new Float64Array(n).fill(centreXUm),
+    yUm: new Float64Array(n).fill(centreYUm),
+    zUm: new Float32Array(n),
+    dye: new Uint8Array(n),
+    brightness: new Float32Array(n),
+    bleachDoseMwMs: new Float32Array(n),
+    doseMwMs: new Float64Array(n),
+  };
+  DYES.forEach((dye, i) => {
+    e.dye[i] = i;
+    e.brightness[i] = BEAD_BRIGHTNESS * (0.8 + 0.4 * rand());
+    e.bleachDoseMwMs[i] = -Math.log(1 - rand()) * dye.meanBleachDoseMwMs * BEAD_PHOTOSTABILITY;
+  });
+  return e;
+}

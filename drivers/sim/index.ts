@@ -1,6 +1,7 @@
 import type { AnyDevice, DeviceKind } from '../devices';
 import { SimLaser, SimXYStage, SimZDrive } from './sim-devices';
 import { SimCamera } from './camera';
+import { SimFocusSensor } from './focus-sensor';
 import type { SimWorld } from './world';
 
 export { SimWorld } from './world';
@@ -18,5 +19,7 @@ export function createSimDevice(
       return new SimLaser(spec.id, world, spec.options);
     case 'camera':
       return new SimCamera(spec.id, world, spec.options);
+    case 'focus-sensor':
+      return new SimFocusSensor(spec.id, world, spec.options);
   }
 }

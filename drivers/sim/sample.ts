@@ -1,8 +1,10 @@
 /**
- * The virtual slide, deterministic from the world's seed: `cellCount` cells (10–30 µm)
- * scattered over ±slideHalfWidthUm in stage coordinates (µm), each carrying fluorescent
+ * The virtual slide, deterministic from the world's seed: objects laid out by sample type
+ * (sample-layout.ts) over ±slideHalfWidthUm in sample coordinates (µm; equal to stage
+ * coordinates unless the world has XY drift, see focal-surface.ts). Cells carry fluorescent
  * point emitters — a DAPI-like nucleus, GFP-like cytoplasm, mCherry-like puncta and a
- * Cy5-like membrane — on a tilted focal surface that drifts slowly with time.
+ * Cy5-like membrane — beads one bright point per dye; all lie on the coverslip surface,
+ * which is tilted, maybe curved, and drifts with time.
  *
  * Bleaching: each emitter draws an exponential bleach dose (mean from its dye); it emits
  * until its accumulated excitation dose (mW·ms, weighted by excitation efficiency) passes
@@ -13,8 +15,10 @@
  * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
  */
 import { DEFOCUS_SLOPE, DYES, excitationEfficiency, psfSigmaUm } from './optics';
-import { generateEmitters, type Emitters } from './cell-emitters';
-import { hash32, uniform } from './rng';
+import { generateBead, generateEmitters, type Emitters } from './cell-emitters';
+import { FocalSurface } from './focal-surface';
+import { hash32 } from './rng';
+import { MAX_OBJECT_RADIUS_UM, placeObjects, type PlacedObject } from './sample-layout';
 import type { SimWorld, SimWorldOptions } from './world';
 
 /** Photoelectrons per ms per mW of effective excitation for an emitter of brightness 1. */
@@ -25,7 +29,6 @@ export const MAX_SIGMA_PX = 12;
 export const EMITTER_STRIDE = 5;
 
 const GRID_UM = 100;
-const MAX_CELL_RADIUS_UM = 15;
 
 export interface FieldOfView {
   /** Sample point imaged at the sensor centre: the stage position, µm. */
@@ -52,39 +55,29 @@ export interface ExposureInput {
   bleach: boolean;
 }
 
-interface Cell {
-  xUm: number;
-  yUm: number;
-  radiusUm: number;
+interface Cell extends PlacedObject {
   emitters?: Emitters;
 }
 
 export class VirtualSample {
   private readonly cells: Cell[] = [];
   private readonly grid = new Map<number, number[]>();
-  private readonly tiltX: number;
-  private readonly tiltY: number;
-  private readonly driftUm: number;
+  private readonly beads: boolean;
 
-  constructor(readonly options: SimWorldOptions) {
-    const rand = uniform(hash32(options.seed, 0xce11));
-    const half = options.slideHalfWidthUm;
-    for (let i = 0; i < options.cellCount; i++) {
-      const cell = {
-        xUm: (rand() * 2 - 1) * half,
-        yUm: (rand() * 2 - 1) * half,
-        radiusUm: 5 + rand() * 10,
-      };
-      this.cells.push(cell);
+  constructor(
+    readonly options: SimWorldOptions,
+    readonly surface: FocalSurface = new FocalSurface(options),
+  ) {
+    const type = options.sample ?? 'cells';
+    this.beads = type === 'beads';
+    for (const cell of placeObjects(type, options)) {
+      if (surface.inHole(cell.xUm, cell.yUm)) continue;
+      const i = this.cells.push(cell) - 1;
       const key = this.gridKey(Math.floor(cell.xUm / GRID_UM), Math.floor(cell.yUm / GRID_UM));
       const bucket = this.grid.get(key);
       if (bucket) bucket.push(i);
       else this.grid.set(key, [i]);
     }
-    const surf = uniform(hash32(options.seed, 0x5e7f));
-    this.tiltX = (surf() * 2 - 1) * 1e-3; // up to 1 µm per mm
-    this.tiltY = (surf() * 2 - 1) * 1e-3;
-    this.driftUm = (surf() < 0.5 ? -1 : 1) * (1.5 + surf() * 1.5);
   }
 
   private gridKey(gx: number, gy: number): number {
@@ -92,28 +85,20 @@ export class VirtualSample {
   }
 
   /**
-   * Height (µm, focus-drive coordinates) of the in-focus surface at (x, y) and world time
-   * `atMs`: a plane tilted ≤ 1 µm/mm plus thermal drift that settles by ~2–3 µm over
-   * ~20 min (exponential) with a ±0.3 µm, 6 min oscillation. Zero at the origin at t = 0.
+   * Height (µm, focus-drive coordinates) of the in-focus surface at sample point (x, y) and
+   * world time `atMs` (FocalSurface.heightUm).
    */
   focalSurfaceUm(xUm: number, yUm: number, atMs: number): number {
-    return this.tiltX * xUm + this.tiltY * yUm + this.thermalDriftUm(atMs);
-  }
-
-  private thermalDriftUm(atMs: number): number {
-    const t = Math.max(0, atMs);
-    return (
-      this.driftUm * (1 - Math.exp(-t / 1_200_000)) + 0.3 * Math.sin((2 * Math.PI * t) / 360_000)
-    );
+    return this.surface.heightUm(xUm, yUm, atMs);
   }
 
   /** Cells whose disc may reach into the rectangle (µm). */
   cellsIn(x0: number, y0: number, x1: number, y1: number): number[] {
     const out: number[] = [];
-    const gx0 = Math.floor((x0 - MAX_CELL_RADIUS_UM) / GRID_UM);
-    const gx1 = Math.floor((x1 + MAX_CELL_RADIUS_UM) / GRID_UM);
-    const gy0 = Math.floor((y0 - MAX_CELL_RADIUS_UM) / GRID_UM);
-    const gy1 = Math.floor((y1 + MAX_CELL_RADIUS_UM) / GRID_UM);
+    const gx0 = Math.floor((x0 - MAX_OBJECT_RADIUS_UM) / GRID_UM);
+    const gx1 = Math.floor((x1 + MAX_OBJECT_RADIUS_UM) / GRID_UM);
+    const gy0 = Math.floor((y0 - MAX_OBJECT_RADIUS_UM) / GRID_UM);
+    const gy1 = Math.floor((y1 + MAX_OBJECT_RADIUS_UM) / GRID_UM);
     for (let gx = gx0; gx <= gx1; gx++) {
       for (let gy = gy0; gy <= gy1; gy++) {
         for (const i of this.grid.get(this.gridKey(gx, gy)) ?? []) {
@@ -156,9 +141,9 @@ export class VirtualSample {
     });
     const out: number[] = [];
     const marginUm = 3 * MAX_SIGMA_PX * pix;
-    const cx = fov.centreXUm;
-    const cy = fov.centreYUm;
-    const driftUm = this.thermalDriftUm(input.atMs);
+    // The field is centred on the stage position; find the sample point there.
+    const { xUm: cx, yUm: cy } = this.surface.toSample(fov.centreXUm, fov.centreYUm, input.atMs);
+    const zDriftUm = this.surface.zDriftUm(input.atMs);
     const sigma0ByDye = DYES.map((d) => psfSigmaUm(d.emissionNm, 0));
     const ids = this.cellsIn(cx - halfW, cy - halfH, cx + halfW, cy + halfH);
     for (const ci of ids) {
@@ -186,7 +171,7 @@ export class VirtualSample {
           yPx > fov.roi.heightPx + marginUm / pix
         )
           continue;
-        const surface = this.tiltX * (e.xUm[i] ?? 0) + this.tiltY * (e.yUm[i] ?? 0) + driftUm;
+        const surface = this.surface.shapeUm(e.xUm[i] ?? 0, e.yUm[i] ?? 0) + zDriftUm;
         const blurUm = DEFOCUS_SLOPE * (input.focusUm - (surface + (e.zUm[i] ?? 0)));
         const sigma0 = sigma0ByDye[dye] ?? 0.1;
         let sigmaPx = Math.sqrt(sigma0 * sigma0 + blurUm * blurUm) / pix;
@@ -211,12 +196,10 @@ export class VirtualSample {
   private emittersOf(index: number): Emitters {
     const cell = this.cells[index];
     if (!cell) throw new RangeError(`no cell ${index}`);
-    cell.emitters ??= generateEmitters(
-      cell.xUm,
-      cell.yUm,
-      cell.radiusUm,
-      hash32(this.options.seed, index, 0xe3),
-    );
+    const seed = hash32(this.options.seed, index, 0xe3);
+    cell.emitters ??= this.beads
+      ? generateBead(cell.xUm, cell.yUm, seed)
+      : generateEmitters(cell.xUm, cell.yUm, cell.radiusUm, seed);
     return cell.emitters;
   }
 }
@@ -227,7 +210,7 @@ const samples = new WeakMap<SimWorld, VirtualSample>();
 export function sampleFor(world: SimWorld): VirtualSample {
   let s = samples.get(world);
   if (!s) {
-    s = new VirtualSample(world.options);
+    s = new VirtualSample(world.options, world.surface);
     samples.set(world, s);
   }
   return s;

@@ -17,7 +17,7 @@ import { parseOrThrow } from '../validation';
 import type { AxisMotion } from './motion';
 import type { SimWorld } from './world';
 
-const identity = (model: string, id: string): DeviceIdentity => ({
+export const identity = (model: string, id: string): DeviceIdentity => ({
   vendor: 'Aquila',
   model,
   serial: `SIM-${id}`,
@@ -31,7 +31,7 @@ async function waitIdle(isBusy: () => boolean, remainingMs: () => number): Promi
   }
 }
 
-class SimConnectable {
+export class SimConnectable {
   readonly events = new DeviceEvents();
   protected assertConnected(id: string): void {
     if (this.events.state !== 'connected') throw new DisconnectedError(`${id} is not connected`);

@@ -4,7 +4,9 @@
  * wire simulators both drive these mechanisms, so physics is the same whichever driver
  * talks to them. One world per host; never global.
  */
+import { FocalSurface } from './focal-surface';
 import { AxisMotion, type Clock } from './motion';
+import { SimTruth } from './truth';
 
 export interface SimLaserLine {
   wavelengthNm: number;
@@ -13,10 +15,46 @@ export interface SimLaserLine {
   powerMw: number;
 }
 
+/**
+ * What the slide holds: `cells` (the original: cells scattered uniformly), `sparse-cells`
+ * (FLImP-like: single cells and small groups, mostly empty area), `dense-tissue` (packed
+ * cells filling the slide region; `cellCount` is ignored), `beads` (`cellCount`
+ * sub-resolution beads, bright in every channel), `empty`.
+ */
+export type SimSampleType = 'cells' | 'sparse-cells' | 'dense-tissue' | 'beads' | 'empty';
+
+export interface SimCoverslipOptions {
+  tiltXUmPerMm: number;
+  tiltYUmPerMm: number;
+  /** Paraboloid about the stage origin: + (x² + y²) × this, x and y in mm. */
+  curvatureUmPerMm2: number;
+  /** Coverslip height at the origin at t = 0, focus-drive µm. */
+  offsetUm: number;
+  /** Holes in the carrier (sample coordinates): no coverslip, no sample, no reflection. */
+  holes?: { xUm: number; yUm: number; radiusUm: number }[];
+}
+
+export interface SimDriftOptions {
+  /** Mean thermal focus drift rate, µm/min (each minute's rate varies ±50 %). */
+  zUmPerMin: number;
+  /** Chance per minute of an abrupt focus step. */
+  zStepProbPerMin: number;
+  /** Size of a focus step, µm (sign random). */
+  zStepUm: number;
+  /** Sample XY drift relative to the stage, µm/min (direction seeded). */
+  xyUmPerMin: number;
+}
+
 export interface SimWorldOptions {
   seed: number;
   cellCount: number;
   slideHalfWidthUm: number;
+  /** Default `cells`. */
+  sample?: SimSampleType;
+  /** Absent: a seeded tilt ≤ 1 µm/mm (see focal-surface.ts). */
+  coverslip?: SimCoverslipOptions;
+  /** Absent: the original settling thermal drift, no steps, no XY drift. */
+  drift?: SimDriftOptions;
   clock?: Clock;
 }
 
@@ -26,9 +64,15 @@ export class SimWorld {
   readonly focus: AxisMotion;
   /** Keyed by device id. */
   readonly lasers = new Map<string, SimLaserLine>();
+  /** Coverslip and drift: where the sample is at any world time. */
+  readonly surface: FocalSurface;
+  /** Ground truth for tests and benchmarks; algorithms must never read it. */
+  readonly truth: SimTruth;
 
   constructor(readonly options: SimWorldOptions) {
     this.clock = options.clock ?? (() => performance.now());
+    this.surface = new FocalSurface(options);
+    this.truth = new SimTruth(this);
     this.stage = new AxisMotion(this.clock, [0, 0], 5_000);
     this.focus = new AxisMotion(this.clock, [0], 500);
   }

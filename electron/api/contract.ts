@@ -41,6 +41,78 @@ const laserOffResult = z.object({
   lines: z.array(laserOffLine),
 });
 
+/** Focus measures of the software autofocus (electron/automation/kernels). */
+export const focusMeasureName = z.enum([
+  'normalized-variance',
+  'brenner',
+  'tenengrad',
+  'vollath-f4',
+  'laplacian-variance',
+]);
+
+/** ROI finding options (electron/automation/kernels); all optional, the kernels' defaults apply. */
+export const roiFindOptions = z
+  .object({
+    threshold: z
+      .union([
+        z.literal('otsu'),
+        z.literal('triangle'),
+        z.object({ value: z.number().finite().min(0) }).strict(),
+      ])
+      .optional(),
+    /** Floor under automatic thresholds, in noise standard deviations (default 4). */
+    minSigmas: z.number().finite().min(0).max(100).optional(),
+    /** Hysteresis fraction of the threshold, 0..1 (default 1: a single threshold). */
+    hysteresis: z.number().finite().min(0).max(1).optional(),
+    /** Split touching round objects at their necks (default false). */
+    split: z.boolean().optional(),
+    backgroundRadiusPx: z.number().finite().min(0).optional(),
+    smoothSigmaPx: z.number().finite().min(0).optional(),
+    minAreaPx: z.number().finite().min(0).optional(),
+    maxAreaPx: z.number().finite().positive().optional(),
+    minCircularity: z.number().finite().min(0).max(1).optional(),
+    minMeanIntensity: z.number().finite().min(0).optional(),
+    edgeMarginPx: z.number().finite().min(0).optional(),
+    maxOverlap: z.number().finite().min(0).max(1).optional(),
+    maxCount: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
+export const autofocusParams = z
+  .object({
+    /** Search half-range around the current Z, µm (default 20). */
+    rangeUm: z.number().finite().positive().max(1_000).optional(),
+    /** Required accuracy, µm (default 0.25). */
+    toleranceUm: z.number().finite().positive().max(100).optional(),
+    measure: focusMeasureName.optional(),
+    roi: roi.optional(),
+    maxImages: z.number().int().min(3).max(500).optional(),
+  })
+  .strict();
+
+const autofocusResult = z.object({
+  zUm: finite,
+  startZUm: finite,
+  images: z.number().int(),
+  curve: z.array(z.object({ zUm: finite, score: finite })),
+  peakScore: finite,
+  noiseScore: finite,
+});
+
+/** One ROI found in a frame: pixel geometry (pixel (i, j) centred at (i, j)) and stage µm. */
+const foundRoiView = z.object({
+  xPx: finite,
+  yPx: finite,
+  xUm: finite,
+  yUm: finite,
+  areaPx: finite,
+  meanIntensity: finite,
+  integratedIntensity: finite,
+  circularity: finite,
+  bbox: roi,
+  score: finite,
+});
+
 function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, summary: string) {
   return { params, result, summary };
 }
@@ -150,6 +222,16 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'stage.confirmPosition': 'mutating',
   'focus.confirmPosition': 'mutating',
   'datasets.refresh': 'read',
+  'autofocus.run': 'mutating',
+  'rois.find': 'mutating',
+  'focusLock.calibrate': 'mutating',
+  'focusLock.lock': 'mutating',
+  'focusLock.unlock': 'mutating',
+  'focusLock.setOffset': 'mutating',
+  'automation.start': 'mutating',
+  'automation.pause': 'mutating',
+  'automation.resume': 'mutating',
+  'automation.cancel': 'mutating',
   'control.request': 'control',
   'control.release': 'control',
   'control.handOver': 'control',
@@ -290,6 +372,79 @@ export const commands = {
     z.object({ datasetsRoot: z.string(), datasets: z.array(z.custom<DatasetEntry>()) }),
     'Re-read the datasets folder (e.g. after `aquila acquire` wrote into it) and list its datasets, newest first.',
   ),
+  'autofocus.run': command(
+    autofocusParams,
+    autofocusResult,
+    'Software autofocus around the current Z (coarse-to-fine on the live camera); returns the focus curve. Fails with E_AUTOFOCUS and Z back at its start when no focus is found.',
+  ),
+  'rois.find': command(
+    roiFindOptions
+      .extend({
+        /** Snap a fresh frame (default) or analyse the last frame on the frame bus. */
+        source: z.enum(['snap', 'last']).optional(),
+      })
+      .strict(),
+    z.object({
+      frameSeq: z.number().int(),
+      widthPx: z.number().int(),
+      heightPx: z.number().int(),
+      rois: z.array(foundRoiView),
+    }),
+    'Find ROIs (cells, beads) in a fresh snap or the last frame; best first, in pixels and stage µm.',
+  ),
+  'focusLock.calibrate': command(
+    z
+      .object({
+        spanUm: z.number().finite().positive().max(200).optional(),
+        steps: z.number().int().min(3).max(200).optional(),
+      })
+      .strict(),
+    z.object({ pxPerUm: finite, residualPx: finite }),
+    'Calibrate the focus lock: focus-sensor pixels per µm of Z, by stepping Z around the current position.',
+  ),
+  'focusLock.lock': command(
+    none,
+    none,
+    'Engage the focus lock at the current Z (plus the offset).',
+  ),
+  'focusLock.unlock': command(none, none, 'Release the focus lock.'),
+  'focusLock.setOffset': command(
+    z.object({ offsetUm: finite.min(-100).max(100) }).strict(),
+    none,
+    'Set the focus-lock offset (µm above the locked plane).',
+  ),
+  'automation.start': command(
+    z
+      .object({
+        /** A FLImP-style plan (docs/automation.md); omitted when resuming from `resume`. */
+        plan: z.record(z.string(), z.unknown()).optional(),
+        /** Run name (run folder and dataset prefix); default: the plan's name + a timestamp. */
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/, 'letters, digits, ".", "-", "_"')
+          .optional(),
+        /** A run folder to resume from its journal; finished ROIs are not imaged again. */
+        resume: z.string().min(1).optional(),
+        operator: z.string().max(128).optional(),
+      })
+      .strict()
+      .refine((p) => p.plan !== undefined || p.resume !== undefined, {
+        message: 'give a plan, or resume: a run folder',
+      }),
+    z.object({ dir: z.string(), tiles: z.number().int(), resumed: z.boolean() }),
+    'Start an unattended FLImP-style run (scan tiles, find ROIs, image each until bleached); one run at a time, not during an MDA run.',
+  ),
+  'automation.pause': command(
+    none,
+    none,
+    'Pause the automation run at the next frame boundary (lasers off).',
+  ),
+  'automation.resume': command(none, none, 'Resume a paused automation run.'),
+  'automation.cancel': command(
+    none,
+    none,
+    'Cancel the automation run at the next frame boundary; lasers off, the report is written.',
+  ),
   'upload.enqueue': command(
     z.object({ dataset: z.string().min(1), target: z.string().min(1) }).strict(),
     z.object({ id: z.string() }),
@@ -345,7 +500,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 export interface DeviceStatus {
   id: string;
-  kind: 'xy-stage' | 'z-drive' | 'laser' | 'camera';
+  kind: 'xy-stage' | 'z-drive' | 'laser' | 'camera' | 'focus-sensor';
   driver: string;
   connection: ConnectionState;
   identity: { vendor: string; model: string; serial: string; firmware: string } | null;
@@ -448,6 +603,67 @@ export interface AppState {
   uploads: UploadView[];
   /** The control lease (issue #13 §3). */
   control: ControlState;
+  /** The current or last FLImP-style automation run; null before the first. */
+  automation: AutomationView | null;
+  /** The focus lock; null without a focus sensor. */
+  focusLock: FocusLockView | null;
+}
+
+export type AutomationPhase =
+  | 'starting'
+  | 'scanning'
+  | 'imaging'
+  | 'paused'
+  | 'cancelling'
+  | 'finished'
+  | 'failed'
+  | 'cancelled';
+
+export interface AutomationRoiView {
+  /** Run-wide ROI number, 0-based, in the order found. */
+  id: number;
+  tile: number;
+  xUm: number;
+  yUm: number;
+  state: 'pending' | 'imaging' | 'imaged' | 'skipped';
+  /** Why it was skipped. */
+  reason?: string;
+  frames: number;
+  /** The ROI's dataset folder, once opened. */
+  dataset?: string;
+}
+
+export interface AutomationView {
+  name: string;
+  dir: string;
+  phase: AutomationPhase;
+  pauseRequested: boolean;
+  tileIndex: number;
+  tileTotal: number;
+  /** The ROI being imaged, or null. */
+  currentRoi: number | null;
+  found: number;
+  imaged: number;
+  skipped: number;
+  /** ROIs still to image (capped by the plan's maxRois). */
+  remaining: number;
+  rois: AutomationRoiView[];
+  /** Seconds to the end from the mean time per ROI so far; null before the first. */
+  etaS: number | null;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  failure: ApiError | null;
+  /** The report (report.html) once written. */
+  report: string | null;
+}
+
+export interface FocusLockView {
+  state: 'off' | 'locking' | 'locked' | 'lost';
+  errorUm: number | null;
+  offsetUm: number;
+  signal: number;
+  calibrated: boolean;
+  reason?: string;
 }
 
 export interface StorageState {

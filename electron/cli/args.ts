@@ -16,10 +16,16 @@ export interface FlagSpec {
   values?: readonly string[];
   /** Flags that take none. */
   booleans?: readonly string[];
+  /** Flags that stand alone (true) or take a value only as `--name=value`. */
+  optionalValues?: readonly string[];
 }
 
 function unknownFlag(name: string, spec: FlagSpec): ValidationError {
-  const known = [...(spec.values ?? []), ...(spec.booleans ?? [])].map((f) => `--${f}`);
+  const known = [
+    ...(spec.values ?? []),
+    ...(spec.booleans ?? []),
+    ...(spec.optionalValues ?? []).map((f) => `${f}[=VALUE]`),
+  ].map((f) => `--${f}`);
   return new ValidationError(
     `unknown option --${name}${known.length ? ` (this command takes ${known.join(', ')})` : ' (this command takes no options)'}`,
   );
@@ -28,6 +34,7 @@ function unknownFlag(name: string, spec: FlagSpec): ValidationError {
 export function parseArgs(argv: readonly string[], spec: FlagSpec = {}): ParsedArgs {
   const values = spec.values ?? [];
   const booleans = spec.booleans ?? [];
+  const optionalValues = spec.optionalValues ?? [];
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -42,7 +49,9 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec = {}): ParsedA
     }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq > 0 ? eq : undefined);
-    if (booleans.includes(name)) {
+    if (optionalValues.includes(name)) {
+      flags.set(name, eq > 0 ? a.slice(eq + 1) : true);
+    } else if (booleans.includes(name)) {
       if (eq > 0) throw new ValidationError(`--${name} takes no value`);
       flags.set(name, true);
     } else if (!values.includes(name)) {

@@ -20,4 +20,13 @@ export const cliCommands: CliEntry[] = [
   { name: 'ports', load: async () => (await import('./commands/ports')).command },
   { name: 'users', load: async () => (await import('./commands/users')).command },
   { name: 'audit', load: async () => (await import('./commands/audit')).command },
+  {
+    name: 'automate',
+    load: async () => (await import('./automation/automate-command')).automateCommand,
+  },
+  {
+    name: 'autofocus',
+    load: async () => (await import('./automation/analysis-commands')).autofocusCommand,
+  },
+  { name: 'rois', load: async () => (await import('./automation/analysis-commands')).roisCommand },
 ];

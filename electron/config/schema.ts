@@ -20,7 +20,7 @@ export const deviceSpec = z
         /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
         'a name of letters, digits, - or _ starting with a letter',
       ),
-    kind: z.enum(['xy-stage', 'z-drive', 'laser', 'camera']),
+    kind: z.enum(['xy-stage', 'z-drive', 'laser', 'camera', 'focus-sensor']),
     driver: z.string().min(1),
     options: z.record(z.string(), z.unknown()).default({}),
   })
@@ -43,6 +43,49 @@ export const simOptions = z
     cellCount: z.number().int().min(0).max(100_000).default(400),
     /** Half-width of the populated slide region, µm. */
     slideHalfWidthUm: z.number().positive().default(2_000),
+    /**
+     * What the slide holds (drivers/sim/world.ts SimSampleType): `cells` (default),
+     * `sparse-cells` (FLImP-like), `dense-tissue`, `beads`, `empty`.
+     */
+    sample: z.enum(['cells', 'sparse-cells', 'dense-tissue', 'beads', 'empty']).default('cells'),
+    /** Coverslip geometry; absent: a seeded tilt of at most 1 µm/mm. */
+    coverslip: z
+      .object({
+        tiltXUmPerMm: z.number().finite().min(-100).max(100).default(0),
+        tiltYUmPerMm: z.number().finite().min(-100).max(100).default(0),
+        /** Paraboloid about the stage origin, µm per mm² of (x² + y²). */
+        curvatureUmPerMm2: z.number().finite().min(-100).max(100).default(0),
+        /** Coverslip height at the stage origin at t = 0, focus-drive µm. */
+        offsetUm: z.number().finite().default(0),
+        /** Holes in the carrier: no sample, no focus-sensor reflection. */
+        holes: z
+          .array(
+            z
+              .object({
+                xUm: z.number().finite(),
+                yUm: z.number().finite(),
+                radiusUm: z.number().positive(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
+    /** Thermal focus drift and sample XY drift (seeded); absent: the original settling drift. */
+    drift: z
+      .object({
+        /** Mean focus drift rate, µm/min (varies ±50 % minute to minute). */
+        zUmPerMin: z.number().finite().min(-100).max(100).default(0),
+        /** Chance per minute of an abrupt focus step, 0..1. */
+        zStepProbPerMin: z.number().min(0).max(1).default(0),
+        /** Size of a focus step, µm. */
+        zStepUm: z.number().min(0).max(100).default(0),
+        /** Sample XY drift, µm/min. */
+        xyUmPerMin: z.number().min(0).max(1_000).default(0),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -70,7 +113,12 @@ export const aquilaConfig = z
       })
       .strict()
       .default({ datasetsRoot: '~/AquilaData', format: 'ome-zarr-0.4', shardPlanes: 1 }),
-    sim: simOptions.default({ seed: 1, cellCount: 400, slideHalfWidthUm: 2_000 }),
+    sim: simOptions.default({
+      seed: 1,
+      cellCount: 400,
+      slideHalfWidthUm: 2_000,
+      sample: 'cells',
+    }),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
   })
@@ -86,7 +134,7 @@ export const aquilaConfig = z
         });
       ids.add(d.id);
     });
-    for (const kind of ['xy-stage', 'z-drive', 'camera'] as const) {
+    for (const kind of ['xy-stage', 'z-drive', 'camera', 'focus-sensor'] as const) {
       const n = cfg.devices.filter((d) => d.kind === kind).length;
       if (n > 1)
         ctx.addIssue({

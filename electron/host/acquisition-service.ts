@@ -15,6 +15,7 @@ import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
+import type { MdaEvent } from '../plans/events';
 import type { AcquisitionEngine, RunStatus } from '../runner/types';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -28,6 +29,9 @@ import type { StateStore } from './state-store';
 import { APP_VERSION } from './version';
 
 const DISPLAY_MS = 100;
+
+/** Carries out one autofocus event (useq `autofocus_plan`) with the run's engine. */
+export type EventAutofocus = (event: MdaEvent, engine: AcquisitionEngine) => Promise<void>;
 
 export interface StartRunParams {
   plan: Record<string, unknown>;
@@ -52,6 +56,7 @@ export class AcquisitionService {
   private finished: Promise<unknown> = Promise.resolve();
   private readonly endListeners = new Set<(view: RunView) => void>();
   private readonly startListeners = new Set<() => void>();
+  private eventAutofocus: EventAutofocus | null = null;
 
   constructor(
     private readonly deps: {
@@ -102,6 +107,11 @@ export class AcquisitionService {
     const prepared = prepareRun(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
     const e = estimatePlan(prepared.events, prepared.binding);
     return { events: e.events, frames: e.frames, bytes: e.bytes, durationS: e.durationS };
+  }
+
+  /** How runs carry out useq autofocus events (the automation service provides it). */
+  setEventAutofocus(hook: EventAutofocus): void {
+    this.eventAutofocus = hook;
   }
 
   onRunStart(listener: () => void): () => void {
@@ -164,6 +174,8 @@ export class AcquisitionService {
         return f;
       },
     };
+    const autofocus = this.eventAutofocus;
+    if (autofocus) engine.autofocus = (e) => autofocus(e, engine);
     const runner = new MdaRunner({
       events: prepared.events,
       engine,

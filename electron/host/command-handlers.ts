@@ -13,6 +13,7 @@ import type {
 } from '../api/contract';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
+import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
@@ -41,6 +42,7 @@ export interface HandlerDeps {
   bus: FrameBus;
   acquisition: AcquisitionService;
   uploads: UploadService;
+  automation: AutomationService;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -54,6 +56,7 @@ export function createHandlers({
   bus,
   acquisition,
   uploads,
+  automation,
 }: HandlerDeps): Omit<Handlers, AccessCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -167,8 +170,13 @@ export function createHandlers({
       await refreshCamera();
       return {};
     },
-    'run.start': (p, ctx) =>
-      acquisition.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId }),
+    'run.start': (p, ctx) => {
+      if (automation.busy)
+        throw new StateError(
+          'run.start: automation is in progress (automation.cancel or wait for it)',
+        );
+      return acquisition.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId });
+    },
     'plan.estimate': async (p) => acquisition.estimate(p.plan),
     'run.pause': async () => {
       acquisition.pause();
@@ -185,6 +193,35 @@ export function createHandlers({
     'datasets.refresh': async () => {
       acquisition.refreshDatasets();
       return { datasetsRoot: acquisition.datasetsRoot, datasets: store.state.datasets };
+    },
+    'autofocus.run': (p) => automation.autofocusCommand(p),
+    'rois.find': (p) => automation.findRoisCommand(p),
+    'focusLock.calibrate': (p) => automation.calibrateLock(p),
+    'focusLock.lock': async () => {
+      await automation.requireLock().engage();
+      return {};
+    },
+    'focusLock.unlock': async () => {
+      automation.requireLock().unlock();
+      return {};
+    },
+    'focusLock.setOffset': async (p) => {
+      automation.requireLock().setOffsetUm(p.offsetUm);
+      return {};
+    },
+    'automation.start': (p, ctx) =>
+      automation.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId }),
+    'automation.pause': async () => {
+      automation.pause();
+      return {};
+    },
+    'automation.resume': async () => {
+      automation.resume();
+      return {};
+    },
+    'automation.cancel': async () => {
+      automation.cancel();
+      return {};
     },
     'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),
     'upload.pause': async (p) => {

@@ -8,6 +8,7 @@
 import type {
   AnyDevice,
   Camera,
+  FocusSensor,
   Laser,
   XYPositionUm,
   XYStage,
@@ -31,6 +32,8 @@ export class DeviceManager {
   stage: XYStage | undefined;
   focus: ZDrive | undefined;
   camera: Camera | undefined;
+  /** The focus-lock sensor, if configured; read only by the focus lock. */
+  focusSensor: FocusSensor | undefined;
   private readonly specs = new Map<string, DeviceSpec>();
   private readonly unsubscribers: (() => void)[] = [];
   private readonly refreshing = new Map<string, Promise<void>>();
@@ -55,6 +58,7 @@ export class DeviceManager {
       if (device.kind === 'laser') this.lasers.set(spec.id, device);
       else if (device.kind === 'xy-stage') this.stage = device;
       else if (device.kind === 'z-drive') this.focus = device;
+      else if (device.kind === 'focus-sensor') this.focusSensor = device;
       else this.camera = device;
       this.unsubscribers.push(
         device.subscribe((ev) => {
@@ -261,6 +265,8 @@ export class DeviceManager {
         });
         break;
       }
+      case 'focus-sensor':
+        break; // readings belong to the focus lock; connection and errors are mirrored above
     }
   }
 

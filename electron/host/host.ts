@@ -14,6 +14,7 @@ import { sessionDir } from '../cli/session-file';
 import { createAccessHandlers } from './access-handlers';
 import { AuditLog } from './audit-log';
 import { summarizeArgs } from './audit-summary';
+import { AutomationService } from './automation-service';
 import { createHandlers, type CallContext } from './command-handlers';
 import { ControlLease, identityOf, type ControlLeaseOptions } from './control-lease';
 import { UploadService } from './upload-service';
@@ -52,6 +53,7 @@ export interface Host {
   readonly uploads: UploadService;
   readonly lease: ControlLease;
   readonly audit: AuditLog;
+  readonly automation: AutomationService;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -121,9 +123,19 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     }),
   });
   const uploads = new UploadService({ config, store, acquisition, log });
+  const automation = new AutomationService({
+    config,
+    store,
+    safety,
+    devices,
+    bus,
+    acquisition,
+    uploads,
+    log,
+  });
   const dispatcher = new Dispatcher(
     {
-      ...createHandlers({ store, safety, devices, bus, acquisition, uploads }),
+      ...createHandlers({ store, safety, devices, bus, acquisition, uploads, automation }),
       ...createAccessHandlers(lease, audit),
     },
     log,
@@ -180,6 +192,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     uploads,
     lease,
     audit,
+    automation,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -190,6 +203,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       shutdownPromise ??= (async () => {
         lease.close();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
+        await automation.shutdown();
         await acquisition.shutdown();
         await uploads.close();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);
@@ -261,6 +275,8 @@ function initialState({ config, path }: LoadedConfig): AppState {
     },
     uploads: [],
     control: { holder: null, clients: [], requests: [] },
+    automation: null,
+    focusLock: null,
   };
 }
 

@@ -15,6 +15,7 @@ describe('config JSON Schema', () => {
       'z-drive',
       'laser',
       'camera',
+      'focus-sensor',
     ]);
   });
 });

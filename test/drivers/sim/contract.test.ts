@@ -3,9 +3,11 @@
  * renders inline here to keep the suite fast; render workers are exercised by camera.test.ts.
  */
 import { SimCamera } from '../../../drivers/sim/camera';
+import { SimFocusSensor } from '../../../drivers/sim/focus-sensor';
 import { SimLaser, SimXYStage, SimZDrive } from '../../../drivers/sim/sim-devices';
 import { SimWorld } from '../../../drivers/sim/world';
 import { cameraContract } from '../contract/camera.contract';
+import { focusSensorContract } from '../contract/focus-sensor.contract';
 import { laserContract } from '../contract/laser.contract';
 import { xyStageContract } from '../contract/xy-stage.contract';
 import { zDriveContract } from '../contract/z-drive.contract';
@@ -53,5 +55,10 @@ cameraContract('SimCamera (test pattern)', async () => ({
     mode: 'test-pattern',
     renderWorkers: 0,
   }),
+  cleanup: noCleanup,
+}));
+
+focusSensorContract('SimFocusSensor', async () => ({
+  device: new SimFocusSensor('pfs', world(), {}),
   cleanup: noCleanup,
 }));

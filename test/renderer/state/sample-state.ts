@@ -42,5 +42,7 @@ export function sampleState(): AppState {
     },
     uploads: [],
     control: { holder: null, clients: [], requests: [] },
+    automation: null,
+    focusLock: null,
   };
 }

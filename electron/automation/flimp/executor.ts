@@ -1,0 +1,361 @@
+/**
+ * Executes a FLImP plan: tiles in order, each scanned (focus, snap, ROIs) as far ahead as
+ * the remaining ROI budget needs; ROIs imaged in tile then rank order until `maxRois` were
+ * attempted (the rest found are recorded as not imaged). A failed tile or ROI is skipped with its
+ * reason; `MAX_CONSECUTIVE_FAILURES` failed ROIs in a row fail the run (hardware evidently
+ * gone). Pause and cancel act at the next frame boundary, e-stop (`abort`) at once; lasers
+ * are off however the run ends, and the hardware snapshot is restored unless aborted.
+ * Progress is journaled (journal.ts); a run started with a journal's state resumes: scanned
+ * tiles keep their ROIs and finished ROIs are not imaged again. The report is written last.
+ */
+import { AquilaError, serializeError } from '../../../drivers/errors';
+import type { AutomationView } from '../../api/contract';
+import { gridPoints } from '../../plans/grid-plan';
+import type { HardwareSnapshot } from '../../runner/types';
+import { FlimpJournal, type FlimpRecord, type JournalRoi, type JournalState } from './journal';
+import type { FlimpPlan } from './plan-schema';
+import { writeReport } from './report';
+import { imageRoi } from './roi-imaging';
+import { RoiDatasets } from './roi-datasets';
+import { RunControl, RunStopped } from './run-control';
+import { scanTile } from './tile-scan';
+import type { FlimpDeps } from './types';
+import {
+  finishRoi,
+  initialView,
+  isEnded,
+  LIMIT_REASON,
+  recount,
+  roiView,
+  setRoi,
+  skippedRecord,
+  type RoiEnd,
+} from './run-view';
+
+export const MAX_CONSECUTIVE_FAILURES = 5;
+const FRAME_PUBLISH_MS = 250;
+
+export interface FlimpRunOptions {
+  name: string;
+  runDir: string;
+  plan: FlimpPlan;
+  /** The plan as given (JSON), journaled for resume. */
+  planJson: unknown;
+  /** Journal state of the run being resumed, or null for a new run. */
+  resume: JournalState | null;
+}
+
+export class FlimpRun {
+  readonly control = new RunControl();
+  private readonly view: AutomationView;
+  private readonly listeners = new Set<(v: AutomationView) => void>();
+  private readonly wallMs: () => number;
+  private roiMsTotal = 0;
+  private roiTimed = 0;
+  private datasets: RoiDatasets | null = null;
+  /** Stage position of each scanned tile's frame. */
+  private readonly tileAt = new Map<number, { xUm: number; yUm: number }>();
+  /** The last ROI's close and roi-end record, running on while the next ROI starts. */
+  private finishing: Promise<void> | null = null;
+  private lastFramePublish = 0;
+
+  constructor(
+    private readonly deps: FlimpDeps,
+    private readonly o: FlimpRunOptions,
+  ) {
+    this.wallMs = deps.wallMs ?? Date.now;
+    this.view = initialView(o.name, o.runDir, o.plan, this.wallMs());
+    this.control.onChange(() => this.update(() => undefined));
+  }
+
+  status(): AutomationView {
+    return structuredClone(this.view);
+  }
+
+  subscribe(listener: (v: AutomationView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs to the end; resolves with the final view (never rejects for run failures). */
+  async run(): Promise<AutomationView> {
+    const { deps, o } = this;
+    const journal = await FlimpJournal.open(o.runDir);
+    let snapshot: HardwareSnapshot | null = null;
+    try {
+      snapshot = await deps.engine.snapshotHardware();
+      const centre = this.centre(snapshot);
+      await journal.append(
+        o.resume
+          ? { t: 'resume', atMs: this.wallMs() }
+          : { t: 'start', name: o.name, plan: o.planJson, centreUm: centre, atMs: this.wallMs() },
+      );
+      await this.loop(journal, centre);
+      this.update((v) => (v.phase = 'finished'));
+    } catch (err) {
+      const stopped = err instanceof RunStopped ? err : this.control.stopReason;
+      if (stopped?.kind === 'cancelled') this.update((v) => (v.phase = 'cancelled'));
+      else {
+        const failure = serializeError(stopped ?? err);
+        this.update((v) => {
+          v.phase = 'failed';
+          v.failure = failure;
+        });
+        deps.log('error', `Automation ${o.name} failed: ${failure.message}`);
+      }
+    }
+    await this.settle().catch((err: unknown) =>
+      deps.log('error', `Automation: last ROI not recorded: ${serializeError(err).message}`),
+    );
+    await this.teardown(snapshot);
+    const end: FlimpRecord = { t: 'end', phase: this.view.phase, atMs: this.wallMs() };
+    if (this.view.failure) end.reason = this.view.failure.message;
+    await journal.append(end).catch(() => undefined);
+    await journal.close().catch(() => undefined);
+    try {
+      const report = await writeReport(o.runDir);
+      this.update((v) => (v.report = report.html));
+    } catch (err) {
+      deps.log('error', `Automation report not written: ${serializeError(err).message}`);
+    }
+    this.update((v) => {
+      v.endedAtMs = this.wallMs();
+      v.currentRoi = null;
+      v.etaS = v.phase === 'finished' ? 0 : null;
+    });
+    return this.status();
+  }
+
+  /** The scan centre: the plan's, the journaled one on resume, else where the stage is. */
+  private centre(snapshot: HardwareSnapshot): { xUm: number; yUm: number } {
+    return (
+      this.o.resume?.centreUm ?? this.o.plan.scan.centreUm ?? snapshot.xyUm ?? { xUm: 0, yUm: 0 }
+    );
+  }
+
+  private async loop(journal: FlimpJournal, centre: { xUm: number; yUm: number }): Promise<void> {
+    const { deps, o } = this;
+    const { plan } = o;
+    const fov = await deps.fieldOfView();
+    const datasets = new RoiDatasets(deps, plan, o.name, fov, o.resume);
+    this.datasets = datasets;
+    const tiles = gridPoints(
+      {
+        kind: 'rows_columns',
+        rows: plan.scan.rows,
+        columns: plan.scan.columns,
+        relative_to: 'center',
+        overlap: [plan.scan.overlap * 100, plan.scan.overlap * 100],
+        mode: plan.scan.serpentine ? 'row_wise_snake' : 'row_wise',
+        fov_width: fov.widthPx * fov.pixelUm,
+        fov_height: fov.heightPx * fov.pixelUm,
+      },
+      Math.random,
+    ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
+    const known: JournalRoi[] = [];
+    /** Found, not yet imaged or skipped, in tile then rank order. */
+    const pending: JournalRoi[] = [];
+    let attempted = 0;
+    let failedInARow = 0;
+    let nextTile = 0;
+    const checkpoint = () => this.control.checkpoint(() => deps.engine.lasersOff());
+    // Tiles are scanned ahead until enough ROIs wait for the remaining budget, so the next
+    // ROI is known while one exposes (its dataset opens meanwhile).
+    const scanAhead = async () => {
+      while (nextTile < tiles.length && pending.length < plan.maxRois - attempted) {
+        const i = nextTile++;
+        await checkpoint();
+        this.update((v) => {
+          v.phase = 'scanning';
+          v.tileIndex = i;
+        });
+        const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
+        if (tile.t === 'tile-failed') continue;
+        this.tileAt.set(i, { xUm: tile.xUm, yUm: tile.yUm });
+        known.push(...tile.rois);
+        this.update((v) => {
+          v.found = known.length;
+          for (const r of tile.rois) v.rois.push(roiView(r));
+        });
+        for (const roi of tile.rois) {
+          const done = o.resume?.finished.get(roi.id);
+          if (!done) pending.push(roi);
+          else {
+            if (done.reason !== LIMIT_REASON) attempted++;
+            this.finishRoi(done);
+          }
+        }
+        // The first ROI to image gets its dataset opened while further tiles are scanned.
+        if (pending[0] && attempted < plan.maxRois) datasets.openAhead(pending[0]);
+      }
+    };
+    for (;;) {
+      await scanAhead();
+      const roi = pending.shift();
+      if (!roi) break;
+      if (attempted >= plan.maxRois) {
+        const rec = skippedRecord(roi.id, LIMIT_REASON, this.wallMs());
+        await journal.append(rec);
+        this.finishRoi(rec);
+        continue;
+      }
+      await checkpoint();
+      attempted++;
+      const { finished } = await this.oneRoi(
+        journal,
+        roi,
+        attempted < plan.maxRois ? pending[0] : undefined,
+      );
+      // The previous ROI's record first (its close overlapped this ROI's frames).
+      await this.settle();
+      const finishing = finished.then(async (rec) => {
+        await journal.append(rec);
+        this.finishRoi(rec);
+        failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
+        if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
+          throw new AquilaError(
+            'E_AUTOMATION',
+            `${failedInARow} ROIs in a row failed; last: ${rec.reason ?? 'unknown'}`,
+          );
+      });
+      finishing.catch(() => undefined); // awaited (and rethrown) by the next settle()
+      this.finishing = finishing;
+    }
+    await this.settle();
+  }
+
+  /** Waits for the last ROI's close and roi-end record; rethrows what failed there. */
+  private async settle(): Promise<void> {
+    const f = this.finishing;
+    this.finishing = null;
+    await f;
+  }
+
+  /** Scans one tile and journals it; a failure skips the tile with its reason. */
+  private async scan(
+    journal: FlimpJournal,
+    i: number,
+    at: { xUm: number; yUm: number },
+    known: readonly JournalRoi[],
+  ): Promise<Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>> {
+    const { deps, o } = this;
+    let tile: Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>;
+    try {
+      tile = await scanTile(deps, o.plan, o.runDir, i, at, known, this.control.signal);
+    } catch (err) {
+      this.rethrowIfFatal(err);
+      tile = {
+        t: 'tile-failed',
+        index: i,
+        reason: serializeError(err).message,
+        atMs: this.wallMs(),
+      };
+      deps.log('warn', `Tile ${i} skipped: ${tile.reason}`);
+    }
+    await journal.append(tile);
+    return tile;
+  }
+
+  private async oneRoi(
+    journal: FlimpJournal,
+    roi: JournalRoi,
+    next: JournalRoi | undefined,
+  ): Promise<{ finished: Promise<RoiEnd> }> {
+    const { deps, o } = this;
+    const startedAtMs = this.wallMs();
+    this.update((v) => {
+      v.phase = 'imaging';
+      v.currentRoi = roi.id;
+      setRoi(v, roi.id, { state: 'imaging' });
+    });
+    try {
+      const { finished } = await imageRoi(
+        {
+          deps,
+          plan: o.plan,
+          runDir: o.runDir,
+          control: this.control,
+          openDataset: () => this.datasets!.take(roi),
+          onDataset: async (dir) => {
+            // Not synced on its own: if a crash loses it, the folder still exists, resume
+            // picks the next free name and recovery closes the folder as interrupted.
+            await journal.append(
+              { t: 'roi-start', id: roi.id, dataset: dir, atMs: this.wallMs() },
+              false,
+            );
+            this.update((v) => setRoi(v, roi.id, { dataset: dir }));
+          },
+          onFrame: (frames) => {
+            if (frames === 1 && next) this.datasets!.openAhead(next);
+            // Frame counts reach listeners at most every FRAME_PUBLISH_MS.
+            setRoi(this.view, roi.id, { frames });
+            const now = this.wallMs();
+            if (now - this.lastFramePublish >= FRAME_PUBLISH_MS) {
+              this.lastFramePublish = now;
+              this.update(() => undefined);
+            }
+          },
+        },
+        roi,
+        this.tileAt.get(roi.tile)!,
+      );
+      this.roiMsTotal += this.wallMs() - startedAtMs;
+      this.roiTimed++;
+      return { finished: finished.catch((err: unknown) => this.skip(roi, err, startedAtMs)) };
+    } catch (err) {
+      this.rethrowIfFatal(err);
+      return { finished: Promise.resolve(this.skip(roi, err, startedAtMs)) };
+    }
+  }
+
+  private skip(roi: JournalRoi, err: unknown, startedAtMs: number): RoiEnd {
+    const reason = serializeError(err).message;
+    this.deps.log('warn', `ROI ${roi.id} skipped: ${reason}`);
+    return skippedRecord(roi.id, reason, this.wallMs(), startedAtMs);
+  }
+
+  /** Stop requests and e-stop end the run; anything else only skips the tile or ROI. */
+  private rethrowIfFatal(err: unknown): void {
+    if (err instanceof RunStopped) throw err;
+    const stop = this.control.stopReason;
+    if (stop) throw stop;
+    if (err instanceof AquilaError && err.code === 'E_ESTOP') {
+      this.control.abort(err.message);
+      throw this.control.stopReason!;
+    }
+  }
+
+  private finishRoi(rec: RoiEnd): void {
+    this.update((v) => finishRoi(v, rec));
+  }
+
+  private async teardown(snapshot: HardwareSnapshot | null): Promise<void> {
+    const { engine } = this.deps;
+    await this.datasets?.dropAhead();
+    const attempt = async (what: string, f: () => Promise<unknown>) => {
+      try {
+        await f();
+      } catch (err) {
+        this.deps.log('error', `Automation: ${what} failed: ${serializeError(err).message}`);
+      }
+    };
+    await attempt('switching lasers off', () => engine.lasersOff());
+    if (snapshot && this.control.stopReason?.kind !== 'aborted')
+      await attempt('restoring the hardware', () => engine.restoreHardware(snapshot));
+    await attempt('switching lasers off', () => engine.lasersOff());
+  }
+
+  private update(change: (v: AutomationView) => void): void {
+    change(this.view);
+    const v = this.view;
+    v.pauseRequested = this.control.isPauseRequested;
+    if (this.control.isPaused && !isEnded(v)) v.phase = 'paused';
+    else if (v.phase === 'paused') v.phase = v.currentRoi === null ? 'scanning' : 'imaging';
+    if (this.control.stopReason?.kind === 'cancelled' && !isEnded(v)) v.phase = 'cancelling';
+    recount(v, this.o.plan.maxRois);
+    if (!isEnded(v))
+      v.etaS = this.roiTimed ? ((this.roiMsTotal / this.roiTimed) * v.remaining) / 1000 : null;
+    const snapshot = this.status();
+    for (const l of this.listeners) l(snapshot);
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * Automation in the host: software autofocus, ROI finding, the focus lock and unattended
+ * FLImP-style runs (electron/automation/flimp/). Motion and light go through the safety
+ * layer (the same guarded devices and DeviceEngine an MDA run gets); pixel work runs in the
+ * AnalysisPool's worker threads. One automation at a time, never during an MDA run; an
+ * e-stop aborts a run at once. Run state is mirrored into AppState.automation, the lock's
+ * into AppState.focusLock.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StateError, ValidationError } from '../../drivers/errors';
+import type { CommandResult } from '../api/contract';
+import { AnalysisPool } from '../automation/analysis-pool';
+import { autofocus, type AutofocusOptions } from '../automation/autofocus';
+import { FlimpRun } from '../automation/flimp/executor';
+import { prepareRunFolder } from '../automation/flimp/run-folder';
+import { openRoiDataset } from '../automation/flimp/roi-dataset';
+import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
+import { FocusLock } from '../automation/focus-lock';
+import { FocusLockControl } from '../automation/flimp/lock-handle';
+import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-to-stage';
+import { showingFrames } from '../automation/flimp/shown-engine';
+import type { AquilaConfig } from '../config/schema';
+import { DeviceEngine } from '../runner/device-engine';
+import type { MdaEvent } from '../plans/events';
+import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
+import { guardDevices } from '../safety/guarded-devices';
+import type { SafetyLayer } from '../safety/safety-layer';
+import type { AcquisitionService } from './acquisition-service';
+import type { DeviceManager } from './device-manager';
+import type { FrameBus } from './frame-bus';
+import type { Logger } from './logger';
+import type { StateStore } from './state-store';
+import type { UploadService } from './upload-service';
+import { APP_VERSION } from './version';
+
+/** Automation frames reach the display at most this often. */
+const DISPLAY_MS = 100;
+
+export interface AutomationDeps {
+  config: AquilaConfig;
+  store: StateStore;
+  safety: SafetyLayer;
+  devices: DeviceManager;
+  bus: FrameBus;
+  acquisition: AcquisitionService;
+  uploads: UploadService;
+  log: Logger;
+}
+
+type AutofocusParams = AutofocusOptions;
+
+export class AutomationService {
+  private pool: AnalysisPool | null = null;
+  private run: FlimpRun | null = null;
+  private finished: Promise<unknown> = Promise.resolve();
+  /** A single command (autofocus, rois.find, calibration) holds the hardware. */
+  private commandBusy: string | null = null;
+  readonly lock: FocusLockControl | null;
+
+  constructor(private readonly deps: AutomationDeps) {
+    const { devices, safety, store } = deps;
+    const focus = devices.focus;
+    this.lock =
+      devices.focusSensor && focus
+        ? new FocusLockControl(
+            new FocusLock({
+              sensor: devices.focusSensor,
+              focus: {
+                moveToUm: (z) => safety.moveFocusTo(z),
+                positionUm: () => focus.getPositionUm(),
+              },
+              log: (m) => deps.log.log('info', m),
+            }),
+            () => focus.getPositionUm(),
+            (view) =>
+              store.update((s) => {
+                s.focusLock = view;
+              }),
+          )
+        : null;
+    safety.onLatchChange((reason) => {
+      if (reason === null) return;
+      this.lock?.unlock();
+      if (this.running) this.run!.control.abort(`e-stop: ${reason}`);
+    });
+    deps.acquisition.setEventAutofocus((e, engine) => this.eventAutofocus(e, engine));
+  }
+
+  /**
+   * A useq autofocus event of an MDA run (`autofocus_plan`): at the event's position, device
+   * "software" runs the software autofocus under the event's channel; the focus-sensor's id
+   * (or no device name) uses the focus lock — `autofocus_motor_offset` sets its offset (µm),
+   * then it must hold (engaged if off). Any other device name is refused.
+   */
+  private async eventAutofocus(e: MdaEvent, engine: AcquisitionEngine): Promise<void> {
+    const a = e.action!;
+    const device = a.autofocus_device_name;
+    const sensorId = this.deps.devices.focusSensor?.id;
+    if (device !== 'software' && device !== null && device !== sensorId)
+      throw new StateError(
+        `autofocus device "${device}" is not configured (use ${sensorId ? `"${sensorId}" (focus lock) or ` : ''}"software")`,
+      );
+    const setup: { xUm?: number; yUm?: number; zUm?: number } = {};
+    if (e.x_pos !== undefined) setup.xUm = e.x_pos;
+    if (e.y_pos !== undefined) setup.yUm = e.y_pos;
+    if (e.z_pos !== undefined && device === 'software') setup.zUm = e.z_pos;
+    await engine.setupEvent(setup);
+    if (device === 'software') {
+      const preset = e.channel
+        ? this.deps.config.channels.find((c) => c.name === e.channel!.config)
+        : undefined;
+      try {
+        await this.runAutofocus(
+          engine,
+          { rangeUm: 20, toleranceUm: 0.25, measure: 'normalized-variance' },
+          preset ?? null,
+        );
+      } finally {
+        await engine.lasersOff();
+      }
+      return;
+    }
+    const lock = this.requireLock();
+    if (a.autofocus_motor_offset !== null) lock.setOffsetUm(a.autofocus_motor_offset);
+    await lock.hold(new AbortController().signal);
+  }
+
+  /** An automation run is active (not ended). */
+  get running(): boolean {
+    const phase = this.run?.status().phase;
+    return phase !== undefined && !['finished', 'failed', 'cancelled'].includes(phase);
+  }
+
+  /** Anything of ours holds the hardware (a run or a command in progress). */
+  get busy(): boolean {
+    return this.running || this.commandBusy !== null;
+  }
+
+  private analysis(): AnalysisPool {
+    return (this.pool ??= new AnalysisPool());
+  }
+
+  /** The runner's engine over the guarded devices; its frames are shown on the display bus. */
+  private engine(): AcquisitionEngine {
+    const camera = this.requireCamera();
+    const inner = new DeviceEngine({
+      ...guardDevices(this.deps.devices, this.deps.safety),
+      camera,
+    });
+    return showingFrames(inner, (f) => this.show(f), DISPLAY_MS);
+  }
+
+  private requireCamera() {
+    const cam = this.deps.devices.camera;
+    if (!cam) throw new StateError('No camera is configured');
+    return cam;
+  }
+
+  /** Refuses when an MDA run, an automation run or another automation command holds the hardware. */
+  private assertFree(what: string): void {
+    const r = this.deps.store.state.run;
+    if (r && ['running', 'paused', 'cancelling'].includes(r.state))
+      throw new StateError(
+        `${what}: an acquisition run is in progress (run.cancel or wait for it)`,
+      );
+    if (this.running)
+      throw new StateError(
+        `${what}: an automation run is in progress (automation.cancel or wait for it)`,
+      );
+    if (this.commandBusy) throw new StateError(`${what}: ${this.commandBusy} is in progress`);
+    if (this.deps.safety.estopLatched)
+      throw new StateError(`${what}: e-stop is latched; reset it first`);
+  }
+
+  private async exclusive<T>(what: string, f: () => Promise<T>): Promise<T> {
+    this.assertFree(what);
+    this.commandBusy = what;
+    try {
+      const cam = this.requireCamera();
+      if (cam.isLive()) await cam.stopLive();
+      return await f();
+    } finally {
+      this.commandBusy = null;
+    }
+  }
+
+  /** Software autofocus with frames under `light` (a FLImP step) or as the camera and lasers are now. */
+  private runAutofocus(
+    engine: AcquisitionEngine,
+    p: AutofocusParams,
+    light: { laserId: string; powerMw: number; exposureMs: number; name?: string } | null,
+    signal?: AbortSignal,
+  ) {
+    const focus = guardDevices(this.deps.devices, this.deps.safety).focus;
+    if (!focus) throw new StateError('autofocus needs a focus (Z) drive');
+    const limits = this.deps.config.limits.zUm;
+    const pool = this.analysis();
+    return autofocus(
+      {
+        positionUm: () => focus.getPositionUm(),
+        moveToUm: async (z) => {
+          await focus.moveToUm(z);
+        },
+        score: async () => {
+          if (light)
+            await engine.setupEvent({
+              channel: {
+                name: light.name ?? light.laserId,
+                laserId: light.laserId,
+                powerMw: light.powerMw,
+              },
+              exposureMs: light.exposureMs,
+            });
+          const f = await engine.acquireFrame();
+          return pool.focusMeasure(p.measure, f.pixels, f.meta.widthPx, f.meta.heightPx, p.roi);
+        },
+        limitsUm: { min: limits.min, max: limits.max },
+      },
+      p,
+      signal,
+    );
+  }
+
+  /** Shows an automation frame on the display bus (copied: the analysis may take the pixels). */
+  private show(f: AcquiredFrame): void {
+    const { seq: _seq, ...meta } = f.meta;
+    this.deps.bus.publishCopy(meta, f.pixels);
+  }
+
+  async autofocusCommand(p: {
+    rangeUm?: number | undefined;
+    toleranceUm?: number | undefined;
+    measure?: AutofocusParams['measure'] | undefined;
+    roi?: AutofocusParams['roi'] | undefined;
+    maxImages?: number | undefined;
+  }): Promise<CommandResult<'autofocus.run'>> {
+    return this.exclusive('autofocus', () => {
+      const options: AutofocusParams = {
+        rangeUm: p.rangeUm ?? 20,
+        toleranceUm: p.toleranceUm ?? 0.25,
+        measure: p.measure ?? 'normalized-variance',
+      };
+      if (p.roi) options.roi = p.roi;
+      if (p.maxImages) options.maxImages = p.maxImages;
+      return this.runAutofocus(this.engine(), options, null);
+    });
+  }
+
+  async findRoisCommand(
+    p: NonNullable<Parameters<AnalysisPool['findRois']>[3]> & {
+      source?: 'snap' | 'last' | undefined;
+    },
+  ): Promise<CommandResult<'rois.find'>> {
+    const { source = 'snap', ...options } = p;
+    const run = async () => {
+      let frame;
+      if (source === 'last') {
+        frame = this.deps.bus.latest;
+        if (!frame)
+          throw new StateError('rois.find: no frame yet (snap one, or use source "snap")');
+      } else {
+        const cam = this.requireCamera();
+        frame = this.deps.bus.publish(await cam.snap());
+      }
+      const { meta } = frame;
+      const g = (await cameraGeometry(this.requireCamera()))(meta);
+      const rois = await this.analysis().findRois(
+        frame.pixels.slice(),
+        meta.widthPx,
+        meta.heightPx,
+        options,
+      );
+      return {
+        frameSeq: meta.seq,
+        widthPx: meta.widthPx,
+        heightPx: meta.heightPx,
+        rois: rois.map((r) => ({ ...r, ...pixelToStage(g, r) })),
+      };
+    };
+    return source === 'last' ? run() : this.exclusive('rois.find', run);
+  }
+
+  async calibrateLock(p: { spanUm?: number | undefined; steps?: number | undefined }) {
+    const lock = this.requireLock();
+    return this.exclusive('focus-lock calibration', () => lock.calibrate(p));
+  }
+
+  requireLock(): FocusLockControl {
+    if (!this.lock)
+      throw new StateError('No focus lock: the config needs a focus-sensor device and a Z drive');
+    return this.lock;
+  }
+
+  /** Starts (or resumes) a FLImP run; resolves once it is under way. */
+  async start(p: {
+    plan?: Record<string, unknown> | undefined;
+    name?: string | undefined;
+    resume?: string | undefined;
+    operator?: string | undefined;
+  }): Promise<CommandResult<'automation.start'>> {
+    this.assertFree('automation.start');
+    const { acquisition, store, log, uploads, config } = this.deps;
+    const root = acquisition.datasetsRoot;
+    const uploadTargets = store.state.storage.uploadTargets;
+    const checkTarget = (target: unknown) => {
+      if (typeof target === 'string' && !uploadTargets.includes(target))
+        throw new ValidationError(
+          `plan uploadTarget "${target}" is not a configured upload target (have: ${uploadTargets.join(', ') || 'none'})`,
+        );
+    };
+    checkTarget((p.plan as { uploadTarget?: unknown } | undefined)?.uploadTarget);
+    const { name, runDir, plan, planJson, resume } = await prepareRunFolder(root, p);
+    checkTarget(plan.uploadTarget);
+    const cam = this.requireCamera();
+    if (cam.isLive()) await cam.stopLive();
+    const engine = this.engine();
+    const geometryOf = await cameraGeometry(cam);
+    const deps: FlimpDeps = {
+      engine,
+      analysis: {
+        autofocus: (o: SoftwareFocus, light, signal) => {
+          const { mode: _m, ...rest } = o;
+          return this.runAutofocus(
+            engine,
+            {
+              rangeUm: 20,
+              toleranceUm: 0.25,
+              measure: 'normalized-variance',
+              ...rest,
+            } as AutofocusParams,
+            light,
+            signal,
+          );
+        },
+        holdLock: (signal) => this.requireLock().hold(signal),
+        lockLost: () => this.lock?.lostReason() ?? null,
+        findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
+        register: (a, b, w, h) => this.analysis().register(a, b, w, h),
+      },
+      fieldOfView: () => cameraField(cam),
+      geometry: (f) => geometryOf(f.meta),
+      openDataset: (spec) =>
+        openRoiDataset(
+          {
+            root,
+            defaultFormat: config.storage.format,
+            appVersion: APP_VERSION,
+            operator: p.operator,
+            config: { ...config, upload: undefined },
+            deviceStates: () => store.state,
+            wavelengthNm: (id) => this.deps.devices.lasers.get(id)?.wavelengthNm,
+            logger: log,
+            onClosed: () => acquisition.refreshDatasets(),
+          },
+          spec,
+        ),
+      isNameTaken: (n) => existsSync(path.join(root, n)),
+      enqueueUpload: async (dir, target) => {
+        await uploads.enqueue(path.basename(dir), target);
+      },
+      log: (level, m) => log.log(level, m),
+    };
+    const run = new FlimpRun(deps, { name, runDir, plan, planJson, resume });
+    this.run = run;
+    const publish = () =>
+      store.update((s) => {
+        s.automation = run.status();
+      });
+    run.subscribe(publish);
+    publish();
+    log.log('info', `Automation ${name} ${resume ? 'resumed' : 'started'} → ${runDir}`);
+    this.finished = run.run().then((v) => {
+      publish();
+      log.log(
+        v.phase === 'finished' ? 'info' : 'warn',
+        `Automation ${name} ${v.phase}: ${v.imaged} ROIs imaged, ${v.skipped} skipped`,
+      );
+    });
+    return { dir: runDir, tiles: plan.scan.columns * plan.scan.rows, resumed: resume !== null };
+  }
+
+  pause(): void {
+    this.requireRun().control.pause();
+  }
+
+  resume(): void {
+    this.requireRun().control.resume();
+  }
+
+  cancel(): void {
+    this.requireRun().control.cancel();
+  }
+
+  private requireRun(): FlimpRun {
+    if (!this.run || !this.running) throw new StateError('No automation run is in progress');
+    return this.run;
+  }
+
+  /** Resolves when the current automation run (if any) has ended and its report is written. */
+  whenIdle(): Promise<unknown> {
+    return this.finished;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.running) this.run!.control.cancel();
+    await this.finished;
+    this.lock?.unlock();
+    await this.pool?.close();
+    this.pool = null;
+  }
+}

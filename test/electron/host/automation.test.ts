@@ -1,0 +1,409 @@
+/** Automation through the API on the simulated microscope: commands, a FLImP-style run, exclusivity, e-stop. */
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimWorld } from '../../../drivers/sim/world';
+import { parseConfig } from '../../../electron/config/load';
+import { smallSimConfig, startTestHost, type HostFixture } from '../../support/host-fixture';
+import { tempDir } from '../../support/temp-dir';
+import { until } from '../../support/wait';
+
+const CTX = { clientId: 'test', transport: 'internal' } as const;
+const STILL = {
+  seed: 11,
+  cellCount: 60,
+  slideHalfWidthUm: 400,
+  sample: 'sparse-cells',
+  coverslip: { tiltXUmPerMm: 0, tiltYUmPerMm: 0, curvatureUmPerMm2: 0, offsetUm: 0 },
+  drift: { zUmPerMin: 0, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 },
+};
+const basePlan = JSON.parse(
+  readFileSync(path.join(__dirname, '../../fixtures/plans/flimp-small.json'), 'utf8'),
+);
+
+let fx: HostFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+async function host() {
+  const root = tempDir('aquila-auto-');
+  const config = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+  fx = await startTestHost(config);
+  // The same seeded world, for ground truth only (the host's own world is not exposed).
+  const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
+  return { root, h: fx.host, truth };
+}
+
+/** A cell with at least two neighbours within 60 µm: a colony to scan around. */
+function colony(truth: SimWorld['truth']) {
+  const all = truth.cellsIn({ xUm: -400, yUm: -400, widthUm: 800, heightUm: 800 });
+  const c = all.find(
+    (a) => all.filter((b) => Math.hypot(a.xUm - b.xUm, a.yUm - b.yUm) < 60).length >= 3,
+  );
+  if (!c) throw new Error('no colony in the simulated sample');
+  return { c, all };
+}
+
+describe('automation commands', () => {
+  it('validates parameters and plans, naming the bad field', async () => {
+    const { h } = await host();
+    const noPlan = await h.call('automation.start', {}, CTX);
+    expect(noPlan).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    expect(!noPlan.ok && noPlan.error.message).toMatch(/give a plan, or resume/);
+    const bad = await h.call(
+      'automation.start',
+      { plan: { ...basePlan, maxRois: -1, roi: { ...basePlan.roi, stopFraction: 2 } } },
+      CTX,
+    );
+    expect(bad).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    expect(!bad.ok && bad.error.message).toMatch(/maxRois.*\n.*roi\.stopFraction/s);
+    const badTarget = await h.call(
+      'automation.start',
+      { plan: { ...basePlan, uploadTarget: 'nowhere' } },
+      CTX,
+    );
+    expect(!badTarget.ok && badTarget.error.message).toMatch(/uploadTarget "nowhere"/);
+    for (const resume of ['/etc', '../elsewhere', 'a/b']) {
+      const r = await h.call('automation.start', { resume }, CTX);
+      expect(!r.ok && r.error.message).toMatch(/is not a run folder inside the datasets folder/);
+    }
+    const noJournal = await h.call('automation.start', { resume: 'never-ran' }, CTX);
+    expect(!noJournal.ok && noJournal.error.message).toMatch(/no readable journal\.jsonl/);
+    const badRois = await h.call('rois.find', { threshold: 'median' }, CTX);
+    expect(badRois).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    const badHysteresis = await h.call('rois.find', { hysteresis: 2 }, CTX);
+    expect(!badHysteresis.ok && badHysteresis.error.message).toMatch(/hysteresis/);
+    const noLock = await h.call('focusLock.lock', {}, CTX);
+    expect(!noLock.ok && noLock.error.message).toMatch(/focus-sensor/);
+    expect(await h.call('automation.pause', {}, CTX)).toMatchObject({
+      ok: false,
+      error: { code: 'E_STATE' },
+    });
+  });
+
+  it('refuses automation while an MDA run is in progress', async () => {
+    const { h } = await host();
+    const run = await h.call(
+      'run.start',
+      {
+        plan: {
+          channels: [{ config: 'GFP', exposure: 5 }],
+          time_plan: { interval: 0, loops: 500 },
+        },
+      },
+      CTX,
+    );
+    expect(run.ok).toBe(true);
+    for (const [name, args] of [
+      ['automation.start', { plan: basePlan }],
+      ['autofocus.run', {}],
+      ['rois.find', {}],
+    ] as const) {
+      const r = await h.call(name, args, CTX);
+      expect(r).toMatchObject({ ok: false, error: { code: 'E_STATE' } });
+      expect(!r.ok && r.error.message).toMatch(/an acquisition run is in progress/);
+    }
+    await h.call('run.cancel', {}, CTX);
+    await h.acquisition.whenIdle();
+  });
+
+  it('rois.find returns the cells of the field in pixels and stage µm', async () => {
+    const { h, truth } = await host();
+    const { c, all } = colony(truth);
+    await h.call('stage.moveTo', { xUm: c.xUm, yUm: c.yUm }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const r = await h.call(
+      'rois.find',
+      { backgroundRadiusPx: 0, minAreaPx: 300, hysteresis: 0.5, split: true },
+      CTX,
+    );
+    await h.call('laser.allOff', {}, CTX);
+    expect(r.ok).toBe(true);
+    const { rois } = (r as { ok: true; value: { rois: { xUm: number; yUm: number }[] } }).value;
+    expect(rois.length).toBeGreaterThan(0);
+    // Every ROI lies on a true cell; the cell under the stage is among them.
+    for (const roi of rois)
+      expect(all.some((t) => Math.hypot(t.xUm - roi.xUm, t.yUm - roi.yUm) < t.radiusUm)).toBe(true);
+    expect(rois.some((roi) => Math.hypot(roi.xUm - c.xUm, roi.yUm - c.yUm) < c.radiusUm)).toBe(
+      true,
+    );
+  });
+});
+
+describe('autofocus and focus lock commands', () => {
+  it('autofocus.run finds the in-focus plane of a field with cells and returns its curve', async () => {
+    const { h, truth } = await host();
+    const { c } = colony(truth);
+    await h.call('stage.moveTo', { xUm: c.xUm, yUm: c.yUm }, CTX);
+    await h.call('focus.moveTo', { zUm: 6 }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const r = await h.call('autofocus.run', { rangeUm: 15, toleranceUm: 0.3 }, CTX);
+    await h.call('laser.allOff', {}, CTX);
+    expect(r.ok).toBe(true);
+    const v = (r as { ok: true; value: { zUm: number; startZUm: number; curve: unknown[] } }).value;
+    expect(v.startZUm).toBeCloseTo(6, 3);
+    expect(Math.abs(v.zUm - truth.focusZUm(c.xUm, c.yUm))).toBeLessThan(2);
+    expect(v.curve.length).toBeGreaterThanOrEqual(5);
+    expect(h.store.state.focus!.zUm).toBeCloseTo(v.zUm, 1);
+  });
+
+  it('autofocus.run over an empty field fails with E_AUTOFOCUS and leaves Z where it was', async () => {
+    const { h } = await host();
+    await h.call('stage.moveTo', { xUm: 900, yUm: 900 }, CTX); // outside the populated slide
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const r = await h.call('autofocus.run', { rangeUm: 10 }, CTX);
+    await h.call('laser.allOff', {}, CTX);
+    expect(r).toMatchObject({ ok: false, error: { code: 'E_AUTOFOCUS' } });
+    expect(await h.devices.focus!.getPositionUm()).toBeCloseTo(3, 3);
+  });
+
+  it('focusLock: calibrate, lock, offset and unlock through the API, mirrored in state', async () => {
+    const root = tempDir('aquila-lock-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+    fx = await startTestHost({
+      ...base,
+      devices: [...base.devices, { id: 'pfs', kind: 'focus-sensor', driver: 'sim', options: {} }],
+    });
+    const h = fx.host;
+    expect(h.store.state.focusLock).toMatchObject({ state: 'off', calibrated: false });
+    const lockFirst = await h.call('focusLock.lock', {}, CTX);
+    expect(lockFirst).toMatchObject({ ok: false });
+    const cal = await h.call('focusLock.calibrate', {}, CTX);
+    expect(cal.ok).toBe(true);
+    expect(
+      Math.abs((cal as { ok: true; value: { pxPerUm: number } }).value.pxPerUm),
+    ).toBeGreaterThan(1);
+    expect(h.store.state.focusLock?.calibrated).toBe(true);
+    expect(await h.call('focusLock.lock', {}, CTX)).toMatchObject({ ok: true });
+    expect(h.store.state.focusLock?.state).toBe('locked');
+    const z0 = await h.devices.focus!.getPositionUm();
+    expect(await h.call('focusLock.setOffset', { offsetUm: 1 }, CTX)).toMatchObject({ ok: true });
+    await until(
+      'the lock to follow the offset',
+      () => Math.abs(h.store.state.focus!.zUm - (z0 + 1)) < 0.1,
+      5_000,
+    );
+    expect(h.store.state.focusLock?.offsetUm).toBe(1);
+    expect(await h.call('focusLock.unlock', {}, CTX)).toMatchObject({ ok: true });
+    expect(h.store.state.focusLock?.state).toBe('off');
+  });
+});
+
+describe('useq autofocus_plan in MDA runs', () => {
+  async function lockHost() {
+    const root = tempDir('aquila-af-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+    const config = {
+      ...base,
+      devices: [...base.devices, { id: 'pfs', kind: 'focus-sensor', driver: 'sim', options: {} }],
+    };
+    fx = await startTestHost(config);
+    const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
+    return { h: fx.host, truth };
+  }
+  const planAt = (
+    c: { xUm: number; yUm: number },
+    device: string | null,
+    offset: number | null,
+  ) => ({
+    stage_positions: [
+      { x: c.xUm, y: c.yUm },
+      { x: c.xUm + 20, y: c.yUm },
+    ],
+    channels: [{ config: 'GFP', exposure: 5 }],
+    autofocus_plan: { axes: ['p'], autofocus_device_name: device, autofocus_motor_offset: offset },
+  });
+
+  it('the focus-sensor device runs the focus lock (offset from autofocus_motor_offset)', async () => {
+    const { h, truth } = await lockHost();
+    const { c } = colony(truth);
+    expect((await h.call('focusLock.calibrate', {}, CTX)).ok).toBe(true);
+    expect((await h.call('run.start', { plan: planAt(c, 'pfs', 0.5) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    const run = h.store.state.run!;
+    expect(run.errors).toEqual([]);
+    expect(run).toMatchObject({ state: 'finished', framesWritten: 2 });
+    expect(h.store.state.focusLock).toMatchObject({ state: 'locked', offsetUm: 0.5 });
+    await h.call('focusLock.unlock', {}, CTX);
+  });
+
+  it('"software" runs the software autofocus; an unknown device fails each autofocus event clearly', async () => {
+    const { h, truth } = await lockHost();
+    const { c } = colony(truth);
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    expect((await h.call('run.start', { plan: planAt(c, 'software', null) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    expect(h.store.state.run).toMatchObject({ state: 'finished', framesWritten: 2, errors: [] });
+    const z = await h.devices.focus!.getPositionUm();
+    expect(z).toBeCloseTo(3, 3); // the run restored Z; the frames were taken in focus:
+    const frames = readFileSync(path.join(h.store.state.run!.dir, 'frames.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { meta: { stage: { zUm: number } } });
+    for (const f of frames)
+      expect(Math.abs(f.meta.stage.zUm - truth.focusZUm(c.xUm, c.yUm))).toBeLessThan(2);
+    expect((await h.call('run.start', { plan: planAt(c, 'PFS-Offset', null) }, CTX)).ok).toBe(true);
+    await h.acquisition.whenIdle();
+    const errors = h.store.state.run!.errors;
+    expect(errors).toHaveLength(2);
+    expect(errors[0]!.message).toMatch(
+      /autofocus device "PFS-Offset" is not configured \(use "pfs" \(focus lock\) or "software"\)/,
+    );
+  });
+});
+
+describe('FLImP-style run', () => {
+  it('completes: one closed dataset per imaged ROI (centred on a true cell, bleached), report, lasers off', async () => {
+    const { root, h, truth } = await host();
+    const { c, all } = colony(truth);
+    // Out of focus at the start: tiles and ROIs are brought into focus by software autofocus.
+    await h.call('focus.moveTo', { zUm: 3 }, CTX);
+    const plan = {
+      ...basePlan,
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+      tileFocus: { mode: 'software', rangeUm: 8, toleranceUm: 0.5 },
+      roi: { ...basePlan.roi, focus: { mode: 'software', rangeUm: 8, toleranceUm: 0.3 } },
+    };
+    const started = await h.call('automation.start', { plan, name: 'small' }, CTX);
+    expect(started).toMatchObject({ ok: true, value: { dir: path.join(root, 'small'), tiles: 9 } });
+    // One run at a time, and no MDA run beside it.
+    const again = await h.call('automation.start', { plan, name: 'other' }, CTX);
+    expect(!again.ok && again.error.message).toMatch(/automation run is in progress/);
+    const mda = await h.call(
+      'run.start',
+      { plan: { channels: [{ config: 'GFP', exposure: 5 }] } },
+      CTX,
+    );
+    expect(!mda.ok && mda.error.message).toMatch(/automation is in progress/);
+    await h.automation.whenIdle();
+    const v = h.store.state.automation!;
+    expect(v.failure).toBeNull();
+    expect(v.phase).toBe('finished');
+    expect(v.imaged).toBe(3);
+    const imaged = v.rois.filter((r) => r.state === 'imaged');
+    for (const r of imaged) {
+      expect(all.some((t) => Math.hypot(t.xUm - r.xUm, t.yUm - r.yUm) < t.radiusUm)).toBe(true);
+      const dir = r.dataset!;
+      expect(path.dirname(dir)).toBe(root);
+      expect(existsSync(path.join(dir, 'manifest.sha256'))).toBe(true);
+      const prov = JSON.parse(readFileSync(path.join(dir, 'provenance.json'), 'utf8'));
+      expect(prov.outcome).toBe('complete');
+      expect(prov.progress.framesWritten).toBe(r.frames);
+      expect(r.frames).toBeGreaterThanOrEqual(3);
+      expect(r.frames).toBeLessThan(40);
+    }
+    const report = JSON.parse(readFileSync(path.join(root, 'small', 'report.json'), 'utf8'));
+    expect(report.counts.imaged).toBe(3);
+    for (const r of report.rois.filter((x: { state: string }) => x.state === 'imaged')) {
+      expect(r.finalFraction).toBeLessThan(0.85);
+      expect(r.driftNm).toBeLessThan(200);
+      expect(r.focus.mode).toBe('software');
+      expect(Math.abs(r.focus.zUm - truth.focusZUm(r.xUm, r.yUm))).toBeLessThan(2);
+      expect(r.focus.curve.length).toBeGreaterThanOrEqual(5);
+    }
+    expect(readFileSync(path.join(root, 'small', 'report.html'), 'utf8')).toContain('<svg');
+    expect(readdirSync(path.join(root, 'small', 'thumbs')).length).toBeGreaterThanOrEqual(1 + 3);
+    for (const l of Object.values(h.store.state.lasers)) expect(l.emission).toBe(false);
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    // The datasets list shows them; the run folder itself is not a dataset.
+    expect(h.store.state.datasets.map((d) => d.name).sort()).toEqual(
+      imaged.map((r) => path.basename(r.dataset!)).sort(),
+    );
+  });
+
+  it('queues each ROI dataset to the plan’s upload target as it closes', async () => {
+    const tmp = tempDir('aquila-auto-up-');
+    const archive = path.join(tmp, 'archive');
+    mkdirSync(archive);
+    const config = smallSimConfig({
+      storage: { datasetsRoot: path.join(tmp, 'data') },
+      sim: STILL,
+      upload: {
+        targets: [{ name: 'cephfs', kind: 'filesystem', path: archive }],
+        journalDir: path.join(tmp, 'journal'),
+      },
+    });
+    fx = await startTestHost(config);
+    const h = fx.host;
+    const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
+    const { c } = colony(truth);
+    const plan = {
+      ...basePlan,
+      maxRois: 2,
+      uploadTarget: 'cephfs',
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+    };
+    expect((await h.call('automation.start', { plan, name: 'up' }, CTX)).ok).toBe(true);
+    await h.automation.whenIdle();
+    const imaged = h.store.state.automation!.rois.filter((r) => r.state === 'imaged');
+    expect(imaged).toHaveLength(2);
+    expect(h.store.state.uploads.map((u) => [u.dataset, u.target]).sort()).toEqual(
+      imaged.map((r) => [r.dataset, 'cephfs']).sort(),
+    );
+    await until(
+      'both uploads verified',
+      () => h.store.state.uploads.filter((u) => u.state === 'done').length === 2,
+      30_000,
+    );
+    expect(readdirSync(archive).sort()).toEqual(
+      imaged.map((r) => path.basename(r.dataset!)).sort(),
+    );
+  });
+
+  it('automation.cancel ends the run at a frame boundary: lasers off, hardware restored, report', async () => {
+    const { h, truth } = await host();
+    const { c } = colony(truth);
+    await h.call('stage.moveTo', { xUm: 10, yUm: 20 }, CTX);
+    const plan = {
+      ...basePlan,
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+      roi: { ...basePlan.roi, stopFraction: 0, maxFrames: 1000 },
+    };
+    expect((await h.call('automation.start', { plan, name: 'cancelled' }, CTX)).ok).toBe(true);
+    await until(
+      'an ROI being imaged',
+      () => (h.store.state.automation?.rois.find((r) => r.state === 'imaging')?.frames ?? 0) > 2,
+      20_000,
+    );
+    expect(await h.call('automation.pause', {}, CTX)).toMatchObject({ ok: true });
+    await until('paused', () => h.store.state.automation?.phase === 'paused', 5_000);
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    expect(await h.call('automation.cancel', {}, CTX)).toMatchObject({ ok: true });
+    await h.automation.whenIdle();
+    const v = h.store.state.automation!;
+    expect(v.phase).toBe('cancelled');
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    expect(await h.devices.stage!.getPositionUm()).toEqual({ xUm: 10, yUm: 20 });
+    expect(JSON.parse(readFileSync(path.join(v.dir, 'report.json'), 'utf8')).phase).toBe(
+      'cancelled',
+    );
+  });
+
+  it('e-stop mid-run ends it at once with every laser off', async () => {
+    const { h, truth } = await host();
+    const { c } = colony(truth);
+    const plan = {
+      ...basePlan,
+      scan: { ...basePlan.scan, centreUm: { xUm: c.xUm, yUm: c.yUm } },
+      roi: { ...basePlan.roi, stopFraction: 0, maxFrames: 1000 },
+    };
+    expect((await h.call('automation.start', { plan, name: 'stopped' }, CTX)).ok).toBe(true);
+    await until(
+      'an ROI being imaged',
+      () => (h.store.state.automation?.rois.find((r) => r.state === 'imaging')?.frames ?? 0) > 2,
+      20_000,
+    );
+    expect(await h.call('estop', {}, CTX)).toMatchObject({ ok: true });
+    await h.automation.whenIdle();
+    const v = h.store.state.automation!;
+    expect(v.phase).toBe('failed');
+    expect(v.failure?.message).toMatch(/e-stop|Emergency stop/i);
+    for (const l of h.devices.lasers.values()) expect(await l.getEmission()).toBe(false);
+    const report = JSON.parse(readFileSync(path.join(v.dir, 'report.json'), 'utf8'));
+    expect(report.phase).toBe('failed');
+    expect(report.counts.interrupted).toBe(1);
+  });
+});
