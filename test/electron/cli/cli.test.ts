@@ -34,6 +34,9 @@ describe('aquila CLI', () => {
         'ports',
         'users',
         'audit',
+        'automate',
+        'autofocus',
+        'rois',
       ].map((n) => `aquila ${n}`),
     );
     const u = io();
