@@ -1,7 +1,6 @@
 /**
  * Worker threads for the automation pixel kernels (kernels/): focus measures, ROI finding
- * and registration off the host's event loop. Jobs go to an idle worker or wait in a FIFO;
- * idle workers are unref'd so they never keep a process alive; `close()` terminates them.
+ * and registration off the host's event loop, on a WorkerJobPool (drivers/worker-job-pool.ts).
  * Size 0 runs each job on the calling thread (after a setImmediate), for tests.
  *
  * Frames: a frame whose Uint16Array spans its whole ArrayBuffer is **transferred** — the
@@ -11,15 +10,9 @@
  * bad frames, ROIs or options).
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import type { RoiPx } from '../../drivers/devices';
-import {
-  AquilaError,
-  DeviceError,
-  ValidationError,
-  type SerializedError,
-} from '../../drivers/errors';
-import { spawnWorker } from '../../drivers/workers';
+import { AquilaError, ValidationError, type SerializedError } from '../../drivers/errors';
+import { WorkerJobPool } from '../../drivers/worker-job-pool';
 import { runJob, type AnalysisJob } from './kernels/analysis-job';
 import type { FocusMeasureName } from './kernels/focus-measures';
 import type { FoundRoi, RoiFindOptions } from './kernels/roi-find';
@@ -27,37 +20,27 @@ import type { Registration } from './kernels/phase-correlation';
 
 export type { AnalysisJob } from './kernels/analysis-job';
 
-export type AnalysisReply =
-  { id: number; result: unknown } | { id: number; error: SerializedError };
-
-interface Pending {
-  job: AnalysisJob;
-  transfer: ArrayBuffer[];
-  resolve: (result: unknown) => void;
-  reject: (err: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  current: (Pending & { id: number }) | undefined;
-}
-
 /** Default size: one thread per spare core, at most 2 (the host keeps a core for itself). */
 export function defaultAnalysisThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
 export class AnalysisPool {
-  private readonly slots: Slot[] = [];
-  private readonly queue: Pending[] = [];
-  private nextId = 1;
-  private closed = false;
+  private readonly pool: WorkerJobPool<{ job: AnalysisJob }, unknown>;
 
-  constructor(readonly size = defaultAnalysisThreads()) {}
+  constructor(readonly size = defaultAnalysisThreads()) {
+    this.pool = new WorkerJobPool({
+      size,
+      entry: new URL('./analysis.worker.ts', import.meta.url),
+      what: 'analysis',
+      inline: (r) => runJob(r.job),
+      failure: (error) => revive(error as SerializedError),
+    });
+  }
 
   /** Worker threads alive now (idle ones included). */
   get threads(): number {
-    return this.slots.length;
+    return this.pool.threads;
   }
 
   focusMeasure(
@@ -106,73 +89,12 @@ export class AnalysisPool {
     ) as Promise<Registration>;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const err = new DeviceError('analysis pool closed before the job ran');
-    for (const p of this.queue.splice(0)) p.reject(err);
-    const slots = this.slots.splice(0);
-    for (const s of slots) s.current?.reject(err);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   private submit(job: AnalysisJob, transfer: ArrayBuffer[]): Promise<unknown> {
-    if (this.closed) return Promise.reject(new DeviceError('analysis pool is closed'));
-    if (this.size === 0) {
-      return new Promise((resolve, reject) =>
-        setImmediate(() => {
-          try {
-            resolve(runJob(job));
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        }),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, transfer, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.current);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const p = this.queue.shift();
-      if (!p) return;
-      const id = this.nextId++;
-      slot.current = { ...p, id };
-      slot.worker.ref();
-      slot.worker.postMessage({ id, job: p.job }, p.transfer);
-    }
-  }
-
-  private spawn(): Slot {
-    const worker = spawnWorker(new URL('./analysis.worker.ts', import.meta.url));
-    const slot: Slot = { worker, current: undefined };
-    worker.on('message', (reply: AnalysisReply) => {
-      const cur = slot.current;
-      if (!cur || cur.id !== reply.id) return;
-      slot.current = undefined;
-      if ('error' in reply) cur.reject(revive(reply.error));
-      else cur.resolve(reply.result);
-      if (this.queue.length > 0) this.pump();
-      else worker.unref();
-    });
-    const fail = (err: Error) => {
-      const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots.splice(i, 1);
-      slot.current?.reject(new DeviceError(`analysis worker failed: ${err.message}`));
-      slot.current = undefined;
-      if (!this.closed) this.pump();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (!this.closed) fail(new Error(`exited with code ${code}`));
-    });
-    this.slots.push(slot);
-    return slot;
+    return this.pool.run({ job }, transfer);
   }
 }
 
