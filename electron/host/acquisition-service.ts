@@ -13,6 +13,7 @@ import { FramePipeline } from '../pipeline/frame-pipeline';
 import { prepareRun, layoutFor } from '../plans/prepare';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
+import { showingFrames } from '../runner/showing-engine';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { MdaEvent } from '../plans/events';
@@ -157,23 +158,14 @@ export class AcquisitionService {
       logger: log,
     });
     const inner = new DeviceEngine({ ...guardDevices(devices, safety), camera });
-    let lastShown = 0;
-    const engine: AcquisitionEngine = {
-      snapshotHardware: () => inner.snapshotHardware(),
-      restoreHardware: (s) => inner.restoreHardware(s),
-      setupEvent: (e) => inner.setupEvent(e),
-      lasersOff: () => inner.lasersOff(),
-      acquireFrame: async (into) => {
-        const f = await inner.acquireFrame(into);
-        const now = Date.now();
-        if (now - lastShown >= DISPLAY_MS) {
-          lastShown = now;
-          const { seq: _seq, ...meta } = f.meta;
-          bus.publishCopy(meta, f.pixels);
-        }
-        return f;
+    const engine: AcquisitionEngine = showingFrames(
+      inner,
+      (f) => {
+        const { seq: _seq, ...meta } = f.meta;
+        bus.publishCopy(meta, f.pixels);
       },
-    };
+      DISPLAY_MS,
+    );
     const autofocus = this.eventAutofocus;
     if (autofocus) engine.autofocus = (e) => autofocus(e, engine);
     const runner = new MdaRunner({

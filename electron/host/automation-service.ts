@@ -19,7 +19,7 @@ import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
 import { FocusLock } from '../automation/focus-lock';
 import { FocusLockControl } from '../automation/flimp/lock-handle';
 import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-to-stage';
-import { showingFrames } from '../automation/flimp/shown-engine';
+import { showingFrames } from '../runner/showing-engine';
 import type { AquilaConfig } from '../config/schema';
 import { DeviceEngine } from '../runner/device-engine';
 import type { MdaEvent } from '../plans/events';

@@ -23,15 +23,19 @@ export function parsePlan(text: string, where = 'plan'): MdaSequence {
   return r.data;
 }
 
-export async function loadPlan(file: string): Promise<MdaSequence> {
+/** Reads a plan file as text; a missing or unreadable file is an E_INVALID naming it. */
+export async function readPlanText(file: string): Promise<{ abs: string; text: string }> {
   const abs = path.resolve(file);
-  let text: string;
   try {
-    text = await readFile(abs, 'utf8');
+    return { abs, text: await readFile(abs, 'utf8') };
   } catch (err) {
     throw new ValidationError(
       `cannot read plan ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+}
+
+export async function loadPlan(file: string): Promise<MdaSequence> {
+  const { abs, text } = await readPlanText(file);
   return parsePlan(text, `plan ${abs}`);
 }

@@ -4,11 +4,9 @@
  * `aquila automate`; electron/automation/flimp/plan-schema.ts). Both are saved as JSON side
  * by side; the `kind` field tells them apart (useq sequences have none).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ValidationError } from '../../drivers/errors';
 import { parseFlimpPlan, type FlimpPlan } from '../automation/flimp/plan-schema';
-import { parsePlan } from './load';
+import { parsePlan, readPlanText } from './load';
 import type { MdaSequence } from './types';
 
 export type PlanFile =
@@ -34,14 +32,6 @@ export function parsePlanFile(text: string, where = 'plan'): PlanFile {
 }
 
 export async function loadPlanFile(file: string): Promise<PlanFile> {
-  const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = await readFile(abs, 'utf8');
-  } catch (err) {
-    throw new ValidationError(
-      `cannot read plan ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const { abs, text } = await readPlanText(file);
   return parsePlanFile(text, `plan ${abs}`);
 }

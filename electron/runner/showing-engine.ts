@@ -1,5 +1,5 @@
 /** An AcquisitionEngine whose frames are also shown (e.g. on the display bus), at most every `everyMs`. */
-import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
+import type { AcquiredFrame, AcquisitionEngine } from './types';
 
 export function showingFrames(
   inner: AcquisitionEngine,
