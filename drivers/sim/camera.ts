@@ -22,6 +22,8 @@ import { hash32 } from './rng';
 import { sampleFor, type VirtualSample } from './sample';
 import type { SimWorld } from './world';
 
+const EXPOSURE_LOG_CAPACITY = 10_000;
+
 export class SimCamera implements Camera {
   readonly kind = 'camera' as const;
   readonly sensor: CameraSensor;
@@ -36,6 +38,11 @@ export class SimCamera implements Camera {
   private live: LiveRun | undefined;
   /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
   lostFrames = 0;
+  /**
+   * Exposure windows on the world clock, oldest first (bounded): exposure start, end, and
+   * the end of its read-out. For tests that check light against exposures.
+   */
+  readonly exposureLog: { startMs: number; endMs: number; readoutEndMs: number }[] = [];
 
   constructor(
     readonly id: string,
@@ -141,9 +148,10 @@ export class SimCamera implements Camera {
   async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
+    const startMs = this.world.clock();
     await delay(this.exposureMs);
     this.assertConnected();
-    const { meta, pixels } = this.capture(into);
+    const { meta, pixels } = this.capture(into, startMs);
     const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
     return { ...meta, pixels: px };
   }
@@ -201,7 +209,14 @@ export class SimCamera implements Camera {
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
    * see Camera.snap (filled when it has exactly this frame's size).
    */
-  private capture(into?: ArrayBuffer): CapturedFrame {
+  private capture(into?: ArrayBuffer, startMs?: number): CapturedFrame {
+    const endMs = this.world.clock();
+    this.exposureLog.push({
+      startMs: startMs ?? endMs - this.exposureMs,
+      endMs,
+      readoutEndMs: endMs + this.opts.readoutMs,
+    });
+    if (this.exposureLog.length > EXPOSURE_LOG_CAPACITY) this.exposureLog.shift();
     const seq = this.seq++;
     const timestampMs = Date.now();
     const { w, h } = this.binnedSize();

@@ -9,9 +9,20 @@ import { AxisMotion, type Clock } from './motion';
 export interface SimLaserLine {
   wavelengthNm: number;
   maxPowerMw: number;
+  /** Every change is recorded in the world's `emissionTimeline`. */
   emission: boolean;
   powerMw: number;
 }
+
+/** A line's emission switched on or off at `atMs` (world clock). */
+export interface EmissionChange {
+  laserId: string;
+  on: boolean;
+  atMs: number;
+}
+
+/** Timeline entries kept (oldest dropped first): hours of live switching, bounded memory. */
+const TIMELINE_CAPACITY = 10_000;
 
 export interface SimWorldOptions {
   seed: number;
@@ -26,6 +37,8 @@ export class SimWorld {
   readonly focus: AxisMotion;
   /** Keyed by device id. */
   readonly lasers = new Map<string, SimLaserLine>();
+  /** Emission changes of every line, as the light itself switched (for tests and diagnostics). */
+  readonly emissionTimeline: EmissionChange[] = [];
 
   constructor(readonly options: SimWorldOptions) {
     this.clock = options.clock ?? (() => performance.now());
@@ -35,7 +48,23 @@ export class SimWorld {
 
   /** Registers a laser line (off, 0 mW) under its device id and returns it. */
   addLaser(deviceId: string, wavelengthNm: number, maxPowerMw: number): SimLaserLine {
-    const line: SimLaserLine = { wavelengthNm, maxPowerMw, emission: false, powerMw: 0 };
+    let emission = false;
+    const line: SimLaserLine = {
+      wavelengthNm,
+      maxPowerMw,
+      powerMw: 0,
+      get emission() {
+        return emission;
+      },
+      set emission(on: boolean) {
+        if (on !== emission) record({ laserId: deviceId, on, atMs: clock() });
+        emission = on;
+      },
+    };
+    const clock = this.clock;
+    const record = (c: EmissionChange) => {
+      if (this.emissionTimeline.push(c) > TIMELINE_CAPACITY) this.emissionTimeline.shift();
+    };
     this.lasers.set(deviceId, line);
     return line;
   }

@@ -125,7 +125,13 @@ export const commands = {
   'channel.apply': command(
     z.object({ name: z.string().min(1) }).strict(),
     none,
-    'Apply a channel preset: set its exposure and power, switch its laser line on and every other line off.',
+    'Apply a channel preset: set its exposure and power, switch every other line off and arm its line (with auto-shutter it emits only while the camera exposes; without, it is switched on now).',
+  ),
+  // Issue #18: auto-shutter.
+  'shutter.setAuto': command(
+    z.object({ enabled: z.boolean() }).strict(),
+    none,
+    'Auto-shutter on (light only while the camera exposes; every line off now) or off (lines switch only when told; logged as a warning).',
   ),
   'run.start': command(
     z
@@ -249,6 +255,8 @@ export interface LaserState {
   emission: boolean;
   /** Read back from the head at connect and on every refresh; absent before the first read. */
   interlock?: 'closed' | 'open' | 'unknown';
+  /** Selected for the next exposure (auto-shutter); `emission` says whether it emits now. */
+  armed?: boolean;
 }
 
 export interface CameraState {
@@ -306,6 +314,8 @@ export interface AppState {
   camera: CameraState | null;
   channels: ChannelPreset[];
   activeChannel: string | null;
+  /** Auto-shutter (docs/safety.md); absent from hosts that predate it. */
+  shutter?: ShutterState;
   /** The current or last acquisition run; null before the first. */
   run: RunView | null;
   /** Datasets in the configured datasets folder, newest first. */
@@ -313,6 +323,13 @@ export interface AppState {
   storage: StorageState;
   /** The upload queue, one entry per dataset × target. */
   uploads: UploadView[];
+}
+
+export interface ShutterState {
+  /** Light only while the camera exposes; off: lines switch only when told (a warning). */
+  auto: boolean;
+  /** Why live last stopped by itself (no client watching), null otherwise; cleared at live start. */
+  liveStopReason: string | null;
 }
 
 export interface StorageState {
@@ -414,6 +431,12 @@ export interface FrameMeta {
   stage: { xUm: number; yUm: number; zUm: number };
   /** Laser id → emitted power in mW during the exposure (0 when off). */
   lasersMw: Record<string, number>;
+  /**
+   * Laser id → dose in mW·ms: power × the time the line emitted within this exposure, from
+   * the confirmed on/off times (docs/safety.md §auto-shutter); lines that did not emit are
+   * absent. Absent from frames of hosts that predate it.
+   */
+  doseMwMs?: Record<string, number>;
   /** When the host sent the frame to this client (epoch ms), for latency readouts. */
   sentAtMs: number;
 }

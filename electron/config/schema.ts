@@ -71,6 +71,8 @@ export const aquilaConfig = z
       .strict()
       .default({ datasetsRoot: '~/AquilaData', format: 'ome-zarr-0.4', shardPlanes: 1 }),
     sim: simOptions.default({ seed: 1, cellCount: 400, slideHalfWidthUm: 2_000 }),
+    /** Live view with no client watching stops after this many seconds, light off. */
+    liveIdleStopS: z.number().positive().max(86_400).default(60),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
   })

@@ -16,6 +16,7 @@ import { parsePlan } from '../plans/load';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { AcquisitionEngine, RunStatus } from '../runner/types';
+import type { AutoShutter } from '../safety/auto-shutter';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
 import { listDatasets } from './dataset-list';
@@ -61,6 +62,8 @@ export class AcquisitionService {
       devices: DeviceManager;
       bus: FrameBus;
       log: Logger;
+      /** Runs follow its on/off mode (strict per-frame light); absent: the line stays on. */
+      shutter?: AutoShutter;
     },
   ) {
     this.datasetsRoot = path.resolve(expandHome(deps.config.storage.datasetsRoot));
@@ -129,7 +132,10 @@ export class AcquisitionService {
     layout.sizes.y = roi?.heightPx ?? Math.floor(camera.sensor.heightPx / binning);
     layout.physical.pixelSizeUm = camera.sensor.pixelSizeUm * binning;
     if (format === 'ome-zarr-0.5') layout.shardPlanes = config.storage.shardPlanes;
-    if (camera.isLive()) await camera.stopLive();
+    if (camera.isLive()) {
+      await camera.stopLive();
+      await this.deps.shutter?.liveStopped('live stopped for a run');
+    }
 
     const pipeline = await FramePipeline.open({
       root: this.datasetsRoot,
@@ -143,7 +149,13 @@ export class AcquisitionService {
       },
       logger: log,
     });
-    const inner = new DeviceEngine({ ...guardDevices(devices, safety), camera });
+    const { shutter } = this.deps;
+    const inner = new DeviceEngine({
+      ...guardDevices(devices, safety),
+      camera,
+      ...(shutter && { autoShutter: () => shutter.auto }),
+      doseMwMs: (from, to) => safety.emission.doseMwMs(from, to),
+    });
     let lastShown = 0;
     const engine: AcquisitionEngine = {
       snapshotHardware: () => inner.snapshotHardware(),

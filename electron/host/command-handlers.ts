@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandName, CommandResult, Commands } from '../api/contract';
+import type { AutoShutter } from '../safety/auto-shutter';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
 import type { UploadService } from './upload-service';
@@ -32,6 +33,7 @@ export interface HandlerDeps {
   bus: FrameBus;
   acquisition: AcquisitionService;
   uploads: UploadService;
+  shutter: AutoShutter;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -44,6 +46,7 @@ export function createHandlers({
   bus,
   acquisition,
   uploads,
+  shutter,
 }: HandlerDeps): Handlers {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -114,23 +117,36 @@ export function createHandlers({
     'camera.startLive': async () => {
       const cam = camera();
       if (!cam.isLive()) {
-        await cam.startLive((raw) => {
-          bus.publish(raw);
-          countFrame();
+        store.update((s) => {
+          if (s.shutter) s.shutter.liveStopReason = null;
         });
+        try {
+          await shutter.liveStarting();
+          await cam.startLive((raw) => {
+            bus.publish(raw);
+            countFrame();
+          });
+        } catch (err) {
+          await shutter.liveStopped('live did not start');
+          throw err;
+        }
       }
       await refreshCamera();
       return {};
     },
-    'camera.stopLive': async () => {
-      await camera().stopLive();
+    'camera.stopLive': async (_p, ctx) => {
+      try {
+        await camera().stopLive();
+      } finally {
+        await shutter.liveStopped(`live stopped by ${ctx.clientId}`);
+      }
       await refreshCamera();
       return {};
     },
     'camera.snap': async () => {
       const cam = camera();
       if (cam.isLive()) throw new StateError('Stop live view before snapping a single frame');
-      const frame = bus.publish(await cam.snap());
+      const frame = bus.publish(await shutter.expose(() => cam.snap()));
       countFrame();
       return { seq: frame.meta.seq };
     },
@@ -142,7 +158,7 @@ export function createHandlers({
         );
       }
       // Refused before anything is sent; then other lines off, so only the preset's line
-      // illuminates.
+      // illuminates. With auto-shutter the line is armed, not switched on.
       safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
@@ -150,11 +166,17 @@ export function createHandlers({
       }
       await safety.setLaserPower(preset.laserId, preset.powerMw);
       if (devices.camera) await devices.camera.setExposureMs(preset.exposureMs);
-      await safety.setLaserEmission(preset.laserId, true);
+      await shutter.arm(preset.laserId);
+      if (!shutter.auto) await safety.setLaserEmission(preset.laserId, true);
       store.update((s) => {
         s.activeChannel = preset.name;
       });
       await refreshCamera();
+      return {};
+    },
+    // Issue #18: auto-shutter.
+    'shutter.setAuto': async (p, ctx) => {
+      await shutter.setAuto(p.enabled, ctx.clientId);
       return {};
     },
     'run.start': (p, ctx) => acquisition.start({ ...p, operator: p.operator ?? ctx.clientId }),

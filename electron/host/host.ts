@@ -6,6 +6,7 @@ import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
 import type { AppState, HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
+import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
 import type { SupervisorHandle } from '../safety/supervisor/supervisor-client';
 import { AcquisitionService } from './acquisition-service';
@@ -14,6 +15,7 @@ import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
+import { LiveIdleStop } from './live-idle-stop';
 import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './logger';
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
@@ -40,6 +42,7 @@ export interface Host {
   readonly dispatcher: Dispatcher;
   readonly acquisition: AcquisitionService;
   readonly uploads: UploadService;
+  readonly shutter: AutoShutter;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -90,13 +93,34 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   watchSupervisor(options, store, log, emit);
 
-  const bus = new FrameBus(store);
-  const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log });
+  // Issue #18: auto-shutter and the dose per frame.
+  const shutter = new AutoShutter(safety, log, ({ autoShutter, armed }) =>
+    store.update((s) => {
+      s.shutter ??= { auto: autoShutter, liveStopReason: null };
+      s.shutter.auto = autoShutter;
+      for (const l of Object.values(s.lasers)) l.armed = armed.includes(l.id);
+    }),
+  );
+  const bus = new FrameBus(store, (from, to) => safety.emission.doseMwMs(from, to));
+  const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log, shutter });
   const uploads = new UploadService({ config, store, acquisition, log });
   const dispatcher = new Dispatcher(
-    createHandlers({ store, safety, devices, bus, acquisition, uploads }),
+    createHandlers({ store, safety, devices, bus, acquisition, uploads, shutter }),
     log,
   );
+  const liveIdle = new LiveIdleStop({
+    idleS: config.liveIdleStopS,
+    isLive: () => devices.camera?.isLive() ?? false,
+    watchers: () => store.subscriberCount,
+    stop: async (reason) => {
+      const r = await dispatcher.call('camera.stopLive', {}, internalCaller);
+      if (!r.ok) throw new Error(r.error.message);
+      store.update((s) => {
+        if (s.shutter) s.shutter.liveStopReason = reason;
+      });
+    },
+    log,
+  });
   store.update((s) => {
     s.storage.datasetsRoot = acquisition.datasetsRoot;
   });
@@ -114,6 +138,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     dispatcher,
     acquisition,
     uploads,
+    shutter,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -122,6 +147,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     shutdown(reason) {
       shutdownPromise ??= (async () => {
+        liveIdle.close();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await acquisition.shutdown();
         await uploads.close();
@@ -145,6 +171,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   };
   return host;
 }
+
+const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };
 
 function watchSupervisor(
   options: HostOptions,
