@@ -46,7 +46,8 @@ export class SimCamera implements Camera {
 
   constructor(
     readonly id: string,
-    private readonly world: SimWorld,
+    /** The world it images (public for tests that read its laser timeline). */
+    readonly world: SimWorld,
     options: unknown,
   ) {
     this.opts = parseOrThrow(simCameraOptions, options, `device "${id}" options`);
@@ -211,12 +212,23 @@ export class SimCamera implements Camera {
    */
   private capture(into?: ArrayBuffer, startMs?: number): CapturedFrame {
     const endMs = this.world.clock();
-    this.exposureLog.push({
+    const logged = {
       startMs: startMs ?? endMs - this.exposureMs,
       endMs,
       readoutEndMs: endMs + this.opts.readoutMs,
-    });
+    };
+    this.exposureLog.push(logged);
     if (this.exposureLog.length > EXPOSURE_LOG_CAPACITY) this.exposureLog.shift();
+    const frame = this.render(into, endMs);
+    // Read-out ends when the pixels are out (the render stands for the sensor's transfer).
+    const done = () => {
+      logged.readoutEndMs = Math.max(logged.readoutEndMs, this.world.clock());
+    };
+    frame.pixels.then(done, done);
+    return frame;
+  }
+
+  private render(into: ArrayBuffer | undefined, endMs: number): CapturedFrame {
     const seq = this.seq++;
     const timestampMs = Date.now();
     const { w, h } = this.binnedSize();
@@ -233,7 +245,7 @@ export class SimCamera implements Camera {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
       return { meta, pixels: this.pool.render(job, into) };
     }
-    const midMs = this.world.clock() - this.exposureMs / 2;
+    const midMs = endMs - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
     const [zUm = 0] = this.world.focus.positionUm(midMs);
     const emitters = this.sample.expose({

@@ -11,6 +11,7 @@ import type { AcquisitionService } from './acquisition-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
+import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
 export interface CallContext {
@@ -34,6 +35,7 @@ export interface HandlerDeps {
   acquisition: AcquisitionService;
   uploads: UploadService;
   shutter: AutoShutter;
+  log: Logger;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -47,6 +49,7 @@ export function createHandlers({
   acquisition,
   uploads,
   shutter,
+  log,
 }: HandlerDeps): Handlers {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -90,8 +93,13 @@ export function createHandlers({
       return {};
     },
     'focus.confirmPosition': async () => ({ zUm: await safety.confirmFocusPosition() }),
-    'laser.setEmission': async (p) => {
+    'laser.setEmission': async (p, ctx) => {
       await safety.setLaserEmission(p.laserId, p.on);
+      if (p.on && shutter.auto)
+        log.log(
+          'warn',
+          `${p.laserId} switched on by hand (${ctx.clientId}) with auto-shutter on: it emits until switched off or live stops`,
+        );
       return {};
     },
     'laser.setPower': async (p) => {

@@ -105,7 +105,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   const acquisition = new AcquisitionService({ config, store, safety, devices, bus, log, shutter });
   const uploads = new UploadService({ config, store, acquisition, log });
   const dispatcher = new Dispatcher(
-    createHandlers({ store, safety, devices, bus, acquisition, uploads, shutter }),
+    createHandlers({ store, safety, devices, bus, acquisition, uploads, shutter, log }),
     log,
   );
   const liveIdle = new LiveIdleStop({
