@@ -46,6 +46,13 @@ function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R,
 }
 
 /** name → params schema, result schema, one-line summary (also printed by `aquila help`). */
+/** A plan problem (electron/plans/check.ts): the plan field and the limit in words. */
+const planProblem = z.object({
+  severity: z.enum(['error', 'warning']),
+  path: z.string(),
+  message: z.string(),
+});
+
 export const commands = {
   estop: command(
     none,
@@ -149,8 +156,15 @@ export const commands = {
   ),
   'plan.estimate': command(
     z.object({ plan: z.record(z.string(), z.unknown()) }).strict(),
-    z.object({ events: z.number(), frames: z.number(), bytes: z.number(), durationS: z.number() }),
-    'Expand a plan against this instrument: event and frame count, data volume (bytes) and duration (s).',
+    z.object({
+      events: z.number(),
+      frames: z.number(),
+      bytes: z.number(),
+      durationS: z.number(),
+      /** Issue #18: what stops the plan (errors; run.start refuses them) or looks wrong (warnings); absent from older hosts. */
+      problems: z.array(planProblem).optional(),
+    }),
+    'Expand a plan against this instrument: event and frame count, data volume (bytes), duration (s), and every problem with its plan field (envelope, channels, devices).',
   ),
   'run.pause': command(none, none, 'Pause the run at the next event boundary.'),
   'run.resume': command(none, none, 'Resume a paused run.'),
