@@ -49,9 +49,11 @@ function command<P extends z.ZodType, R extends z.ZodType>(params: P, result: R,
 /** A plan problem (electron/plans/check.ts): the plan field and the limit in words. */
 const planProblem = z.object({
   severity: z.enum(['error', 'warning']),
+  /** The plan field, e.g. `z_plan.range`, `stage_positions[3].z`; `(top level)`: the whole plan. */
   path: z.string(),
   message: z.string(),
 });
+export type PlanProblem = z.infer<typeof planProblem>;
 
 export const commands = {
   estop: command(

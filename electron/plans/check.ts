@@ -8,7 +8,7 @@
  * in words with units. One problem per field and axis: the worst value, and how many
  * events it affects.
  */
-import type { LimitRange } from '../api/contract';
+import type { LimitRange, PlanProblem } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { isAcquisition, type MdaEvent } from './events';
 import { expandSequence } from './expand';
@@ -16,12 +16,7 @@ import { prepareRun, type PreparedRun } from './prepare';
 import { planBinding, unknownChannels, type PlanBinding } from './resolve';
 import type { MdaSequence, ZPlan } from './types';
 
-export interface PlanProblem {
-  severity: 'error' | 'warning';
-  /** The plan field, e.g. `z_plan.range`; `(top level)` for the plan as a whole. */
-  path: string;
-  message: string;
-}
+export type { PlanProblem };
 
 export interface CheckedPlan {
   problems: PlanProblem[];
