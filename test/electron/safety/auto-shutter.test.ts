@@ -4,6 +4,8 @@
  * the camera is idle in snap, live and runs; channel.apply arms without emitting; an e-stop
  * during an exposure ends the light; turning auto-shutter off gives manual light back.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimCamera } from '../../../drivers/sim/camera';
 import { parseConfig } from '../../../electron/config/load';
@@ -126,6 +128,17 @@ describe('auto-shutter (default on)', () => {
     // GFP exposures are lit by laser488 only, Cy5 by laser640 only (t-major: GFP, Cy5, GFP, Cy5).
     expect(unlitExposures(light('laser488'), [exposures[0]!, exposures[2]!])).toEqual([]);
     expect(unlitExposures(light('laser640'), [exposures[1]!, exposures[3]!])).toEqual([]);
+    // The dose of each frame is stored with it (frames.jsonl): its channel's line only.
+    const records = readFileSync(path.join(host.store.state.run!.dir, 'frames.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { meta: { channel: string; doseMwMs?: object } });
+    expect(records.map((r) => [r.meta.channel, r.meta.doseMwMs]).sort()).toEqual([
+      ['Cy5', { laser640: 30 * 15 }],
+      ['Cy5', { laser640: 30 * 15 }],
+      ['GFP', { laser488: 20 * 10 }],
+      ['GFP', { laser488: 20 * 10 }],
+    ]);
   });
 
   it('runs: strict even where the plan keeps the shutter open across time points', async () => {
