@@ -58,7 +58,8 @@ const outside = (v: number, r: LimitRange) => v < r.min || v > r.max;
 function fieldOf(seq: MdaSequence, e: MdaEvent, axis: AxisName, value: number, r: LimitRange) {
   const p = e.index.p;
   const pos = p !== undefined ? seq.stage_positions[p] : undefined;
-  const posPath = (a: string) => (p !== undefined ? `stage_positions[${p}].${a}` : 'stage_positions');
+  const posPath = (a: string) =>
+    p !== undefined ? `stage_positions[${p}].${a}` : 'stage_positions';
   if (axis === 'z') {
     if (pos?.z != null && outside(pos.z, r)) return posPath('z');
     if (seq.z_plan && e.index.z !== undefined) return zPlanField(seq.z_plan, value > r.max);
@@ -73,7 +74,9 @@ function fieldOf(seq: MdaSequence, e: MdaEvent, axis: AxisName, value: number, r
 
 function describe(x: Excursion, r: LimitRange): string {
   const above = x.worst > r.max;
-  const limit = above ? `above the upper limit of ${r.max} µm` : `below the lower limit of ${r.min} µm`;
+  const limit = above
+    ? `above the upper limit of ${r.max} µm`
+    : `below the lower limit of ${r.min} µm`;
   const objective = x.axis === 'z' && above ? ' (protects the objective)' : '';
   const many = x.events > 1 ? ` (${x.events} events outside)` : '';
   return `${x.axis} ${x.worst} µm is ${limit}${objective}${many}`;
@@ -106,9 +109,11 @@ function envelopeProblems(seq: MdaSequence, events: MdaEvent[], config: AquilaCo
       }
     }
   }
-  return [...found.values()].map(
-    (x): PlanProblem => ({ severity: 'error', path: x.path, message: describe(x, limits[x.axis]) }),
-  );
+  return [...found.values()].map((x): PlanProblem => ({
+    severity: 'error',
+    path: x.path,
+    message: describe(x, limits[x.axis]),
+  }));
 }
 
 function deviceProblems(seq: MdaSequence, events: MdaEvent[], config: AquilaConfig) {
@@ -134,9 +139,10 @@ function deviceProblems(seq: MdaSequence, events: MdaEvent[], config: AquilaConf
 export function checkPlan(seq: MdaSequence, config: AquilaConfig): CheckedPlan {
   const binding = planBinding(config);
   const events = [...expandSequence(seq, { fovUm: binding.fovUm })];
-  const channels = unknownChannels(seq, config).map(
-    (p): PlanProblem => ({ severity: 'error', ...p }),
-  );
+  const channels = unknownChannels(seq, config).map((p): PlanProblem => ({
+    severity: 'error',
+    ...p,
+  }));
   const dark = events.filter((e) => isAcquisition(e) && !e.channel).length;
   if (dark > 0)
     channels.push({
@@ -152,9 +158,7 @@ export function checkPlan(seq: MdaSequence, config: AquilaConfig): CheckedPlan {
     ],
     events,
     binding,
-    prepared: channels.some((p) => p.severity === 'error')
-      ? null
-      : prepareRun(seq, config, events),
+    prepared: channels.some((p) => p.severity === 'error') ? null : prepareRun(seq, config, events),
   };
 }
 

@@ -67,7 +67,9 @@ export function AcquisitionPanel() {
   // Issue #18: the host's plan check; errors block Start, each shown at its field.
   const problems = (estimate.kind === 'ok' && estimate.estimate.problems) || [];
   const blocked = problems.some((p) => p.severity === 'error');
-  const elsewhere = raw ? problems : problems.filter((p) => !shownAtField(p, form.positions.length));
+  const elsewhere = raw
+    ? problems
+    : problems.filter((p) => !shownAtField(p, form.positions.length));
   const canStart =
     connected &&
     plan !== null &&

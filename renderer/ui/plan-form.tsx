@@ -88,13 +88,7 @@ function Check(p: {
   );
 }
 
-export function PlanFormView({
-  form,
-  onChange,
-  presets,
-  disabled,
-  problems = [],
-}: PlanFormProps) {
+export function PlanFormView({ form, onChange, presets, disabled, problems = [] }: PlanFormProps) {
   const host = useHost();
   const stage = useUi((s) => s.mirror?.state.stage ?? null);
   const focus = useUi((s) => s.mirror?.state.focus ?? null);

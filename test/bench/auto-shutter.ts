@@ -77,7 +77,10 @@ async function main(): Promise<void> {
   const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 10 });
   const cobolt = await runWireSim(new CoboltSim(world, 'cobolt'));
   const wireRig = await wireHost(
-    [camera, { id: 'cobolt', kind: 'laser', driver: 'cobolt', options: { port: cobolt.devicePath } }],
+    [
+      camera,
+      { id: 'cobolt', kind: 'laser', driver: 'cobolt', options: { port: cobolt.devicePath } },
+    ],
     channel('cobolt', 5),
   );
   try {

@@ -73,7 +73,5 @@ export function unlitExposures(
   light: readonly Interval[],
   exposures: readonly ExposureWindow[],
 ): ExposureWindow[] {
-  return exposures.filter(
-    (e) => !light.some((l) => l.fromMs <= e.startMs && l.toMs >= e.endMs),
-  );
+  return exposures.filter((e) => !light.some((l) => l.fromMs <= e.startMs && l.toMs >= e.endMs));
 }

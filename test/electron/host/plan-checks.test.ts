@@ -49,7 +49,9 @@ it('plan.estimate names each problem; run.start refuses the plan with the list i
     error: {
       code: 'E_INVALID',
       message: expect.stringContaining('z_plan.range: z 500 µm is above the upper limit of 50 µm'),
-      details: { problems: expect.arrayContaining([expect.objectContaining({ path: 'z_plan.range' })]) },
+      details: {
+        problems: expect.arrayContaining([expect.objectContaining({ path: 'z_plan.range' })]),
+      },
     },
   });
   expect(fx.host.store.state.run).toBeNull();

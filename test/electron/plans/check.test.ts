@@ -94,7 +94,9 @@ describe('checkPlan', () => {
     const cfg = config({
       devices: smallSimConfig().devices.filter((d) => d.kind !== 'camera' && d.kind !== 'z-drive'),
     });
-    expect(formatProblems(check({ channels: ['GFP'], z_plan: { range: 10, step: 5 } }, cfg).problems)).toEqual([
+    expect(
+      formatProblems(check({ channels: ['GFP'], z_plan: { range: 10, step: 5 } }, cfg).problems),
+    ).toEqual([
       '(top level): this instrument has no camera: nothing can be imaged',
       'z_plan: the plan moves in Z but this instrument has no focus (Z) drive',
     ]);

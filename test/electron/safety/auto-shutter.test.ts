@@ -13,11 +13,7 @@ import type { CallContext } from '../../../electron/host/command-handlers';
 import { createHost, type Host } from '../../../electron/host/host';
 import type { HostFrame } from '../../../electron/host/frame-bus';
 import { smallSimConfig } from '../../support/host-fixture';
-import {
-  emissionIntervals,
-  lightWhileIdle,
-  unlitExposures,
-} from '../../support/light-timeline';
+import { emissionIntervals, lightWhileIdle, unlitExposures } from '../../support/light-timeline';
 import { tempDir } from '../../support/temp-dir';
 import { until } from '../../support/wait';
 

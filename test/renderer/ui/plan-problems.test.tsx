@@ -38,14 +38,24 @@ function render(s: AppState, node: React.ReactNode): string {
 
 const listOf = (html: string, id: string): string[] | null => {
   const m = new RegExp(`<ul[^>]*data-testid="${id}"[^>]*>(.*?)</ul>`, 's').exec(html);
-  return m ? [...m[1]!.matchAll(/<li class="(\w+)">(.*?)<\/li>/g)].map((x) => `${x[1]} ${x[2]}`) : null;
+  return m
+    ? [...m[1]!.matchAll(/<li class="(\w+)">(.*?)<\/li>/g)].map((x) => `${x[1]} ${x[2]}`)
+    : null;
 };
 
 const problems: PlanProblem[] = [
   { severity: 'error', path: 'channels[0].config', message: 'FITC is not a channel preset' },
   { severity: 'warning', path: 'channels', message: '9 frames without a channel' },
-  { severity: 'error', path: 'z_plan.range', message: 'z 500 µm is above the upper limit of 200 µm' },
-  { severity: 'error', path: 'stage_positions[1].x', message: 'x 1500 µm is above the upper limit of 1000 µm' },
+  {
+    severity: 'error',
+    path: 'z_plan.range',
+    message: 'z 500 µm is above the upper limit of 200 µm',
+  },
+  {
+    severity: 'error',
+    path: 'stage_positions[1].x',
+    message: 'x 1500 µm is above the upper limit of 1000 µm',
+  },
   { severity: 'error', path: '(top level)', message: 'this instrument has no camera' },
 ];
 
@@ -60,7 +70,13 @@ describe('plan problems at their fields', () => {
     };
     const html = render(
       sampleState(),
-      <PlanFormView form={form} onChange={() => undefined} presets={[]} disabled={false} problems={problems} />,
+      <PlanFormView
+        form={form}
+        onChange={() => undefined}
+        presets={[]}
+        disabled={false}
+        problems={problems}
+      />,
     );
     expect(listOf(html, 'acq-problems-channels')).toEqual([
       'error FITC is not a channel preset',
@@ -75,9 +91,7 @@ describe('plan problems at their fields', () => {
     ]);
     expect(listOf(html, 'acq-problems-grid')).toBeNull();
     // The whole-plan problem has no field: the panel lists it.
-    expect(problems.filter((p) => !shownAtField(p, 2)).map((p) => p.path)).toEqual([
-      '(top level)',
-    ]);
+    expect(problems.filter((p) => !shownAtField(p, 2)).map((p) => p.path)).toEqual(['(top level)']);
     expect(problems.filter((p) => !shownAtField(p, 1)).map((p) => p.path)).toEqual([
       'stage_positions[1].x',
       '(top level)',
@@ -87,7 +101,12 @@ describe('plan problems at their fields', () => {
   it('no problems: no lists', () => {
     const html = render(
       sampleState(),
-      <PlanFormView form={emptyPlanForm(['GFP'])} onChange={() => undefined} presets={[]} disabled={false} />,
+      <PlanFormView
+        form={emptyPlanForm(['GFP'])}
+        onChange={() => undefined}
+        presets={[]}
+        disabled={false}
+      />,
     );
     expect(html).not.toContain('plan-problems');
   });
