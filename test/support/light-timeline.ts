@@ -75,3 +75,17 @@ export function unlitExposures(
 ): ExposureWindow[] {
   return exposures.filter((e) => !light.some((l) => l.fromMs <= e.startMs && l.toMs >= e.endMs));
 }
+
+/**
+ * Whether a frame's dose is `powerMw` × `exposureMs` on `laserId` alone, within the 1 ms
+ * resolution of the host clock (Date.now) that frame timestamps and switch times use.
+ */
+export function fullDose(
+  dose: Record<string, number> | undefined,
+  laserId: string,
+  powerMw: number,
+  exposureMs: number,
+): boolean {
+  if (!dose || Object.keys(dose).join() !== laserId) return false;
+  return Math.abs((dose[laserId] ?? 0) - powerMw * exposureMs) <= powerMw;
+}
