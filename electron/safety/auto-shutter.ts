@@ -37,10 +37,6 @@ export class AutoShutter {
     return this.enabled;
   }
 
-  get armed(): readonly string[] {
-    return this.armedLines;
-  }
-
   /**
    * Turning auto-shutter on switches every line off (light returns only with an exposure);
    * turning it off leaves the lines as they are and is logged as a warning.

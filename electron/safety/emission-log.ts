@@ -18,10 +18,6 @@ const SEGMENTS_PER_LINE = 256;
 export class EmissionLog {
   private readonly segments = new Map<string, Segment[]>();
 
-  isEmitting(laserId: string): boolean {
-    return this.open(laserId) !== undefined;
-  }
-
   /** Emission confirmed on at `atMs` with the given setpoint; no-op if already on. */
   on(laserId: string, powerMw: number, atMs = Date.now()): void {
     if (this.open(laserId)) return;
