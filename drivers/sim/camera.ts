@@ -22,6 +22,8 @@ import { hash32 } from './rng';
 import { sampleFor, type VirtualSample } from './sample';
 import type { SimWorld } from './world';
 
+const EXPOSURE_LOG_CAPACITY = 10_000;
+
 export class SimCamera implements Camera {
   readonly kind = 'camera' as const;
   readonly sensor: CameraSensor;
@@ -36,10 +38,16 @@ export class SimCamera implements Camera {
   private live: LiveRun | undefined;
   /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
   lostFrames = 0;
+  /**
+   * Exposure windows on the world clock, oldest first (bounded): exposure start, end, and
+   * the end of its read-out. For tests that check light against exposures.
+   */
+  readonly exposureLog: { startMs: number; endMs: number; readoutEndMs: number }[] = [];
 
   constructor(
     readonly id: string,
-    private readonly world: SimWorld,
+    /** The world it images (public for tests that read its laser timeline). */
+    readonly world: SimWorld,
     options: unknown,
   ) {
     this.opts = parseOrThrow(simCameraOptions, options, `device "${id}" options`);
@@ -141,9 +149,10 @@ export class SimCamera implements Camera {
   async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
+    const startMs = this.world.clock();
     await delay(this.exposureMs);
     this.assertConnected();
-    const { meta, pixels } = this.capture(into);
+    const { meta, pixels } = this.capture(into, startMs);
     const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
     return { ...meta, pixels: px };
   }
@@ -201,7 +210,25 @@ export class SimCamera implements Camera {
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
    * see Camera.snap (filled when it has exactly this frame's size).
    */
-  private capture(into?: ArrayBuffer): CapturedFrame {
+  private capture(into?: ArrayBuffer, startMs?: number): CapturedFrame {
+    const endMs = this.world.clock();
+    const logged = {
+      startMs: startMs ?? endMs - this.exposureMs,
+      endMs,
+      readoutEndMs: endMs + this.opts.readoutMs,
+    };
+    this.exposureLog.push(logged);
+    if (this.exposureLog.length > EXPOSURE_LOG_CAPACITY) this.exposureLog.shift();
+    const frame = this.render(into, endMs);
+    // Read-out ends when the pixels are out (the render stands for the sensor's transfer).
+    const done = () => {
+      logged.readoutEndMs = Math.max(logged.readoutEndMs, this.world.clock());
+    };
+    frame.pixels.then(done, done);
+    return frame;
+  }
+
+  private render(into: ArrayBuffer | undefined, endMs: number): CapturedFrame {
     const seq = this.seq++;
     const timestampMs = Date.now();
     const { w, h } = this.binnedSize();
@@ -218,7 +245,7 @@ export class SimCamera implements Camera {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
       return { meta, pixels: this.pool.render(job, into) };
     }
-    const midMs = this.world.clock() - this.exposureMs / 2;
+    const midMs = endMs - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
     const [zUm = 0] = this.world.focus.positionUm(midMs);
     const emitters = this.sample.expose({

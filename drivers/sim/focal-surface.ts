@@ -13,7 +13,7 @@
  * 6 min oscillation, no XY drift.
  */
 import { hash32, uniform } from './rng';
-import type { SimCoverslipOptions, SimDriftOptions, SimWorldOptions } from './world';
+import type { SimCoverslipOptions, SimDriftOptions, SimWorldOptions } from './world-options';
 
 const MS_PER_MIN = 60_000;
 

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../errors';
 import { hash32, normal, uniform } from './rng';
-import type { SimSampleType, SimWorldOptions } from './world';
+import type { SimSampleType, SimWorldOptions } from './world-options';
 
 export interface PlacedObject {
   xUm: number;

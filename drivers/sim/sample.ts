@@ -19,7 +19,13 @@ import { generateBead, generateEmitters, type Emitters } from './cell-emitters';
 import { FocalSurface } from './focal-surface';
 import { hash32 } from './rng';
 import { MAX_OBJECT_RADIUS_UM, placeObjects, type PlacedObject } from './sample-layout';
-import type { SimWorld, SimWorldOptions } from './world';
+import type { SimWorldOptions } from './world-options';
+
+/** What a sample is made from: the world's options and its coverslip (a SimWorld). */
+export interface SampleSource {
+  readonly options: SimWorldOptions;
+  readonly surface: FocalSurface;
+}
 
 /** Photoelectrons per ms per mW of effective excitation for an emitter of brightness 1. */
 export const ELECTRONS_PER_MW_MS = 8;
@@ -204,10 +210,10 @@ export class VirtualSample {
   }
 }
 
-const samples = new WeakMap<SimWorld, VirtualSample>();
+const samples = new WeakMap<SampleSource, VirtualSample>();
 
 /** The one virtual sample of `world` (created on first use). */
-export function sampleFor(world: SimWorld): VirtualSample {
+export function sampleFor(world: SampleSource): VirtualSample {
   let s = samples.get(world);
   if (!s) {
     s = new VirtualSample(world.options, world.surface);

@@ -4,8 +4,13 @@
  * Every reading is at the world clock's "now" and in stage coordinates.
  */
 import { DEFOCUS_SLOPE, psfSigmaUm } from './optics';
-import { sampleFor } from './sample';
-import type { SimWorld } from './world';
+import type { Clock } from './motion';
+import { sampleFor, type SampleSource } from './sample';
+
+/** What the truth reads: the world's clock, options and coverslip (a SimWorld). */
+export interface TruthSource extends SampleSource {
+  readonly clock: Clock;
+}
 
 /** Emission wavelength the depth of field is quoted at (GFP-like), nm. */
 const DOF_EMISSION_NM = 510;
@@ -24,7 +29,7 @@ export class SimTruth {
    */
   readonly depthOfFieldUm = (2 * psfSigmaUm(DOF_EMISSION_NM, 0)) / DEFOCUS_SLOPE;
 
-  constructor(private readonly world: SimWorld) {}
+  constructor(private readonly world: TruthSource) {}
 
   /** Objective z (µm) that puts the sample in focus at stage position (x, y), now. */
   focusZUm(xUm: number, yUm: number): number {

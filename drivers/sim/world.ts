@@ -7,56 +7,32 @@
 import { FocalSurface } from './focal-surface';
 import { AxisMotion, type Clock } from './motion';
 import { SimTruth } from './truth';
+import type { SimWorldOptions } from './world-options';
+
+export type {
+  SimCoverslipOptions,
+  SimDriftOptions,
+  SimSampleType,
+  SimWorldOptions,
+} from './world-options';
 
 export interface SimLaserLine {
   wavelengthNm: number;
   maxPowerMw: number;
+  /** Every change is recorded in the world's `emissionTimeline`. */
   emission: boolean;
   powerMw: number;
 }
 
-/**
- * What the slide holds: `cells` (the original: cells scattered uniformly), `sparse-cells`
- * (FLImP-like: single cells and small groups, mostly empty area), `dense-tissue` (packed
- * cells filling the slide region; `cellCount` is ignored), `beads` (`cellCount`
- * sub-resolution beads, bright in every channel), `empty`.
- */
-export type SimSampleType = 'cells' | 'sparse-cells' | 'dense-tissue' | 'beads' | 'empty';
-
-export interface SimCoverslipOptions {
-  tiltXUmPerMm: number;
-  tiltYUmPerMm: number;
-  /** Paraboloid about the stage origin: + (x² + y²) × this, x and y in mm. */
-  curvatureUmPerMm2: number;
-  /** Coverslip height at the origin at t = 0, focus-drive µm. */
-  offsetUm: number;
-  /** Holes in the carrier (sample coordinates): no coverslip, no sample, no reflection. */
-  holes?: { xUm: number; yUm: number; radiusUm: number }[];
+/** A line's emission switched on or off at `atMs` (world clock). */
+export interface EmissionChange {
+  laserId: string;
+  on: boolean;
+  atMs: number;
 }
 
-export interface SimDriftOptions {
-  /** Mean thermal focus drift rate, µm/min (each minute's rate varies ±50 %). */
-  zUmPerMin: number;
-  /** Chance per minute of an abrupt focus step. */
-  zStepProbPerMin: number;
-  /** Size of a focus step, µm (sign random). */
-  zStepUm: number;
-  /** Sample XY drift relative to the stage, µm/min (direction seeded). */
-  xyUmPerMin: number;
-}
-
-export interface SimWorldOptions {
-  seed: number;
-  cellCount: number;
-  slideHalfWidthUm: number;
-  /** Default `cells`. */
-  sample?: SimSampleType;
-  /** Absent: a seeded tilt ≤ 1 µm/mm (see focal-surface.ts). */
-  coverslip?: SimCoverslipOptions;
-  /** Absent: the original settling thermal drift, no steps, no XY drift. */
-  drift?: SimDriftOptions;
-  clock?: Clock;
-}
+/** Timeline entries kept (oldest dropped first): hours of live switching, bounded memory. */
+const TIMELINE_CAPACITY = 10_000;
 
 export class SimWorld {
   readonly clock: Clock;
@@ -68,6 +44,8 @@ export class SimWorld {
   readonly surface: FocalSurface;
   /** Ground truth for tests and benchmarks; algorithms must never read it. */
   readonly truth: SimTruth;
+  /** Emission changes of every line, as the light itself switched (for tests and diagnostics). */
+  readonly emissionTimeline: EmissionChange[] = [];
 
   constructor(readonly options: SimWorldOptions) {
     this.clock = options.clock ?? (() => performance.now());
@@ -79,7 +57,23 @@ export class SimWorld {
 
   /** Registers a laser line (off, 0 mW) under its device id and returns it. */
   addLaser(deviceId: string, wavelengthNm: number, maxPowerMw: number): SimLaserLine {
-    const line: SimLaserLine = { wavelengthNm, maxPowerMw, emission: false, powerMw: 0 };
+    let emission = false;
+    const line: SimLaserLine = {
+      wavelengthNm,
+      maxPowerMw,
+      powerMw: 0,
+      get emission() {
+        return emission;
+      },
+      set emission(on: boolean) {
+        if (on !== emission) record({ laserId: deviceId, on, atMs: clock() });
+        emission = on;
+      },
+    };
+    const clock = this.clock;
+    const record = (c: EmissionChange) => {
+      if (this.emissionTimeline.push(c) > TIMELINE_CAPACITY) this.emissionTimeline.shift();
+    };
     this.lasers.set(deviceId, line);
     return line;
   }

@@ -222,6 +222,7 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'stage.confirmPosition': 'mutating',
   'focus.confirmPosition': 'mutating',
   'datasets.refresh': 'read',
+  'shutter.setAuto': 'mutating',
   'autofocus.run': 'mutating',
   'rois.find': 'mutating',
   'focusLock.calibrate': 'mutating',
@@ -260,6 +261,15 @@ export interface ControlState {
 // ----------------------------------------------------- end of access control block
 
 /** name → params schema, result schema, one-line summary (also printed by `aquila help`). */
+/** A plan problem (electron/plans/check.ts): the plan field and the limit in words. */
+const planProblem = z.object({
+  severity: z.enum(['error', 'warning']),
+  /** The plan field, e.g. `z_plan.range`, `stage_positions[3].z`; `(top level)`: the whole plan. */
+  path: z.string(),
+  message: z.string(),
+});
+export type PlanProblem = z.infer<typeof planProblem>;
+
 export const commands = {
   estop: command(
     none,
@@ -339,7 +349,13 @@ export const commands = {
   'channel.apply': command(
     z.object({ name: z.string().min(1) }).strict(),
     none,
-    'Apply a channel preset: set its exposure and power, switch its laser line on and every other line off.',
+    'Apply a channel preset: set its exposure and power, switch every other line off and arm its line (with auto-shutter it emits only while the camera exposes; without, it is switched on now).',
+  ),
+  // Issue #18: auto-shutter.
+  'shutter.setAuto': command(
+    z.object({ enabled: z.boolean() }).strict(),
+    none,
+    'Auto-shutter on (light only while the camera exposes; every line off now) or off (lines switch only when told; logged as a warning).',
   ),
   'run.start': command(
     z
@@ -357,8 +373,15 @@ export const commands = {
   ),
   'plan.estimate': command(
     z.object({ plan: z.record(z.string(), z.unknown()) }).strict(),
-    z.object({ events: z.number(), frames: z.number(), bytes: z.number(), durationS: z.number() }),
-    'Expand a plan against this instrument: event and frame count, data volume (bytes) and duration (s).',
+    z.object({
+      events: z.number(),
+      frames: z.number(),
+      bytes: z.number(),
+      durationS: z.number(),
+      /** Issue #18: what stops the plan (errors; run.start refuses them) or looks wrong (warnings); absent from older hosts. */
+      problems: z.array(planProblem).optional(),
+    }),
+    'Expand a plan against this instrument: event and frame count, data volume (bytes), duration (s), and every problem with its plan field (envelope, channels, devices).',
   ),
   'run.pause': command(none, none, 'Pause the run at the next event boundary.'),
   'run.resume': command(none, none, 'Resume a paused run.'),
@@ -537,6 +560,8 @@ export interface LaserState {
   emission: boolean;
   /** Read back from the head at connect and on every refresh; absent before the first read. */
   interlock?: 'closed' | 'open' | 'unknown';
+  /** Selected for the next exposure (auto-shutter); `emission` says whether it emits now. */
+  armed?: boolean;
 }
 
 export interface CameraState {
@@ -594,6 +619,8 @@ export interface AppState {
   camera: CameraState | null;
   channels: ChannelPreset[];
   activeChannel: string | null;
+  /** Auto-shutter (docs/safety.md); absent from hosts that predate it. */
+  shutter?: ShutterState;
   /** The current or last acquisition run; null before the first. */
   run: RunView | null;
   /** Datasets in the configured datasets folder, newest first. */
@@ -664,6 +691,13 @@ export interface FocusLockView {
   signal: number;
   calibrated: boolean;
   reason?: string;
+}
+
+export interface ShutterState {
+  /** Light only while the camera exposes; off: lines switch only when told (a warning). */
+  auto: boolean;
+  /** Why live last stopped by itself (no client watching), null otherwise; cleared at live start. */
+  liveStopReason: string | null;
 }
 
 export interface StorageState {
@@ -765,6 +799,12 @@ export interface FrameMeta {
   stage: { xUm: number; yUm: number; zUm: number };
   /** Laser id → emitted power in mW during the exposure (0 when off). */
   lasersMw: Record<string, number>;
+  /**
+   * Laser id → dose in mW·ms: power × the time the line emitted within this exposure, from
+   * the confirmed on/off times (docs/safety.md §auto-shutter); lines that did not emit are
+   * absent. Absent from frames of hosts that predate it.
+   */
+  doseMwMs?: Record<string, number>;
   /** When the host sent the frame to this client (epoch ms), for latency readouts. */
   sentAtMs: number;
 }

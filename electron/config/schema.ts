@@ -119,6 +119,8 @@ export const aquilaConfig = z
       slideHalfWidthUm: 2_000,
       sample: 'cells',
     }),
+    /** Live view with no client watching stops after this many seconds, light off. */
+    liveIdleStopS: z.number().positive().max(86_400).default(60),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
   })

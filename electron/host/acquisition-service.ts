@@ -6,11 +6,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { StateError, ValidationError, serializeError } from '../../drivers/errors';
+import { StateError, ValidationError } from '../../drivers/errors';
 import type { DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
-import { prepareRun, layoutFor } from '../plans/prepare';
+import { checkPlan, formatProblems, type PlanProblem } from '../plans/check';
+import { layoutFor } from '../plans/prepare';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { showingFrames } from '../runner/showing-engine';
@@ -18,6 +19,7 @@ import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { MdaEvent } from '../plans/events';
 import type { AcquisitionEngine, RunStatus } from '../runner/types';
+import type { AutoShutter } from '../safety/auto-shutter';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
 import { listDatasets } from './dataset-list';
@@ -69,6 +71,8 @@ export class AcquisitionService {
       log: Logger;
       /** Who may control and what they did, recorded in each dataset's provenance (issue #13 §5). */
       accessProvenance?: () => unknown;
+      /** Runs follow its on/off mode (strict per-frame light); absent: the line stays on. */
+      shutter?: AutoShutter;
     },
   ) {
     this.datasetsRoot = path.resolve(expandHome(deps.config.storage.datasetsRoot));
@@ -98,16 +102,21 @@ export class AcquisitionService {
     return () => this.endListeners.delete(listener);
   }
 
-  /** Frames, bytes and duration of a plan on this instrument (model: electron/plans/estimate.ts). */
+  /**
+   * Frames, bytes and duration of a plan on this instrument (model: electron/plans/estimate.ts),
+   * and every problem that would stop it or make it useless (electron/plans/check.ts).
+   */
   estimate(plan: Record<string, unknown>): {
     events: number;
     frames: number;
     bytes: number;
     durationS: number;
+    problems: PlanProblem[];
   } {
-    const prepared = prepareRun(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
-    const e = estimatePlan(prepared.events, prepared.binding);
-    return { events: e.events, frames: e.frames, bytes: e.bytes, durationS: e.durationS };
+    const checked = checkPlan(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
+    const e = estimatePlan(checked.events, checked.binding);
+    const { events, frames, bytes, durationS } = e;
+    return { events, frames, bytes, durationS, problems: checked.problems };
   }
 
   /** How runs carry out useq autofocus events (the automation service provides it). */
@@ -130,7 +139,16 @@ export class AcquisitionService {
     const camera = devices.camera;
     if (!camera) throw new StateError('No camera is configured');
     const seq = parsePlan(JSON.stringify(p.plan), 'run.start plan');
-    const prepared = prepareRun(seq, config);
+    const checked = checkPlan(seq, config);
+    const errors = checked.problems.filter((x) => x.severity === 'error');
+    const prepared = checked.prepared;
+    if (errors.length > 0 || !prepared)
+      throw new ValidationError(
+        `run.start plan cannot run on this instrument:\n  ${formatProblems(errors).join('\n  ')}`,
+        { problems: errors },
+      );
+    for (const line of formatProblems(checked.problems.filter((x) => x.severity === 'warning')))
+      log.log('warn', `Run plan ${line}`);
     if (prepared.events.length === 0)
       throw new ValidationError('run.start plan: the plan expands to no events');
     const name = p.name ?? timestampName();
@@ -142,7 +160,10 @@ export class AcquisitionService {
     layout.sizes.y = roi?.heightPx ?? Math.floor(camera.sensor.heightPx / binning);
     layout.physical.pixelSizeUm = camera.sensor.pixelSizeUm * binning;
     if (format === 'ome-zarr-0.5') layout.shardPlanes = config.storage.shardPlanes;
-    if (camera.isLive()) await camera.stopLive();
+    if (camera.isLive()) {
+      await camera.stopLive();
+      await this.deps.shutter?.liveStopped('live stopped for a run');
+    }
 
     const pipeline = await FramePipeline.open({
       root: this.datasetsRoot,
@@ -157,7 +178,13 @@ export class AcquisitionService {
       },
       logger: log,
     });
-    const inner = new DeviceEngine({ ...guardDevices(devices, safety), camera });
+    const { shutter } = this.deps;
+    const inner = new DeviceEngine({
+      ...guardDevices(devices, safety),
+      camera,
+      ...(shutter && { autoShutter: () => shutter.auto }),
+      doseMwMs: (from, to) => safety.emission.doseMwMs(from, to),
+    });
     const engine: AcquisitionEngine = showingFrames(
       inner,
       (f) => {
@@ -260,7 +287,8 @@ export class AcquisitionService {
       startedAtMs: st.startedAtMs,
       endedAtMs: st.endedAtMs,
       errors: st.errors.map((e) => ({ eventIndex: e.eventIndex, message: e.error.message })),
-      failure: st.failure ? serializeError(st.failure) : null,
+      // Already serialized by the runner (a SerializedError, not an Error).
+      failure: st.failure,
     };
   }
 }

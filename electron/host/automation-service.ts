@@ -26,6 +26,7 @@ import type { MdaEvent } from '../plans/events';
 import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
+import type { AutoShutter } from '../safety/auto-shutter';
 import type { AcquisitionService } from './acquisition-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
@@ -46,6 +47,11 @@ export interface AutomationDeps {
   acquisition: AcquisitionService;
   uploads: UploadService;
   log: Logger;
+  /**
+   * Auto-shutter (issue #18): automation frames follow it like run frames (light only while
+   * exposing); snaps without a channel of their own light the armed line around the exposure.
+   */
+  shutter?: AutoShutter;
 }
 
 type AutofocusParams = AutofocusOptions;
@@ -144,11 +150,19 @@ export class AutomationService {
   /** The runner's engine over the guarded devices; its frames are shown on the display bus. */
   private engine(): AcquisitionEngine {
     const camera = this.requireCamera();
+    const { shutter, safety } = this.deps;
     const inner = new DeviceEngine({
-      ...guardDevices(this.deps.devices, this.deps.safety),
+      ...guardDevices(this.deps.devices, safety),
       camera,
+      ...(shutter && { autoShutter: () => shutter.auto }),
+      doseMwMs: (from, to) => safety.emission.doseMwMs(from, to),
     });
     return showingFrames(inner, (f) => this.show(f), DISPLAY_MS);
+  }
+
+  /** One exposure with the armed line lit around it (auto-shutter), or the light as it is. */
+  private lit<T>(acquire: () => Promise<T>): Promise<T> {
+    return this.deps.shutter ? this.deps.shutter.expose(acquire) : acquire();
   }
 
   private requireCamera() {
@@ -212,7 +226,9 @@ export class AutomationService {
               },
               exposureMs: light.exposureMs,
             });
-          const f = await engine.acquireFrame();
+          const f = light
+            ? await engine.acquireFrame()
+            : await this.lit(() => engine.acquireFrame());
           return pool.focusMeasure(p.measure, f.pixels, f.meta.widthPx, f.meta.heightPx, p.roi);
         },
         limitsUm: { min: limits.min, max: limits.max },
@@ -261,7 +277,7 @@ export class AutomationService {
           throw new StateError('rois.find: no frame yet (snap one, or use source "snap")');
       } else {
         const cam = this.requireCamera();
-        frame = this.deps.bus.publish(await cam.snap());
+        frame = this.deps.bus.publish(await this.lit(() => cam.snap()));
       }
       const { meta } = frame;
       const g = (await cameraGeometry(this.requireCamera()))(meta);

@@ -11,12 +11,14 @@ import type {
   Commands,
   Role,
 } from '../api/contract';
+import type { AutoShutter } from '../safety/auto-shutter';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
 import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
+import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
 export interface CallContext {
@@ -43,6 +45,8 @@ export interface HandlerDeps {
   acquisition: AcquisitionService;
   uploads: UploadService;
   automation: AutomationService;
+  shutter: AutoShutter;
+  log: Logger;
 }
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
@@ -57,6 +61,8 @@ export function createHandlers({
   acquisition,
   uploads,
   automation,
+  shutter,
+  log,
 }: HandlerDeps): Omit<Handlers, AccessCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -100,8 +106,13 @@ export function createHandlers({
       return {};
     },
     'focus.confirmPosition': async () => ({ zUm: await safety.confirmFocusPosition() }),
-    'laser.setEmission': async (p) => {
+    'laser.setEmission': async (p, ctx) => {
       await safety.setLaserEmission(p.laserId, p.on);
+      if (p.on && shutter.auto)
+        log.log(
+          'warn',
+          `${p.laserId} switched on by hand (${ctx.clientId}) with auto-shutter on: it emits until switched off or live stops`,
+        );
       return {};
     },
     'laser.setPower': async (p) => {
@@ -127,23 +138,36 @@ export function createHandlers({
     'camera.startLive': async () => {
       const cam = camera();
       if (!cam.isLive()) {
-        await cam.startLive((raw) => {
-          bus.publish(raw);
-          countFrame();
+        store.update((s) => {
+          if (s.shutter) s.shutter.liveStopReason = null;
         });
+        try {
+          await shutter.liveStarting();
+          await cam.startLive((raw) => {
+            bus.publish(raw);
+            countFrame();
+          });
+        } catch (err) {
+          await shutter.liveStopped('live did not start');
+          throw err;
+        }
       }
       await refreshCamera();
       return {};
     },
-    'camera.stopLive': async () => {
-      await camera().stopLive();
+    'camera.stopLive': async (_p, ctx) => {
+      try {
+        await camera().stopLive();
+      } finally {
+        await shutter.liveStopped(`live stopped by ${ctx.clientId}`);
+      }
       await refreshCamera();
       return {};
     },
     'camera.snap': async () => {
       const cam = camera();
       if (cam.isLive()) throw new StateError('Stop live view before snapping a single frame');
-      const frame = bus.publish(await cam.snap());
+      const frame = bus.publish(await shutter.expose(() => cam.snap()));
       countFrame();
       return { seq: frame.meta.seq };
     },
@@ -155,7 +179,7 @@ export function createHandlers({
         );
       }
       // Refused before anything is sent; then other lines off, so only the preset's line
-      // illuminates.
+      // illuminates. With auto-shutter the line is armed, not switched on.
       safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
@@ -163,11 +187,17 @@ export function createHandlers({
       }
       await safety.setLaserPower(preset.laserId, preset.powerMw);
       if (devices.camera) await devices.camera.setExposureMs(preset.exposureMs);
-      await safety.setLaserEmission(preset.laserId, true);
+      await shutter.arm(preset.laserId);
+      if (!shutter.auto) await safety.setLaserEmission(preset.laserId, true);
       store.update((s) => {
         s.activeChannel = preset.name;
       });
       await refreshCamera();
+      return {};
+    },
+    // Issue #18: auto-shutter.
+    'shutter.setAuto': async (p, ctx) => {
+      await shutter.setAuto(p.enabled, ctx.clientId);
       return {};
     },
     'run.start': (p, ctx) => {

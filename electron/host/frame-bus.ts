@@ -19,7 +19,11 @@ export class FrameBus {
   private readonly listeners = new Set<FrameListener>();
   private latestFrame: HostFrame | null = null;
 
-  constructor(private readonly store: StateStore) {}
+  /** `dose`: mW·ms per line emitted within a window (the safety layer's EmissionLog). */
+  constructor(
+    private readonly store: StateStore,
+    private readonly dose?: (startMs: number, endMs: number) => Record<string, number>,
+  ) {}
 
   get latest(): HostFrame | null {
     return this.latestFrame;
@@ -27,12 +31,17 @@ export class FrameBus {
 
   /**
    * Stamps a camera frame with the host's knowledge at publication time: stage position
-   * (as last read; during motion it is polled every 50 ms), laser powers and pixel size.
+   * (as last read; during motion it is polled every 50 ms), laser powers and pixel size,
+   * and the dose each line delivered within the exposure.
    */
   publish(raw: RawFrame): HostFrame {
     const s = this.store.state;
+    const doseMwMs = this.dose?.(raw.timestampMs - raw.exposureMs, raw.timestampMs);
     const lasersMw: Record<string, number> = {};
-    for (const l of Object.values(s.lasers)) lasersMw[l.id] = l.emission ? l.powerMw : 0;
+    for (const l of Object.values(s.lasers)) {
+      const emitted = doseMwMs ? doseMwMs[l.id] !== undefined : l.emission;
+      lasersMw[l.id] = emitted ? l.powerMw : 0;
+    }
     const frame: HostFrame = {
       meta: {
         seq: ++this.seq,
@@ -46,6 +55,7 @@ export class FrameBus {
         timestampMs: raw.timestampMs,
         stage: { xUm: s.stage?.xUm ?? 0, yUm: s.stage?.yUm ?? 0, zUm: s.focus?.zUm ?? 0 },
         lasersMw,
+        ...(doseMwMs && { doseMwMs }),
       },
       pixels: raw.pixels,
     };

@@ -7,6 +7,7 @@ import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
 import type { AppState, HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
+import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
 import type { SupervisorHandle } from '../safety/supervisor/supervisor-client';
 import { AcquisitionService } from './acquisition-service';
@@ -21,6 +22,7 @@ import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
+import { LiveIdleStop } from './live-idle-stop';
 import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './logger';
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
@@ -54,6 +56,7 @@ export interface Host {
   readonly lease: ControlLease;
   readonly audit: AuditLog;
   readonly automation: AutomationService;
+  readonly shutter: AutoShutter;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
@@ -104,7 +107,15 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   watchSupervisor(options, store, log, emit);
 
-  const bus = new FrameBus(store);
+  // Issue #18: auto-shutter and the dose per frame.
+  const shutter = new AutoShutter(safety, log, ({ autoShutter, armed }) =>
+    store.update((s) => {
+      s.shutter ??= { auto: autoShutter, liveStopReason: null };
+      s.shutter.auto = autoShutter;
+      for (const l of Object.values(s.lasers)) l.armed = armed.includes(l.id);
+    }),
+  );
+  const bus = new FrameBus(store, (from, to) => safety.emission.doseMwMs(from, to));
   const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'), {
     onError: (err) => log.log('error', `Audit trail: cannot append (${err.message})`),
   });
@@ -116,6 +127,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     devices,
     bus,
     log,
+    shutter,
     accessProvenance: () => ({
       controller: store.state.control.holder,
       auditFile: audit.file,
@@ -132,10 +144,21 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     acquisition,
     uploads,
     log,
+    shutter,
   });
   const dispatcher = new Dispatcher(
     {
-      ...createHandlers({ store, safety, devices, bus, acquisition, uploads, automation }),
+      ...createHandlers({
+        store,
+        safety,
+        devices,
+        bus,
+        acquisition,
+        uploads,
+        automation,
+        shutter,
+        log,
+      }),
       ...createAccessHandlers(lease, audit),
     },
     log,
@@ -173,6 +196,19 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
         ms: 0,
       }),
   });
+  const liveIdle = new LiveIdleStop({
+    idleS: config.liveIdleStopS,
+    isLive: () => devices.camera?.isLive() ?? false,
+    watchers: () => store.subscriberCount,
+    stop: async (reason) => {
+      const r = await dispatcher.call('camera.stopLive', {}, internalCaller);
+      if (!r.ok) throw new Error(r.error.message);
+      store.update((s) => {
+        if (s.shutter) s.shutter.liveStopReason = reason;
+      });
+    },
+    log,
+  });
   store.update((s) => {
     s.storage.datasetsRoot = acquisition.datasetsRoot;
   });
@@ -193,6 +229,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     lease,
     audit,
     automation,
+    shutter,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
     onEvent(listener) {
@@ -202,6 +239,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         lease.close();
+        liveIdle.close();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await automation.shutdown();
         await acquisition.shutdown();
@@ -226,6 +264,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   };
   return host;
 }
+
+const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };
 
 function watchSupervisor(
   options: HostOptions,

@@ -35,6 +35,11 @@ export class StateStore {
     for (const l of [...this.listeners]) l(rev, patches as StatePatch[]);
   }
 
+  /** Clients following the state (WebSocket sessions, the window's IPC, the CLI). */
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
   subscribe(listener: PatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -20,10 +20,17 @@ export interface PreparedRun {
   binding: PlanBinding;
 }
 
-/** Binds the plan to the config (channel presets, camera FOV) and expands it. */
-export function prepareRun(seq: MdaSequence, config: AquilaConfig): PreparedRun {
+/**
+ * Binds the plan to the config (channel presets, camera FOV) and expands it; `events`: the
+ * plan already expanded with the config's camera FOV (checkPlan did it).
+ */
+export function prepareRun(
+  seq: MdaSequence,
+  config: AquilaConfig,
+  expanded?: MdaEvent[],
+): PreparedRun {
   const binding = bindPlan(seq, config);
-  const events = [...expandSequence(seq, { fovUm: binding.fovUm })];
+  const events = expanded ?? [...expandSequence(seq, { fovUm: binding.fovUm })];
   return { seq, events, shape: datasetShape(events), binding };
 }
 

@@ -55,22 +55,36 @@ function speed(config: AquilaConfig, kind: 'xy-stage' | 'z-drive', fallback: num
   return (dev && numberOption(dev.options, 'speedUmPerS')) ?? fallback;
 }
 
-/** Names every channel whose config is not a preset, with its path in the plan. */
-export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
-  const presets = new Map(config.channels.map((c) => [c.name, c]));
-  const problems: string[] = [];
+/** A channel `config` that is not a preset: its path in the plan and the sentence to show. */
+export interface ChannelProblem {
+  path: string;
+  message: string;
+}
+
+/** Every channel whose config is not a preset of `config`, sub-sequences included. */
+export function unknownChannels(seq: MdaSequence, config: AquilaConfig): ChannelProblem[] {
+  const presets = new Set(config.channels.map((c) => c.name));
+  const problems: ChannelProblem[] = [];
   const check = (s: MdaSequence, at: (string | number)[]) => {
     s.channels.forEach((ch, i) => {
       if (!presets.has(ch.config))
-        problems.push(
-          `${formatPath([...at, 'channels', i, 'config'])}: "${ch.config}" is not a channel preset of this config (have: ${[...presets.keys()].join(', ') || 'none'})`,
-        );
+        problems.push({
+          path: formatPath([...at, 'channels', i, 'config']),
+          message: `"${ch.config}" is not a channel preset of this config (have: ${[...presets].join(', ') || 'none'})`,
+        });
     });
     s.stage_positions.forEach((p, i) => {
       if (p.sequence) check(p.sequence, [...at, 'stage_positions', i, 'sequence']);
     });
   };
   check(seq, []);
+  return problems;
+}
+
+/** Names every channel whose config is not a preset, with its path in the plan. */
+export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
+  const presets = new Map(config.channels.map((c) => [c.name, c]));
+  const problems = unknownChannels(seq, config).map((p) => `${p.path}: ${p.message}`);
   if (problems.length)
     throw new ValidationError(
       `plan does not fit config "${config.name}":\n  ${problems.join('\n  ')}`,
@@ -78,6 +92,14 @@ export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
         problems,
       },
     );
+  return planBinding(config, presets);
+}
+
+/** The binding without checking channel names (estimates of plans with problems). */
+export function planBinding(
+  config: AquilaConfig,
+  presets = new Map(config.channels.map((c) => [c.name, c])),
+): PlanBinding {
   const camera = cameraGeometry(config);
   return {
     presets,

@@ -3,7 +3,8 @@
  * devices as its safety layer exposes them, so envelope limits and the e-stop apply to runs
  * like to every other caller. One laser line per channel preset: applying a channel
  * switches every other line off and sets the preset's power; the line is switched on at
- * `acquireFrame` and stays on until `lasersOff`.
+ * `acquireFrame` and, with auto-shutter, off again after that frame's read-out (otherwise
+ * it stays on until `lasersOff`).
  *
  * Frame metadata (`lasersMw`) comes from the line states the engine holds, not from the
  * wire: read from every line at run start (snapshotHardware) and updated with each change
@@ -21,6 +22,14 @@ export interface EngineDevices {
   focus: ZDrive | null;
   camera: Camera;
   lasers: readonly Laser[];
+  /**
+   * Auto-shutter (read at every frame): the channel's line is switched on right before each
+   * exposure and off after its read-out. Without it (or false) the line stays on from the
+   * first frame of a channel until `lasersOff` or another channel.
+   */
+  autoShutter?: () => boolean;
+  /** mW·ms per line emitted within a window (the safety layer's EmissionLog), for `doseMwMs`. */
+  doseMwMs?: (startMs: number, endMs: number) => Record<string, number>;
 }
 
 interface LineState {
@@ -88,15 +97,22 @@ export class DeviceEngine implements AcquisitionEngine {
   }
 
   async acquireFrame(into?: ArrayBuffer): Promise<AcquiredFrame> {
-    const { stage, focus, camera, lasers } = this.devices;
+    const { stage, focus, camera, lasers, autoShutter, doseMwMs } = this.devices;
     const laser = this.activeLaser;
+    const strict = autoShutter?.() ?? false;
     if (laser && !this.line(laser).emission) await this.setEmission(laser, true);
     const lasersMw: Record<string, number> = {};
     for (const l of lasers) {
       const held = this.line(l);
       lasersMw[l.id] = held.emission ? held.powerMw : 0;
     }
-    const raw = await camera.snap(into);
+    let raw;
+    try {
+      raw = await camera.snap(into);
+    } finally {
+      if (strict && laser) await this.setEmission(laser, false);
+    }
+    const dose = doseMwMs?.(raw.timestampMs - raw.exposureMs, raw.timestampMs);
     const xy = stage ? await stage.getPositionUm() : { xUm: 0, yUm: 0 };
     const zUm = focus ? await focus.getPositionUm() : 0;
     return {
@@ -113,6 +129,7 @@ export class DeviceEngine implements AcquisitionEngine {
         timestampMs: raw.timestampMs,
         stage: { xUm: xy.xUm, yUm: xy.yUm, zUm },
         lasersMw,
+        ...(dose && { doseMwMs: dose }),
       },
     };
   }

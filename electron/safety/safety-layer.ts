@@ -18,6 +18,7 @@ import type { Camera, Laser, XYPositionUm, XYStage, ZDrive } from '../../drivers
 import { EstopLatchedError, LimitError, StateError, ValidationError } from '../../drivers/errors';
 import type { LaserOffLine } from '../api/contract';
 import type { Logger } from '../host/logger';
+import { EmissionLog } from './emission-log';
 import { Envelope, type EnvelopeLimits } from './envelope';
 import { switchLaserOff, type LaserOffAttempt } from './laser-off';
 import { MotionGuard, type Axis } from './motion-guard';
@@ -53,6 +54,10 @@ const STOP_TIMEOUT_MS = 1_000;
 
 export class SafetyLayer {
   readonly envelope: Envelope;
+  /** Confirmed emission of every line switched through this layer (per-frame doses). */
+  readonly emission = new EmissionLog();
+  /** Last power setpoint each line acknowledged through this layer. */
+  private readonly setpointMw = new Map<string, number>();
   private latchedReason: string | null = null;
   private readonly latchListeners = new Set<(reason: string | null) => void>();
   private readonly motion: MotionGuard;
@@ -231,11 +236,19 @@ export class SafetyLayer {
   }
 
   async setLaserEmission(laserId: string, on: boolean): Promise<void> {
-    await this.assertLaserAllowed(laserId, { on }).setEmission(on);
+    const laser = this.assertLaserAllowed(laserId, { on });
+    await laser.setEmission(on);
+    const atMs = Date.now();
+    if (!on) return this.emission.off(laserId, atMs);
+    let powerMw = this.setpointMw.get(laserId);
+    if (powerMw === undefined) this.setpointMw.set(laserId, (powerMw = await laser.getPowerMw()));
+    this.emission.on(laserId, powerMw, atMs);
   }
 
   async setLaserPower(laserId: string, powerMw: number): Promise<void> {
     await this.assertLaserAllowed(laserId, { powerMw }).setPowerMw(powerMw);
+    this.setpointMw.set(laserId, powerMw);
+    this.emission.power(laserId, powerMw);
   }
 
   /**
@@ -244,7 +257,11 @@ export class SafetyLayer {
    */
   async allLasersOff(reason: string): Promise<LaserOffReport> {
     const attempts = await Promise.all(
-      [...this.devices.lasers].map(([id, laser]) => switchLaserOff(id, laser)),
+      [...this.devices.lasers].map(async ([id, laser]) => {
+        const a = await switchLaserOff(id, laser);
+        if (a.line.outcome === 'confirmed-off') this.emission.off(id);
+        return a;
+      }),
     );
     for (const a of attempts) this.devices.reports?.laserOff(a);
     const lines = attempts.map((a) => a.line);

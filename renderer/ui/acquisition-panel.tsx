@@ -18,7 +18,7 @@ import {
   type PlanForm,
 } from './plan-builder';
 import { PlanFile } from './plan-file';
-import { PlanFormView } from './plan-form';
+import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
 
 const NO_CHANNELS: readonly never[] = [];
@@ -64,8 +64,19 @@ export function AcquisitionPanel() {
 
   const nameError = datasetNameError(name);
   const active = run !== null && ACTIVE.includes(run.state);
+  // Issue #18: the host's plan check; errors block Start, each shown at its field.
+  const problems = (estimate.kind === 'ok' && estimate.estimate.problems) || [];
+  const blocked = problems.some((p) => p.severity === 'error');
+  const elsewhere = raw
+    ? problems
+    : problems.filter((p) => !shownAtField(p, form.positions.length));
   const canStart =
-    connected && plan !== null && nameError === null && !active && estimate.kind !== 'error';
+    connected &&
+    plan !== null &&
+    nameError === null &&
+    !active &&
+    estimate.kind !== 'error' &&
+    !blocked;
 
   const start = () => {
     if (!plan) return;
@@ -102,7 +113,9 @@ export function AcquisitionPanel() {
         onChange={setForm}
         presets={presets}
         disabled={raw !== null || active}
+        problems={raw ? [] : problems}
       />
+      <FieldProblems problems={elsewhere} testId="acq-problems-plan" />
       {!raw && !built.ok && (
         <ul className="plan-errors" data-testid="acq-plan-errors">
           {built.errors.map((e) => (

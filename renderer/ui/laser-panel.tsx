@@ -1,6 +1,9 @@
 /**
  * One row per laser line: emission toggle, power slider and field (mW), max power, and the
- * interlock when the head reports it open or cannot report it.
+ * interlock when the head reports it open or cannot report it. A line armed by a channel
+ * (auto-shutter: it emits only while the camera exposes) says "armed" until it emits. The
+ * header holds the auto-shutter switch (off is shown as a warning) and why live last
+ * stopped by itself.
  */
 import { useEffect, useState } from 'react';
 import type { LaserState } from '../../electron/api/contract';
@@ -32,6 +35,11 @@ function LaserRow({ laser }: { laser: LaserState }) {
       >
         {laser.emission ? 'ON' : 'off'}
       </button>
+      {laser.armed && !laser.emission && (
+        <span className="laser-armed" data-testid={`laser-${id}-armed`}>
+          armed
+        </span>
+      )}
       <input
         type="range"
         data-testid={`laser-${id}-power-slider`}
@@ -80,6 +88,7 @@ function wavelengthColour(nm: number): string {
 export function LaserPanel() {
   const host = useHost();
   const lasers = useUi((s) => s.mirror?.state.lasers ?? null);
+  const shutter = useUi((s) => s.mirror?.state.shutter ?? null);
   const list = lasers ? Object.values(lasers).sort((a, b) => a.wavelengthNm - b.wavelengthNm) : [];
   return (
     <section className="panel" data-testid="laser-panel">
@@ -94,7 +103,29 @@ export function LaserPanel() {
         >
           all off
         </button>
+        {shutter && (
+          <button
+            type="button"
+            className={`small toggle${shutter.auto ? ' on' : ''}`}
+            data-testid="lasers-auto-shutter"
+            aria-pressed={shutter.auto}
+            title="Auto-shutter: light only while the camera exposes"
+            onClick={() => void host.run('shutter.setAuto', { enabled: !shutter.auto })}
+          >
+            auto-shutter {shutter.auto ? 'on' : 'OFF'}
+          </button>
+        )}
       </h2>
+      {shutter && !shutter.auto && (
+        <p className="laser-warning" role="alert" data-testid="lasers-auto-shutter-off">
+          Auto-shutter is off: a line switched on stays on while the camera is idle.
+        </p>
+      )}
+      {shutter?.liveStopReason && (
+        <p className="sub" data-testid="lasers-live-stopped">
+          {shutter.liveStopReason}
+        </p>
+      )}
       {list.length === 0 && <p className="empty">No lasers configured.</p>}
       {list.map((l) => (
         <LaserRow key={l.id} laser={l} />

@@ -4,15 +4,45 @@
  * text here and are checked by `buildPlan`.
  */
 import type { ReactNode } from 'react';
-import type { ChannelPreset } from '../../electron/api/contract';
+import type { ChannelPreset, PlanProblem } from '../../electron/api/contract';
 import { useHost, useUi } from './host-context';
 import { nextPositionName, type PlanForm, type ZMode } from './plan-builder';
+
+/** The problems whose plan field is `prefix` or lies under it (`z_plan` → `z_plan.range`). */
+export function problemsAt(problems: readonly PlanProblem[], prefix: string): PlanProblem[] {
+  return problems.filter(
+    (p) => p.path === prefix || p.path.startsWith(`${prefix}.`) || p.path.startsWith(`${prefix}[`),
+  );
+}
+
+/** The host's plan check (plan.estimate) shown at one field: errors red, warnings amber. */
+export function FieldProblems(p: { problems: readonly PlanProblem[]; testId: string }) {
+  if (p.problems.length === 0) return null;
+  return (
+    <ul className="plan-problems" data-testid={p.testId}>
+      {p.problems.map((x) => (
+        <li key={`${x.path} ${x.message}`} className={x.severity}>
+          {x.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export interface PlanFormProps {
   form: PlanForm;
   onChange(next: PlanForm): void;
   presets: readonly ChannelPreset[];
   disabled: boolean;
+  /** The host's check of the built plan, each shown at its field (see `shownAtField`). */
+  problems?: readonly PlanProblem[];
+}
+
+/** Whether the form shows `p` at one of its fields (the panel lists the others). */
+export function shownAtField(p: PlanProblem, positions: number): boolean {
+  if (['channels', 'z_plan', 'grid_plan'].some((f) => problemsAt([p], f).length > 0)) return true;
+  const at = /^stage_positions\[(\d+)\]/.exec(p.path);
+  return at !== null && Number(at[1]) < positions;
 }
 
 function TextInput(p: {
@@ -58,7 +88,7 @@ function Check(p: {
   );
 }
 
-export function PlanFormView({ form, onChange, presets, disabled }: PlanFormProps) {
+export function PlanFormView({ form, onChange, presets, disabled, problems = [] }: PlanFormProps) {
   const host = useHost();
   const stage = useUi((s) => s.mirror?.state.stage ?? null);
   const focus = useUi((s) => s.mirror?.state.focus ?? null);
@@ -80,6 +110,7 @@ export function PlanFormView({ form, onChange, presets, disabled }: PlanFormProp
     <fieldset className="plan-form" disabled={disabled} data-testid="acq-form">
       <h3>Channels</h3>
       {form.channels.length === 0 && <p className="empty">No channel presets configured.</p>}
+      <FieldProblems problems={problemsAt(problems, 'channels')} testId="acq-problems-channels" />
       {form.channels.map((c, i) => (
         <div className="row" key={c.name}>
           <Check
@@ -165,6 +196,8 @@ export function PlanFormView({ form, onChange, presets, disabled }: PlanFormProp
         </div>
       )}
 
+      <FieldProblems problems={problemsAt(problems, 'z_plan')} testId="acq-problems-z" />
+
       <h3>Time-lapse</h3>
       <div className="row">
         <Check
@@ -238,6 +271,10 @@ export function PlanFormView({ form, onChange, presets, disabled }: PlanFormProp
               >
                 ✕
               </button>
+              <FieldProblems
+                problems={problemsAt(problems, `stage_positions[${i}]`)}
+                testId={`acq-problems-position-${i}`}
+              />
             </li>
           ))}
         </ol>
@@ -275,6 +312,7 @@ export function PlanFormView({ form, onChange, presets, disabled }: PlanFormProp
           </>
         )}
       </div>
+      <FieldProblems problems={problemsAt(problems, 'grid_plan')} testId="acq-problems-grid" />
     </fieldset>
   );
 }

@@ -5,11 +5,14 @@
  * and the camera's FOV fills unset grid FOVs, as a run would.
  *
  * `aquila plan estimate FILE [--config CFG] [--json]` — frames, data volume and duration
- * (model in electron/plans/estimate.ts), against CFG or the default simulated config.
+ * (model in electron/plans/estimate.ts), against CFG or the default simulated config, and
+ * every problem with its plan field (electron/plans/check.ts); exit status 1 when a problem
+ * would stop the run.
  */
 import { ValidationError } from '../../../drivers/errors';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load';
 import { eventToJson } from '../../plans/events';
+import { checkPlan, formatProblems } from '../../plans/check';
 import { estimatePlan } from '../../plans/estimate';
 import { expandSequence } from '../../plans/expand';
 import { loadPlan } from '../../plans/load';
@@ -48,11 +51,12 @@ async function events(file: string, configPath: string | undefined, io: CliIo): 
 async function estimate(file: string, configPath: string | undefined, json: boolean, io: CliIo) {
   const seq = await loadPlan(file);
   const { config, path } = await loadConfig(configPath ?? DEFAULT_CONFIG_PATH);
-  const binding = bindPlan(seq, config);
-  const est = estimatePlan(expandSequence(seq, { fovUm: binding.fovUm }), binding);
+  const { events: expanded, binding, problems } = checkPlan(seq, config);
+  const est = estimatePlan(expanded, binding);
+  const status = problems.some((p) => p.severity === 'error') ? 1 : 0;
   if (json) {
-    io.out(JSON.stringify({ config: path, ...est }));
-    return 0;
+    io.out(JSON.stringify({ config: path, ...est, problems }));
+    return status;
   }
   io.out(`frames:   ${est.frames} (${est.events} events, ${est.autofocusEvents} autofocus)`);
   io.out(
@@ -64,7 +68,9 @@ async function estimate(file: string, configPath: string | undefined, json: bool
       `waiting ${formatDuration(est.waitS)})`,
   );
   io.out(`config:   ${path}`);
-  return 0;
+  const lines = formatProblems(problems);
+  if (lines.length) io.out(`problems:\n  ${lines.join('\n  ')}`);
+  return status;
 }
 
 export const command: CliCommand = {

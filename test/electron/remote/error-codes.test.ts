@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_ERROR_CODES } from '../../../electron/remote/http-reply';
 import { repoRoot } from '../../support/serve-process';
 
-/** Codes passed to AquilaError constructors or written as `code: 'E_…'` under `dirs`. */
+/** Codes passed to AquilaError (and subclass) constructors or written as `code: 'E_…'` under `dirs`. */
 function codesInSource(dirs: string[]): Set<string> {
   const codes = new Set<string>();
   for (const dir of dirs)
     for (const rel of readdirSync(path.join(repoRoot, dir), { recursive: true }).map(String)) {
       if (!rel.endsWith('.ts')) continue;
       const text = readFileSync(path.join(repoRoot, dir, rel), 'utf8');
-      for (const m of text.matchAll(/(?:super\(\s*|code: )'(E_[A-Z_]+)'/g)) codes.add(m[1]!);
+      for (const m of text.matchAll(/(?:super\(\s*|new AquilaError\(\s*|code: )'(E_[A-Z_]+)'/g))
+        codes.add(m[1]!);
     }
   return codes;
 }

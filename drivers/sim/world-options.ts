@@ -1,0 +1,44 @@
+/** The simulated world's options (world.ts), apart so the modules the world builds on can read them. */
+import type { Clock } from './motion';
+
+/**
+ * What the slide holds: `cells` (the original: cells scattered uniformly), `sparse-cells`
+ * (FLImP-like: single cells and small groups, mostly empty area), `dense-tissue` (packed
+ * cells filling the slide region; `cellCount` is ignored), `beads` (`cellCount`
+ * sub-resolution beads, bright in every channel), `empty`.
+ */
+export type SimSampleType = 'cells' | 'sparse-cells' | 'dense-tissue' | 'beads' | 'empty';
+
+export interface SimCoverslipOptions {
+  tiltXUmPerMm: number;
+  tiltYUmPerMm: number;
+  /** Paraboloid about the stage origin: + (x² + y²) × this, x and y in mm. */
+  curvatureUmPerMm2: number;
+  /** Coverslip height at the origin at t = 0, focus-drive µm. */
+  offsetUm: number;
+  /** Holes in the carrier (sample coordinates): no coverslip, no sample, no reflection. */
+  holes?: { xUm: number; yUm: number; radiusUm: number }[];
+}
+
+export interface SimDriftOptions {
+  /** Mean thermal focus drift rate, µm/min (each minute's rate varies ±50 %). */
+  zUmPerMin: number;
+  /** Chance per minute of an abrupt focus step. */
+  zStepProbPerMin: number;
+  /** Size of a focus step, µm (sign random). */
+  zStepUm: number;
+  /** Sample XY drift relative to the stage, µm/min (direction seeded). */
+  xyUmPerMin: number;
+}
+export interface SimWorldOptions {
+  seed: number;
+  cellCount: number;
+  slideHalfWidthUm: number;
+  /** Default `cells`. */
+  sample?: SimSampleType;
+  /** Absent: a seeded tilt ≤ 1 µm/mm (see focal-surface.ts). */
+  coverslip?: SimCoverslipOptions;
+  /** Absent: the original settling thermal drift, no steps, no XY drift. */
+  drift?: SimDriftOptions;
+  clock?: Clock;
+}
