@@ -1,0 +1,558 @@
+/**
+ * GenICam node map: features by name over a register port. Supports Integer, Float,
+ * Enumeration (+EnumEntry), Command, Boolean, String, Category; IntReg, MaskedIntReg (and
+ * StructReg entries), FloatReg, StringReg, Register; IntSwissKnife/SwissKnife and
+ * IntConverter/Converter; pValue/pMin/pMax/pInc/pIsAvailable/pIsImplemented/pIsLocked,
+ * pIndex/pAddress selectors, access modes, endianness. Register reads are cached (unless
+ * `Cachable` is NoCache) and dropped when an overlapping register is written or when a node
+ * named in the register's `pInvalidator` is written.
+ */
+import { LimitError, ProtocolError, StateError, ValidationError } from '../../errors';
+import { compileFormula } from './expression';
+import * as reg from './registers';
+import { childText, childrenOf, parseGenicamXml, type XmlElement } from './xml';
+
+export interface GenicamPort {
+  read(address: number, length: number): Promise<Buffer>;
+  write(address: number, data: Buffer): Promise<void>;
+}
+
+export type Access = 'RW' | 'RO' | 'WO' | 'NA' | 'NI';
+export type FeatureValue = number | string | boolean;
+
+export interface FeatureInfo {
+  name: string;
+  type: string;
+  access: Access;
+  description?: string;
+  unit?: string;
+  min?: number;
+  max?: number;
+  inc?: number;
+  /** Enumeration entries that are implemented and available now. */
+  entries?: string[];
+  /** Features this selector selects. */
+  selects?: string[];
+  /** Category members. */
+  features?: string[];
+}
+
+const NODE_CONTAINERS = new Set(['RegisterDescription', 'Group']);
+const INT_REGS = new Set(['IntReg', 'MaskedIntReg']);
+
+function parseNumber(node: string, text: string): number {
+  const t = text.trim();
+  const v = /^-?0x/i.test(t) ? (t.startsWith('-') ? -Number(t.slice(1)) : Number(t)) : Number(t);
+  if (t === '' || !Number.isFinite(v))
+    throw new ProtocolError(`GenICam node ${node}: "${text}" is not a number`);
+  return v;
+}
+
+export class NodeMap {
+  private readonly nodes = new Map<string, XmlElement>();
+  private readonly locals = new Map<string, FeatureValue>();
+  private readonly cache = new Map<string, { address: number; data: Buffer; node: string }>();
+  private readonly invalidatedBy = new Map<string, string[]>();
+
+  constructor(
+    root: XmlElement,
+    private readonly port: GenicamPort,
+  ) {
+    this.collect(root);
+    for (const [name, el] of this.nodes)
+      for (const inv of childrenOf(el, 'pInvalidator')) {
+        const list = this.invalidatedBy.get(inv.text) ?? [];
+        list.push(name);
+        this.invalidatedBy.set(inv.text, list);
+      }
+  }
+
+  static fromXml(xml: Buffer | string, port: GenicamPort): NodeMap {
+    return new NodeMap(parseGenicamXml(xml), port);
+  }
+
+  private collect(parent: XmlElement): void {
+    for (const el of parent.children) {
+      if (NODE_CONTAINERS.has(el.tag)) this.collect(el);
+      else if (el.tag === 'StructReg')
+        for (const entry of childrenOf(el, 'StructEntry')) {
+          // A StructEntry is a MaskedIntReg sharing its StructReg's address and settings.
+          const shared = el.children.filter(
+            (c) => c.tag !== 'StructEntry' && !entry.children.some((e) => e.tag === c.tag),
+          );
+          this.add({ ...entry, tag: 'MaskedIntReg', children: [...shared, ...entry.children] });
+        }
+      else if (el.attrs.Name) this.add(el);
+    }
+  }
+
+  private add(el: XmlElement): void {
+    if (this.nodes.has(el.attrs.Name!))
+      throw new ProtocolError(`GenICam XML declares node ${el.attrs.Name} twice`);
+    this.nodes.set(el.attrs.Name!, el);
+  }
+
+  has(name: string): boolean {
+    return this.nodes.has(name);
+  }
+
+  /** Names of all nodes of the given types (all nodes when none given). */
+  names(...types: string[]): string[] {
+    return [...this.nodes]
+      .filter(([, el]) => !types.length || types.includes(el.tag))
+      .map(([n]) => n);
+  }
+
+  node(name: string): XmlElement {
+    const el = this.nodes.get(name);
+    if (!el) throw new ValidationError(`unknown camera feature "${name}"`, { feature: name });
+    return el;
+  }
+
+  /** Drops every cached register value (after the device may have changed on its own). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async access(name: string): Promise<Access> {
+    const el = this.node(name);
+    const impl = childText(el, 'pIsImplemented');
+    if (impl !== undefined && (await this.num(impl)) === 0) return 'NI';
+    const avail = childText(el, 'pIsAvailable');
+    if (avail !== undefined && (await this.num(avail)) === 0) return 'NA';
+    let base: Access;
+    const pValue = childText(el, 'pValue');
+    if (el.tag.endsWith('Reg') || el.tag === 'Register')
+      base = (childText(el, 'AccessMode') as Access | undefined) ?? 'RO';
+    else if (el.tag.endsWith('SwissKnife') || el.tag === 'Category') base = 'RO';
+    else if (pValue !== undefined) base = await this.access(pValue);
+    else base = 'RW';
+    const imposed = childText(el, 'ImposedAccessMode') as Access | undefined;
+    if (imposed && base === 'RW' && (imposed === 'RO' || imposed === 'WO')) base = imposed;
+    const locked = childText(el, 'pIsLocked');
+    if (base === 'RW' && locked !== undefined && (await this.num(locked)) !== 0) base = 'RO';
+    return base;
+  }
+
+  private async require(name: string, want: 'read' | 'write'): Promise<XmlElement> {
+    const el = this.node(name);
+    const access = await this.access(name);
+    const ok =
+      want === 'read' ? access === 'RW' || access === 'RO' : access === 'RW' || access === 'WO';
+    if (!ok)
+      throw new StateError(
+        `camera feature ${name} is not ${want === 'read' ? 'readable' : 'writable'} now (access ${access})`,
+        {
+          feature: name,
+          access,
+        },
+      );
+    return el;
+  }
+
+  async getValue(name: string): Promise<FeatureValue> {
+    const el = await this.require(name, 'read');
+    switch (el.tag) {
+      case 'Enumeration':
+        return this.enumEntryName(name, await this.num(name));
+      case 'Boolean':
+        return (await this.num(name)) === this.onOff(el).on;
+      case 'String':
+      case 'StringReg':
+        return this.str(name);
+      case 'Register': {
+        const { address, length } = await this.where(el);
+        return (await this.readReg(name, el, address, length)).toString('hex');
+      }
+      case 'Command':
+        return (await this.num(name)) === 0 ? 'done' : 'running';
+      case 'Category':
+        throw new ValidationError(`${name} is a category, not a value`, { feature: name });
+      default:
+        return this.num(name);
+    }
+  }
+
+  async setValue(name: string, value: FeatureValue): Promise<void> {
+    const el = await this.require(name, 'write');
+    const touched = new Set<string>();
+    if (el.tag === 'Enumeration') {
+      if (typeof value !== 'string')
+        throw new ValidationError(`${name} takes an entry name, got ${JSON.stringify(value)}`, {
+          feature: name,
+        });
+      const entries = await this.entries(name);
+      const entry = entries.find((e) => e.attrs.Name === value);
+      if (!entry)
+        throw new ValidationError(
+          `${name} has no entry "${value}"; available: ${entries.map((e) => e.attrs.Name).join(', ')}`,
+          {
+            feature: name,
+            value,
+          },
+        );
+      await this.setNum(name, this.entryValue(entry), touched);
+    } else if (el.tag === 'Boolean') {
+      if (typeof value !== 'boolean')
+        throw new ValidationError(`${name} takes true or false, got ${JSON.stringify(value)}`, {
+          feature: name,
+        });
+      const { on, off } = this.onOff(el);
+      await this.setNum(name, value ? on : off, touched);
+    } else if (el.tag === 'String' || el.tag === 'StringReg') {
+      if (typeof value !== 'string')
+        throw new ValidationError(`${name} takes a string, got ${JSON.stringify(value)}`, {
+          feature: name,
+        });
+      await this.setStr(name, value, touched);
+    } else if (el.tag === 'Command') {
+      throw new ValidationError(`${name} is a command: execute it instead`, { feature: name });
+    } else {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new ValidationError(`${name} takes a number, got ${JSON.stringify(value)}`, {
+          feature: name,
+        });
+      await this.checkRange(name, el, value);
+      await this.setNum(name, value, touched);
+    }
+    this.afterWrite(touched);
+  }
+
+  async execute(name: string): Promise<void> {
+    const el = await this.require(name, 'write');
+    if (el.tag !== 'Command')
+      throw new ValidationError(`${name} is a ${el.tag}, not a command`, { feature: name });
+    const pCmd = childText(el, 'pCommandValue');
+    const value =
+      pCmd !== undefined
+        ? await this.num(pCmd)
+        : parseNumber(name, childText(el, 'CommandValue') ?? '1');
+    const touched = new Set<string>();
+    await this.setNum(childText(el, 'pValue') ?? this.missing(name, 'pValue'), value, touched);
+    this.afterWrite(touched);
+  }
+
+  async describe(name: string): Promise<FeatureInfo> {
+    const el = this.node(name);
+    const info: FeatureInfo = { name, type: el.tag, access: await this.access(name) };
+    const description = childText(el, 'Description') ?? childText(el, 'ToolTip');
+    if (description) info.description = description;
+    const unit = childText(el, 'Unit');
+    if (unit) info.unit = unit;
+    if (el.tag === 'Integer' || el.tag === 'Float') {
+      Object.assign(info, await this.range(name, el));
+    } else if (el.tag === 'Enumeration') {
+      info.entries = (await this.entries(name)).map((e) => e.attrs.Name!);
+    } else if (el.tag === 'Category') {
+      info.features = childrenOf(el, 'pFeature').map((f) => f.text);
+    }
+    const selects = childrenOf(el, 'pSelected').map((s) => s.text);
+    if (selects.length) info.selects = selects;
+    return info;
+  }
+
+  /** Features reachable from the Root category, depth first (the device panel's list). */
+  features(): string[] {
+    const out: string[] = [];
+    const visit = (name: string) => {
+      const el = this.nodes.get(name);
+      if (!el || out.includes(name)) return;
+      if (el.tag !== 'Category') out.push(name);
+      else for (const f of childrenOf(el, 'pFeature')) visit(f.text);
+    };
+    visit('Root');
+    return out;
+  }
+
+  private missing(name: string, what: string): never {
+    throw new ProtocolError(`GenICam node ${name} has no ${what}`, { feature: name });
+  }
+
+  private async range(
+    name: string,
+    el: XmlElement,
+  ): Promise<{ min: number; max: number; inc?: number }> {
+    const bound = async (p: string, lit: string, dflt: number) => {
+      const pv = childText(el, p);
+      if (pv !== undefined) return this.num(pv);
+      const v = childText(el, lit);
+      return v !== undefined ? parseNumber(name, v) : dflt;
+    };
+    const out: { min: number; max: number; inc?: number } = {
+      min: await bound('pMin', 'Min', -Number.MAX_VALUE),
+      max: await bound('pMax', 'Max', Number.MAX_VALUE),
+    };
+    if (el.tag === 'Integer') out.inc = await bound('pInc', 'Inc', 1);
+    return out;
+  }
+
+  private async checkRange(name: string, el: XmlElement, value: number): Promise<void> {
+    if (el.tag !== 'Integer' && el.tag !== 'Float') return;
+    const { min, max, inc } = await this.range(name, el);
+    if (el.tag === 'Integer' && !Number.isInteger(value))
+      throw new ValidationError(`${name} takes an integer, got ${value}`, { feature: name, value });
+    if (value < min || value > max)
+      throw new LimitError(
+        `${name} = ${value} is out of range: the camera allows ${min} to ${max}`,
+        {
+          feature: name,
+          value,
+          min,
+          max,
+        },
+      );
+    if (inc !== undefined && inc > 1 && (value - min) % inc !== 0)
+      throw new LimitError(`${name} = ${value} is not ${min} plus a multiple of ${inc}`, {
+        feature: name,
+        value,
+        min,
+        inc,
+      });
+  }
+
+  private entryValue(entry: XmlElement): number {
+    return parseNumber(entry.attrs.Name ?? 'EnumEntry', childText(entry, 'Value') ?? '');
+  }
+
+  private async entries(name: string): Promise<XmlElement[]> {
+    const out: XmlElement[] = [];
+    for (const e of childrenOf(this.node(name), 'EnumEntry')) {
+      let ok = true;
+      for (const p of ['pIsImplemented', 'pIsAvailable']) {
+        const ref = childText(e, p);
+        if (ref !== undefined && (await this.num(ref)) === 0) ok = false;
+      }
+      if (ok) out.push(e);
+    }
+    return out;
+  }
+
+  private enumEntryName(name: string, value: number): string {
+    const entry = childrenOf(this.node(name), 'EnumEntry').find(
+      (e) => this.entryValue(e) === value,
+    );
+    if (!entry)
+      throw new ProtocolError(`${name} reads ${value}, which is none of its entries`, {
+        feature: name,
+        value,
+      });
+    return entry.attrs.Name!;
+  }
+
+  private onOff(el: XmlElement): { on: number; off: number } {
+    const n = el.attrs.Name!;
+    return {
+      on: parseNumber(n, childText(el, 'OnValue') ?? '1'),
+      off: parseNumber(n, childText(el, 'OffValue') ?? '0'),
+    };
+  }
+
+  private codec(el: XmlElement, length: number): reg.IntCodec {
+    return {
+      length,
+      signed: childText(el, 'Sign') === 'Signed',
+      endianness: childText(el, 'Endianess') === 'BigEndian' ? 'BigEndian' : 'LittleEndian',
+    };
+  }
+
+  /** Register address: sum of Address and pAddress, plus pIndex × Offset (selectors). */
+  private async where(el: XmlElement): Promise<{ address: number; length: number }> {
+    const name = el.attrs.Name!;
+    let address = 0;
+    for (const c of el.children) {
+      if (c.tag === 'Address') address += parseNumber(name, c.text);
+      else if (c.tag === 'pAddress') address += await this.num(c.text);
+      else if (c.tag === 'pIndex') {
+        const offset =
+          c.attrs.pOffset !== undefined
+            ? await this.num(c.attrs.pOffset)
+            : parseNumber(name, c.attrs.Offset ?? '0');
+        address += (await this.num(c.text)) * offset;
+      }
+    }
+    const pLength = childText(el, 'pLength');
+    const length =
+      pLength !== undefined
+        ? await this.num(pLength)
+        : parseNumber(name, childText(el, 'Length') ?? this.missing(name, 'Length'));
+    return { address, length };
+  }
+
+  private async readReg(
+    name: string,
+    el: XmlElement,
+    address: number,
+    length: number,
+  ): Promise<Buffer> {
+    const key = `${address}:${length}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit.data;
+    const data = await this.port.read(address, length);
+    if (data.length !== length)
+      throw new ProtocolError(
+        `${name}: read ${data.length} bytes at 0x${address.toString(16)}, expected ${length}`,
+      );
+    if (childText(el, 'Cachable') !== 'NoCache') this.cache.set(key, { address, data, node: name });
+    return data;
+  }
+
+  private async writeReg(
+    name: string,
+    address: number,
+    data: Buffer,
+    touched: Set<string>,
+  ): Promise<void> {
+    touched.add(name);
+    for (const [key, c] of this.cache)
+      if (c.address < address + data.length && address < c.address + c.data.length)
+        this.cache.delete(key);
+    await this.port.write(address, data);
+  }
+
+  private afterWrite(touched: Set<string>): void {
+    const stale = new Set<string>();
+    for (const t of touched) for (const n of this.invalidatedBy.get(t) ?? []) stale.add(n);
+    if (!stale.size) return;
+    for (const [key, c] of this.cache) if (stale.has(c.node)) this.cache.delete(key);
+  }
+
+  private formulaVars(
+    el: XmlElement,
+    extra: Record<string, number>,
+  ): (v: string) => Promise<number> {
+    return async (v) => {
+      if (v in extra) return extra[v]!;
+      const p = el.children.find((c) => c.tag === 'pVariable' && c.attrs.Name === v);
+      if (p) return this.num(p.text);
+      const constant = el.children.find((c) => c.tag === 'Constant' && c.attrs.Name === v);
+      if (constant) return parseNumber(v, constant.text);
+      const expression = el.children.find((c) => c.tag === 'Expression' && c.attrs.Name === v);
+      if (expression) return this.evalFormula(el, expression.text, extra);
+      throw new ProtocolError(
+        `GenICam node ${el.attrs.Name}: formula variable ${v} is not declared`,
+      );
+    };
+  }
+
+  private async evalFormula(
+    el: XmlElement,
+    source: string,
+    extra: Record<string, number> = {},
+  ): Promise<number> {
+    const formula = compileFormula(source);
+    const lookup = this.formulaVars(el, extra);
+    const values = new Map<string, number>();
+    for (const v of formula.variables) values.set(v, await lookup(v));
+    return formula.evaluate((v) => values.get(v)!, el.tag.startsWith('Int'));
+  }
+
+  /** The numeric value of any value node (enumerations: the entry value; booleans: 0/1). */
+  async num(name: string): Promise<number> {
+    const el = this.node(name);
+    const pValue = childText(el, 'pValue');
+    switch (el.tag) {
+      case 'IntReg':
+      case 'MaskedIntReg':
+      case 'FloatReg': {
+        const { address, length } = await this.where(el);
+        const data = await this.readReg(name, el, address, length);
+        if (el.tag === 'FloatReg')
+          return reg.decodeFloat(name, data, this.codec(el, length).endianness);
+        if (el.tag === 'IntReg') return reg.decodeInt(data, this.codec(el, length));
+        const [lsb, msb] = this.bits(el);
+        return reg.decodeMasked(data, this.codec(el, length), lsb, msb);
+      }
+      case 'IntSwissKnife':
+      case 'SwissKnife':
+        return this.evalFormula(el, childText(el, 'Formula') ?? this.missing(name, 'Formula'));
+      case 'IntConverter':
+      case 'Converter':
+        return this.evalFormula(
+          el,
+          childText(el, 'FormulaFrom') ?? this.missing(name, 'FormulaFrom'),
+          {
+            TO: await this.num(pValue ?? this.missing(name, 'pValue')),
+          },
+        );
+      case 'Boolean':
+        if (pValue === undefined)
+          return Number(this.locals.get(name) ?? childText(el, 'Value') === 'true');
+        return this.num(pValue);
+      default: {
+        if (pValue !== undefined) return this.num(pValue);
+        const local = this.locals.get(name);
+        if (typeof local === 'number') return local;
+        return parseNumber(name, childText(el, 'Value') ?? this.missing(name, 'Value or pValue'));
+      }
+    }
+  }
+
+  private bits(el: XmlElement): [number, number] {
+    const n = el.attrs.Name!;
+    const bit = childText(el, 'Bit');
+    if (bit !== undefined) return [parseNumber(n, bit), parseNumber(n, bit)];
+    return [
+      parseNumber(n, childText(el, 'LSB') ?? '0'),
+      parseNumber(n, childText(el, 'MSB') ?? '0'),
+    ];
+  }
+
+  private async setNum(name: string, value: number, touched: Set<string>): Promise<void> {
+    const el = this.node(name);
+    touched.add(name);
+    const pValue = childText(el, 'pValue');
+    if (INT_REGS.has(el.tag) || el.tag === 'FloatReg') {
+      const { address, length } = await this.where(el);
+      const codec = this.codec(el, length);
+      let data: Buffer;
+      if (el.tag === 'FloatReg') data = reg.encodeFloat(name, value, length, codec.endianness);
+      else if (el.tag === 'IntReg') data = reg.encodeInt(name, value, codec);
+      else {
+        const [lsb, msb] = this.bits(el);
+        const old = await this.readReg(name, el, address, length);
+        data = reg.encodeMasked(name, old, value, codec, lsb, msb);
+      }
+      await this.writeReg(name, address, data, touched);
+    } else if (el.tag === 'IntConverter' || el.tag === 'Converter') {
+      const raw = await this.evalFormula(
+        el,
+        childText(el, 'FormulaTo') ?? this.missing(name, 'FormulaTo'),
+        { FROM: value },
+      );
+      await this.setNum(pValue ?? this.missing(name, 'pValue'), raw, touched);
+    } else if (el.tag.endsWith('SwissKnife')) {
+      throw new StateError(`${name} is computed (${el.tag}) and cannot be written`, {
+        feature: name,
+      });
+    } else if (pValue !== undefined) {
+      await this.setNum(pValue, value, touched);
+    } else {
+      this.locals.set(name, value);
+    }
+  }
+
+  private async str(name: string): Promise<string> {
+    const el = this.node(name);
+    if (el.tag === 'StringReg') {
+      const { address, length } = await this.where(el);
+      return reg.decodeString(await this.readReg(name, el, address, length));
+    }
+    const pValue = childText(el, 'pValue');
+    if (pValue !== undefined) return this.str(pValue);
+    const local = this.locals.get(name);
+    return typeof local === 'string' ? local : (childText(el, 'Value') ?? '');
+  }
+
+  private async setStr(name: string, value: string, touched: Set<string>): Promise<void> {
+    const el = this.node(name);
+    touched.add(name);
+    if (el.tag === 'StringReg') {
+      const { address, length } = await this.where(el);
+      await this.writeReg(name, address, reg.encodeString(name, value, length), touched);
+      return;
+    }
+    const pValue = childText(el, 'pValue');
+    if (pValue !== undefined) await this.setStr(pValue, value, touched);
+    else this.locals.set(name, value);
+  }
+}
