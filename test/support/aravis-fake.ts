@@ -24,6 +24,12 @@ export interface AravisFakeOptions {
   serial?: string;
   /** Share of GVSP packets the fake drops, per thousand (its `--gvsp-lost-ratio`). */
   lostPerThousand?: number;
+  /**
+   * Sensor size to give the fake (default its 2048 × 2048). The fake sends each frame as one
+   * unpaced burst; on loopback a 8 MiB Mono16 burst overflows a socket buffer capped by
+   * net.core.rmem_max (4 MiB here), so full-sensor tests use a smaller sensor.
+   */
+  sensorPx?: { width: number; height: number };
 }
 
 export interface AravisFake {
@@ -82,20 +88,32 @@ function freeLock(): void {
   }
 }
 
-/** Resolves when a GVCP discovery to the fake is answered (raw bytes: no driver code). */
-async function waitForDiscoveryAck(timeoutMs: number, output: () => string): Promise<void> {
+/**
+ * Sends one GVCP command to the fake (raw bytes: no driver code) every 100 ms until it is
+ * acknowledged with `ackCode`.
+ */
+async function gvcpRoundTrip(
+  cmd: Buffer,
+  ackCode: number,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, ARAVIS_FAKE_ADDRESS, r));
   try {
     await new Promise<void>((resolve, reject) => {
-      const cmd = Buffer.from([0x42, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01]);
       const poll = setInterval(() => socket.send(cmd, GVCP_PORT, ARAVIS_FAKE_ADDRESS), 100);
+      socket.send(cmd, GVCP_PORT, ARAVIS_FAKE_ADDRESS);
       const timer = setTimeout(() => {
         clearInterval(poll);
-        reject(new Error(`the Aravis fake camera did not answer discovery:\n${output()}`));
+        reject(
+          new Error(
+            `the Aravis fake camera did not answer command 0x${cmd.readUInt16BE(2).toString(16)}:\n${output()}`,
+          ),
+        );
       }, timeoutMs);
       socket.on('message', (msg) => {
-        if (msg.length >= 8 && msg.readUInt16BE(2) === 0x0003) {
+        if (msg.length >= 8 && msg.readUInt16BE(2) === ackCode) {
           clearInterval(poll);
           clearTimeout(timer);
           resolve();
@@ -106,6 +124,19 @@ async function waitForDiscoveryAck(timeoutMs: number, output: () => string): Pro
     socket.close();
   }
 }
+
+const discoveryCmd = () => Buffer.from([0x42, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01]);
+
+function writeRegCmd(address: number, value: number): Buffer {
+  const b = Buffer.from([0x42, 0x01, 0x00, 0x82, 0x00, 0x08, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
+  b.writeUInt32BE(address, 8);
+  b.writeUInt32BE(value, 12);
+  return b;
+}
+
+/** The fake's sensor size registers (SensorWidthRegister / SensorHeightRegister in its XML). */
+const SENSOR_WIDTH_REG = 0x11c;
+const SENSOR_HEIGHT_REG = 0x118;
 
 export async function startAravisFake(options: AravisFakeOptions = {}): Promise<AravisFake> {
   await takeLock(60_000);
@@ -118,7 +149,21 @@ export async function startAravisFake(options: AravisFakeOptions = {}): Promise<
     child = spawn(ARAVIS_FAKE_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
-    await waitForDiscoveryAck(10_000, () => out);
+    await gvcpRoundTrip(discoveryCmd(), 0x0003, 10_000, () => out);
+    if (options.sensorPx) {
+      await gvcpRoundTrip(
+        writeRegCmd(SENSOR_WIDTH_REG, options.sensorPx.width),
+        0x0083,
+        2_000,
+        () => out,
+      );
+      await gvcpRoundTrip(
+        writeRegCmd(SENSOR_HEIGHT_REG, options.sensorPx.height),
+        0x0083,
+        2_000,
+        () => out,
+      );
+    }
   };
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
