@@ -4,7 +4,8 @@
  * first 0xF8 bytes of the bootstrap registers.
  */
 import dgram from 'node:dgram';
-import { ProtocolError } from '../../errors';
+import os from 'node:os';
+import { ProtocolError, ValidationError } from '../../errors';
 import { Bootstrap, Cmd, GVCP_PORT, decodeAck, encodeCommand } from './gvcp';
 
 export interface GigeDeviceInfo {
@@ -50,6 +51,22 @@ export function decodeDeviceInfo(b: Buffer, from: string): GigeDeviceInfo {
     serial: text(b, Bootstrap.serial, 16),
     userName: text(b, Bootstrap.userName, 16),
   };
+}
+
+const ipToU32 = (ip: string) => ip.split('.').reduce((v, b) => v * 256 + Number(b), 0) >>> 0;
+const u32ToIp = (v: number) => [24, 16, 8, 0].map((s) => (v >>> s) & 0xff).join('.');
+
+/** IPv4 subnet broadcast address of a network interface (e.g. "eth0" → "192.168.1.255"). */
+export function broadcastAddressOf(
+  name: string,
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): string {
+  const v4 = (interfaces[name] ?? []).find((i) => i.family === 'IPv4');
+  if (!v4)
+    throw new ValidationError(
+      `network interface "${name}" has no IPv4 address (interfaces: ${Object.keys(interfaces).join(', ')})`,
+    );
+  return u32ToIp((ipToU32(v4.address) | ~ipToU32(v4.netmask)) >>> 0);
 }
 
 export interface DiscoverOptions {

@@ -32,6 +32,7 @@ export class GigeAcquisition {
   private seq = 0;
   private live = false;
   private failSnap: ((err: Error) => void) | null = null;
+  private warnedBuffer = false;
 
   private constructor(
     private readonly control: GigeControl,
@@ -117,6 +118,12 @@ export class GigeAcquisition {
     onFrame: (f: StreamFrame) => void,
     onIncomplete: (f: IncompleteFrame) => void,
   ): void {
+    if (payloadSize > this.receiver.bufferBytes && !this.warnedBuffer) {
+      this.warnedBuffer = true;
+      this.warn(
+        `frames of ${payloadSize} B exceed the ${this.receiver.bufferBytes} B socket receive buffer (raise net.core.rmem_max); bursts may arrive incomplete`,
+      );
+    }
     const inPlace =
       target &&
       this.bitDepth > 8 &&

@@ -88,6 +88,11 @@ export class GvspReceiver {
     return r;
   }
 
+  /** The receive buffer the OS granted (Linux caps the request at net.core.rmem_max). */
+  get bufferBytes(): number {
+    return this.socket.getRecvBufferSize();
+  }
+
   get port(): number {
     return this.socket.address().port;
   }

@@ -72,6 +72,9 @@ describe.skipIf(!aravisFakeAvailable())('gige-vision camera against arv-fake-gv-
       expect([f.widthPx, f.heightPx, f.pixels.length]).toEqual([100, 60, 6000]);
       expect(f.pixels.buffer).toBe(into);
       expectFakeRamp(f);
+      // in this mode the fake sends a frame only when TriggerSoftware is executed
+      expect(await cam.getFeature('TriggerMode')).toBe('On');
+      expect(await cam.getFeature('TriggerSource')).toBe('Software');
       expect(cam.incompleteFrames).toBe(0);
     } finally {
       await cam.disconnect();

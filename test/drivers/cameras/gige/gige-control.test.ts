@@ -1,6 +1,6 @@
 /** GVCP and the GenICam node map against Aravis's fake GigE Vision camera (an independent implementation). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverGige } from '../../../../drivers/cameras/gige/discovery';
+import { broadcastAddressOf, discoverGige } from '../../../../drivers/cameras/gige/discovery';
 import { GigeControl, parseXmlUrl } from '../../../../drivers/cameras/gige/gige-control';
 import { GvcpClient } from '../../../../drivers/cameras/gige/gvcp';
 import {
@@ -8,6 +8,30 @@ import {
   startAravisFake,
   type AravisFake,
 } from '../../../support/aravis-fake';
+
+describe('broadcastAddressOf', () => {
+  const v4 = (address: string, netmask: string) => ({
+    address,
+    netmask,
+    family: 'IPv4' as const,
+    mac: '00:00:00:00:00:00',
+    internal: false,
+    cidr: null,
+  });
+  it('computes the subnet broadcast address of an interface', () => {
+    expect(broadcastAddressOf('eth1', { eth1: [v4('192.168.10.7', '255.255.255.0')] })).toBe(
+      '192.168.10.255',
+    );
+    expect(broadcastAddressOf('lo', { lo: [v4('127.0.0.1', '255.0.0.0')] })).toBe(
+      '127.255.255.255',
+    );
+  });
+  it('names the interfaces there are when the one asked for has no IPv4 address', () => {
+    expect(() => broadcastAddressOf('eth9', { eth1: [] })).toThrow(
+      /"eth9" has no IPv4 address \(interfaces: eth1\)/,
+    );
+  });
+});
 
 describe('parseXmlUrl', () => {
   it('reads Local: URLs with hex address and length', () => {
