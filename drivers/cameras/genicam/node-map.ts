@@ -126,7 +126,10 @@ export class NodeMap {
       base = (childText(el, 'AccessMode') as Access | undefined) ?? 'RO';
     else if (el.tag.endsWith('SwissKnife') || el.tag === 'Category') base = 'RO';
     else if (pValue !== undefined) base = await this.access(pValue);
-    else base = 'RW';
+    else {
+      const indexed = await this.indexed(el);
+      base = indexed?.ref !== undefined ? await this.access(indexed.ref) : 'RW';
+    }
     const imposed = childText(el, 'ImposedAccessMode') as Access | undefined;
     if (imposed && base === 'RW' && (imposed === 'RO' || imposed === 'WO')) base = imposed;
     const locked = childText(el, 'pIsLocked');
@@ -480,9 +483,12 @@ export class NodeMap {
         return this.num(pValue);
       default: {
         if (pValue !== undefined) return this.num(pValue);
-        const local = this.locals.get(name);
+        const indexed = await this.indexed(el);
+        if (indexed?.ref !== undefined) return this.num(indexed.ref);
+        const local = this.locals.get(indexed?.key ?? name);
         if (typeof local === 'number') return local;
-        return parseNumber(name, childText(el, 'Value') ?? this.missing(name, 'Value or pValue'));
+        const literal = indexed ? indexed.literal : childText(el, 'Value');
+        return parseNumber(name, literal ?? this.missing(name, 'Value or pValue'));
       }
     }
   }
@@ -527,8 +533,35 @@ export class NodeMap {
     } else if (pValue !== undefined) {
       await this.setNum(pValue, value, touched);
     } else {
-      this.locals.set(name, value);
+      const indexed = await this.indexed(el);
+      if (indexed?.ref !== undefined) await this.setNum(indexed.ref, value, touched);
+      else this.locals.set(indexed?.key ?? name, value);
     }
+  }
+
+  /**
+   * Selector-indexed values (`pIndex` on a value node with `ValueIndexed`/`pValueIndexed`
+   * and `ValueDefault`/`pValueDefault`): the entry for the index node's current value.
+   * null when the node is not indexed.
+   */
+  private async indexed(
+    el: XmlElement,
+  ): Promise<{ ref?: string; literal?: string; key: string } | null> {
+    const pIndex = childText(el, 'pIndex');
+    if (pIndex === undefined || el.tag.endsWith('Reg')) return null;
+    const name = el.attrs.Name!;
+    const index = await this.num(pIndex);
+    const key = `${name}[${index}]`;
+    const hit = el.children.find(
+      (c) =>
+        (c.tag === 'pValueIndexed' || c.tag === 'ValueIndexed') &&
+        parseNumber(name, c.attrs.Index ?? '') === index,
+    );
+    if (hit)
+      return hit.tag === 'pValueIndexed' ? { ref: hit.text, key } : { literal: hit.text, key };
+    const pDefault = childText(el, 'pValueDefault');
+    if (pDefault !== undefined) return { ref: pDefault, key };
+    return { literal: childText(el, 'ValueDefault'), key };
   }
 
   private async str(name: string): Promise<string> {

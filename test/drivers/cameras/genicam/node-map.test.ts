@@ -171,6 +171,35 @@ describe('GenICam node map', () => {
     expect((await map.describe('Selector')).selects).toEqual(['Mode']);
   });
 
+  it('resolves selector-indexed values (pValueIndexed, ValueIndexed, defaults)', async () => {
+    const m = memoryPort();
+    m.mem.writeUInt32BE(11, 0x200);
+    m.mem.writeUInt32BE(22, 0x204);
+    const map = NodeMap.fromXml(
+      xml(`
+ <Integer Name="Sel"><Value>0</Value></Integer>
+ <Integer Name="Gain"><pIndex>Sel</pIndex>
+   <pValueIndexed Index="0">G0</pValueIndexed><ValueIndexed Index="1">5</ValueIndexed>
+   <pValueDefault>G9</pValueDefault></Integer>
+ ${reg('G0', 0x200)}
+ ${reg('G9', 0x204)}
+ <Integer Name="Width"><Value>1</Value></Integer><Enumeration Name="PixelFormat"><Value>0</Value></Enumeration>`),
+      m.port,
+    );
+    expect(await map.getValue('Gain')).toBe(11);
+    await map.setValue('Sel', 1);
+    expect(await map.getValue('Gain')).toBe(5);
+    await map.setValue('Gain', 6);
+    expect(await map.getValue('Gain')).toBe(6);
+    await map.setValue('Sel', 7);
+    expect(await map.getValue('Gain')).toBe(22);
+    await map.setValue('Gain', 23);
+    expect(m.mem.readUInt32BE(0x204)).toBe(23);
+    await map.setValue('Sel', 0);
+    await map.setValue('Gain', 12);
+    expect(m.mem.readUInt32BE(0x200)).toBe(12);
+  });
+
   it('caches register reads and drops them on writes and on pInvalidator', async () => {
     const { map, mem, log } = await setup();
     await map.getValue('Width');
