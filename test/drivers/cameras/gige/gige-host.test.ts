@@ -50,6 +50,8 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
     await client.until(() => frames.length >= 1, 10_000, 'the snapped frame');
     expect([frames[0]!.meta.widthPx, frames[0]!.meta.heightPx]).toEqual([256, 192]);
     expect(frames[0]!.pixels).toHaveLength(256 * 192);
+    // the sensor is known only after connect; the host state shows it
+    expect(fx.host.store.state.camera).toMatchObject({ widthPx: 256, heightPx: 192, bitDepth: 16 });
     expect(await client.call('camera.startLive')).toMatchObject({ ok: true });
     const n = frames.length;
     await client.until(() => frames.length >= n + 3, 10_000, 'live frames');
