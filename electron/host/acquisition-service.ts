@@ -122,6 +122,11 @@ export class AcquisitionService {
       throw new ValidationError('run.start plan: the plan expands to no events');
     const name = p.name ?? timestampName();
     const format = p.format ?? config.storage.format;
+    // Cameras that learn their sensor at connect (GenICam) have no geometry in the config.
+    if (!prepared.binding.camera && camera.sensor.widthPx > 0) {
+      const { widthPx, heightPx, pixelSizeUm } = camera.sensor;
+      prepared.binding.camera = { widthPx, heightPx, pixelSizeUm };
+    }
     const layout = layoutFor(prepared, config, name, format);
     // The frame size and pixel size the camera delivers now (binning, ROI).
     const [binning, roi] = await Promise.all([camera.getBinning(), camera.getRoi()]);
