@@ -18,4 +18,5 @@ export const cliCommands: CliEntry[] = [
   { name: 'acquire', load: async () => (await import('./acquire-command')).acquireCommand },
   { name: 'upload', load: async () => (await import('./commands/upload')).command },
   { name: 'ports', load: async () => (await import('./commands/ports')).command },
+  { name: 'cameras', load: async () => (await import('./commands/cameras')).command },
 ];

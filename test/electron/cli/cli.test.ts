@@ -23,7 +23,7 @@ describe('aquila CLI', () => {
     // every CLI command's usage line as typed, `aquila <name> …` (summaries follow indented)
     const usages = h.out.filter((l) => l.includes('\n      ')).map((l) => l.split('\n')[0]!);
     expect(usages.map((l) => l.trim().split(' ').slice(0, 2).join(' '))).toEqual(
-      ['serve', 'call', 'state', 'datasets', 'plan', 'acquire', 'upload', 'ports'].map(
+      ['serve', 'call', 'state', 'datasets', 'plan', 'acquire', 'upload', 'ports', 'cameras'].map(
         (n) => `aquila ${n}`,
       ),
     );
