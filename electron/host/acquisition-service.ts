@@ -11,6 +11,7 @@ import type { DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
 import { prepareRun, layoutFor } from '../plans/prepare';
+import type { CameraGeometry } from '../plans/resolve';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { DeviceEngine } from '../runner/device-engine';
@@ -97,9 +98,20 @@ export class AcquisitionService {
     bytes: number;
     durationS: number;
   } {
-    const prepared = prepareRun(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
+    const prepared = prepareRun(
+      parsePlan(JSON.stringify(plan), 'plan'),
+      this.deps.config,
+      this.connectedGeometry(),
+    );
     const e = estimatePlan(prepared.events, prepared.binding);
     return { events: e.events, frames: e.frames, bytes: e.bytes, durationS: e.durationS };
+  }
+
+  /** The connected camera's sensor (for cameras whose config has no geometry, e.g. GenICam). */
+  private connectedGeometry(): CameraGeometry | null {
+    const sensor = this.deps.devices.camera?.sensor;
+    if (!sensor || sensor.widthPx <= 0) return null;
+    return { widthPx: sensor.widthPx, heightPx: sensor.heightPx, pixelSizeUm: sensor.pixelSizeUm };
   }
 
   onRunStart(listener: () => void): () => void {
@@ -117,16 +129,11 @@ export class AcquisitionService {
     const camera = devices.camera;
     if (!camera) throw new StateError('No camera is configured');
     const seq = parsePlan(JSON.stringify(p.plan), 'run.start plan');
-    const prepared = prepareRun(seq, config);
+    const prepared = prepareRun(seq, config, this.connectedGeometry());
     if (prepared.events.length === 0)
       throw new ValidationError('run.start plan: the plan expands to no events');
     const name = p.name ?? timestampName();
     const format = p.format ?? config.storage.format;
-    // Cameras that learn their sensor at connect (GenICam) have no geometry in the config.
-    if (!prepared.binding.camera && camera.sensor.widthPx > 0) {
-      const { widthPx, heightPx, pixelSizeUm } = camera.sensor;
-      prepared.binding.camera = { widthPx, heightPx, pixelSizeUm };
-    }
     const layout = layoutFor(prepared, config, name, format);
     // The frame size and pixel size the camera delivers now (binning, ROI).
     const [binning, roi] = await Promise.all([camera.getBinning(), camera.getRoi()]);

@@ -8,7 +8,7 @@ import type { ChannelInfo, DatasetFormat, DatasetLayoutInput } from '../storage/
 import { datasetShape, type DatasetShape } from './dataset-shape';
 import type { MdaEvent } from './events';
 import { expandSequence } from './expand';
-import { bindPlan, type PlanBinding } from './resolve';
+import { bindPlan, type CameraGeometry, type PlanBinding } from './resolve';
 import { timePointsS } from './time-plan';
 import type { MdaSequence } from './types';
 import { zIterate } from './z-plan';
@@ -21,8 +21,12 @@ export interface PreparedRun {
 }
 
 /** Binds the plan to the config (channel presets, camera FOV) and expands it. */
-export function prepareRun(seq: MdaSequence, config: AquilaConfig): PreparedRun {
-  const binding = bindPlan(seq, config);
+export function prepareRun(
+  seq: MdaSequence,
+  config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
+): PreparedRun {
+  const binding = bindPlan(seq, config, connectedCamera);
   const events = [...expandSequence(seq, { fovUm: binding.fovUm })];
   return { seq, events, shape: datasetShape(events), binding };
 }

@@ -55,8 +55,16 @@ function speed(config: AquilaConfig, kind: 'xy-stage' | 'z-drive', fallback: num
   return (dev && numberOption(dev.options, 'speedUmPerS')) ?? fallback;
 }
 
-/** Names every channel whose config is not a preset, with its path in the plan. */
-export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
+/**
+ * Names every channel whose config is not a preset, with its path in the plan.
+ * `connectedCamera`: the geometry a connected camera reports, used when the config has none
+ * (cameras that learn their sensor at connect, e.g. GenICam).
+ */
+export function bindPlan(
+  seq: MdaSequence,
+  config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
+): PlanBinding {
   const presets = new Map(config.channels.map((c) => [c.name, c]));
   const problems: string[] = [];
   const check = (s: MdaSequence, at: (string | number)[]) => {
@@ -78,7 +86,7 @@ export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
         problems,
       },
     );
-  const camera = cameraGeometry(config);
+  const camera = cameraGeometry(config) ?? connectedCamera;
   return {
     presets,
     camera,

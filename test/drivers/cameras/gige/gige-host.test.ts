@@ -88,6 +88,10 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
       channels: [{ config: 'GFP', exposure: 10 }],
       time_plan: { interval: 0, loops: 3 },
     };
+    expect(await client.call('plan.estimate', { plan })).toMatchObject({
+      ok: true,
+      value: { frames: 3, bytes: 3 * 256 * 192 * 2 },
+    });
     const started = await client.call('run.start', { plan, name: 'gige' });
     expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
     await fx.host.acquisition.whenIdle();
