@@ -117,7 +117,7 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
     expect(JSON.parse(r.stdout)).toEqual({ shape: [3, 1, 1, 192, 256], dtype: 'uint16', bad: 0 });
   }, 60_000);
 
-  it('stays up when the camera dies: camera calls fail typed, other devices still answer', async () => {
+  it('stays up when the camera dies (typed camera errors, other devices answer) and reconnects on request', async () => {
     await fake.kill();
     let snap = await client.call('camera.snap');
     const end = Date.now() + 15_000;
@@ -129,5 +129,11 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
     if (!snap.ok) expect(['E_DISCONNECTED', 'E_TIMEOUT']).toContain(snap.error.code);
     expect(await client.call('laser.allOff')).toMatchObject({ ok: true });
     await fake.restart();
-  }, 30_000);
+    expect(await client.call('device.reconnect', { deviceId: 'camera' })).toMatchObject({
+      ok: true,
+    });
+    const n = frames.length;
+    expect(await client.call('camera.snap')).toMatchObject({ ok: true });
+    await client.until(() => frames.length > n, 10_000, 'a frame after the reconnect');
+  }, 40_000);
 });
