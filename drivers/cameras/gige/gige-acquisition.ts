@@ -124,6 +124,7 @@ export class GigeAcquisition {
         `frames of ${payloadSize} B exceed the ${this.receiver.bufferBytes} B socket receive buffer (raise net.core.rmem_max); bursts may arrive incomplete`,
       );
     }
+    let usedTarget = false;
     const inPlace =
       target &&
       this.bitDepth > 8 &&
@@ -133,7 +134,12 @@ export class GigeAcquisition {
       payloadPerPacket: this.payloadPerPacket,
       payloadSize,
       frameTimeoutMs: this.opts.frameTimeoutMs,
-      buffer: () => (inPlace ? Buffer.from(target) : Buffer.from(new ArrayBuffer(payloadSize))),
+      // the caller's buffer goes to the first frame only: two frames in flight never share it
+      buffer: () => {
+        if (!inPlace || usedTarget) return Buffer.from(new ArrayBuffer(payloadSize));
+        usedTarget = true;
+        return Buffer.from(target);
+      },
       resend: this.canResend ? (block, first, last) => this.resend(block, first, last) : undefined,
       onFrame,
       onIncomplete: (f) => {
@@ -251,14 +257,12 @@ export class GigeAcquisition {
       undefined,
       (f) => {
         if (!this.live) return;
-        let frame: RawFrame;
+        // runs in the socket's message handler: nothing may escape it
         try {
-          frame = this.toRaw(f, exposureMs, binning);
+          onFrame(this.toRaw(f, exposureMs, binning));
         } catch (err) {
-          this.warn((err as Error).message);
-          return;
+          this.warn(`live frame ${f.blockId} dropped: ${(err as Error).message}`);
         }
-        onFrame(frame);
       },
       () => undefined,
     );

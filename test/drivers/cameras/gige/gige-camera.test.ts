@@ -99,6 +99,25 @@ describe.skipIf(!aravisFakeAvailable())('gige-vision camera against arv-fake-gv-
     }
   });
 
+  it('keeps streaming when a live frame listener throws, and logs it', async () => {
+    logs.length = 0;
+    const cam = new GigeCamera('gige', options, ctx);
+    await cam.connect();
+    try {
+      await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 32, heightPx: 8 });
+      let calls = 0;
+      await cam.startLive(() => {
+        calls++;
+        throw new Error('listener bug');
+      });
+      await until('three live frames', () => calls >= 3, 10_000);
+      await cam.stopLive();
+      expect(logs.some((l) => /live frame \d+ dropped: listener bug/.test(l))).toBe(true);
+    } finally {
+      await cam.disconnect();
+    }
+  });
+
   it('refuses an exposure outside the camera range with E_LIMIT', async () => {
     const cam = new GigeCamera('gige', options, ctx);
     await cam.connect();
