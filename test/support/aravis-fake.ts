@@ -14,6 +14,10 @@ export const ARAVIS_FAKE_BIN = 'arv-fake-gv-camera-0.8';
 export const ARAVIS_FAKE_ADDRESS = '127.0.0.1';
 const GVCP_PORT = 3956;
 const lockDir = path.join(os.tmpdir(), 'aquila-aravis-fake.lock');
+/** How long startAravisFake waits for another test file's fake to finish. */
+const LOCK_WAIT_MS = 150_000;
+/** Hook timeout for a beforeAll that starts the fake (lock wait plus start-up). */
+export const ARAVIS_FAKE_START_TIMEOUT_MS = LOCK_WAIT_MS + 30_000;
 
 /** true when the binary is installed (`.ci/run` installs aravis-tools). */
 export function aravisFakeAvailable(): boolean {
@@ -139,7 +143,7 @@ const SENSOR_WIDTH_REG = 0x11c;
 const SENSOR_HEIGHT_REG = 0x118;
 
 export async function startAravisFake(options: AravisFakeOptions = {}): Promise<AravisFake> {
-  await takeLock(60_000);
+  await takeLock(LOCK_WAIT_MS);
   const args = ['-i', ARAVIS_FAKE_ADDRESS];
   if (options.serial) args.push('-s', options.serial);
   if (options.lostPerThousand !== undefined) args.push('-r', String(options.lostPerThousand));

@@ -4,6 +4,7 @@ import type { DeviceEvent, RawFrame } from '../../../../drivers/devices';
 import { GigeCamera } from '../../../../drivers/cameras/gige/gige-camera';
 import { createDevice } from '../../../../drivers/registry';
 import {
+  ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
   startAravisFake,
   type AravisFake,
@@ -29,7 +30,7 @@ describe.skipIf(!aravisFakeAvailable())('gige-vision camera against arv-fake-gv-
   let fake: AravisFake;
   beforeAll(async () => {
     fake = await startAravisFake({ sensorPx: { width: 1024, height: 768 } });
-  });
+  }, ARAVIS_FAKE_START_TIMEOUT_MS);
   afterAll(async () => {
     await fake?.stop();
   });
@@ -165,7 +166,7 @@ describe.skipIf(!aravisFakeAvailable())('gige-vision camera with packet loss', (
   let fake: AravisFake;
   beforeAll(async () => {
     fake = await startAravisFake({ lostPerThousand: 50 });
-  });
+  }, ARAVIS_FAKE_START_TIMEOUT_MS);
   afterAll(async () => {
     await fake?.stop();
   });

@@ -4,6 +4,7 @@ import { broadcastAddressOf, discoverGige } from '../../../../drivers/cameras/gi
 import { GigeControl, parseXmlUrl } from '../../../../drivers/cameras/gige/gige-control';
 import { GvcpClient } from '../../../../drivers/cameras/gige/gvcp';
 import {
+  ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
   startAravisFake,
   type AravisFake,
@@ -58,7 +59,7 @@ describe.skipIf(!aravisFakeAvailable())('GigE Vision control against arv-fake-gv
 
   beforeAll(async () => {
     fake = await startAravisFake({ serial: 'AQ14' });
-  });
+  }, ARAVIS_FAKE_START_TIMEOUT_MS);
   afterAll(async () => {
     await control?.close();
     await fake?.stop();

@@ -11,6 +11,7 @@ import {
   type HostFixture,
 } from '../../../support/host-fixture';
 import {
+  ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
   startAravisFake,
   type AravisFake,
@@ -62,7 +63,7 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
     });
     fx.host.bus.subscribe((f) => frames.push(f));
     client = await TestClient.connect(fx);
-  });
+  }, ARAVIS_FAKE_START_TIMEOUT_MS);
   afterAll(async () => {
     client?.close();
     await fx?.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../../../electron/cli/commands/cameras';
 import {
+  ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
   startAravisFake,
   type AravisFake,
@@ -34,7 +35,7 @@ describe('aquila cameras', () => {
     let fake: AravisFake;
     beforeAll(async () => {
       fake = await startAravisFake({ serial: 'CLI7' });
-    });
+    }, ARAVIS_FAKE_START_TIMEOUT_MS);
     afterAll(async () => {
       await fake?.stop();
     });
