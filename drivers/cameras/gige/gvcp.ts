@@ -1,7 +1,7 @@
 /**
  * GigE Vision control protocol (GVCP, UDP port 3956): one request in flight at a time,
- * 16-bit request ids (never 0), a bounded number of retries with a per-attempt timeout,
- * PENDING_ACK extending the wait. Packet layout: command header key 0x42, flags (bit 0 =
+ * 16-bit request ids (never 0, kept across retries), a bounded number of retries with a
+ * per-attempt timeout, PENDING_ACK extending the wait. Packet layout: command header key 0x42, flags (bit 0 =
  * acknowledge required), command, payload length, request id; acknowledge header status,
  * answer, payload length, ack id. All fields big-endian.
  */
@@ -179,12 +179,14 @@ export class GvcpClient {
   }
 
   private async attempt(command: number, payload: Buffer, what: string): Promise<Buffer> {
+    // A retry repeats the command with the same request id, so a late ack of an earlier
+    // attempt answers it and the device can recognise the repeat.
+    const id = this.takeId();
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (this.closed)
         throw new DisconnectedError(
           `GigE camera ${this.address}: control channel closed (${what})`,
         );
-      const id = this.takeId();
       const ack = await new Promise<Ack | null>((resolve) => {
         let timer = setTimeout(() => done(null), this.timeoutMs);
         const done = (a: Ack | null) => {
