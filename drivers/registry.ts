@@ -10,6 +10,7 @@ import { asiDrivers } from './stages/asi';
 import { priorDrivers } from './stages/prior';
 import { createObisLaser } from './lasers/obis/obis-laser';
 import { createCoboltLaser } from './lasers/cobolt/cobolt-laser';
+import { createGigeCamera } from './cameras/gige/gige-camera';
 
 export type { DeviceSpecLike, DriverContext, DriverEntry } from './driver-types';
 
@@ -31,6 +32,11 @@ export const driverRegistry: Record<string, DriverEntry> = {
     description:
       'Cobolt 06-series laser, classic command set (port "sim:cobolt" runs its wire simulator)',
     create: (spec, ctx) => createCoboltLaser(spec, ctx),
+  },
+  'gige-vision': {
+    kinds: ['camera'],
+    description: 'GigE Vision camera (GenICam) over UDP; options.address is its IPv4 address',
+    create: (spec, ctx) => createGigeCamera(spec, ctx),
   },
 };
 

@@ -29,4 +29,5 @@ export const cliCommands: CliEntry[] = [
     load: async () => (await import('./automation/analysis-commands')).autofocusCommand,
   },
   { name: 'rois', load: async () => (await import('./automation/analysis-commands')).roisCommand },
+  { name: 'cameras', load: async () => (await import('./commands/cameras')).command },
 ];

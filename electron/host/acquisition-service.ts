@@ -12,6 +12,7 @@ import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
 import { checkPlan, formatProblems, type PlanProblem } from '../plans/check';
 import { layoutFor } from '../plans/prepare';
+import type { CameraGeometry } from '../plans/resolve';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { showingFrames } from '../runner/showing-engine';
@@ -113,7 +114,11 @@ export class AcquisitionService {
     durationS: number;
     problems: PlanProblem[];
   } {
-    const checked = checkPlan(parsePlan(JSON.stringify(plan), 'plan'), this.deps.config);
+    const checked = checkPlan(
+      parsePlan(JSON.stringify(plan), 'plan'),
+      this.deps.config,
+      this.connectedGeometry(),
+    );
     const e = estimatePlan(checked.events, checked.binding);
     const { events, frames, bytes, durationS } = e;
     return { events, frames, bytes, durationS, problems: checked.problems };
@@ -122,6 +127,13 @@ export class AcquisitionService {
   /** How runs carry out useq autofocus events (the automation service provides it). */
   setEventAutofocus(hook: EventAutofocus): void {
     this.eventAutofocus = hook;
+  }
+
+  /** The connected camera's sensor (for cameras whose config has no geometry, e.g. GenICam). */
+  private connectedGeometry(): CameraGeometry | null {
+    const sensor = this.deps.devices.camera?.sensor;
+    if (!sensor || sensor.widthPx <= 0) return null;
+    return { widthPx: sensor.widthPx, heightPx: sensor.heightPx, pixelSizeUm: sensor.pixelSizeUm };
   }
 
   onRunStart(listener: () => void): () => void {
@@ -139,7 +151,7 @@ export class AcquisitionService {
     const camera = devices.camera;
     if (!camera) throw new StateError('No camera is configured');
     const seq = parsePlan(JSON.stringify(p.plan), 'run.start plan');
-    const checked = checkPlan(seq, config);
+    const checked = checkPlan(seq, config, this.connectedGeometry());
     const errors = checked.problems.filter((x) => x.severity === 'error');
     const prepared = checked.prepared;
     if (errors.length > 0 || !prepared)

@@ -260,8 +260,15 @@ export class DeviceManager {
           device.getRoi(),
         ]);
         this.store.update((s) => {
+          // sensor too: cameras that learn it at connect (GenICam) report 0 × 0 before
           if (s.camera)
-            Object.assign(s.camera, { exposureMs, binning, roi, live: device.isLive() });
+            Object.assign(s.camera, {
+              ...device.sensor,
+              exposureMs,
+              binning,
+              roi,
+              live: device.isLive(),
+            });
         });
         break;
       }

@@ -13,7 +13,7 @@ import type { AquilaConfig } from '../config/schema';
 import { isAcquisition, type MdaEvent } from './events';
 import { expandSequence } from './expand';
 import { prepareRun, type PreparedRun } from './prepare';
-import { planBinding, unknownChannels, type PlanBinding } from './resolve';
+import { planBinding, unknownChannels, type CameraGeometry, type PlanBinding } from './resolve';
 import type { MdaSequence, ZPlan } from './types';
 
 export type { PlanProblem };
@@ -136,8 +136,13 @@ function deviceProblems(seq: MdaSequence, events: MdaEvent[], config: AquilaConf
 }
 
 /** Expands the plan once, checks it and, when its channels are known, prepares the run. */
-export function checkPlan(seq: MdaSequence, config: AquilaConfig): CheckedPlan {
-  const binding = planBinding(config);
+/** `connectedCamera`: a connected camera's geometry, for configs without one (see bindPlan). */
+export function checkPlan(
+  seq: MdaSequence,
+  config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
+): CheckedPlan {
+  const binding = planBinding(config, connectedCamera);
   const events = [...expandSequence(seq, { fovUm: binding.fovUm })];
   const channels = unknownChannels(seq, config).map((p): PlanProblem => ({
     severity: 'error',
@@ -158,7 +163,9 @@ export function checkPlan(seq: MdaSequence, config: AquilaConfig): CheckedPlan {
     ],
     events,
     binding,
-    prepared: channels.some((p) => p.severity === 'error') ? null : prepareRun(seq, config, events),
+    prepared: channels.some((p) => p.severity === 'error')
+      ? null
+      : prepareRun(seq, config, connectedCamera, events),
   };
 }
 

@@ -8,7 +8,7 @@ import type { ChannelInfo, DatasetFormat, DatasetLayoutInput } from '../storage/
 import { datasetShape, type DatasetShape } from './dataset-shape';
 import type { MdaEvent } from './events';
 import { expandSequence } from './expand';
-import { bindPlan, type PlanBinding } from './resolve';
+import { bindPlan, type CameraGeometry, type PlanBinding } from './resolve';
 import { timePointsS } from './time-plan';
 import type { MdaSequence } from './types';
 import { zIterate } from './z-plan';
@@ -21,15 +21,17 @@ export interface PreparedRun {
 }
 
 /**
- * Binds the plan to the config (channel presets, camera FOV) and expands it; `events`: the
- * plan already expanded with the config's camera FOV (checkPlan did it).
+ * Binds the plan to the config (channel presets, camera FOV) and expands it.
+ * `connectedCamera`: a connected camera's geometry, used when the config has none (see
+ * bindPlan); `expanded`: the plan already expanded with that FOV (checkPlan did it).
  */
 export function prepareRun(
   seq: MdaSequence,
   config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
   expanded?: MdaEvent[],
 ): PreparedRun {
-  const binding = bindPlan(seq, config);
+  const binding = bindPlan(seq, config, connectedCamera);
   const events = expanded ?? [...expandSequence(seq, { fovUm: binding.fovUm })];
   return { seq, events, shape: datasetShape(events), binding };
 }

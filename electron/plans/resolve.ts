@@ -82,7 +82,11 @@ export function unknownChannels(seq: MdaSequence, config: AquilaConfig): Channel
 }
 
 /** Names every channel whose config is not a preset, with its path in the plan. */
-export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
+export function bindPlan(
+  seq: MdaSequence,
+  config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
+): PlanBinding {
   const presets = new Map(config.channels.map((c) => [c.name, c]));
   const problems = unknownChannels(seq, config).map((p) => `${p.path}: ${p.message}`);
   if (problems.length)
@@ -92,15 +96,20 @@ export function bindPlan(seq: MdaSequence, config: AquilaConfig): PlanBinding {
         problems,
       },
     );
-  return planBinding(config, presets);
+  return planBinding(config, connectedCamera, presets);
 }
 
-/** The binding without checking channel names (estimates of plans with problems). */
+/**
+ * The binding without checking channel names (estimates of plans with problems).
+ * `connectedCamera`: the geometry a connected camera reports, used when the config has none
+ * (cameras that learn their sensor at connect, e.g. GenICam).
+ */
 export function planBinding(
   config: AquilaConfig,
+  connectedCamera: CameraGeometry | null = null,
   presets = new Map(config.channels.map((c) => [c.name, c])),
 ): PlanBinding {
-  const camera = cameraGeometry(config);
+  const camera = cameraGeometry(config) ?? connectedCamera;
   return {
     presets,
     camera,

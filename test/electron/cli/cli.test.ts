@@ -37,6 +37,7 @@ describe('aquila CLI', () => {
         'automate',
         'autofocus',
         'rois',
+        'cameras',
       ].map((n) => `aquila ${n}`),
     );
     const u = io();

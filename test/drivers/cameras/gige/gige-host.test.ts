@@ -1,0 +1,140 @@
+/** A host configured with a gige-vision camera (Aravis's fake): snap, live and a run through the API, and a camera that dies. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostFrame } from '../../../../electron/host/frame-bus';
+import {
+  smallSimConfig,
+  startTestHost,
+  TestClient,
+  type HostFixture,
+} from '../../../support/host-fixture';
+import {
+  ARAVIS_FAKE_START_TIMEOUT_MS,
+  aravisFakeAvailable,
+  startAravisFake,
+  type AravisFake,
+} from '../../../support/aravis-fake';
+import { tempDir } from '../../../support/temp-dir';
+
+/**
+ * Reads every frame of a single-position OME-Zarr dataset with tensorstore and counts the
+ * frames that are not the fake camera's ramp (256 × (x + y + frame id) mod 65535, gain 0,
+ * 10 ms exposure).
+ */
+const RAMP_CHECK = `
+import json, sys
+import numpy as np, tensorstore as ts
+arr = ts.open({"driver": sys.argv[2], "kvstore": {"driver": "file", "path": sys.argv[1]}}, open=True, read=True).result()
+data = arr.read().result().astype(np.int64)
+bad = 0
+yy, xx = np.meshgrid(np.arange(data.shape[3]), np.arange(data.shape[4]), indexing="ij")
+for idx in np.ndindex(*data.shape[:3]):
+    f = data[idx]
+    if not np.array_equal(f, (f[0, 0] + 256 * (xx + yy)) % 65535):
+        bad += 1
+print(json.dumps({"shape": list(arr.shape), "dtype": arr.dtype.name, "bad": bad}))
+`;
+
+describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => {
+  let fake: AravisFake;
+  let fx: HostFixture;
+  let client: TestClient;
+  let root: string;
+  const frames: HostFrame[] = [];
+
+  beforeAll(async () => {
+    fake = await startAravisFake({ sensorPx: { width: 256, height: 192 } });
+    root = tempDir('aquila-gige-data-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root } });
+    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
+    fx = await startTestHost({
+      ...base,
+      devices: [
+        ...devices,
+        {
+          id: 'camera',
+          kind: 'camera',
+          driver: 'gige-vision',
+          options: { address: '127.0.0.1', packetSize: 8000, timeoutMs: 200, retries: 1 },
+        },
+      ],
+    });
+    fx.host.bus.subscribe((f) => frames.push(f));
+    client = await TestClient.connect(fx);
+  }, ARAVIS_FAKE_START_TIMEOUT_MS);
+  afterAll(async () => {
+    client?.close();
+    await fx?.close();
+    await fake?.stop();
+  });
+
+  it('snaps and streams live frames through the host API', async () => {
+    const snap = await client.call('camera.snap');
+    expect(snap).toMatchObject({ ok: true });
+    await client.until(() => frames.length >= 1, 10_000, 'the snapped frame');
+    expect([frames[0]!.meta.widthPx, frames[0]!.meta.heightPx]).toEqual([256, 192]);
+    expect(frames[0]!.pixels).toHaveLength(256 * 192);
+    // the sensor is known only after connect; the host state shows it
+    expect(fx.host.store.state.camera).toMatchObject({ widthPx: 256, heightPx: 192, bitDepth: 16 });
+    expect(await client.call('camera.startLive')).toMatchObject({ ok: true });
+    const n = frames.length;
+    await client.until(() => frames.length >= n + 3, 10_000, 'live frames');
+    expect(await client.call('camera.stopLive')).toMatchObject({ ok: true });
+  }, 30_000);
+
+  it('runs a plan into OME-Zarr that tensorstore reads back with the camera pixels', async () => {
+    const plan = {
+      channels: [{ config: 'GFP', exposure: 10 }],
+      time_plan: { interval: 0, loops: 3 },
+    };
+    expect(await client.call('plan.estimate', { plan })).toMatchObject({
+      ok: true,
+      value: { frames: 3, bytes: 3 * 256 * 192 * 2 },
+    });
+    const started = await client.call('run.start', { plan, name: 'gige' });
+    expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
+    await fx.host.acquisition.whenIdle();
+    expect(fx.host.store.state.run).toMatchObject({
+      state: 'finished',
+      framesWritten: 3,
+      framesDropped: 0,
+      errors: [],
+    });
+    const dir = path.join(root, 'gige');
+    const prov = JSON.parse(readFileSync(path.join(dir, 'provenance.json'), 'utf8'));
+    const layout = prov.layout;
+    expect(layout.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 192, x: 256 });
+    const driver = layout.format === 'ome-zarr-0.5' ? 'zarr3' : 'zarr';
+    const r = spawnSync(
+      'python3',
+      ['-c', RAMP_CHECK, path.join(dir, prov.imageFile, '0'), driver],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ shape: [3, 1, 1, 192, 256], dtype: 'uint16', bad: 0 });
+  }, 60_000);
+
+  it('stays up when the camera dies (typed camera errors, other devices answer) and reconnects on request', async () => {
+    await fake.kill();
+    let snap = await client.call('camera.snap');
+    const end = Date.now() + 15_000;
+    while (snap.ok && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      snap = await client.call('camera.snap');
+    }
+    expect(snap.ok).toBe(false);
+    if (!snap.ok) expect(['E_DISCONNECTED', 'E_TIMEOUT']).toContain(snap.error.code);
+    expect(await client.call('laser.allOff')).toMatchObject({ ok: true });
+    await fake.restart();
+    expect(await client.call('device.reconnect', { deviceId: 'camera' })).toMatchObject({
+      ok: true,
+    });
+    const n = frames.length;
+    expect(await client.call('camera.snap')).toMatchObject({ ok: true });
+    await client.until(() => frames.length > n, 10_000, 'a frame after the reconnect');
+  }, 40_000);
+});
