@@ -41,9 +41,6 @@ async function main(argv: string[]): Promise<number> {
   const world = new SimWorld({ seed: 1, cellCount: 0, slideHalfWidthUm: 2_000 });
   const sim = entry.create({ world, deviceId, params });
   const running = await runWireSim(sim, link ? { devicePath: link } : {});
-  console.log(`${name} (${entry.description}) is listening.`);
-  console.log(`port: ${running.devicePath}`);
-  console.log('Press Ctrl-C to stop; SIGUSR1 power-cycles it, SIGUSR2 toggles garbage answers.');
   let garbage = false;
   process.on('SIGUSR1', () => {
     garbage = false; // a power cycle clears faults
@@ -55,10 +52,16 @@ async function main(argv: string[]): Promise<number> {
     else sim.clearFaults();
     console.log(`${name}: garbage answers ${garbage ? 'on' : 'off'}`);
   });
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // Printed once the signals are handled: a script that signals after reading the port
+  // must not hit a signal's default action (the process would end at once).
+  console.log(`${name} (${entry.description}) is listening.`);
+  console.log(`port: ${running.devicePath}`);
+  console.log('Press Ctrl-C to stop; SIGUSR1 power-cycles it, SIGUSR2 toggles garbage answers.');
+  await stopped;
   await running.stop();
   console.log(`${name}: stopped; ${sim.received.length} commands received.`);
   return 0;
