@@ -15,6 +15,14 @@ export const simCameraOptions = z
     gainAduPerE: z.number().positive().max(1_000).default(0.5),
     /** Sensor read-out time added to every frame period, ms. */
     readoutMs: z.number().min(0).max(10_000).default(10),
+    /**
+     * Overlap (streaming) mode, as sCMOS cameras run it: when an exposure ends the sensor
+     * starts the next one while the last frame is read out. A snap that arrives while that
+     * exposure runs, with the camera settings, lasers and stage as they were when it began,
+     * takes it (snaps back to back then cost the exposure, not exposure + read-out); any
+     * other snap starts a fresh exposure.
+     */
+    overlap: z.boolean().default(false),
     /** `sample`: image the virtual slide; `test-pattern`: pre-rendered frames with a counter. */
     mode: z.enum(['sample', 'test-pattern']).default('sample'),
     /** Render threads for live/snap; 0 renders on the calling thread (tests only). */

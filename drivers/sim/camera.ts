@@ -4,6 +4,7 @@
  * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
  * the black level report it); ROI in binned pixels; changing binning clears the ROI.
  * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
+ * With the `overlap` option, snaps overlap read-out with the next exposure (camera-options.ts).
  */
 import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../devices';
 import { DeviceEvents } from '../device-events';
@@ -34,6 +35,8 @@ export class SimCamera implements Camera {
   private roi: RoiPx | null = null;
   private seq = 0;
   private live: LiveRun | undefined;
+  /** Overlap mode: the exposure the sensor started when the last snap's exposure ended. */
+  private next: { startMs: number; scene: string } | undefined;
   /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
   lostFrames = 0;
 
@@ -69,6 +72,7 @@ export class SimCamera implements Camera {
 
   async disconnect(): Promise<void> {
     await this.stopLive();
+    this.next = undefined;
     await this.pool.close();
     this.pool = new RenderPool(this.opts.renderWorkers); // idle until the next frame
     this.events.setConnection('disconnected');
@@ -87,6 +91,7 @@ export class SimCamera implements Camera {
       );
     }
     this.exposureMs = exposureMs;
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getExposureMs(): Promise<number> {
@@ -102,6 +107,7 @@ export class SimCamera implements Camera {
     }
     if (binning !== this.binning) this.roi = null;
     this.binning = binning;
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getBinning(): Promise<number> {
@@ -132,6 +138,7 @@ export class SimCamera implements Camera {
       }
     }
     this.roi = roi && { ...roi };
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getRoi(): Promise<RoiPx | null> {
@@ -141,11 +148,43 @@ export class SimCamera implements Camera {
   async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
-    await delay(this.exposureMs);
+    const startMs = this.takeNextExposure() ?? performance.now();
+    // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
+    // next exposure start) at `endMs`, however late the host's timer fires.
+    const endMs = startMs + this.exposureMs;
+    await delay(endMs - performance.now());
     this.assertConnected();
-    const { meta, pixels } = this.capture(into);
-    const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
+    const { meta, pixels } = this.capture(into, endMs);
+    if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
+    const [px] = await Promise.all([
+      pixels,
+      delay(endMs + this.opts.readoutMs - performance.now()),
+    ]);
     return { ...meta, pixels: px };
+  }
+
+  /**
+   * Start of the streamed exposure running now if a snap may take it (see `overlap`): the
+   * light and the stage unchanged since the last exposure ended, so the sensor has been
+   * exposing the same scene back to back since then.
+   */
+  private takeNextExposure(): number | undefined {
+    const next = this.next;
+    this.next = undefined;
+    if (!next || next.scene !== this.scene()) return undefined;
+    const now = performance.now();
+    const k = Math.floor(Math.max(0, now - next.startMs) / this.exposureMs);
+    return next.startMs + k * this.exposureMs;
+  }
+
+  /** What lights and places the image: light changes so far, stage and focus position. */
+  private scene(): string {
+    const now = this.world.clock();
+    return JSON.stringify([
+      this.world.lightChanges,
+      this.world.stage.positionUm(now),
+      this.world.focus.positionUm(now),
+    ]);
   }
 
   async startLive(onFrame: (frame: RawFrame) => void): Promise<void> {
@@ -199,11 +238,13 @@ export class SimCamera implements Camera {
 
   /**
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
-   * see Camera.snap (filled when it has exactly this frame's size).
+   * see Camera.snap (filled when it has exactly this frame's size). `endMs`: when the
+   * exposure ended by the sensor's timing (performance.now() clock), for the timestamp.
    */
-  private capture(into?: ArrayBuffer): CapturedFrame {
+  private capture(into?: ArrayBuffer, endMs?: number): CapturedFrame {
     const seq = this.seq++;
-    const timestampMs = Date.now();
+    const timestampMs =
+      endMs === undefined ? Date.now() : Math.round(performance.timeOrigin + endMs);
     const { w, h } = this.binnedSize();
     const roi = this.roi ?? { xPx: 0, yPx: 0, widthPx: w, heightPx: h };
     const meta = {

@@ -64,6 +64,8 @@ export class SimWorld {
   readonly focus: AxisMotion;
   /** Keyed by device id. */
   readonly lasers = new Map<string, SimLaserLine>();
+  /** Counts changes of any line's emission or power (so a camera can tell light was constant). */
+  lightChanges = 0;
   /** Coverslip and drift: where the sample is at any world time. */
   readonly surface: FocalSurface;
   /** Ground truth for tests and benchmarks; algorithms must never read it. */
@@ -79,7 +81,27 @@ export class SimWorld {
 
   /** Registers a laser line (off, 0 mW) under its device id and returns it. */
   addLaser(deviceId: string, wavelengthNm: number, maxPowerMw: number): SimLaserLine {
-    const line: SimLaserLine = { wavelengthNm, maxPowerMw, emission: false, powerMw: 0 };
+    let emission = false;
+    let powerMw = 0;
+    const changed = () => this.lightChanges++;
+    const line: SimLaserLine = {
+      wavelengthNm,
+      maxPowerMw,
+      get emission() {
+        return emission;
+      },
+      set emission(on: boolean) {
+        if (on !== emission) changed();
+        emission = on;
+      },
+      get powerMw() {
+        return powerMw;
+      },
+      set powerMw(mw: number) {
+        if (mw !== powerMw) changed();
+        powerMw = mw;
+      },
+    };
     this.lasers.set(deviceId, line);
     return line;
   }
