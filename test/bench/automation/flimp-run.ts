@@ -62,7 +62,13 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
         id: 'camera',
         kind: 'camera',
         driver: 'sim',
-        options: { widthPx: 512, heightPx: 512, pixelSizeUm: 0.2, readoutMs: READOUT_MS },
+        options: {
+          widthPx: 512,
+          heightPx: 512,
+          pixelSizeUm: 0.2,
+          readoutMs: READOUT_MS,
+          overlap: true,
+        },
       },
     ],
     limits: {
