@@ -16,11 +16,12 @@ export const simCameraOptions = z
     /** Sensor read-out time added to every frame period, ms. */
     readoutMs: z.number().min(0).max(10_000).default(10),
     /**
-     * Overlap (streaming) mode, as sCMOS cameras run it: when an exposure ends the sensor
-     * starts the next one while the last frame is read out. A snap that arrives while that
-     * exposure runs, with the camera settings, lasers and stage as they were when it began,
-     * takes it (snaps back to back then cost the exposure, not exposure + read-out); any
-     * other snap starts a fresh exposure.
+     * Overlap (streaming) mode, as sCMOS cameras stream a sequence: when an exposure ends
+     * the sensor starts the next one while the last frame is read out, and holds frames in
+     * a buffer of `OVERLAP_BUFFER_FRAMES` until they are taken. A snap takes the next
+     * streamed frame while the camera settings, the light and the stage are as they were
+     * when the last exposure ended (snaps back to back then cost the exposure, not
+     * exposure + read-out); any other snap starts a fresh exposure.
      */
     overlap: z.boolean().default(false),
     /** `sample`: image the virtual slide; `test-pattern`: pre-rendered frames with a counter. */
@@ -31,6 +32,9 @@ export const simCameraOptions = z
   .strict();
 
 export type SimCameraOptions = z.output<typeof simCameraOptions>;
+
+/** Frames an overlap-mode camera holds for the next snap (camera `overlap` option). */
+export const OVERLAP_BUFFER_FRAMES = 4;
 
 /** Exposure range accepted by setExposureMs, ms. */
 export const MIN_EXPOSURE_MS = 0.01;

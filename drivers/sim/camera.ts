@@ -14,6 +14,7 @@ import {
   BINNINGS,
   MAX_EXPOSURE_MS,
   MIN_EXPOSURE_MS,
+  OVERLAP_BUFFER_FRAMES,
   simCameraOptions,
   type SimCameraOptions,
 } from './camera-options';
@@ -35,7 +36,7 @@ export class SimCamera implements Camera {
   private roi: RoiPx | null = null;
   private seq = 0;
   private live: LiveRun | undefined;
-  /** Overlap mode: the exposure the sensor started when the last snap's exposure ended. */
+  /** Overlap mode: the next streamed exposure (started when the last snap's ended) and the scene then. */
   private next: { startMs: number; scene: string } | undefined;
   /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
   lostFrames = 0;
@@ -152,7 +153,7 @@ export class SimCamera implements Camera {
     // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
     // next exposure start) at `endMs`, however late the host's timer fires.
     const endMs = startMs + this.exposureMs;
-    await delay(endMs - performance.now());
+    if (endMs > performance.now()) await delay(endMs - performance.now());
     this.assertConnected();
     const { meta, pixels } = this.capture(into, endMs);
     if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
@@ -164,17 +165,16 @@ export class SimCamera implements Camera {
   }
 
   /**
-   * Start of the streamed exposure running now if a snap may take it (see `overlap`): the
-   * light and the stage unchanged since the last exposure ended, so the sensor has been
-   * exposing the same scene back to back since then.
+   * Start of the next streamed exposure if a snap may take it (see `overlap`): the scene
+   * as when the last exposure ended, and that frame not yet pushed out of the buffer.
    */
   private takeNextExposure(): number | undefined {
     const next = this.next;
     this.next = undefined;
     if (!next || next.scene !== this.scene()) return undefined;
-    const now = performance.now();
-    const k = Math.floor(Math.max(0, now - next.startMs) / this.exposureMs);
-    return next.startMs + k * this.exposureMs;
+    if (performance.now() > next.startMs + OVERLAP_BUFFER_FRAMES * this.exposureMs)
+      return undefined;
+    return next.startMs;
   }
 
   /** What lights and places the image: light changes so far, stage and focus position. */
@@ -259,7 +259,8 @@ export class SimCamera implements Camera {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
       return { meta, pixels: this.pool.render(job, into) };
     }
-    const midMs = this.world.clock() - this.exposureMs / 2;
+    const endWorldMs = this.world.clock() - (endMs === undefined ? 0 : performance.now() - endMs);
+    const midMs = endWorldMs - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
     const [zUm = 0] = this.world.focus.positionUm(midMs);
     const emitters = this.sample.expose({
