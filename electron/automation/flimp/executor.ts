@@ -185,8 +185,9 @@ export class FlimpRun {
             this.finishRoi(done);
           }
         }
-        // The first ROIs to image get their datasets opened while further tiles are scanned.
-        datasets.openAhead(pending.slice(0, Math.max(0, plan.maxRois - attempted)));
+        // The first ROI to image gets its dataset opened while further tiles are scanned (one
+        // writer thread starting, not more, while the scan needs the CPU).
+        if (attempted < plan.maxRois) datasets.openAhead(pending.slice(0, 1));
       }
     };
     for (;;) {
