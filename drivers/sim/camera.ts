@@ -239,7 +239,8 @@ export class SimCamera implements Camera {
   /**
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
    * see Camera.snap (filled when it has exactly this frame's size). `endMs`: when the
-   * exposure ended by the sensor's timing (performance.now() clock), for the timestamp.
+   * exposure ended by the sensor's timing (performance.now() clock), for the timestamp
+   * and, for a frame held in the overlap buffer, the time the scene is imaged at.
    */
   private capture(into?: ArrayBuffer, endMs?: number): CapturedFrame {
     const seq = this.seq++;
@@ -259,8 +260,11 @@ export class SimCamera implements Camera {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
       return { meta, pixels: this.pool.render(job, into) };
     }
-    const endWorldMs = this.world.clock() - (endMs === undefined ? 0 : performance.now() - endMs);
-    const midMs = endWorldMs - this.exposureMs / 2;
+    // A frame held in the overlap buffer is imaged at its own time; otherwise at the world's
+    // now (a late timer's few ms ignored, so a fixed test clock gives fixed frames).
+    const heldMs = endMs === undefined ? 0 : performance.now() - endMs;
+    const midMs =
+      this.world.clock() - (heldMs > this.exposureMs ? heldMs : 0) - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
     const [zUm = 0] = this.world.focus.positionUm(midMs);
     const emitters = this.sample.expose({
