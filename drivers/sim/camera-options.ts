@@ -15,6 +15,15 @@ export const simCameraOptions = z
     gainAduPerE: z.number().positive().max(1_000).default(0.5),
     /** Sensor read-out time added to every frame period, ms. */
     readoutMs: z.number().min(0).max(10_000).default(10),
+    /**
+     * Overlap (streaming) mode, as sCMOS cameras stream a sequence: when an exposure ends
+     * the sensor starts the next one while the last frame is read out, and holds frames in
+     * a buffer of `OVERLAP_BUFFER_FRAMES` until they are taken. A snap takes the next
+     * streamed frame while the camera settings, the light and the stage are as they were
+     * when the last exposure ended (snaps back to back then cost the exposure, not
+     * exposure + read-out); any other snap starts a fresh exposure.
+     */
+    overlap: z.boolean().default(false),
     /** `sample`: image the virtual slide; `test-pattern`: pre-rendered frames with a counter. */
     mode: z.enum(['sample', 'test-pattern']).default('sample'),
     /** Render threads for live/snap; 0 renders on the calling thread (tests only). */
@@ -23,6 +32,9 @@ export const simCameraOptions = z
   .strict();
 
 export type SimCameraOptions = z.output<typeof simCameraOptions>;
+
+/** Frames an overlap-mode camera holds for the next snap (camera `overlap` option). */
+export const OVERLAP_BUFFER_FRAMES = 4;
 
 /** Exposure range accepted by setExposureMs, ms. */
 export const MIN_EXPOSURE_MS = 0.01;

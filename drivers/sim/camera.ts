@@ -4,6 +4,7 @@
  * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
  * the black level report it); ROI in binned pixels; changing binning clears the ROI.
  * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
+ * With the `overlap` option, snaps overlap read-out with the next exposure (camera-options.ts).
  */
 import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../devices';
 import { DeviceEvents } from '../device-events';
@@ -13,6 +14,7 @@ import {
   BINNINGS,
   MAX_EXPOSURE_MS,
   MIN_EXPOSURE_MS,
+  OVERLAP_BUFFER_FRAMES,
   simCameraOptions,
   type SimCameraOptions,
 } from './camera-options';
@@ -36,6 +38,8 @@ export class SimCamera implements Camera {
   private roi: RoiPx | null = null;
   private seq = 0;
   private live: LiveRun | undefined;
+  /** Overlap mode: the next streamed exposure (started when the last snap's ended) and the scene then. */
+  private next: { startMs: number; scene: string } | undefined;
   /** Live frames whose render failed (gaps in `seq`); for diagnostics. */
   lostFrames = 0;
   /**
@@ -77,6 +81,7 @@ export class SimCamera implements Camera {
 
   async disconnect(): Promise<void> {
     await this.stopLive();
+    this.next = undefined;
     await this.pool.close();
     this.pool = new RenderPool(this.opts.renderWorkers); // idle until the next frame
     this.events.setConnection('disconnected');
@@ -95,6 +100,7 @@ export class SimCamera implements Camera {
       );
     }
     this.exposureMs = exposureMs;
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getExposureMs(): Promise<number> {
@@ -110,6 +116,7 @@ export class SimCamera implements Camera {
     }
     if (binning !== this.binning) this.roi = null;
     this.binning = binning;
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getBinning(): Promise<number> {
@@ -140,6 +147,7 @@ export class SimCamera implements Camera {
       }
     }
     this.roi = roi && { ...roi };
+    this.next = undefined;
     this.events.emit({ type: 'changed' });
   }
   async getRoi(): Promise<RoiPx | null> {
@@ -149,12 +157,42 @@ export class SimCamera implements Camera {
   async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
-    const startMs = this.world.clock();
-    await delay(this.exposureMs);
+    const startMs = this.takeNextExposure() ?? performance.now();
+    // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
+    // next exposure start) at `endMs`, however late the host's timer fires.
+    const endMs = startMs + this.exposureMs;
+    if (endMs > performance.now()) await delay(endMs - performance.now());
     this.assertConnected();
-    const { meta, pixels } = this.capture(into, startMs);
-    const [px] = await Promise.all([pixels, delay(this.opts.readoutMs)]);
+    const { meta, pixels } = this.capture(into, endMs, startMs);
+    if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
+    const [px] = await Promise.all([
+      pixels,
+      delay(endMs + this.opts.readoutMs - performance.now()),
+    ]);
     return { ...meta, pixels: px };
+  }
+
+  /**
+   * Start of the next streamed exposure if a snap may take it (see `overlap`): the scene
+   * as when the last exposure ended, and that frame not yet pushed out of the buffer.
+   */
+  private takeNextExposure(): number | undefined {
+    const next = this.next;
+    this.next = undefined;
+    if (!next || next.scene !== this.scene()) return undefined;
+    if (performance.now() > next.startMs + OVERLAP_BUFFER_FRAMES * this.exposureMs)
+      return undefined;
+    return next.startMs;
+  }
+
+  /** What lights and places the image: light changes so far, stage and focus position. */
+  private scene(): string {
+    const now = this.world.clock();
+    return JSON.stringify([
+      this.world.lightChanges,
+      this.world.stage.positionUm(now),
+      this.world.focus.positionUm(now),
+    ]);
   }
 
   async startLive(onFrame: (frame: RawFrame) => void): Promise<void> {
@@ -208,14 +246,19 @@ export class SimCamera implements Camera {
 
   /**
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
-   * see Camera.snap (filled when it has exactly this frame's size).
+   * see Camera.snap (filled when it has exactly this frame's size). `endMs`: when the
+   * exposure ended by the sensor's timing (performance.now() clock), for the timestamp
+   * and, for a frame held in the overlap buffer, the time the scene is imaged at.
    */
-  private capture(into?: ArrayBuffer, startMs?: number): CapturedFrame {
-    const endMs = this.world.clock();
+  private capture(into?: ArrayBuffer, endMs?: number, startMs?: number): CapturedFrame {
+    // The exposure log is on the world clock (as the lasers' emission timeline is): the
+    // sensor's end time (performance clock) shifted by how long ago it was.
+    const endW = this.world.clock() - (endMs === undefined ? 0 : performance.now() - endMs);
     const logged = {
-      startMs: startMs ?? endMs - this.exposureMs,
-      endMs,
-      readoutEndMs: endMs + this.opts.readoutMs,
+      startMs:
+        endW - (endMs !== undefined && startMs !== undefined ? endMs - startMs : this.exposureMs),
+      endMs: endW,
+      readoutEndMs: endW + this.opts.readoutMs,
     };
     this.exposureLog.push(logged);
     if (this.exposureLog.length > EXPOSURE_LOG_CAPACITY) this.exposureLog.shift();
@@ -228,9 +271,10 @@ export class SimCamera implements Camera {
     return frame;
   }
 
-  private render(into: ArrayBuffer | undefined, endMs: number): CapturedFrame {
+  private render(into: ArrayBuffer | undefined, endMs: number | undefined): CapturedFrame {
     const seq = this.seq++;
-    const timestampMs = Date.now();
+    const timestampMs =
+      endMs === undefined ? Date.now() : Math.round(performance.timeOrigin + endMs);
     const { w, h } = this.binnedSize();
     const roi = this.roi ?? { xPx: 0, yPx: 0, widthPx: w, heightPx: h };
     const meta = {
@@ -245,7 +289,11 @@ export class SimCamera implements Camera {
       const job = { kind: 'pattern', seq, widthPx: roi.widthPx, heightPx: roi.heightPx } as const;
       return { meta, pixels: this.pool.render(job, into) };
     }
-    const midMs = endMs - this.exposureMs / 2;
+    // A frame held in the overlap buffer is imaged at its own time; otherwise at the world's
+    // now (a late timer's few ms ignored, so a fixed test clock gives fixed frames).
+    const heldMs = endMs === undefined ? 0 : performance.now() - endMs;
+    const midMs =
+      this.world.clock() - (heldMs > this.exposureMs ? heldMs : 0) - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
     const [zUm = 0] = this.world.focus.positionUm(midMs);
     const emitters = this.sample.expose({

@@ -40,6 +40,8 @@ export class SimWorld {
   readonly focus: AxisMotion;
   /** Keyed by device id. */
   readonly lasers = new Map<string, SimLaserLine>();
+  /** Counts changes of any line's emission or power (so a camera can tell light was constant). */
+  lightChanges = 0;
   /** Coverslip and drift: where the sample is at any world time. */
   readonly surface: FocalSurface;
   /** Ground truth for tests and benchmarks; algorithms must never read it. */
@@ -58,16 +60,27 @@ export class SimWorld {
   /** Registers a laser line (off, 0 mW) under its device id and returns it. */
   addLaser(deviceId: string, wavelengthNm: number, maxPowerMw: number): SimLaserLine {
     let emission = false;
+    let powerMw = 0;
+    const changed = () => this.lightChanges++;
     const line: SimLaserLine = {
       wavelengthNm,
       maxPowerMw,
-      powerMw: 0,
       get emission() {
         return emission;
       },
       set emission(on: boolean) {
-        if (on !== emission) record({ laserId: deviceId, on, atMs: clock() });
+        if (on !== emission) {
+          changed();
+          record({ laserId: deviceId, on, atMs: clock() });
+        }
         emission = on;
+      },
+      get powerMw() {
+        return powerMw;
+      },
+      set powerMw(mw: number) {
+        if (mw !== powerMw) changed();
+        powerMw = mw;
       },
     };
     const clock = this.clock;

@@ -48,8 +48,8 @@ export interface AutomationDeps {
   uploads: UploadService;
   log: Logger;
   /**
-   * Auto-shutter (issue #18): automation frames follow it like run frames (light only while
-   * exposing); snaps without a channel of their own light the armed line around the exposure.
+   * Auto-shutter (issue #18): snaps without a channel of their own (autofocus.run, rois.find)
+   * light the armed line around the exposure.
    */
   shutter?: AutoShutter;
 }
@@ -150,11 +150,12 @@ export class AutomationService {
   /** The runner's engine over the guarded devices; its frames are shown on the display bus. */
   private engine(): AcquisitionEngine {
     const camera = this.requireCamera();
-    const { shutter, safety } = this.deps;
+    const { safety } = this.deps;
     const inner = new DeviceEngine({
       ...guardDevices(this.deps.devices, safety),
       camera,
-      ...(shutter && { autoShutter: () => shutter.auto }),
+      // Not strict per frame: an ROI's time series keeps its line on between back-to-back
+      // exposures (a streaming camera exposes continuously); off at the series' end.
       doseMwMs: (from, to) => safety.emission.doseMwMs(from, to),
     });
     return showingFrames(inner, (f) => this.show(f), DISPLAY_MS);

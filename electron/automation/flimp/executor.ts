@@ -185,8 +185,9 @@ export class FlimpRun {
             this.finishRoi(done);
           }
         }
-        // The first ROI to image gets its dataset opened while further tiles are scanned.
-        if (pending[0] && attempted < plan.maxRois) datasets.openAhead(pending[0]);
+        // The first ROI to image gets its dataset opened while further tiles are scanned (one
+        // writer thread starting, not more, while the scan needs the CPU).
+        if (attempted < plan.maxRois) datasets.openAhead(pending.slice(0, 1));
       }
     };
     for (;;) {
@@ -204,7 +205,7 @@ export class FlimpRun {
       const { finished } = await this.oneRoi(
         journal,
         roi,
-        attempted < plan.maxRois ? pending[0] : undefined,
+        pending.slice(0, Math.max(0, plan.maxRois - attempted)),
       );
       // The previous ROI's record first (its close overlapped this ROI's frames).
       await this.settle();
@@ -259,7 +260,8 @@ export class FlimpRun {
   private async oneRoi(
     journal: FlimpJournal,
     roi: JournalRoi,
-    next: JournalRoi | undefined,
+    /** The ROIs to image after this one, in order (within the budget). */
+    next: readonly JournalRoi[],
   ): Promise<{ finished: Promise<RoiEnd> }> {
     const { deps, o } = this;
     const startedAtMs = this.wallMs();
@@ -286,7 +288,7 @@ export class FlimpRun {
             this.update((v) => setRoi(v, roi.id, { dataset: dir }));
           },
           onFrame: (frames) => {
-            if (frames === 1 && next) this.datasets!.openAhead(next);
+            if (frames === 1) this.datasets!.openAhead(next);
             // Frame counts reach listeners at most every FRAME_PUBLISH_MS.
             setRoi(this.view, roi.id, { frames });
             const now = this.wallMs();

@@ -1,7 +1,8 @@
 /**
  * ROI datasets of one run: free names (`<run>-roi-NNN`, `-aN` for later attempts or when a
- * folder of that name exists, e.g. left by a crash) and the next ROI's dataset opened ahead
- * of time while the current ROI exposes (a writer thread takes ~0.5 s to start). An ROI
+ * folder of that name exists, e.g. left by a crash) and the next ROIs' datasets opened
+ * ahead of time while the current ROI exposes (a writer thread takes ~0.5 s to start, over
+ * 1 s on a loaded machine: longer than one ROI's series, hence `OPEN_AHEAD` deep). An ROI
  * opened ahead but not imaged has its empty dataset removed.
  */
 import { serializeError } from '../../../drivers/errors';
@@ -10,8 +11,17 @@ import type { FlimpPlan } from './plan-schema';
 import { roiDatasetName, roiDatasetSpec } from './roi-imaging';
 import type { FieldOfView, FlimpDeps, RoiDataset } from './types';
 
+/** Datasets kept opening or open ahead of the ROI being imaged. */
+export const OPEN_AHEAD = 2;
+
+interface Ahead {
+  roiId: number;
+  dataset: Promise<RoiDataset>;
+}
+
 export class RoiDatasets {
-  private ahead: { roiId: number; dataset: Promise<RoiDataset> } | null = null;
+  /** In imaging order. */
+  private ahead: Ahead[] = [];
 
   constructor(
     private readonly deps: FlimpDeps,
@@ -21,30 +31,32 @@ export class RoiDatasets {
     private readonly resume: JournalState | null,
   ) {}
 
-  /** Opens `roi`'s dataset now, for a later `take` (no-op if one is already ahead). */
-  openAhead(roi: JournalRoi): void {
-    if (this.ahead) return;
-    const dataset = this.open(roi);
-    dataset.catch(() => undefined); // reported when the ROI takes it
-    this.ahead = { roiId: roi.id, dataset };
-  }
-
-  /** The ROI's dataset: the one opened ahead for it, else a new one. */
-  async take(roi: JournalRoi): Promise<RoiDataset> {
-    const a = this.ahead;
-    if (a?.roiId === roi.id) {
-      this.ahead = null;
-      return a.dataset;
+  /** Opens the datasets of the first `OPEN_AHEAD` of `next` (the ROIs to image next, in order) not yet opened. */
+  openAhead(next: readonly JournalRoi[]): void {
+    for (const roi of next.slice(0, OPEN_AHEAD)) {
+      if (this.ahead.length >= OPEN_AHEAD) return;
+      if (this.ahead.some((a) => a.roiId === roi.id)) continue;
+      const dataset = this.open(roi);
+      dataset.catch(() => undefined); // reported when the ROI takes it
+      this.ahead.push({ roiId: roi.id, dataset });
     }
-    await this.dropAhead();
-    return this.open(roi);
   }
 
-  /** Removes a dataset opened ahead for an ROI that was not imaged. */
+  /** The ROI's dataset: the one opened ahead for it, else a new one. Those opened ahead for ROIs before it are removed. */
+  async take(roi: JournalRoi): Promise<RoiDataset> {
+    const i = this.ahead.findIndex((a) => a.roiId === roi.id);
+    const passed = this.ahead.splice(0, i < 0 ? this.ahead.length : i + 1);
+    const mine = i < 0 ? undefined : passed.pop();
+    await Promise.all(passed.map((a) => this.discard(a)));
+    return mine ? mine.dataset : this.open(roi);
+  }
+
+  /** Removes the datasets opened ahead for ROIs that were not imaged. */
   async dropAhead(): Promise<void> {
-    const a = this.ahead;
-    this.ahead = null;
-    if (!a) return;
+    await Promise.all(this.ahead.splice(0).map((a) => this.discard(a)));
+  }
+
+  private async discard(a: Ahead): Promise<void> {
     try {
       await (await a.dataset).discard();
     } catch (err) {

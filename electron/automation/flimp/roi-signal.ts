@@ -8,9 +8,10 @@ const BACKGROUND_PERCENTILE = 0.2;
 
 export function frameBackground(pixels: Uint16Array): number {
   const stride = Math.max(1, Math.floor(pixels.length / BACKGROUND_SAMPLES));
-  const sample: number[] = [];
-  for (let i = stride >> 1; i < pixels.length; i += stride) sample.push(pixels[i] ?? 0);
-  sample.sort((a, b) => a - b);
+  const first = stride >> 1;
+  const sample = new Uint16Array(Math.max(0, Math.ceil((pixels.length - first) / stride)));
+  for (let k = 0, i = first; k < sample.length; k++, i += stride) sample[k] = pixels[i] ?? 0;
+  sample.sort(); // typed: numeric, no comparator calls
   return sample[Math.floor(sample.length * BACKGROUND_PERCENTILE)] ?? 0;
 }
 

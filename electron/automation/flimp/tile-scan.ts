@@ -39,10 +39,18 @@ export async function scanTile(
   const { widthPx: w, heightPx: h } = frame.meta;
   const g = deps.geometry(frame);
   const thumb = path.join('thumbs', `tile-${String(index).padStart(3, '0')}.png`);
-  await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
-  await writeFile(path.join(runDir, thumb), thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX));
-  // The analysis may take the pixels (transferred to a worker): the thumbnail is made first.
-  const found = await analysis.findRois(frame.pixels, w, h, plan.rois);
+  // The analysis may take the pixels (transferred to a worker): it gets a copy, so the
+  // thumbnail is made on this thread while it runs.
+  const finding = analysis.findRois(frame.pixels.slice(), w, h, plan.rois);
+  try {
+    const png = thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX);
+    await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
+    await writeFile(path.join(runDir, thumb), png);
+  } catch (err) {
+    await finding.catch(() => undefined);
+    throw err;
+  }
+  const found = await finding;
   const rois: JournalRoi[] = [];
   let duplicates = 0;
   const near = (a: { xUm: number; yUm: number }, b: { xUm: number; yUm: number }) =>

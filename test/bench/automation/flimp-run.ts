@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseConfig } from '../../../electron/config/load';
 import { createHost } from '../../../electron/host/host';
 import { silentLogger } from '../../../electron/host/logger';
+import { readJournal } from '../../../electron/automation/flimp/journal';
 import type { FlimpReport } from '../../../electron/automation/flimp/report';
 import { SimWorld } from '../../../drivers/sim/world';
 
@@ -62,7 +63,13 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
         id: 'camera',
         kind: 'camera',
         driver: 'sim',
-        options: { widthPx: 512, heightPx: 512, pixelSizeUm: 0.2, readoutMs: READOUT_MS },
+        options: {
+          widthPx: 512,
+          heightPx: 512,
+          pixelSizeUm: 0.2,
+          readoutMs: READOUT_MS,
+          overlap: true,
+        },
       },
     ],
     limits: {
@@ -127,10 +134,20 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
     const readoutS = ((roiFrames + tiles) * READOUT_MS) / 1000;
     const overheadPct = (wallS / exposureS - 1) * 100;
     const overheadVsCameraPct = (wallS / (exposureS + readoutS) - 1) * 100;
+    // Overlap mode reads out while the next exposure runs: one read-out per series remains.
+    const streamedS = exposureS + ((report.counts.imaged + tiles) * READOUT_MS) / 1000;
+    // Where the wall time went, from the journal: up to the first ROI (host start, first
+    // scan, worker threads starting) and from there to the end (ROIs, scans ahead, teardown).
+    const records = await readJournal(v.dir);
+    const at = (t: string) => records.find((r) => r.t === t)?.atMs ?? NaN;
+    const firstRoiS = (at('roi-start') - at('start')) / 1000;
+    const imagingS = (at('end') - at('roi-start')) / 1000;
+    const roiExposureS = report.exposureMsTotal / 1000;
     const lines = [
-      `FLImP run: ${report.counts.imaged} ROIs × ${frames} frames × ${exposureMs} ms, ${tiles} tiles (512², sim)`,
+      `FLImP run: ${report.counts.imaged} ROIs × ${frames} frames × ${exposureMs} ms, ${tiles} tiles (512², sim camera in overlap mode)`,
       `  wall ${wallS.toFixed(2)} s vs exposures ${exposureS.toFixed(2)} s: ratio ${(wallS / exposureS).toFixed(3)} (overhead ${overheadPct.toFixed(1)} %, goal ≤ ${GOAL_PCT} %)`,
-      `  vs exposures + sim read-out (${READOUT_MS} ms/frame) ${(exposureS + readoutS).toFixed(2)} s: overhead ${overheadVsCameraPct.toFixed(1)} %`,
+      `  for reference: exposures + sim read-out (${READOUT_MS} ms/frame) ${(exposureS + readoutS).toFixed(2)} s: overhead ${overheadVsCameraPct.toFixed(1)} %; overlapped read-out (one per series) ${streamedS.toFixed(2)} s: overhead ${((wallS / streamedS - 1) * 100).toFixed(1)} %`,
+      `  breakdown: ${firstRoiS.toFixed(2)} s to the first ROI (${tiles} tiles scanned, ${((tiles * TILE_EXPOSURE_MS) / 1000).toFixed(2)} s of exposures), ${imagingS.toFixed(2)} s from there to the end (ROI exposures ${roiExposureS.toFixed(2)} s), ${(wallS - firstRoiS - imagingS).toFixed(2)} s outside the run (host call, report)`,
     ];
     return {
       section: 'flimp-run',

@@ -114,9 +114,10 @@ describe('FlimpRun', () => {
     expect(v1.phase).toBe('cancelled');
     expect(v1.imaged).toBe(2);
     expect(s.datasets[2]!.end?.outcome).toBe('cancelled');
-    // ROI 3's dataset, opened ahead, was removed unused.
-    expect(s.discarded).toEqual(['test-roi-003']);
+    // ROIs 3 and 4's datasets, opened ahead, were removed unused.
+    expect(s.discarded).toEqual(['test-roi-003', 'test-roi-004']);
     expect(existsSync(path.join(s.root, 'test-roi-003'))).toBe(false);
+    expect(existsSync(path.join(s.root, 'test-roi-004'))).toBe(false);
     expect(s.scope.anyLaserOn()).toBe(false);
     const interrupted = JSON.parse(readFileSync(path.join(s.runDir, 'report.json'), 'utf8'));
     expect(interrupted.counts).toMatchObject({ imaged: 2, interrupted: 1 });
