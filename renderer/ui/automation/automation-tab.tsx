@@ -1,0 +1,11 @@
+/** The Automate tab: autofocus, focus lock, ROI finder and unattended runs. */
+import { AutofocusPanel } from './autofocus-panel';
+import '../../styles/automation.css';
+
+export function AutomationTab() {
+  return (
+    <>
+      <AutofocusPanel />
+    </>
+  );
+}
