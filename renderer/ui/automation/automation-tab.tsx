@@ -1,11 +1,13 @@
 /** The Automate tab: autofocus, focus lock, ROI finder and unattended runs. */
 import { AutofocusPanel } from './autofocus-panel';
+import { FocusLockPanel } from './focus-lock-panel';
 import '../../styles/automation.css';
 
 export function AutomationTab() {
   return (
     <>
       <AutofocusPanel />
+      <FocusLockPanel />
     </>
   );
 }

@@ -1,0 +1,42 @@
+/** The Automate tab rendered to markup for given host states (no DOM, effects do not run). */
+import { describe, expect, it } from 'vitest';
+import { sampleState } from '../../state/sample-state';
+import { render, textOf } from '../render-app';
+
+describe('Automate tab', () => {
+  it('focus lock: absent without a sensor; state, calibration and reason when present', () => {
+    expect(textOf(render(sampleState()), 'focus-lock-panel')).toBe('Focus lock');
+    expect(render(sampleState())).toContain('No focus sensor configured.');
+    const s = sampleState();
+    s.focusLock = {
+      state: 'lost',
+      errorUm: 2.5,
+      offsetUm: 0.5,
+      signal: 0.01,
+      calibrated: true,
+      reason: 'no spot on the focus sensor',
+    };
+    const html = render(s);
+    expect(html).toMatch(/data-testid="focus-lock-state" data-state="lost"/);
+    expect(textOf(html, 'focus-lock-calibrated')).toBe('calibrated');
+    expect(textOf(html, 'focus-lock-reason')).toBe('no spot on the focus sensor');
+    expect(html).toMatch(/data-testid="focus-lock-offset"[^>]*value="0.50"/);
+    // Engaged (lost is still engaged): the button unlocks; calibrating is refused meanwhile.
+    expect(html).toMatch(
+      /aria-pressed="true"[^>]*data-testid="focus-lock-toggle"|data-testid="focus-lock-toggle"[^>]*aria-pressed="true"/,
+    );
+    expect(textOf(html, 'focus-lock-toggle')).toBe('Unlock');
+    expect(html).toMatch(/data-testid="focus-lock-calibrate" disabled/);
+  });
+
+  it('focus lock: Lock is disabled until calibrated', () => {
+    const s = sampleState();
+    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: false };
+    const html = render(s);
+    expect(textOf(html, 'focus-lock-toggle')).toBe('Lock');
+    expect(html).toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
+    const t = sampleState();
+    t.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true };
+    expect(render(t)).not.toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
+  });
+});
