@@ -24,6 +24,7 @@ import { autoContrast, clampWindow, type DisplayWindow } from './lut';
 import { chooseScaleBar, sampleUmPerPixel } from './scale-bar';
 import {
   fitView,
+  imageLayerTransform,
   panBy,
   pixelAt,
   wheelZoomFactor,
@@ -40,6 +41,8 @@ export interface LiveViewElements {
   frameInfo: HTMLElement;
   scaleBar: HTMLElement;
   scaleLabel: HTMLElement;
+  /** Overlays in image pixel coordinates; its CSS transform follows the view's zoom/pan. */
+  imageLayer: HTMLElement;
 }
 
 const AUTO_PUSH_INTERVAL_MS = 250;
@@ -177,6 +180,7 @@ export class LiveViewController {
         dpr,
       });
       this.updateScaleBar(view);
+      this.els.imageLayer.style.transform = imageLayerTransform(view);
       this.histDirty = true;
     }
     this.lastRenderKey = key;

@@ -1,6 +1,7 @@
 /** The Automate tab: autofocus, focus lock, ROI finder and unattended runs. */
 import { AutofocusPanel } from './autofocus-panel';
 import { FocusLockPanel } from './focus-lock-panel';
+import { RoiFinderPanel } from './roi-finder-panel';
 import '../../styles/automation.css';
 
 export function AutomationTab() {
@@ -8,6 +9,7 @@ export function AutomationTab() {
     <>
       <AutofocusPanel />
       <FocusLockPanel />
+      <RoiFinderPanel />
     </>
   );
 }
