@@ -1,5 +1,6 @@
 /** The Automate tab: autofocus, focus lock, ROI finder and unattended runs. */
 import { AutofocusPanel } from './autofocus-panel';
+import { AutomationPanel } from './automation-panel';
 import { FocusLockPanel } from './focus-lock-panel';
 import { RoiFinderPanel } from './roi-finder-panel';
 import '../../styles/automation.css';
@@ -10,6 +11,7 @@ export function AutomationTab() {
       <AutofocusPanel />
       <FocusLockPanel />
       <RoiFinderPanel />
+      <AutomationPanel />
     </>
   );
 }
