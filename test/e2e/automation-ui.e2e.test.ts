@@ -151,6 +151,37 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
       .toBeLessThan(0.1);
   });
 
+  it('focus lock: calibrate, lock (state and live error readout), unlock', async () => {
+    await page.getByTestId('focus-lock-calibrate').click();
+    await page.getByTestId('focus-lock-calibration').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('focus-lock-calibration').textContent()).toMatch(/px\/µm/);
+    await page.getByTestId('focus-lock-toggle').click();
+    await expect
+      .poll(() => page.getByTestId('focus-lock-state').getAttribute('data-state'), {
+        timeout: 10_000,
+      })
+      .toBe('locked');
+    // errorUm samples arrive every 250 ms while locked and are written straight to the DOM.
+    await expect
+      .poll(() => page.getByTestId('focus-lock-error').textContent(), { timeout: 5_000 })
+      .toMatch(/^-?\d+ nm$/);
+    await expect
+      .poll(
+        async () => Number(await page.getByTestId('focus-lock-trace').getAttribute('data-samples')),
+        {
+          timeout: 5_000,
+        },
+      )
+      .toBeGreaterThanOrEqual(4);
+    await page.getByTestId('focus-lock-panel').screenshot({
+      path: path.join(artefacts, 'focus-lock.png'),
+    });
+    await page.getByTestId('focus-lock-toggle').click();
+    await expect
+      .poll(async () => (await hostState()).focusLock.state, { timeout: 5_000 })
+      .toBe('off');
+  });
+
   it('runs a small FLImP plan loaded from a file to the end, with progress and report', async () => {
     const c = colony();
     const plan = {
@@ -176,7 +207,9 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(plan)),
     });
-    expect(await page.getByTestId('flimp-plan-source').textContent()).toBe('ui-e2e.json');
+    await expect
+      .poll(() => page.getByTestId('flimp-plan-source').textContent())
+      .toBe('ui-e2e.json');
     expect(await page.getByTestId('flimp-maxRois').inputValue()).toBe('2');
     await page.getByTestId('automation-start').click();
     await expect

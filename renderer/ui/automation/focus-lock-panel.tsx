@@ -27,6 +27,7 @@ function useErrorTrace() {
       raf = 0;
       if (!canvas.current) return;
       const half = drawErrorTrace(canvas.current, ring, Date.now(), TRACE_WINDOW_MS);
+      canvas.current.dataset.samples = String(ring.length);
       if (range.current) range.current.textContent = `±${half} µm`;
     };
     let last: FocusLockView | null | undefined;

@@ -39,4 +39,42 @@ describe('Automate tab', () => {
     t.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true };
     expect(render(t)).not.toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
   });
+
+  it('observers: every automation control sits inside the disabled control gate', () => {
+    const s = sampleState();
+    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true };
+    const watcher = { user: 'bob', transport: 'ws', connectedAtMs: 0 } as const;
+    s.control = {
+      holder: {
+        clientId: 'ws1',
+        user: 'alice',
+        role: 'operator',
+        transport: 'ws',
+        connectedAtMs: 0,
+        sinceMs: 0,
+        expiresAtMs: 1_500,
+      },
+      clients: [{ ...watcher, clientId: 'ws2', role: 'observer' }],
+      requests: [],
+    };
+    const html = render(s, { clientId: 'ws2' });
+    const gate = /<fieldset[^>]*disabled=""[^>]*data-testid="control-gate">(.*)<\/fieldset>/s.exec(
+      html,
+    );
+    expect(gate).not.toBeNull();
+    for (const id of [
+      'autofocus-run',
+      'focus-lock-calibrate',
+      'focus-lock-toggle',
+      'roi-find',
+      'flimp-plan-load',
+      'automation-start',
+    ]) {
+      expect(gate![1], id).toContain(`data-testid="${id}"`);
+    }
+    // The holder's own page: the gate is open.
+    expect(render(s, { clientId: 'ws1' })).not.toMatch(
+      /<fieldset[^>]*disabled=""[^>]*data-testid="control-gate"/,
+    );
+  });
 });
