@@ -218,6 +218,10 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
       })
       .toBe('finished');
     expect(await page.getByTestId('automation-imaged').textContent()).toBe('2');
+    // One or both tiles scanned (scanning stops once the ROI budget is covered).
+    expect(await page.getByTestId('automation-tiles').getAttribute('aria-valuenow')).toMatch(
+      /^[12]$/,
+    );
     expect(
       await page.locator('[data-testid^="automation-roi-"][data-state="imaged"]').count(),
     ).toBe(2);

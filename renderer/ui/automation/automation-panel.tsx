@@ -71,7 +71,7 @@ function FieldInput(p: {
       testId={testId}
       label={field.label}
       unit={field.unit}
-      width="3.5em"
+      width="4.2em"
       digits={field.kind === 'integer' ? 0 : 2}
       value={typeof v === 'number' ? v : null}
       min={field.min}

@@ -5,6 +5,15 @@
 import type { AutomationView } from '../../../electron/api/contract';
 import { formatDuration, fraction } from '../format';
 
+/**
+ * Tiles reached so far: `tileIndex` is the 0-based tile being (or last) scanned, meaningful
+ * once the run has left 'starting'. Tiles beyond the ROI budget are never scanned.
+ */
+export function tilesReached(run: AutomationView): number {
+  if (run.phase === 'starting') return 0;
+  return Math.min(run.tileIndex + 1, run.tileTotal);
+}
+
 export function AutomationProgress({ run }: { run: AutomationView | null }) {
   if (!run) {
     return (
@@ -14,7 +23,7 @@ export function AutomationProgress({ run }: { run: AutomationView | null }) {
     );
   }
   const label = run.pauseRequested && run.phase !== 'paused' ? 'pausing…' : run.phase;
-  const tilesDone = Math.min(run.tileIndex, run.tileTotal);
+  const tilesDone = tilesReached(run);
   return (
     <div className="automation-run" data-testid="automation-run">
       <div className="row">
@@ -41,7 +50,7 @@ export function AutomationProgress({ run }: { run: AutomationView | null }) {
           style={{ width: `${(fraction(tilesDone, run.tileTotal) * 100).toFixed(1)}%` }}
         />
         <span className="bar-text">
-          {tilesDone} / {run.tileTotal} tiles
+          tile {tilesDone} / {run.tileTotal}
         </span>
       </div>
       <div className="row counters">

@@ -10,6 +10,7 @@ import {
   PLAN_FIELDS,
   setField,
 } from '../../../../renderer/ui/automation/flimp-plan-fields';
+import { tilesReached } from '../../../../renderer/ui/automation/automation-progress';
 import { sampleState } from '../../state/sample-state';
 import { render, textOf } from '../render-app';
 
@@ -80,6 +81,12 @@ function view(over: Partial<AutomationView> = {}): AutomationView {
 }
 
 describe('AutomationProgress in the Automate tab', () => {
+  it('counts tiles from the 0-based tileIndex once scanning started', () => {
+    expect(tilesReached(view({ phase: 'starting', tileIndex: 0 }))).toBe(0);
+    expect(tilesReached(view({ phase: 'scanning', tileIndex: 0 }))).toBe(1);
+    expect(tilesReached(view({ phase: 'finished', tileIndex: 3 }))).toBe(4);
+  });
+
   it('no run yet', () => {
     const html = render(sampleState());
     expect(html).toMatch(/data-testid="automation-phase" data-phase="none"/);
@@ -91,8 +98,9 @@ describe('AutomationProgress in the Automate tab', () => {
     s.automation = view();
     const html = render(s);
     expect(html).toMatch(/data-testid="automation-phase" data-phase="imaging"/);
-    expect(html).toMatch(/aria-valuemax="4" aria-valuenow="2" data-testid="automation-tiles">/);
-    expect(html).toMatch(/width:50.0%.*?2 \/ 4 tiles/s);
+    // tileIndex 2 is the third tile (0-based).
+    expect(html).toMatch(/aria-valuemax="4" aria-valuenow="3" data-testid="automation-tiles">/);
+    expect(html).toMatch(/width:75.0%.*?tile 3 \/ 4/s);
     expect(textOf(html, 'automation-found')).toBe('3');
     expect(textOf(html, 'automation-imaged')).toBe('1');
     expect(textOf(html, 'automation-skipped')).toBe('1');
