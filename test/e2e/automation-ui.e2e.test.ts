@@ -232,6 +232,21 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
     await page
       .getByTestId('automation-panel')
       .screenshot({ path: path.join(artefacts, 'automation.png') });
+    // Mosaic: both tiles of the plan, every ROI; clicking an ROI moves the stage to it.
+    expect(await page.locator('[data-testid^="mosaic-tile-"]').count()).toBe(2);
+    const view = (await hostState()).automation;
+    expect(await page.locator('[data-testid^="mosaic-roi-"]').count()).toBe(view.rois.length);
+    const target = view.rois.find((r: { state: string }) => r.state === 'imaged');
+    await page.getByTestId(`mosaic-roi-${target.id}`).click();
+    await expect
+      .poll(async () => {
+        const s = await hostState();
+        return Math.hypot(s.stage.xUm - target.xUm, s.stage.yUm - target.yUm);
+      })
+      .toBeLessThan(0.1);
+    await page.getByTestId('automation-panel').screenshot({
+      path: path.join(artefacts, 'automation-mosaic.png'),
+    });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { useHost, useUi } from '../host-context';
 import { NumberField } from '../number-field';
 import { AutomationProgress } from './automation-progress';
 import { callOutcome } from './call-outcome';
+import { gridFromPlan, type ScanGrid } from './mosaic-geometry';
+import { MosaicOverview } from './mosaic-overview';
 import {
   defaultFlimpPlan,
   getField,
@@ -90,6 +92,8 @@ export function AutomationPanel() {
   const [fileName, setFileName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The grid of the run started from this page (tiles are not part of the host's view). */
+  const [started, setStarted] = useState<{ dir: string; grid: ScanGrid | null } | null>(null);
   const shown = plan ?? defaultFlimpPlan(laserIds[0] ?? 'laser');
   const active = run !== null && ACTIVE.includes(run.phase);
 
@@ -113,7 +117,16 @@ export function AutomationPanel() {
     setBusy(false);
     setError(r.ok ? null : `${r.error.message} (${r.error.code})`);
   };
-  const start = () => command(() => callOutcome(host, 'automation.start', { plan: shown }));
+  const start = () =>
+    command(async () => {
+      const st = host.store.getState().mirror?.state;
+      const r = await callOutcome(host, 'automation.start', { plan: shown });
+      if (r.ok) {
+        const grid = gridFromPlan(shown, st?.stage ?? null, st?.camera ?? null);
+        setStarted({ dir: r.value.dir, grid });
+      }
+      return r;
+    });
 
   return (
     <section className="panel automation" data-testid="automation-panel">
@@ -188,6 +201,9 @@ export function AutomationPanel() {
         </p>
       )}
       <AutomationProgress run={run} />
+      {run && (
+        <MosaicOverview grid={started?.dir === run.dir ? started.grid : null} rois={run.rois} />
+      )}
     </section>
   );
 }
