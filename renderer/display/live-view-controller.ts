@@ -41,7 +41,10 @@ export interface LiveViewElements {
   frameInfo: HTMLElement;
   scaleBar: HTMLElement;
   scaleLabel: HTMLElement;
-  /** Overlays in image pixel coordinates; its CSS transform follows the view's zoom/pan. */
+  /**
+   * Overlays in image pixel coordinates; its CSS transform follows the view's zoom/pan and
+   * `--view-scale` holds the zoom (screen px per image px) for sizes that should not scale.
+   */
   imageLayer: HTMLElement;
 }
 
@@ -181,6 +184,7 @@ export class LiveViewController {
       });
       this.updateScaleBar(view);
       this.els.imageLayer.style.transform = imageLayerTransform(view);
+      this.els.imageLayer.style.setProperty('--view-scale', String(view.scale));
       this.histDirty = true;
     }
     this.lastRenderKey = key;

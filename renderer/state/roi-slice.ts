@@ -12,21 +12,28 @@ export type RoiVerdict = 'pending' | 'accepted' | 'rejected';
 export interface RoiSlice {
   /** The last find's result (frame size and ROIs, best first), or null. */
   foundRois: FoundRois | null;
+  /** Stage position when the ROIs' frame was taken (null without a stage). */
+  roisAtStageUm: { xUm: number; yUm: number } | null;
   /** One verdict per entry of foundRois.rois. */
   roiVerdicts: RoiVerdict[];
   /** Whether the live view draws the ROI boxes. */
   showRoiOverlay: boolean;
-  setFoundRois(found: FoundRois | null): void;
+  setFoundRois(found: FoundRois | null, atStageUm?: { xUm: number; yUm: number } | null): void;
   setRoiVerdict(index: number, verdict: RoiVerdict): void;
   setShowRoiOverlay(show: boolean): void;
 }
 
 export const createRoiSlice: StateCreator<RoiSlice, [], [], RoiSlice> = (set) => ({
   foundRois: null,
+  roisAtStageUm: null,
   roiVerdicts: [],
   showRoiOverlay: true,
-  setFoundRois: (foundRois) =>
-    set({ foundRois, roiVerdicts: foundRois ? foundRois.rois.map(() => 'pending') : [] }),
+  setFoundRois: (foundRois, atStageUm = null) =>
+    set({
+      foundRois,
+      roisAtStageUm: foundRois ? atStageUm : null,
+      roiVerdicts: foundRois ? foundRois.rois.map(() => 'pending') : [],
+    }),
   setRoiVerdict: (index, verdict) =>
     set((s) => {
       if (index < 0 || index >= s.roiVerdicts.length) return {};

@@ -149,6 +149,10 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
         return Math.hypot(s.stage.xUm - x, s.stage.yUm - y);
       })
       .toBeLessThan(0.1);
+    // The boxes belonged to the old field: hidden, with a note; the list stays.
+    await page.getByTestId('roi-stale').waitFor();
+    expect(await page.getByTestId('roi-overlay').count()).toBe(0);
+    expect(await page.locator('[data-testid^="roi-row-"]').count()).toBe(rows);
   });
 
   it('focus lock: calibrate, lock (state and live error readout), unlock', async () => {

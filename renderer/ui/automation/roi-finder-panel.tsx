@@ -8,6 +8,7 @@ import { useHost, useUi } from '../host-context';
 import { NumberField } from '../number-field';
 import { callOutcome } from './call-outcome';
 import { RoiList, verdictSummary } from './roi-list';
+import { overlayCurrent } from './roi-overlay';
 
 type FindOptions = CommandParams<'rois.find'>;
 
@@ -35,11 +36,13 @@ export function RoiFinderPanel() {
 
   const find = async () => {
     setBusy(true);
+    const stage = host.store.getState().mirror?.state.stage;
+    const atStage = stage ? { xUm: stage.xUm, yUm: stage.yUm } : null;
     const r = await callOutcome(host, 'rois.find', { ...opts, source: 'snap' });
     setBusy(false);
     setError(r.ok ? null : r.error);
     setMoveErrors(new Map());
-    if (r.ok) host.store.getState().setFoundRois(r.value);
+    if (r.ok) host.store.getState().setFoundRois(r.value, atStage);
   };
   const goTo = async (index: number) => {
     const roi = found?.rois[index];
@@ -54,6 +57,7 @@ export function RoiFinderPanel() {
       return next;
     });
   };
+  const stale = useUi((st) => !overlayCurrent(st.roisAtStageUm, st.mirror?.state.stage ?? null));
   const s = host.store.getState();
 
   return (
@@ -128,6 +132,12 @@ export function RoiFinderPanel() {
       {error && (
         <p className="alert" role="alert" data-testid="roi-error">
           {error.message} ({error.code})
+        </p>
+      )}
+      {found && stale && (
+        <p className="hint" data-testid="roi-stale">
+          The stage has moved since these ROIs were found: boxes are hidden; Find again to see them
+          on the current field.
         </p>
       )}
       {found && (

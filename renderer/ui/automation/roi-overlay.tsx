@@ -1,7 +1,8 @@
 /**
  * ROI boxes over the live image, drawn in image pixel coordinates (pixel (i, j) covers
  * [i, i+1) × [j, j+1)). It sits in the live view's image layer, whose CSS transform the
- * render loop keeps equal to the view's zoom/pan, so boxes follow the image.
+ * render loop keeps equal to the view's zoom/pan, so boxes follow the image. Once the stage
+ * has moved away from where the ROIs' frame was taken the boxes would be wrong: hidden.
  */
 import type { FoundRoi, RoiVerdict } from '../../state/roi-slice';
 import { useUi } from '../host-context';
@@ -17,11 +18,24 @@ export function roiBoxes(rois: readonly FoundRoi[], verdicts: readonly RoiVerdic
   }));
 }
 
+/** Stage travel (µm) after which the boxes no longer match the image and are hidden. */
+export const OVERLAY_STALE_UM = 0.5;
+
+/** Whether the stage is still where the ROIs' frame was taken. */
+export function overlayCurrent(
+  at: { xUm: number; yUm: number } | null,
+  stage: { xUm: number; yUm: number } | null,
+): boolean {
+  if (!at || !stage) return true;
+  return Math.hypot(stage.xUm - at.xUm, stage.yUm - at.yUm) <= OVERLAY_STALE_UM;
+}
+
 export function RoiOverlay() {
   const found = useUi((s) => s.foundRois);
   const verdicts = useUi((s) => s.roiVerdicts);
   const show = useUi((s) => s.showRoiOverlay);
-  if (!found || !show) return null;
+  const current = useUi((s) => overlayCurrent(s.roisAtStageUm, s.mirror?.state.stage ?? null));
+  if (!found || !show || !current) return null;
   return (
     <svg
       className="roi-overlay"

@@ -5,7 +5,7 @@ import { imageLayerTransform, screenToImage } from '../../../../renderer/display
 import { createAppStore } from '../../../../renderer/state/store';
 import type { FoundRoi } from '../../../../renderer/state/roi-slice';
 import { RoiList, verdictSummary } from '../../../../renderer/ui/automation/roi-list';
-import { roiBoxes } from '../../../../renderer/ui/automation/roi-overlay';
+import { overlayCurrent, roiBoxes } from '../../../../renderer/ui/automation/roi-overlay';
 import { sampleState } from '../../state/sample-state';
 import { render, textOf } from '../render-app';
 
@@ -89,6 +89,22 @@ describe('ROI overlay', () => {
     expect(
       render(sampleState(), { foundRois: found, roiVerdicts: [], showRoiOverlay: false }),
     ).not.toContain('roi-overlay');
+  });
+
+  it('hides the boxes once the stage has left the field they were found in', () => {
+    expect(overlayCurrent({ xUm: 0, yUm: 0 }, { xUm: 0.3, yUm: 0.3 })).toBe(true);
+    expect(overlayCurrent({ xUm: 0, yUm: 0 }, { xUm: 0.4, yUm: 0.4 })).toBe(false);
+    expect(overlayCurrent(null, { xUm: 5, yUm: 5 })).toBe(true);
+    const s = sampleState();
+    const at = { xUm: s.stage!.xUm, yUm: s.stage!.yUm };
+    const extra = { foundRois: found, roiVerdicts: [] };
+    const here = render(s, { ...extra, roisAtStageUm: at });
+    expect(here).toContain('data-testid="roi-overlay"');
+    expect(here).not.toContain('roi-stale');
+    const moved = render(s, { ...extra, roisAtStageUm: { xUm: at.xUm + 10, yUm: at.yUm } });
+    expect(moved).not.toContain('data-testid="roi-overlay"');
+    expect(moved).toContain('data-testid="roi-stale"');
+    expect(moved).toContain('data-testid="roi-list"');
   });
 
   it('the image layer transform maps image pixels where the view draws them', () => {
