@@ -253,4 +253,29 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
     });
     expect(pageErrors).toEqual([]);
   });
+
+  it('edited fields: a long run is paused, resumed and cancelled from the panel', async () => {
+    // The loaded plan stays the base; edit it into a long run (never bleaches below 0).
+    await page.getByTestId('flimp-name').fill('ui-e2e-long');
+    await page.getByTestId('flimp-roi-stopFraction').fill('0');
+    await page.getByTestId('flimp-roi-stopFraction').press('Enter');
+    await page.getByTestId('flimp-roi-maxFrames').fill('5000');
+    await page.getByTestId('flimp-roi-maxFrames').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('flimp-plan-source').textContent())
+      .toBe('ui-e2e.json');
+    expect(await page.getByTestId('flimp-roi-maxFrames').inputValue()).toBe('5000');
+    await page.getByTestId('automation-start').click();
+    const phase = () => page.getByTestId('automation-phase').getAttribute('data-phase');
+    await expect.poll(phase, { timeout: 15_000 }).toBe('imaging');
+    expect((await hostState()).automation.name).toMatch(/^ui-e2e-long/);
+    await page.getByTestId('automation-pause').click();
+    await expect.poll(phase, { timeout: 10_000 }).toBe('paused');
+    await page.getByTestId('automation-resume').click();
+    await expect.poll(phase, { timeout: 10_000 }).toBe('imaging');
+    await page.getByTestId('automation-cancel').click();
+    await expect.poll(phase, { timeout: 15_000 }).toBe('cancelled');
+    await page.getByTestId('automation-report').waitFor({ timeout: 10_000 });
+    expect(pageErrors).toEqual([]);
+  });
 });
