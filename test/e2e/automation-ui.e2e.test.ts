@@ -263,7 +263,7 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
     await page.getByTestId('flimp-roi-maxFrames').press('Enter');
     await expect
       .poll(() => page.getByTestId('flimp-plan-source').textContent())
-      .toBe('ui-e2e.json');
+      .toBe('ui-e2e.json (edited)');
     expect(await page.getByTestId('flimp-roi-maxFrames').inputValue()).toBe('5000');
     await page.getByTestId('automation-start').click();
     const phase = () => page.getByTestId('automation-phase').getAttribute('data-phase');

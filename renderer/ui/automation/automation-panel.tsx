@@ -90,6 +90,7 @@ export function AutomationPanel() {
   const laserIds = lasers ? lasers.split(',') : [];
   const [plan, setPlan] = useState<FlimpPlan | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
+  const [edited, setEdited] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** The grid of the run started from this page (tiles are not part of the host's view). */
@@ -108,6 +109,7 @@ export function AutomationPanel() {
     setError(null);
     setPlan(r.plan);
     setFileName(file.name);
+    setEdited(false);
   };
   const command = async (
     fn: () => Promise<{ ok: true } | { ok: false; error: ApiError }>,
@@ -144,7 +146,8 @@ export function AutomationPanel() {
           />
         </label>
         <span className="sub" data-testid="flimp-plan-source">
-          {fileName ?? (plan ? 'edited plan' : 'default plan')}
+          {fileName ?? 'default plan'}
+          {edited && ' (edited)'}
         </span>
       </div>
       <div className="row flimp-fields">
@@ -154,7 +157,10 @@ export function AutomationPanel() {
             field={f}
             plan={shown}
             lasers={laserIds}
-            onChange={(v) => setPlan(setField(shown, f.path, v))}
+            onChange={(v) => {
+              setPlan(setField(shown, f.path, v));
+              setEdited(true);
+            }}
           />
         ))}
       </div>

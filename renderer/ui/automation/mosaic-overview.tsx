@@ -5,6 +5,7 @@
  */
 import { useState, type MouseEvent } from 'react';
 import type { ApiError, AutomationRoiView } from '../../../electron/api/contract';
+import { useCanControl } from '../control-bar';
 import { useHost, useUi } from '../host-context';
 import { callOutcome } from './call-outcome';
 import { boundsOf, fitMapping, tileRects, type ScanGrid } from './mosaic-geometry';
@@ -20,12 +21,15 @@ export function MosaicOverview({
 }) {
   const host = useHost();
   const stage = useUi((s) => s.mirror?.state.stage ?? null);
+  // SVG clicks are not disabled by the control gate's fieldset: check the lease hint here.
+  const inControl = useCanControl();
   const [error, setError] = useState<ApiError | null>(null);
   const tiles = grid ? tileRects(grid) : [];
   const bounds = boundsOf(tiles, rois, grid ? 0 : 20);
   if (!bounds) return null;
   const map = fitMapping(bounds, SIZE);
   const moveTo = async (xUm: number, yUm: number) => {
+    if (!inControl) return;
     const r = await callOutcome(host, 'stage.moveTo', { xUm, yUm });
     setError(r.ok ? null : r.error);
   };
@@ -43,6 +47,7 @@ export function MosaicOverview({
       <svg
         className="plot mosaic-map"
         data-testid="mosaic"
+        data-clickable={inControl}
         viewBox={`0 0 ${SIZE.widthPx} ${SIZE.heightPx}`}
         width={SIZE.widthPx}
         height={SIZE.heightPx}

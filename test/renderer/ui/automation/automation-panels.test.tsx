@@ -57,7 +57,29 @@ describe('Automate tab', () => {
       clients: [{ ...watcher, clientId: 'ws2', role: 'observer' }],
       requests: [],
     };
+    s.automation = {
+      name: 'r',
+      dir: '/d/r',
+      phase: 'finished',
+      pauseRequested: false,
+      tileIndex: 0,
+      tileTotal: 1,
+      currentRoi: null,
+      found: 1,
+      imaged: 1,
+      skipped: 0,
+      remaining: 0,
+      rois: [{ id: 0, tile: 0, xUm: 1, yUm: 2, state: 'imaged', frames: 3 }],
+      etaS: null,
+      startedAtMs: 0,
+      endedAtMs: 1,
+      failure: null,
+      report: null,
+    };
     const html = render(s, { clientId: 'ws2' });
+    // SVG clicks are not covered by the fieldset: the mosaic ignores them for observers.
+    expect(html).toMatch(/data-testid="mosaic" data-clickable="false"/);
+    expect(render(s, { clientId: 'ws1' })).toMatch(/data-testid="mosaic" data-clickable="true"/);
     const gate = /<fieldset[^>]*disabled=""[^>]*data-testid="control-gate">(.*)<\/fieldset>/s.exec(
       html,
     );
