@@ -1,11 +1,22 @@
 /**
- * The focus-lock error trace: the last `windowMs` of errorUm samples drawn into a small
+ * The focus-lock error trace: recent errorUm samples (see traceWindowMs) drawn into a small
  * 2D canvas, zero in the middle, the y range symmetric and at least ±MIN_HALF_RANGE_UM.
  * Called outside React (a store subscription), one draw per animation frame at most.
  */
 import type { SampleRing } from './sample-ring';
 
 export const MIN_HALF_RANGE_UM = 0.05;
+export const MIN_WINDOW_MS = 5_000;
+
+/**
+ * The time span shown: the data's age, between MIN_WINDOW_MS and `maxWindowMs`, so a
+ * trace that just started fills the plot instead of sitting at its right edge.
+ */
+export function traceWindowMs(ring: SampleRing, nowMs: number, maxWindowMs: number): number {
+  const oldest = ring.oldestTimeMs();
+  const age = oldest === null ? 0 : nowMs - oldest;
+  return Math.min(maxWindowMs, Math.max(MIN_WINDOW_MS, age));
+}
 
 /** The trace's y half-range (µm): the largest recent |error| rounded up, never tiny. */
 export function traceHalfRangeUm(ring: SampleRing, sinceMs: number): number {
@@ -41,7 +52,7 @@ export function drawErrorTrace(
   canvas: HTMLCanvasElement,
   ring: SampleRing,
   nowMs: number,
-  windowMs: number,
+  maxWindowMs: number,
 ): number {
   const ctx = canvas.getContext('2d');
   const dpr = window.devicePixelRatio || 1;
@@ -51,7 +62,13 @@ export function drawErrorTrace(
     canvas.width = w;
     canvas.height = h;
   }
-  const { points, halfRangeUm } = tracePoints(ring, nowMs, windowMs, w, h);
+  const { points, halfRangeUm } = tracePoints(
+    ring,
+    nowMs,
+    traceWindowMs(ring, nowMs, maxWindowMs),
+    w,
+    h,
+  );
   if (!ctx) return halfRangeUm;
   ctx.clearRect(0, 0, w, h);
   ctx.strokeStyle = '#5a6878';

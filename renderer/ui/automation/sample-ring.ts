@@ -32,6 +32,12 @@ export class SampleRing {
     this.count = 0;
   }
 
+  /** Time of the oldest sample kept, or null when empty. */
+  oldestTimeMs(): number | null {
+    if (this.count === 0) return null;
+    return this.times[(this.next - this.count + this.capacity) % this.capacity]!;
+  }
+
   /** Visits the samples oldest first. */
   forEach(visit: (timeMs: number, value: number) => void): void {
     const start = (this.next - this.count + this.capacity) % this.capacity;

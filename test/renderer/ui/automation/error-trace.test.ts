@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   MIN_HALF_RANGE_UM,
+  MIN_WINDOW_MS,
+  traceWindowMs,
   traceHalfRangeUm,
   tracePoints,
 } from '../../../../renderer/ui/automation/error-trace';
@@ -66,5 +68,17 @@ describe('trace geometry', () => {
       { x: 100, y: 0 },
       { x: 100, y: 40 },
     ]);
+  });
+
+  it('the time window grows with the data up to the maximum', () => {
+    const r = new SampleRing(4);
+    expect(r.oldestTimeMs()).toBeNull();
+    expect(traceWindowMs(r, 100_000, 60_000)).toBe(MIN_WINDOW_MS);
+    r.push(80_000, 0);
+    expect(traceWindowMs(r, 100_000, 60_000)).toBe(20_000);
+    expect(traceWindowMs(r, 82_000, 60_000)).toBe(MIN_WINDOW_MS);
+    expect(traceWindowMs(r, 200_000, 60_000)).toBe(60_000);
+    for (const t of [90_000, 91_000, 92_000, 93_000]) r.push(t, 0);
+    expect(r.oldestTimeMs()).toBe(90_000);
   });
 });
