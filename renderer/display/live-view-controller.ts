@@ -24,6 +24,7 @@ import { autoContrast, clampWindow, type DisplayWindow } from './lut';
 import { chooseScaleBar, sampleUmPerPixel } from './scale-bar';
 import {
   fitView,
+  imageLayerTransform,
   panBy,
   pixelAt,
   wheelZoomFactor,
@@ -40,6 +41,11 @@ export interface LiveViewElements {
   frameInfo: HTMLElement;
   scaleBar: HTMLElement;
   scaleLabel: HTMLElement;
+  /**
+   * Overlays in image pixel coordinates; its CSS transform follows the view's zoom/pan and
+   * `--view-scale` holds the zoom (screen px per image px) for sizes that should not scale.
+   */
+  imageLayer: HTMLElement;
 }
 
 const AUTO_PUSH_INTERVAL_MS = 250;
@@ -177,6 +183,8 @@ export class LiveViewController {
         dpr,
       });
       this.updateScaleBar(view);
+      this.els.imageLayer.style.transform = imageLayerTransform(view);
+      this.els.imageLayer.style.setProperty('--view-scale', String(view.scale));
       this.histDirty = true;
     }
     this.lastRenderKey = key;

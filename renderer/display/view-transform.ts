@@ -61,3 +61,11 @@ export function pixelAt(
 export function wheelZoomFactor(deltaY: number): number {
   return Math.pow(1.2, -deltaY / 100);
 }
+
+/**
+ * CSS transform (origin top-left) that puts an element laid out in image pixels — one CSS
+ * pixel per image pixel — where the view draws the image.
+ */
+export function imageLayerTransform(v: ViewTransform): string {
+  return `translate(${v.offsetX}px, ${v.offsetY}px) scale(${v.scale})`;
+}

@@ -9,6 +9,7 @@ import type { ApiError, HostEvent } from '../../electron/api/contract';
 import type { ColormapName } from '../display/colormaps';
 import type { LinkStatus } from '../transport/host-connection';
 import type { Mirror } from './mirror';
+import { createRoiSlice, type RoiSlice } from './roi-slice';
 
 export interface LinkSlice {
   link: LinkStatus;
@@ -62,7 +63,7 @@ export interface DisplaySlice {
   setAutoContrast(on: boolean): void;
 }
 
-export type UiState = LinkSlice & HostSlice & UiSlice & DisplaySlice;
+export type UiState = LinkSlice & HostSlice & UiSlice & DisplaySlice & RoiSlice;
 export type AppStore = StoreApi<UiState>;
 type Slice<T> = StateCreator<UiState, [], [], T>;
 
@@ -119,6 +120,7 @@ export function createAppStore(initial: Partial<UiState> = {}): AppStore {
     ...createHostSlice(...a),
     ...createUiSlice(...a),
     ...createDisplaySlice(...a),
+    ...createRoiSlice(...a),
     ...initial,
   }));
 }

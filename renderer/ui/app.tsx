@@ -1,11 +1,12 @@
 /**
  * Page layout: header (always-visible E-STOP), device alarms, disk warning, live view centre, side bar
- * right with tabs (control / acquire / data). Inactive tabs are hidden, not unmounted, so
+ * right with tabs (control / acquire / automate / data). Inactive tabs are hidden, not unmounted, so
  * a half-built plan survives switching.
  */
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
 import { AuditPanel } from './audit-panel';
+import { AutomationTab } from './automation/automation-tab';
 import { CameraPanel } from './camera-panel';
 import { ControlBar, useCanControl } from './control-bar';
 import { DatasetList } from './dataset-list';
@@ -24,6 +25,7 @@ import '../styles/acquisition.css';
 const TABS = [
   { id: 'control', label: 'Control' },
   { id: 'acquire', label: 'Acquire' },
+  { id: 'automate', label: 'Automate' },
   { id: 'data', label: 'Data' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -67,6 +69,9 @@ export function App() {
             </div>
             <div role="tabpanel" hidden={tab !== 'acquire'}>
               <AcquisitionPanel />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'automate'}>
+              <AutomationTab />
             </div>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />

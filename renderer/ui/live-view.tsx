@@ -9,6 +9,7 @@ import { LiveViewController } from '../display/live-view-controller';
 import { GAMMA_MAX, GAMMA_MIN } from '../display/lut';
 import { isStopKey, JogGate, jogForKey } from '../input/stage-keys';
 import { useHost, useUi } from './host-context';
+import { RoiOverlay } from './automation/roi-overlay';
 import { NumberField } from './number-field';
 
 export function LiveView() {
@@ -21,6 +22,7 @@ export function LiveView() {
   const scaleBar = useRef<HTMLDivElement>(null);
   const scaleLabel = useRef<HTMLSpanElement>(null);
   const rendererKind = useRef<HTMLSpanElement>(null);
+  const imageLayer = useRef<HTMLDivElement>(null);
   const controller = useRef<LiveViewController | null>(null);
   const gate = useRef(new JogGate());
 
@@ -33,6 +35,7 @@ export function LiveView() {
       frameInfo: frameInfo.current,
       scaleBar: scaleBar.current,
       scaleLabel: scaleLabel.current,
+      imageLayer: imageLayer.current,
     };
     if (Object.values(els).some((e) => e === null)) return;
     let c: LiveViewController;
@@ -86,6 +89,9 @@ export function LiveView() {
           aria-label="Live image. Arrow keys jog XY, Page Up/Down jog Z, Escape stops motion."
           onKeyDown={onKeyDown}
         />
+        <div className="image-layer" data-testid="image-layer" ref={imageLayer}>
+          <RoiOverlay />
+        </div>
         <div className="overlay top-left">
           <span data-testid="frame-info" ref={frameInfo}>
             no frame yet
