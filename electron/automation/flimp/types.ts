@@ -3,13 +3,12 @@
  * provides the runner's AcquisitionEngine over the safety layer's guarded devices, the
  * analysis (B's kernels in worker threads, the focus lock) and the dataset writer path.
  */
-import type { RoiPx } from '../../../drivers/devices';
 import type { z } from 'zod';
 import type { roiFindOptions } from '../../api/contract';
 import type { DatasetFormat, RunEnd } from '../../storage/layout';
 import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
 import type { AutofocusResult } from '../autofocus';
-import type { RoiFindOptions as KernelRoiOptions } from '../kernels/roi-find';
+import type { FoundRoi, RoiFindOptions as KernelRoiOptions } from '../kernels/roi-find';
 import type { FrameGeometry } from '../pixel-to-stage';
 import type { FocusStep, Illumination } from './plan-schema';
 
@@ -24,17 +23,6 @@ type OnlyInApi = Exclude<keyof RoiFindOptions, keyof KernelRoiOptions>;
 export const roiOptionsInSync: [OnlyInKernel, OnlyInApi] extends [never, never] ? true : never =
   true;
 export type SoftwareFocus = Extract<FocusStep, { mode: 'software' }>;
-
-export interface FoundRoiLike {
-  xPx: number;
-  yPx: number;
-  areaPx: number;
-  meanIntensity: number;
-  integratedIntensity: number;
-  circularity: number;
-  bbox: RoiPx;
-  score: number;
-}
 
 export interface FlimpAnalysis {
   /**
@@ -55,7 +43,7 @@ export interface FlimpAnalysis {
     widthPx: number,
     heightPx: number,
     options: RoiFindOptions,
-  ): Promise<FoundRoiLike[]>;
+  ): Promise<FoundRoi[]>;
   /** Shift of `moving` relative to `reference`, px. */
   register(
     reference: Uint16Array,

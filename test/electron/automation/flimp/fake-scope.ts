@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RoiFindOptions } from '../../../../electron/automation/flimp/types';
+import type { FoundRoi } from '../../../../electron/automation/kernels/roi-find';
 import type {
   FlimpDeps,
-  FoundRoiLike,
   RoiDataset,
   RoiDatasetSpec,
 } from '../../../../electron/automation/flimp/types';
@@ -54,8 +54,8 @@ export class FakeScope extends FakeEngine {
 }
 
 /** 5×5 squares brighter than the background by > 50: their centres, best (brightest) first. */
-export function findSquares(px: Uint16Array): FoundRoiLike[] {
-  const out: FoundRoiLike[] = [];
+export function findSquares(px: Uint16Array): FoundRoi[] {
+  const out: FoundRoi[] = [];
   const on = (i: number, j: number) =>
     i >= 0 && j >= 0 && i < SIZE && j < SIZE && (px[j * SIZE + i] ?? 0) > BACKGROUND + 50;
   for (let j = 0; j < SIZE; j++)
