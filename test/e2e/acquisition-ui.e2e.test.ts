@@ -115,12 +115,12 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
       time_plan: { interval: 0, loops: 2 },
     });
 
-    // A richer useq plan loads as is; its unknown preset is reported by the estimate.
+    // A richer useq plan loads as is; the plan check reports its unknown preset (issue #18).
     await page
       .getByTestId('acq-plan-load')
       .setInputFiles(path.join(repoRoot, 'test/fixtures/plans/timelapse-zstack.json'));
     await expect.poll(() => text('acq-plan-raw'), { timeout: 5_000 }).toContain('stage_positions');
-    await expect.poll(() => text('acq-estimate-error'), { timeout: 10_000 }).toMatch(/DAPI/);
+    await expect.poll(() => text('acq-problems-plan'), { timeout: 10_000 }).toMatch(/DAPI/);
     expect(await page.getByTestId('acq-start').isDisabled()).toBe(true);
     await page.getByTestId('acq-plan-raw-discard').click();
     // The plan saved above loads back into the form.
