@@ -9,6 +9,7 @@ import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
 import { formatBytes, formatDuration } from './format';
 import { useHost, useUi } from './host-context';
 import {
+  addPositionDrafts,
   buildPlan,
   DATASET_FORMATS,
   datasetNameError,
@@ -43,6 +44,15 @@ export function AcquisitionPanel() {
   const [name, setName] = useState('');
   const [format, setFormat] = useState<DatasetFormat>('ome-zarr-0.4');
   const [estimate, setEstimate] = useState<EstimateView>({ kind: 'idle' });
+
+  // Accepted ROIs sent from the Automate tab (roi-slice planInbox) join the positions.
+  const inbox = useUi((s) => s.planInbox);
+  const takePlanInbox = useUi((s) => s.takePlanInbox);
+  useEffect(() => {
+    if (inbox.length === 0) return;
+    const drafts = takePlanInbox();
+    setForm((f) => addPositionDrafts(f, drafts));
+  }, [inbox, takePlanInbox]);
 
   const built = useMemo(() => buildPlan(form), [form]);
   const plan = raw ? raw.plan : built.ok ? built.plan : null;

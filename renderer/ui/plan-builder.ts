@@ -159,3 +159,22 @@ export function nextPositionName(positions: readonly PositionRow[]): string {
   while (used.has(`pos${n}`)) n++;
   return `pos${n}`;
 }
+
+/**
+ * Appends positions sent from elsewhere (accepted ROIs) to the form, without z (the run
+ * keeps the focus it has there); a name already in the form gets a numeric suffix.
+ */
+export function addPositionDrafts(
+  form: PlanForm,
+  drafts: readonly { name: string; xUm: number; yUm: number }[],
+): PlanForm {
+  const positions = [...form.positions];
+  const used = new Set(positions.map((p) => p.name));
+  for (const d of drafts) {
+    let name = d.name;
+    for (let n = 2; used.has(name); n++) name = `${d.name}-${n}`;
+    used.add(name);
+    positions.push({ name, xUm: d.xUm, yUm: d.yUm, zUm: null });
+  }
+  return { ...form, positions };
+}

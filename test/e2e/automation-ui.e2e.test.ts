@@ -153,6 +153,16 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
     await page.getByTestId('roi-stale').waitFor();
     expect(await page.getByTestId('roi-overlay').count()).toBe(0);
     expect(await page.locator('[data-testid^="roi-row-"]').count()).toBe(rows);
+
+    // Accepted ROIs become positions of the Acquire tab's plan.
+    await page.getByTestId('roi-accept-0').click();
+    await page.getByTestId('roi-to-plan').click();
+    expect(await page.getByTestId('roi-sent-to-plan').textContent()).toMatch(/^1 position added/);
+    await page.getByTestId('tab-acquire').click();
+    const positions = page.getByTestId('acq-positions').locator('li');
+    await expect.poll(() => positions.count()).toBe(1);
+    expect(await positions.first().textContent()).toContain('roi1');
+    await page.getByTestId('tab-automate').click();
   });
 
   it('focus lock: calibrate, lock (state and live error readout), unlock', async () => {

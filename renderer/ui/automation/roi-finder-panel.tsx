@@ -32,6 +32,7 @@ export function RoiFinderPanel() {
   const [error, setError] = useState<ApiError | null>(null);
   const [moving, setMoving] = useState<number | null>(null);
   const [moveErrors, setMoveErrors] = useState<ReadonlyMap<number, ApiError>>(new Map());
+  const [sentToPlan, setSentToPlan] = useState(0);
   const set = (patch: Partial<FindOptions>) => setOpts((o) => ({ ...o, ...patch }));
 
   const find = async () => {
@@ -42,7 +43,10 @@ export function RoiFinderPanel() {
     setBusy(false);
     setError(r.ok ? null : r.error);
     setMoveErrors(new Map());
-    if (r.ok) host.store.getState().setFoundRois(r.value, atStage);
+    if (r.ok) {
+      host.store.getState().setFoundRois(r.value, atStage);
+      setSentToPlan(0);
+    }
   };
   const goTo = async (index: number) => {
     const roi = found?.rois[index];
@@ -127,6 +131,22 @@ export function RoiFinderPanel() {
           <button type="button" data-testid="roi-clear" onClick={() => s.setFoundRois(null)}>
             Clear
           </button>
+        )}
+        {found && (
+          <button
+            type="button"
+            data-testid="roi-to-plan"
+            disabled={!verdicts.includes('accepted')}
+            title="Add the accepted ROIs' stage positions to the Acquire tab's plan"
+            onClick={() => setSentToPlan(s.sendAcceptedToPlan())}
+          >
+            Add accepted to plan
+          </button>
+        )}
+        {sentToPlan > 0 && (
+          <span className="sub" data-testid="roi-sent-to-plan">
+            {sentToPlan} position{sentToPlan === 1 ? '' : 's'} added to the Acquire tab's plan
+          </span>
         )}
       </div>
       {error && (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addPositionDrafts,
   buildPlan,
   datasetNameError,
   emptyPlanForm,
@@ -168,5 +169,30 @@ describe('form helpers', () => {
     const p = { xUm: 0, yUm: 0, zUm: null };
     expect(nextPositionName([{ ...p, name: 'pos2' }])).toBe('pos3');
     expect(nextPositionName([{ ...p, name: 'a' }])).toBe('pos2');
+  });
+
+  it('addPositionDrafts appends positions without z, renaming names already used', () => {
+    const f = form((x) => {
+      x.positions = [{ name: 'roi1', xUm: 1, yUm: 2, zUm: 3 }];
+    });
+    const out = addPositionDrafts(f, [
+      { name: 'roi1', xUm: 10, yUm: 20 },
+      { name: 'roi4', xUm: -5, yUm: 0 },
+      { name: 'roi1', xUm: 7, yUm: 7 },
+    ]);
+    expect(out.positions).toEqual([
+      { name: 'roi1', xUm: 1, yUm: 2, zUm: 3 },
+      { name: 'roi1-2', xUm: 10, yUm: 20, zUm: null },
+      { name: 'roi4', xUm: -5, yUm: 0, zUm: null },
+      { name: 'roi1-3', xUm: 7, yUm: 7, zUm: null },
+    ]);
+    expect(f.positions).toHaveLength(1); // the form given is not changed
+    const built = buildPlan(out);
+    expect(built.ok && built.plan.stage_positions).toEqual([
+      { name: 'roi1', x: 1, y: 2, z: 3 },
+      { name: 'roi1-2', x: 10, y: 20 },
+      { name: 'roi4', x: -5, y: 0 },
+      { name: 'roi1-3', x: 7, y: 7 },
+    ]);
   });
 });

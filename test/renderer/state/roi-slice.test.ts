@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from '../../../renderer/state/store';
+import type { FoundRois } from '../../../renderer/state/roi-slice';
+
+const roi = (xUm: number, yUm: number) => ({
+  xPx: 0,
+  yPx: 0,
+  xUm,
+  yUm,
+  areaPx: 100,
+  meanIntensity: 50,
+  integratedIntensity: 5_000,
+  circularity: 0.9,
+  bbox: { xPx: 0, yPx: 0, widthPx: 10, heightPx: 10 },
+  score: 4_500,
+});
+
+const found: FoundRois = {
+  frameSeq: 1,
+  widthPx: 256,
+  heightPx: 256,
+  rois: [roi(10, 20), roi(-5, 7.5), roi(300, -40)],
+};
+
+describe('ROI slice: accepted ROIs to the plan', () => {
+  it('queues only the accepted ROIs, in list order, and the inbox empties when taken', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().setFoundRois(found, { xUm: 0, yUm: 0 });
+    expect(s().sendAcceptedToPlan()).toBe(0);
+    expect(s().planInbox).toEqual([]);
+    s().setRoiVerdict(2, 'accepted');
+    s().setRoiVerdict(0, 'accepted');
+    s().setRoiVerdict(1, 'rejected');
+    expect(s().sendAcceptedToPlan()).toBe(2);
+    expect(s().planInbox).toEqual([
+      { name: 'roi1', xUm: 10, yUm: 20 },
+      { name: 'roi3', xUm: 300, yUm: -40 },
+    ]);
+    expect(s().takePlanInbox()).toHaveLength(2);
+    expect(s().planInbox).toEqual([]);
+    expect(s().takePlanInbox()).toEqual([]);
+  });
+});
