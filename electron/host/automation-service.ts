@@ -15,6 +15,8 @@ import { autofocus, type AutofocusOptions } from '../automation/autofocus';
 import { FlimpRun } from '../automation/flimp/executor';
 import { prepareRunFolder } from '../automation/flimp/run-folder';
 import { openRoiDataset } from '../automation/flimp/roi-dataset';
+import { runEventAutofocus } from './mda-autofocus';
+import { roiDatasetContext } from './roi-dataset-context';
 import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
 import { FocusLock } from '../automation/focus-lock';
 import { FocusLockControl } from '../automation/flimp/lock-handle';
@@ -22,7 +24,6 @@ import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-t
 import { showingFrames } from '../runner/showing-engine';
 import type { AquilaConfig } from '../config/schema';
 import { DeviceEngine } from '../runner/device-engine';
-import type { MdaEvent } from '../plans/events';
 import type { AcquiredFrame, AcquisitionEngine } from '../runner/types';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -33,7 +34,6 @@ import type { FrameBus } from './frame-bus';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 import type { UploadService } from './upload-service';
-import { APP_VERSION } from './version';
 
 /** Automation frames reach the display at most this often. */
 const DISPLAY_MS = 100;
@@ -55,6 +55,13 @@ export interface AutomationDeps {
 }
 
 type AutofocusParams = AutofocusOptions;
+
+/** Autofocus options an API call, a plan step or a useq event leaves out. */
+const AUTOFOCUS_DEFAULTS = {
+  rangeUm: 20,
+  toleranceUm: 0.25,
+  measure: 'normalized-variance',
+} as const satisfies Partial<AutofocusParams>;
 
 export class AutomationService {
   private pool: AnalysisPool | null = null;
@@ -90,46 +97,14 @@ export class AutomationService {
       this.lock?.unlock();
       if (this.running) this.run!.control.abort(`e-stop: ${reason}`);
     });
-    deps.acquisition.setEventAutofocus((e, engine) => this.eventAutofocus(e, engine));
-  }
-
-  /**
-   * A useq autofocus event of an MDA run (`autofocus_plan`): at the event's position, device
-   * "software" runs the software autofocus under the event's channel; the focus-sensor's id
-   * (or no device name) uses the focus lock — `autofocus_motor_offset` sets its offset (µm),
-   * then it must hold (engaged if off). Any other device name is refused.
-   */
-  private async eventAutofocus(e: MdaEvent, engine: AcquisitionEngine): Promise<void> {
-    const a = e.action!;
-    const device = a.autofocus_device_name;
-    const sensorId = this.deps.devices.focusSensor?.id;
-    if (device !== 'software' && device !== null && device !== sensorId)
-      throw new StateError(
-        `autofocus device "${device}" is not configured (use ${sensorId ? `"${sensorId}" (focus lock) or ` : ''}"software")`,
-      );
-    const setup: { xUm?: number; yUm?: number; zUm?: number } = {};
-    if (e.x_pos !== undefined) setup.xUm = e.x_pos;
-    if (e.y_pos !== undefined) setup.yUm = e.y_pos;
-    if (e.z_pos !== undefined && device === 'software') setup.zUm = e.z_pos;
-    await engine.setupEvent(setup);
-    if (device === 'software') {
-      const preset = e.channel
-        ? this.deps.config.channels.find((c) => c.name === e.channel!.config)
-        : undefined;
-      try {
-        await this.runAutofocus(
-          engine,
-          { rangeUm: 20, toleranceUm: 0.25, measure: 'normalized-variance' },
-          preset ?? null,
-        );
-      } finally {
-        await engine.lasersOff();
-      }
-      return;
-    }
-    const lock = this.requireLock();
-    if (a.autofocus_motor_offset !== null) lock.setOffsetUm(a.autofocus_motor_offset);
-    await lock.hold(new AbortController().signal);
+    deps.acquisition.setEventAutofocus((e, engine) =>
+      runEventAutofocus(e, engine, {
+        config: deps.config,
+        focusSensorId: devices.focusSensor?.id,
+        softwareAutofocus: (eng, light) => this.runAutofocus(eng, AUTOFOCUS_DEFAULTS, light),
+        requireLock: () => this.requireLock(),
+      }),
+    );
   }
 
   /** An automation run is active (not ended). */
@@ -201,7 +176,7 @@ export class AutomationService {
   }
 
   /** Software autofocus with frames under `light` (a FLImP step) or as the camera and lasers are now. */
-  private runAutofocus(
+  runAutofocus(
     engine: AcquisitionEngine,
     p: AutofocusParams,
     light: { laserId: string; powerMw: number; exposureMs: number; name?: string } | null,
@@ -254,9 +229,9 @@ export class AutomationService {
   }): Promise<CommandResult<'autofocus.run'>> {
     return this.exclusive('autofocus', () => {
       const options: AutofocusParams = {
-        rangeUm: p.rangeUm ?? 20,
-        toleranceUm: p.toleranceUm ?? 0.25,
-        measure: p.measure ?? 'normalized-variance',
+        rangeUm: p.rangeUm ?? AUTOFOCUS_DEFAULTS.rangeUm,
+        toleranceUm: p.toleranceUm ?? AUTOFOCUS_DEFAULTS.toleranceUm,
+        measure: p.measure ?? AUTOFOCUS_DEFAULTS.measure,
       };
       if (p.roi) options.roi = p.roi;
       if (p.maxImages) options.maxImages = p.maxImages;
@@ -317,7 +292,7 @@ export class AutomationService {
     operator?: string | undefined;
   }): Promise<CommandResult<'automation.start'>> {
     this.assertFree('automation.start');
-    const { acquisition, store, log, uploads, config } = this.deps;
+    const { acquisition, store, log, uploads } = this.deps;
     const root = acquisition.datasetsRoot;
     const uploadTargets = store.state.storage.uploadTargets;
     const checkTarget = (target: unknown) => {
@@ -340,12 +315,7 @@ export class AutomationService {
           const { mode: _m, ...rest } = o;
           return this.runAutofocus(
             engine,
-            {
-              rangeUm: 20,
-              toleranceUm: 0.25,
-              measure: 'normalized-variance',
-              ...rest,
-            } as AutofocusParams,
+            { ...AUTOFOCUS_DEFAULTS, ...rest } as AutofocusParams,
             light,
             signal,
           );
@@ -357,21 +327,7 @@ export class AutomationService {
       },
       fieldOfView: () => cameraField(cam),
       geometry: (f) => geometryOf(f.meta),
-      openDataset: (spec) =>
-        openRoiDataset(
-          {
-            root,
-            defaultFormat: config.storage.format,
-            appVersion: APP_VERSION,
-            operator: p.operator,
-            config: { ...config, upload: undefined },
-            deviceStates: () => store.state,
-            wavelengthNm: (id) => this.deps.devices.lasers.get(id)?.wavelengthNm,
-            logger: log,
-            onClosed: () => acquisition.refreshDatasets(),
-          },
-          spec,
-        ),
+      openDataset: (spec) => openRoiDataset(roiDatasetContext(this.deps, p.operator), spec),
       isNameTaken: (n) => existsSync(path.join(root, n)),
       enqueueUpload: async (dir, target) => {
         await uploads.enqueue(path.basename(dir), target);

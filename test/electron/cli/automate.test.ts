@@ -7,9 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SimWorld } from '../../../drivers/sim/world';
 import { runCli } from '../../../electron/cli/main';
-import { parseConfig } from '../../../electron/config/load';
+import { colony, STILL, truthOf } from '../../support/automation-rig';
 import { smallSimConfig } from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
 import { until } from '../../support/wait';
@@ -68,23 +67,12 @@ describe('aquila automate', () => {
     const root = tempDir('aquila-automate-');
     const config = smallSimConfig({
       storage: { datasetsRoot: path.join(root, 'unused') },
-      sim: {
-        seed: 11,
-        cellCount: 60,
-        slideHalfWidthUm: 400,
-        sample: 'sparse-cells',
-        coverslip: { tiltXUmPerMm: 0, tiltYUmPerMm: 0, curvatureUmPerMm2: 0, offsetUm: 0 },
-        drift: { zUmPerMin: 0, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 },
-      },
+      sim: STILL,
     });
     const cfgFile = path.join(root, 'scope.json');
     writeFileSync(cfgFile, JSON.stringify(config));
     // Centre the scan on a colony of the seeded sample (ground truth, for the test only).
-    const truth = new SimWorld(parseConfig(JSON.stringify(config), 't').sim).truth;
-    const all = truth.cellsIn({ xUm: -400, yUm: -400, widthUm: 800, heightUm: 800 });
-    const c = all.find(
-      (a) => all.filter((b) => Math.hypot(a.xUm - b.xUm, a.yUm - b.yUm) < 60).length >= 3,
-    )!;
+    const { c } = colony(truthOf(config));
     const plan = JSON.parse(readFileSync(fixture, 'utf8'));
     plan.scan.centreUm = { xUm: c.xUm, yUm: c.yUm };
     plan.roi.stopFraction = 0.6; // ~25 frames per ROI: the kill lands inside an ROI

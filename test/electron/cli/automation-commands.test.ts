@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SimWorld } from '../../../drivers/sim/world';
 import { runCli } from '../../../electron/cli/main';
-import { parseConfig } from '../../../electron/config/load';
+import { STILL, truthOf } from '../../support/automation-rig';
 import { smallSimConfig } from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
 
@@ -12,18 +11,11 @@ function setup() {
   const dir = tempDir('aquila-cli-auto-');
   const config = smallSimConfig({
     storage: { datasetsRoot: path.join(dir, 'data') },
-    sim: {
-      seed: 11,
-      cellCount: 60,
-      slideHalfWidthUm: 400,
-      sample: 'sparse-cells',
-      coverslip: { tiltXUmPerMm: 0, tiltYUmPerMm: 0, curvatureUmPerMm2: 0, offsetUm: 0 },
-      drift: { zUmPerMin: 0, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 },
-    },
+    sim: STILL,
   });
   const file = path.join(dir, 'scope.json');
   writeFileSync(file, JSON.stringify(config));
-  const truth = new SimWorld(parseConfig(JSON.stringify(config), 't').sim).truth;
+  const truth = truthOf(config);
   const cell = truth.cellsIn({ xUm: -400, yUm: -400, widthUm: 800, heightUm: 800 })[0]!;
   const out: string[] = [];
   const err: string[] = [];

@@ -2,27 +2,11 @@
  * Pause, cancel and e-stop of a FLImP run on the simulated microscope with its camera in
  * overlap (streaming) mode: frames stop at once however many the camera holds, lasers off.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimWorld } from '../../../../drivers/sim/world';
-import { parseConfig } from '../../../../electron/config/load';
+import { basePlan, colony, CTX, STILL, truthOf } from '../../../support/automation-rig';
 import { smallSimConfig, startTestHost, type HostFixture } from '../../../support/host-fixture';
 import { tempDir } from '../../../support/temp-dir';
 import { until } from '../../../support/wait';
-
-const CTX = { clientId: 'test', transport: 'internal' } as const;
-const STILL = {
-  seed: 11,
-  cellCount: 60,
-  slideHalfWidthUm: 400,
-  sample: 'sparse-cells',
-  coverslip: { tiltXUmPerMm: 0, tiltYUmPerMm: 0, curvatureUmPerMm2: 0, offsetUm: 0 },
-  drift: { zUmPerMin: 0, zStepProbPerMin: 0, zStepUm: 0, xyUmPerMin: 0 },
-};
-const basePlan = JSON.parse(
-  readFileSync(path.join(__dirname, '../../../fixtures/plans/flimp-small.json'), 'utf8'),
-);
 
 let fx: HostFixture | undefined;
 afterEach(async () => {
@@ -44,12 +28,7 @@ async function running(name: string) {
   };
   fx = await startTestHost(config);
   const h = fx.host;
-  const truth = new SimWorld(parseConfig(JSON.stringify(config), 'truth').sim).truth;
-  const all = truth.cellsIn({ xUm: -400, yUm: -400, widthUm: 800, heightUm: 800 });
-  const c = all.find(
-    (a) => all.filter((b) => Math.hypot(a.xUm - b.xUm, a.yUm - b.yUm) < 60).length >= 3,
-  );
-  if (!c) throw new Error('no colony in the simulated sample');
+  const { c } = colony(truthOf(config));
   const camera = h.devices.camera!;
   const snap = camera.snap.bind(camera);
   const counted = { snaps: 0 };
