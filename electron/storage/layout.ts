@@ -183,6 +183,8 @@ export const datasetFiles = {
   frames: 'frames.jsonl',
   provenance: 'provenance.json',
   manifest: 'manifest.sha256',
+  /** Issue #16 §2: SLURM analysis jobs and outcomes, written after archiving; not in the manifest. */
+  analysis: 'analysis.json',
 } as const;
 
 export function imageFileName(l: Pick<DatasetLayout, 'name' | 'format'>): string {

@@ -12,13 +12,14 @@ import { datasetFiles } from './layout';
 
 export const lockFileName = 'writer.lock';
 
-/** Relative posix paths of every regular file under `dir`, sorted, minus manifest and lock. */
+/** Relative posix paths of every regular file under `dir`, sorted, minus manifest, lock and analysis record. */
 export function listDatasetFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue;
     const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/');
-    if (rel === datasetFiles.manifest || rel === lockFileName) continue;
+    if (rel === datasetFiles.manifest || rel === lockFileName || rel === datasetFiles.analysis)
+      continue;
     out.push(rel);
   }
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -31,6 +31,8 @@ export interface UploadQueueOptions {
   /** Instrumentation for tests and benchmarks. */
   observer?: UploadObserver;
   configureS3Client?: (client: S3Client) => void;
+  /** Issue #16 §2: called once a dataset is verified on a target (analysis hand-off); must not throw. */
+  onVerified?: (dataset: string, target: string) => void;
 }
 
 const PAUSED = Symbol('paused');
@@ -260,6 +262,7 @@ export class UploadQueue {
       delete l.reason;
       await this.setState(job, 'done');
       log?.log('info', `upload: ${manifest.name} verified on "${job.target}"`);
+      this.opts.onVerified?.(job.dataset, job.target);
     } catch (err) {
       const why = ac.signal.aborted ? ac.signal.reason : undefined;
       if (why === PAUSED || why === CANCELLED || why === CLOSED) {
