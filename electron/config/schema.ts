@@ -4,6 +4,7 @@
  * configs for editors. Driver-specific `options` are validated by each driver.
  */
 import { z } from 'zod';
+import { analysisConfig } from '../analysis/config';
 import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
@@ -123,6 +124,8 @@ export const aquilaConfig = z
     liveIdleStopS: z.number().positive().max(86_400).default(60),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
+    /** SLURM analysis of archived datasets (electron/analysis/config.ts, issue #16 §2). */
+    analysis: analysisConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -145,6 +148,7 @@ export const aquilaConfig = z
           message: `at most one ${kind} is supported, found ${n}`,
         });
     }
+    checkAnalysisTargets(cfg, ctx);
     const lasers = new Set(cfg.devices.filter((d) => d.kind === 'laser').map((d) => d.id));
     cfg.channels.forEach((c, i) => {
       if (!lasers.has(c.laserId))
@@ -158,3 +162,39 @@ export const aquilaConfig = z
 
 export type AquilaConfig = z.infer<typeof aquilaConfig>;
 export type SimOptions = z.infer<typeof simOptions>;
+
+/** Issue #16 §2: analysis jobs name upload targets that exist and can give a CephFS path. */
+function checkAnalysisTargets(
+  cfg: Pick<AquilaConfig, 'upload' | 'analysis'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!cfg.analysis) return;
+  const targets = cfg.upload?.targets ?? [];
+  if (targets.length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['analysis'],
+      message:
+        'analysis jobs start when a dataset is verified on an upload target: add an "upload" section',
+    });
+  cfg.analysis.jobs.forEach((job, i) => {
+    job.targets?.forEach((name, k) => {
+      if (!targets.some((t) => t.name === name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['analysis', 'jobs', i, 'targets', k],
+          message: `"${name}" is not a configured upload target (have: ${targets.map((t) => t.name).join(', ') || 'none'})`,
+        });
+    });
+    const usesCephfs = /\{\{\s*cephfsPath\s*\}\}/.test(job.script + job.outputDir);
+    const s3 = targets.filter(
+      (t) => t.kind === 's3' && (!job.targets || job.targets.includes(t.name)),
+    );
+    if (usesCephfs && !job.cephfsRoot && s3.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['analysis', 'jobs', i, 'cephfsRoot'],
+        message: `the job uses {{cephfsPath}} but target "${s3[0]!.name}" is S3: set cephfsRoot (where its datasets appear on the cluster)`,
+      });
+  });
+}
