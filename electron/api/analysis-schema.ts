@@ -81,3 +81,5 @@ export const analysisCommands = {
     "Cancel a dataset's queued or running analysis jobs (scancel).",
   ),
 } as const;
+
+export type AnalysisCommandName = keyof typeof analysisCommands;

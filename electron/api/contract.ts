@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { accessCommands } from './access-schema';
+import { analysisCommands } from './analysis-schema';
 import {
   autofocusParams,
   autofocusResult,
@@ -17,6 +18,7 @@ import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
 
 export * from './access-schema';
+export * from './analysis-schema';
 export * from './automation-schema';
 export * from './schema-parts';
 export * from './state';
@@ -276,6 +278,8 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
+  // Issue #16 §2: SLURM analysis hand-off (analysis-schema.ts).
+  ...analysisCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -347,4 +351,8 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'control.take': 'control',
   'control.heartbeat': 'control',
   'audit.query': 'read',
+  // Issue #16 §2: SLURM analysis hand-off.
+  'analysis.status': 'read',
+  'analysis.submit': 'mutating',
+  'analysis.cancel': 'mutating',
 };

@@ -17,6 +17,7 @@ export const cliCommands: CliEntry[] = [
   { name: 'plan', load: async () => (await import('./commands/plan')).command },
   { name: 'acquire', load: async () => (await import('./acquire-command')).acquireCommand },
   { name: 'upload', load: async () => (await import('./commands/upload')).command },
+  { name: 'analysis', load: async () => (await import('./commands/analysis')).command },
   { name: 'ports', load: async () => (await import('./commands/ports')).command },
   { name: 'users', load: async () => (await import('./commands/users')).command },
   { name: 'audit', load: async () => (await import('./commands/audit')).command },

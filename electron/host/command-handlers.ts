@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type {
   AccessCommandName,
+  AnalysisCommandName,
   CommandName,
   CommandResult,
   Commands,
@@ -63,7 +64,7 @@ export function createHandlers({
   automation,
   shutter,
   log,
-}: HandlerDeps): Omit<Handlers, AccessCommandName> {
+}: HandlerDeps): Omit<Handlers, AccessCommandName | AnalysisCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;

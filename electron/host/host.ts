@@ -11,6 +11,7 @@ import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
 import type { SupervisorHandle } from '../safety/supervisor/supervisor-client';
 import { AcquisitionService } from './acquisition-service';
+import { AnalysisService } from './analysis-service';
 import { sessionDir } from '../cli/session-file';
 import { createAccessHandlers } from './access-handlers';
 import { AuditLog } from './audit-log';
@@ -134,7 +135,19 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       sessionAudit: audit.sessionEntries(),
     }),
   });
-  const uploads = new UploadService({ config, store, acquisition, log });
+  const analysis = new AnalysisService({
+    config,
+    store,
+    log,
+    datasetsRoot: () => acquisition.datasetsRoot,
+  });
+  const uploads = new UploadService({
+    config,
+    store,
+    acquisition,
+    log,
+    onVerified: analysis.datasetVerified,
+  });
   const automation = new AutomationService({
     config,
     store,
@@ -160,6 +173,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
         log,
       }),
       ...createAccessHandlers(lease, audit),
+      ...analysis.handlers(),
     },
     log,
     lease,
@@ -213,6 +227,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     s.storage.datasetsRoot = acquisition.datasetsRoot;
   });
   acquisition.init();
+  analysis.init();
   await uploads.init();
   await devices.connectAll();
 
@@ -244,6 +259,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
         await automation.shutdown();
         await acquisition.shutdown();
         await uploads.close();
+        await analysis.close();
         if (devices.camera?.isLive()) await devices.camera.stopLive().catch(() => undefined);
         await devices.closeAll();
         const unconfirmed = [...devices.lasers.keys()].filter((id) => !off.lasersOff.includes(id));

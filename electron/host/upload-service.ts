@@ -31,6 +31,8 @@ export class UploadService {
       store: StateStore;
       acquisition: AcquisitionService;
       log: Logger;
+      /** Issue #16 §2: a dataset was verified on a target (the analysis hand-off). */
+      onVerified?: (dataset: string, target: string) => void;
     },
   ) {}
 
@@ -44,6 +46,7 @@ export class UploadService {
         config: config.upload,
         journalDir: path.join(sessionDir(), 'upload'),
         logger: log,
+        onVerified: this.deps.onVerified,
       });
       this.queue = queue;
       queue.subscribe((list) =>

@@ -31,6 +31,7 @@ describe('aquila CLI', () => {
         'plan',
         'acquire',
         'upload',
+        'analysis',
         'ports',
         'users',
         'audit',
