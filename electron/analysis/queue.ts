@@ -73,7 +73,7 @@ export class AnalysisQueue {
       const out: AnalysisView[] = [];
       for (const job of jobs) out.push(this.create(path.resolve(dataset), target, job, false));
       this.kick();
-      return out;
+      return structuredClone(out);
     });
   }
 
@@ -93,7 +93,7 @@ export class AnalysisQueue {
         out.push(this.create(dir, t, job, true));
       }
       this.kick();
-      return out;
+      return structuredClone(out);
     });
   }
 
@@ -113,7 +113,7 @@ export class AnalysisQueue {
         }
         out.push(r);
       }
-      return out;
+      return structuredClone(out);
     });
   }
 
@@ -123,11 +123,16 @@ export class AnalysisQueue {
     return this.exclusive(async () => {
       const list = this.recordsOf(dir, jobName);
       for (const r of list) if (r.state === 'submitted') await this.poll(r);
-      return list;
+      return structuredClone(list);
     });
   }
 
+  /** Copies, newest first (the host's state store freezes what it is given). */
   snapshot(): AnalysisView[] {
+    return structuredClone(this.list());
+  }
+
+  private list(): AnalysisView[] {
     return [...this.journal.records.values()].sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
@@ -170,7 +175,7 @@ export class AnalysisQueue {
 
   /** One pass: submit what is queued or was mid-submission, then poll what SLURM has. */
   private async step(): Promise<void> {
-    for (const r of this.snapshot().reverse()) {
+    for (const r of this.list().reverse()) {
       if (this.closed) return;
       try {
         if (r.state === 'queued' || r.state === 'submitting') await this.submitOne(r);
@@ -377,6 +382,6 @@ export class AnalysisQueue {
   }
 
   private recordsOf(dir: string, job?: string): AnalysisView[] {
-    return this.snapshot().filter((r) => r.dataset === dir && (job === undefined || r.job === job));
+    return this.list().filter((r) => r.dataset === dir && (job === undefined || r.job === job));
   }
 }
