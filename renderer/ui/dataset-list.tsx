@@ -1,5 +1,6 @@
 /** Datasets in the datasets folder (newest first); closed ones can be archived to a target. */
 import type { DatasetEntry, UploadView } from '../../electron/api/contract';
+import { AnalysisJobs } from './analysis-jobs';
 import { formatStarted } from './format';
 import { useHost, useUi } from './host-context';
 
@@ -81,6 +82,7 @@ export function DatasetList() {
                 })}
               </div>
             )}
+            <AnalysisJobs dir={d.dir} name={d.name} />
           </li>
         ))}
       </ul>
