@@ -108,7 +108,7 @@ export class AnalysisQueue {
           if (r.state === 'submitting' && a)
             a.jobId ??= (await this.client(r).findByName(a.slurmName))[0] ?? null;
           if (a?.jobId && r.state !== 'queued') await this.client(r).cancel(a.jobId);
-          if (a) a.endedAt = Date.now();
+          if (a && r.state !== 'queued') a.endedAt = Date.now();
           this.finish(r, 'cancelled', 'cancelled by request');
         }
         out.push(r);
