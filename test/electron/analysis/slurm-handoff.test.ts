@@ -5,8 +5,10 @@
  * exit code; a crash between sbatch and recording the job id does not submit twice; the same
  * through ssh to a loopback login node (strict host-key checking).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisConfigInput } from '../../../electron/analysis/config';
 import type { AnalysisQueue } from '../../../electron/analysis/queue';
@@ -138,24 +140,32 @@ describe.skipIf(why)('analysis hand-off on a real SLURM cluster', () => {
     });
     const dir = await closedDataset(path.join(s.root, 'data'), 'run-3', 1);
     const journalDir = path.join(s.root, 'aj');
-    let crashedAfter: string | undefined;
-    // the first process "dies" right after sbatch answered: the id never reaches the journal
-    const dying = openAnalysis(s.config, {
-      upload: s.upload,
-      journalDir,
-      afterSbatch: (id) => {
-        crashedAfter = id;
-        return new Promise<void>(() => undefined);
-      },
-    });
-    dying.start();
-    await archiveAndHandOff(s.upload, path.join(s.root, 'uj'), dying, dir);
-    const end = Date.now() + 20_000;
-    while (!crashedAfter && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect(crashedAfter).toBeDefined();
-    const journaled = JSON.parse(
-      readFileSync(path.join(journalDir, `${dying.snapshot()[0]!.id}.json`), 'utf8'),
+    const marker = path.join(s.root, 'submitted-job-id');
+    // a host process hands it over and is SIGKILLed right after sbatch answered
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./submit-child.ts', import.meta.url)),
+        JSON.stringify({
+          analysis: s.config,
+          upload: s.upload,
+          journalDir,
+          dataset: dir,
+          target: 'cephfs',
+          marker,
+        }),
+      ],
+      { env: slurm.env, stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const signal = await new Promise((r) => child.once('exit', (_code, sig) => r(sig)));
+    expect(signal, stderr).toBe('SIGKILL');
+    const crashedAfter = readFileSync(marker, 'utf8');
+    const [file] = readdirSync(journalDir).filter((f) => f.endsWith('.json'));
+    const journaled = JSON.parse(readFileSync(path.join(journalDir, file!), 'utf8'));
     expect(journaled).toMatchObject({ state: 'submitting', attempts: [{ jobId: null }] });
 
     const q = openAnalysis(s.config, { upload: s.upload, journalDir });
