@@ -14,6 +14,7 @@ import { datasetFiles, framesExpected } from '../storage/layout';
 import type { UploadTargetConfig } from '../upload/config';
 import type { AnalysisJobConfig } from './config';
 import { AnalysisError } from './errors';
+import { ValidationError } from '../../drivers/errors';
 import type { PlaceholderValues } from './template';
 
 /** SHA-256 (hex) of the dataset's manifest.sha256: names this exact dataset content. */
@@ -23,7 +24,7 @@ export function manifestDigest(datasetDir: string): string {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new AnalysisError(
+    throw new ValidationError(
       `dataset ${datasetDir} has no readable ${datasetFiles.manifest} (${(err as NodeJS.ErrnoException).code}); only closed, archived datasets are analysed`,
     );
   }

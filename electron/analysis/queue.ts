@@ -215,6 +215,8 @@ export class AnalysisQueue {
   }
 
   private async submitOne(r: AnalysisView): Promise<void> {
+    if (!this.opts.config.jobs.some((j) => j.name === r.job))
+      return this.finish(r, 'failed', `analysis job "${r.job}" is no longer configured`);
     const job = this.jobConfig(r.job);
     const slurm = this.client(r);
     if (r.state === 'queued') {
