@@ -113,6 +113,8 @@ describe.skipIf(why)('analysis hand-off through the host', () => {
     expect(st.lines).toEqual([
       `tl count: completed, job ${a.jobId} COMPLETED, exit code 0, output ${a.outputFile}`,
     ]);
+    const noTarget = await cli('analysis', 'submit', 'tl', '--target', 'nope');
+    expect(noTarget.errs).toEqual(['E_INVALID: "nope" is not a configured upload target']);
     const bad = await cli('analysis', 'status', '../etc');
     expect(bad.code).toBe(1);
     expect(bad.errs[0]).toMatch(/^E_INVALID: "\.\.\/etc" is not a dataset folder inside /);
@@ -138,4 +140,28 @@ describe.skipIf(why)('analysis hand-off through the host', () => {
       expect(state).toBe('CANCELLED');
     }
   }, 60_000);
+});
+
+describe('analysis commands without an analysis section', () => {
+  it('answer E_STATE naming the missing config section', async () => {
+    const fx = await startTestHost(smallSimConfig());
+    try {
+      const r = await fx.host.call(
+        'analysis.status',
+        { dataset: 'x' },
+        {
+          clientId: 'test',
+          transport: 'internal',
+        },
+      );
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('E_STATE');
+        expect(r.error.message).toMatch(/add an "analysis" section/);
+      }
+      expect(fx.host.store.state.analysis).toBeUndefined();
+    } finally {
+      await fx.close();
+    }
+  });
 });
