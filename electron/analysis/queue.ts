@@ -17,14 +17,13 @@ import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { AnalysisView } from '../api/analysis-schema';
 import type { Logger } from '../host/logger';
-import { readProvenance } from '../storage/dataset-files';
 import type { UploadConfig, UploadTargetConfig } from '../upload/config';
 import type { AnalysisConfig, AnalysisJobConfig } from './config';
-import { manifestDigest, placeholderValues, recordInDataset } from './dataset-facts';
+import { batchFor, newAttempt } from './batch';
+import { manifestDigest, recordInDataset } from './dataset-facts';
 import { AnalysisError } from './errors';
 import { AnalysisJournal } from './journal';
 import { isTerminal, runnerFor, SlurmClient } from './slurm';
-import { renderTemplate } from './template';
 
 export interface AnalysisQueueOptions {
   config: AnalysisConfig;
@@ -220,18 +219,7 @@ export class AnalysisQueue {
     const job = this.jobConfig(r.job);
     const slurm = this.client(r);
     if (r.state === 'queued') {
-      const n = r.attempts.length + 1;
-      r.attempts.push({
-        n,
-        slurmName: `aquila-${r.job}-${r.manifestDigest.slice(0, 16)}-${n}`,
-        startedAt: Date.now(),
-        jobId: null,
-        slurmState: null,
-        exitCode: null,
-        signal: null,
-        outputFile: null,
-        endedAt: null,
-      });
+      r.attempts.push(newAttempt(r));
       r.state = 'submitting';
       this.save(r); // before sbatch: a crash from here on is resolved by the lookup below
     }
@@ -245,26 +233,7 @@ export class AnalysisQueue {
           `analysis: ${r.datasetName} "${r.job}" attempt ${a.n} was already submitted as job ${a.jobId}; not submitting again`,
         );
       } else {
-        const values = placeholderValues(
-          r.dataset,
-          r.manifestDigest,
-          this.targetConfig(r.target),
-          job,
-        );
-        const script = renderTemplate(job.script, values, true);
-        const positions = readProvenance(r.dataset).layout.positions;
-        const s = job.sbatch;
-        const args = [
-          `--job-name=${a.slurmName}`,
-          `--comment=aquila:${r.manifestDigest}:${r.job}:${a.n}`,
-          `--output=${renderTemplate(job.outputDir, values, false)}/${s.array ? '%x-%A_%a' : '%x-%j'}.out`,
-          ...(s.partition ? [`--partition=${s.partition}`] : []),
-          ...(s.time ? [`--time=${s.time}`] : []),
-          ...(s.memory ? [`--mem=${s.memory}`] : []),
-          ...(s.cpusPerTask ? [`--cpus-per-task=${s.cpusPerTask}`] : []),
-          ...(s.account ? [`--account=${s.account}`] : []),
-          ...(s.array === 'positions' ? [`--array=0-${positions - 1}`] : []),
-        ];
+        const { script, args } = batchFor(r, a, job, this.targetConfig(r.target));
         a.jobId = await slurm.submit(script, args);
         await this.opts.afterSbatch?.(a.jobId);
         this.opts.logger?.log(
