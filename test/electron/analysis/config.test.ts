@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseScontrol, parseSacct, summarize } from '../../../electron/analysis/slurm';
+import {
+  parseScontrol,
+  parseSacct,
+  SlurmClient,
+  summarize,
+  type CommandRunner,
+} from '../../../electron/analysis/slurm';
 import {
   PLACEHOLDERS,
   renderTemplate,
@@ -130,5 +136,44 @@ describe('SLURM output', () => {
       exitCode: 0,
       signal: 15,
     });
+  });
+
+  /** Answers like a cluster whose scontrol forgot job 42 (MinJobAge passed); sacct per `acct`. */
+  function forgetful(acct: boolean): { runner: CommandRunner; calls: string[] } {
+    const calls: string[] = [];
+    const runner: CommandRunner = {
+      where: 'test',
+      async run(argv) {
+        calls.push(argv.join(' '));
+        if (argv[0] === 'scontrol')
+          return { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified' };
+        if (argv[0] === 'squeue') return { code: 0, stdout: '', stderr: '' };
+        if (!acct) return { code: 1, stdout: '', stderr: 'Slurm accounting storage is disabled' };
+        if (argv.includes('--name')) return { code: 0, stdout: '42\n42.batch\n', stderr: '' };
+        return { code: 0, stdout: argv.includes('42') ? 'FAILED|7:0\n' : '', stderr: '' };
+      },
+    };
+    return { runner, calls };
+  }
+
+  it('asks sacct when scontrol no longer knows a job, where accounting exists', async () => {
+    const { runner } = forgetful(true);
+    const c = new SlurmClient(runner);
+    expect(await c.jobInfo('42')).toEqual({
+      state: 'FAILED',
+      exitCode: 7,
+      signal: null,
+      outputFile: null,
+      source: 'sacct',
+    });
+    expect(await c.findByName('aquila-x-1')).toEqual(['42']);
+  });
+
+  it('without accounting, a forgotten job is unknown (null) and sacct is probed once', async () => {
+    const { runner, calls } = forgetful(false);
+    const c = new SlurmClient(runner);
+    expect(await c.jobInfo('42')).toBeNull();
+    expect(await c.findByName('aquila-x-1')).toEqual([]);
+    expect(calls.filter((x) => x.startsWith('sacct'))).toHaveLength(1);
   });
 });
