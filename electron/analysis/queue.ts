@@ -37,6 +37,7 @@ export interface AnalysisQueueOptions {
   afterSbatch?: (jobId: string) => Promise<void>;
 }
 
+const CLOSE_WAIT_MS = 500;
 const ACTIVE = new Set<AnalysisView['state']>(['queued', 'submitting', 'submitted']);
 
 export class AnalysisQueue {
@@ -144,7 +145,12 @@ export class AnalysisQueue {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
-    await this.chain.catch(() => undefined);
+    // A SLURM command in flight (ssh may take a while) is not waited for beyond CLOSE_WAIT_MS:
+    // the host's shutdown is bounded, every record is already journaled before each command,
+    // and an interrupted submission is looked up by name on the next open.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.chain, new Promise((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   // ------------------------------------------------------------------------- internals
