@@ -80,6 +80,7 @@ export class AnalysisQueue {
   /** Queues (or requeues, when failed or cancelled) a dataset's jobs; `target` defaults to the journaled one. */
   async submit(dataset: string, target?: string, jobName?: string): Promise<AnalysisView[]> {
     const dir = path.resolve(dataset);
+    if (target !== undefined) this.targetConfig(target);
     return this.exclusive(async () => {
       const out: AnalysisView[] = [];
       for (const job of this.jobsNamed(jobName)) {
@@ -92,6 +93,14 @@ export class AnalysisQueue {
         if (job.targets && !job.targets.includes(t)) continue;
         out.push(this.create(dir, t, job, true));
       }
+      if (out.length === 0)
+        throw new ValidationError(
+          `analysis.submit: no analysis job runs for target "${target}" (jobs: ${this.jobsNamed(
+            jobName,
+          )
+            .map((j) => `${j.name} → ${j.targets?.join(', ') ?? 'every target'}`)
+            .join('; ')})`,
+        );
       this.kick();
       return structuredClone(out);
     });
