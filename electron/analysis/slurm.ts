@@ -30,7 +30,11 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv, stdin?: stri
     const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, COMMAND_TIMEOUT_MS);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', (err) => {
@@ -39,7 +43,14 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv, stdin?: stri
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+      // a timed-out sbatch may or may not have submitted: the caller looks it up again
+      if (timedOut)
+        reject(
+          new AnalysisError(`${file} gave no answer in ${COMMAND_TIMEOUT_MS / 1000} s`, {
+            retry: true,
+          }),
+        );
+      else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
     child.stdin.on('error', () => undefined); // a command that does not read stdin
     child.stdin.end(stdin ?? '');
@@ -58,6 +69,7 @@ export function runnerFor(
         try {
           return await exec(argv[0]!, argv.slice(1), merged, stdin);
         } catch (err) {
+          if (err instanceof AnalysisError) throw err;
           const e = err as NodeJS.ErrnoException;
           throw new AnalysisError(
             e.code === 'ENOENT'
@@ -102,6 +114,7 @@ export function runnerFor(
       try {
         r = await exec('ssh', [...sshArgs, remote.join(' ')], env, stdin);
       } catch (err) {
+        if (err instanceof AnalysisError) throw err;
         throw new AnalysisError(`cannot run ssh: ${(err as Error).message}`);
       }
       // 255: ssh itself failed (unreachable, host key, authentication), not the command
