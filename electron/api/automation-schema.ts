@@ -1,6 +1,6 @@
 /** The automation commands' schemas (issue #12; docs/automation.md); their state is in state.ts. */
 import { z } from 'zod';
-import { finite, roi } from './schema-parts';
+import { command, finite, roi } from './schema-parts';
 
 /** Focus measures of the software autofocus (electron/automation/kernels). */
 export const focusMeasureName = z.enum([
@@ -73,3 +73,14 @@ export const foundRoiView = z.object({
   bbox: roi,
   score: finite,
 });
+
+/** Commands added by #12's remainder (focus-lock trace, host-side ROI verdicts). */
+export const automationExtraCommands = {
+  'focusLock.trace': command(
+    z.object({ afterMs: finite.optional() }).strict(),
+    z.object({
+      samples: z.array(z.object({ tMs: finite, errorUm: finite.nullable() })),
+    }),
+    "The focus lock's full-rate error samples (one per loop iteration, the last minute or so) taken after `afterMs` (epoch ms); errorUm null where there was no usable spot.",
+  ),
+};

@@ -10,6 +10,7 @@ import { accessCommands } from './access-schema';
 import {
   autofocusParams,
   autofocusResult,
+  automationExtraCommands,
   foundRoiView,
   roiFindOptions,
 } from './automation-schema';
@@ -276,6 +277,7 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
+  ...automationExtraCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -341,6 +343,7 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'automation.pause': 'mutating',
   'automation.resume': 'mutating',
   'automation.cancel': 'mutating',
+  'focusLock.trace': 'read',
   'control.request': 'control',
   'control.release': 'control',
   'control.handOver': 'control',

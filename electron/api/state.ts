@@ -186,6 +186,8 @@ export interface FocusLockView {
   offsetUm: number;
   signal: number;
   calibrated: boolean;
+  /** RMS of the loop's errors over the last second, µm; null while off or without samples. */
+  rmsErrorUm: number | null;
   reason?: string;
 }
 

@@ -37,6 +37,8 @@ import type { UploadService } from './upload-service';
 
 /** Automation frames reach the display at most this often. */
 const DISPLAY_MS = 100;
+/** While the focus lock moves Z (~50 small moves/s), the Z readout is published this often at most. */
+const LOCKED_Z_READOUT_MS = 200;
 
 export interface AutomationDeps {
   config: AquilaConfig;
@@ -90,6 +92,7 @@ export class AutomationService {
               store.update((s) => {
                 s.focusLock = view;
               }),
+            (engaged) => devices.limitRefreshRate(focus.id, engaged ? LOCKED_Z_READOUT_MS : null),
           )
         : null;
     safety.onLatchChange((reason) => {

@@ -239,6 +239,9 @@ export function createHandlers({
       automation.requireLock().setOffsetUm(p.offsetUm);
       return {};
     },
+    'focusLock.trace': async (p) => ({
+      samples: automation.requireLock().samples.since(p.afterMs ?? Number.NEGATIVE_INFINITY),
+    }),
     'automation.start': (p, ctx) =>
       automation.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId }),
     'automation.pause': async () => {

@@ -175,7 +175,7 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
         timeout: 10_000,
       })
       .toBe('locked');
-    // errorUm samples arrive every 250 ms while locked and are written straight to the DOM.
+    // The state's errorUm comes ≤ 4 times a second; the trace polls the host's full-rate samples.
     await expect
       .poll(() => page.getByTestId('focus-lock-error').textContent(), { timeout: 5_000 })
       .toMatch(/^-?\d+ nm$/);
@@ -186,7 +186,8 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
           timeout: 5_000,
         },
       )
-      .toBeGreaterThanOrEqual(4);
+      .toBeGreaterThanOrEqual(40);
+    expect(await page.getByTestId('focus-lock-rms').textContent()).toMatch(/^\d+ nm$/);
     await page.getByTestId('focus-lock-panel').screenshot({
       path: path.join(artefacts, 'focus-lock.png'),
     });
