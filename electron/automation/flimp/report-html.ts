@@ -1,4 +1,5 @@
 /** report.html: one self-contained page — summary, tile mosaic, ROI table, signal, focus and drift figures. */
+import { MIN_DRIFT_CONFIDENCE } from './drift-correction';
 import type { FlimpReport, ReportRoi } from './report';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -78,7 +79,6 @@ function plotSvg(series: { points: [number, number][]; colour: string }[], label
  * Phase-correlation peaks below this are not trusted (dim, bleached last frames): B measured
  * ~0.4–0.8 for matching frames and ~0.02–0.15 for unrelated ones (kernels/phase-correlation.ts).
  */
-const MIN_DRIFT_CONFIDENCE = 0.3;
 
 const lowConfidence = (r: ReportRoi) =>
   r.driftConfidence !== null && r.driftConfidence < MIN_DRIFT_CONFIDENCE;
