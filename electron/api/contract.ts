@@ -344,6 +344,8 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'automation.resume': 'mutating',
   'automation.cancel': 'mutating',
   'focusLock.trace': 'read',
+  'rois.setVerdict': 'mutating',
+  'rois.clear': 'mutating',
   'control.request': 'control',
   'control.release': 'control',
   'control.handOver': 'control',

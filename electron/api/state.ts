@@ -1,6 +1,7 @@
 /** The host's state, events, errors and frame metadata as every client sees them. */
 import { z } from 'zod';
 import type { ControlState } from './access-schema';
+import type { FoundRoiView, RoiVerdict } from './automation-schema';
 import type { roi } from './schema-parts';
 
 // ---------------------------------------------------------------------------------- errors
@@ -130,6 +131,20 @@ export interface AppState {
   automation: AutomationView | null;
   /** The focus lock; null without a focus sensor. */
   focusLock: FocusLockView | null;
+  /** The last rois.find result and the operators' verdicts on it; null before or after rois.clear. */
+  roiFinder: RoiFinderView | null;
+}
+
+export interface RoiFinderView {
+  frameSeq: number;
+  widthPx: number;
+  heightPx: number;
+  /** Stage position of the frame the ROIs were found in. */
+  atStageUm: { xUm: number; yUm: number };
+  /** Best first. */
+  rois: FoundRoiView[];
+  /** One per ROI (rois.setVerdict). */
+  verdicts: RoiVerdict[];
 }
 
 export type AutomationPhase =

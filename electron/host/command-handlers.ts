@@ -226,6 +226,14 @@ export function createHandlers({
     },
     'autofocus.run': (p) => automation.autofocusCommand(p),
     'rois.find': (p) => automation.findRoisCommand(p),
+    'rois.setVerdict': async (p) => {
+      automation.setRoiVerdict(p);
+      return {};
+    },
+    'rois.clear': async () => {
+      automation.clearRois();
+      return {};
+    },
     'focusLock.calibrate': (p) => automation.calibrateLock(p),
     'focusLock.lock': async () => {
       await automation.requireLock().engage();

@@ -317,6 +317,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
     control: { holder: null, clients: [], requests: [] },
     automation: null,
     focusLock: null,
+    roiFinder: null,
   };
 }
 
