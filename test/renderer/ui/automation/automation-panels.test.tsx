@@ -34,18 +34,39 @@ describe('Automate tab', () => {
 
   it('focus lock: Lock is disabled until calibrated', () => {
     const s = sampleState();
-    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: false, rmsErrorUm: null };
+    s.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: false,
+      rmsErrorUm: null,
+    };
     const html = render(s);
     expect(textOf(html, 'focus-lock-toggle')).toBe('Lock');
     expect(html).toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
     const t = sampleState();
-    t.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true, rmsErrorUm: null };
+    t.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: true,
+      rmsErrorUm: null,
+    };
     expect(render(t)).not.toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
   });
 
   it('observers: every automation control sits inside the disabled control gate', () => {
     const s = sampleState();
-    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true, rmsErrorUm: null };
+    s.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: true,
+      rmsErrorUm: null,
+    };
     const watcher = { user: 'bob', transport: 'ws', connectedAtMs: 0 } as const;
     s.control = {
       holder: {
