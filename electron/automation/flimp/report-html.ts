@@ -103,7 +103,7 @@ function roiRow(roi: ReportRoi, images: ReadonlyMap<string, string>): string {
   return `<tr>
 <td>${roi.id}</td><td>${roi.tile}</td><td>${num(roi.xUm)}, ${num(roi.yUm)}</td>
 <td style="color:${STATE_COLOUR[roi.state]}">${esc(roi.state)}${roi.reason ? `<br><small>${esc(roi.reason)}</small>` : ''}</td>
-<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}${lowConfidence(roi) ? ' <small>(low confidence)</small>' : ''}</td>
+<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}${roi.driftUm ? `<br><small>(${num(roi.driftUm.xUm, 2)}, ${num(roi.driftUm.yUm, 2)}) µm</small>` : ''}${lowConfidence(roi) ? ' <small>(low confidence)</small>' : ''}${roi.correctionUm && (roi.correctionUm.xUm !== 0 || roi.correctionUm.yUm !== 0) ? `<br><small>stage corrected by (${num(roi.correctionUm.xUm, 2)}, ${num(roi.correctionUm.yUm, 2)}) µm</small>` : ''}</td>
 <td>${roi.focus ? `${esc(roi.focus.mode)} z=${num(roi.focus.zUm, 2)}` : '–'}</td>
 <td>${img ? `<img src="${img}" alt="ROI ${roi.id}">` : ''}</td><td>${signal}${curve}</td>
 <td><small>${roi.dataset ? esc(roi.dataset) : ''}</small></td></tr>`;

@@ -197,11 +197,12 @@ describe('FlimpRun', () => {
       const ends = (await readJournal(s.runDir)).filter(
         (r): r is RoiEnd => r.t === 'roi-end' && r.outcome === 'imaged',
       );
-      return ends.map((e) => {
+      const rows = ends.map((e) => {
         const roi = v.rois.find((r) => r.id === e.id)!;
         const frames = s.datasets.find((d) => d.dir === e.dataset)!.frames;
         return { e, roi, frames };
       });
+      return Object.assign(rows, { runDir: s.runDir });
     };
     const corrected = await run(0.9, { xy: true, maxStepUm: 3 });
     for (const { e } of corrected) {
@@ -212,6 +213,9 @@ describe('FlimpRun', () => {
     // The first ROI is imaged before any drift is known; the later ones are corrected.
     expect(corrected[0]!.e.correctionUm).toEqual({ xUm: 0, yUm: 0 });
     expect(moved.length).toBeGreaterThanOrEqual(3);
+    const html = readFileSync(path.join(corrected.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('(40.00, 0.00) µm');
+    expect(html).toContain('stage corrected by (3.00, 0.00) µm');
     for (const { e, roi, frames } of moved) {
       expect(e.correctionUm!.xUm).toBeCloseTo(3, 9);
       expect(e.correctionUm!.yUm).toBeCloseTo(0, 9);
