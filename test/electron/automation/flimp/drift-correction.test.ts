@@ -40,7 +40,10 @@ describe('drift correction', () => {
   });
 
   it('is opt-in in the plan, with a default and a bounded maxStepUm', () => {
-    expect(parseFlimpPlan(basePlan).driftCorrection).toBeUndefined();
+    expect(parseFlimpPlan({ ...basePlan, driftCorrection: undefined }).driftCorrection).toBe(
+      undefined,
+    );
+    expect(parseFlimpPlan(basePlan).driftCorrection).toEqual({ xy: false, maxStepUm: 20 });
     expect(parseFlimpPlan({ ...basePlan, driftCorrection: { xy: true } }).driftCorrection).toEqual({
       xy: true,
       maxStepUm: 20,
