@@ -1,6 +1,6 @@
 /** The automation commands' schemas (issue #12; docs/automation.md); their state is in state.ts. */
 import { z } from 'zod';
-import { finite, roi } from './schema-parts';
+import { command, finite, none, roi } from './schema-parts';
 
 /** Focus measures of the software autofocus (electron/automation/kernels). */
 export const focusMeasureName = z.enum([
@@ -73,3 +73,31 @@ export const foundRoiView = z.object({
   bbox: roi,
   score: finite,
 });
+
+export type FoundRoiView = z.infer<typeof foundRoiView>;
+export const roiVerdict = z.enum(['pending', 'accepted', 'rejected']);
+export type RoiVerdict = z.infer<typeof roiVerdict>;
+
+/** Commands added by #12's remainder (focus-lock trace, host-side ROI verdicts). */
+export const automationExtraCommands = {
+  'rois.setVerdict': command(
+    z
+      .object({
+        /** The frame of the list the verdict is about (AppState.roiFinder.frameSeq). */
+        frameSeq: z.number().int(),
+        index: z.number().int().min(0),
+        verdict: roiVerdict,
+      })
+      .strict(),
+    none,
+    'Accept or reject one ROI of the last rois.find result (or back to pending); every client sees the verdicts in AppState.roiFinder.',
+  ),
+  'rois.clear': command(none, none, 'Forget the last rois.find result and its verdicts.'),
+  'focusLock.trace': command(
+    z.object({ afterMs: finite.optional() }).strict(),
+    z.object({
+      samples: z.array(z.object({ tMs: finite, errorUm: finite.nullable() })),
+    }),
+    "The focus lock's full-rate error samples (one per loop iteration, the last minute or so) taken after `afterMs` (epoch ms); errorUm null where there was no usable spot.",
+  ),
+};

@@ -11,6 +11,7 @@ import { analysisCommands } from './analysis-schema';
 import {
   autofocusParams,
   autofocusResult,
+  automationExtraCommands,
   foundRoiView,
   roiFindOptions,
 } from './automation-schema';
@@ -280,6 +281,7 @@ export const commands = {
   ...accessCommands,
   // Issue #16 §2: SLURM analysis hand-off (analysis-schema.ts).
   ...analysisCommands,
+  ...automationExtraCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -345,6 +347,9 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'automation.pause': 'mutating',
   'automation.resume': 'mutating',
   'automation.cancel': 'mutating',
+  'focusLock.trace': 'read',
+  'rois.setVerdict': 'mutating',
+  'rois.clear': 'mutating',
   'control.request': 'control',
   'control.release': 'control',
   'control.handOver': 'control',

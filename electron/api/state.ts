@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ControlState } from './access-schema';
 import type { AnalysisView } from './analysis-schema';
+import type { FoundRoiView, RoiVerdict } from './automation-schema';
 import type { roi } from './schema-parts';
 
 // ---------------------------------------------------------------------------------- errors
@@ -133,6 +134,20 @@ export interface AppState {
   focusLock: FocusLockView | null;
   /** Issue #16 §2: SLURM analysis jobs, one per dataset × analysis job; absent without an `analysis` config. */
   analysis?: AnalysisView[];
+  /** The last rois.find result and the operators' verdicts on it; null before or after rois.clear. */
+  roiFinder: RoiFinderView | null;
+}
+
+export interface RoiFinderView {
+  frameSeq: number;
+  widthPx: number;
+  heightPx: number;
+  /** Stage position of the frame the ROIs were found in. */
+  atStageUm: { xUm: number; yUm: number };
+  /** Best first. */
+  rois: FoundRoiView[];
+  /** One per ROI (rois.setVerdict). */
+  verdicts: RoiVerdict[];
 }
 
 export type AutomationPhase =
@@ -189,6 +204,8 @@ export interface FocusLockView {
   offsetUm: number;
   signal: number;
   calibrated: boolean;
+  /** RMS of the loop's errors over the last second, µm; null while off or without samples. */
+  rmsErrorUm: number | null;
   reason?: string;
 }
 

@@ -92,6 +92,7 @@ export class FocusLock {
   private run = 0;
   private readonly lostListeners = new Set<(reason: string) => void>();
   private readonly stateListeners = new Set<() => void>();
+  private readonly sampleListeners = new Set<(errorUm: number | null) => void>();
 
   constructor(
     private readonly deps: { sensor: FocusSensor; focus: FocusDrive; log?: (m: string) => void },
@@ -201,6 +202,12 @@ export class FocusLock {
     return () => this.lostListeners.delete(listener);
   }
 
+  /** Called once per loop iteration with its measured error (null: no usable spot). */
+  onSample(listener: (errorUm: number | null) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
   private setState(state: FocusLockState, errorUm: number | null, signal: number): void {
     this.state = state;
     this.errorUm = errorUm;
@@ -221,6 +228,7 @@ export class FocusLock {
         if (run !== this.run) return;
         const errorUm =
           r.positionPx === null ? null : (r.positionPx - this.basePx) / k - this.offsetUm;
+        for (const l of this.sampleListeners) l(errorUm);
         // While (re-)acquiring, any spot on the sensor is worth following (bounded steps);
         // once locked, an error beyond maxErrorUm means the lock no longer holds.
         const usable =

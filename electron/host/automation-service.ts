@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
-import type { CommandResult } from '../api/contract';
+import type { CommandResult, RoiVerdict } from '../api/contract';
 import { AnalysisPool } from '../automation/analysis-pool';
 import { autofocus, type AutofocusOptions } from '../automation/autofocus';
 import { FlimpRun } from '../automation/flimp/executor';
@@ -37,6 +37,8 @@ import type { UploadService } from './upload-service';
 
 /** Automation frames reach the display at most this often. */
 const DISPLAY_MS = 100;
+/** While the focus lock moves Z (~50 small moves/s), the Z readout is published this often at most. */
+const LOCKED_Z_READOUT_MS = 200;
 
 export interface AutomationDeps {
   config: AquilaConfig;
@@ -90,6 +92,7 @@ export class AutomationService {
               store.update((s) => {
                 s.focusLock = view;
               }),
+            (engaged) => devices.limitRefreshRate(focus.id, engaged ? LOCKED_Z_READOUT_MS : null),
           )
         : null;
     safety.onLatchChange((reason) => {
@@ -263,14 +266,44 @@ export class AutomationService {
         meta.heightPx,
         options,
       );
-      return {
+      const result = {
         frameSeq: meta.seq,
         widthPx: meta.widthPx,
         heightPx: meta.heightPx,
         rois: rois.map((r) => ({ ...r, ...pixelToStage(g, r) })),
       };
+      this.deps.store.update((s) => {
+        s.roiFinder = {
+          ...structuredClone(result),
+          atStageUm: { xUm: meta.stage.xUm, yUm: meta.stage.yUm },
+          verdicts: result.rois.map(() => 'pending'),
+        };
+      });
+      return result;
     };
     return source === 'last' ? run() : this.exclusive('rois.find', run);
+  }
+
+  /** An operator's verdict on one ROI of the last rois.find result (AppState.roiFinder). */
+  setRoiVerdict(p: { frameSeq: number; index: number; verdict: RoiVerdict }): void {
+    const f = this.deps.store.state.roiFinder;
+    if (!f || f.frameSeq !== p.frameSeq)
+      throw new StateError(
+        `rois.setVerdict: the ROI list of frame ${p.frameSeq} is no longer current (${f ? `now frame ${f.frameSeq}` : 'none'}); find again`,
+      );
+    if (p.index >= f.rois.length)
+      throw new ValidationError(
+        `rois.setVerdict: index ${p.index} is out of range (the list has ${f.rois.length} ROIs)`,
+      );
+    this.deps.store.update((s) => {
+      s.roiFinder!.verdicts[p.index] = p.verdict;
+    });
+  }
+
+  clearRois(): void {
+    this.deps.store.update((s) => {
+      s.roiFinder = null;
+    });
   }
 
   async calibrateLock(p: { spanUm?: number | undefined; steps?: number | undefined }) {

@@ -227,6 +227,14 @@ export function createHandlers({
     },
     'autofocus.run': (p) => automation.autofocusCommand(p),
     'rois.find': (p) => automation.findRoisCommand(p),
+    'rois.setVerdict': async (p) => {
+      automation.setRoiVerdict(p);
+      return {};
+    },
+    'rois.clear': async () => {
+      automation.clearRois();
+      return {};
+    },
     'focusLock.calibrate': (p) => automation.calibrateLock(p),
     'focusLock.lock': async () => {
       await automation.requireLock().engage();
@@ -240,6 +248,9 @@ export function createHandlers({
       automation.requireLock().setOffsetUm(p.offsetUm);
       return {};
     },
+    'focusLock.trace': async (p) => ({
+      samples: automation.requireLock().samples.since(p.afterMs ?? Number.NEGATIVE_INFINITY),
+    }),
     'automation.start': (p, ctx) =>
       automation.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId }),
     'automation.pause': async () => {

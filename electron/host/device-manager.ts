@@ -19,6 +19,7 @@ import { createDevice, type DriverContext } from '../../drivers/registry';
 import type { DeviceStatus } from '../api/contract';
 import type { SafetyReports } from '../safety/safety-layer';
 import { DeviceAlarmBoard } from './device-alarms';
+import { LatestThrottle } from './latest-throttle';
 import type { DeviceSpec } from '../config/schema';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -43,6 +44,8 @@ export class DeviceManager {
   private readonly alarms: DeviceAlarmBoard;
   private motionTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Devices whose change events are coalesced (see limitRefreshRate). */
+  private readonly throttles = new Map<string, LatestThrottle>();
 
   constructor(
     specs: DeviceSpec[],
@@ -63,10 +66,31 @@ export class DeviceManager {
       this.unsubscribers.push(
         device.subscribe((ev) => {
           if (ev.type === 'connection') this.onConnection(spec.id, ev.state, ev.error);
-          else void this.refresh(spec.id);
+          else this.onChanged(spec.id);
         }),
       );
     }
+  }
+
+  private onChanged(id: string): void {
+    const throttle = this.throttles.get(id);
+    if (throttle) throttle.poke();
+    else void this.refresh(id);
+  }
+
+  /**
+   * Re-reads `id` on its change events at most once per `minIntervalMs` (the last change is
+   * always read), or on every event again with null. For a device moved at a high rate, e.g.
+   * the Z drive while the focus lock holds it (~50 moves/s), so clients get at most
+   * 1000 / minIntervalMs position patches a second.
+   */
+  limitRefreshRate(id: string, minIntervalMs: number | null): void {
+    const current = this.throttles.get(id);
+    if (current?.intervalMs === minIntervalMs) return;
+    current?.close();
+    this.throttles.delete(id);
+    if (minIntervalMs !== null)
+      this.throttles.set(id, new LatestThrottle(minIntervalMs, () => void this.refresh(id)));
   }
 
   /** Initial DeviceStatus entries for AppState. */
@@ -298,6 +322,7 @@ export class DeviceManager {
   async closeAll(): Promise<void> {
     this.closed = true;
     this.stopWatching();
+    for (const t of this.throttles.values()) t.close();
     for (const u of this.unsubscribers) u();
     await Promise.allSettled([...this.devices.values()].map((d) => d.disconnect()));
   }

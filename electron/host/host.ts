@@ -333,6 +333,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
     control: { holder: null, clients: [], requests: [] },
     automation: null,
     focusLock: null,
+    roiFinder: null,
   };
 }
 

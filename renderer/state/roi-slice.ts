@@ -1,13 +1,13 @@
 /**
- * ROIs found by `rois.find` and the operator's verdict on each: shared by the ROI finder's
- * list and the live view's overlay. Human-rate state (one result per Find).
+ * The ROI finder's page-side state: whether the live view draws the ROI boxes, and accepted
+ * ROIs on their way to the Acquire tab's plan form. The ROIs themselves and the verdicts on
+ * them are host state (AppState.roiFinder, rois.setVerdict), the same for every client.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandResult } from '../../electron/api/contract';
+import type { FoundRoiView, RoiFinderView, RoiVerdict } from '../../electron/api/contract';
 
-export type FoundRois = CommandResult<'rois.find'>;
-export type FoundRoi = FoundRois['rois'][number];
-export type RoiVerdict = 'pending' | 'accepted' | 'rejected';
+export type FoundRoi = FoundRoiView;
+export type { RoiVerdict };
 
 /** A stage position sent from the ROI list to the Acquire tab's plan form. */
 export interface PlanPositionDraft {
@@ -17,52 +17,27 @@ export interface PlanPositionDraft {
 }
 
 export interface RoiSlice {
-  /** The last find's result (frame size and ROIs, best first), or null. */
-  foundRois: FoundRois | null;
-  /** Stage position when the ROIs' frame was taken (null without a stage). */
-  roisAtStageUm: { xUm: number; yUm: number } | null;
-  /** One verdict per entry of foundRois.rois. */
-  roiVerdicts: RoiVerdict[];
   /** Whether the live view draws the ROI boxes. */
   showRoiOverlay: boolean;
-  setFoundRois(found: FoundRois | null, atStageUm?: { xUm: number; yUm: number } | null): void;
-  setRoiVerdict(index: number, verdict: RoiVerdict): void;
   setShowRoiOverlay(show: boolean): void;
   /** Positions waiting for the plan form (it takes them when it is shown). */
   planInbox: PlanPositionDraft[];
-  /** Queues every accepted ROI's stage position for the plan form; returns how many. */
-  sendAcceptedToPlan(): number;
+  /** Queues every accepted ROI's stage position of `found` for the plan form; returns how many. */
+  sendAcceptedToPlan(found: RoiFinderView | null | undefined): number;
   /** Empties the inbox and returns what it held. */
   takePlanInbox(): PlanPositionDraft[];
 }
 
 export const createRoiSlice: StateCreator<RoiSlice, [], [], RoiSlice> = (set, get) => ({
-  foundRois: null,
-  roisAtStageUm: null,
-  roiVerdicts: [],
   showRoiOverlay: true,
-  setFoundRois: (foundRois, atStageUm = null) =>
-    set({
-      foundRois,
-      roisAtStageUm: foundRois ? atStageUm : null,
-      roiVerdicts: foundRois ? foundRois.rois.map(() => 'pending') : [],
-    }),
-  setRoiVerdict: (index, verdict) =>
-    set((s) => {
-      if (index < 0 || index >= s.roiVerdicts.length) return {};
-      const roiVerdicts = [...s.roiVerdicts];
-      roiVerdicts[index] = verdict;
-      return { roiVerdicts };
-    }),
   setShowRoiOverlay: (showRoiOverlay) => set({ showRoiOverlay }),
   planInbox: [],
-  sendAcceptedToPlan: () => {
-    const { foundRois, roiVerdicts, planInbox } = get();
-    const accepted = (foundRois?.rois ?? [])
+  sendAcceptedToPlan: (found) => {
+    const accepted = (found?.rois ?? [])
       .map((r, i) => ({ r, i }))
-      .filter(({ i }) => roiVerdicts[i] === 'accepted')
+      .filter(({ i }) => found?.verdicts[i] === 'accepted')
       .map(({ r, i }) => ({ name: `roi${i + 1}`, xUm: r.xUm, yUm: r.yUm }));
-    if (accepted.length > 0) set({ planInbox: [...planInbox, ...accepted] });
+    if (accepted.length > 0) set({ planInbox: [...get().planInbox, ...accepted] });
     return accepted.length;
   },
   takePlanInbox: () => {

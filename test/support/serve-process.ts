@@ -11,6 +11,8 @@ export interface ServeProcess {
   loginUrl: string;
   baseUrl: string;
   token: string;
+  /** Its AQUILA_HOME (users.json: add remote users with electron/remote/users.ts). */
+  home: string;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -19,6 +21,7 @@ export async function startServe(
   args: string[],
   token = `t-${randomBytes(12).toString('base64url')}`,
 ): Promise<ServeProcess> {
+  const home = tempDir('aquila-home-');
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'bin/aquila.mjs'), 'serve', '--port', '0', ...args],
@@ -27,7 +30,7 @@ export async function startServe(
       env: {
         ...process.env,
         AQUILA_TOKEN: token,
-        AQUILA_HOME: tempDir('aquila-home-'),
+        AQUILA_HOME: home,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -59,6 +62,7 @@ export async function startServe(
     loginUrl,
     baseUrl,
     token,
+    home,
     output: () => out,
     stop: () =>
       new Promise((resolve) => {

@@ -9,6 +9,7 @@
  * tiles keep their ROIs and finished ROIs are not imaged again. The report is written last.
  */
 import { AquilaError, serializeError } from '../../../drivers/errors';
+import { DriftEstimate } from './drift-correction';
 import type { AutomationView } from '../../api/contract';
 import { gridPoints } from '../../plans/grid-plan';
 import type { HardwareSnapshot } from '../../runner/types';
@@ -53,8 +54,10 @@ export class FlimpRun {
   private roiMsTotal = 0;
   private roiTimed = 0;
   private datasets: RoiDatasets | null = null;
-  /** Stage position of each scanned tile's frame. */
-  private readonly tileAt = new Map<number, { xUm: number; yUm: number }>();
+  /** Stage position of each scanned tile's frame, and when it was taken. */
+  private readonly tileAt = new Map<number, { xUm: number; yUm: number; foundAtMs: number }>();
+  /** The measured XY drift, when the plan asks for drift correction. */
+  private readonly drift: DriftEstimate | null;
   /** The last ROI's close and roi-end record, running on while the next ROI starts. */
   private finishing: Promise<void> | null = null;
   private lastFramePublish = 0;
@@ -65,6 +68,8 @@ export class FlimpRun {
   ) {
     this.wallMs = deps.wallMs ?? Date.now;
     this.view = initialView(o.name, o.runDir, o.plan, this.wallMs());
+    const dc = o.plan.driftCorrection;
+    this.drift = dc?.xy ? new DriftEstimate(dc.maxStepUm) : null;
     this.control.onChange(() => this.update(() => undefined));
   }
 
@@ -171,7 +176,11 @@ export class FlimpRun {
         });
         const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
         if (tile.t === 'tile-failed') continue;
-        this.tileAt.set(i, { xUm: tile.xUm, yUm: tile.yUm });
+        this.tileAt.set(i, {
+          xUm: tile.xUm,
+          yUm: tile.yUm,
+          foundAtMs: tile.foundAtMs ?? tile.atMs,
+        });
         known.push(...tile.rois);
         this.update((v) => {
           v.found = known.length;
@@ -183,6 +192,7 @@ export class FlimpRun {
           else {
             if (done.reason !== LIMIT_REASON) attempted++;
             this.finishRoi(done);
+            this.learnDrift(done);
           }
         }
         // The first ROI to image gets its dataset opened while further tiles are scanned (one
@@ -212,6 +222,7 @@ export class FlimpRun {
       const finishing = finished.then(async (rec) => {
         await journal.append(rec);
         this.finishRoi(rec);
+        this.learnDrift(rec);
         failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
         if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
           throw new AquilaError(
@@ -270,6 +281,8 @@ export class FlimpRun {
       v.currentRoi = roi.id;
       setRoi(v, roi.id, { state: 'imaging' });
     });
+    const tile = this.tileAt.get(roi.tile)!;
+    const correction = this.drift?.correctionUm(tile.foundAtMs, this.wallMs());
     try {
       const { finished } = await imageRoi(
         {
@@ -299,7 +312,8 @@ export class FlimpRun {
           },
         },
         roi,
-        this.tileAt.get(roi.tile)!,
+        tile,
+        correction,
       );
       this.roiMsTotal += this.wallMs() - startedAtMs;
       this.roiTimed++;
@@ -324,6 +338,18 @@ export class FlimpRun {
     if (err instanceof AquilaError && err.code === 'E_ESTOP') {
       this.control.abort(err.message);
       throw this.control.stopReason!;
+    }
+  }
+
+  /** Adds an imaged ROI's measured drift to the estimate (with drift correction on). */
+  private learnDrift(rec: RoiEnd): void {
+    if (!this.drift || !rec.driftUm || !rec.driftSpanMs) return;
+    if (this.drift.add(rec.driftUm, rec.driftSpanMs, rec.driftConfidence ?? 0)) {
+      const v = this.drift.velocityUmPerMs()!;
+      this.deps.log(
+        'info',
+        `Drift estimate after ROI ${rec.id}: (${(v.xUm * 60_000).toFixed(2)}, ${(v.yUm * 60_000).toFixed(2)}) µm/min`,
+      );
     }
   }
 

@@ -56,6 +56,8 @@ export type FlimpRecord =
       /** ROIs found here that duplicate one of an earlier tile (overlap). */
       duplicates: number;
       thumbnail: string | null;
+      /** When the tile's frame was taken (its ROIs' positions hold at this time). */
+      foundAtMs?: number;
       atMs: number;
     }
   | { t: 'tile-failed'; index: number; reason: string; atMs: number }
@@ -73,6 +75,12 @@ export type FlimpRecord =
       /** First → last frame shift by phase correlation, nm; null when not measured. */
       driftNm: number | null;
       driftConfidence: number | null;
+      /** The sample's shift first → last frame in stage µm (drift-correction.ts), over driftSpanMs. */
+      driftUm?: { xUm: number; yUm: number } | null;
+      driftSpanMs?: number | null;
+      /** Where the ROI was imaged: found position + drift correction (plan driftCorrection). */
+      stageUm?: { xUm: number; yUm: number };
+      correctionUm?: { xUm: number; yUm: number };
       exposureMsTotal: number;
       thumbnail: string | null;
       startedAtMs: number;

@@ -1,24 +1,35 @@
 /**
  * The host's handle on A's FocusLock: remembers whether it was calibrated, mirrors its
- * status into AppState (every POLL_MS while it is not off, and at once on a loss) and gives
- * automation `hold()`: engage if off, then resolve while it holds, reject when lost.
+ * status into AppState (every POLL_MS while it is not off, and at once on a change of
+ * state), keeps its full-rate samples (`samples`, for the trace and QC) and gives automation
+ * `hold()`: engage if off, then resolve while it holds, reject when lost. `holdsZ` is told
+ * when the loop starts and stops moving Z (the host throttles the Z readout meanwhile).
  */
 import { StateError } from '../../../drivers/errors';
 import type { FocusLockView } from '../../api/contract';
 import type { FocusLock } from '../focus-lock';
+import { LockSamples } from '../lock-samples';
 
 const POLL_MS = 250;
+/** Samples kept: over a minute at the default 20 ms loop period. */
+const SAMPLE_CAPACITY = 4096;
+/** The published RMS error covers this much of the latest samples. */
+const RMS_WINDOW_MS = 1000;
 
 export class FocusLockControl {
   private calibrated = false;
   private timer: NodeJS.Timeout | null = null;
+  private engaged = false;
+  readonly samples = new LockSamples(SAMPLE_CAPACITY);
 
   constructor(
     readonly lock: FocusLock,
     private readonly positionUm: () => Promise<number>,
     private readonly publish: (view: FocusLockView) => void,
+    private readonly holdsZ: (engaged: boolean) => void = () => {},
   ) {
     lock.onLost(() => this.refresh());
+    lock.onSample((errorUm) => this.samples.push({ tMs: Date.now(), errorUm }));
     this.refresh();
   }
 
@@ -30,6 +41,7 @@ export class FocusLockControl {
       offsetUm: s.offsetUm,
       signal: s.signal,
       calibrated: this.calibrated,
+      rmsErrorUm: s.state === 'off' ? null : this.samples.rmsUm(Date.now() - RMS_WINDOW_MS),
     };
     if (s.reason !== undefined) v.reason = s.reason;
     return v;
@@ -38,6 +50,9 @@ export class FocusLockControl {
   refresh(): void {
     const v = this.view();
     this.publish(v);
+    // A lost lock that recovers still moves Z: the loop runs until unlock.
+    const engaged = v.state !== 'off';
+    if (engaged !== this.engaged) this.holdsZ((this.engaged = engaged));
     if (v.state === 'off' || v.state === 'lost') {
       if (this.timer) clearInterval(this.timer);
       this.timer = null;

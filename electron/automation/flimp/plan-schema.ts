@@ -81,6 +81,15 @@ export const flimpPlan = z
         message: 'minFrames must not exceed maxFrames',
         path: ['minFrames'],
       }),
+    /**
+     * Opt-in XY drift correction between ROIs: each ROI is imaged at its found position plus
+     * the drift measured on the ROIs imaged so far × the time since its tile was scanned,
+     * the correction at most `maxStepUm` (drift-correction.ts).
+     */
+    driftCorrection: z
+      .object({ xy: z.boolean(), maxStepUm: finite.positive().max(1_000).default(20) })
+      .strict()
+      .optional(),
     /** Dataset format of each ROI's dataset; default: the config's. */
     format: z.enum(['ome-zarr-0.4', 'ome-zarr-0.5', 'ome-tiff']).optional(),
     /** Upload target (config `upload.targets`) each ROI dataset is queued to when it closes. */

@@ -1,4 +1,5 @@
 /** report.html: one self-contained page — summary, tile mosaic, ROI table, signal, focus and drift figures. */
+import { MIN_DRIFT_CONFIDENCE } from './drift-correction';
 import type { FlimpReport, ReportRoi } from './report';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -78,7 +79,6 @@ function plotSvg(series: { points: [number, number][]; colour: string }[], label
  * Phase-correlation peaks below this are not trusted (dim, bleached last frames): B measured
  * ~0.4–0.8 for matching frames and ~0.02–0.15 for unrelated ones (kernels/phase-correlation.ts).
  */
-const MIN_DRIFT_CONFIDENCE = 0.3;
 
 const lowConfidence = (r: ReportRoi) =>
   r.driftConfidence !== null && r.driftConfidence < MIN_DRIFT_CONFIDENCE;
@@ -103,7 +103,7 @@ function roiRow(roi: ReportRoi, images: ReadonlyMap<string, string>): string {
   return `<tr>
 <td>${roi.id}</td><td>${roi.tile}</td><td>${num(roi.xUm)}, ${num(roi.yUm)}</td>
 <td style="color:${STATE_COLOUR[roi.state]}">${esc(roi.state)}${roi.reason ? `<br><small>${esc(roi.reason)}</small>` : ''}</td>
-<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}${lowConfidence(roi) ? ' <small>(low confidence)</small>' : ''}</td>
+<td>${roi.frames}</td><td>${num(roi.finalFraction, 2)}</td><td>${num(roi.driftNm, 0)}${roi.driftUm ? `<br><small>(${num(roi.driftUm.xUm, 2)}, ${num(roi.driftUm.yUm, 2)}) µm</small>` : ''}${lowConfidence(roi) ? ' <small>(low confidence)</small>' : ''}${roi.correctionUm && (roi.correctionUm.xUm !== 0 || roi.correctionUm.yUm !== 0) ? `<br><small>stage corrected by (${num(roi.correctionUm.xUm, 2)}, ${num(roi.correctionUm.yUm, 2)}) µm</small>` : ''}</td>
 <td>${roi.focus ? `${esc(roi.focus.mode)} z=${num(roi.focus.zUm, 2)}` : '–'}</td>
 <td>${img ? `<img src="${img}" alt="ROI ${roi.id}">` : ''}</td><td>${signal}${curve}</td>
 <td><small>${roi.dataset ? esc(roi.dataset) : ''}</small></td></tr>`;

@@ -24,6 +24,10 @@ export interface ReportRoi {
   finalFraction: number | null;
   driftNm: number | null;
   driftConfidence: number | null;
+  /** The sample's shift over the series, stage µm; null when not measured. */
+  driftUm: { xUm: number; yUm: number } | null;
+  /** Drift correction applied to the found position (plan driftCorrection); null when none. */
+  correctionUm: { xUm: number; yUm: number } | null;
   focus: FocusRecord | null;
   exposureMsTotal: number;
   durationMs: number | null;
@@ -116,6 +120,8 @@ export function buildReport(records: readonly FlimpRecord[]): FlimpReport {
         finalFraction: first && last !== undefined && first > 0 ? last / first : null,
         driftNm: end?.driftNm ?? null,
         driftConfidence: end?.driftConfidence ?? null,
+        driftUm: end?.driftUm ?? null,
+        correctionUm: end?.correctionUm ?? null,
         focus: end?.focus ?? null,
         exposureMsTotal: end?.exposureMsTotal ?? 0,
         durationMs: end ? end.atMs - end.startedAtMs : null,

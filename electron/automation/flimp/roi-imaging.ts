@@ -9,6 +9,7 @@ import path from 'node:path';
 import { StateError, serializeError } from '../../../drivers/errors';
 import type { AcquiredFrame } from '../../runner/types';
 import { stageToPixel } from '../pixel-to-stage';
+import { driftFromShift, type XYUm } from './drift-correction';
 import { runFocusStep } from './focus-step';
 import type { FocusRecord, JournalRoi } from './journal';
 import type { RoiEnd } from './run-view';
@@ -77,13 +78,16 @@ export async function imageRoi(
   roi: JournalRoi,
   /** Centre of the ROI's tile, where it is imaged when the plan does not centre ROIs. */
   tileAt: { xUm: number; yUm: number },
+  /** Drift correction added to the ROI's (and its tile's) found position. */
+  correctionUm: XYUm = { xUm: 0, yUm: 0 },
 ): Promise<{ finished: Promise<RoiEnd> }> {
   const { deps, plan, control } = ctx;
   const { engine } = deps;
   const p = plan.roi;
   const startedAtMs = (deps.wallMs ?? Date.now)();
-  const at = p.centre ? roi : tileAt;
-  await engine.setupEvent({ xUm: at.xUm, yUm: at.yUm });
+  const shifted = (q: XYUm) => ({ xUm: q.xUm + correctionUm.xUm, yUm: q.yUm + correctionUm.yUm });
+  const stageUm = shifted(p.centre ? roi : tileAt);
+  await engine.setupEvent(stageUm);
   const focus: FocusRecord | null = await runFocusStep(
     p.focus,
     p.programme[0]!,
@@ -95,7 +99,7 @@ export async function imageRoi(
   let r: SeriesResult;
   try {
     await ctx.onDataset(dataset.dir);
-    r = await timeSeries(ctx, roi, dataset);
+    r = await timeSeries(ctx, { ...roi, ...shifted(roi) }, dataset);
   } catch (err) {
     await engine.lasersOff().catch(() => undefined);
     const outcome = err instanceof RunStopped && err.kind === 'cancelled' ? 'cancelled' : 'failed';
@@ -116,6 +120,7 @@ export async function imageRoi(
         .catch((err: unknown) =>
           deps.log('error', `ROI ${roi.id}: upload not queued: ${serializeError(err).message}`),
         );
+    const driftUm = drift ? driftFromShift(drift, fov.pixelUm) : null;
     return {
       t: 'roi-end',
       id: roi.id,
@@ -124,8 +129,12 @@ export async function imageRoi(
       frames: r.frames,
       signals: thin(r.signals),
       focus,
-      driftNm: drift ? Math.hypot(drift.dxPx, drift.dyPx) * fov.pixelUm * 1000 : null,
+      driftNm: driftUm ? Math.hypot(driftUm.xUm, driftUm.yUm) * 1000 : null,
       driftConfidence: drift ? drift.confidence : null,
+      driftUm,
+      driftSpanMs: driftUm ? r.lastAtMs - r.firstAtMs : null,
+      stageUm,
+      correctionUm,
       exposureMsTotal: r.exposureMs,
       thumbnail: r.thumbnail,
       startedAtMs,
@@ -141,6 +150,9 @@ interface SeriesResult {
   exposureMs: number;
   first: Uint16Array | null;
   last: Uint16Array | null;
+  /** End of exposure of the first and last frames (frame metadata), epoch ms. */
+  firstAtMs: number;
+  lastAtMs: number;
   widthPx: number;
   heightPx: number;
   thumbnail: string | null;
@@ -170,6 +182,8 @@ async function timeSeries(
     exposureMs: 0,
     first: null,
     last: null,
+    firstAtMs: 0,
+    lastAtMs: 0,
     widthPx: 0,
     heightPx: 0,
     thumbnail: null,
@@ -188,7 +202,9 @@ async function timeSeries(
         out.signals.push(roiSignal(frame.pixels, w, h, at, radius));
         out.widthPx = w;
         out.heightPx = h;
+        out.lastAtMs = frame.meta.timestampMs;
         if (!out.first) {
+          out.firstAtMs = out.lastAtMs;
           out.first = frame.pixels.slice();
           out.thumbnail = await writeRoiThumb(ctx.runDir, roi.id, frame.pixels, w, h, at, radius);
         } else (out.last ??= new Uint16Array(frame.pixels.length)).set(frame.pixels);

@@ -31,8 +31,10 @@ export async function scanTile(
     exposureMs: light.exposureMs,
   });
   let frame;
+  let foundAtMs: number;
   try {
     frame = await engine.acquireFrame();
+    foundAtMs = (deps.wallMs ?? Date.now)();
   } finally {
     await engine.lasersOff();
   }
@@ -85,6 +87,7 @@ export async function scanTile(
     rois,
     duplicates,
     thumbnail: thumb,
+    foundAtMs,
     atMs: (deps.wallMs ?? Date.now)(),
   };
 }

@@ -56,6 +56,19 @@ function FieldInput(p: {
       </label>
     );
   }
+  if (field.kind === 'boolean') {
+    return (
+      <label className="field">
+        <input
+          type="checkbox"
+          data-testid={testId}
+          checked={v === true}
+          onChange={(e) => p.onChange(e.target.checked)}
+        />
+        <span className="field-label">{field.label}</span>
+      </label>
+    );
+  }
   if (field.kind === 'text') {
     return (
       <label className="field">

@@ -11,7 +11,7 @@ export interface PlanField {
   path: string;
   label: string;
   unit?: string;
-  kind: 'number' | 'integer' | 'laser' | 'text';
+  kind: 'number' | 'integer' | 'laser' | 'text' | 'boolean';
   min?: number;
   max?: number;
 }
@@ -31,6 +31,7 @@ export const PLAN_FIELDS: readonly PlanField[] = [
   { path: 'roi.stopFraction', label: 'stop at', kind: 'number', min: 0, max: 1 },
   { path: 'roi.minFrames', label: 'min frames', kind: 'integer', min: 1 },
   { path: 'roi.maxFrames', label: 'max frames', kind: 'integer', min: 1 },
+  { path: 'driftCorrection.xy', label: 'correct XY drift', kind: 'boolean' },
 ];
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -92,6 +93,7 @@ export function defaultFlimpPlan(laserId: string): FlimpPlan {
     tileFocus: { mode: 'none' },
     rois: { threshold: 'otsu', minAreaPx: 150, edgeMarginPx: 4 },
     maxRois: 3,
+    driftCorrection: { xy: false },
     roi: {
       centre: true,
       focus: { mode: 'none' },

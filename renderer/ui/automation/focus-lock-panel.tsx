@@ -1,10 +1,11 @@
 /**
- * The focus lock: calibrate, lock/unlock, offset, its state (off/locking/locked/lost) and a
- * live error trace. errorUm samples (every 250 ms while engaged) go from a store
- * subscription into a ring buffer and the canvas, never through React state.
+ * The focus lock: calibrate, lock/unlock, offset, its state (off/locking/locked/lost), the
+ * RMS error and a live error trace. The trace holds the host's full-rate samples
+ * (`focusLock.trace`, polled every TRACE_POLL_MS while the lock is engaged) in a ring buffer
+ * drawn into a canvas, never through React state; AppState carries a throttled view only.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ApiError, FocusLockView } from '../../../electron/api/contract';
+import type { ApiError } from '../../../electron/api/contract';
 import { useHost, useUi } from '../host-context';
 import { NumberField } from '../number-field';
 import { callOutcome } from './call-outcome';
@@ -12,45 +13,55 @@ import { drawErrorTrace } from './error-trace';
 import { SampleRing } from './sample-ring';
 
 export const TRACE_WINDOW_MS = 60_000;
-const TRACE_CAPACITY = 1024;
+/** A minute of samples at the lock's default 50 per second. */
+const TRACE_CAPACITY = 4096;
+const TRACE_POLL_MS = 250;
 
-/** Ring, canvas and readouts of the trace, fed by the store outside React. */
-function useErrorTrace() {
+/** Ring, canvas and readout of the trace, fed by polling the host while the lock is engaged. */
+function useErrorTrace(engaged: boolean) {
   const host = useHost();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const readout = useRef<HTMLSpanElement>(null);
   const range = useRef<HTMLSpanElement>(null);
+  const ring = useRef(new SampleRing(TRACE_CAPACITY));
+  const lastMs = useRef(Number.NEGATIVE_INFINITY);
   useEffect(() => {
-    const ring = new SampleRing(TRACE_CAPACITY);
+    if (!engaged) return;
+    let stopped = false;
     let raf = 0;
+    // Host clock: the newest sample's time stands for "now" (remote clients' clocks differ).
     const draw = () => {
       raf = 0;
-      if (!canvas.current) return;
-      const half = drawErrorTrace(canvas.current, ring, Date.now(), TRACE_WINDOW_MS);
-      canvas.current.dataset.samples = String(ring.length);
+      if (!canvas.current || lastMs.current === Number.NEGATIVE_INFINITY) return;
+      const half = drawErrorTrace(canvas.current, ring.current, lastMs.current, TRACE_WINDOW_MS);
+      canvas.current.dataset.samples = String(ring.current.length);
       if (range.current) range.current.textContent = `±${half} µm`;
     };
-    let last: FocusLockView | null | undefined;
-    const onState = (lock: FocusLockView | null | undefined) => {
-      if (lock === last) return;
-      last = lock;
-      if (readout.current) {
-        readout.current.textContent =
-          lock?.errorUm == null ? '—' : `${(lock.errorUm * 1000).toFixed(0)} nm`;
+    const poll = async () => {
+      const after = lastMs.current;
+      const r = await callOutcome(
+        host,
+        'focusLock.trace',
+        Number.isFinite(after) ? { afterMs: after } : {},
+      );
+      if (stopped || !r.ok) return;
+      for (const s of r.value.samples) {
+        lastMs.current = s.tMs;
+        if (s.errorUm !== null) ring.current.push(s.tMs, s.errorUm);
       }
-      if (lock?.errorUm == null || lock.state === 'off') return;
-      ring.push(Date.now(), lock.errorUm);
-      if (!raf) raf = requestAnimationFrame(draw);
+      if (r.value.samples.length > 0 && !raf) raf = requestAnimationFrame(draw);
     };
-    onState(host.store.getState().mirror?.state.focusLock);
-    const unsubscribe = host.store.subscribe((s) => onState(s.mirror?.state.focusLock));
+    void poll();
+    const timer = setInterval(() => void poll(), TRACE_POLL_MS);
     return () => {
-      unsubscribe();
+      stopped = true;
+      clearInterval(timer);
       if (raf) cancelAnimationFrame(raf);
     };
-  }, [host]);
-  return { canvas, readout, range };
+  }, [host, engaged]);
+  return { canvas, range };
 }
+
+const nm = (um: number | null | undefined) => (um == null ? '—' : `${(um * 1000).toFixed(0)} nm`);
 
 export function FocusLockPanel() {
   const host = useHost();
@@ -59,10 +70,13 @@ export function FocusLockPanel() {
   const calibrated = useUi((s) => s.mirror?.state.focusLock?.calibrated ?? false);
   const offsetUm = useUi((s) => s.mirror?.state.focusLock?.offsetUm ?? 0);
   const reason = useUi((s) => s.mirror?.state.focusLock?.reason ?? null);
+  const errorUm = useUi((s) => s.mirror?.state.focusLock?.errorUm);
+  const rmsUm = useUi((s) => s.mirror?.state.focusLock?.rmsErrorUm);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [calibration, setCalibration] = useState<string | null>(null);
-  const trace = useErrorTrace();
+  const engaged = state !== 'off';
+  const trace = useErrorTrace(engaged);
 
   if (!present) {
     return (
@@ -72,7 +86,6 @@ export function FocusLockPanel() {
       </section>
     );
   }
-  const engaged = state !== 'off';
   const act = async (label: string, fn: () => Promise<ApiError | null>) => {
     setBusy(label);
     setError(await fn());
@@ -148,10 +161,9 @@ export function FocusLockPanel() {
       <div className="row trace-row">
         <canvas className="trace" data-testid="focus-lock-trace" ref={trace.canvas} />
         <span className="sub">
-          error{' '}
-          <b data-testid="focus-lock-error" ref={trace.readout}>
-            —
-          </b>
+          error <b data-testid="focus-lock-error">{nm(errorUm)}</b>
+          <br />
+          rms 1 s <b data-testid="focus-lock-rms">{nm(rmsUm)}</b>
           <br />
           <span ref={trace.range} />
         </span>

@@ -1,6 +1,8 @@
 /**
  * ROI finder: a few finding options, "Find ROIs" (rois.find on a fresh snap), the result as
- * boxes on the live view (RoiOverlay) and as a list to accept / reject / go to.
+ * boxes on the live view (RoiOverlay) and as a list to accept / reject (rois.setVerdict) /
+ * go to. The list and its verdicts are host state (AppState.roiFinder): a reload or a
+ * second client shows the same.
  */
 import { useState } from 'react';
 import type { ApiError, CommandParams } from '../../../electron/api/contract';
@@ -24,8 +26,8 @@ export const DEFAULT_FIND_OPTIONS = {
 
 export function RoiFinderPanel() {
   const host = useHost();
-  const found = useUi((s) => s.foundRois);
-  const verdicts = useUi((s) => s.roiVerdicts);
+  const found = useUi((s) => s.mirror?.state.roiFinder ?? null);
+  const verdicts = found?.verdicts ?? [];
   const show = useUi((s) => s.showRoiOverlay);
   const [opts, setOpts] = useState<FindOptions>(DEFAULT_FIND_OPTIONS);
   const [busy, setBusy] = useState(false);
@@ -37,16 +39,19 @@ export function RoiFinderPanel() {
 
   const find = async () => {
     setBusy(true);
-    const stage = host.store.getState().mirror?.state.stage;
-    const atStage = stage ? { xUm: stage.xUm, yUm: stage.yUm } : null;
     const r = await callOutcome(host, 'rois.find', { ...opts, source: 'snap' });
     setBusy(false);
     setError(r.ok ? null : r.error);
     setMoveErrors(new Map());
-    if (r.ok) {
-      host.store.getState().setFoundRois(r.value, atStage);
-      setSentToPlan(0);
-    }
+    if (r.ok) setSentToPlan(0);
+  };
+  /** Verdicts and Clear go to the host; a refusal (e.g. a list replaced meanwhile) is shown. */
+  const tell = async <N extends 'rois.setVerdict' | 'rois.clear'>(
+    name: N,
+    args: CommandParams<N>,
+  ) => {
+    const r = await callOutcome(host, name, args);
+    setError(r.ok ? null : r.error);
   };
   const goTo = async (index: number) => {
     const roi = found?.rois[index];
@@ -61,7 +66,13 @@ export function RoiFinderPanel() {
       return next;
     });
   };
-  const stale = useUi((st) => !overlayCurrent(st.roisAtStageUm, st.mirror?.state.stage ?? null));
+  const stale = useUi(
+    (st) =>
+      !overlayCurrent(
+        st.mirror?.state.roiFinder?.atStageUm ?? null,
+        st.mirror?.state.stage ?? null,
+      ),
+  );
   const s = host.store.getState();
 
   return (
@@ -128,7 +139,7 @@ export function RoiFinderPanel() {
           <span className="field-label">show on image</span>
         </label>
         {found && (
-          <button type="button" data-testid="roi-clear" onClick={() => s.setFoundRois(null)}>
+          <button type="button" data-testid="roi-clear" onClick={() => void tell('rois.clear', {})}>
             Clear
           </button>
         )}
@@ -138,7 +149,7 @@ export function RoiFinderPanel() {
             data-testid="roi-to-plan"
             disabled={!verdicts.includes('accepted')}
             title="Add the accepted ROIs' stage positions to the Acquire tab's plan"
-            onClick={() => setSentToPlan(s.sendAcceptedToPlan())}
+            onClick={() => setSentToPlan(s.sendAcceptedToPlan(found))}
           >
             Add accepted to plan
           </button>
@@ -166,7 +177,9 @@ export function RoiFinderPanel() {
           verdicts={verdicts}
           moveErrors={moveErrors}
           movingIndex={moving}
-          onVerdict={(i, v) => s.setRoiVerdict(i, v)}
+          onVerdict={(i, v) =>
+            void tell('rois.setVerdict', { frameSeq: found.frameSeq, index: i, verdict: v })
+          }
           onGoTo={(i) => void goTo(i)}
         />
       )}

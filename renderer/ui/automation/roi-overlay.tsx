@@ -31,10 +31,11 @@ export function overlayCurrent(
 }
 
 export function RoiOverlay() {
-  const found = useUi((s) => s.foundRois);
-  const verdicts = useUi((s) => s.roiVerdicts);
+  const found = useUi((s) => s.mirror?.state.roiFinder ?? null);
   const show = useUi((s) => s.showRoiOverlay);
-  const current = useUi((s) => overlayCurrent(s.roisAtStageUm, s.mirror?.state.stage ?? null));
+  const current = useUi((s) =>
+    overlayCurrent(s.mirror?.state.roiFinder?.atStageUm ?? null, s.mirror?.state.stage ?? null),
+  );
   if (!found || !show || !current) return null;
   return (
     <svg
@@ -44,7 +45,7 @@ export function RoiOverlay() {
       height={found.heightPx}
       viewBox={`0 0 ${found.widthPx} ${found.heightPx}`}
     >
-      {roiBoxes(found.rois, verdicts).map((b) => (
+      {roiBoxes(found.rois, found.verdicts).map((b) => (
         <g key={b.index} className={`roi-box ${b.verdict}`} data-testid={`roi-box-${b.index}`}>
           <rect x={b.x} y={b.y} width={b.w} height={b.h} />
           <text x={b.x} y={b.y} dy={-2}>

@@ -10,7 +10,12 @@ import {
   STILL,
   truthOf,
 } from '../../support/automation-rig';
-import { smallSimConfig, startTestHost, type HostFixture } from '../../support/host-fixture';
+import {
+  smallSimConfig,
+  startTestHost,
+  TestClient,
+  type HostFixture,
+} from '../../support/host-fixture';
 import { tempDir } from '../../support/temp-dir';
 import { until } from '../../support/wait';
 
@@ -105,6 +110,73 @@ describe('automation commands', () => {
     expect(rois.some((roi) => Math.hypot(roi.xUm - c.xUm, roi.yUm - c.yUm) < c.radiusUm)).toBe(
       true,
     );
+  });
+});
+
+describe('ROI verdicts', () => {
+  it('are host state: every client sees them, a new find resets them, stale or bad ones are refused', async () => {
+    const config = smallSimConfig({
+      storage: { datasetsRoot: tempDir('aquila-rois-') },
+      sim: STILL,
+    });
+    fx = await startTestHost(config);
+    const h = fx.host;
+    const { c } = colony(truthOf(config));
+    await h.call('stage.moveTo', { xUm: c.xUm, yUm: c.yUm }, CTX);
+    await h.call('channel.apply', { name: 'GFP' }, CTX);
+    const options = { backgroundRadiusPx: 0, minAreaPx: 300, hysteresis: 0.5, split: true };
+    const found = await h.call('rois.find', options, CTX);
+    expect(found.ok).toBe(true);
+    const f = h.store.state.roiFinder!;
+    expect(f.rois.length).toBeGreaterThanOrEqual(2);
+    expect(f.verdicts).toEqual(f.rois.map(() => 'pending'));
+    expect(f.atStageUm.xUm).toBeCloseTo(c.xUm, 3);
+    expect(f).toMatchObject((found as { value: object }).value);
+
+    const set = (index: number, verdict: string, frameSeq = f.frameSeq) =>
+      h.call('rois.setVerdict', { frameSeq, index, verdict }, CTX);
+    expect((await set(1, 'accepted')).ok).toBe(true);
+    expect((await set(0, 'rejected')).ok).toBe(true);
+    const expected = f.rois.map((_, i) =>
+      i === 0 ? 'rejected' : i === 1 ? 'accepted' : 'pending',
+    );
+    expect(h.store.state.roiFinder!.verdicts).toEqual(expected);
+    // A client connecting now (a reload, a second browser) gets them in its snapshot.
+    const client = await TestClient.connect(fx);
+    await client.until(() => client.messages.some((m) => m.type === 'hello'));
+    const hello = client.messages.find((m) => m.type === 'hello');
+    expect(hello?.type === 'hello' && hello.state.roiFinder?.verdicts).toEqual(expected);
+    // …and sees a change made by another client as a patch.
+    expect((await set(1, 'pending')).ok).toBe(true);
+    await client.until(
+      () =>
+        client.messages.some((m) => m.type === 'patch' && JSON.stringify(m).includes('roiFinder')),
+      5_000,
+      'the verdict patch',
+    );
+    client.close();
+
+    const outOfRange = await set(f.rois.length, 'accepted');
+    expect(outOfRange).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    expect(!outOfRange.ok && outOfRange.error.message).toMatch(/index \d+ is out of range/);
+    expect(
+      await h.call('rois.setVerdict', { frameSeq: f.frameSeq, index: 0, verdict: 'maybe' }, CTX),
+    ).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+    // A new find replaces the list: verdicts for the old one are refused, the new one starts pending.
+    expect((await h.call('rois.find', options, CTX)).ok).toBe(true);
+    await h.call('laser.allOff', {}, CTX);
+    const g = h.store.state.roiFinder!;
+    expect(g.frameSeq).toBeGreaterThan(f.frameSeq);
+    expect(g.verdicts.every((v) => v === 'pending')).toBe(true);
+    const stale = await set(0, 'accepted', f.frameSeq);
+    expect(stale).toMatchObject({ ok: false, error: { code: 'E_STATE' } });
+    expect(!stale.ok && stale.error.message).toMatch(/no longer current/);
+    expect((await h.call('rois.clear', {}, CTX)).ok).toBe(true);
+    expect(h.store.state.roiFinder).toBeNull();
+    expect(await set(0, 'accepted', g.frameSeq)).toMatchObject({
+      ok: false,
+      error: { code: 'E_STATE' },
+    });
   });
 });
 

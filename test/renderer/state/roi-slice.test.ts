@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../../renderer/state/store';
-import type { FoundRois } from '../../../renderer/state/roi-slice';
+import type { RoiFinderView } from '../../../electron/api/contract';
 
 const roi = (xUm: number, yUm: number) => ({
   xPx: 0,
@@ -15,24 +15,24 @@ const roi = (xUm: number, yUm: number) => ({
   score: 4_500,
 });
 
-const found: FoundRois = {
+const found: RoiFinderView = {
   frameSeq: 1,
   widthPx: 256,
   heightPx: 256,
+  atStageUm: { xUm: 0, yUm: 0 },
   rois: [roi(10, 20), roi(-5, 7.5), roi(300, -40)],
+  verdicts: ['pending', 'pending', 'pending'],
 };
 
 describe('ROI slice: accepted ROIs to the plan', () => {
   it('queues only the accepted ROIs, in list order, and the inbox empties when taken', () => {
     const store = createAppStore();
     const s = () => store.getState();
-    s().setFoundRois(found, { xUm: 0, yUm: 0 });
-    expect(s().sendAcceptedToPlan()).toBe(0);
+    expect(s().sendAcceptedToPlan(found)).toBe(0);
+    expect(s().sendAcceptedToPlan(null)).toBe(0);
     expect(s().planInbox).toEqual([]);
-    s().setRoiVerdict(2, 'accepted');
-    s().setRoiVerdict(0, 'accepted');
-    s().setRoiVerdict(1, 'rejected');
-    expect(s().sendAcceptedToPlan()).toBe(2);
+    const judged = { ...found, verdicts: ['accepted', 'rejected', 'accepted'] } as const;
+    expect(s().sendAcceptedToPlan({ ...judged, verdicts: [...judged.verdicts] })).toBe(2);
     expect(s().planInbox).toEqual([
       { name: 'roi1', xUm: 10, yUm: 20 },
       { name: 'roi3', xUm: 300, yUm: -40 },

@@ -44,5 +44,6 @@ export function sampleState(): AppState {
     control: { holder: null, clients: [], requests: [] },
     automation: null,
     focusLock: null,
+    roiFinder: null,
   };
 }

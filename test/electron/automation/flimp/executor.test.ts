@@ -11,6 +11,7 @@ import {
 } from '../../../../electron/automation/flimp/plan-schema';
 import { tempDir } from '../../../support/temp-dir';
 import { until } from '../../../support/wait';
+import type { RoiEnd } from '../../../../electron/automation/flimp/run-view';
 import { fakeDeps, FakeScope } from './fake-scope';
 
 // Two tiles (64 µm fields, 10 % overlap: centres at x = ∓28.8); the cell at (0, 0) is in both.
@@ -176,6 +177,57 @@ describe('FlimpRun', () => {
     expect(new Set(v.rois.filter((r) => r.state === 'imaged').map((r) => r.tile))).toEqual(
       new Set([0, 1]),
     );
+  });
+
+  it('drift correction: later ROIs are imaged at their position + the measured drift, bounded by maxStepUm', async () => {
+    const run = async (
+      confidence: number,
+      driftCorrection?: { xy: boolean; maxStepUm: number },
+    ) => {
+      const s = setup(
+        plan({
+          roi: { ...plan().roi!, minFrames: 3, maxFrames: 3 },
+          ...(driftCorrection ? { driftCorrection } : {}),
+        }),
+      );
+      // Every series "measures" 40 px of +x drift within a few ms: far beyond the bound.
+      s.deps.analysis.register = async () => ({ dxPx: 40, dyPx: 0, confidence });
+      const v = await s.make().run();
+      expect(v.imaged).toBe(5);
+      const ends = (await readJournal(s.runDir)).filter(
+        (r): r is RoiEnd => r.t === 'roi-end' && r.outcome === 'imaged',
+      );
+      const rows = ends.map((e) => {
+        const roi = v.rois.find((r) => r.id === e.id)!;
+        const frames = s.datasets.find((d) => d.dir === e.dataset)!.frames;
+        return { e, roi, frames };
+      });
+      return Object.assign(rows, { runDir: s.runDir });
+    };
+    const corrected = await run(0.9, { xy: true, maxStepUm: 3 });
+    for (const { e } of corrected) {
+      expect(e.driftUm).toEqual({ xUm: 40, yUm: 0 }); // 40 px × 1 µm/px, sign kept
+      expect(e.driftSpanMs).toBeGreaterThanOrEqual(0);
+    }
+    const moved = corrected.filter(({ e }) => e.correctionUm!.xUm !== 0);
+    // The first ROI is imaged before any drift is known; the later ones are corrected.
+    expect(corrected[0]!.e.correctionUm).toEqual({ xUm: 0, yUm: 0 });
+    expect(moved.length).toBeGreaterThanOrEqual(3);
+    const html = readFileSync(path.join(corrected.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('(40.00, 0.00) µm');
+    expect(html).toContain('stage corrected by (3.00, 0.00) µm');
+    for (const { e, roi, frames } of moved) {
+      expect(e.correctionUm!.xUm).toBeCloseTo(3, 9);
+      expect(e.correctionUm!.yUm).toBeCloseTo(0, 9);
+      expect(e.stageUm).toEqual({ xUm: roi.xUm + e.correctionUm!.xUm, yUm: roi.yUm });
+      for (const f of frames) expect(f.xUm).toBeCloseTo(roi.xUm + 3, 9);
+    }
+    // Untrusted registrations and plans without the option leave positions alone.
+    for (const rs of [await run(0.1, { xy: true, maxStepUm: 3 }), await run(0.9)])
+      for (const { e, roi, frames } of rs) {
+        expect(e.correctionUm).toEqual({ xUm: 0, yUm: 0 });
+        for (const f of frames) expect(f.xUm).toBeCloseTo(roi.xUm, 9);
+      }
   });
 
   it('pauses at a frame boundary with lasers off and carries on after resume', async () => {

@@ -14,12 +14,15 @@ describe('Automate tab', () => {
       offsetUm: 0.5,
       signal: 0.01,
       calibrated: true,
+      rmsErrorUm: 0.0123,
       reason: 'no spot on the focus sensor',
     };
     const html = render(s);
     expect(html).toMatch(/data-testid="focus-lock-state" data-state="lost"/);
     expect(textOf(html, 'focus-lock-calibrated')).toBe('calibrated');
     expect(textOf(html, 'focus-lock-reason')).toBe('no spot on the focus sensor');
+    expect(textOf(html, 'focus-lock-error')).toBe('2500 nm');
+    expect(textOf(html, 'focus-lock-rms')).toBe('12 nm');
     expect(html).toMatch(/data-testid="focus-lock-offset"[^>]*value="0.50"/);
     // Engaged (lost is still engaged): the button unlocks; calibrating is refused meanwhile.
     expect(html).toMatch(
@@ -31,18 +34,39 @@ describe('Automate tab', () => {
 
   it('focus lock: Lock is disabled until calibrated', () => {
     const s = sampleState();
-    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: false };
+    s.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: false,
+      rmsErrorUm: null,
+    };
     const html = render(s);
     expect(textOf(html, 'focus-lock-toggle')).toBe('Lock');
     expect(html).toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
     const t = sampleState();
-    t.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true };
+    t.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: true,
+      rmsErrorUm: null,
+    };
     expect(render(t)).not.toMatch(/data-testid="focus-lock-toggle"[^>]*disabled/);
   });
 
   it('observers: every automation control sits inside the disabled control gate', () => {
     const s = sampleState();
-    s.focusLock = { state: 'off', errorUm: null, offsetUm: 0, signal: 1, calibrated: true };
+    s.focusLock = {
+      state: 'off',
+      errorUm: null,
+      offsetUm: 0,
+      signal: 1,
+      calibrated: true,
+      rmsErrorUm: null,
+    };
     const watcher = { user: 'bob', transport: 'ws', connectedAtMs: 0 } as const;
     s.control = {
       holder: {

@@ -38,6 +38,8 @@ describe('FLImP plan fields', () => {
     expect(edited.rois).toBe(r.plan.rois);
     expect(getField(setField({}, 'scan.rows', 2), 'scan.rows')).toBe(2);
     expect(getField(defaultFlimpPlan('l640'), 'tileIllumination.laserId')).toBe('l640');
+    const drift = setField(r.plan, 'driftCorrection.xy', true);
+    expect(getField(drift, 'driftCorrection')).toEqual({ xy: true });
   });
 
   it('refuses files that are not FLImP plans, naming the file and the problem', () => {
@@ -91,6 +93,8 @@ describe('AutomationProgress in the Automate tab', () => {
     const html = render(sampleState());
     expect(html).toMatch(/data-testid="automation-phase" data-phase="none"/);
     expect(html).not.toMatch(/data-testid="automation-start"[^>]*disabled/);
+    // The default plan's drift correction is off, shown as an unchecked box.
+    expect(html).toMatch(/<input type="checkbox" data-testid="flimp-driftCorrection-xy"\/>/);
   });
 
   it('a running run: tiles, counts, ETA, per-ROI status with skip reasons; Start disabled', () => {

@@ -2,9 +2,9 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { imageLayerTransform, screenToImage } from '../../../../renderer/display/view-transform';
-import { createAppStore } from '../../../../renderer/state/store';
-import type { FoundRoi } from '../../../../renderer/state/roi-slice';
-import { RoiList, verdictSummary } from '../../../../renderer/ui/automation/roi-list';
+import type { AppState } from '../../../../electron/api/contract';
+import type { FoundRoi, RoiVerdict } from '../../../../renderer/state/roi-slice';
+import { RoiList } from '../../../../renderer/ui/automation/roi-list';
 import { overlayCurrent, roiBoxes } from '../../../../renderer/ui/automation/roi-overlay';
 import { sampleState } from '../../state/sample-state';
 import { render, textOf } from '../render-app';
@@ -23,29 +23,26 @@ function roi(i: number): FoundRoi {
     score: 1 - i / 10,
   };
 }
-const found = { frameSeq: 9, widthPx: 256, heightPx: 200, rois: [roi(0), roi(1), roi(2)] };
-
-describe('ROI slice', () => {
-  it('a new result resets verdicts to pending; verdicts out of range are ignored', () => {
-    const store = createAppStore();
-    store.getState().setFoundRois(found);
-    expect(store.getState().roiVerdicts).toEqual(['pending', 'pending', 'pending']);
-    store.getState().setRoiVerdict(1, 'rejected');
-    store.getState().setRoiVerdict(5, 'accepted');
-    expect(store.getState().roiVerdicts).toEqual(['pending', 'rejected', 'pending']);
-    expect(verdictSummary(store.getState().roiVerdicts)).toBe('3 found · 0 accepted · 1 rejected');
-    store.getState().setFoundRois({ ...found, rois: [roi(3)] });
-    expect(store.getState().roiVerdicts).toEqual(['pending']);
-    store.getState().setFoundRois(null);
-    expect(store.getState().roiVerdicts).toEqual([]);
-  });
-});
+const rois = [roi(0), roi(1), roi(2)];
+/** AppState.roiFinder with these verdicts, found where `sampleState()`'s stage is unless told. */
+function withFinder(verdicts: RoiVerdict[], atStageUm?: { xUm: number; yUm: number }): AppState {
+  const s = sampleState();
+  s.roiFinder = {
+    frameSeq: 9,
+    widthPx: 256,
+    heightPx: 200,
+    atStageUm: atStageUm ?? { xUm: s.stage!.xUm, yUm: s.stage!.yUm },
+    rois,
+    verdicts,
+  };
+  return s;
+}
 
 describe('RoiList', () => {
   it('one row per ROI with position, area, intensity, verdict and a Go-to refusal', () => {
     const html = renderToStaticMarkup(
       <RoiList
-        rois={found.rois}
+        rois={rois}
         verdicts={['accepted', 'rejected', 'pending']}
         moveErrors={
           new Map([[2, { name: 'LimitError', code: 'E_LIMIT', message: 'x 30000 µm is outside' }]])
@@ -69,7 +66,7 @@ describe('RoiList', () => {
 
 describe('ROI overlay', () => {
   it('boxes sit at the bboxes in image pixels, with their verdicts', () => {
-    expect(roiBoxes(found.rois, ['accepted'])).toEqual([
+    expect(roiBoxes(rois, ['accepted'])).toEqual([
       { index: 0, x: 30, y: 48, w: 21, h: 25, verdict: 'accepted' },
       { index: 1, x: 80, y: 48, w: 21, h: 25, verdict: 'pending' },
       { index: 2, x: 130, y: 48, w: 21, h: 25, verdict: 'pending' },
@@ -78,17 +75,12 @@ describe('ROI overlay', () => {
 
   it('renders inside the live view only when there are ROIs and the overlay is on', () => {
     expect(render(sampleState())).not.toContain('roi-overlay');
-    const html = render(sampleState(), {
-      foundRois: found,
-      roiVerdicts: ['pending', 'pending', 'rejected'],
-    });
+    const html = render(withFinder(['pending', 'pending', 'rejected']));
     expect(html).toMatch(/data-testid="image-layer"[^>]*><svg[^>]*data-testid="roi-overlay"/);
     expect(html).toContain('viewBox="0 0 256 200"');
     expect(html).toMatch(/class="roi-box rejected" data-testid="roi-box-2"><rect x="130" y="48"/);
     expect(textOf(html, 'roi-summary')).toBe('3 found · 0 accepted · 1 rejected');
-    expect(
-      render(sampleState(), { foundRois: found, roiVerdicts: [], showRoiOverlay: false }),
-    ).not.toContain('roi-overlay');
+    expect(render(withFinder([]), { showRoiOverlay: false })).not.toContain('roi-overlay');
   });
 
   it('hides the boxes once the stage has left the field they were found in', () => {
@@ -97,11 +89,10 @@ describe('ROI overlay', () => {
     expect(overlayCurrent(null, { xUm: 5, yUm: 5 })).toBe(true);
     const s = sampleState();
     const at = { xUm: s.stage!.xUm, yUm: s.stage!.yUm };
-    const extra = { foundRois: found, roiVerdicts: [] };
-    const here = render(s, { ...extra, roisAtStageUm: at });
+    const here = render(withFinder([], at));
     expect(here).toContain('data-testid="roi-overlay"');
     expect(here).not.toContain('roi-stale');
-    const moved = render(s, { ...extra, roisAtStageUm: { xUm: at.xUm + 10, yUm: at.yUm } });
+    const moved = render(withFinder([], { xUm: at.xUm + 10, yUm: at.yUm }));
     expect(moved).not.toContain('data-testid="roi-overlay"');
     expect(moved).toContain('data-testid="roi-stale"');
     expect(moved).toContain('data-testid="roi-list"');
