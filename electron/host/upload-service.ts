@@ -1,7 +1,7 @@
 /**
  * The host's side of archiving: opens the durable upload queue when the config has upload
- * targets, mirrors its status into AppState.uploads, queues finished runs on targets with
- * `autoEnqueue`, tells the queue while an acquisition runs (disk share), and watches the
+ * targets, mirrors its status into AppState.uploads, queues runs on targets by their
+ * `archive` policy (live: from the run's start, file by file; at-close: finished runs), tells the queue while an acquisition runs (disk share), and watches the
  * acquisition disk's free space. Only datasets inside the datasets folder can be queued.
  */
 import { realpath } from 'node:fs/promises';
@@ -42,7 +42,7 @@ export class UploadService {
     if (config.upload) {
       const queue = await UploadQueue.open({
         config: config.upload,
-        journalDir: path.join(sessionDir(), 'upload'),
+        journalDir: config.upload.journalDir ?? path.join(sessionDir(), 'upload'),
         logger: log,
       });
       this.queue = queue;
@@ -84,7 +84,23 @@ export class UploadService {
       }
       void this.checkDisk();
     });
-    acquisition.onRunStart(() => this.queue?.setAcquisitionActive(true));
+    // Live archiving: a run's files are queued as the writer finishes them; each waits for
+    // its run's live jobs to be journaled first.
+    let liveJobs: Promise<unknown> = Promise.resolve();
+    acquisition.onRunStart(({ dir }) => {
+      this.queue?.setAcquisitionActive(true);
+      const queue = this.queue;
+      if (!queue) return;
+      liveJobs = queue
+        .enqueueRunStart(dir)
+        .catch((err: unknown) =>
+          log.log('error', `Live archiving of ${dir} failed to queue: ${(err as Error).message}`),
+        );
+    });
+    acquisition.onDatasetFile((dir, file) => {
+      const queue = this.queue;
+      if (queue) void liveJobs.then(() => queue.fileFinal(dir, file));
+    });
     await this.checkDisk();
     this.diskTimer = setInterval(() => void this.checkDisk(), DISK_CHECK_MS);
     this.diskTimer.unref();

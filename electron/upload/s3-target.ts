@@ -59,9 +59,11 @@ export class S3Target implements UploadTarget {
     this.ops.client.destroy();
   }
 
-  async discard(job: JobRecord): Promise<void> {
+  async discard(job: JobRecord, rels?: readonly string[]): Promise<string[]> {
     const name = path.basename(job.dataset);
+    const aborted: string[] = [];
     for (const [rel, m] of job.mpus) {
+      if (rels && !rels.includes(rel)) continue;
       const key = `${this.cfg.prefix}${name}/${rel}`;
       await this.ops.call(`AbortMultipartUpload ${key}`, undefined, (o) =>
         this.ops.client.send(
@@ -69,7 +71,9 @@ export class S3Target implements UploadTarget {
           o,
         ),
       );
+      aborted.push(rel);
     }
+    return aborted;
   }
 
   private get bucket(): string {
@@ -120,6 +124,7 @@ export class S3Target implements UploadTarget {
     } finally {
       a.signal.removeEventListener('abort', onAbort);
     }
+    if (a.partial) return;
     if (!a.job.filesDone.has(MANIFEST_NAME)) {
       const m = a.manifest.manifestBytes;
       const sha256 = createHash('sha256').update(m).digest('hex');
@@ -162,7 +167,7 @@ export class S3Target implements UploadTarget {
     const remote = listed ? await this.ops.head(key, signal) : undefined;
     const fh = await open(file, 'r');
     try {
-      if (remote && remote.sha256 === f.sha256 && remote.sizeBytes === f.sizeBytes) {
+      if (remote && remote.sha256 === f.sha256) {
         // Sent before a crash that came before the journal record: verify instead of re-sending.
         const local = await hashFile(
           fh,
@@ -172,7 +177,9 @@ export class S3Target implements UploadTarget {
           signal,
         );
         const etag = multipart ? multipartEtag(local.md5s) : local.md5s[0];
-        if (local.sha256 === f.sha256 && etag === remote.etag) {
+        // Changed since the manifest was written: refuse now, before sending any of it.
+        this.checkSha(f, local.sha256);
+        if (etag === remote.etag) {
           await a.record({ t: 'file', id: a.job.id, rel: f.rel });
           a.progress(f.sizeBytes);
           return { done: Promise.resolve() };
@@ -320,6 +327,7 @@ export class S3Target implements UploadTarget {
       throw new UploadError(
         `local file ${f.rel} no longer matches manifest.sha256 (sha256 ${sha256}, manifest ${f.sha256}); nothing was completed on ${this.ops.where}`,
         false,
+        { localChanged: f.rel },
       );
   }
 }

@@ -76,3 +76,62 @@ it('refuses bad usage and configs without the target', async () => {
     'unknown upload target "ceph" (configured: cephfs)',
   );
 });
+
+it('--journal wins over upload.journalDir, and says so', async () => {
+  const dest = path.join(tmp, 'cephfs');
+  await import('node:fs/promises').then((fs) => fs.mkdir(dest));
+  const dir = await makeDataset(tmp, 'run-0003', [{ rel: 'a.bin', sizeBytes: 100 }]);
+  const cfg = await writeConfig({
+    targets: [{ name: 'cephfs', kind: 'filesystem', path: dest }],
+    journalDir: path.join(tmp, 'journal-config'),
+  });
+  const flag = path.join(tmp, 'journal-flag');
+  const c = io();
+  expect(
+    await command.run([dir, '--target', 'cephfs', '--config', cfg, '--journal', flag], c.io),
+  ).toBe(0);
+  expect(c.err.join('\n')).toContain(`using --journal ${flag}`);
+  expect(await readFile(path.join(flag, 'upload-journal.jsonl'), 'utf8')).toContain('run-0003');
+  await expect(readFile(path.join(tmp, 'journal-config', 'upload-journal.jsonl'))).rejects.toThrow(
+    /ENOENT/,
+  );
+});
+
+it('running it again after a failure resumes the failed job; `upload retry` does too', async () => {
+  const dest = path.join(tmp, 'cephfs');
+  const dir = await makeDataset(tmp, 'run-0004', [{ rel: 'a.bin', sizeBytes: 100 }]);
+  const cfg = await writeConfig({
+    targets: [{ name: 'cephfs', kind: 'filesystem', path: dest }],
+    journalDir: path.join(tmp, 'journal'),
+    retry: { baseMs: 10, maxMs: 10, maxAttempts: 1 },
+  });
+  const args = [dir, '--target', 'cephfs', '--config', cfg];
+  const c1 = io();
+  expect(await command.run(args, c1.io)).toBe(1);
+  expect(c1.err.join('\n')).toContain(`aquila upload retry ${dir} --target cephfs`);
+  const c2 = io();
+  expect(await command.run(args, c2.io)).toBe(1); // still not mounted: the same job fails again
+  await import('node:fs/promises').then((fs) => fs.mkdir(dest));
+  const c3 = io();
+  expect(await command.run(['retry', 'run-0004', '--config', cfg], c3.io)).toBe(0);
+  expect(c3.out.at(-1)).toBe('run-0004 → cephfs: done');
+  const journal = await readFile(path.join(tmp, 'journal', 'upload-journal.jsonl'), 'utf8');
+  expect(journal.split('\n').filter((l) => l.includes('"t":"job"'))).toHaveLength(1);
+  const c4 = io();
+  expect(await command.run(['retry', '--config', cfg], c4.io)).toBe(1);
+  expect(c4.err.at(-1)).toBe('no failed upload in the journal');
+  const c5 = io();
+  expect(await command.run(['status', '--config', cfg], c5.io)).toBe(0);
+  expect(c5.out).toEqual(['run-0004 → cephfs: done']);
+});
+
+it('names a dataset folder that does not exist', async () => {
+  const cfg = await writeConfig({
+    targets: [{ name: 'cephfs', kind: 'filesystem', path: tmp }],
+    journalDir: path.join(tmp, 'journal'),
+  });
+  const c = io();
+  await expect(
+    command.run([path.join(tmp, 'run-9999'), '--target', 'cephfs', '--config', cfg], c.io),
+  ).rejects.toThrow(`dataset folder ${path.join(tmp, 'run-9999')} does not exist`);
+});
