@@ -429,10 +429,10 @@ export class UploadQueue {
       return;
     }
     delete l.reason;
-    const changed = e.details?.localChanged;
-    if (typeof changed === 'string')
-      await this.abortParts(job, 'the local file changed', [changed]);
     let reason = e.message;
+    const changed = e.details?.localChanged;
+    if (typeof changed === 'string' && job.mpus.has(changed))
+      reason += `; ${await this.abortParts(job, 'the local file changed', [changed])}`;
     if (job.mpus.size && this.opts.config.keepFailedPartsH === 0)
       reason += `; ${await this.abortParts(job, 'the upload failed')}`;
     else if (job.mpus.size) {
