@@ -40,6 +40,8 @@ export class S3Target implements UploadTarget {
   private readonly objects: S3Objects;
   private readonly hasher: Hasher;
   private readonly buffers: PartBuffers;
+  /** Live jobs whose dataset prefix was listed by this process (see `upload`). */
+  private readonly liveChecked = new Set<string>();
 
   constructor(
     private readonly cfg: S3TargetConfig,
@@ -82,14 +84,19 @@ export class S3Target implements UploadTarget {
 
   async upload(a: UploadAttempt): Promise<void> {
     const prefix = `${this.cfg.prefix}${a.manifest.name}/`;
-    await this.ops.call('HeadBucket', a.signal, (o) =>
-      this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
-    );
-    const stale = await this.ops.listUploads(prefix, a.signal);
+    // A live job's later batches skip the checks its first batch in this process made: no
+    // object of theirs can be on the gateway unless this process put it there.
+    const checked = a.partial && this.liveChecked.has(a.job.id);
+    if (!checked)
+      await this.ops.call('HeadBucket', a.signal, (o) =>
+        this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
+      );
+    const stale = a.partial ? [] : await this.ops.listUploads(prefix, a.signal);
     // Objects already there (an earlier attempt, or the same dataset enqueued again): only
     // these are looked at one by one, so a fresh dataset of many small files costs one
     // listing instead of a HeadObject per file before it is sent.
-    const present = await this.ops.listKeys(prefix, a.signal);
+    const present = checked ? new Set<string>() : await this.ops.listKeys(prefix, a.signal);
+    if (a.partial) this.liveChecked.add(a.job.id);
     const adopted = new Set<string>();
     const ac = new AbortController();
     const onAbort = () => ac.abort(a.signal.reason);
