@@ -10,7 +10,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import { sessionDir } from '../cli/session-file';
 import type { AquilaConfig } from '../config/schema';
 import { checkDiskSpace } from '../upload/disk-space';
-import { UploadQueue } from '../upload/queue';
+import { UploadQueue, type VerifiedDataset } from '../upload/queue';
 import type { AcquisitionService } from './acquisition-service';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -24,6 +24,7 @@ export class UploadService {
   private queue: UploadQueue | null = null;
   private diskTimer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly verifiedListeners = new Set<(e: VerifiedDataset) => void>();
 
   constructor(
     private readonly deps: {
@@ -46,6 +47,9 @@ export class UploadService {
         logger: log,
       });
       this.queue = queue;
+      queue.onVerified((e) => {
+        for (const fn of this.verifiedListeners) fn(e);
+      });
       queue.subscribe((list) =>
         store.update((s) => {
           s.uploads = list;
@@ -133,6 +137,15 @@ export class UploadService {
       );
     }
     return queue.enqueue(dir, target);
+  }
+
+  /**
+   * `fn` runs each time a dataset is verified on a target (analysis hand-off hooks in here);
+   * returns the unsubscribe. May be called before `init`; never called without upload targets.
+   */
+  onVerified(fn: (e: VerifiedDataset) => void): () => void {
+    this.verifiedListeners.add(fn);
+    return () => this.verifiedListeners.delete(fn);
   }
 
   pause = (id: string) => this.requireQueue().pause(id);

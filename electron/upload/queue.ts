@@ -13,7 +13,7 @@
  * pause · resume · cancel · retry · setAcquisitionActive · snapshot · subscribe · whenIdle ·
  * applyRetention · close.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StateError, ValidationError } from '../../drivers/errors';
@@ -27,6 +27,16 @@ import { createTarget, freeVerifiedDatasets } from './policies';
 import { backoffMs, liveFor, statusOf, type LiveStatus, type UploadStatus } from './status';
 import type { UploadObserver, UploadTarget } from './target';
 import { TokenBucket } from './throttle';
+
+/** A dataset whose every file and manifest are verified on a target (see `onVerified`). */
+export interface VerifiedDataset {
+  jobId: string;
+  /** Absolute path of the local dataset folder. */
+  dataset: string;
+  target: string;
+  /** sha256 (hex) of the dataset's manifest.sha256 as verified on the target. */
+  manifestDigest: string;
+}
 
 export interface UploadQueueOptions {
   config: UploadConfig;
@@ -61,6 +71,7 @@ export class UploadQueue {
   private emitTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly abortRetryAt = new Map<string, number>();
+  private readonly verifiedListeners = new Set<(e: VerifiedDataset) => void>();
 
   private constructor(
     private readonly opts: UploadQueueOptions,
@@ -228,6 +239,15 @@ export class UploadQueue {
     this.wake();
   }
 
+  /**
+   * Calls `fn` each time a dataset is verified on a target (once per job, after its journal
+   * says done); returns the unsubscribe. Analysis hand-off (e.g. SLURM) hooks in here.
+   */
+  onVerified(fn: (e: VerifiedDataset) => void): () => void {
+    this.verifiedListeners.add(fn);
+    return () => this.verifiedListeners.delete(fn);
+  }
+
   /** While an acquisition runs, local reads are held to the configured disk share. */
   setAcquisitionActive(active: boolean): void {
     const share = this.opts.config.diskShare;
@@ -389,6 +409,17 @@ export class UploadQueue {
         return;
       }
       await this.setState(job, 'done');
+      const manifestDigest = createHash('sha256').update(manifest.manifestBytes).digest('hex');
+      for (const fn of this.verifiedListeners) {
+        try {
+          fn({ jobId: job.id, dataset: job.dataset, target: job.target, manifestDigest });
+        } catch (err) {
+          log?.log(
+            'error',
+            `upload: a verified-dataset listener failed: ${(err as Error).message}`,
+          );
+        }
+      }
       const resent = l.bytesResent ? `; ${l.bytesResent} bytes re-sent after interruptions` : '';
       log?.log('info', `upload: ${manifest.name} verified on "${job.target}"${resent}`);
     } catch (err) {

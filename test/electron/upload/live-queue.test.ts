@@ -149,3 +149,45 @@ it('names a dataset folder that does not exist, or a file given as one', async (
     'is a file, not a dataset folder',
   );
 });
+
+it('tells onVerified listeners the dataset, target and manifest digest once verified', async () => {
+  await mkdir(dest);
+  const dir = path.join(tmp, 'run-5');
+  await mkdir(dir);
+  const a = await writeFileOf(dir, 'a.bin', 1000);
+  await closeRun(dir, [a]);
+  const q = await open('manual');
+  const seen: unknown[] = [];
+  q.onVerified((e) => seen.push(e));
+  const id = await q.enqueue(dir, 'cephfs');
+  q.start();
+  await q.whenIdle();
+  expect(seen).toEqual([
+    {
+      jobId: id,
+      dataset: dir,
+      target: 'cephfs',
+      manifestDigest: sha(await readFile(path.join(dir, 'manifest.sha256'))),
+    },
+  ]);
+});
+
+it('re-sends a file sent live whose manifest hash disagrees with what the writer reported', async () => {
+  await mkdir(dest);
+  const sends: string[] = [];
+  const q = await open('live', sends);
+  q.start();
+  const dir = path.join(tmp, 'run-6');
+  await mkdir(dir);
+  await q.enqueueRunStart(dir);
+  const chunk = await writeFileOf(dir, 'image.ome.zarr/0/0/0/0', 1000);
+  q.fileFinal(dir, chunk);
+  await until('chunk sent', () => q.snapshot()[0]?.live?.archivedBytes === 1000, 10_000);
+  const changed = await writeFileOf(dir, chunk.rel, 1000); // the writer broke its promise
+  await closeRun(dir, [changed]);
+  await q.enqueueRunEnd(dir);
+  await q.whenIdle();
+  expect(q.snapshot()[0]?.state).toBe('done');
+  expect(sends.filter((s) => s === chunk.rel)).toHaveLength(2);
+  expect(sha(await readFile(path.join(dest, 'run-6', chunk.rel)))).toBe(changed.sha256);
+});
