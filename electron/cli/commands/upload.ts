@@ -35,7 +35,7 @@ export function describeStatus(s: UploadStatus): string {
   const parts = [`${name} → ${s.target}: ${s.state}`];
   if (s.live)
     parts.push(
-      `live: ${mb(s.live.archivedBytes)} of ${mb(s.live.acquiredBytes)} acquired archived`,
+      `live: ${mb(s.live.archivedBytes)} archived of ${mb(s.live.acquiredBytes)} acquired`,
       `lag ${s.live.lagS.toFixed(0)} s`,
     );
   else if (s.state === 'uploading' || s.state === 'verifying') {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { command } from '../../../electron/cli/commands/upload';
+import { command, describeStatus } from '../../../electron/cli/commands/upload';
 import { DEFAULT_CONFIG_PATH } from '../../../electron/config/load';
 import { makeDataset, MIB } from './dataset-fixture';
 
@@ -134,4 +134,26 @@ it('names a dataset folder that does not exist', async () => {
   await expect(
     command.run([path.join(tmp, 'run-9999'), '--target', 'cephfs', '--config', cfg], c.io),
   ).rejects.toThrow(`dataset folder ${path.join(tmp, 'run-9999')} does not exist`);
+});
+
+it('status lines show acquired vs archived bytes and the lag of a live run, and re-sent bytes', () => {
+  const base = {
+    id: 'u',
+    dataset: '/data/run-7',
+    target: 'ceph',
+    state: 'uploading' as const,
+    bytesDone: 0,
+    bytesTotal: 0,
+    rateBytesPerS: 0,
+    etaS: null,
+    attempts: 0,
+    enqueuedAtMs: 0,
+    localFreed: false,
+  };
+  expect(
+    describeStatus({ ...base, live: { acquiredBytes: 5e9, archivedBytes: 4.5e9, lagS: 12.4 } }),
+  ).toBe('run-7 → ceph: uploading, live: 4500.0 MB archived of 5000.0 MB acquired, lag 12 s');
+  expect(describeStatus({ ...base, state: 'done', bytesResent: 3e6 })).toBe(
+    'run-7 → ceph: done, 3.0 MB re-sent after interruptions',
+  );
 });
