@@ -10,7 +10,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import type { DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
-import type { FinalFile as DatasetFileFinal } from '../pipeline/writer-messages';
+import type { FinalFile as DatasetFileFinal, GrowingFile } from '../pipeline/writer-messages';
 import { checkPlan, formatProblems, type PlanProblem } from '../plans/check';
 import { layoutFor } from '../plans/prepare';
 import type { CameraGeometry } from '../plans/resolve';
@@ -61,7 +61,9 @@ export class AcquisitionService {
   private finished: Promise<unknown> = Promise.resolve();
   private readonly endListeners = new Set<(view: RunView) => void>();
   private readonly startListeners = new Set<(run: { dir: string }) => void>();
-  private readonly fileListeners = new Set<(dir: string, file: DatasetFileFinal) => void>();
+  private readonly fileListeners = new Set<
+    (dir: string, file: DatasetFileFinal | GrowingFile) => void
+  >();
   private eventAutofocus: EventAutofocus | null = null;
 
   constructor(
@@ -143,8 +145,11 @@ export class AcquisitionService {
     return () => this.startListeners.delete(listener);
   }
 
-  /** A file of the running dataset is complete and hashed (live archiving hooks in here). */
-  onDatasetFile(listener: (dir: string, file: DatasetFileFinal) => void): () => void {
+  /**
+   * A file of the running dataset is complete and hashed, or (the OME-TIFF) has grown a final
+   * prefix: live archiving hooks in here.
+   */
+  onDatasetFile(listener: (dir: string, file: DatasetFileFinal | GrowingFile) => void): () => void {
     this.fileListeners.add(listener);
     return () => this.fileListeners.delete(listener);
   }
@@ -188,6 +193,9 @@ export class AcquisitionService {
     let runDir = '';
     const pipeline = await FramePipeline.open({
       onFileFinal: (f) => {
+        for (const l of this.fileListeners) l(runDir, f);
+      },
+      onFileGrowing: (f) => {
         for (const l of this.fileListeners) l(runDir, f);
       },
       root: this.datasetsRoot,

@@ -103,7 +103,10 @@ export class UploadService {
     });
     acquisition.onDatasetFile((dir, file) => {
       const queue = this.queue;
-      if (queue) void liveJobs.then(() => queue.fileFinal(dir, file));
+      if (!queue) return;
+      void liveJobs.then(() =>
+        'sha256' in file ? queue.fileFinal(dir, file) : queue.fileGrowing(dir, file),
+      );
     });
     await this.checkDisk();
     this.diskTimer = setInterval(() => void this.checkDisk(), DISK_CHECK_MS);

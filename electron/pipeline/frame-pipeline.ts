@@ -29,7 +29,7 @@ import {
 } from '../storage/layout';
 import { StorageError } from '../storage/storage-error';
 import { ByteBudget } from './byte-budget';
-import type { FinalFile, FromWriter, ToWriter, WriterInit } from './writer-messages';
+import type { FinalFile, FromWriter, GrowingFile, ToWriter, WriterInit } from './writer-messages';
 
 export interface FramePipelineOptions {
   root: string;
@@ -43,6 +43,8 @@ export interface FramePipelineOptions {
   onWritten?: (index: FrameIndex) => void;
   /** Live archiving: a dataset file is complete and hashed (see DatasetWriter's onFileFinal). */
   onFileFinal?: (file: FinalFile) => void;
+  /** Live archiving: the growing OME-TIFF's final prefix advanced. */
+  onFileGrowing?: (file: GrowingFile) => void;
 }
 
 export interface PipelineStats {
@@ -245,6 +247,9 @@ export class FramePipeline implements RunSink {
     } else if (m.type === 'file-final') {
       const { type: _type, ...file } = m;
       this.o.onFileFinal?.(file);
+    } else if (m.type === 'file-growing') {
+      const { type: _type, ...file } = m;
+      this.o.onFileGrowing?.(file);
     } else if (m.type === 'closed' || m.type === 'close-failed') this.onClosed?.(m);
   }
 

@@ -31,6 +31,12 @@ export interface FinalFile {
   sizeBytes: number;
 }
 
+/** A file still growing whose bytes [16, finalBytes) are final (the OME-TIFF; live archiving). */
+export interface GrowingFile {
+  rel: string;
+  finalBytes: number;
+}
+
 export type FromWriter =
   | { type: 'opened'; dir: string }
   | { type: 'open-failed'; error: SerializedError }
@@ -40,5 +46,6 @@ export type FromWriter =
   | { type: 'write-failed'; id: number; bytes: number; error: SerializedError; fatal: boolean }
   /** Live archiving: `rel` is complete and hashed and will not change again. */
   | ({ type: 'file-final' } & FinalFile)
+  | ({ type: 'file-growing' } & GrowingFile)
   | { type: 'closed'; summary: DatasetSummary }
   | { type: 'close-failed'; error: SerializedError };

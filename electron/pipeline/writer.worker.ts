@@ -22,6 +22,7 @@ try {
     ...init,
     onFileFinal: (rel, h) =>
       send({ type: 'file-final', rel, sha256: h.sha256, sizeBytes: h.bytes }),
+    onFileGrowing: (rel, finalBytes) => send({ type: 'file-growing', rel, finalBytes }),
   });
   send({ type: 'opened', dir: writer.dir });
 } catch (err) {

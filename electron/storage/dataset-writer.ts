@@ -40,6 +40,8 @@ export interface CreateDatasetOptions {
    * (path relative to the dataset folder), with the hash the manifest will carry.
    */
   onFileFinal?: (rel: string, h: KnownHash) => void;
+  /** Live archiving: the OME-TIFF's bytes [16, finalBytes) will not change again. */
+  onFileGrowing?: (rel: string, finalBytes: number) => void;
 }
 
 export function formatIndex(i: FrameIndex): string {
@@ -116,7 +118,9 @@ export class DatasetWriter {
       const image = path.join(dir, imageFileName(o.layout));
       const planes: PlaneWriter =
         o.layout.format === 'ome-tiff'
-          ? new TiffPlaneWriter(image, o.layout, durability, nowMs)
+          ? new TiffPlaneWriter(image, o.layout, durability, nowMs, (n) =>
+              o.onFileGrowing?.(imageFileName(o.layout), n),
+            )
           : new ZarrPlaneWriter(image, o.layout, durability, (key, h) =>
               o.onFileFinal?.(`${imageFileName(o.layout)}/${key}`, h),
             );

@@ -17,8 +17,12 @@ export type JournalRecord =
   /** `live`: queued when its run started; files are sent as they become final. */
   | { t: 'job'; id: string; dataset: string; target: string; at: number; live?: boolean }
   | { t: 'status'; id: string; state: JobState; reason?: string; at: number }
-  /** An S3 multipart upload was created (or adopted) for `rel` with this part size. */
-  | { t: 'mpu'; id: string; rel: string; uploadId: string; partBytes: number }
+  /**
+   * An S3 multipart upload was created (or adopted) for `rel` with this part size; `growing`:
+   * created while the file was still being written (live archiving), so without the sha256
+   * metadata, which is not known yet.
+   */
+  | { t: 'mpu'; id: string; rel: string; uploadId: string; partBytes: number; growing?: true }
   /** Part `n` of `rel` was accepted by the gateway with ETag `md5` (hex). */
   | { t: 'part'; id: string; rel: string; n: number; md5: string }
   /** `rel` is on the target and verified. */
@@ -33,6 +37,7 @@ export type JournalRecord =
 export interface MpuRecord {
   uploadId: string;
   partBytes: number;
+  growing?: true;
   /** part number → md5 hex of parts the gateway accepted. */
   parts: Map<number, string>;
 }
@@ -80,7 +85,12 @@ export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): voi
       else job.reason = r.reason;
       break;
     case 'mpu':
-      job.mpus.set(r.rel, { uploadId: r.uploadId, partBytes: r.partBytes, parts: new Map() });
+      job.mpus.set(r.rel, {
+        uploadId: r.uploadId,
+        partBytes: r.partBytes,
+        parts: new Map(),
+        ...(r.growing ? { growing: true } : {}),
+      });
       break;
     case 'part':
       job.mpus.get(r.rel)?.parts.set(r.n, r.md5);
@@ -117,7 +127,14 @@ function* recordsOf(job: JobRecord): Generator<JournalRecord> {
     for (const [rel, f] of job.finals) yield { t: 'final', id: job.id, rel, ...f };
     for (const rel of job.filesDone) yield { t: 'file', id: job.id, rel };
     for (const [rel, m] of job.mpus) {
-      yield { t: 'mpu', id: job.id, rel, uploadId: m.uploadId, partBytes: m.partBytes };
+      yield {
+        t: 'mpu',
+        id: job.id,
+        rel,
+        uploadId: m.uploadId,
+        partBytes: m.partBytes,
+        ...(m.growing ? { growing: true as const } : {}),
+      };
       for (const [n, md5] of m.parts) yield { t: 'part', id: job.id, rel, n, md5 };
     }
   }

@@ -25,7 +25,7 @@ import { forgetDisagreeing, pendingFinals, runClosed, type FinalFile } from './l
 import { readDatasetManifest, type DatasetManifest } from './manifest';
 import { createTarget, freeVerifiedDatasets } from './policies';
 import { backoffMs, liveFor, statusOf, type LiveStatus, type UploadStatus } from './status';
-import type { UploadObserver, UploadTarget } from './target';
+import type { UploadAttempt, UploadObserver, UploadTarget } from './target';
 import { TokenBucket } from './throttle';
 
 /** A dataset whose every file and manifest are verified on a target (see `onVerified`). */
@@ -146,6 +146,23 @@ export class UploadQueue {
       if (l) delete l.idleSinceMs;
     }
     this.changed(false);
+    this.wake();
+  }
+
+  /**
+   * The dataset writer's growing file `file.rel` (the OME-TIFF) has its bytes before
+   * `file.finalBytes` final: live jobs of the dataset send its complete parts (not kept across
+   * a restart: the close sends whatever was not sent).
+   */
+  fileGrowing(datasetDir: string, file: { rel: string; finalBytes: number }): void {
+    const dataset = path.resolve(datasetDir);
+    for (const job of this.journal.jobs.values()) {
+      if (!job.live || job.dataset !== dataset || job.state !== 'queued') continue;
+      const l = this.live.get(job.id);
+      if (!l) continue;
+      l.growing.set(file.rel, file.finalBytes);
+      delete l.idleSinceMs;
+    }
     this.wake();
   }
 
@@ -350,11 +367,13 @@ export class UploadQueue {
     this.live.set(job.id, l);
     const log = this.opts.logger;
     let manifest: DatasetManifest | undefined;
+    let grown: [string, number][] = [];
     if (job.live && l.runOpen) {
       l.runOpen = !(await runClosed(job.dataset));
       if (l.runOpen) {
         manifest = pendingFinals(job);
-        if (!manifest.files.length) {
+        grown = [...l.growing].filter(([rel, n]) => n > (l.growingSent.get(rel) ?? 0));
+        if (!manifest.files.length && !grown.length) {
           l.idleSinceMs = Date.now();
           this.changed(false);
           return;
@@ -383,7 +402,7 @@ export class UploadQueue {
         );
       }
       l.bytesTotal = manifest.totalBytes;
-      await target.upload({
+      const attempt: UploadAttempt = {
         job,
         manifest,
         partial,
@@ -401,7 +420,12 @@ export class UploadQueue {
           l.state = p;
           this.changed(true);
         },
-      });
+      };
+      if (manifest.files.length || !partial) await target.upload(attempt);
+      for (const [rel, finalBytes] of grown) {
+        await target.sendGrowing?.(attempt, rel, finalBytes);
+        l.growingSent.set(rel, finalBytes);
+      }
       l.attempts = 0;
       delete l.reason;
       if (partial) {

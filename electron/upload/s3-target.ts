@@ -20,7 +20,7 @@ import type { S3TargetConfig } from './config';
 import type { JobRecord } from './journal';
 import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
-import { choosePartSize, MIB, multipartEtag, partCount } from './part-plan';
+import { choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
 import { Hasher } from './hasher';
 import { PartBuffers } from './part-buffers';
 import { S3Ops, type S3Credentials } from './s3-client';
@@ -272,7 +272,7 @@ export class S3Target implements UploadTarget {
             o,
           ),
         );
-        await this.objects.verify(f, key, multipartEtag(md5s), signal);
+        await this.objects.verify(f, key, multipartEtag(md5s), signal, !mpu.growing);
         await a.record({ t: 'file', id: a.job.id, rel: f.rel });
       })();
       return { done };
@@ -294,7 +294,12 @@ export class S3Target implements UploadTarget {
     adopted: Set<string>,
     a: UploadAttempt,
     signal: AbortSignal,
-  ): Promise<{ uploadId: string; journaled: Map<number, string>; server: Map<number, string> }> {
+  ): Promise<{
+    uploadId: string;
+    journaled: Map<number, string>;
+    server: Map<number, string>;
+    growing?: true;
+  }> {
     const rec = a.job.mpus.get(f.rel);
     const listed =
       rec && rec.partBytes === partBytes
@@ -307,7 +312,12 @@ export class S3Target implements UploadTarget {
       for (const [n, p] of listed)
         if (p.sizeBytes === Math.min(partBytes, f.sizeBytes - (n - 1) * partBytes))
           server.set(n, p.md5);
-      return { uploadId: rec.uploadId, journaled: new Map(rec.parts), server };
+      return {
+        uploadId: rec.uploadId,
+        journaled: new Map(rec.parts),
+        server,
+        ...(rec.growing ? { growing: true as const } : {}),
+      };
     }
     const r = await this.ops.call(`CreateMultipartUpload ${key}`, signal, (o) =>
       this.ops.client.send(
@@ -327,6 +337,52 @@ export class S3Target implements UploadTarget {
     adopted.add(r.UploadId);
     await a.record({ t: 'mpu', id: a.job.id, rel: f.rel, uploadId: r.UploadId, partBytes });
     return { uploadId: r.UploadId, journaled: new Map(), server: new Map() };
+  }
+
+  async sendGrowing(a: UploadAttempt, rel: string, finalBytes: number): Promise<void> {
+    // The part size the close-time upload will choose (the same below 10,000 parts).
+    const partBytes = this.cfg.partSizeMiB * MIB;
+    const complete = Math.floor(finalBytes / partBytes);
+    if (complete < 2) return;
+    const key = `${this.cfg.prefix}${a.manifest.name}/${rel}`;
+    let rec = a.job.mpus.get(rel);
+    if (rec && rec.partBytes !== partBytes) return; // another plan; the close decides
+    if (!rec) {
+      const r = await this.ops.call(`CreateMultipartUpload ${key}`, a.signal, (o) =>
+        this.ops.client.send(
+          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }),
+          o,
+        ),
+      );
+      if (!r.UploadId)
+        throw new UploadError(
+          `${this.ops.where}: CreateMultipartUpload ${key} returned no upload id`,
+          true,
+        );
+      await a.record({
+        t: 'mpu',
+        id: a.job.id,
+        rel,
+        uploadId: r.UploadId,
+        partBytes,
+        growing: true,
+      });
+      rec = a.job.mpus.get(rel);
+      if (!rec) return;
+    }
+    const fh = await open(path.join(a.manifest.datasetDir, rel), 'r');
+    try {
+      // Part 1 holds the header, rewritten at close: it goes then.
+      for (let n = 2; n <= complete; n++) {
+        if (rec.parts.has(n)) continue;
+        const buf = await readPart(fh, (n - 1) * partBytes, partBytes, a, a.signal, this.buffers);
+        const digest = md5(buf);
+        await this.objects.sendPart(rel, key, rec.uploadId, n, buf, digest, a, a.signal);
+        this.buffers.give(buf);
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   private checkSha(f: ManifestEntry, sha256: string): void {

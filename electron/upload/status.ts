@@ -23,6 +23,9 @@ export interface LiveStatus {
   sent: Set<string>;
   /** Bytes sent again for requests this process had sent before (after interruptions). */
   bytesResent: number;
+  /** Live archiving: growing files' final prefix as reported, and as far as sent. */
+  growing: Map<string, number>;
+  growingSent: Map<string, number>;
   /** A live job whose run is still writing (no manifest yet). */
   runOpen: boolean;
   /** A live job found nothing final left to send at this time (ms); skipped until woken. */
@@ -40,6 +43,8 @@ export function liveFor(job: JobRecord): LiveStatus {
     sent: new Set(),
     bytesResent: 0,
     runOpen: job.live,
+    growing: new Map(),
+    growingSent: new Map(),
   };
 }
 
@@ -64,6 +69,12 @@ export function statusOf(job: JobRecord, l: LiveStatus, nowMs = Date.now()): Upl
   if (l.bytesResent > 0) s.bytesResent = l.bytesResent;
   if (job.live && l.runOpen && job.state !== 'done') {
     s.live = liveProgress(job, nowMs);
+    // A growing file (the OME-TIFF) counts with its final prefix and the parts sent of it.
+    for (const [rel, finalBytes] of l.growing) {
+      s.live.acquiredBytes += finalBytes;
+      const m = job.mpus.get(rel);
+      if (m?.growing) s.live.archivedBytes += m.parts.size * m.partBytes;
+    }
     s.bytesDone = s.live.archivedBytes;
     s.bytesTotal = s.live.acquiredBytes;
   }

@@ -39,6 +39,12 @@ export interface UploadTarget {
   readonly kind: 's3' | 'filesystem';
   upload(attempt: UploadAttempt): Promise<void>;
   /**
+   * Live archiving of a file still being written whose bytes before `finalBytes` are final:
+   * sends its complete parts except the first (which holds the header, rewritten at close)
+   * into a multipart upload that the close-time `upload` resumes and completes.
+   */
+  sendGrowing?(attempt: UploadAttempt, rel: string, finalBytes: number): Promise<void>;
+  /**
    * After a cancel or failure: release hidden remote state (abort the job's multipart uploads,
    * or only those of `rels`); returns the files whose uploads were aborted.
    */

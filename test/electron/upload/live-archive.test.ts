@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { uploadConfig } from '../../../electron/upload/config';
 import { UploadQueue } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
@@ -141,6 +141,47 @@ it('keeps acquiring through a network outage mid-run, then the archive catches u
   } finally {
     await q.close();
     await proxy.close();
+  }
+}, 120_000);
+
+it('OME-TIFF: streams the growing file as a multipart upload, the header part at close', async () => {
+  const sends: { what: string; at: number }[] = [];
+  const cfg = config(fx.rgw.endpoint);
+  const q = await UploadQueue.open({
+    config: uploadConfig.parse({ ...cfg, targets: [{ ...cfg.targets[0], partSizeMiB: 5 }] }),
+    journalDir: path.join(fx.tmp, 'journal-tiff'),
+    observer: { sending: (rel, n) => sends.push({ what: `${rel}#${n}`, at: performance.now() }) },
+  });
+  q.start();
+  try {
+    const live = await openLiveRun({
+      root: path.join(fx.tmp, 'data'),
+      name: 'run-tiff',
+      format: 'ome-tiff',
+      side: 1024,
+      frames: 48,
+      fps: 8,
+      queue: q,
+    });
+    const r = await live.run();
+    expect(r.framesDropped).toBe(0);
+    await q.whenIdle();
+    expect(q.snapshot()[0]?.state, q.snapshot()[0]?.reason).toBe('done');
+    const tiff = sends.filter((s) => s.what.startsWith('run-tiff.ome.tif#'));
+    const before = tiff.filter((s) => s.at < r.closedAt).map((s) => s.what);
+    const after = tiff.filter((s) => s.at >= r.closedAt).map((s) => s.what);
+    // 96 MiB in 5 MiB parts: most went while acquiring; part 1 (the header) only at close.
+    expect(before.length).toBeGreaterThan(10);
+    expect(before).not.toContain('run-tiff.ome.tif#1');
+    expect(after).toContain('run-tiff.ome.tif#1');
+    expect(new Set(tiff.map((s) => s.what)).size).toBe(tiff.length); // none sent twice
+    await expectIdentical(r.dir);
+    const open = await fx.rgw.client.send(
+      new ListMultipartUploadsCommand({ Bucket: fx.bucket, Prefix: 'run-tiff/' }),
+    );
+    expect(open.Uploads ?? []).toEqual([]);
+  } finally {
+    await q.close();
   }
 }, 120_000);
 

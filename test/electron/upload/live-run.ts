@@ -1,8 +1,8 @@
 /**
  * A run as the host makes it, for the live-archiving tests and bench:archive: frames offered
  * at a fixed rate to a real FramePipeline (writer thread; a full queue drops, as a camera that
- * cannot wait), the writer's final files handed to the upload queue as the host's upload
- * service does, `enqueueRunStart` before the first frame and `enqueueRunEnd` after close.
+ * cannot wait), the writer's final and growing files handed to the upload queue as the host's
+ * upload service does, `enqueueRunStart` before the first frame and `enqueueRunEnd` after close.
  */
 import { FramePipeline } from '../../../electron/pipeline/frame-pipeline';
 import type { DatasetFormat, DatasetFrameMeta, FrameIndex } from '../../../electron/storage/layout';
@@ -61,6 +61,7 @@ export async function openLiveRun(
     layout,
     provenance: { appVersion: 'test', operator: 'test', config: null },
     onFileFinal: (f) => void started.then(() => queue?.fileFinal(dir, f)),
+    onFileGrowing: (f) => void started.then(() => queue?.fileGrowing(dir, f)),
   });
   dir = p.dir;
   started = queue?.enqueueRunStart(dir) ?? Promise.resolve();
