@@ -147,3 +147,35 @@ it('keeps a failed upload’s parts for a retry, which resumes without re-sendin
     await proxy.close();
   }
 }, 90_000);
+
+it('aborts a failed upload’s kept parts once keepFailedPartsH has passed', async () => {
+  const dir = await makeDataset(fx.tmp, 'ds-expire', [{ rel: 'big.bin', sizeBytes: 30 * MIB }]);
+  const proxy = new TcpProxy(new URL(fx.rgw.endpoint), 10e6);
+  await proxy.listen();
+  const sends: string[] = [];
+  // 0.001 h = 3.6 s
+  const q = await open('expire', { keepFailedPartsH: 0.001 }, sends, proxy.endpoint);
+  let last: UploadStatus | undefined;
+  q.subscribe((snap) => (last = snap[0]));
+  try {
+    await q.enqueue(dir, 'ceph');
+    q.start();
+    await until('a part on the gateway', () => (last?.bytesDone ?? 0) >= 5 * MIB, 30_000);
+    proxy.freeze();
+    await until('failed', () => last?.state === 'failed', 20_000);
+    expect(await incomplete('ds-expire/')).toHaveLength(1);
+    proxy.thaw();
+    for (let i = 0; i < 200 && (await incomplete('ds-expire/')).length; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await incomplete('ds-expire/')).toEqual([]);
+  } finally {
+    await q.close();
+    await proxy.close();
+  }
+  // The journal says so: a retry would not look for the aborted upload.
+  const journal = await readFile(
+    path.join(fx.tmp, 'journal-expire', 'upload-journal.jsonl'),
+    'utf8',
+  );
+  expect(journal).toContain('"t":"mpu-aborted"');
+}, 90_000);
