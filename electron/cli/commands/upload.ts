@@ -173,8 +173,15 @@ async function status(args: ParsedArgs, io: CliIo): Promise<number> {
     await queue.close();
   } catch (err) {
     if (!(err instanceof StateError) || !/in use by/.test(err.message)) throw err;
-    // A host holds the journal: its state has the live figures.
-    const { status: code, json } = await requestHost(findHost(), '/api/state');
+    // A host holds the journal: its state has the live figures. (Another `aquila upload`
+    // holding it is no host: then the lock's own message says who.)
+    let host;
+    try {
+      host = findHost();
+    } catch {
+      throw err;
+    }
+    const { status: code, json } = await requestHost(host, '/api/state');
     const uploads = (json as { state?: { uploads?: UploadStatus[] } }).state?.uploads;
     if (code !== 200 || !uploads)
       throw new StateError(`GET /api/state answered HTTP ${code}: ${JSON.stringify(json)}`);

@@ -157,3 +157,24 @@ it('status lines show acquired vs archived bytes and the lag of a live run, and 
     'run-7 → ceph: done, 3.0 MB re-sent after interruptions',
   );
 });
+
+it('status names the process holding the journal when it is not a host', async () => {
+  const journal = path.join(tmp, 'journal');
+  const cfg = await writeConfig({
+    targets: [{ name: 'cephfs', kind: 'filesystem', path: tmp }],
+    journalDir: journal,
+  });
+  const { lockJournal } = await import('../../../electron/upload/journal-lock');
+  const lock = await lockJournal(journal);
+  const home = process.env.AQUILA_HOME;
+  process.env.AQUILA_HOME = path.join(tmp, 'no-host'); // no session file: no host running
+  try {
+    await expect(command.run(['status', '--config', cfg], io().io)).rejects.toThrow(
+      `is in use by process ${process.pid}`,
+    );
+  } finally {
+    if (home === undefined) delete process.env.AQUILA_HOME;
+    else process.env.AQUILA_HOME = home;
+    await lock.release();
+  }
+});
