@@ -1,7 +1,7 @@
 /**
  * One process at a time per upload journal, held by the kernel: the holder listens on a local
  * socket named after the journal directory (Linux: the abstract namespace, no file; Windows: a
- * named pipe; other systems: a socket file in the temp folder). The kernel closes it the moment
+ * named pipe; other systems: a socket file in the temp folder, removed when found stale). The kernel closes it the moment
  * the holder dies in any way — kill -9 included, before the parent has reaped the process — so
  * a dead holder never blocks the next one, and there is no pid that could be reused by a
  * stranger. A live holder answers a connection with its pid, which the refusal names.
@@ -20,7 +20,9 @@ export function lockAddress(dir: string): string {
   const id = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 32);
   if (process.platform === 'linux') return `\0aquila-upload-journal-${id}`;
   if (process.platform === 'win32') return `\\\\.\\pipe\\aquila-upload-journal-${id}`;
-  return path.join(os.tmpdir(), `aquila-upload-journal-${id}.sock`);
+  // Socket paths are limited to ~104 bytes; macOS's per-user temp folder alone takes ~50.
+  const tmp = process.platform === 'darwin' ? '/tmp' : os.tmpdir();
+  return path.join(tmp, `aquila-uj-${id.slice(0, 24)}.sock`);
 }
 
 export interface JournalLock {
