@@ -9,15 +9,25 @@
  * one, and Node has no flock(2).
  */
 import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { StateError } from '../../drivers/errors';
 
-/** The socket address for `dir` (resolved), the same for every process on this machine. */
+/**
+ * The socket address for `dir`, the same for every process on this machine that names the
+ * same directory (through links too, once it exists).
+ */
 export function lockAddress(dir: string): string {
-  const id = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 32);
+  let real = path.resolve(dir);
+  try {
+    real = realpathSync.native(real);
+  } catch {
+    // not created yet: its resolved path
+  }
+  const id = createHash('sha256').update(real).digest('hex').slice(0, 32);
   if (process.platform === 'linux') return `\0aquila-upload-journal-${id}`;
   if (process.platform === 'win32') return `\\\\.\\pipe\\aquila-upload-journal-${id}`;
   // Socket paths are limited to ~104 bytes; macOS's per-user temp folder alone takes ~50.
