@@ -1,8 +1,10 @@
 /**
  * The host's side of archiving: opens the durable upload queue when the config has upload
  * targets, mirrors its status into AppState.uploads, queues runs on targets by their
- * `archive` policy (live: from the run's start, file by file; at-close: finished runs), tells the queue while an acquisition runs (disk share), and watches the
- * acquisition disk's free space. Only datasets inside the datasets folder can be queued.
+ * `archive` policy (live: from the run's start, file by file as the writer finishes them;
+ * at-close: finished runs), tells the queue while an acquisition runs (disk share), and
+ * watches the acquisition disk's free space. Only datasets inside the datasets folder can be
+ * queued. `onVerified` is where the analysis hand-off hooks in.
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,10 +1,11 @@
 /**
  * Live archiving (a target with `archive: "live"`): the queue holds a `live` job from the
  * moment its run starts; the dataset writer reports each file once it is complete and hashed
- * (an OME-Zarr chunk or closed shard) and the queue journals it as `final` and sends it. Files
- * that change until close (metadata, provenance, frames.jsonl, the OME-TIFF) and the manifest
- * go when the run has closed, as for any dataset; files sent live are then skipped if the
- * manifest agrees with the hash the writer reported, and sent again if not.
+ * (an OME-Zarr chunk or closed shard) and the queue journals it as `final` and sends it; the
+ * growing OME-TIFF goes part by part (`UploadTarget.sendGrowing`), its header part at close.
+ * Files that change until close (metadata, provenance, frames.jsonl) and the manifest go when
+ * the run has closed, as for any dataset; files sent live are then skipped if the manifest
+ * agrees with the hash the writer reported, and sent again if not.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
