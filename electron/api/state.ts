@@ -247,6 +247,14 @@ export interface UploadView {
   enqueuedAtMs: number;
   /** The local copy was deleted by the free-space policy after verification. */
   localFreed: boolean;
+  /** Bytes sent a second time after interruptions (a request cut short and retried). */
+  bytesResent?: number;
+  /**
+   * Live archiving of a run still being acquired: bytes the writer has finished (acquired),
+   * bytes of those verified on the target (archived), and how long the oldest finished file
+   * not yet archived has waited, seconds (archive lag).
+   */
+  live?: { acquiredBytes: number; archivedBytes: number; lagS: number };
 }
 
 export type RunPhase =

@@ -10,6 +10,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import type { DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
+import type { FinalFile as DatasetFileFinal, GrowingFile } from '../pipeline/writer-messages';
 import { checkPlan, formatProblems, type PlanProblem } from '../plans/check';
 import { layoutFor } from '../plans/prepare';
 import type { CameraGeometry } from '../plans/resolve';
@@ -59,7 +60,10 @@ export class AcquisitionService {
   private pipeline: FramePipeline | null = null;
   private finished: Promise<unknown> = Promise.resolve();
   private readonly endListeners = new Set<(view: RunView) => void>();
-  private readonly startListeners = new Set<() => void>();
+  private readonly startListeners = new Set<(run: { dir: string }) => void>();
+  private readonly fileListeners = new Set<
+    (dir: string, file: DatasetFileFinal | GrowingFile) => void
+  >();
   private eventAutofocus: EventAutofocus | null = null;
 
   constructor(
@@ -136,9 +140,18 @@ export class AcquisitionService {
     return { widthPx: sensor.widthPx, heightPx: sensor.heightPx, pixelSizeUm: sensor.pixelSizeUm };
   }
 
-  onRunStart(listener: () => void): () => void {
+  onRunStart(listener: (run: { dir: string }) => void): () => void {
     this.startListeners.add(listener);
     return () => this.startListeners.delete(listener);
+  }
+
+  /**
+   * A file of the running dataset is complete and hashed, or (the OME-TIFF) has grown a final
+   * prefix: live archiving hooks in here.
+   */
+  onDatasetFile(listener: (dir: string, file: DatasetFileFinal | GrowingFile) => void): () => void {
+    this.fileListeners.add(listener);
+    return () => this.fileListeners.delete(listener);
   }
 
   async start(p: StartRunParams): Promise<{ dir: string; eventTotal: number }> {
@@ -177,7 +190,14 @@ export class AcquisitionService {
       await this.deps.shutter?.liveStopped('live stopped for a run');
     }
 
+    let runDir = '';
     const pipeline = await FramePipeline.open({
+      onFileFinal: (f) => {
+        for (const l of this.fileListeners) l(runDir, f);
+      },
+      onFileGrowing: (f) => {
+        for (const l of this.fileListeners) l(runDir, f);
+      },
       root: this.datasetsRoot,
       layout,
       provenance: {
@@ -190,6 +210,7 @@ export class AcquisitionService {
       },
       logger: log,
     });
+    runDir = pipeline.dir;
     const { shutter } = this.deps;
     const inner = new DeviceEngine({
       ...guardDevices(devices, safety),
@@ -223,7 +244,7 @@ export class AcquisitionService {
     runner.subscribe(publish);
     publish(runner.status());
     log.log('info', `Run ${name} started: ${prepared.events.length} events → ${pipeline.dir}`);
-    for (const l of this.startListeners) l();
+    for (const l of this.startListeners) l({ dir: pipeline.dir });
     this.finished = runner.run().then((final) => {
       publish(final);
       const view = this.view(final, name, pipeline.dir, format);

@@ -46,7 +46,7 @@ export class AnalysisService {
     queue.start();
   }
 
-  /** The upload queue's "verified on target" (UploadQueueOptions.onVerified). */
+  /** The upload queue's "verified on target" (UploadService.onVerified). */
   datasetVerified = (dataset: string, target: string): void => {
     this.queue
       ?.datasetVerified(dataset, target)

@@ -146,8 +146,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     store,
     acquisition,
     log,
-    onVerified: analysis.datasetVerified,
   });
+  uploads.onVerified((e) => analysis.datasetVerified(e.dataset, e.target));
   const automation = new AutomationService({
     config,
     store,

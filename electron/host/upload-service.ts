@@ -1,8 +1,10 @@
 /**
  * The host's side of archiving: opens the durable upload queue when the config has upload
- * targets, mirrors its status into AppState.uploads, queues finished runs on targets with
- * `autoEnqueue`, tells the queue while an acquisition runs (disk share), and watches the
- * acquisition disk's free space. Only datasets inside the datasets folder can be queued.
+ * targets, mirrors its status into AppState.uploads, queues runs on targets by their
+ * `archive` policy (live: from the run's start, file by file as the writer finishes them;
+ * at-close: finished runs), tells the queue while an acquisition runs (disk share), and
+ * watches the acquisition disk's free space. Only datasets inside the datasets folder can be
+ * queued. `onVerified` is where the analysis hand-off hooks in.
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import { sessionDir } from '../cli/session-file';
 import type { AquilaConfig } from '../config/schema';
 import { checkDiskSpace } from '../upload/disk-space';
-import { UploadQueue } from '../upload/queue';
+import { UploadQueue, type VerifiedDataset } from '../upload/queue';
 import type { AcquisitionService } from './acquisition-service';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -24,6 +26,7 @@ export class UploadService {
   private queue: UploadQueue | null = null;
   private diskTimer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly verifiedListeners = new Set<(e: VerifiedDataset) => void>();
 
   constructor(
     private readonly deps: {
@@ -31,8 +34,6 @@ export class UploadService {
       store: StateStore;
       acquisition: AcquisitionService;
       log: Logger;
-      /** Issue #16 §2: a dataset was verified on a target (the analysis hand-off). */
-      onVerified?: (dataset: string, target: string) => void;
     },
   ) {}
 
@@ -44,11 +45,13 @@ export class UploadService {
     if (config.upload) {
       const queue = await UploadQueue.open({
         config: config.upload,
-        journalDir: path.join(sessionDir(), 'upload'),
+        journalDir: config.upload.journalDir ?? path.join(sessionDir(), 'upload'),
         logger: log,
-        onVerified: this.deps.onVerified,
       });
       this.queue = queue;
+      queue.onVerified((e) => {
+        for (const fn of this.verifiedListeners) fn(e);
+      });
       queue.subscribe((list) =>
         store.update((s) => {
           s.uploads = list;
@@ -87,7 +90,26 @@ export class UploadService {
       }
       void this.checkDisk();
     });
-    acquisition.onRunStart(() => this.queue?.setAcquisitionActive(true));
+    // Live archiving: a run's files are queued as the writer finishes them; each waits for
+    // its run's live jobs to be journaled first.
+    let liveJobs: Promise<unknown> = Promise.resolve();
+    acquisition.onRunStart(({ dir }) => {
+      this.queue?.setAcquisitionActive(true);
+      const queue = this.queue;
+      if (!queue) return;
+      liveJobs = queue
+        .enqueueRunStart(dir)
+        .catch((err: unknown) =>
+          log.log('error', `Live archiving of ${dir} failed to queue: ${(err as Error).message}`),
+        );
+    });
+    acquisition.onDatasetFile((dir, file) => {
+      const queue = this.queue;
+      if (!queue) return;
+      void liveJobs.then(() =>
+        'sha256' in file ? queue.fileFinal(dir, file) : queue.fileGrowing(dir, file),
+      );
+    });
     await this.checkDisk();
     this.diskTimer = setInterval(() => void this.checkDisk(), DISK_CHECK_MS);
     this.diskTimer.unref();
@@ -120,6 +142,15 @@ export class UploadService {
       );
     }
     return queue.enqueue(dir, target);
+  }
+
+  /**
+   * `fn` runs each time a dataset is verified on a target (analysis hand-off hooks in here);
+   * returns the unsubscribe. May be called before `init`; never called without upload targets.
+   */
+  onVerified(fn: (e: VerifiedDataset) => void): () => void {
+    this.verifiedListeners.add(fn);
+    return () => this.verifiedListeners.delete(fn);
   }
 
   pause = (id: string) => this.requireQueue().pause(id);

@@ -29,7 +29,7 @@ import {
 } from '../storage/layout';
 import { StorageError } from '../storage/storage-error';
 import { ByteBudget } from './byte-budget';
-import type { FromWriter, ToWriter, WriterInit } from './writer-messages';
+import type { FinalFile, FromWriter, GrowingFile, ToWriter, WriterInit } from './writer-messages';
 
 export interface FramePipelineOptions {
   root: string;
@@ -41,6 +41,10 @@ export interface FramePipelineOptions {
   logger?: Logger;
   /** Called once per frame after it is durable in the dataset (pixels and metadata). */
   onWritten?: (index: FrameIndex) => void;
+  /** Live archiving: a dataset file is complete and hashed (see DatasetWriter's onFileFinal). */
+  onFileFinal?: (file: FinalFile) => void;
+  /** Live archiving: the growing OME-TIFF's final prefix advanced. */
+  onFileGrowing?: (file: GrowingFile) => void;
 }
 
 export interface PipelineStats {
@@ -240,6 +244,12 @@ export class FramePipeline implements RunSink {
       this.budget.release(m.bytes);
       this.stats.queuedBytes = this.budget.heldBytes;
       if (this.pending.size === 0) for (const w of this.drainWaiters.splice(0)) w();
+    } else if (m.type === 'file-final') {
+      const { type: _type, ...file } = m;
+      this.o.onFileFinal?.(file);
+    } else if (m.type === 'file-growing') {
+      const { type: _type, ...file } = m;
+      this.o.onFileGrowing?.(file);
     } else if (m.type === 'closed' || m.type === 'close-failed') this.onClosed?.(m);
   }
 

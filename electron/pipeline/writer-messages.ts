@@ -23,6 +23,20 @@ export type ToWriter =
   | { type: 'journal'; event: string; fields: Record<string, unknown> }
   | { type: 'close'; end: RunEnd; framesDropped: number };
 
+/** A dataset file that is complete, hashed and never written again (live archiving). */
+export interface FinalFile {
+  /** Relative posix path inside the dataset folder. */
+  rel: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+/** A file still growing whose bytes [16, finalBytes) are final (the OME-TIFF; live archiving). */
+export interface GrowingFile {
+  rel: string;
+  finalBytes: number;
+}
+
 export type FromWriter =
   | { type: 'opened'; dir: string }
   | { type: 'open-failed'; error: SerializedError }
@@ -30,5 +44,8 @@ export type FromWriter =
   | { type: 'written'; id: number; bytes: number; pixels: ArrayBuffer }
   /** A frame was not written; `fatal` = the writer refuses further frames (e.g. disk full). */
   | { type: 'write-failed'; id: number; bytes: number; error: SerializedError; fatal: boolean }
+  /** Live archiving: `rel` is complete and hashed and will not change again. */
+  | ({ type: 'file-final' } & FinalFile)
+  | ({ type: 'file-growing' } & GrowingFile)
   | { type: 'closed'; summary: DatasetSummary }
   | { type: 'close-failed'; error: SerializedError };

@@ -18,7 +18,12 @@ let writer: DatasetWriter | undefined;
 let failure: ReturnType<typeof serializeError> | undefined;
 
 try {
-  writer = DatasetWriter.create(init);
+  writer = DatasetWriter.create({
+    ...init,
+    onFileFinal: (rel, h) =>
+      send({ type: 'file-final', rel, sha256: h.sha256, sizeBytes: h.bytes }),
+    onFileGrowing: (rel, finalBytes) => send({ type: 'file-growing', rel, finalBytes }),
+  });
   send({ type: 'opened', dir: writer.dir });
 } catch (err) {
   send({ type: 'open-failed', error: serializeError(err) });

@@ -23,7 +23,7 @@ import type {
   RunProvenance,
 } from './layout';
 import { datasetFiles, imageFileName } from './layout';
-import { lockFileName } from './manifest';
+import { type KnownHash, lockFileName } from './manifest';
 import type { PlaneWriter } from './plane-writer';
 import { storageError } from './storage-error';
 import { TiffPlaneWriter } from './tiff-writer';
@@ -35,6 +35,13 @@ export interface CreateDatasetOptions {
   provenance: RunProvenance;
   durability?: Durability;
   nowMs?: number;
+  /**
+   * Live archiving: called once per file that is complete, hashed and will not change again
+   * (path relative to the dataset folder), with the hash the manifest will carry.
+   */
+  onFileFinal?: (rel: string, h: KnownHash) => void;
+  /** Live archiving: the OME-TIFF's bytes [16, finalBytes) will not change again. */
+  onFileGrowing?: (rel: string, finalBytes: number) => void;
 }
 
 export function formatIndex(i: FrameIndex): string {
@@ -111,8 +118,12 @@ export class DatasetWriter {
       const image = path.join(dir, imageFileName(o.layout));
       const planes: PlaneWriter =
         o.layout.format === 'ome-tiff'
-          ? new TiffPlaneWriter(image, o.layout, durability, nowMs)
-          : new ZarrPlaneWriter(image, o.layout, durability);
+          ? new TiffPlaneWriter(image, o.layout, durability, nowMs, (n) =>
+              o.onFileGrowing?.(imageFileName(o.layout), n),
+            )
+          : new ZarrPlaneWriter(image, o.layout, durability, (key, h) =>
+              o.onFileFinal?.(`${imageFileName(o.layout)}/${key}`, h),
+            );
       const framesFd = fs.openSync(path.join(dir, datasetFiles.frames), 'wx');
       return new DatasetWriter(dir, planes, framesFd, o.layout, durability);
     } catch (err) {

@@ -62,6 +62,12 @@ export class TiffPlaneWriter implements PlaneWriter {
     private readonly layout: DatasetLayout,
     private readonly durability: Durability,
     startedAtMs: number,
+    /**
+     * Live archiving: after each link, bytes [16, finalBytes) of the file are final on disk
+     * (the header's first-IFD pointer is rewritten at close; a close other than `finish` may
+     * also rewrite the first IFD).
+     */
+    private readonly onGrown?: (finalBytes: number) => void,
   ) {
     this.fd = fs.openSync(file, 'wx');
     writeAllSync(this.fd, bigTiffHeader(), 0);
@@ -153,6 +159,7 @@ export class TiffPlaneWriter implements PlaneWriter {
       await writeChunks(this.fd, [ptr], this.linkAt);
       if (this.durability === 'disk') await fdatasyncAsync(this.fd);
       this.linkAt = ifdOffset + ifd.nextFieldAt;
+      this.onGrown?.(ifdOffset);
       return this.ifdsLinked++;
     });
     this.linked = link.then(

@@ -62,6 +62,8 @@ export class ZarrPlaneWriter implements PlaneWriter {
     private readonly root: string,
     private readonly layout: DatasetLayout,
     private readonly durability: Durability,
+    /** Live archiving: a chunk or shard is complete and hashed (key relative to the image). */
+    private readonly onFinal?: (key: string, h: KnownHash) => void,
   ) {
     this.shardPlanes = shardPlanesOf(layout);
     this.indexBytes = this.shardPlanes * 16 + 4;
@@ -190,7 +192,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
    */
   private async hashLater(key: string, file: string): Promise<void> {
     const p = this.hasher.hash(file).then(
-      (h) => void this.knownHashes.set(key, h),
+      (h) => void (this.knownHashes.set(key, h), this.onFinal?.(key, h)),
       () => undefined, // no known hash: the manifest reads the file at close
     );
     this.hashing.add(p);

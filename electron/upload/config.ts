@@ -15,8 +15,14 @@ const targetName = z
 
 const common = {
   name: targetName,
-  /** Enqueue every dataset on this target when a run ends. */
+  /** Enqueue every dataset on this target when a run ends (the same as `archive: "at-close"`). */
   autoEnqueue: z.boolean().default(false),
+  /**
+   * When runs go to this target: `live` (each file is sent as soon as the writer has finished
+   * and hashed it, the rest at close), `at-close` (the whole dataset when the run ends) or
+   * `manual`. Default: `at-close` with `autoEnqueue`, else `manual`.
+   */
+  archive: z.enum(['live', 'at-close', 'manual']).optional(),
   /** Delete the local dataset once it is verified on this target and older than N days. */
   freeLocalAfterDays: z.number().min(0).optional(),
   /** Requests (S3 parts or small files) or file copies in flight at once. */
@@ -94,6 +100,12 @@ export const uploadConfig = z
       .object({ fraction: z.number().gt(0).max(1), diskMBps: z.number().positive() })
       .strict()
       .optional(),
+    /**
+     * A failed upload's incomplete S3 multipart uploads stay on the gateway this long, hours,
+     * so `aquila upload retry` resumes them instead of sending their parts again; then they are
+     * aborted (the gateway frees their parts). 0 aborts them as soon as the upload fails.
+     */
+    keepFailedPartsH: z.number().min(0).default(24),
     retry: z
       .object({
         baseMs: z.number().int().min(1).default(1_000),
@@ -123,7 +135,19 @@ export const uploadConfig = z
           message: `duplicate upload target name "${t.name}"`,
         });
       seen.add(t.name);
+      if (t.autoEnqueue && t.archive === 'manual')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'archive'],
+          message: `target "${t.name}" sets autoEnqueue: true but archive: "manual"; keep one`,
+        });
     });
   });
 export type UploadConfig = z.infer<typeof uploadConfig>;
 export type UploadConfigInput = z.input<typeof uploadConfig>;
+
+export type ArchivePolicy = 'live' | 'at-close' | 'manual';
+
+export function archivePolicy(t: UploadTargetConfig): ArchivePolicy {
+  return t.archive ?? (t.autoEnqueue ? 'at-close' : 'manual');
+}

@@ -39,6 +39,22 @@ const permanentS3Names: Record<string, string> = {
   EntityTooLarge: 'the object is larger than the gateway accepts',
 };
 
+/** Plain words for the network failures Node and the SDK report by code or error name. */
+const networkWords: Record<string, string> = {
+  EPIPE: 'the gateway closed the connection while a request was being sent',
+  ECONNRESET: 'the connection to the gateway was reset',
+  ECONNREFUSED: 'the gateway refused the connection (is it running, and is `endpoint` right?)',
+  ECONNABORTED: 'the connection to the gateway was aborted',
+  ETIMEDOUT: 'the connection to the gateway timed out',
+  EHOSTUNREACH: 'the gateway host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ENETDOWN: 'the network is down',
+  ENOTFOUND: 'the gateway host name does not resolve (check `endpoint` and DNS)',
+  EAI_AGAIN: 'the gateway host name could not be resolved right now (DNS)',
+  TimeoutError: 'the connection to the gateway timed out (no bytes moved)',
+  RequestTimeout: 'the gateway timed out waiting for the request',
+};
+
 /**
  * Turns anything thrown by the S3 SDK or Node into an UploadError naming `where`
  * (e.g. `upload target "ceph" (bucket "raw")`), classified transient or permanent.
@@ -58,6 +74,14 @@ export function classifyError(
   if (!reason && status === 404 && name === 'NotFound') reason = permanentS3Names.NoSuchBucket;
   if (reason)
     return new UploadError(redact(`${where}: ${reason}`, secrets), false, { s3Error: name });
+  const words = (e.code && networkWords[e.code]) ?? networkWords[name];
+  if (words) {
+    // The raw code stays in brackets for whoever searches logs for it.
+    const code = [e.code, name].find((x) => x && networkWords[x]) as string;
+    return new UploadError(redact(`${where}: ${words} [${code}]`, secrets), true, {
+      s3Error: code,
+    });
+  }
   const detail = [name, e.code].filter((x) => x && x !== 'Error').join(' ');
   const message = `${where}: ${detail ? `${detail}: ` : ''}${raw}${status ? ` (HTTP ${status})` : ''}`;
   return new UploadError(redact(message, secrets), true, { s3Error: name || e.code });

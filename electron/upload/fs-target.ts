@@ -66,6 +66,7 @@ export class FilesystemTarget implements UploadTarget {
     } finally {
       a.signal.removeEventListener('abort', onAbort);
     }
+    if (a.partial) return;
     const m = a.manifest.manifestBytes;
     await this.copyFile(
       {
@@ -125,6 +126,7 @@ export class FilesystemTarget implements UploadTarget {
       throw fail('cannot write', err);
     }
     try {
+      signal.throwIfAborted(); // paused or cancelled while this copy waited for its slot
       this.observer.sending?.(f.rel, 0, f.sizeBytes);
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (let off = 0; ;) {
@@ -156,6 +158,7 @@ export class FilesystemTarget implements UploadTarget {
       throw new UploadError(
         `local file ${f.rel} no longer matches manifest.sha256 (sha256 ${local}, manifest ${f.sha256}); nothing was renamed into ${this.where()}`,
         false,
+        { localChanged: f.rel },
       );
     }
     const landed = await sha256File(tmp);

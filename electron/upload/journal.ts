@@ -4,30 +4,40 @@
  * while a sync runs share the next one). A torn last line from a crash is ignored on open.
  * On open the file is compacted (written to a temp file, fsync'ed, renamed over) so it does
  * not grow without bound. The journal is the only state that survives a restart or kill -9.
- * One process at a time: `upload-journal.lock` holds the owner's pid; a lock whose process is
- * gone (kill -9) is taken over.
+ * One process at a time, through a kernel-held lock (journal-lock.ts): a holder that died
+ * (kill -9) never blocks the next one.
  */
-import { open, readFile, rename, mkdir, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { StateError } from '../../drivers/errors';
+import { open, readFile, rename, mkdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { lockJournal, type JournalLock } from './journal-lock';
 
 export type JobState = 'queued' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 export type JournalRecord =
-  | { t: 'job'; id: string; dataset: string; target: string; at: number }
+  /** `live`: queued when its run started; files are sent as they become final. */
+  | { t: 'job'; id: string; dataset: string; target: string; at: number; live?: boolean }
   | { t: 'status'; id: string; state: JobState; reason?: string; at: number }
-  /** An S3 multipart upload was created (or adopted) for `rel` with this part size. */
-  | { t: 'mpu'; id: string; rel: string; uploadId: string; partBytes: number }
+  /**
+   * An S3 multipart upload was created (or adopted) for `rel` with this part size; `growing`:
+   * created while the file was still being written (live archiving), so without the sha256
+   * metadata, which is not known yet.
+   */
+  | { t: 'mpu'; id: string; rel: string; uploadId: string; partBytes: number; growing?: true }
   /** Part `n` of `rel` was accepted by the gateway with ETag `md5` (hex). */
   | { t: 'part'; id: string; rel: string; n: number; md5: string }
   /** `rel` is on the target and verified. */
   | { t: 'file'; id: string; rel: string }
+  /** The multipart upload of `rel` was aborted on the gateway (its parts are gone). */
+  | { t: 'mpu-aborted'; id: string; rel: string }
+  /** Live archiving: the dataset writer reported `rel` final (it will not change again). */
+  | { t: 'final'; id: string; rel: string; sha256: string; sizeBytes: number; at: number }
   /** The local copy of the dataset was deleted by the free-space policy. */
   | { t: 'freed'; id: string; at: number };
 
 export interface MpuRecord {
   uploadId: string;
   partBytes: number;
+  growing?: true;
   /** part number → md5 hex of parts the gateway accepted. */
   parts: Map<number, string>;
 }
@@ -43,6 +53,9 @@ export interface JobRecord {
   filesDone: Set<string>;
   mpus: Map<string, MpuRecord>;
   freed: boolean;
+  live: boolean;
+  /** Live archiving: files reported final by the writer, in report order. */
+  finals: Map<string, { sha256: string; sizeBytes: number; at: number }>;
 }
 
 export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): void {
@@ -57,6 +70,8 @@ export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): voi
       filesDone: new Set(),
       mpus: new Map(),
       freed: false,
+      live: r.live === true,
+      finals: new Map(),
     });
     return;
   }
@@ -70,7 +85,12 @@ export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): voi
       else job.reason = r.reason;
       break;
     case 'mpu':
-      job.mpus.set(r.rel, { uploadId: r.uploadId, partBytes: r.partBytes, parts: new Map() });
+      job.mpus.set(r.rel, {
+        uploadId: r.uploadId,
+        partBytes: r.partBytes,
+        parts: new Map(),
+        ...(r.growing ? { growing: true } : {}),
+      });
       break;
     case 'part':
       job.mpus.get(r.rel)?.parts.set(r.n, r.md5);
@@ -79,6 +99,12 @@ export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): voi
       job.filesDone.add(r.rel);
       job.mpus.delete(r.rel);
       break;
+    case 'mpu-aborted':
+      job.mpus.delete(r.rel);
+      break;
+    case 'final':
+      job.finals.set(r.rel, { sha256: r.sha256, sizeBytes: r.sizeBytes, at: r.at });
+      break;
     case 'freed':
       job.freed = true;
       break;
@@ -86,14 +112,29 @@ export function applyRecord(jobs: Map<string, JobRecord>, r: JournalRecord): voi
 }
 
 function* recordsOf(job: JobRecord): Generator<JournalRecord> {
-  yield { t: 'job', id: job.id, dataset: job.dataset, target: job.target, at: job.enqueuedAt };
+  yield {
+    t: 'job',
+    id: job.id,
+    dataset: job.dataset,
+    target: job.target,
+    at: job.enqueuedAt,
+    ...(job.live ? { live: true } : {}),
+  };
   const status: JournalRecord = { t: 'status', id: job.id, state: job.state, at: job.stateAt };
   if (job.reason !== undefined) status.reason = job.reason;
   yield status;
   if (job.state !== 'done' && job.state !== 'cancelled') {
+    for (const [rel, f] of job.finals) yield { t: 'final', id: job.id, rel, ...f };
     for (const rel of job.filesDone) yield { t: 'file', id: job.id, rel };
     for (const [rel, m] of job.mpus) {
-      yield { t: 'mpu', id: job.id, rel, uploadId: m.uploadId, partBytes: m.partBytes };
+      yield {
+        t: 'mpu',
+        id: job.id,
+        rel,
+        uploadId: m.uploadId,
+        partBytes: m.partBytes,
+        ...(m.growing ? { growing: true as const } : {}),
+      };
       for (const [n, md5] of m.parts) yield { t: 'part', id: job.id, rel, n, md5 };
     }
   }
@@ -107,13 +148,24 @@ export class Journal {
   private constructor(
     private readonly fh: FileHandle,
     readonly jobs: Map<string, JobRecord>,
-    private readonly lockFile: string,
+    private readonly lock: JournalLock,
   ) {}
 
   /** Opens (creating) the journal in `dir`, replays it into `jobs` and compacts it. */
   static async open(dir: string): Promise<Journal> {
     await mkdir(dir, { recursive: true });
-    const lockFile = await takeLock(path.join(dir, 'upload-journal.lock'));
+    const lock = await lockJournal(dir);
+    try {
+      return await Journal.load(dir, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  private static async load(dir: string, lock: JournalLock): Promise<Journal> {
+    // The pid file of earlier versions; the kernel-held lock replaces it.
+    await rm(path.join(dir, 'upload-journal.lock'), { force: true });
     const file = path.join(dir, 'upload-journal.jsonl');
     const jobs = new Map<string, JobRecord>();
     let text = '';
@@ -141,7 +193,7 @@ export class Journal {
     const dirFh = await open(dir, 'r');
     await dirFh.sync().catch(() => undefined);
     await dirFh.close();
-    return new Journal(await open(file, 'a'), jobs, lockFile);
+    return new Journal(await open(file, 'a'), jobs, lock);
   }
 
   /** Applies `r` to the in-memory state at once; resolves when it is on disk. */
@@ -171,33 +223,6 @@ export class Journal {
   async close(): Promise<void> {
     await this.flushing;
     await this.fh.close();
-    await rm(this.lockFile, { force: true });
-  }
-}
-
-async function takeLock(lockFile: string): Promise<string> {
-  for (let i = 0; i < 3; i++) {
-    try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
-      return lockFile;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const pid = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-    if (pid > 0 && isAlive(pid))
-      throw new StateError(
-        `the upload journal in ${path.dirname(lockFile)} is in use by process ${pid} (a running Aquila host or \`aquila upload\`); stop it or use another journal directory`,
-      );
-    await rm(lockFile, { force: true });
-  }
-  throw new StateError(`cannot lock the upload journal ${lockFile}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    await this.lock.release();
   }
 }

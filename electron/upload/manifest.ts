@@ -60,7 +60,17 @@ export function parseManifest(text: string, where: string): { rel: string; sha25
 export async function readDatasetManifest(datasetDir: string): Promise<DatasetManifest> {
   const dir = path.resolve(datasetDir);
   const file = path.join(dir, MANIFEST_NAME);
-  if ((await lstat(dir).catch(() => null))?.isSymbolicLink())
+  const dirStat = await lstat(dir).catch((err: NodeJS.ErrnoException) => err);
+  if (dirStat instanceof Error)
+    throw new UploadError(
+      dirStat.code === 'ENOENT'
+        ? `dataset folder ${dir} does not exist`
+        : `cannot read dataset folder ${dir} (${dirStat.code})`,
+      false,
+    );
+  if (!dirStat.isDirectory() && !dirStat.isSymbolicLink())
+    throw new UploadError(`dataset ${dir} is a file, not a dataset folder`, false);
+  if (dirStat.isSymbolicLink())
     throw new UploadError(
       `dataset ${dir} is a symbolic link; upload the folder it points to from inside the datasets folder instead`,
       false,

@@ -155,12 +155,19 @@ export class S3Objects {
     }
   }
 
-  async verify(f: ManifestEntry, key: string, etag: string, signal: AbortSignal): Promise<void> {
+  /** `checkSha` false: an object whose upload began before its hash was known (no metadata). */
+  async verify(
+    f: ManifestEntry,
+    key: string,
+    etag: string,
+    signal: AbortSignal,
+    checkSha = true,
+  ): Promise<void> {
     const r = await this.ops.head(key, signal);
     const got = r
       ? `ETag ${r.etag}, ${r.sizeBytes} bytes, sha256 ${r.sha256 ?? 'none'}`
       : 'no object';
-    if (!r || r.etag !== etag || r.sizeBytes !== f.sizeBytes || r.sha256 !== f.sha256)
+    if (!r || r.etag !== etag || r.sizeBytes !== f.sizeBytes || (checkSha && r.sha256 !== f.sha256))
       throw new UploadError(
         `${this.ops.where}: verification of ${key} failed: expected ETag ${etag}, ${f.sizeBytes} bytes, sha256 ${f.sha256}; found ${got}`,
         true,

@@ -20,7 +20,7 @@ import type { S3TargetConfig } from './config';
 import type { JobRecord } from './journal';
 import { UploadError } from './errors';
 import { MANIFEST_NAME, type ManifestEntry } from './manifest';
-import { choosePartSize, MIB, multipartEtag, partCount } from './part-plan';
+import { choosePartSize, md5, MIB, multipartEtag, partCount } from './part-plan';
 import { Hasher } from './hasher';
 import { PartBuffers } from './part-buffers';
 import { S3Ops, type S3Credentials } from './s3-client';
@@ -40,6 +40,8 @@ export class S3Target implements UploadTarget {
   private readonly objects: S3Objects;
   private readonly hasher: Hasher;
   private readonly buffers: PartBuffers;
+  /** Live jobs whose dataset prefix was listed by this process (see `upload`). */
+  private readonly liveChecked = new Set<string>();
 
   constructor(
     private readonly cfg: S3TargetConfig,
@@ -59,9 +61,11 @@ export class S3Target implements UploadTarget {
     this.ops.client.destroy();
   }
 
-  async discard(job: JobRecord): Promise<void> {
+  async discard(job: JobRecord, rels?: readonly string[]): Promise<string[]> {
     const name = path.basename(job.dataset);
+    const aborted: string[] = [];
     for (const [rel, m] of job.mpus) {
+      if (rels && !rels.includes(rel)) continue;
       const key = `${this.cfg.prefix}${name}/${rel}`;
       await this.ops.call(`AbortMultipartUpload ${key}`, undefined, (o) =>
         this.ops.client.send(
@@ -69,7 +73,9 @@ export class S3Target implements UploadTarget {
           o,
         ),
       );
+      aborted.push(rel);
     }
+    return aborted;
   }
 
   private get bucket(): string {
@@ -78,14 +84,19 @@ export class S3Target implements UploadTarget {
 
   async upload(a: UploadAttempt): Promise<void> {
     const prefix = `${this.cfg.prefix}${a.manifest.name}/`;
-    await this.ops.call('HeadBucket', a.signal, (o) =>
-      this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
-    );
-    const stale = await this.ops.listUploads(prefix, a.signal);
+    // A live job's later batches skip the checks its first batch in this process made: no
+    // object of theirs can be on the gateway unless this process put it there.
+    const checked = a.partial && this.liveChecked.has(a.job.id);
+    if (!checked)
+      await this.ops.call('HeadBucket', a.signal, (o) =>
+        this.ops.client.send(new HeadBucketCommand({ Bucket: this.bucket }), o),
+      );
+    const stale = a.partial ? [] : await this.ops.listUploads(prefix, a.signal);
     // Objects already there (an earlier attempt, or the same dataset enqueued again): only
     // these are looked at one by one, so a fresh dataset of many small files costs one
     // listing instead of a HeadObject per file before it is sent.
-    const present = await this.ops.listKeys(prefix, a.signal);
+    const present = checked ? new Set<string>() : await this.ops.listKeys(prefix, a.signal);
+    if (a.partial) this.liveChecked.add(a.job.id);
     const adopted = new Set<string>();
     const ac = new AbortController();
     const onAbort = () => ac.abort(a.signal.reason);
@@ -120,6 +131,7 @@ export class S3Target implements UploadTarget {
     } finally {
       a.signal.removeEventListener('abort', onAbort);
     }
+    if (a.partial) return;
     if (!a.job.filesDone.has(MANIFEST_NAME)) {
       const m = a.manifest.manifestBytes;
       const sha256 = createHash('sha256').update(m).digest('hex');
@@ -162,7 +174,7 @@ export class S3Target implements UploadTarget {
     const remote = listed ? await this.ops.head(key, signal) : undefined;
     const fh = await open(file, 'r');
     try {
-      if (remote && remote.sha256 === f.sha256 && remote.sizeBytes === f.sizeBytes) {
+      if (remote && remote.sha256 === f.sha256) {
         // Sent before a crash that came before the journal record: verify instead of re-sending.
         const local = await hashFile(
           fh,
@@ -172,7 +184,9 @@ export class S3Target implements UploadTarget {
           signal,
         );
         const etag = multipart ? multipartEtag(local.md5s) : local.md5s[0];
-        if (local.sha256 === f.sha256 && etag === remote.etag) {
+        // Changed since the manifest was written: refuse now, before sending any of it.
+        this.checkSha(f, local.sha256);
+        if (etag === remote.etag) {
           await a.record({ t: 'file', id: a.job.id, rel: f.rel });
           a.progress(f.sizeBytes);
           return { done: Promise.resolve() };
@@ -258,7 +272,7 @@ export class S3Target implements UploadTarget {
             o,
           ),
         );
-        await this.objects.verify(f, key, multipartEtag(md5s), signal);
+        await this.objects.verify(f, key, multipartEtag(md5s), signal, !mpu.growing);
         await a.record({ t: 'file', id: a.job.id, rel: f.rel });
       })();
       return { done };
@@ -280,7 +294,12 @@ export class S3Target implements UploadTarget {
     adopted: Set<string>,
     a: UploadAttempt,
     signal: AbortSignal,
-  ): Promise<{ uploadId: string; journaled: Map<number, string>; server: Map<number, string> }> {
+  ): Promise<{
+    uploadId: string;
+    journaled: Map<number, string>;
+    server: Map<number, string>;
+    growing?: true;
+  }> {
     const rec = a.job.mpus.get(f.rel);
     const listed =
       rec && rec.partBytes === partBytes
@@ -293,7 +312,12 @@ export class S3Target implements UploadTarget {
       for (const [n, p] of listed)
         if (p.sizeBytes === Math.min(partBytes, f.sizeBytes - (n - 1) * partBytes))
           server.set(n, p.md5);
-      return { uploadId: rec.uploadId, journaled: new Map(rec.parts), server };
+      return {
+        uploadId: rec.uploadId,
+        journaled: new Map(rec.parts),
+        server,
+        ...(rec.growing ? { growing: true as const } : {}),
+      };
     }
     const r = await this.ops.call(`CreateMultipartUpload ${key}`, signal, (o) =>
       this.ops.client.send(
@@ -315,11 +339,58 @@ export class S3Target implements UploadTarget {
     return { uploadId: r.UploadId, journaled: new Map(), server: new Map() };
   }
 
+  async sendGrowing(a: UploadAttempt, rel: string, finalBytes: number): Promise<void> {
+    // The part size the close-time upload will choose (the same below 10,000 parts).
+    const partBytes = this.cfg.partSizeMiB * MIB;
+    const complete = Math.floor(finalBytes / partBytes);
+    if (complete < 2) return;
+    const key = `${this.cfg.prefix}${a.manifest.name}/${rel}`;
+    let rec = a.job.mpus.get(rel);
+    if (rec && rec.partBytes !== partBytes) return; // another plan; the close decides
+    if (!rec) {
+      const r = await this.ops.call(`CreateMultipartUpload ${key}`, a.signal, (o) =>
+        this.ops.client.send(
+          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }),
+          o,
+        ),
+      );
+      if (!r.UploadId)
+        throw new UploadError(
+          `${this.ops.where}: CreateMultipartUpload ${key} returned no upload id`,
+          true,
+        );
+      await a.record({
+        t: 'mpu',
+        id: a.job.id,
+        rel,
+        uploadId: r.UploadId,
+        partBytes,
+        growing: true,
+      });
+      rec = a.job.mpus.get(rel);
+      if (!rec) return;
+    }
+    const fh = await open(path.join(a.manifest.datasetDir, rel), 'r');
+    try {
+      // Part 1 holds the header, rewritten at close: it goes then.
+      for (let n = 2; n <= complete; n++) {
+        if (rec.parts.has(n)) continue;
+        const buf = await readPart(fh, (n - 1) * partBytes, partBytes, a, a.signal, this.buffers);
+        const digest = md5(buf);
+        await this.objects.sendPart(rel, key, rec.uploadId, n, buf, digest, a, a.signal);
+        this.buffers.give(buf);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
   private checkSha(f: ManifestEntry, sha256: string): void {
     if (sha256 !== f.sha256)
       throw new UploadError(
         `local file ${f.rel} no longer matches manifest.sha256 (sha256 ${sha256}, manifest ${f.sha256}); nothing was completed on ${this.ops.where}`,
         false,
+        { localChanged: f.rel },
       );
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { UploadView } from '../api/contract';
 import type { JobRecord } from './journal';
+import { liveProgress } from './live-archive';
 
 /** The published status is the API's UploadView (electron/api/contract.ts), declared once there. */
 export type UploadStatus = UploadView;
@@ -18,6 +19,17 @@ export interface LiveStatus {
   attempts: number;
   retryAtMs?: number;
   reason?: string;
+  /** `<rel>#<part>` of every request sent for this job by this process (resend detection). */
+  sent: Set<string>;
+  /** Bytes sent again for requests this process had sent before (after interruptions). */
+  bytesResent: number;
+  /** Live archiving: growing files' final prefix as reported, and as far as sent. */
+  growing: Map<string, number>;
+  growingSent: Map<string, number>;
+  /** A live job whose run is still writing (no manifest yet). */
+  runOpen: boolean;
+  /** A live job found nothing final left to send at this time (ms); skipped until woken. */
+  idleSinceMs?: number;
 }
 
 export function liveFor(job: JobRecord): LiveStatus {
@@ -28,10 +40,15 @@ export function liveFor(job: JobRecord): LiveStatus {
     bytesTotal: 0,
     meter: new RateMeter(),
     attempts: 0,
+    sent: new Set(),
+    bytesResent: 0,
+    runOpen: job.live,
+    growing: new Map(),
+    growingSent: new Map(),
   };
 }
 
-export function statusOf(job: JobRecord, l: LiveStatus): UploadStatus {
+export function statusOf(job: JobRecord, l: LiveStatus, nowMs = Date.now()): UploadStatus {
   const rate = l.state === 'uploading' || l.state === 'verifying' ? l.meter.bytesPerS : 0;
   const s: UploadStatus = {
     id: job.id,
@@ -49,6 +66,18 @@ export function statusOf(job: JobRecord, l: LiveStatus): UploadStatus {
   const reason = l.reason ?? job.reason;
   if (reason !== undefined) s.reason = reason;
   if (l.retryAtMs !== undefined) s.retryAtMs = l.retryAtMs;
+  if (l.bytesResent > 0) s.bytesResent = l.bytesResent;
+  if (job.live && l.runOpen && job.state !== 'done') {
+    s.live = liveProgress(job, nowMs);
+    // A growing file (the OME-TIFF) counts with its final prefix and the parts sent of it.
+    for (const [rel, finalBytes] of l.growing) {
+      s.live.acquiredBytes += finalBytes;
+      const m = job.mpus.get(rel);
+      if (m?.growing) s.live.archivedBytes += m.parts.size * m.partBytes;
+    }
+    s.bytesDone = s.live.archivedBytes;
+    s.bytesTotal = s.live.acquiredBytes;
+  }
   return s;
 }
 

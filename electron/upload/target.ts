@@ -12,6 +12,11 @@ export type UploadPhase = 'uploading' | 'verifying';
 export interface UploadAttempt {
   job: JobRecord;
   manifest: DatasetManifest;
+  /**
+   * Live archiving while the run is still writing: `manifest` lists only files already final;
+   * send them and stop (no manifest object, no clean-up of other incomplete uploads).
+   */
+  partial?: boolean;
   record(r: JournalRecord): Promise<void>;
   /** Network send limit (bytes). */
   net: TokenBucket;
@@ -33,8 +38,17 @@ export interface UploadTarget {
   readonly name: string;
   readonly kind: 's3' | 'filesystem';
   upload(attempt: UploadAttempt): Promise<void>;
-  /** After a cancel: release hidden remote state (e.g. abort multipart uploads). */
-  discard?(job: JobRecord): Promise<void>;
+  /**
+   * Live archiving of a file still being written whose bytes before `finalBytes` are final:
+   * sends its complete parts except the first (which holds the header, rewritten at close)
+   * into a multipart upload that the close-time `upload` resumes and completes.
+   */
+  sendGrowing?(attempt: UploadAttempt, rel: string, finalBytes: number): Promise<void>;
+  /**
+   * After a cancel or failure: release hidden remote state (abort the job's multipart uploads,
+   * or only those of `rels`); returns the files whose uploads were aborted.
+   */
+  discard?(job: JobRecord, rels?: readonly string[]): Promise<string[]>;
   close(): void;
 }
 

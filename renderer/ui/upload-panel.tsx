@@ -79,6 +79,15 @@ export function UploadPanel() {
                   {formatBytes(u.bytesDone)} / {formatBytes(u.bytesTotal)}
                 </span>
               </div>
+              {u.live && (
+                <div className="row sub" data-testid={`upload-${u.id}-live`}>
+                  <span>
+                    archiving live: {formatBytes(u.live.archivedBytes)} archived of{' '}
+                    {formatBytes(u.live.acquiredBytes)} acquired
+                  </span>
+                  <span>lag {formatDuration(u.live.lagS)}</span>
+                </div>
+              )}
               <div className="row sub">
                 {moving && (
                   <>
@@ -91,6 +100,11 @@ export function UploadPanel() {
                   <span>retry at {new Date(u.retryAtMs).toLocaleTimeString()}</span>
                 )}
                 {u.localFreed && <span>local copy freed</span>}
+                {u.bytesResent !== undefined && (
+                  <span data-testid={`upload-${u.id}-resent`}>
+                    {formatBytes(u.bytesResent)} re-sent after interruptions
+                  </span>
+                )}
               </div>
               {u.reason && (
                 <p

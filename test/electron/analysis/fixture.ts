@@ -70,8 +70,8 @@ export async function archiveAndHandOff(
   const q = await UploadQueue.open({
     config: upload,
     journalDir,
-    onVerified: (dir, target) => void analysis.datasetVerified(dir, target),
   });
+  q.onVerified((e) => void analysis.datasetVerified(e.dataset, e.target));
   try {
     await q.enqueue(dataset, 'cephfs');
     q.start();

@@ -57,9 +57,19 @@ it('abandons requests on a stalled gateway, retries, and completes when bytes fl
     expect(last?.reason).toMatch(/upload target "ceph".*(timed out|inactivity)/);
     expect(last?.state).toBe('queued'); // waiting to retry, not failed
     proxy.thaw();
+    // Moving again: the progress line no longer shows the old error.
+    const resumedFrom = last?.bytesDone ?? 0;
+    await until(
+      'progress after the stall',
+      () => last?.state === 'uploading' && (last?.bytesDone ?? 0) > resumedFrom,
+      30_000,
+    );
+    expect(last?.reason).toBeUndefined();
     await queue.whenIdle();
     const final = queue.snapshot()[0];
     expect(final?.state, final?.reason).toBe('done');
+    // The parts cut short by the stall went again, and the status says how much.
+    expect(final?.bytesResent).toBeGreaterThan(0);
     const manifest = await readFile(path.join(dir, 'manifest.sha256'), 'utf8');
     for (const line of manifest.trim().split('\n'))
       expect(await remoteSha256(gw, fx.bucket, `ds-stall/${line.slice(66)}`)).toBe(

@@ -139,7 +139,18 @@ describe('config and errors', () => {
     );
     expect(net.transient).toBe(true);
     expect(net.message).toContain('ECONNREFUSED');
+    expect(net.message).toMatch(/the gateway refused the connection/);
     expect(net.message).not.toContain(secret);
+    // The SDK's name plus Node's code used to be shown raw ("TimeoutError EPIPE: ...").
+    const pipe = classifyError(
+      Object.assign(new Error('write EPIPE'), { name: 'TimeoutError', code: 'EPIPE' }),
+      'upload target "c": UploadPart k#3',
+      [],
+    );
+    expect(pipe.transient).toBe(true);
+    expect(pipe.message).toBe(
+      'upload target "c": UploadPart k#3: the gateway closed the connection while a request was being sent [EPIPE]',
+    );
     expect(redact(`a${secret}b${secret}`, [secret])).toBe('a[redacted]b[redacted]');
   });
 
