@@ -13,11 +13,13 @@ import {
   foundRoiView,
   roiFindOptions,
 } from './automation-schema';
+import { macroCommands } from './macro-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
 
 export * from './access-schema';
 export * from './automation-schema';
+export * from './macro-schema';
 export * from './schema-parts';
 export * from './state';
 
@@ -276,6 +278,7 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
+  ...macroCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -347,4 +350,11 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'control.take': 'control',
   'control.heartbeat': 'control',
   'audit.query': 'read',
+  // Issue #15: macros. Aborting one stops motion and switches light off: like stage.stop and
+  // laser.allOff it is never refused for access reasons.
+  'macro.start': 'mutating',
+  'macro.status': 'read',
+  'macro.abort': 'safety',
+  'macro.list': 'read',
+  'stage.position': 'read',
 };

@@ -7,6 +7,7 @@ import { StateError, ValidationError } from '../../drivers/errors';
 import type {
   AccessCommandName,
   CommandName,
+  MacroCommandName,
   CommandResult,
   Commands,
   Role,
@@ -52,7 +53,7 @@ export interface HandlerDeps {
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
 
-/** Control-lease and audit commands are handled in access-handlers.ts. */
+/** Control-lease and audit commands are handled in access-handlers.ts, macros' in electron/macros/macro-handlers.ts. */
 export function createHandlers({
   store,
   safety,
@@ -63,7 +64,7 @@ export function createHandlers({
   automation,
   shutter,
   log,
-}: HandlerDeps): Omit<Handlers, AccessCommandName> {
+}: HandlerDeps): Omit<Handlers, AccessCommandName | MacroCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;

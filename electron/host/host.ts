@@ -27,6 +27,9 @@ import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
 import { startWatchdog } from './watchdog';
+import { createMacroHandlers } from '../macros/macro-handlers';
+import { EXAMPLES_DIR, type LibraryDirs } from '../macros/macro-library';
+import { MacroService, type MacroServiceDeps } from '../macros/macro-service';
 
 export interface HostOptions {
   log?: Logger;
@@ -42,6 +45,10 @@ export interface HostOptions {
   /** The host's own files (audit trail); default AQUILA_HOME or ~/.aquila. */
   dataDir?: string;
   lease?: ControlLeaseOptions;
+  /** Issue #15: the macro library (default: assets/macros and <dataDir>/macros). */
+  macroLibrary?: LibraryDirs;
+  /** Issue #15: a dry-run host (electron/macros/dry-run.ts). */
+  macroDryRun?: MacroServiceDeps['dryRun'];
 }
 
 export interface Host {
@@ -56,6 +63,7 @@ export interface Host {
   readonly lease: ControlLease;
   readonly audit: AuditLog;
   readonly automation: AutomationService;
+  readonly macros: MacroService;
   readonly shutter: AutoShutter;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
@@ -146,7 +154,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     log,
     shutter,
   });
-  const dispatcher = new Dispatcher(
+  const dispatcher: Dispatcher = new Dispatcher(
     {
       ...createHandlers({
         store,
@@ -160,10 +168,22 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
         log,
       }),
       ...createAccessHandlers(lease, audit),
+      ...createMacroHandlers(() => macros, store),
     },
     log,
     lease,
   );
+  const macros: MacroService = new MacroService({
+    store,
+    bus,
+    call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
+    whenIdle: (what) => (what === 'run' ? acquisition.whenIdle() : automation.whenIdle()),
+    library: options.macroLibrary ?? {
+      examples: EXAMPLES_DIR,
+      user: path.join(options.dataDir ?? sessionDir(), 'macros'),
+    },
+    dryRun: options.macroDryRun,
+  });
   dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
     if (name === 'control.heartbeat' && ok) return;
     audit.append({
@@ -229,6 +249,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     lease,
     audit,
     automation,
+    macros,
     shutter,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
@@ -240,6 +261,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       shutdownPromise ??= (async () => {
         lease.close();
         liveIdle.close();
+        await macros.shutdown();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await automation.shutdown();
         await acquisition.shutdown();

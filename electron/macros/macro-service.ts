@@ -1,0 +1,196 @@
+/**
+ * Running macros: starts each in its sandbox as its own API client (`macro:<id>`, acting for
+ * the user who started it), publishes them in `state.macros`, aborts them. Every call a
+ * macro makes goes through `call` — the dispatcher — so validation, the safety layer, the
+ * control lease and the audit trail apply exactly as to any other client.
+ */
+import { StateError, ValidationError } from '../../drivers/errors';
+import type { CallOutcome } from '../api/bridge';
+import type { AppState, MacroView } from '../api/contract';
+import { commandNames } from '../api/contract';
+import type { CallContext } from '../host/command-handlers';
+import { identityOf } from '../host/control-lease';
+import type { FrameBus } from '../host/frame-bus';
+import type { StateStore } from '../host/state-store';
+import { realClock, type MacroClock } from './macro-clock';
+import { listLibrary, loadMacro, type LibraryDirs } from './macro-library';
+import { MacroRunner, type MacroRunOptions } from './macro-runner';
+import { toJavaScript } from './transpile';
+
+/** Defaults for `limits` (docs/macros.md). */
+export const DEFAULT_LIMITS = {
+  wallS: 12 * 3600,
+  memoryMb: 64,
+  workPolls: 50_000_000,
+  stackBytes: 512 * 1024,
+};
+
+/** Commands a macro does not see: no macros starting macros, no lease juggling. */
+const HIDDEN_PREFIXES = ['macro.', 'control.'];
+export const MACRO_COMMANDS = commandNames.filter(
+  (n) => !HIDDEN_PREFIXES.some((p) => n.startsWith(p)),
+);
+
+const MAX_KEPT = 20;
+const PUBLISH_EVERY_MS = 100;
+
+export interface MacroStart {
+  name?: string;
+  source?: string;
+  language?: 'js' | 'ts';
+  params?: Record<string, string | number | boolean>;
+  limits?: { wallS?: number; memoryMb?: number; workPolls?: number };
+}
+
+export interface MacroServiceDeps {
+  store: StateStore;
+  bus: FrameBus;
+  call(name: string, args: unknown, ctx: CallContext): Promise<CallOutcome<unknown>>;
+  whenIdle(what: 'run' | 'automation'): Promise<unknown>;
+  library: LibraryDirs;
+  /** Dry runs: a virtual clock and refusals recorded instead of thrown. */
+  dryRun?: { clock: () => MacroClock; onCall: NonNullable<MacroRunOptions['onCall']> };
+}
+
+interface Entry {
+  view: Omit<MacroView, 'console' | 'consoleDropped' | 'progress' | 'phase' | 'error' | 'calls'>;
+  runner: MacroRunner;
+}
+
+export class MacroService {
+  private readonly runs = new Map<string, Entry>();
+  private seq = 0;
+  private publishTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly d: MacroServiceDeps) {}
+
+  library() {
+    return listLibrary(this.d.library);
+  }
+
+  async start(p: MacroStart, starter: CallContext): Promise<{ id: string }> {
+    let name = '(inline)';
+    let source = p.source;
+    let language = p.language ?? 'js';
+    if (p.name !== undefined) {
+      const m = loadMacro(this.d.library, p.name);
+      name = m.name;
+      source = m.source;
+      language = m.language;
+    }
+    if (source === undefined) throw new ValidationError('macro.start: give name or source');
+    const filename = `${name === '(inline)' ? 'macro' : name}.${language}`;
+    const js = await toJavaScript(source, language, filename);
+    const id = `m${++this.seq}`;
+    const { user } = identityOf(starter);
+    const ctx: CallContext = { clientId: `macro:${id}`, transport: 'internal', user, role: 'operator' };
+    const limits = { ...DEFAULT_LIMITS, ...p.limits };
+    const runner = new MacroRunner({
+      filename,
+      source: js,
+      params: p.params ?? {},
+      commandNames: MACRO_COMMANDS,
+      limits: {
+        memoryBytes: limits.memoryMb * 1024 * 1024,
+        stackBytes: limits.stackBytes,
+        workPolls: limits.workPolls,
+      },
+      wallMs: limits.wallS * 1000,
+      continueOnRefusal: this.d.dryRun !== undefined,
+      env: {
+        call: (n, args) => this.d.call(n, args, ctx),
+        bus: this.d.bus,
+        state: () => this.d.store.state,
+        whenIdle: this.d.whenIdle,
+        clock: this.d.dryRun ? this.d.dryRun.clock() : realClock(),
+      },
+      onChange: () => this.schedulePublish(),
+      onCall: this.d.dryRun?.onCall,
+    });
+    this.runs.set(id, {
+      view: { id, name, dryRun: this.d.dryRun !== undefined, user, startedAtMs: Date.now(), endedAtMs: null, report: null },
+      runner,
+    });
+    void runner.done.then(() => {
+      const e = this.runs.get(id);
+      if (e) e.view.endedAtMs = Date.now();
+      this.publishNow();
+    });
+    this.prune();
+    this.publishNow();
+    return { id };
+  }
+
+  view(id: string): MacroView {
+    const e = this.runs.get(id);
+    if (!e) throw new StateError(`No macro ${id} (known: ${[...this.runs.keys()].join(', ') || 'none'})`);
+    return viewOf(e);
+  }
+
+  running(): MacroView[] {
+    return [...this.runs.values()].filter((e) => e.runner.phase === 'running').map(viewOf);
+  }
+
+  /** Aborts one macro or all running ones; resolves once each is safe (motion stopped, lasers off). */
+  async abort(id?: string): Promise<MacroView[]> {
+    const targets = id === undefined ? [...this.runs.values()] : [this.entry(id)];
+    const live = targets.filter((e) => e.runner.phase === 'running');
+    for (const e of live) e.runner.stop('aborted');
+    await Promise.all(live.map((e) => e.runner.done));
+    return live.map(viewOf);
+  }
+
+  /** Resolves when the macro has ended and its clean-up is done. */
+  async whenDone(id: string): Promise<MacroView> {
+    await this.entry(id).runner.done;
+    return this.view(id);
+  }
+
+  setReport(id: string, report: MacroView['report']): void {
+    this.entry(id).view.report = report;
+    this.publishNow();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.abort();
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+  }
+
+  private entry(id: string): Entry {
+    const e = this.runs.get(id);
+    if (!e) throw new StateError(`No macro ${id}`);
+    return e;
+  }
+
+  private prune(): void {
+    const ended = [...this.runs.entries()].filter(([, e]) => e.runner.phase !== 'running');
+    for (const [id] of ended.slice(0, Math.max(0, this.runs.size - MAX_KEPT))) this.runs.delete(id);
+  }
+
+  private schedulePublish(): void {
+    this.publishTimer ??= setTimeout(() => this.publishNow(), PUBLISH_EVERY_MS);
+  }
+
+  private publishNow(): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = null;
+    const views = [...this.runs.values()].map(viewOf);
+    this.d.store.update((s: AppState) => {
+      s.macros = views;
+    });
+  }
+}
+
+function viewOf({ view, runner }: Entry): MacroView {
+  return {
+    ...view,
+    phase: runner.phase,
+    progress: runner.progress,
+    console: [...runner.console],
+    consoleDropped: runner.consoleDropped,
+    calls: runner.calls,
+    error: runner.error
+      ? { code: runner.error.code, message: runner.error.message, ...(runner.error.details && { details: runner.error.details }) }
+      : null,
+  };
+}

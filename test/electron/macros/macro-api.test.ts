@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../../electron/host/host';
+import { macroHost, MACRO_CTX, runMacro, writeUserMacro } from '../../support/macro-host';
+
+let host: Host & { userMacros: string };
+beforeAll(async () => {
+  host = await macroHost();
+});
+afterAll(() => host.shutdown('test end'));
+
+const texts = (v: { console: { text: string }[] }) => v.console.map((l) => l.text);
+
+describe('a macro on the one API', () => {
+  it('calls commands by their API names, with top-level await and params', async () => {
+    const v = await runMacro(
+      host,
+      `const p = await aquila.stage.moveTo({ xUm: aquila.params.x, yUm: -50 });
+       aquila.log('at', p.xUm, p.yUm);
+       const pos = await aquila.stage.position();
+       console.log(JSON.stringify(pos));
+       aquila.progress(1, 'done');`,
+      { params: { x: 120 } },
+    );
+    expect(v.error).toBeNull();
+    expect(v.phase).toBe('finished');
+    expect(texts(v)).toEqual(['at 120 -50', '{"xUm":120,"yUm":-50,"zUm":0}']);
+    expect(v.progress).toEqual({ fraction: 1, message: 'done' });
+    expect(host.store.state.stage).toMatchObject({ xUm: 120, yUm: -50 });
+  });
+
+  it('refuses a move past the envelope with E_LIMIT naming the limit, at the macro line:column', async () => {
+    const v = await runMacro(host, `await aquila.stage.moveTo({ xUm: 0, yUm: 0 });\n  await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\n`);
+    expect(v.phase).toBe('failed');
+    expect(v.error?.code).toBe('E_MACRO');
+    expect(v.error?.details).toMatchObject({ cause: 'E_LIMIT', line: 2 });
+    expect(v.error?.message).toMatch(/E_LIMIT/);
+    expect(v.error?.message).toMatch(/1000/);
+    expect(v.error?.message).toMatch(/macro\.js:2:\d+/);
+    expect(host.store.state.stage?.xUm).toBe(0);
+  });
+
+  it('reports a runtime error with its line and column', async () => {
+    const v = await runMacro(host, `const a = 1;\nconst o = {};\n   o.x.y = a;\n`);
+    expect(v.phase).toBe('failed');
+    expect(v.error?.details).toMatchObject({ line: 3 });
+    // QuickJS points into the statement `   o.x.y = a;` (columns 4–13)
+    const column = v.error?.details?.column as number;
+    expect(column).toBeGreaterThanOrEqual(4);
+    expect(column).toBeLessThanOrEqual(13);
+    expect(v.error?.message).toMatch(new RegExp(`TypeError.*macro\\.js:3:${column}`));
+  });
+
+  it('validates parameters like every client (E_INVALID) and the macro may catch it', async () => {
+    const v = await runMacro(
+      host,
+      `try { await aquila.stage.moveTo({ xUm: 'far' }); } catch (e) { aquila.log(e.code, e.line); }`,
+    );
+    expect(v.phase).toBe('finished');
+    expect(texts(v)).toEqual(['E_INVALID 1']);
+  });
+
+  it('snaps a frame handle with statistics; pixels only on request', async () => {
+    const v = await runMacro(
+      host,
+      `await aquila.channel.apply({ name: 'GFP' });
+       const f = await aquila.camera.snap();
+       aquila.log(f.widthPx, f.heightPx, f.stats.max >= f.stats.mean, f.stats.mean > 0);
+       const px = await f.pixels({ xPx: 10, yPx: 20, widthPx: 4, heightPx: 3 });
+       aquila.log(px.length, px instanceof Uint16Array);`,
+    );
+    expect(v.error).toBeNull();
+    expect(texts(v)).toEqual(['256 256 true true', '12 true']);
+    // the pixels are the host frame's
+    const f = host.bus.latest!;
+    expect(f.meta.widthPx).toBe(256);
+  });
+
+  it('runs TypeScript macros from the library', async () => {
+    writeUserMacro(
+      host,
+      'typed.ts',
+      `// A typed macro\nconst n: number = Number(aquila.params.n);\ninterface P { xUm: number }\nconst p: P = { xUm: n };\naquila.log('n', p.xUm * 2);\n`,
+    );
+    const list = await host.call('macro.list', {}, MACRO_CTX);
+    expect(list.ok && (list.value as { macros: { name: string; summary: string }[] }).macros).toContainEqual(
+      expect.objectContaining({ name: 'typed', summary: 'A typed macro' }),
+    );
+    const r = await host.call('macro.start', { name: 'typed', params: { n: 21 } }, MACRO_CTX);
+    expect(r.ok).toBe(true);
+    const v = await host.macros.whenDone((r.value as { id: string }).id);
+    expect(texts(v)).toEqual(['n 42']);
+  });
+
+  it('is a client of its own in the audit trail', async () => {
+    await runMacro(host, `await aquila.focus.moveTo({ zUm: 3 });`);
+    const q = await host.call('audit.query', { command: 'focus.moveTo' }, MACRO_CTX);
+    const entries = (q.ok ? (q.value as { entries: { clientId: string }[] }).entries : []);
+    expect(entries.at(-1)?.clientId).toMatch(/^macro:m\d+$/);
+  });
+
+  it('aborts a tight loop within 1 s and leaves lasers off', async () => {
+    const r = await host.call(
+      'macro.start',
+      {
+        source: `await aquila.laser.setPower({ laserId: 'laser640', powerMw: 5 });
+                 await aquila.shutter.setAuto({ enabled: false });
+                 await aquila.laser.setEmission({ laserId: 'laser640', on: true });
+                 aquila.log('on');
+                 while (true) {}`,
+      },
+      MACRO_CTX,
+    );
+    const id = (r.value as { id: string }).id;
+    const t0 = Date.now();
+    while (!host.store.state.macros?.find((m) => m.id === id)?.console.length) {
+      if (Date.now() - t0 > 5000) throw new Error('macro never switched the laser on');
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    expect(host.store.state.lasers.laser640?.emission).toBe(true);
+    const started = performance.now();
+    const a = await host.call('macro.abort', { id }, { clientId: 'someone', transport: 'ws', role: 'observer', user: 'eve' });
+    const ms = performance.now() - started;
+    expect(a.ok).toBe(true);
+    expect(ms).toBeLessThan(1000);
+    const v = host.macros.view(id);
+    expect(v.phase).toBe('aborted');
+    expect(v.error?.details).toMatchObject({ limit: 'aborted' });
+    expect(host.store.state.lasers.laser640?.emission).toBe(false);
+    await host.call('shutter.setAuto', { enabled: true }, MACRO_CTX);
+  });
+});
