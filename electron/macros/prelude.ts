@@ -18,6 +18,8 @@ export const PRELUDE_SOURCE = `(() => {
   delete globalThis.__aquilaRequest;
   delete globalThis.__aquilaPost;
   delete globalThis.__aquilaSpec;
+  // Shared memory has no use without threads; take it away with Atomics (absent already).
+  delete globalThis.SharedArrayBuffer;
   const macroFile = spec.filename;
 
   function site(err) {
