@@ -21,8 +21,10 @@ export interface DryRunReport {
   bytes: number;
   stageTravelUm: number;
   focusTravelUm: number;
-  /** Energy each laser line delivered, mJ (mW·ms / 1000). */
+  /** Energy each laser line emitted, mJ (mW·ms / 1000): all emission, switching and read-out included. */
   laserDoseMj: Record<string, number>;
+  /** The part of it emitted while the camera exposed (what the frames' `doseMwMs` sum to), mJ. */
+  exposureDoseMj: Record<string, number>;
   /** Every call the host refused, with where in the macro. */
   refusals: { command: string; code: string; message: string }[];
 }
@@ -71,6 +73,11 @@ export const macroCommands = {
         /** …the source itself. */
         source: z.string().max(1_000_000).optional(),
         language: z.enum(['js', 'ts']).optional(),
+        /** Names an inline source in error locations and state, e.g. `scan.js`. */
+        label: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/, 'letters, digits, ".", "-", "_"')
+          .optional(),
         params: z.record(z.string(), macroParamValue).optional(),
         limits: macroLimits.optional(),
       })

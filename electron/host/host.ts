@@ -47,7 +47,8 @@ export interface HostOptions {
   lease?: ControlLeaseOptions;
   /** Issue #15: the macro library (default: assets/macros and <dataDir>/macros). */
   macroLibrary?: LibraryDirs;
-  /** Issue #15: a dry-run host (electron/macros/dry-run.ts). */
+  /** Issue #15: macro clocks and dry runs (electron/macros/dry-run.ts). */
+  macroClock?: MacroServiceDeps['clock'];
   macroDryRun?: MacroServiceDeps['dryRun'];
 }
 
@@ -182,6 +183,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       examples: EXAMPLES_DIR,
       user: path.join(options.dataDir ?? sessionDir(), 'macros'),
     },
+    clock: options.macroClock,
     dryRun: options.macroDryRun,
   });
   dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {

@@ -30,8 +30,11 @@ export function realClock(now: () => number = performance.now.bind(performance))
   };
 }
 
-/** Real elapsed time plus every sleep, skipped. */
-export function virtualClock(now: () => number = performance.now.bind(performance)): MacroClock {
+/** Real elapsed time plus every sleep, skipped (`onSkip` hears each skipped span). */
+export function virtualClock(
+  onSkip: (ms: number) => void = () => undefined,
+  now: () => number = performance.now.bind(performance),
+): MacroClock {
   const start = now();
   let skippedMs = 0;
   return {
@@ -39,6 +42,7 @@ export function virtualClock(now: () => number = performance.now.bind(performanc
     sleep: (ms, signal) => {
       if (signal.aborted) return Promise.reject(signal.reason as Error);
       skippedMs += ms;
+      onSkip(ms);
       return Promise.resolve();
     },
   };

@@ -28,7 +28,8 @@ export interface MacroEnv {
   state(): AppState;
   /** Resolves when the MDA run (`run`) or automation run (`automation`) is idle. */
   whenIdle(what: 'run' | 'automation'): Promise<unknown>;
-  clock: MacroClock;
+  /** Called once, when the sandbox is up: macro time starts then. */
+  clock(): MacroClock;
 }
 
 export interface MacroRunOptions {
@@ -72,6 +73,7 @@ export class MacroRunner {
   private wallTimer: NodeJS.Timeout;
   private stopRequested: AbortReason | null = null;
   private resolveDone!: () => void;
+  private clock: MacroClock | null = null;
 
   constructor(private readonly o: MacroRunOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -119,6 +121,9 @@ export class MacroRunner {
 
   private async onMessage(m: SandboxMessage): Promise<void> {
     switch (m.type) {
+      case 'ready':
+        this.clock ??= this.o.env.clock();
+        return;
       case 'log':
         return this.log(m.level, String(m.text));
       case 'progress':
@@ -134,10 +139,11 @@ export class MacroRunner {
     }
   }
 
-  private async answer(id: number, work: () => Promise<SandboxReply>): Promise<void> {
-    let reply: SandboxReply;
+  private async answer(id: number, work: () => Promise<SandboxReply | undefined>): Promise<void> {
+    let reply: SandboxReply | undefined;
     try {
       reply = await work();
+      if (!reply) return;
     } catch (err) {
       const e = err as { name?: string; code?: string; message?: string };
       reply = {
@@ -156,14 +162,17 @@ export class MacroRunner {
     this.worker.postMessage(reply, 'pixels' in reply ? [reply.pixels.buffer as ArrayBuffer] : []);
   }
 
-  private async request(m: Exclude<SandboxMessage, { type: 'log' | 'progress' | 'done' }>) {
+  private async request(
+    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' }>,
+  ): Promise<SandboxReply> {
     const ok = (json: string): SandboxReply => ({ type: 'reply', id: m.id, ok: true, json });
     switch (m.type) {
       case 'call':
         return this.call(m.id, m.name, m.argsJson);
       case 'sleep': {
         const ms = Number.isFinite(m.ms) ? Math.max(0, m.ms) : 0;
-        await this.o.env.clock.sleep(ms, this.abortCtl.signal);
+        this.clock ??= this.o.env.clock();
+        await this.clock.sleep(ms, this.abortCtl.signal);
         return ok('null');
       }
       case 'wait': {

@@ -38,6 +38,7 @@ export interface MacroStart {
   name?: string;
   source?: string;
   language?: 'js' | 'ts';
+  label?: string;
   params?: Record<string, string | number | boolean>;
   limits?: { wallS?: number; memoryMb?: number; workPolls?: number };
 }
@@ -48,8 +49,10 @@ export interface MacroServiceDeps {
   call(name: string, args: unknown, ctx: CallContext): Promise<CallOutcome<unknown>>;
   whenIdle(what: 'run' | 'automation'): Promise<unknown>;
   library: LibraryDirs;
-  /** Dry runs: a virtual clock and refusals recorded instead of thrown. */
-  dryRun?: { clock: () => MacroClock; onCall: NonNullable<MacroRunOptions['onCall']> };
+  /** Each macro's clock, made when its sandbox is up (default: real time). */
+  clock?: () => MacroClock;
+  /** Dry runs: refused calls are reported to `onCall` and resolve to null instead of throwing. */
+  dryRun?: { onCall: NonNullable<MacroRunOptions['onCall']> };
 }
 
 interface Entry {
@@ -69,7 +72,7 @@ export class MacroService {
   }
 
   async start(p: MacroStart, starter: CallContext): Promise<{ id: string }> {
-    let name = '(inline)';
+    let name = p.label?.replace(/\.(js|ts)$/, '') ?? '(inline)';
     let source = p.source;
     let language = p.language ?? 'js';
     if (p.name !== undefined) {
@@ -102,7 +105,7 @@ export class MacroService {
         bus: this.d.bus,
         state: () => this.d.store.state,
         whenIdle: this.d.whenIdle,
-        clock: this.d.dryRun ? this.d.dryRun.clock() : realClock(),
+        clock: this.d.clock ?? (() => realClock()),
       },
       onChange: () => this.schedulePublish(),
       onCall: this.d.dryRun?.onCall,

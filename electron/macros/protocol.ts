@@ -41,6 +41,8 @@ export type SandboxRequest =
 
 export type SandboxMessage =
   | SandboxRequest
+  /** The sandbox is up; the macro starts now (its clock starts here). */
+  | { type: 'ready' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'done'; ok: true }

@@ -193,6 +193,7 @@ port.on('message', (m: SandboxReply) => {
 
 try {
   defineBridge();
+  send({ type: 'ready' });
   const r = vm.evalCode(init.source, init.filename, { type: 'module', strict: true });
   if (r.error) {
     const failure = failureOf(r.error);

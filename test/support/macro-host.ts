@@ -33,15 +33,20 @@ export async function macroHost(
   return Object.assign(host, { userMacros });
 }
 
+/** Starts a macro through the API; returns its id. */
+export async function startMacro(host: Host, args: Record<string, unknown>): Promise<string> {
+  const r = await host.call('macro.start', args, MACRO_CTX);
+  if (!r.ok) throw new Error(`macro.start: ${r.error.code} ${r.error.message}`);
+  return (r.value as { id: string }).id;
+}
+
 /** Runs `source` as a macro through the API and waits for its end. */
 export async function runMacro(
   host: Host,
   source: string,
   extra: Record<string, unknown> = {},
 ): Promise<MacroView> {
-  const r = await host.call('macro.start', { source, ...extra }, MACRO_CTX);
-  if (!r.ok) throw new Error(`macro.start: ${r.error.code} ${r.error.message}`);
-  return host.macros.whenDone((r.value as { id: string }).id);
+  return host.macros.whenDone(await startMacro(host, { source, ...extra }));
 }
 
 export function writeUserMacro(host: { userMacros: string }, file: string, source: string): void {

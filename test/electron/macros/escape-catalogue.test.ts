@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../electron/host/host';
-import { macroHost, MACRO_CTX, runMacro } from '../../support/macro-host';
+import { macroHost, MACRO_CTX, runMacro, startMacro } from '../../support/macro-host';
 
 let host: Host & { userMacros: string };
 beforeAll(async () => {
@@ -145,17 +145,12 @@ describe('budgets stop abuse, and the host keeps serving', () => {
   });
 
   it('an endless async loop of calls is aborted, lasers off and motion stopped', async () => {
-    const r = await host.call(
-      'macro.start',
-      {
+    const id = await startMacro(host, {
         source: `await aquila.laser.setPower({ laserId: 'laser488', powerMw: 1 });
                  await aquila.shutter.setAuto({ enabled: false });
                  await aquila.laser.setEmission({ laserId: 'laser488', on: true });
                  for (let i = 0; ; i++) await aquila.stage.moveTo({ xUm: (i % 2) * 900, yUm: 0 });`,
-      },
-      MACRO_CTX,
-    );
-    const id = (r.value as { id: string }).id;
+      });
     const t0 = Date.now();
     while (!(await host.devices.lasers.get('laser488')!.getEmission())) {
       if (Date.now() - t0 > 5_000) throw new Error('laser never on');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../electron/host/host';
-import { macroHost, MACRO_CTX, runMacro, writeUserMacro } from '../../support/macro-host';
+import { macroHost, MACRO_CTX, runMacro, startMacro, writeUserMacro } from '../../support/macro-host';
 
 let host: Host & { userMacros: string };
 beforeAll(async () => {
@@ -85,9 +85,9 @@ describe('a macro on the one API', () => {
     expect(list.ok && (list.value as { macros: { name: string; summary: string }[] }).macros).toContainEqual(
       expect.objectContaining({ name: 'typed', summary: 'A typed macro' }),
     );
-    const r = await host.call('macro.start', { name: 'typed', params: { n: 21 } }, MACRO_CTX);
-    expect(r.ok).toBe(true);
-    const v = await host.macros.whenDone((r.value as { id: string }).id);
+    const v = await host.macros.whenDone(
+      await startMacro(host, { name: 'typed', params: { n: 21 } }),
+    );
     expect(texts(v)).toEqual(['n 42']);
   });
 
@@ -99,18 +99,13 @@ describe('a macro on the one API', () => {
   });
 
   it('aborts a tight loop within 1 s and leaves lasers off', async () => {
-    const r = await host.call(
-      'macro.start',
-      {
+    const id = await startMacro(host, {
         source: `await aquila.laser.setPower({ laserId: 'laser640', powerMw: 5 });
                  await aquila.shutter.setAuto({ enabled: false });
                  await aquila.laser.setEmission({ laserId: 'laser640', on: true });
                  aquila.log('on');
                  while (true) {}`,
-      },
-      MACRO_CTX,
-    );
-    const id = (r.value as { id: string }).id;
+      });
     const t0 = Date.now();
     while (!host.store.state.macros?.find((m) => m.id === id)?.console.length) {
       if (Date.now() - t0 > 5000) throw new Error('macro never switched the laser on');
