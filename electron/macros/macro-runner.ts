@@ -172,7 +172,7 @@ export class MacroRunner {
       case 'sleep': {
         const ms = Number.isFinite(m.ms) ? Math.max(0, m.ms) : 0;
         this.clock ??= this.o.env.clock();
-        await this.clock.sleep(ms, this.abortCtl.signal);
+        if (ms > 0) await this.clock.sleep(ms, this.abortCtl.signal);
         return ok('null');
       }
       case 'wait': {

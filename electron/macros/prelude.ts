@@ -40,12 +40,10 @@ export const PRELUDE_SOURCE = `(() => {
     if (where) { err.line = where.line; err.column = where.column; }
     return err;
   }
-  function ask(op, a, b) {
+  // One promise hop per call: QuickJS promise jobs are the bridge's main per-call cost.
+  function ask(op, a, b, map) {
     const at = new Error();
-    return request(op, a, b).then(
-      (v) => v,
-      (json) => { throw hostError(json, at); },
-    );
+    return request(op, a, b).then(map, (json) => { throw hostError(json, at); });
   }
   function toJson(v) {
     return JSON.stringify(v === undefined ? {} : v);
@@ -53,19 +51,18 @@ export const PRELUDE_SOURCE = `(() => {
   function frameHandle(f) {
     const frame = Object.assign({}, f, {
       pixels(roi) {
-        return ask('pixels', f.seq, toJson(roi === undefined ? null : roi)).then(
-          (buf) => new Uint16Array(buf),
-        );
+        return ask('pixels', f.seq, toJson(roi === undefined ? null : roi), (buf) => new Uint16Array(buf));
       },
     });
     return Object.freeze(frame);
   }
   function command(name) {
-    const call = (args) =>
-      ask('call', name, toJson(args)).then((json) => {
-        const v = json === '' ? undefined : JSON.parse(json);
-        return name === 'camera.snap' ? frameHandle(v) : v;
-      });
+    const snap = name === 'camera.snap';
+    const result = (json) => {
+      const v = json === '' ? undefined : JSON.parse(json);
+      return snap ? frameHandle(v) : v;
+    };
+    const call = (args) => ask('call', name, toJson(args), result);
     return Object.freeze(call);
   }
   function text(args) {
@@ -82,9 +79,11 @@ export const PRELUDE_SOURCE = `(() => {
   api.log = (...args) => post('log', 'info', text(args));
   api.warn = (...args) => post('log', 'warn', text(args));
   api.progress = (fraction, message) => post('progress', Number(fraction), String(message === undefined ? '' : message));
-  api.sleep = (ms) => ask('sleep', Number(ms), 0).then(() => undefined);
-  api.state = () => ask('state', 0, 0).then((json) => JSON.parse(json));
-  api.wait = (what) => ask('wait', String(what), 0).then((json) => JSON.parse(json));
+  const nothing = () => undefined;
+  const parse = (json) => JSON.parse(json);
+  api.sleep = (ms) => ask('sleep', Number(ms), 0, nothing);
+  api.state = () => ask('state', 0, 0, parse);
+  api.wait = (what) => ask('wait', String(what), 0, parse);
   api.params = spec.params;
   (function freeze(o) {
     Object.freeze(o);

@@ -1,9 +1,18 @@
-/** TypeScript macros → JavaScript (types stripped by esbuild; line numbers kept where esbuild keeps them). */
-import { transform } from 'esbuild';
+/**
+ * TypeScript macros → JavaScript (types stripped by esbuild; line numbers kept where esbuild
+ * keeps them). esbuild is loaded only for a TypeScript macro: an installation without it
+ * (a packaged app ships only runtime dependencies) still runs JavaScript macros.
+ */
 import { MacroError } from './macro-error';
 
 export async function toJavaScript(source: string, language: 'js' | 'ts', filename: string) {
   if (language === 'js') return source;
+  let transform: typeof import('esbuild').transform;
+  try {
+    ({ transform } = await import('esbuild'));
+  } catch {
+    throw new MacroError('TypeScript macros need esbuild, which is not installed: write the macro in JavaScript');
+  }
   try {
     const r = await transform(source, {
       loader: 'ts',
