@@ -356,5 +356,6 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'macro.status': 'read',
   'macro.abort': 'safety',
   'macro.list': 'read',
+  'macro.typings': 'read',
   'stage.position': 'read',
 };

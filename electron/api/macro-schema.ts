@@ -80,13 +80,15 @@ export const macroCommands = {
           .optional(),
         params: z.record(z.string(), macroParamValue).optional(),
         limits: macroLimits.optional(),
+        /** Run on a simulated twin of this instrument with simulated time; `report` in its view. */
+        dryRun: z.boolean().optional(),
       })
       .strict()
       .refine((p) => (p.name === undefined) !== (p.source === undefined), {
         message: 'give either name (a library macro) or source',
       }),
     z.object({ id: z.string() }),
-    'Start a macro (library name or source) in the sandbox as its own client; watch it in state.macros.',
+    'Start a macro (library name or source) in the sandbox as its own client (dryRun: on a simulated twin); watch it in state.macros.',
   ),
   'macro.status': command(
     z.object({ id: z.string().min(1) }).strict(),
@@ -112,6 +114,16 @@ export const macroCommands = {
       running: z.array(macroSummary),
     }),
     'The macro library (shipped examples and the user folder) and the macros running now.',
+  ),
+  'macro.typings': command(
+    none,
+    z.object({
+      /** `aquila.d.ts`, generated from this contract. */
+      dts: z.string(),
+      /** Editor completions: `aquila.stage.moveTo` with its signature and summary. */
+      completions: z.array(z.object({ label: z.string(), detail: z.string(), info: z.string() })),
+    }),
+    'The macro API typings (aquila.d.ts) and editor completions, generated from the API contract.',
   ),
   'stage.position': command(
     none,

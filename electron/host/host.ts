@@ -30,6 +30,7 @@ import { startWatchdog } from './watchdog';
 import { createMacroHandlers } from '../macros/macro-handlers';
 import { EXAMPLES_DIR, type LibraryDirs } from '../macros/macro-library';
 import { MacroService, type MacroServiceDeps } from '../macros/macro-service';
+import { simulatedTwin } from '../macros/dry-run';
 
 export interface HostOptions {
   log?: Logger;
@@ -185,6 +186,14 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     clock: options.macroClock,
     dryRun: options.macroDryRun,
+    dryHost: (scratch, recorderOptions) =>
+      createHost(
+        {
+          ...loaded,
+          config: { ...simulatedTwin(config), storage: { ...config.storage, datasetsRoot: scratch } },
+        },
+        { log: quietLog(log), dataDir: scratch, ...recorderOptions },
+      ),
   });
   dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
     if (name === 'control.heartbeat' && ok) return;
@@ -287,6 +296,13 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
   };
   return host;
+}
+
+/** A dry-run twin's log: warnings and errors only, marked as the twin's. */
+function quietLog(log: Logger): Logger {
+  return {
+    log: (level, text) => level !== 'debug' && level !== 'info' && log.log(level, `dry run: ${text}`),
+  };
 }
 
 const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };

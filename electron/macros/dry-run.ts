@@ -8,9 +8,26 @@ import type { RawFrame } from '../../drivers/devices';
 import type { CallOutcome } from '../api/bridge';
 import type { DryRunReport } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
-import type { Host, HostOptions } from '../host/host';
+import type { DeviceManager } from '../host/device-manager';
+import type { Dispatcher } from '../host/dispatcher';
+import type { StateStore } from '../host/state-store';
+import type { SafetyLayer } from '../safety/safety-layer';
 import { realClock, virtualClock, type MacroClock } from './macro-clock';
-import { REFUSAL_CODES } from './macro-runner';
+import { REFUSAL_CODES, type MacroRunOptions } from './macro-runner';
+
+/** What the recorder watches of a host (a Host; not imported, host.ts builds dry hosts). */
+export interface RecordedHost {
+  devices: DeviceManager;
+  store: StateStore;
+  dispatcher: Dispatcher;
+  safety: SafetyLayer;
+}
+
+/** Host options a recorder sets (HostOptions.macroClock, HostOptions.macroDryRun). */
+export interface RecorderHostOptions {
+  macroClock: () => MacroClock;
+  macroDryRun?: { onCall: NonNullable<MacroRunOptions['onCall']> };
+}
 
 type DeviceSpec = AquilaConfig['devices'][number];
 
@@ -51,13 +68,13 @@ export class MacroRecorder {
   private readonly refusals: DryRunReport['refusals'] = [];
   private readonly skippedDoseMwMs: Record<string, number> = {};
   private readonly exposureDoseMwMs: Record<string, number> = {};
-  private host: Host | null = null;
+  private host: RecordedHost | null = null;
   private detach: (() => void)[] = [];
 
   constructor(readonly dryRun: boolean) {}
 
   /** Host options that give the macro this recorder's clock (and, dry, its refusal handling). */
-  hostOptions(): Pick<HostOptions, 'macroClock' | 'macroDryRun'> {
+  hostOptions(): RecorderHostOptions {
     if (!this.dryRun) return { macroClock: () => this.newClock(realClock()) };
     return {
       macroClock: () => this.newClock(virtualClock((ms) => this.skipped(ms))),
@@ -66,7 +83,7 @@ export class MacroRecorder {
   }
 
   /** Starts measuring on `host` (frames, motion, refusals of macro clients). */
-  attach(host: Host): void {
+  attach(host: RecordedHost): void {
     this.host = host;
     const cam = host.devices.camera;
     if (cam) {

@@ -4,6 +4,7 @@ import type { MacroCommandName } from '../api/contract';
 import type { Handlers } from '../host/command-handlers';
 import type { StateStore } from '../host/state-store';
 import type { MacroService } from './macro-service';
+import { macroCompletions, macroTypings } from './typings';
 
 const summary = (v: { id: string; name: string; phase: 'running' | 'finished' | 'failed' | 'aborted' }) => ({
   id: v.id,
@@ -25,6 +26,7 @@ export function createMacroHandlers(
         .map(({ name, folder, language, summary: s }) => ({ name, folder, language, summary: s })),
       running: macros().running().map(summary),
     }),
+    'macro.typings': async () => ({ dts: macroTypings(), completions: macroCompletions() }),
     'stage.position': async () => {
       const { stage, focus } = store.state;
       if (!stage) throw new StateError('No XY stage is configured');

@@ -4,6 +4,9 @@
  * macro makes goes through `call` — the dispatcher — so validation, the safety layer, the
  * control lease and the audit trail apply exactly as to any other client.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CallOutcome } from '../api/bridge';
 import type { AppState, MacroView } from '../api/contract';
@@ -12,6 +15,7 @@ import type { CallContext } from '../host/command-handlers';
 import { identityOf } from '../host/control-lease';
 import type { FrameBus } from '../host/frame-bus';
 import type { StateStore } from '../host/state-store';
+import { MacroRecorder, type RecordedHost, type RecorderHostOptions } from './dry-run';
 import { realClock, type MacroClock } from './macro-clock';
 import { listLibrary, loadMacro, type LibraryDirs } from './macro-library';
 import { MacroRunner, type MacroRunOptions } from './macro-runner';
@@ -41,7 +45,15 @@ export interface MacroStart {
   label?: string;
   params?: Record<string, string | number | boolean>;
   limits?: { wallS?: number; memoryMb?: number; workPolls?: number };
+  dryRun?: boolean;
 }
+
+/** A host on the simulated twin of this instrument, for API dry runs (built by host.ts). */
+export type DryHost = RecordedHost & {
+  macros: MacroService;
+  shutdown(reason: string): Promise<void>;
+};
+export type DryHostFactory = (scratchDir: string, options: RecorderHostOptions) => Promise<DryHost>;
 
 export interface MacroServiceDeps {
   store: StateStore;
@@ -53,11 +65,15 @@ export interface MacroServiceDeps {
   clock?: () => MacroClock;
   /** Dry runs: refused calls are reported to `onCall` and resolve to null instead of throwing. */
   dryRun?: { onCall: NonNullable<MacroRunOptions['onCall']> };
+  /** Builds the simulated twin `macro.start {dryRun: true}` runs on (absent: dry runs refused). */
+  dryHost?: DryHostFactory;
 }
 
 interface Entry {
   view: Omit<MacroView, 'console' | 'consoleDropped' | 'progress' | 'phase' | 'error' | 'calls'>;
   runner: MacroRunner;
+  /** The macro ended and its clean-up (and a dry run's report) is done. */
+  settled: Promise<void>;
 }
 
 export class MacroService {
@@ -72,6 +88,7 @@ export class MacroService {
   }
 
   async start(p: MacroStart, starter: CallContext): Promise<{ id: string }> {
+    if (p.dryRun && !this.d.dryRun) return this.startDry(p, starter);
     let name = p.label?.replace(/\.(js|ts)$/, '') ?? '(inline)';
     let source = p.source;
     let language = p.language ?? 'js';
@@ -110,18 +127,63 @@ export class MacroService {
       onChange: () => this.schedulePublish(),
       onCall: this.d.dryRun?.onCall,
     });
-    this.runs.set(id, {
-      view: { id, name, dryRun: this.d.dryRun !== undefined, user, startedAtMs: Date.now(), endedAtMs: null, report: null },
-      runner,
-    });
-    void runner.done.then(() => {
+    this.register(id, runner, name, user, this.d.dryRun !== undefined);
+    return { id };
+  }
+
+  /** The same macro on a fresh simulated twin (own devices, datasets in a temp folder); its view here. */
+  private async startDry(p: MacroStart, starter: CallContext): Promise<{ id: string }> {
+    if (!this.d.dryHost) throw new StateError('Dry runs are not available on this host');
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'aquila-dry-run-'));
+    const recorder = new MacroRecorder(true);
+    let twin: DryHost | null = null;
+    const cleanUp = async () => {
+      await twin?.shutdown('dry run finished');
+      rmSync(scratch, { recursive: true, force: true });
+    };
+    try {
+      twin = await this.d.dryHost(scratch, recorder.hostOptions());
+      recorder.attach(twin);
+      const inner = await twin.macros.start({ ...p, dryRun: undefined }, starter);
+      const runner = twin.macros.entry(inner.id).runner;
+      const name = twin.macros.entry(inner.id).view.name;
+      const id = `m${++this.seq}`;
+      const unsubscribe = twin.store.subscribe(() => this.schedulePublish());
+      const settled = runner.done.then(async () => {
+        recorder.finish();
+        unsubscribe();
+        const e = this.runs.get(id);
+        if (e) e.view.report = recorder.report();
+        await cleanUp();
+      });
+      this.register(id, runner, name, identityOf(starter).user, true, settled);
+      return { id };
+    } catch (err) {
+      await cleanUp();
+      throw err;
+    }
+  }
+
+  private register(
+    id: string,
+    runner: MacroRunner,
+    name: string,
+    user: string,
+    dryRun: boolean,
+    after: Promise<void> = runner.done,
+  ) {
+    const settled = after.then(() => {
       const e = this.runs.get(id);
       if (e) e.view.endedAtMs = Date.now();
       this.publishNow();
     });
+    this.runs.set(id, {
+      view: { id, name, dryRun, user, startedAtMs: Date.now(), endedAtMs: null, report: null },
+      runner,
+      settled,
+    });
     this.prune();
     this.publishNow();
-    return { id };
   }
 
   view(id: string): MacroView {
@@ -139,19 +201,14 @@ export class MacroService {
     const targets = id === undefined ? [...this.runs.values()] : [this.entry(id)];
     const live = targets.filter((e) => e.runner.phase === 'running');
     for (const e of live) e.runner.stop('aborted');
-    await Promise.all(live.map((e) => e.runner.done));
+    await Promise.all(live.map((e) => e.settled));
     return live.map(viewOf);
   }
 
   /** Resolves when the macro has ended and its clean-up is done. */
   async whenDone(id: string): Promise<MacroView> {
-    await this.entry(id).runner.done;
+    await this.entry(id).settled;
     return this.view(id);
-  }
-
-  setReport(id: string, report: MacroView['report']): void {
-    this.entry(id).view.report = report;
-    this.publishNow();
   }
 
   async shutdown(): Promise<void> {
@@ -159,7 +216,7 @@ export class MacroService {
     if (this.publishTimer) clearTimeout(this.publishTimer);
   }
 
-  private entry(id: string): Entry {
+  entry(id: string): Entry {
     const e = this.runs.get(id);
     if (!e) throw new StateError(`No macro ${id}`);
     return e;

@@ -69,16 +69,50 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
 }
 
-function method(name: CommandName, indent: string): string {
+function signature(name: CommandName, indent: string): { arg: string; result: string } {
   const c = commands[name];
   const params = schemaOf(c.params, 'input');
   const noParams = Object.keys(params.properties ?? {}).length === 0;
   let result = tsType(schemaOf(c.result, 'output'), indent);
   if (name === 'camera.snap') result = 'FrameHandle';
   if (result === '{}') result = 'void';
-  const arg = noParams ? 'params?: {}' : `params: ${tsType(params, indent)}`;
+  return { arg: noParams ? 'params?: {}' : `params: ${tsType(params, indent)}`, result };
+}
+
+function method(name: CommandName, indent: string): string {
+  const { arg, result } = signature(name, indent);
   const leaf = name.split('.').at(-1)!;
-  return `${indent}/** ${c.summary} */\n${indent}${leaf}(${arg}): Promise<${result}>;`;
+  return `${indent}/** ${commands[name].summary} */\n${indent}${leaf}(${arg}): Promise<${result}>;`;
+}
+
+const HELPERS = [
+  { label: 'aquila.log', detail: '(...args) => void', info: 'A console line.' },
+  { label: 'aquila.warn', detail: '(...args) => void', info: 'A console line (warning).' },
+  { label: 'aquila.progress', detail: '(fraction, message?) => void', info: 'Progress 0..1.' },
+  { label: 'aquila.sleep', detail: '(ms) => Promise<void>', info: 'Wait (a dry run skips it).' },
+  { label: 'aquila.state', detail: '() => Promise<AppState>', info: 'The state snapshot.' },
+  {
+    label: 'aquila.wait',
+    detail: "('run' | 'automation') => Promise<view>",
+    info: 'Wait until the run is over.',
+  },
+  { label: 'aquila.params', detail: 'Record<string, string | number | boolean>', info: 'Parameters.' },
+];
+
+/** One completion per macro command (one-line signature) and per helper. */
+export function macroCompletions(): { label: string; detail: string; info: string }[] {
+  const oneLine = (t: string) => t.replace(/\s*\n\s*/g, ' ');
+  return [
+    ...MACRO_COMMANDS.map((n) => {
+      const { arg, result } = signature(n, '');
+      return {
+        label: `aquila.${n}`,
+        detail: oneLine(`(${arg}) => Promise<${result}>`),
+        info: commands[n].summary,
+      };
+    }),
+    ...HELPERS,
+  ];
 }
 
 /** The declaration of `aquila` (and `console`) as a macro sees them. */

@@ -91,6 +91,38 @@ describe('a macro on the one API', () => {
     expect(texts(v)).toEqual(['n 42']);
   });
 
+  it('dry-runs through the API on a simulated twin: this instrument does not move', async () => {
+    const before = await host.devices.stage!.getPositionUm();
+    const v = await host.macros.whenDone(
+      await startMacro(host, {
+        source: `await aquila.stage.moveTo({ xUm: 400, yUm: 300 });\nawait aquila.stage.moveTo({ xUm: 4000, yUm: 0 });\nawait aquila.sleep(600000);\naquila.log('end');`,
+        dryRun: true,
+      }),
+    );
+    expect(v).toMatchObject({ phase: 'finished', dryRun: true });
+    expect(texts(v)).toEqual(['end']);
+    expect(v.report?.durationS).toBeGreaterThan(600);
+    expect(v.report?.stageTravelUm).toBeCloseTo(500, 0);
+    expect(v.report?.refusals).toEqual([
+      expect.objectContaining({ command: 'stage.moveTo', code: 'E_LIMIT' }),
+    ]);
+    expect(await host.devices.stage!.getPositionUm()).toEqual(before);
+    expect(host.store.state.macros?.find((m) => m.report)?.report?.refusals).toHaveLength(1);
+  });
+
+  it('serves typings and completions generated from the contract', async () => {
+    const r = await host.call('macro.typings', {}, MACRO_CTX);
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value as { dts: string; completions: { label: string; detail: string }[] };
+    expect(v.dts).toContain('declare const aquila');
+    expect(v.completions).toContainEqual(
+      expect.objectContaining({
+        label: 'aquila.stage.moveTo',
+        detail: expect.stringMatching(/^\(params: \{ xUm: number; yUm: number; \}\) => Promise/),
+      }),
+    );
+  });
+
   it('is a client of its own in the audit trail', async () => {
     await runMacro(host, `await aquila.focus.moveTo({ zUm: 3 });`);
     const q = await host.call('audit.query', { command: 'focus.moveTo' }, MACRO_CTX);
