@@ -109,6 +109,7 @@ export const macroCommands = {
           folder: z.enum(['examples', 'user']),
           language: z.enum(['js', 'ts']),
           summary: z.string(),
+          source: z.string(),
         }),
       ),
       running: z.array(macroSummary),

@@ -1,4 +1,5 @@
 /** The macro commands (contract: electron/api/macro-schema.ts) and `stage.position`. */
+import { readFileSync } from 'node:fs';
 import { StateError } from '../../drivers/errors';
 import type { MacroCommandName } from '../api/contract';
 import type { Handlers } from '../host/command-handlers';
@@ -23,7 +24,13 @@ export function createMacroHandlers(
     'macro.list': async () => ({
       macros: macros()
         .library()
-        .map(({ name, folder, language, summary: s }) => ({ name, folder, language, summary: s })),
+        .map(({ name, folder, language, summary: s, file }) => ({
+          name,
+          folder,
+          language,
+          summary: s,
+          source: readFileSync(file, 'utf8'),
+        })),
       running: macros().running().map(summary),
     }),
     'macro.typings': async () => ({ dts: macroTypings(), completions: macroCompletions() }),
