@@ -34,10 +34,15 @@ export function MacrosTab() {
   const current: MacroView | undefined = macros?.find((m) => m.id === macroId);
   const running = current?.phase === 'running';
 
+  // Fetched on every (re)connection: the tab mounts before the link is up.
+  const connected = useUi((s) => s.link.state === 'connected');
   useEffect(() => {
+    if (!connected) return;
     void callOutcome(host, 'macro.list', {}).then((r) => r.ok && setLibrary(r.value.macros));
-    void callOutcome(host, 'macro.typings', {}).then((r) => r.ok && setCompletions(r.value.completions));
-  }, [host]);
+    void callOutcome(host, 'macro.typings', {}).then(
+      (r) => r.ok && setCompletions(r.value.completions),
+    );
+  }, [host, connected]);
 
   const load = (name: string) => {
     const entry = library.find((m) => m.name === name);

@@ -9,7 +9,10 @@ import { useHost, useUi } from '../host-context';
 
 export function RunningMacros() {
   const host = useHost();
-  const running = useUi((s) => s.mirror?.state.macros?.filter((m) => m.phase === 'running'));
+  // Select the mirror's array (stable between patches) and filter here: a selector that
+  // builds a new array on every call re-renders forever.
+  const macros = useUi((s) => s.mirror?.state.macros);
+  const running = macros?.filter((m) => m.phase === 'running');
   const [error, setError] = useState<ApiError | null>(null);
   if (!running?.length) return null;
   const abort = async (id: string) => {
