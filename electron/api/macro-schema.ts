@@ -51,7 +51,10 @@ const macroParamValue = z.union([z.string(), finite, z.boolean()]);
 
 export const macroLimits = z
   .object({
-    wallS: finite.positive().max(7 * 24 * 3600).optional(),
+    wallS: finite
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional(),
     memoryMb: finite.min(4).max(1024).optional(),
     /** Interrupt polls (≈ 10,000 bytecode operations each). */
     workPolls: z.number().int().min(1).max(1e12).optional(),

@@ -190,7 +190,10 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       createHost(
         {
           ...loaded,
-          config: { ...simulatedTwin(config), storage: { ...config.storage, datasetsRoot: scratch } },
+          config: {
+            ...simulatedTwin(config),
+            storage: { ...config.storage, datasetsRoot: scratch },
+          },
         },
         { log: quietLog(log), dataDir: scratch, ...recorderOptions },
       ),
@@ -301,7 +304,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 /** A dry-run twin's log: warnings and errors only, marked as the twin's. */
 function quietLog(log: Logger): Logger {
   return {
-    log: (level, text) => level !== 'debug' && level !== 'info' && log.log(level, `dry run: ${text}`),
+    log: (level, text) =>
+      level !== 'debug' && level !== 'info' && log.log(level, `dry run: ${text}`),
   };
 }
 

@@ -101,7 +101,10 @@ export class MacroRecorder {
       host.store.subscribe(() => {
         const s = host.store.state;
         if (s.stage && last.stage)
-          this.stageTravelUm += Math.hypot(s.stage.xUm - last.stage.xUm, s.stage.yUm - last.stage.yUm);
+          this.stageTravelUm += Math.hypot(
+            s.stage.xUm - last.stage.xUm,
+            s.stage.yUm - last.stage.yUm,
+          );
         if (s.focus && last.focus) this.focusTravelUm += Math.abs(s.focus.zUm - last.focus.zUm);
         last = s;
       }),
@@ -145,7 +148,8 @@ export class MacroRecorder {
   /** A skipped sleep: lines emitting now would have emitted all along. */
   private skipped(ms: number): void {
     for (const l of Object.values(this.host?.store.state.lasers ?? {}))
-      if (l.emission) this.skippedDoseMwMs[l.id] = (this.skippedDoseMwMs[l.id] ?? 0) + ms * l.powerMw;
+      if (l.emission)
+        this.skippedDoseMwMs[l.id] = (this.skippedDoseMwMs[l.id] ?? 0) + ms * l.powerMw;
   }
 
   private count<F extends RawFrame>(f: F): F {
@@ -158,7 +162,11 @@ export class MacroRecorder {
 
   private onCall(name: string, outcome: CallOutcome<unknown>): void {
     if (!outcome.ok && REFUSAL_CODES.has(outcome.error.code))
-      this.refusals.push({ command: name, code: outcome.error.code, message: outcome.error.message });
+      this.refusals.push({
+        command: name,
+        code: outcome.error.code,
+        message: outcome.error.message,
+      });
   }
 }
 

@@ -7,7 +7,11 @@ import type { StateStore } from '../host/state-store';
 import type { MacroService } from './macro-service';
 import { macroCompletions, macroTypings } from './typings';
 
-const summary = (v: { id: string; name: string; phase: 'running' | 'finished' | 'failed' | 'aborted' }) => ({
+const summary = (v: {
+  id: string;
+  name: string;
+  phase: 'running' | 'finished' | 'failed' | 'aborted';
+}) => ({
   id: v.id,
   name: v.name,
   phase: v.phase,

@@ -59,10 +59,7 @@ export function listLibrary(dirs: LibraryDirs): LibraryEntry[] {
 }
 
 /** A library macro by name, or a file path (the CLI), with its source. */
-export function loadMacro(
-  dirs: LibraryDirs,
-  name: string,
-): LibraryEntry & { source: string } {
+export function loadMacro(dirs: LibraryDirs, name: string): LibraryEntry & { source: string } {
   const entry = listLibrary(dirs).find((e) => e.name === name);
   if (!entry)
     throw new ValidationError(

@@ -103,7 +103,12 @@ export class MacroService {
     const js = await toJavaScript(source, language, filename);
     const id = `m${++this.seq}`;
     const { user } = identityOf(starter);
-    const ctx: CallContext = { clientId: `macro:${id}`, transport: 'internal', user, role: 'operator' };
+    const ctx: CallContext = {
+      clientId: `macro:${id}`,
+      transport: 'internal',
+      user,
+      role: 'operator',
+    };
     const limits = { ...DEFAULT_LIMITS, ...p.limits };
     const runner = new MacroRunner({
       filename,
@@ -188,7 +193,8 @@ export class MacroService {
 
   view(id: string): MacroView {
     const e = this.runs.get(id);
-    if (!e) throw new StateError(`No macro ${id} (known: ${[...this.runs.keys()].join(', ') || 'none'})`);
+    if (!e)
+      throw new StateError(`No macro ${id} (known: ${[...this.runs.keys()].join(', ') || 'none'})`);
     return viewOf(e);
   }
 
@@ -250,7 +256,11 @@ function viewOf({ view, runner }: Entry): MacroView {
     consoleDropped: runner.consoleDropped,
     calls: runner.calls,
     error: runner.error
-      ? { code: runner.error.code, message: runner.error.message, ...(runner.error.details && { details: runner.error.details }) }
+      ? {
+          code: runner.error.code,
+          message: runner.error.message,
+          ...(runner.error.details && { details: runner.error.details }),
+        }
       : null,
   };
 }

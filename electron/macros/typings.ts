@@ -30,7 +30,8 @@ export function tsType(s: JsonSchema | boolean | undefined, indent = ''): string
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
   const alts = s.anyOf ?? s.oneOf;
   if (alts) return alts.map((a) => tsType(a, indent)).join(' | ');
-  if (Array.isArray(s.type)) return s.type.map((t) => tsType({ ...s, type: t }, indent)).join(' | ');
+  if (Array.isArray(s.type))
+    return s.type.map((t) => tsType({ ...s, type: t }, indent)).join(' | ');
   switch (s.type) {
     case 'string':
       return 'string';
@@ -96,7 +97,11 @@ const HELPERS = [
     detail: "('run' | 'automation') => Promise<view>",
     info: 'Wait until the run is over.',
   },
-  { label: 'aquila.params', detail: 'Record<string, string | number | boolean>', info: 'Parameters.' },
+  {
+    label: 'aquila.params',
+    detail: 'Record<string, string | number | boolean>',
+    info: 'Parameters.',
+  },
 ];
 
 /** One completion per macro command (one-line signature) and per helper. */

@@ -47,7 +47,8 @@ describe('host bundle for Electron', () => {
       worker.on('error', reject);
       worker.on('message', (m: { type: string; id?: number }) => {
         seen.push(m);
-        if (m.type === 'call') worker.postMessage({ type: 'reply', id: m.id, ok: true, json: '{"xUm":7}' });
+        if (m.type === 'call')
+          worker.postMessage({ type: 'reply', id: m.id, ok: true, json: '{"xUm":7}' });
         if (m.type === 'done') resolve();
       });
     });

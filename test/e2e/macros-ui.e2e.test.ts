@@ -103,7 +103,7 @@ describe('Macros tab', () => {
   }, 30_000);
 
   it('dry-runs: a refused move is reported, the stage stays', async () => {
-    await typeMacro('await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\naquila.log(\'after\');');
+    await typeMacro("await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\naquila.log('after');");
     await page.click('[data-testid="macro-dry-run"]');
     await waitPhase('(dry run): finished', 20_000);
     await page.waitForSelector('[data-testid="macro-report"]', { timeout: 5_000 });

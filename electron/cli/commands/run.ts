@@ -42,7 +42,13 @@ export function takeParams(argv: readonly string[]): {
     const key = kv.slice(0, eq);
     const raw = kv.slice(eq + 1);
     params[key] =
-      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : raw !== '' && Number.isFinite(Number(raw))
+            ? Number(raw)
+            : raw;
   }
   return { rest, params };
 }
@@ -63,7 +69,8 @@ async function follow(host: Host, id: string, io: CliIo): Promise<MacroView> {
     for (let n = Math.max(printed, v.consoleDropped); n < total; n++) {
       const line = v.console[n - v.consoleDropped]!;
       if (line.level === 'info') io.out(line.text);
-      else if (!(line.level === 'error' && v.error?.message === line.text)) io.out(`${line.level}: ${line.text}`);
+      else if (!(line.level === 'error' && v.error?.message === line.text))
+        io.out(`${line.level}: ${line.text}`);
     }
     printed = total;
   };
@@ -75,8 +82,12 @@ async function follow(host: Host, id: string, io: CliIo): Promise<MacroView> {
 }
 
 export function printReport(r: DryRunReport, io: CliIo): void {
-  io.out(`Dry run: ${r.durationS.toFixed(1)} s, ${r.frames} frames, ${(r.bytes / 1e6).toFixed(1)} MB`);
-  io.out(`Stage travel ${(r.stageTravelUm / 1000).toFixed(3)} mm, focus travel ${r.focusTravelUm.toFixed(1)} µm`);
+  io.out(
+    `Dry run: ${r.durationS.toFixed(1)} s, ${r.frames} frames, ${(r.bytes / 1e6).toFixed(1)} MB`,
+  );
+  io.out(
+    `Stage travel ${(r.stageTravelUm / 1000).toFixed(3)} mm, focus travel ${r.focusTravelUm.toFixed(1)} µm`,
+  );
   const doses = Object.entries(r.laserDoseMj);
   const during = (id: string) => (r.exposureDoseMj[id] ?? 0).toFixed(3);
   io.out(
@@ -142,7 +153,8 @@ export const command: CliCommand = {
     if (extra !== undefined)
       throw new ValidationError(`unexpected argument "${extra}": run takes one macro`);
     const start = { ...macroSource(spec), params };
-    if (args.flags.has('dry-run')) return dryRun(args.flags.get('config') as string | undefined, start, io);
+    if (args.flags.has('dry-run'))
+      return dryRun(args.flags.get('config') as string | undefined, start, io);
     return withHeadlessHost(args, io, (host) => runOn(host, start, io));
   },
 };

@@ -11,6 +11,18 @@ import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 import { completeAquila, type MacroCompletion } from './completions';
 
+/** Dark colours to match the app (renderer/styles/base.css). */
+const darkTheme = EditorView.theme(
+  {
+    '&': { backgroundColor: 'var(--panel-2)', color: 'var(--text)' },
+    '.cm-content': { caretColor: 'var(--text)' },
+    '.cm-gutters': { backgroundColor: 'var(--panel)', color: '#7a8594', border: 'none' },
+    '.cm-activeLine': { backgroundColor: '#ffffff0d' },
+    '.cm-activeLineGutter': { backgroundColor: '#ffffff14' },
+  },
+  { dark: true },
+);
+
 interface Props {
   /** The document when mounted or when `docKey` changes (loading a library macro). */
   initial: string;
@@ -42,6 +54,7 @@ export function MacroEditor({ initial, docKey, typescript, completions, onChange
         doc: initial,
         extensions: [
           basicSetup,
+          darkTheme,
           javascript({ typescript }),
           autocompletion({ override: [source] }),
           EditorView.updateListener.of((u) => {

@@ -3,7 +3,10 @@ import type { MacroView } from '../../../electron/api/contract';
 
 export function formatReport(r: NonNullable<MacroView['report']>): string[] {
   const dose = Object.entries(r.laserDoseMj)
-    .map(([id, mj]) => `${id} ${mj.toFixed(3)} mJ (${(r.exposureDoseMj[id] ?? 0).toFixed(3)} exposing)`)
+    .map(
+      ([id, mj]) =>
+        `${id} ${mj.toFixed(3)} mJ (${(r.exposureDoseMj[id] ?? 0).toFixed(3)} exposing)`,
+    )
     .join(', ');
   return [
     `${r.durationS.toFixed(1)} s, ${r.frames} frames, ${(r.bytes / 1e6).toFixed(1)} MB`,
@@ -21,12 +24,16 @@ export function MacroOutput({ view }: { view: MacroView }) {
       <p data-testid="macro-phase">
         {view.name}
         {view.dryRun ? ' (dry run)' : ''}: {view.phase}
-        {pct !== null ? ` — ${pct} %${view.progress?.message ? ` ${view.progress.message}` : ''}` : ''}
+        {pct !== null
+          ? ` — ${pct} %${view.progress?.message ? ` ${view.progress.message}` : ''}`
+          : ''}
       </p>
       {pct !== null && <progress max={100} value={pct} />}
       <pre className="macro-console" data-testid="macro-console">
         {view.consoleDropped > 0 ? `… ${view.consoleDropped} earlier lines\n` : ''}
-        {view.console.map((l) => (l.level === 'info' ? l.text : `${l.level}: ${l.text}`)).join('\n')}
+        {view.console
+          .map((l) => (l.level === 'info' ? l.text : `${l.level}: ${l.text}`))
+          .join('\n')}
       </pre>
       {view.error && (
         <p className="error" data-testid="macro-error">

@@ -50,7 +50,12 @@ export function MacrosTab() {
       setDoc({ key: `new-${Date.now()}`, source: STARTER, name: '', ts: false });
       return setSource(STARTER);
     }
-    setDoc({ key: `${name}-${Date.now()}`, source: entry.source, name, ts: entry.language === 'ts' });
+    setDoc({
+      key: `${name}-${Date.now()}`,
+      source: entry.source,
+      name,
+      ts: entry.language === 'ts',
+    });
     setSource(entry.source);
   };
 
@@ -117,10 +122,20 @@ export function MacrosTab() {
         onChange={(e) => setParams(e.target.value)}
       />
       <div className="row">
-        <button type="button" data-testid="macro-run" disabled={running} onClick={() => void start(false)}>
+        <button
+          type="button"
+          data-testid="macro-run"
+          disabled={running}
+          onClick={() => void start(false)}
+        >
           Run
         </button>
-        <button type="button" data-testid="macro-dry-run" disabled={running} onClick={() => void start(true)}>
+        <button
+          type="button"
+          data-testid="macro-dry-run"
+          disabled={running}
+          onClick={() => void start(true)}
+        >
           Dry run
         </button>
       </div>

@@ -24,13 +24,21 @@ describe('aquila run', () => {
   it('runs a macro file: console on stdout, exit 0; a refused call exits 1 naming line and limit', async () => {
     const dir = tempDir('aquila-run-');
     const ok = path.join(dir, 'ok.js');
-    writeFileSync(ok, `await aquila.stage.moveTo({ xUm: aquila.params.x, yUm: 0 });\naquila.log('at', (await aquila.stage.position()).xUm);\n`);
+    writeFileSync(
+      ok,
+      `await aquila.stage.moveTo({ xUm: aquila.params.x, yUm: 0 });\naquila.log('at', (await aquila.stage.position()).xUm);\n`,
+    );
     const a = io();
-    expect(await runCli(['run', ok, '--config', CONFIG, '--out', dir, '--param', 'x=250'], a.io)).toBe(0);
+    expect(
+      await runCli(['run', ok, '--config', CONFIG, '--out', dir, '--param', 'x=250'], a.io),
+    ).toBe(0);
     expect(a.out).toEqual(['at 250']);
 
     const bad = path.join(dir, 'bad.js');
-    writeFileSync(bad, `aquila.log('start');\n  await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\naquila.log('never');\n`);
+    writeFileSync(
+      bad,
+      `aquila.log('start');\n  await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\naquila.log('never');\n`,
+    );
     const b = io();
     expect(await runCli(['run', bad, '--config', CONFIG, '--out', dir], b.io)).toBe(1);
     expect(b.out).toEqual(['start']);

@@ -146,11 +146,11 @@ describe('budgets stop abuse, and the host keeps serving', () => {
 
   it('an endless async loop of calls is aborted, lasers off and motion stopped', async () => {
     const id = await startMacro(host, {
-        source: `await aquila.laser.setPower({ laserId: 'laser488', powerMw: 1 });
+      source: `await aquila.laser.setPower({ laserId: 'laser488', powerMw: 1 });
                  await aquila.shutter.setAuto({ enabled: false });
                  await aquila.laser.setEmission({ laserId: 'laser488', on: true });
                  for (let i = 0; ; i++) await aquila.stage.moveTo({ xUm: (i % 2) * 900, yUm: 0 });`,
-      });
+    });
     const t0 = Date.now();
     while (!(await host.devices.lasers.get('laser488')!.getEmission())) {
       if (Date.now() - t0 > 5_000) throw new Error('laser never on');
@@ -158,7 +158,9 @@ describe('budgets stop abuse, and the host keeps serving', () => {
     }
     await new Promise((res) => setTimeout(res, 200));
     const a = await host.call('macro.abort', {}, MACRO_CTX);
-    expect(a.ok && (a.value as { aborted: { id: string }[] }).aborted.map((m) => m.id)).toEqual([id]);
+    expect(a.ok && (a.value as { aborted: { id: string }[] }).aborted.map((m) => m.id)).toEqual([
+      id,
+    ]);
     expect(await host.devices.stage!.isBusy()).toBe(false);
     await devicesSafe();
     await host.call('shutter.setAuto', { enabled: true }, MACRO_CTX);

@@ -28,7 +28,12 @@ async function measured(
     const wallS = (performance.now() - started) / 1000;
     recorder.finish();
     if (v.error) throw new Error(`${name}: ${v.error.message}`);
-    return { report: recorder.report(), phase: v.phase, console: v.console.map((l) => l.text), wallS };
+    return {
+      report: recorder.report(),
+      phase: v.phase,
+      console: v.console.map((l) => l.text),
+      wallS,
+    };
   } finally {
     await host.shutdown('test end');
   }

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../electron/host/host';
-import { macroHost, MACRO_CTX, runMacro, startMacro, writeUserMacro } from '../../support/macro-host';
+import {
+  macroHost,
+  MACRO_CTX,
+  runMacro,
+  startMacro,
+  writeUserMacro,
+} from '../../support/macro-host';
 
 let host: Host & { userMacros: string };
 beforeAll(async () => {
@@ -29,7 +35,10 @@ describe('a macro on the one API', () => {
   });
 
   it('refuses a move past the envelope with E_LIMIT naming the limit, at the macro line:column', async () => {
-    const v = await runMacro(host, `await aquila.stage.moveTo({ xUm: 0, yUm: 0 });\n  await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\n`);
+    const v = await runMacro(
+      host,
+      `await aquila.stage.moveTo({ xUm: 0, yUm: 0 });\n  await aquila.stage.moveTo({ xUm: 5000, yUm: 0 });\n`,
+    );
     expect(v.phase).toBe('failed');
     expect(v.error?.code).toBe('E_MACRO');
     expect(v.error?.details).toMatchObject({ cause: 'E_LIMIT', line: 2 });
@@ -82,9 +91,9 @@ describe('a macro on the one API', () => {
       `// A typed macro\nconst n: number = Number(aquila.params.n);\ninterface P { xUm: number }\nconst p: P = { xUm: n };\naquila.log('n', p.xUm * 2);\n`,
     );
     const list = await host.call('macro.list', {}, MACRO_CTX);
-    expect(list.ok && (list.value as { macros: { name: string; summary: string }[] }).macros).toContainEqual(
-      expect.objectContaining({ name: 'typed', summary: 'A typed macro' }),
-    );
+    expect(
+      list.ok && (list.value as { macros: { name: string; summary: string }[] }).macros,
+    ).toContainEqual(expect.objectContaining({ name: 'typed', summary: 'A typed macro' }));
     const v = await host.macros.whenDone(
       await startMacro(host, { name: 'typed', params: { n: 21 } }),
     );
@@ -126,18 +135,18 @@ describe('a macro on the one API', () => {
   it('is a client of its own in the audit trail', async () => {
     await runMacro(host, `await aquila.focus.moveTo({ zUm: 3 });`);
     const q = await host.call('audit.query', { command: 'focus.moveTo' }, MACRO_CTX);
-    const entries = (q.ok ? (q.value as { entries: { clientId: string }[] }).entries : []);
+    const entries = q.ok ? (q.value as { entries: { clientId: string }[] }).entries : [];
     expect(entries.at(-1)?.clientId).toMatch(/^macro:m\d+$/);
   });
 
   it('aborts a tight loop within 1 s and leaves lasers off', async () => {
     const id = await startMacro(host, {
-        source: `await aquila.laser.setPower({ laserId: 'laser640', powerMw: 5 });
+      source: `await aquila.laser.setPower({ laserId: 'laser640', powerMw: 5 });
                  await aquila.shutter.setAuto({ enabled: false });
                  await aquila.laser.setEmission({ laserId: 'laser640', on: true });
                  aquila.log('on');
                  while (true) {}`,
-      });
+    });
     const t0 = Date.now();
     while (!host.store.state.macros?.find((m) => m.id === id)?.console.length) {
       if (Date.now() - t0 > 5000) throw new Error('macro never switched the laser on');
@@ -145,7 +154,11 @@ describe('a macro on the one API', () => {
     }
     expect(host.store.state.lasers.laser640?.emission).toBe(true);
     const started = performance.now();
-    const a = await host.call('macro.abort', { id }, { clientId: 'someone', transport: 'ws', role: 'observer', user: 'eve' });
+    const a = await host.call(
+      'macro.abort',
+      { id },
+      { clientId: 'someone', transport: 'ws', role: 'observer', user: 'eve' },
+    );
     const ms = performance.now() - started;
     expect(a.ok).toBe(true);
     expect(ms).toBeLessThan(1000);

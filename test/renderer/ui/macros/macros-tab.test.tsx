@@ -7,7 +7,11 @@ import { sampleState } from '../../state/sample-state';
 import { render, textOf } from '../render-app';
 
 const entries = [
-  { label: 'aquila.stage.moveTo', detail: '(params: { xUm: number; yUm: number; }) => Promise<…>', info: 'Move' },
+  {
+    label: 'aquila.stage.moveTo',
+    detail: '(params: { xUm: number; yUm: number; }) => Promise<…>',
+    info: 'Move',
+  },
   { label: 'aquila.stage.moveBy', detail: '(params) => Promise<…>', info: 'Step' },
   { label: 'aquila.state', detail: '() => Promise<AppState>', info: 'State' },
   { label: 'aquila.params', detail: 'Record<string, string | number | boolean>', info: 'Params' },
@@ -24,7 +28,10 @@ describe('completion of aquila.…', () => {
     expect(r?.from).toBe('  const p = await aquila.'.length);
     const m = completeAquila('aquila.stage.mo', entries);
     expect(m?.options.map((o) => o.label)).toEqual(['moveBy', 'moveTo']);
-    expect(m?.options[1]).toMatchObject({ detail: expect.stringContaining('xUm: number'), info: 'Move' });
+    expect(m?.options[1]).toMatchObject({
+      detail: expect.stringContaining('xUm: number'),
+      info: 'Move',
+    });
     expect(completeAquila('aquila.', entries)?.options.map((o) => o.label)).toEqual([
       'estop',
       'params',
@@ -109,7 +116,13 @@ describe('the Macros tab in the app', () => {
         focusTravelUm: 12,
         laserDoseMj: { laser488: 1.5 },
         exposureDoseMj: { laser488: 0.6 },
-        refusals: [{ command: 'stage.moveTo', code: 'E_LIMIT', message: 'x = 5000 µm is above the X maximum 1000 µm' }],
+        refusals: [
+          {
+            command: 'stage.moveTo',
+            code: 'E_LIMIT',
+            message: 'x = 5000 µm is above the X maximum 1000 µm',
+          },
+        ],
       }),
     ).toEqual([
       '62.3 s, 3 frames, 0.4 MB',
