@@ -22,8 +22,11 @@ import {
 import { frameStats } from './frame-stats';
 
 export interface MacroEnv {
-  /** One API command as this macro's client (validation, safety layer, lease, audit). */
-  call(name: string, args: unknown): Promise<CallOutcome<unknown>>;
+  /**
+   * One API command as this macro's client (validation, safety layer, lease, audit).
+   * `cleanUp`: the host's own stop / lights-off / cancel after the macro ended.
+   */
+  call(name: string, args: unknown, cleanUp?: boolean): Promise<CallOutcome<unknown>>;
   bus: FrameBus;
   state(): AppState;
   /** Resolves when the MDA run (`run`) or automation run (`automation`) is idle. */
@@ -289,7 +292,7 @@ export class MacroRunner {
     if (this.started.has('automation') && s.automation && !isAutomationOver(s.automation.phase))
       calls.push('automation.cancel');
     for (const name of calls) {
-      const r = await this.o.env.call(name, {});
+      const r = await this.o.env.call(name, {}, true);
       if (!r.ok) this.log('error', `after the macro ended, ${name} failed: ${r.error.message}`);
     }
     for (const what of this.started) await this.o.env.whenIdle(what);

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StateError, ValidationError } from '../../drivers/errors';
+import { NotControllerError, StateError, ValidationError } from '../../drivers/errors';
 import type { CallOutcome } from '../api/bridge';
-import type { AppState, MacroView } from '../api/contract';
-import { commandNames } from '../api/contract';
+import type { ApiError, AppState, MacroView } from '../api/contract';
+import { commandAccess, commandNames, isCommandName } from '../api/contract';
 import type { CallContext } from '../host/command-handlers';
 import { identityOf } from '../host/control-lease';
 import type { FrameBus } from '../host/frame-bus';
@@ -123,7 +123,12 @@ export class MacroService {
       wallMs: limits.wallS * 1000,
       continueOnRefusal: this.d.dryRun !== undefined,
       env: {
-        call: (n, args) => this.d.call(n, args, ctx),
+        call: (n, args, cleanUp) => {
+          const refused = cleanUp ? null : leaseRefusal(n, starter, this.d.store.state);
+          return refused
+            ? Promise.resolve({ ok: false, error: refused })
+            : this.d.call(n, args, ctx);
+        },
         bus: this.d.bus,
         state: () => this.d.store.state,
         whenIdle: this.d.whenIdle,
@@ -149,7 +154,10 @@ export class MacroService {
     try {
       twin = await this.d.dryHost(scratch, recorder.hostOptions());
       recorder.attach(twin);
-      const inner = await twin.macros.start({ ...p, dryRun: undefined }, starter);
+      const inner = await twin.macros.start(
+        { ...p, dryRun: undefined },
+        { clientId: starter.clientId, transport: 'internal', user: identityOf(starter).user },
+      );
       const runner = twin.macros.entry(inner.id).runner;
       const name = twin.macros.entry(inner.id).view.name;
       const id = `m${++this.seq}`;
@@ -245,6 +253,24 @@ export class MacroService {
       s.macros = views;
     });
   }
+}
+
+/**
+ * A macro acts only while whoever started it may: a remote client or the window must still
+ * hold control for the macro's mutating calls (safety and read calls always pass; in-process
+ * starters — the CLI — are not held to the lease). Checked here, read-only: a macro's calls
+ * never renew or take the lease, so a vanished browser's lease still expires and the watchdog
+ * still stops the instrument.
+ */
+function leaseRefusal(name: string, starter: CallContext, state: AppState): ApiError | null {
+  if (!isCommandName(name) || commandAccess[name] !== 'mutating') return null;
+  if (starter.transport === 'cli' || starter.transport === 'internal') return null;
+  const holder = state.control.holder;
+  if (holder?.clientId === starter.clientId) return null;
+  if (!holder && starter.transport === 'ipc') return null;
+  return new NotControllerError(
+    `${name} refused: ${identityOf(starter).user} (${starter.clientId}), who started this macro, no longer holds control${holder ? `; ${holder.user} (${holder.clientId}) does` : ''}`,
+  ).toJSON();
 }
 
 function viewOf({ view, runner }: Entry): MacroView {

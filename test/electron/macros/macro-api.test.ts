@@ -132,6 +132,32 @@ describe('a macro on the one API', () => {
     );
   });
 
+  it('stops acting when its remote starter no longer holds control', async () => {
+    const remote = {
+      clientId: 'c1',
+      transport: 'ws' as const,
+      user: 'ana',
+      role: 'operator' as const,
+    };
+    const r = await host.call(
+      'macro.start',
+      {
+        source: `await aquila.stage.moveTo({ xUm: 10, yUm: 0 });\naquila.log('first');\nawait aquila.sleep(2500);\nawait aquila.stage.moveTo({ xUm: 20, yUm: 0 });`,
+      },
+      remote,
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    expect(host.store.state.control.holder?.clientId).toBe('c1');
+    // c1 sends no heartbeat: its WebSocket lease expires after 1.5 s, during the sleep
+    const v = await host.macros.whenDone((r.value as { id: string }).id);
+    expect(texts(v)[0]).toBe('first');
+    expect(v.phase).toBe('failed');
+    expect(v.error?.details).toMatchObject({ cause: 'E_NOT_CONTROLLER', line: 4 });
+    expect(v.error?.message).toMatch(/ana \(c1\), who started this macro, no longer holds control/);
+    expect(host.store.state.stage?.xUm).toBe(10);
+    expect(host.store.state.control.holder).toBeNull();
+  });
+
   it('is a client of its own in the audit trail', async () => {
     await runMacro(host, `await aquila.focus.moveTo({ zUm: 3 });`);
     const q = await host.call('audit.query', { command: 'focus.moveTo' }, MACRO_CTX);
