@@ -20,6 +20,7 @@ import {
   type SandboxReply,
 } from './protocol';
 import { frameStats } from './frame-stats';
+import type { PositionMapper } from './source-map';
 
 export interface MacroEnv {
   /**
@@ -39,6 +40,8 @@ export interface MacroRunOptions {
   filename: string;
   /** JavaScript (transpiled already). */
   source: string;
+  /** Transpiled macros: a position in `source` → in the macro as written. */
+  mapPosition?: PositionMapper;
   params: Record<string, string | number | boolean>;
   commandNames: string[];
   limits: SandboxLimits;
@@ -272,6 +275,10 @@ export class MacroRunner {
     if (!failure) this.phase = 'finished';
     else {
       this.phase = stopped === 'aborted' ? 'aborted' : 'failed';
+      if (failure.line !== undefined && this.o.mapPosition) {
+        const at = this.o.mapPosition(failure.line, failure.column ?? 1);
+        failure = { ...failure, line: at.line, column: at.column };
+      }
       this.error = toApiError(failure, stopped, this.o.filename);
       this.log('error', this.error.message);
     }

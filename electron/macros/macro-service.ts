@@ -112,7 +112,8 @@ export class MacroService {
     const limits = { ...DEFAULT_LIMITS, ...p.limits };
     const runner = new MacroRunner({
       filename,
-      source: js,
+      source: js.code,
+      mapPosition: js.mapPosition,
       params: p.params ?? {},
       commandNames: MACRO_COMMANDS,
       limits: {

@@ -1,13 +1,19 @@
 /**
- * TypeScript macros → JavaScript (types stripped by esbuild; line numbers kept where esbuild
- * keeps them). esbuild is loaded only for a TypeScript macro: an installation without it
- * (a packaged app ships only runtime dependencies) still runs JavaScript macros.
+ * TypeScript macros → JavaScript (types stripped by esbuild, not checked) with a mapper from
+ * positions in the JavaScript back to the TypeScript, for error locations. esbuild is loaded
+ * only for a TypeScript macro: an installation without it (a packaged app ships only runtime
+ * dependencies) still runs JavaScript macros.
  */
 import type { transform as EsbuildTransform } from 'esbuild';
 import { MacroError } from './macro-error';
+import { positionMapper, type PositionMapper } from './source-map';
 
-export async function toJavaScript(source: string, language: 'js' | 'ts', filename: string) {
-  if (language === 'js') return source;
+export async function toJavaScript(
+  source: string,
+  language: 'js' | 'ts',
+  filename: string,
+): Promise<{ code: string; mapPosition?: PositionMapper }> {
+  if (language === 'js') return { code: source };
   let transform: typeof EsbuildTransform;
   try {
     ({ transform } = await import('esbuild'));
@@ -22,8 +28,10 @@ export async function toJavaScript(source: string, language: 'js' | 'ts', filena
       format: 'esm',
       target: 'es2022',
       sourcefile: filename,
+      sourcemap: 'external',
     });
-    return r.code;
+    const map = JSON.parse(r.map) as { mappings: string };
+    return { code: r.code, mapPosition: positionMapper(map.mappings) };
   } catch (err) {
     const first = (
       err as { errors?: { text: string; location?: { line: number; column: number } }[] }

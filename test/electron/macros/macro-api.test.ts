@@ -100,6 +100,16 @@ describe('a macro on the one API', () => {
     expect(texts(v)).toEqual(['n 42']);
   });
 
+  it('locates errors in TypeScript macros in the TypeScript source', async () => {
+    const v = await runMacro(
+      host,
+      `// types vanish in the JavaScript\ninterface P {\n  xUm: number;\n}\nconst p: P = { xUm: 1 };\n   await aquila.stage.moveTo({ xUm: p.xUm * 9000, yUm: 0 });\n`,
+      { language: 'ts', label: 'typed-fail.ts' },
+    );
+    expect(v.error?.details).toMatchObject({ cause: 'E_LIMIT', line: 6 });
+    expect(v.error?.message).toMatch(/at typed-fail\.ts:6:\d+$/);
+  });
+
   it('dry-runs through the API on a simulated twin: this instrument does not move', async () => {
     const before = await host.devices.stage!.getPositionUm();
     const v = await host.macros.whenDone(
