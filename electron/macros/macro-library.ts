@@ -58,7 +58,7 @@ export function listLibrary(dirs: LibraryDirs): LibraryEntry[] {
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A library macro by name, or a file path (the CLI), with its source. */
+/** A library macro by name, with its source. */
 export function loadMacro(dirs: LibraryDirs, name: string): LibraryEntry & { source: string } {
   const entry = listLibrary(dirs).find((e) => e.name === name);
   if (!entry)

@@ -8,7 +8,7 @@
 import type { CallOutcome } from '../api/bridge';
 import type { ApiError, AppState } from '../api/contract';
 import { spawnWorker } from '../../drivers/workers';
-import type { FrameBus, HostFrame } from '../host/frame-bus';
+import type { FrameBus } from '../host/frame-bus';
 import type { MacroClock } from './macro-clock';
 import type { MacroConsoleLine, MacroPhase } from '../api/macro-schema';
 import {
@@ -19,7 +19,7 @@ import {
   type SandboxMessage,
   type SandboxReply,
 } from './protocol';
-import { frameStats } from './frame-stats';
+import { FrameHold } from './frame-hold';
 import type { PositionMapper } from './source-map';
 
 export interface MacroEnv {
@@ -56,9 +56,6 @@ export interface MacroRunOptions {
 export const MAX_CONSOLE_LINES = 500;
 /** A worker whose interrupt handler did not stop it within this is terminated. */
 const ABORT_GRACE_MS = 250;
-const RETAINED_FRAMES = 4;
-/** The largest pixel block one `frame.pixels()` call returns (a 4096² sensor). */
-const MAX_PIXELS = 4096 * 4096;
 /** Dry runs record and skip calls refused with these; any other failure still throws. */
 export const REFUSAL_CODES = new Set(['E_LIMIT', 'E_ESTOP', 'E_POSITION_UNTRUSTED', 'E_INVALID']);
 
@@ -73,7 +70,7 @@ export class MacroRunner {
 
   private readonly flag = new SharedArrayBuffer(4);
   private readonly abortCtl = new AbortController();
-  private readonly frames: HostFrame[] = [];
+  private readonly frames = new FrameHold();
   private readonly started = new Set<'run' | 'automation'>();
   private readonly worker;
   private wallTimer: NodeJS.Timeout;
@@ -195,7 +192,7 @@ export class MacroRunner {
           type: 'reply',
           id: m.id,
           ok: true,
-          pixels: this.pixels(m.seq, m.roiJson),
+          pixels: this.frames.pixels(m.seq, m.roiJson),
         } as SandboxReply;
     }
   }
@@ -215,56 +212,9 @@ export class MacroRunner {
     if (name === 'run.start') this.started.add('run');
     if (name === 'automation.start') this.started.add('automation');
     let value = outcome.value;
-    if (name === 'camera.snap') value = this.frameHandle((value as { seq: number }).seq);
+    if (name === 'camera.snap')
+      value = this.frames.hold(this.o.env.bus.latest, (value as { seq: number }).seq);
     return { type: 'reply', id, ok: true, json: value === undefined ? '' : JSON.stringify(value) };
-  }
-
-  /** The snapped frame's metadata and statistics; its pixels stay in the host until asked. */
-  private frameHandle(seq: number): unknown {
-    const f = this.o.env.bus.latest;
-    if (!f || f.meta.seq !== seq) return { seq };
-    this.frames.push(f);
-    if (this.frames.length > RETAINED_FRAMES) this.frames.shift();
-    const { meta } = f;
-    return {
-      seq,
-      widthPx: meta.widthPx,
-      heightPx: meta.heightPx,
-      exposureMs: meta.exposureMs,
-      timestampMs: meta.timestampMs,
-      stage: meta.stage,
-      lasersMw: meta.lasersMw,
-      stats: frameStats(f.pixels),
-    };
-  }
-
-  private pixels(seq: number, roiJson: string): Uint16Array {
-    const f = this.frames.find((x) => x.meta.seq === seq);
-    if (!f)
-      throw new RangeError(
-        `frame ${seq} is no longer held (the last ${RETAINED_FRAMES} snaps are): read pixels before snapping more`,
-      );
-    const { widthPx, heightPx } = f.meta;
-    const roi = JSON.parse(roiJson) as {
-      xPx?: unknown;
-      yPx?: unknown;
-      widthPx?: unknown;
-      heightPx?: unknown;
-    } | null;
-    const int = (v: unknown, d: number) => (Number.isInteger(v) ? (v as number) : d);
-    const x = roi ? int(roi.xPx, 0) : 0;
-    const y = roi ? int(roi.yPx, 0) : 0;
-    const w = roi ? int(roi.widthPx, widthPx - x) : widthPx;
-    const h = roi ? int(roi.heightPx, heightPx - y) : heightPx;
-    if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > widthPx || y + h > heightPx)
-      throw new RangeError(
-        `pixels: region x ${x}, y ${y}, ${w}×${h} is outside the ${widthPx}×${heightPx} frame`,
-      );
-    if (w * h > MAX_PIXELS) throw new RangeError(`pixels: at most ${MAX_PIXELS} per call`);
-    const out = new Uint16Array(w * h);
-    for (let r = 0; r < h; r++)
-      out.set(f.pixels.subarray((y + r) * widthPx + x, (y + r) * widthPx + x + w), r * w);
-    return out;
   }
 
   private settle(failure: SandboxFailure | null): void {

@@ -69,7 +69,7 @@ export interface MacroServiceDeps {
   dryHost?: DryHostFactory;
 }
 
-interface Entry {
+export interface MacroEntry {
   view: Omit<MacroView, 'console' | 'consoleDropped' | 'progress' | 'phase' | 'error' | 'calls'>;
   runner: MacroRunner;
   /** The macro ended and its clean-up (and a dry run's report) is done. */
@@ -77,7 +77,7 @@ interface Entry {
 }
 
 export class MacroService {
-  private readonly runs = new Map<string, Entry>();
+  private readonly runs = new Map<string, MacroEntry>();
   private seq = 0;
   private publishTimer: NodeJS.Timeout | null = null;
 
@@ -231,7 +231,7 @@ export class MacroService {
     if (this.publishTimer) clearTimeout(this.publishTimer);
   }
 
-  entry(id: string): Entry {
+  entry(id: string): MacroEntry {
     const e = this.runs.get(id);
     if (!e) throw new StateError(`No macro ${id}`);
     return e;
@@ -274,7 +274,7 @@ function leaseRefusal(name: string, starter: CallContext, state: AppState): ApiE
   ).toJSON();
 }
 
-function viewOf({ view, runner }: Entry): MacroView {
+function viewOf({ view, runner }: MacroEntry): MacroView {
   return {
     ...view,
     phase: runner.phase,

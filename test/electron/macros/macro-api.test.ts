@@ -75,13 +75,17 @@ describe('a macro on the one API', () => {
        const f = await aquila.camera.snap();
        aquila.log(f.widthPx, f.heightPx, f.stats.max >= f.stats.mean, f.stats.mean > 0);
        const px = await f.pixels({ xPx: 10, yPx: 20, widthPx: 4, heightPx: 3 });
-       aquila.log(px.length, px instanceof Uint16Array);`,
+       aquila.log(px.length, px instanceof Uint16Array, px[0], px[5], f.seq);
+       try { await f.pixels({ xPx: 250, yPx: 0, widthPx: 10, heightPx: 1 }); } catch (e) { aquila.log(e.message); }`,
     );
     expect(v.error).toBeNull();
-    expect(texts(v)).toEqual(['256 256 true true', '12 true']);
-    // the pixels are the host frame's
     const f = host.bus.latest!;
-    expect(f.meta.widthPx).toBe(256);
+    const at = (x: number, y: number) => f.pixels[y * f.meta.widthPx + x];
+    expect(texts(v)).toEqual([
+      '256 256 true true',
+      `12 true ${at(10, 20)} ${at(11, 21)} ${f.meta.seq}`,
+      'pixels: region x 250, y 0, 10×1 is outside the 256×256 frame',
+    ]);
   });
 
   it('runs TypeScript macros from the library', async () => {
