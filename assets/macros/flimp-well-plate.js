@@ -20,7 +20,10 @@ for (let w = 0; w < wells; w++) {
   const row = Math.floor(w / P.cols);
   const col = w % P.cols;
   const name = `${String.fromCharCode(65 + row)}${col + 1}`;
-  await aquila.stage.moveTo({ xUm: P.originXUm + col * P.pitchUm, yUm: P.originYUm + row * P.pitchUm });
+  await aquila.stage.moveTo({
+    xUm: P.originXUm + col * P.pitchUm,
+    yUm: P.originYUm + row * P.pitchUm,
+  });
   try {
     await aquila.autofocus.run({ rangeUm: 6, toleranceUm: 0.5 });
   } catch (e) {
@@ -39,7 +42,9 @@ for (let w = 0; w < wells; w++) {
       if (f.stats.mean < first * P.bleachedFraction) break;
     }
     imaged += 1;
-    aquila.log(`well ${name}: ROI at (${roi.xUm.toFixed(1)}, ${roi.yUm.toFixed(1)}) µm, ${frames} frames`);
+    aquila.log(
+      `well ${name}: ROI at (${roi.xUm.toFixed(1)}, ${roi.yUm.toFixed(1)}) µm, ${frames} frames`,
+    );
   }
   aquila.progress((w + 1) / wells, `well ${name}: ${found.rois.length} ROIs`);
 }

@@ -5,7 +5,13 @@ interface Params {
   settleMs: number;
   autofocus: boolean;
 }
-const P: Params = { channel: 'GFP', powersMw: '5,10,20', settleMs: 200, autofocus: true, ...aquila.params };
+const P: Params = {
+  channel: 'GFP',
+  powersMw: '5,10,20',
+  settleMs: 200,
+  autofocus: true,
+  ...aquila.params,
+};
 
 const state = await aquila.state();
 const preset = state.channels.find((c: { name: string }) => c.name === P.channel);
