@@ -48,14 +48,13 @@ rt.setInterruptHandler(() => {
 const vm: QuickJSContext = rt.newContext();
 
 function defineBridge(): void {
+  // The prelude passes strings or numbers only: read them as such (one FFI crossing each).
   const request = vm.newFunction('request', (opH, aH, bH) => {
     const op = vm.getString(opH);
-    const a = vm.dump(aH) as unknown;
-    const b = vm.dump(bH) as unknown;
     const id = nextId++;
     const deferred = vm.newPromise();
     pending.set(id, deferred);
-    send(toRequest(id, op, a, b));
+    send(toRequest(id, op, aH, bH));
     return deferred.handle;
   });
   const post = vm.newFunction('post', (opH, aH, bH) => {
@@ -93,11 +92,12 @@ function defineBridge(): void {
   r.value.dispose();
 }
 
-function toRequest(id: number, op: string, a: unknown, b: unknown): SandboxRequest {
-  if (op === 'call') return { type: 'call', id, name: String(a), argsJson: String(b) };
-  if (op === 'sleep') return { type: 'sleep', id, ms: Number(a) };
-  if (op === 'pixels') return { type: 'pixels', id, seq: Number(a), roiJson: String(b) };
-  if (op === 'wait') return { type: 'wait', id, what: String(a) };
+function toRequest(id: number, op: string, a: QuickJSHandle, b: QuickJSHandle): SandboxRequest {
+  if (op === 'call') return { type: 'call', id, name: vm.getString(a), argsJson: vm.getString(b) };
+  if (op === 'sleep') return { type: 'sleep', id, ms: vm.getNumber(a) };
+  if (op === 'pixels')
+    return { type: 'pixels', id, seq: vm.getNumber(a), roiJson: vm.getString(b) };
+  if (op === 'wait') return { type: 'wait', id, what: vm.getString(a) };
   return { type: 'state', id };
 }
 
@@ -158,7 +158,8 @@ function pump(): void {
       error: { name: 'InternalError', message: 'interrupted', limit: stopReason },
     });
   }
-  if (!modulePromise) return;
+  // While a host request is outstanding its answer pumps again: check the module then.
+  if (!modulePromise || pending.size > 0) return;
   const state = vm.getPromiseState(modulePromise);
   if (state.type === 'fulfilled') {
     state.value.dispose();
