@@ -92,4 +92,9 @@ export default tseslint.config(
     files: ['electron/main.ts', 'electron/preload.ts', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // Macros (issue #15) run in the QuickJS sandbox: `aquila` and `console`, no Node or DOM.
+    files: ['assets/macros/**'],
+    languageOptions: { globals: { aquila: 'readonly', console: 'readonly' } },
+  },
 );

@@ -1,6 +1,6 @@
 // Bundles the host for Electron: main (CJS), preload (CJS, sandboxed), and every
 // *.worker.ts and the safety supervisor as a sibling .js (see drivers/workers.ts).
-// Native modules stay external.
+// Native modules and packages that load files beside themselves stay external.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +27,18 @@ const common = {
   logLevel: 'warning',
   // import.meta.resolve is only used to run .ts workers from source, never in a bundle.
   logOverride: { 'empty-import-meta': 'silent' },
-  external: ['electron', 'serialport', '@serialport/*', 'usb', 'tsx', 'tsx/*'],
+  // quickjs-emscripten (the macro sandbox) loads its .wasm beside its own module file;
+  // esbuild (TypeScript macros) runs its native binary.
+  external: [
+    'electron',
+    'serialport',
+    '@serialport/*',
+    'usb',
+    'tsx',
+    'tsx/*',
+    'quickjs-emscripten',
+    'esbuild',
+  ],
 };
 
 await build({

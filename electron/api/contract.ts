@@ -15,12 +15,14 @@ import {
   foundRoiView,
   roiFindOptions,
 } from './automation-schema';
+import { macroCommands } from './macro-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
 
 export * from './access-schema';
 export * from './analysis-schema';
 export * from './automation-schema';
+export * from './macro-schema';
 export * from './schema-parts';
 export * from './state';
 
@@ -282,6 +284,7 @@ export const commands = {
   // Issue #16 §2: SLURM analysis hand-off (analysis-schema.ts).
   ...analysisCommands,
   ...automationExtraCommands,
+  ...macroCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -360,4 +363,12 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'analysis.status': 'read',
   'analysis.submit': 'mutating',
   'analysis.cancel': 'mutating',
+  // Issue #15: macros. Aborting one stops motion and switches light off: like stage.stop and
+  // laser.allOff it is never refused for access reasons.
+  'macro.start': 'mutating',
+  'macro.status': 'read',
+  'macro.abort': 'safety',
+  'macro.list': 'read',
+  'macro.typings': 'read',
+  'stage.position': 'read',
 };

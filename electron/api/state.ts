@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ControlState } from './access-schema';
 import type { AnalysisView } from './analysis-schema';
 import type { FoundRoiView, RoiVerdict } from './automation-schema';
+import type { MacroView } from './macro-schema';
 import type { roi } from './schema-parts';
 
 // ---------------------------------------------------------------------------------- errors
@@ -136,6 +137,8 @@ export interface AppState {
   analysis?: AnalysisView[];
   /** The last rois.find result and the operators' verdicts on it; null before or after rois.clear. */
   roiFinder: RoiFinderView | null;
+  /** Issue #15: running and recent macros (absent from older hosts). */
+  macros?: MacroView[];
 }
 
 export interface RoiFinderView {

@@ -31,4 +31,5 @@ export const cliCommands: CliEntry[] = [
   },
   { name: 'rois', load: async () => (await import('./automation/analysis-commands')).roisCommand },
   { name: 'cameras', load: async () => (await import('./commands/cameras')).command },
+  { name: 'run', load: async () => (await import('./commands/run')).command },
 ];

@@ -8,6 +8,7 @@ import type {
   AccessCommandName,
   AnalysisCommandName,
   CommandName,
+  MacroCommandName,
   CommandResult,
   Commands,
   Role,
@@ -53,7 +54,7 @@ export interface HandlerDeps {
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
 
-/** Control-lease and audit commands are handled in access-handlers.ts. */
+/** Control-lease and audit commands are handled in access-handlers.ts, macros' in electron/macros/macro-handlers.ts. */
 export function createHandlers({
   store,
   safety,
@@ -64,7 +65,7 @@ export function createHandlers({
   automation,
   shutter,
   log,
-}: HandlerDeps): Omit<Handlers, AccessCommandName | AnalysisCommandName> {
+}: HandlerDeps): Omit<Handlers, AccessCommandName | AnalysisCommandName | MacroCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;

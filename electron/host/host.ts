@@ -28,6 +28,10 @@ import { consoleLogger, redactCredentials, type Logger, type LogLevel } from './
 import { StateStore } from './state-store';
 import { APP_VERSION } from './version';
 import { startWatchdog } from './watchdog';
+import { createMacroHandlers } from '../macros/macro-handlers';
+import { EXAMPLES_DIR, type LibraryDirs } from '../macros/macro-library';
+import { MacroService, type MacroServiceDeps } from '../macros/macro-service';
+import { simulatedTwin } from '../macros/dry-run';
 
 export interface HostOptions {
   log?: Logger;
@@ -43,6 +47,11 @@ export interface HostOptions {
   /** The host's own files (audit trail); default AQUILA_HOME or ~/.aquila. */
   dataDir?: string;
   lease?: ControlLeaseOptions;
+  /** Issue #15: the macro library (default: assets/macros and <dataDir>/macros). */
+  macroLibrary?: LibraryDirs;
+  /** Issue #15: macro clocks and dry runs (electron/macros/dry-run.ts). */
+  macroClock?: MacroServiceDeps['clock'];
+  macroDryRun?: MacroServiceDeps['dryRun'];
 }
 
 export interface Host {
@@ -57,6 +66,7 @@ export interface Host {
   readonly lease: ControlLease;
   readonly audit: AuditLog;
   readonly automation: AutomationService;
+  readonly macros: MacroService;
   readonly shutter: AutoShutter;
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
@@ -159,7 +169,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     log,
     shutter,
   });
-  const dispatcher = new Dispatcher(
+  const dispatcher: Dispatcher = new Dispatcher(
     {
       ...createHandlers({
         store,
@@ -174,10 +184,34 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       }),
       ...createAccessHandlers(lease, audit),
       ...analysis.handlers(),
+      ...createMacroHandlers(() => macros, store),
     },
     log,
     lease,
   );
+  const macros: MacroService = new MacroService({
+    store,
+    bus,
+    call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
+    whenIdle: (what) => (what === 'run' ? acquisition.whenIdle() : automation.whenIdle()),
+    library: options.macroLibrary ?? {
+      examples: EXAMPLES_DIR,
+      user: path.join(options.dataDir ?? sessionDir(), 'macros'),
+    },
+    clock: options.macroClock,
+    dryRun: options.macroDryRun,
+    dryHost: (scratch, recorderOptions) =>
+      createHost(
+        {
+          ...loaded,
+          config: {
+            ...simulatedTwin(config),
+            storage: { ...config.storage, datasetsRoot: scratch },
+          },
+        },
+        { log: quietLog(log), dataDir: scratch, ...recorderOptions },
+      ),
+  });
   dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
     if (name === 'control.heartbeat' && ok) return;
     audit.append({
@@ -244,6 +278,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     lease,
     audit,
     automation,
+    macros,
     shutter,
     log,
     call: (name, args, callCtx) => dispatcher.call(name, args, callCtx),
@@ -255,6 +290,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       shutdownPromise ??= (async () => {
         lease.close();
         liveIdle.close();
+        await macros.shutdown();
         const off = await safety.allLasersOff(`shutdown: ${reason}`);
         await automation.shutdown();
         await acquisition.shutdown();
@@ -279,6 +315,14 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
   };
   return host;
+}
+
+/** A dry-run twin's log: warnings and errors only, marked as the twin's. */
+function quietLog(log: Logger): Logger {
+  return {
+    log: (level, text) =>
+      level !== 'debug' && level !== 'info' && log.log(level, `dry run: ${text}`),
+  };
 }
 
 const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };

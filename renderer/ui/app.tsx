@@ -1,6 +1,6 @@
 /**
  * Page layout: header (always-visible E-STOP), device alarms, disk warning, live view centre, side bar
- * right with tabs (control / acquire / automate / data). Inactive tabs are hidden, not unmounted, so
+ * right with tabs (control / acquire / automate / macros / data). Inactive tabs are hidden, not unmounted, so
  * a half-built plan survives switching.
  */
 import { useState } from 'react';
@@ -15,6 +15,8 @@ import { DevicesPanel } from './devices-panel';
 import { HeaderBar } from './header-bar';
 import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
+import { MacrosTab } from './macros/macros-tab';
+import { RunningMacros } from './macros/running-macros';
 import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
 import { StorageSummary, StorageWarning } from './storage-warning';
@@ -26,6 +28,7 @@ const TABS = [
   { id: 'control', label: 'Control' },
   { id: 'acquire', label: 'Acquire' },
   { id: 'automate', label: 'Automate' },
+  { id: 'macros', label: 'Macros' },
   { id: 'data', label: 'Data' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -73,6 +76,9 @@ export function App() {
             <div role="tabpanel" hidden={tab !== 'automate'}>
               <AutomationTab />
             </div>
+            <div role="tabpanel" hidden={tab !== 'macros'}>
+              <MacrosTab />
+            </div>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />
               <DatasetList />
@@ -82,6 +88,7 @@ export function App() {
           <div hidden={tab !== 'data'}>
             <AuditPanel />
           </div>
+          <RunningMacros />
           <EventLog />
         </aside>
       </main>

@@ -30,6 +30,33 @@ describe('host bundle for Electron', () => {
       expect(existsSync(path.join(root, 'dist/electron', f))).toBe(true);
   });
 
+  it('bundles the macro sandbox worker; it loads the QuickJS wasm and calls the host', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(path.join(root, 'dist/electron/sandbox.worker.js'), {
+      workerData: {
+        source: `const p = await aquila.stage.position();\naquila.log('x', p.xUm);`,
+        filename: 'm.js',
+        commandNames: ['stage.position'],
+        params: {},
+        limits: { memoryBytes: 32 << 20, stackBytes: 256 << 10, workPolls: 1e6 },
+        abortFlag: new SharedArrayBuffer(4),
+      },
+    });
+    const seen: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('message', (m: { type: string; id?: number }) => {
+        seen.push(m);
+        if (m.type === 'call')
+          worker.postMessage({ type: 'reply', id: m.id, ok: true, json: '{"xUm":7}' });
+        if (m.type === 'done') resolve();
+      });
+    });
+    await worker.terminate();
+    expect(seen).toContainEqual({ type: 'log', level: 'info', text: 'x 7' });
+    expect(seen.at(-1)).toEqual({ type: 'done', ok: true });
+  }, 30_000);
+
   it('bundles the safety supervisor as a process that runs under plain Node', () => {
     const supervisor = path.join(root, 'dist/electron/supervisor-main.js');
     // A bad plan line is refused with the field named; stdin then ends, so it exits.

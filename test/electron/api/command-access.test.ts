@@ -10,7 +10,9 @@ describe('command access classes', () => {
   });
 
   it('keep stopping and switching light off open to everyone, and everything that moves, emits or writes behind the lease', () => {
-    const open = ['estop', 'stage.stop', 'focus.stop', 'laser.allOff'];
+    // Aborting a macro (#15) only stops motion and switches light off: open to everyone too.
+    const open = ['estop', 'stage.stop', 'focus.stop', 'laser.allOff', 'macro.abort'];
+    const reads = ['stage.position'];
     expect(
       Object.entries(commandAccess)
         .filter(([, a]) => a === 'safety')
@@ -19,11 +21,16 @@ describe('command access classes', () => {
     ).toEqual([...open].sort());
     for (const name of commandNames) {
       if (open.includes(name)) continue;
+      if (reads.includes(name)) {
+        expect(commandAccess[name], name).toBe('read');
+        continue;
+      }
       if (/^(stage|focus|laser|camera|channel|run|upload|device|safety)\./.test(name))
         expect(commandAccess[name], name).toBe('mutating');
       if (name.startsWith('control.')) expect(commandAccess[name], name).toBe('control');
     }
     expect(commandAccess['plan.estimate']).toBe('read');
     expect(commandAccess['audit.query']).toBe('read');
+    expect(commandAccess['macro.start']).toBe('mutating');
   });
 });

@@ -39,6 +39,7 @@ describe('aquila CLI', () => {
         'autofocus',
         'rois',
         'cameras',
+        'run',
       ].map((n) => `aquila ${n}`),
     );
     const u = io();
