@@ -13,11 +13,13 @@ import {
   foundRoiView,
   roiFindOptions,
 } from './automation-schema';
+import { navigatorCommands } from './navigator-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
 
 export * from './access-schema';
 export * from './automation-schema';
+export * from './navigator-schema';
 export * from './schema-parts';
 export * from './state';
 
@@ -276,6 +278,8 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
+  // Issue #17: the sample navigator.
+  ...navigatorCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -347,4 +351,6 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'control.take': 'control',
   'control.heartbeat': 'control',
   'audit.query': 'read',
+  // Issue #17: the sample navigator.
+  'plan.positions': 'read',
 };

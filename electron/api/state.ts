@@ -1,6 +1,7 @@
 /** The host's state, events, errors and frame metadata as every client sees them. */
 import { z } from 'zod';
 import type { ControlState } from './access-schema';
+import type { NavigatorView } from './navigator-schema';
 import type { roi } from './schema-parts';
 
 // ---------------------------------------------------------------------------------- errors
@@ -130,6 +131,8 @@ export interface AppState {
   automation: AutomationView | null;
   /** The focus lock; null without a focus sensor. */
   focusLock: FocusLockView | null;
+  /** Issue #17: camera orientation and sample holder from the config; absent from older hosts. */
+  navigator?: NavigatorView;
 }
 
 export type AutomationPhase =

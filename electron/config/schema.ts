@@ -4,6 +4,7 @@
  * configs for editors. Driver-specific `options` are validated by each driver.
  */
 import { z } from 'zod';
+import { cameraOrientation, sampleHolder } from '../api/navigator-schema';
 import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
@@ -123,6 +124,10 @@ export const aquilaConfig = z
     liveIdleStopS: z.number().positive().max(86_400).default(60),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
+    /** Issue #17 (navigator): how the camera image sits on the stage (api/navigator-schema.ts). */
+    camera: z.object({ orientation: cameraOrientation.optional() }).strict().optional(),
+    /** Issue #17 (navigator): the plate, slide or dish on the stage, drawn on the map. */
+    sampleHolder: sampleHolder.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import type { AppState, HostEvent } from '../api/contract';
+import { IDENTITY_ORIENTATION, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -317,6 +317,10 @@ function initialState({ config, path }: LoadedConfig): AppState {
     control: { holder: null, clients: [], requests: [] },
     automation: null,
     focusLock: null,
+    navigator: {
+      cameraOrientation: config.camera?.orientation ?? IDENTITY_ORIENTATION,
+      sampleHolder: config.sampleHolder ?? null,
+    },
   };
 }
 
