@@ -20,7 +20,6 @@ export const cameraOrientation = z
   })
   .strict();
 export type CameraOrientation = z.infer<typeof cameraOrientation>;
-export const IDENTITY_ORIENTATION: CameraOrientation = { flipX: false, flipY: false, rotate90: 0 };
 
 const stagePoint = z.object({ xUm: finite, yUm: finite }).strict();
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import { IDENTITY_ORIENTATION, type AppState, type HostEvent } from '../api/contract';
+import { cameraOrientation, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -318,7 +318,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
     automation: null,
     focusLock: null,
     navigator: {
-      cameraOrientation: config.camera?.orientation ?? IDENTITY_ORIENTATION,
+      cameraOrientation: config.camera?.orientation ?? cameraOrientation.parse({}),
       sampleHolder: config.sampleHolder ?? null,
     },
   };

@@ -7,6 +7,9 @@
  */
 import type { CameraOrientation } from '../../electron/api/contract';
 
+/** For hosts that predate AppState.navigator. */
+export const IDENTITY_ORIENTATION: CameraOrientation = { flipX: false, flipY: false, rotate90: 0 };
+
 export interface Vec {
   x: number;
   y: number;

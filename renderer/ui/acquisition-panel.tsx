@@ -57,6 +57,11 @@ export function AcquisitionPanel() {
   const built = useMemo(() => buildPlan(form), [form]);
   const plan = raw ? raw.plan : built.ok ? built.plan : null;
   const planKey = plan ? JSON.stringify(plan) : null;
+  // Issue #17: the navigator draws this plan's positions.
+  const setDraftPlan = useUi((s) => s.setDraftPlan);
+  useEffect(() => {
+    setDraftPlan(planKey === null ? null : (JSON.parse(planKey) as Record<string, unknown>));
+  }, [planKey, setDraftPlan]);
 
   const scheduler = useRef<EstimateScheduler | null>(null);
   useEffect(() => {

@@ -1,7 +1,7 @@
 /**
  * Page layout: header (always-visible E-STOP), device alarms, disk warning, live view centre, side bar
- * right with tabs (control / acquire / automate / data). Inactive tabs are hidden, not unmounted, so
- * a half-built plan survives switching.
+ * right with tabs (control / acquire / automate / navigate / data). Inactive tabs are hidden, not
+ * unmounted, so a half-built plan survives switching.
  */
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
@@ -15,6 +15,7 @@ import { DevicesPanel } from './devices-panel';
 import { HeaderBar } from './header-bar';
 import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
+import { NavigatePanel } from '../navigator/navigate-panel';
 import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
 import { StorageSummary, StorageWarning } from './storage-warning';
@@ -26,6 +27,7 @@ const TABS = [
   { id: 'control', label: 'Control' },
   { id: 'acquire', label: 'Acquire' },
   { id: 'automate', label: 'Automate' },
+  { id: 'navigate', label: 'Navigate' },
   { id: 'data', label: 'Data' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -72,6 +74,9 @@ export function App() {
             </div>
             <div role="tabpanel" hidden={tab !== 'automate'}>
               <AutomationTab />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'navigate'}>
+              <NavigatePanel />
             </div>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />

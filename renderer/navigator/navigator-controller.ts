@@ -1,0 +1,308 @@
+/**
+ * The navigator's render loop, outside React (like the live view's): frames from the host
+ * are placed into the mosaic as they arrive; each animation frame redraws the mosaic when
+ * the view, the display window or the mosaic changed, and keeps the stage-µm overlay layer
+ * (envelope, holder, field of view, plan, ROIs — drawn by React) aligned with the view.
+ * Wheel zooms about the cursor, drag pans, double-click asks to move the stage there.
+ */
+import type { DecodedFrame } from '../frames/decode-frame';
+import type { HostClient } from '../state/host-client';
+import type { AppStore } from '../state/store';
+import { clampWindow, type DisplayWindow } from '../display/lut';
+import { wheelZoomFactor } from '../display/view-transform';
+import { webgl2Available } from '../display/webgl-renderer';
+import type { PlanPosition } from '../../electron/api/contract';
+import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
+import { IDENTITY_ORIENTATION, type Vec } from './frame-placement';
+import {
+  fitMap,
+  panMap,
+  screenToStage,
+  stageLayerTransform,
+  stageToScreen,
+  zoomMapAt,
+  type MapView,
+} from './map-view';
+import { MosaicPersistence } from './mosaic-persistence';
+import { cellKey, MosaicPyramid } from './mosaic-pyramid';
+import { MosaicRenderer } from './mosaic-renderer';
+import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
+
+export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
+const PLACED_RING = 64;
+/** A click that moved less than this (CSS px) is not a drag. */
+const CLICK_SLOP_PX = 4;
+
+export interface NavigatorElements {
+  canvas: HTMLCanvasElement;
+  /** Children laid out in stage µm; its transform follows the view, `--map-scale` = px/µm. */
+  layer: HTMLElement;
+  cursor: HTMLElement;
+}
+
+export interface NavigatorOptions {
+  budgetBytes?: number;
+  onGoto(p: Vec): void;
+  onError(message: string): void;
+}
+
+export class NavigatorController {
+  readonly mosaic = new MosaicPyramid();
+  readonly renderer: MosaicRenderer | null;
+  private persistence: MosaicPersistence | null = null;
+  private view: MapView | null = null;
+  private dirty = true;
+  private lastKey = '';
+  private raf = 0;
+  private detach: (() => void) | null = null;
+  private drag: { x: number; y: number; id: number; moved: number } | null = null;
+  private readonly placed: PlacedFrame[] = [];
+  private readonly placedWaiters = new Set<(seq: number) => void>();
+  readonly probe: NavigatorProbe;
+  planPositions: PlanPosition[] = [];
+
+  constructor(
+    private readonly els: NavigatorElements,
+    private readonly client: HostClient,
+    private readonly store: AppStore,
+    private readonly opts: NavigatorOptions,
+  ) {
+    let renderer: MosaicRenderer | null = null;
+    if (webgl2Available()) {
+      try {
+        renderer = new MosaicRenderer(els.canvas, opts.budgetBytes ?? DEFAULT_BUDGET_BYTES);
+      } catch (err) {
+        opts.onError(`mosaic unavailable: ${(err as Error).message}`);
+      }
+    } else opts.onError('mosaic unavailable: this browser has no WebGL2');
+    this.renderer = renderer;
+    const probe = {
+      placed: this.placed,
+      channels: () => this.mosaic.channels(),
+      view: () => ({ ...this.currentView() }),
+      level: 0,
+      drawnCells: 0,
+      renders: 0,
+      gpu: () => this.renderer?.budget() ?? null,
+      sample: (channel: string | null, x: number, y: number, level = 0) => {
+        for (const ch of channel === null ? this.mosaic.channels() : [channel]) {
+          const v = this.mosaic.sample(ch, x, y, level);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+      stageToClient: (x: number, y: number) => {
+        const r = this.els.canvas.getBoundingClientRect();
+        const s = stageToScreen(this.currentView(), { x, y });
+        return { x: r.left + s.x, y: r.top + s.y };
+      },
+      clientToStage: (x: number, y: number) => this.clientToStage(x, y),
+      restoredCells: 0,
+      setView: (v: Partial<MapView>) => {
+        this.view = { ...this.currentView(), ...v };
+      },
+    };
+    this.probe = Object.defineProperties(probe, {
+      framesPlaced: { get: () => this.mosaic.framesPlaced, enumerable: true },
+      cells: { get: () => this.mosaic.cells.size, enumerable: true },
+      planPositions: { get: () => this.planPositions, enumerable: true },
+      persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
+      persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
+    }) as NavigatorProbe;
+  }
+
+  start(): void {
+    window.__aquilaNavigator = this.probe;
+    const c = this.els.canvas;
+    c.addEventListener('wheel', this.onWheel, { passive: false });
+    c.addEventListener('pointerdown', this.onPointerDown);
+    c.addEventListener('pointermove', this.onPointerMove);
+    c.addEventListener('pointerup', this.onPointerUp);
+    c.addEventListener('pointercancel', this.onPointerUp);
+    c.addEventListener('pointerleave', this.onPointerLeave);
+    c.addEventListener('dblclick', this.onDoubleClick);
+    this.detach = this.client.attachFrames(this.onFrame);
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  stop(): void {
+    cancelAnimationFrame(this.raf);
+    this.detach?.();
+    this.detach = null;
+    const c = this.els.canvas;
+    c.removeEventListener('wheel', this.onWheel);
+    c.removeEventListener('pointerdown', this.onPointerDown);
+    c.removeEventListener('pointermove', this.onPointerMove);
+    c.removeEventListener('pointerup', this.onPointerUp);
+    c.removeEventListener('pointercancel', this.onPointerUp);
+    c.removeEventListener('pointerleave', this.onPointerLeave);
+    c.removeEventListener('dblclick', this.onDoubleClick);
+    void this.persistence?.flush().catch(() => undefined);
+    this.persistence?.close();
+    this.renderer?.dispose();
+    if (window.__aquilaNavigator === this.probe) delete window.__aquilaNavigator;
+  }
+
+  /** Opens this session's stored mosaic and adds its cells (before or after new frames). */
+  async restore(session: string): Promise<void> {
+    const p = await MosaicPersistence.open(session, (e) =>
+      this.opts.onError(`saving the map: ${e.message}`),
+    );
+    if (!p) return;
+    this.persistence = p;
+    const stored = await p.load();
+    for (const s of stored) {
+      if (this.mosaic.cells.has(cellKey(s.channel, s.level, s.ix, s.iy))) continue;
+      this.mosaic.restore({ ...s, version: 1 });
+    }
+    this.probe.restoredCells = stored.length;
+    this.dirty = true;
+  }
+
+  async clearMap(): Promise<void> {
+    this.mosaic.clear();
+    this.renderer?.clear();
+    this.placed.length = 0;
+    this.dirty = true;
+    await this.persistence?.clear();
+  }
+
+  /** Fit the safety envelope (or `rect`) into the canvas. */
+  fit(rect?: { x0: number; y0: number; x1: number; y1: number }): void {
+    const limits = this.store.getState().mirror?.state.safety.limits;
+    const r =
+      rect ??
+      (limits
+        ? { x0: limits.xUm.min, y0: limits.yUm.min, x1: limits.xUm.max, y1: limits.yUm.max }
+        : null);
+    if (!r) return;
+    const c = this.els.canvas;
+    this.view = fitMap(r, c.clientWidth, c.clientHeight);
+  }
+
+  /** Resolves true once a frame with this seq (or later) is placed, false after the timeout. */
+  waitPlaced(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.placed.some((p) => p.seq >= seq)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.placedWaiters.delete(waiter);
+        resolve(ok);
+      };
+      const waiter = (placed: number) => placed >= seq && finish(true);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.placedWaiters.add(waiter);
+    });
+  }
+
+  clientToStage(x: number, y: number): Vec {
+    const r = this.els.canvas.getBoundingClientRect();
+    return screenToStage(this.currentView(), { x: x - r.left, y: y - r.top });
+  }
+
+  private currentView(): MapView {
+    const c = this.els.canvas;
+    if (!this.view) this.fit();
+    const v = this.view ?? { centerXUm: 0, centerYUm: 0, umPerPx: 100, widthPx: 0, heightPx: 0 };
+    if (v.widthPx !== c.clientWidth || v.heightPx !== c.clientHeight) {
+      this.view = { ...v, widthPx: c.clientWidth, heightPx: c.clientHeight };
+      return this.view;
+    }
+    return v;
+  }
+
+  private readonly onFrame = (frame: DecodedFrame): void => {
+    const s = this.store.getState().mirror?.state;
+    if (!s) return;
+    try {
+      const o = s.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION;
+      const g = frameGeometry(frame.meta, s.camera, o);
+      const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
+      const cells = this.mosaic.place(frame.pixels, g, o, channel);
+      this.persistence?.markDirty(cells);
+      this.placed.push({
+        seq: frame.meta.seq,
+        channel,
+        centerXUm: g.centerXUm,
+        centerYUm: g.centerYUm,
+      });
+      if (this.placed.length > PLACED_RING) this.placed.shift();
+      this.dirty = true;
+      for (const w of this.placedWaiters) w(frame.meta.seq);
+    } catch (err) {
+      this.opts.onError(`frame ${frame.meta.seq} not placed: ${(err as Error).message}`);
+    }
+  };
+
+  private readonly tick = (): void => {
+    this.raf = requestAnimationFrame(this.tick);
+    const c = this.els.canvas;
+    if (c.clientWidth === 0 || c.clientHeight === 0) return; // tab hidden
+    const s = this.store.getState();
+    const v = this.currentView();
+    const win: DisplayWindow = clampWindow(
+      { min: s.windowMin, max: s.windowMax, gamma: s.gamma },
+      65536,
+    );
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${v.centerXUm}|${v.centerYUm}|${v.umPerPx}|${v.widthPx}|${v.heightPx}|${win.min}|${win.max}|${win.gamma}|${s.colormap}|${dpr}`;
+    if (!this.dirty && key === this.lastKey) return;
+    this.dirty = false;
+    this.lastKey = key;
+    this.els.layer.style.transform = stageLayerTransform(v);
+    this.els.layer.style.setProperty('--map-scale', String(1 / v.umPerPx));
+    if (!this.renderer) return;
+    this.renderer.render(this.mosaic, {
+      view: v,
+      window: win,
+      colormap: s.colormap,
+      tints: channelTints(this.mosaic.channels()),
+      dpr,
+    });
+    this.probe.level = this.renderer.level;
+    this.probe.drawnCells = this.renderer.drawnCells;
+    this.probe.renders++;
+  };
+
+  private local(ev: MouseEvent): Vec {
+    const r = this.els.canvas.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  }
+
+  private readonly onWheel = (ev: WheelEvent): void => {
+    ev.preventDefault();
+    const dy =
+      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
+    this.view = zoomMapAt(this.currentView(), wheelZoomFactor(dy), this.local(ev));
+  };
+
+  private readonly onPointerDown = (ev: PointerEvent): void => {
+    if (ev.button !== 0) return;
+    this.els.canvas.setPointerCapture(ev.pointerId);
+    this.drag = { ...this.local(ev), id: ev.pointerId, moved: 0 };
+  };
+
+  private readonly onPointerMove = (ev: PointerEvent): void => {
+    const p = this.local(ev);
+    const stage = screenToStage(this.currentView(), p);
+    this.els.cursor.textContent = `X ${stage.x.toFixed(0)}  Y ${stage.y.toFixed(0)} µm`;
+    const d = this.drag;
+    if (!d || d.id !== ev.pointerId) return;
+    d.moved += Math.abs(p.x - d.x) + Math.abs(p.y - d.y);
+    if (d.moved < CLICK_SLOP_PX) return;
+    this.view = panMap(this.currentView(), p.x - d.x, p.y - d.y);
+    this.drag = { ...p, id: d.id, moved: d.moved };
+  };
+
+  private readonly onPointerUp = (ev: PointerEvent): void => {
+    if (this.drag?.id === ev.pointerId) this.drag = null;
+  };
+
+  private readonly onPointerLeave = (): void => {
+    this.els.cursor.textContent = '';
+  };
+
+  private readonly onDoubleClick = (ev: MouseEvent): void => {
+    this.opts.onGoto(screenToStage(this.currentView(), this.local(ev)));
+  };
+}
