@@ -3,7 +3,7 @@
  * matches the zoom, its R16UI texture fetched exactly (texelFetch) and mapped through the
  * live view's display window, gamma and colour-map table (display/lut.ts, colormaps.ts) —
  * the same formula as the live view's shader. Several channels add up, each tinted with its
- * colour. Textures live in a TextureBudget; a cell whose data changed is re-uploaded.
+ * colour, up to CHANNELS_PER_PASS of them in one draw. Textures live in a TextureBudget; a cell whose data changed is re-uploaded.
  */
 import {
   AdditiveBlending,
@@ -14,6 +14,7 @@ import {
   GLSL3,
   Mesh,
   NearestFilter,
+  NoBlending,
   OrthographicCamera,
   RawShaderMaterial,
   RedIntegerFormat,
@@ -39,6 +40,7 @@ import {
 import { TextureBudget, type BudgetStats } from './texture-budget';
 
 export const CELL_TEXTURE_BYTES = CELL_TEXELS * CELL_TEXELS * 2;
+const WHITE = [1, 1, 1] as const;
 
 const vertexShader = /* glsl */ `
 in vec3 position;
@@ -51,26 +53,41 @@ void main() {
 }
 `;
 
+/** Channels of one cell drawn in one pass (more take further, additive passes). */
+export const CHANNELS_PER_PASS = 4;
+
+const channelTerms = Array.from(
+  { length: CHANNELS_PER_PASS },
+  (_, i) => `
+  if (uCount > ${i}) {
+    uint raw = texelFetch(uCell${i}, t, 0).r;
+    if (raw != 0u) { any = true; rgb += shade(float(raw - 1u)) * uTint[${i}]; }
+  }`,
+).join('');
+
 const fragmentShader = /* glsl */ `
 precision highp float;
 precision highp int;
 precision highp usampler2D;
-uniform usampler2D uCell;
+${Array.from({ length: CHANNELS_PER_PASS }, (_, i) => `uniform usampler2D uCell${i};`).join('\n')}
 uniform sampler2D uLut;
 uniform float uMin;
 uniform float uMax;
 uniform float uGamma;
-uniform vec3 uTint;
+uniform vec3 uTint[${CHANNELS_PER_PASS}];
+uniform int uCount;
 in vec2 vCell;
 out vec4 outColor;
+vec3 shade(float v) {
+  float k = pow(clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0), uGamma);
+  return texelFetch(uLut, ivec2(int(round(k * ${LUT_SIZE - 1}.0)), 0), 0).rgb;
+}
 void main() {
   ivec2 t = clamp(ivec2(vCell * ${CELL_TEXELS}.0), ivec2(0), ivec2(${CELL_TEXELS - 1}));
-  uint raw = texelFetch(uCell, t, 0).r;
-  if (raw == 0u) discard;
-  float v = float(raw - 1u);
-  float k = pow(clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0), uGamma);
-  int index = int(round(k * ${LUT_SIZE - 1}.0));
-  outColor = vec4(texelFetch(uLut, ivec2(index, 0), 0).rgb * uTint, 1.0);
+  vec3 rgb = vec3(0.0);
+  bool any = false;${channelTerms}
+  if (!any) discard;
+  outColor = vec4(rgb, 1.0);
 }
 `;
 
@@ -92,8 +109,9 @@ export class MosaicRenderer {
   private readonly pool: Mesh<BufferGeometry, RawShaderMaterial>[] = [];
   private readonly textures: TextureBudget<DataTexture>;
   private colormap: ColormapName | null = null;
-  /** Cells drawn in the last render. */
+  /** Cells drawn in the last render, and the draw calls they took. */
   drawnCells = 0;
+  passes = 0;
   level = 0;
 
   constructor(canvas: HTMLCanvasElement, budgetBytes: number) {
@@ -170,7 +188,21 @@ export class MosaicRenderer {
     const cells = mosaic.cellsIn(this.level, r);
     this.textures.beginFrame();
     let n = 0;
+    let drawn = 0;
+    // cellsIn lists a position's channels together: draw them in passes of CHANNELS_PER_PASS.
+    let batch: { cell: MosaicCell; tex: DataTexture }[] = [];
+    let overflow = false;
+    const flush = () => {
+      if (batch.length > 0) this.place(this.mesh(n++), batch, overflow, p);
+      batch = [];
+    };
     for (const cell of cells) {
+      const head = batch[0]?.cell;
+      const samePlace = head !== undefined && head.ix === cell.ix && head.iy === cell.iy;
+      if (head && (!samePlace || batch.length === CHANNELS_PER_PASS)) {
+        flush();
+        overflow = samePlace;
+      }
       const entry = this.textures.use(cell.key, CELL_TEXTURE_BYTES);
       if (!entry) continue;
       if (entry.version !== cell.version) {
@@ -178,11 +210,25 @@ export class MosaicRenderer {
         entry.resource.needsUpdate = true;
         entry.version = cell.version;
       }
-      this.place(this.mesh(n++), cell, entry.resource, p);
+      batch.push({ cell, tex: entry.resource });
+      drawn++;
     }
+    flush();
     for (let i = 0; i < this.pool.length; i++) this.pool[i]!.visible = i < n;
-    this.drawnCells = n;
+    this.drawnCells = drawn;
+    this.passes = n;
     this.renderer.render(this.scene, this.camera);
+  }
+
+  /**
+   * RGB of a drawing-buffer pixel (x right, y down) of the last render. Valid only in the
+   * same task as render() (the buffer is not preserved): tests call both together.
+   */
+  readPixel(x: number, y: number): [number, number, number] {
+    const gl = this.renderer.getContext();
+    const out = new Uint8Array(4);
+    gl.readPixels(x, gl.drawingBufferHeight - 1 - y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, out);
+    return [out[0]!, out[1]!, out[2]!];
   }
 
   dispose(): void {
@@ -195,20 +241,28 @@ export class MosaicRenderer {
 
   private place(
     mesh: Mesh<BufferGeometry, RawShaderMaterial>,
-    cell: MosaicCell,
-    tex: DataTexture,
+    batch: readonly { cell: MosaicCell; tex: DataTexture }[],
+    overflow: boolean,
     p: MosaicRenderParams,
   ): void {
-    const s = cellUm(cell.level);
-    mesh.position.set(cell.ix * s, cell.iy * s, 0);
+    const first = batch[0]!.cell;
+    // The first pass replaces the background; further passes of the same cell add to it.
+    mesh.material.blending = overflow ? AdditiveBlending : NoBlending;
+    const s = cellUm(first.level);
+    mesh.position.set(first.ix * s, first.iy * s, 0);
     mesh.scale.set(s, s, 1);
     const u = mesh.material.uniforms;
-    u.uCell!.value = tex;
+    const tints = u.uTint!.value as Vector3[];
+    for (let i = 0; i < CHANNELS_PER_PASS; i++) {
+      const b = batch[i] ?? batch[0]!; // unused samplers still need a valid R16UI texture
+      u[`uCell${i}`]!.value = b.tex;
+      const tint = p.tints.size > 1 ? (p.tints.get(b.cell.channel) ?? WHITE) : WHITE;
+      tints[i]!.set(tint[0], tint[1], tint[2]);
+    }
+    u.uCount!.value = batch.length;
     u.uMin!.value = p.window.min;
     u.uMax!.value = p.window.max;
     u.uGamma!.value = p.window.gamma;
-    const tint = p.tints.size > 1 ? (p.tints.get(cell.channel) ?? [1, 1, 1]) : [1, 1, 1];
-    (u.uTint!.value as Vector3).set(tint[0]!, tint[1]!, tint[2]!);
   }
 
   private mesh(i: number): Mesh<BufferGeometry, RawShaderMaterial> {
@@ -220,20 +274,23 @@ export class MosaicRenderer {
         fragmentShader,
         side: DoubleSide,
         transparent: true,
-        blending: AdditiveBlending,
         depthTest: false,
         depthWrite: false,
         uniforms: {
-          uCell: { value: null },
+          ...Object.fromEntries(
+            Array.from({ length: CHANNELS_PER_PASS }, (_, i) => [`uCell${i}`, { value: null }]),
+          ),
           uLut: { value: this.lut },
           uMin: { value: 0 },
           uMax: { value: 1 },
           uGamma: { value: 1 },
-          uTint: { value: new Vector3(1, 1, 1) },
+          uTint: { value: Array.from({ length: CHANNELS_PER_PASS }, () => new Vector3(1, 1, 1)) },
+          uCount: { value: 0 },
         },
       });
       m = new Mesh(this.quad, material);
       m.frustumCulled = false;
+      m.renderOrder = i; // overflow passes draw after their cell's first pass
       this.pool.push(m);
       this.scene.add(m);
     }

@@ -98,6 +98,17 @@ export class NavigatorController {
       },
       clientToStage: (x: number, y: number) => this.clientToStage(x, y),
       restoredCells: 0,
+      drawnRgb: (x: number, y: number) => {
+        if (!this.renderer) return null;
+        this.dirty = true;
+        this.draw();
+        const r = this.els.canvas.getBoundingClientRect();
+        const dpr = window.devicePixelRatio || 1;
+        return this.renderer.readPixel(
+          Math.floor((x - r.left) * dpr),
+          Math.floor((y - r.top) * dpr),
+        );
+      },
       setView: (v: Partial<MapView>) => {
         this.view = { ...this.currentView(), ...v };
       },
@@ -236,6 +247,11 @@ export class NavigatorController {
 
   private readonly tick = (): void => {
     this.raf = requestAnimationFrame(this.tick);
+    this.draw();
+  };
+
+  /** Redraws when the view, the display window or the mosaic changed. */
+  private draw(): void {
     const c = this.els.canvas;
     if (c.clientWidth === 0 || c.clientHeight === 0) return; // tab hidden
     const s = this.store.getState();
@@ -262,7 +278,7 @@ export class NavigatorController {
     this.probe.level = this.renderer.level;
     this.probe.drawnCells = this.renderer.drawnCells;
     this.probe.renders++;
-  };
+  }
 
   private local(ev: MouseEvent): Vec {
     const r = this.els.canvas.getBoundingClientRect();

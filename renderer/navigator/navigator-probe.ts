@@ -37,6 +37,11 @@ export interface NavigatorProbe {
   restoredCells: number;
   persistedCells: number;
   persistPending: boolean;
+  /**
+   * Redraws the mosaic now and returns the RGB drawn at a page point (null without WebGL2):
+   * what the operator sees, read back from the GPU.
+   */
+  drawnRgb(clientX: number, clientY: number): [number, number, number] | null;
   /** Replace the view (benchmark panning). */
   setView(v: Partial<MapView>): void;
 }

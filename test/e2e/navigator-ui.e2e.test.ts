@@ -131,6 +131,41 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
       expect(raw).not.toBeNull();
       expect(stored).toBe(raw);
     }
+    // What the GPU draws there: the stored value through the live view's window and LUT.
+    if ((await page.getByTestId('auto-contrast').getAttribute('aria-pressed')) === 'true')
+      await page.getByTestId('auto-contrast').click();
+    await page.getByTestId('display-max').fill('4095');
+    await page.getByTestId('display-max').press('Enter');
+    await page.getByTestId('display-min').fill('0');
+    await page.getByTestId('display-min').press('Enter');
+    await page.evaluate(() =>
+      window.__aquilaNavigator!.setView({ centerXUm: 300, centerYUm: -200, umPerPx: 0.25 }),
+    );
+    const drawn = await page.evaluate(() => {
+      const nav = window.__aquilaNavigator!;
+      const out: { value: number | null; rgb: number[] | null }[] = [];
+      for (const [x, y] of [
+        [290.5, -210.5],
+        [300.5, -199.5],
+        [320.5, -180.5],
+        [300.5, -240.5], // outside the frame
+      ]) {
+        const p = nav.stageToClient(x!, y!);
+        out.push({ value: nav.sample(null, x!, y!), rgb: nav.drawnRgb(p.x, p.y) });
+      }
+      return out;
+    });
+    await page
+      .getByTestId('navigator')
+      .screenshot({ path: path.join(artefacts, 'navigator-tile.png') });
+    for (const d of drawn.slice(0, 3)) {
+      const grey = Math.round((Math.min(4095, d.value!) / 4095) * 255);
+      expect(d.rgb).not.toBeNull();
+      for (const c of d.rgb!) expect(Math.abs(c - grey)).toBeLessThanOrEqual(1);
+    }
+    expect(drawn[3]!.value).toBeNull();
+    expect(drawn[3]!.rgb).toEqual([15, 18, 20]); // BACKGROUND_RGB
+    await page.getByTestId('nav-fit').click();
     // Outside the field: nothing stored.
     expect(await probe((n) => n.sample(null, 300 + 30, -200))).toBeNull();
     expect(await probe((n) => n.sample(null, -300, 200))).toBeNull();
