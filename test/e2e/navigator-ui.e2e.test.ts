@@ -253,12 +253,37 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
+  it('Scan overview acquires a grid of fields around the stage, each placed where it was taken', async () => {
+    const st = (await hostState()).stage;
+    const before = await probe((n) => n.framesPlaced);
+    await page.getByTestId('nav-scan-rows').fill('2');
+    await page.getByTestId('nav-scan-rows').press('Enter');
+    await page.getByTestId('nav-scan-columns').fill('2');
+    await page.getByTestId('nav-scan-columns').press('Enter');
+    await page.getByTestId('nav-scan').click();
+    await expect.poll(() => probe((n) => n.framesPlaced), POLL).toBe(before + 4);
+    await page.getByTestId('nav-scan').waitFor(POLL); // the Stop button is gone: finished
+    expect(await page.getByTestId('nav-scan-error').count()).toBe(0);
+    const centres = (await probe((n) => n.placed.slice(-4))).map((f) => [
+      Math.round((f.centerXUm - st.xUm) / HALF_FOV_UM),
+      Math.round((f.centerYUm - st.yUm) / HALF_FOV_UM),
+    ]);
+    // Fields one field of view (2 half-widths) apart, serpentine, around the start.
+    expect(centres).toEqual([
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ]);
+  });
+
   it('the mosaic survives a reload (IndexedDB)', async () => {
     const frame = await page.evaluate(() => window.__aquilaNavigator!.placed[0]!);
     // The host re-sends its last frame to a new page: make that one a frame taken elsewhere.
+    const placedBefore = await probe((n) => n.framesPlaced);
     await page.getByTestId('tab-control').click();
     await page.getByTestId('snap').click();
-    await expect.poll(() => probe((n) => n.framesPlaced), POLL).toBe(2);
+    await expect.poll(() => probe((n) => n.framesPlaced), POLL).toBe(placedBefore + 1);
     const value = await probe((n) => n.sample(null, 300.5, -199.5));
     expect(value).not.toBeNull();
     await expect.poll(() => probe((n) => n.persistPending), POLL).toBe(false);
