@@ -59,10 +59,12 @@ export const CHANNELS_PER_PASS = 4;
 const channelTerms = Array.from(
   { length: CHANNELS_PER_PASS },
   (_, i) => `
-  if (uCount > ${i}) {
+#if COUNT > ${i}
+  {
     uint raw = texelFetch(uCell${i}, t, 0).r;
     if (raw != 0u) { any = true; rgb += shade(float(raw - 1u)) * uTint[${i}]; }
-  }`,
+  }
+#endif`,
 ).join('');
 
 const fragmentShader = /* glsl */ `
@@ -75,11 +77,11 @@ uniform float uMin;
 uniform float uMax;
 uniform float uGamma;
 uniform vec3 uTint[${CHANNELS_PER_PASS}];
-uniform int uCount;
 in vec2 vCell;
 out vec4 outColor;
 vec3 shade(float v) {
-  float k = pow(clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0), uGamma);
+  float k = clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0);
+  if (uGamma != 1.0) k = pow(k, uGamma);
   return texelFetch(uLut, ivec2(int(round(k * ${LUT_SIZE - 1}.0)), 0), 0).rgb;
 }
 void main() {
@@ -259,7 +261,11 @@ export class MosaicRenderer {
       const tint = p.tints.size > 1 ? (p.tints.get(b.cell.channel) ?? WHITE) : WHITE;
       tints[i]!.set(tint[0], tint[1], tint[2]);
     }
-    u.uCount!.value = batch.length;
+    // One program per channel count (COUNT), so a pass fetches only the textures it uses.
+    if (mesh.material.defines.COUNT !== batch.length) {
+      mesh.material.defines.COUNT = batch.length;
+      mesh.material.needsUpdate = true;
+    }
     u.uMin!.value = p.window.min;
     u.uMax!.value = p.window.max;
     u.uGamma!.value = p.window.gamma;
@@ -274,6 +280,7 @@ export class MosaicRenderer {
         fragmentShader,
         side: DoubleSide,
         transparent: true,
+        defines: { COUNT: 1 },
         depthTest: false,
         depthWrite: false,
         uniforms: {
@@ -285,7 +292,6 @@ export class MosaicRenderer {
           uMax: { value: 1 },
           uGamma: { value: 1 },
           uTint: { value: Array.from({ length: CHANNELS_PER_PASS }, () => new Vector3(1, 1, 1)) },
-          uCount: { value: 0 },
         },
       });
       m = new Mesh(this.quad, material);
