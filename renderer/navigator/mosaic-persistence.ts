@@ -1,9 +1,11 @@
 /**
  * Keeps the mosaic in the browser's IndexedDB so reopening the page shows the map again.
  * One record per cell, keyed by session (the instrument's config path: one map per
- * microscope setup) and cell key. Changed cells are written at most every FLUSH_MS.
+ * microscope setup) and cell key. Changed cells are written at most every FLUSH_MS. At start
+ * only the keys are read; cells are loaded when the view needs them. A cell the pyramid
+ * lists in `needsMerge` first takes the stored texels it lacks, in the same transaction.
  */
-import type { MosaicCell } from './mosaic-pyramid';
+import type { MosaicCell, MosaicPyramid } from './mosaic-pyramid';
 
 const DB_NAME = 'aquila-navigator';
 const STORE = 'cells';
@@ -40,6 +42,7 @@ export class MosaicPersistence {
   /** Cells written so far (for the debug probe). */
   written = 0;
   private flushing = 0;
+  private readonly inFlight = new Set<string>();
 
   /** Changed cells not yet written. */
   get pending(): boolean {
@@ -49,12 +52,14 @@ export class MosaicPersistence {
   private constructor(
     private readonly db: IDBDatabase,
     readonly session: string,
+    private readonly mosaic: MosaicPyramid,
     private readonly onError: (err: Error) => void,
   ) {}
 
   /** Null where IndexedDB is unavailable (the map then lasts as long as the page). */
   static async open(
     session: string,
+    mosaic: MosaicPyramid,
     onError: (err: Error) => void,
   ): Promise<MosaicPersistence | null> {
     if (typeof indexedDB === 'undefined') return null;
@@ -63,13 +68,26 @@ export class MosaicPersistence {
       const store = req.result.createObjectStore(STORE, { keyPath: 'id' });
       store.createIndex('session', 'session');
     };
-    return new MosaicPersistence(await request(req), session, onError);
+    return new MosaicPersistence(await request(req), session, mosaic, onError);
   }
 
-  async load(): Promise<StoredCell[]> {
+  /** Cell keys stored for this session. */
+  async loadKeys(): Promise<string[]> {
     const tx = this.db.transaction(STORE, 'readonly');
-    const index = tx.objectStore(STORE).index('session');
-    return (await request(index.getAll(this.session))) as StoredCell[];
+    const ids = await request(tx.objectStore(STORE).index('session').getAllKeys(this.session));
+    return ids.map((id) => String(id).slice(this.session.length + 1));
+  }
+
+  async loadCells(keys: readonly string[]): Promise<StoredCell[]> {
+    const tx = this.db.transaction(STORE, 'readonly');
+    const store = tx.objectStore(STORE);
+    const found = await Promise.all(keys.map((k) => request(store.get(this.id(k)))));
+    return found.filter((r): r is StoredCell => r !== undefined);
+  }
+
+  /** Saved as it is in memory (may leave memory). */
+  isClean(key: string): boolean {
+    return !this.dirty.has(key) && !this.inFlight.has(key);
   }
 
   markDirty(cells: readonly MosaicCell[]): void {
@@ -78,32 +96,37 @@ export class MosaicPersistence {
   }
 
   async flush(): Promise<void> {
+    const mosaic = this.mosaic;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.dirty.size === 0) return;
     const cells = [...this.dirty.values()];
     this.dirty.clear();
+    for (const c of cells) this.inFlight.add(c.key);
     const tx = this.db.transaction(STORE, 'readwrite');
     const store = tx.objectStore(STORE);
+    const put = (c: MosaicCell) => store.put(this.record(c));
     for (const c of cells) {
-      const record: StoredCell = {
-        id: `${this.session}#${c.key}`,
-        session: this.session,
-        channel: c.channel,
-        level: c.level,
-        ix: c.ix,
-        iy: c.iy,
-        data: c.data.slice(),
+      if (!mosaic.needsMerge.has(c.key)) {
+        put(c);
+        continue;
+      }
+      const get = store.get(this.id(c.key));
+      get.onsuccess = () => {
+        const stored = get.result as StoredCell | undefined;
+        if (stored) mosaic.mergeStored(c.key, stored.data);
+        else mosaic.needsMerge.delete(c.key);
+        put(c);
       };
-      store.put(record);
     }
     this.flushing++;
     try {
       await done(tx);
+      this.written += cells.length;
     } finally {
       this.flushing--;
+      for (const c of cells) this.inFlight.delete(c.key);
     }
-    this.written += cells.length;
   }
 
   async clear(): Promise<void> {
@@ -113,6 +136,22 @@ export class MosaicPersistence {
     const keys = await request(store.index('session').getAllKeys(this.session));
     for (const k of keys) store.delete(k);
     await done(tx);
+  }
+
+  private id(key: string): string {
+    return `${this.session}#${key}`;
+  }
+
+  private record(c: MosaicCell): StoredCell {
+    return {
+      id: this.id(c.key),
+      session: this.session,
+      channel: c.channel,
+      level: c.level,
+      ix: c.ix,
+      iy: c.iy,
+      data: c.data.slice(),
+    };
   }
 
   close(): void {

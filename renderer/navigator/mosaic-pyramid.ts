@@ -3,10 +3,16 @@
  * 2^L × FINEST_UM_PER_TEXEL µm and cells of CELL_TEXELS² texels, aligned to the stage
  * origin, so the view draws the level whose texel is closest to a screen pixel and sees at
  * most a few cells whatever the number of frames placed. Every frame is resampled into every
- * level (nearest pixel at each texel centre); the newest frame wins where frames overlap.
+ * level: each texel it overlaps takes the frame pixel nearest the texel's centre; the newest
+ * frame wins where frames overlap.
  *
  * A texel stores raw value + 1 (capped at 65535) and 0 where no frame was placed, so the
  * shader can leave unscanned stage transparent.
+ *
+ * Page memory is bounded by `cpuBudgetBytes`: beyond it the least recently used cells that
+ * `canEvict` allows (those already saved) are dropped and remembered as `offloaded`; the
+ * caller loads them back (restore) when the view needs them. A frame placed over an offloaded
+ * cell starts a fresh cell, listed in `needsMerge` until the stored texels are merged in.
  */
 import type { CameraOrientation } from '../../electron/api/contract';
 import { frameFootprint, stageToPixel, type FrameGeometry, type Rect } from './frame-placement';
@@ -16,6 +22,7 @@ export const FINEST_UM_PER_TEXEL = 1;
 /** Level LEVELS−1 cells are ~131 mm wide: a whole SBS plate fits in a few. */
 export const LEVELS = 10;
 export const EMPTY = 0;
+export const CELL_BYTES = CELL_TEXELS * CELL_TEXELS * 2;
 
 export interface MosaicCell {
   readonly key: string;
@@ -52,12 +59,80 @@ export function levelFor(umPerScreenPx: number): number {
   return Math.min(LEVELS - 1, Math.max(0, l));
 }
 
+export interface StoredCellData {
+  channel: string;
+  level: number;
+  ix: number;
+  iy: number;
+  data: Uint16Array;
+}
+
 export class MosaicPyramid {
+  /** In memory; Map order is least recently used first. */
   readonly cells = new Map<string, MosaicCell>();
+  /** Keys of cells saved elsewhere and not in memory. */
+  readonly offloaded = new Set<string>();
+  /** Keys of in-memory cells started over an offloaded one, awaiting mergeStored(). */
+  readonly needsMerge = new Set<string>();
+  private readonly channelSet = new Set<string>();
   framesPlaced = 0;
+  evictions = 0;
+  /** Whether a cell may leave memory (it is saved); default: never. */
+  canEvict: (key: string) => boolean = () => false;
+
+  constructor(readonly cpuBudgetBytes = Infinity) {}
+
+  get bytes(): number {
+    return this.cells.size * CELL_BYTES;
+  }
 
   channels(): string[] {
-    return [...new Set([...this.cells.values()].map((c) => c.channel))];
+    return [...this.channelSet];
+  }
+
+  /** Drops least recently used evictable cells until within the budget; returns how many. */
+  evictOverBudget(): number {
+    let n = 0;
+    for (const [key, c] of this.cells) {
+      if (this.bytes <= this.cpuBudgetBytes) break;
+      if (!this.canEvict(key)) continue;
+      this.cells.delete(key);
+      this.offloaded.add(key);
+      this.needsMerge.delete(c.key);
+      n++;
+    }
+    this.evictions += n;
+    return n;
+  }
+
+  /** Offloaded cells of `level` overlapping a rectangle (for every channel). */
+  offloadedIn(level: number, r: Rect): string[] {
+    if (this.offloaded.size === 0) return [];
+    const s = cellUm(level);
+    const out: string[] = [];
+    for (let iy = Math.floor(r.y0 / s); iy <= Math.floor(r.y1 / s); iy++) {
+      for (let ix = Math.floor(r.x0 / s); ix <= Math.floor(r.x1 / s); ix++) {
+        for (const ch of this.channelSet) {
+          const key = cellKey(ch, level, ix, iy);
+          if (this.offloaded.has(key)) out.push(key);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stored texels of a cell that was in memory when they were read: they fill the texels
+   * no newer frame has written. Returns the cell, or null when it is not in memory.
+   */
+  mergeStored(key: string, stored: Uint16Array): MosaicCell | null {
+    const c = this.cells.get(key);
+    this.needsMerge.delete(key);
+    if (!c) return null;
+    const d = c.data;
+    for (let i = 0; i < d.length; i++) if (d[i] === EMPTY) d[i] = stored[i]!;
+    c.version++;
+    return c;
   }
 
   /** Places a frame in every level; returns the cells it wrote. */
@@ -76,11 +151,11 @@ export class MosaicPyramid {
     const touched: MosaicCell[] = [];
     for (let level = 0; level < LEVELS; level++) {
       const t = texelUm(level);
-      // Texels whose centre lies inside the footprint.
-      const tx0 = Math.ceil(foot.x0 / t - 0.5);
-      const tx1 = Math.floor(foot.x1 / t - 0.5);
-      const ty0 = Math.ceil(foot.y0 / t - 0.5);
-      const ty1 = Math.floor(foot.y1 / t - 0.5);
+      // Every texel the footprint overlaps (so a frame smaller than a texel still shows).
+      const tx0 = Math.floor(foot.x0 / t);
+      const tx1 = Math.ceil(foot.x1 / t) - 1;
+      const ty0 = Math.floor(foot.y0 / t);
+      const ty1 = Math.ceil(foot.y1 / t) - 1;
       if (tx1 < tx0 || ty1 < ty0) continue;
       for (let cy = Math.floor(ty0 / CELL_TEXELS); cy <= Math.floor(ty1 / CELL_TEXELS); cy++) {
         for (let cx = Math.floor(tx0 / CELL_TEXELS); cx <= Math.floor(tx1 / CELL_TEXELS); cx++) {
@@ -120,7 +195,7 @@ export class MosaicPyramid {
     for (let iy = Math.floor(r.y0 / s); iy <= Math.floor(r.y1 / s); iy++) {
       for (let ix = Math.floor(r.x0 / s); ix <= Math.floor(r.x1 / s); ix++) {
         for (const ch of channels) {
-          const c = this.cells.get(cellKey(ch, level, ix, iy));
+          const c = this.cell(ch, level, ix, iy, false);
           if (c) out.push(c);
         }
       }
@@ -128,26 +203,57 @@ export class MosaicPyramid {
     return out;
   }
 
-  /** Adds a stored cell (persistence); replaces one with the same key. */
-  restore(cell: Omit<MosaicCell, 'key'>): void {
+  /** Adds a stored cell (persistence); one already in memory takes the stored texels it lacks. */
+  restore(cell: StoredCellData): void {
     if (cell.data.length !== CELL_TEXELS * CELL_TEXELS) {
       throw new RangeError(`mosaic cell: ${cell.data.length} texels, expected ${CELL_TEXELS ** 2}`);
     }
     const key = cellKey(cell.channel, cell.level, cell.ix, cell.iy);
-    this.cells.set(key, { ...cell, key });
+    this.offloaded.delete(key);
+    this.channelSet.add(cell.channel);
+    if (this.cells.has(key)) {
+      this.mergeStored(key, cell.data);
+      return;
+    }
+    const { channel, level, ix, iy, data } = cell;
+    this.cells.set(key, { key, channel, level, ix, iy, data, version: 1 });
+  }
+
+  /**
+   * Cells known to exist in storage (keys listed at start), loaded when viewed; one already
+   * in memory (a frame placed before the list arrived) needs the stored texels merged.
+   */
+  markOffloaded(keys: Iterable<string>): void {
+    for (const key of keys) {
+      if (this.cells.has(key)) {
+        this.needsMerge.add(key);
+        continue;
+      }
+      this.offloaded.add(key);
+      this.channelSet.add(key.slice(0, key.indexOf('|')));
+    }
   }
 
   clear(): void {
     this.cells.clear();
+    this.offloaded.clear();
+    this.needsMerge.clear();
+    this.channelSet.clear();
     this.framesPlaced = 0;
   }
 
   private cell(channel: string, level: number, ix: number, iy: number, create: boolean) {
     const key = cellKey(channel, level, ix, iy);
     let c = this.cells.get(key);
-    if (!c && create) {
+    if (c) {
+      // Most recently used last.
+      this.cells.delete(key);
+      this.cells.set(key, c);
+    } else if (create) {
       c = { key, channel, level, ix, iy, data: new Uint16Array(CELL_TEXELS ** 2), version: 0 };
       this.cells.set(key, c);
+      this.channelSet.add(channel);
+      if (this.offloaded.delete(key)) this.needsMerge.add(key);
     }
     return c;
   }

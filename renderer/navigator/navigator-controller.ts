@@ -17,6 +17,7 @@ import { IDENTITY_ORIENTATION, type Vec } from './frame-placement';
 import {
   fitMap,
   panMap,
+  visibleRect,
   screenToStage,
   stageLayerTransform,
   stageToScreen,
@@ -29,6 +30,8 @@ import { MosaicRenderer } from './mosaic-renderer';
 import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
 
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Mosaic cells kept in page memory (beyond it, saved cells are dropped and reloaded on view). */
+export const DEFAULT_CPU_BUDGET_BYTES = 512 * 1024 * 1024;
 const PLACED_RING = 64;
 /** A click that moved less than this (CSS px) is not a drag. */
 const CLICK_SLOP_PX = 4;
@@ -42,12 +45,16 @@ export interface NavigatorElements {
 
 export interface NavigatorOptions {
   budgetBytes?: number;
+  cpuBudgetBytes?: number;
   onGoto(p: Vec): void;
   onError(message: string): void;
 }
 
 export class NavigatorController {
-  readonly mosaic = new MosaicPyramid();
+  readonly mosaic: MosaicPyramid;
+  private readonly loading = new Set<string>();
+  /** Bumped by clearMap: loads started before it are dropped. */
+  private generation = 0;
   readonly renderer: MosaicRenderer | null;
   private persistence: MosaicPersistence | null = null;
   private view: MapView | null = null;
@@ -67,6 +74,8 @@ export class NavigatorController {
     private readonly store: AppStore,
     private readonly opts: NavigatorOptions,
   ) {
+    this.mosaic = new MosaicPyramid(opts.cpuBudgetBytes ?? DEFAULT_CPU_BUDGET_BYTES);
+    this.mosaic.canEvict = (key) => this.persistence?.isClean(key) ?? false;
     let renderer: MosaicRenderer | null = null;
     if (webgl2Available()) {
       try {
@@ -154,23 +163,44 @@ export class NavigatorController {
     if (window.__aquilaNavigator === this.probe) delete window.__aquilaNavigator;
   }
 
-  /** Opens this session's stored mosaic and adds its cells (before or after new frames). */
+  /** Opens this session's stored mosaic: its cells load when the view reaches them. */
   async restore(session: string): Promise<void> {
-    const p = await MosaicPersistence.open(session, (e) =>
+    const p = await MosaicPersistence.open(session, this.mosaic, (e) =>
       this.opts.onError(`saving the map: ${e.message}`),
     );
     if (!p) return;
     this.persistence = p;
-    const stored = await p.load();
-    for (const s of stored) {
-      if (this.mosaic.cells.has(cellKey(s.channel, s.level, s.ix, s.iy))) continue;
-      this.mosaic.restore({ ...s, version: 1 });
-    }
-    this.probe.restoredCells = stored.length;
+    const keys = await p.loadKeys();
+    this.mosaic.markOffloaded(keys);
+    // Frames placed before storage opened are saved now (merged with what was stored).
+    p.markDirty([...this.mosaic.cells.values()]);
+    this.probe.restoredCells = keys.length;
     this.dirty = true;
   }
 
+  /** Loads the stored cells the current view needs and redraws when they arrive. */
+  private loadVisible(level: number, v: MapView): void {
+    const p = this.persistence;
+    if (!p) return;
+    const keys = this.mosaic.offloadedIn(level, visibleRect(v)).filter((k) => !this.loading.has(k));
+    if (keys.length === 0) return;
+    for (const k of keys) this.loading.add(k);
+    const generation = this.generation;
+    p.loadCells(keys)
+      .then((cells) => {
+        if (generation !== this.generation) return;
+        for (const c of cells) this.mosaic.restore(c);
+        this.mosaic.evictOverBudget();
+        this.dirty = true;
+      })
+      .catch((e: Error) => this.opts.onError(`loading the map: ${e.message}`))
+      .finally(() => {
+        for (const k of keys) this.loading.delete(k);
+      });
+  }
+
   async clearMap(): Promise<void> {
+    this.generation++;
     this.mosaic.clear();
     this.renderer?.clear();
     this.placed.length = 0;
@@ -231,6 +261,7 @@ export class NavigatorController {
       const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
       const cells = this.mosaic.place(frame.pixels, g, o, channel);
       this.persistence?.markDirty(cells);
+      this.mosaic.evictOverBudget();
       this.placed.push({
         seq: frame.meta.seq,
         channel,
@@ -275,6 +306,7 @@ export class NavigatorController {
       tints: channelTints(this.mosaic.channels()),
       dpr,
     });
+    this.loadVisible(this.renderer.level, v);
     this.probe.level = this.renderer.level;
     this.probe.drawnCells = this.renderer.drawnCells;
     this.probe.renders++;
