@@ -3,38 +3,34 @@
  * are placed into the mosaic as they arrive; each animation frame redraws the mosaic when
  * the view, the display window or the mosaic changed, and keeps the stage-µm overlay layer
  * (envelope, holder, field of view, plan, ROIs — drawn by React) aligned with the view.
- * Wheel zooms about the cursor, drag pans, double-click asks to move the stage there.
+ * Input (zoom, pan, double-click to move) is map-input.ts.
  */
 import type { DecodedFrame } from '../frames/decode-frame';
 import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
 import { clampWindow, type DisplayWindow } from '../display/lut';
-import { wheelZoomFactor } from '../display/view-transform';
 import { webgl2Available } from '../display/webgl-renderer';
 import type { PlanPosition } from '../../electron/api/contract';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
 import { IDENTITY_ORIENTATION, type Vec } from './frame-placement';
+import { MapInput } from './map-input';
 import {
   fitMap,
-  panMap,
-  visibleRect,
   screenToStage,
   stageLayerTransform,
   stageToScreen,
-  zoomMapAt,
+  visibleRect,
   type MapView,
 } from './map-view';
 import { MosaicPersistence } from './mosaic-persistence';
-import { cellKey, MosaicPyramid } from './mosaic-pyramid';
+import { MosaicPyramid } from './mosaic-pyramid';
 import { MosaicRenderer } from './mosaic-renderer';
 import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
 
+/** GPU textures; mosaic cells in page memory (beyond it saved cells leave, reload on view). */
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Mosaic cells kept in page memory (beyond it, saved cells are dropped and reloaded on view). */
 export const DEFAULT_CPU_BUDGET_BYTES = 512 * 1024 * 1024;
 const PLACED_RING = 64;
-/** A click that moved less than this (CSS px) is not a drag. */
-const CLICK_SLOP_PX = 4;
 
 export interface NavigatorElements {
   canvas: HTMLCanvasElement;
@@ -62,7 +58,7 @@ export class NavigatorController {
   private lastKey = '';
   private raf = 0;
   private detach: (() => void) | null = null;
-  private drag: { x: number; y: number; id: number; moved: number } | null = null;
+  private readonly input: MapInput;
   private readonly placed: PlacedFrame[] = [];
   private readonly placedWaiters = new Set<(seq: number) => void>();
   readonly probe: NavigatorProbe;
@@ -85,6 +81,11 @@ export class NavigatorController {
       }
     } else opts.onError('mosaic unavailable: this browser has no WebGL2');
     this.renderer = renderer;
+    this.input = new MapInput(els.canvas, els.cursor, {
+      view: () => this.currentView(),
+      setView: (v) => (this.view = v),
+      goto: (p) => opts.onGoto(p),
+    });
     const probe = {
       placed: this.placed,
       channels: () => this.mosaic.channels(),
@@ -133,14 +134,7 @@ export class NavigatorController {
 
   start(): void {
     window.__aquilaNavigator = this.probe;
-    const c = this.els.canvas;
-    c.addEventListener('wheel', this.onWheel, { passive: false });
-    c.addEventListener('pointerdown', this.onPointerDown);
-    c.addEventListener('pointermove', this.onPointerMove);
-    c.addEventListener('pointerup', this.onPointerUp);
-    c.addEventListener('pointercancel', this.onPointerUp);
-    c.addEventListener('pointerleave', this.onPointerLeave);
-    c.addEventListener('dblclick', this.onDoubleClick);
+    this.input.attach();
     this.detach = this.client.attachFrames(this.onFrame);
     this.raf = requestAnimationFrame(this.tick);
   }
@@ -149,14 +143,7 @@ export class NavigatorController {
     cancelAnimationFrame(this.raf);
     this.detach?.();
     this.detach = null;
-    const c = this.els.canvas;
-    c.removeEventListener('wheel', this.onWheel);
-    c.removeEventListener('pointerdown', this.onPointerDown);
-    c.removeEventListener('pointermove', this.onPointerMove);
-    c.removeEventListener('pointerup', this.onPointerUp);
-    c.removeEventListener('pointercancel', this.onPointerUp);
-    c.removeEventListener('pointerleave', this.onPointerLeave);
-    c.removeEventListener('dblclick', this.onDoubleClick);
+    this.input.detach();
     void this.persistence?.flush().catch(() => undefined);
     this.persistence?.close();
     this.renderer?.dispose();
@@ -208,17 +195,12 @@ export class NavigatorController {
     await this.persistence?.clear();
   }
 
-  /** Fit the safety envelope (or `rect`) into the canvas. */
-  fit(rect?: { x0: number; y0: number; x1: number; y1: number }): void {
-    const limits = this.store.getState().mirror?.state.safety.limits;
-    const r =
-      rect ??
-      (limits
-        ? { x0: limits.xUm.min, y0: limits.yUm.min, x1: limits.xUm.max, y1: limits.yUm.max }
-        : null);
-    if (!r) return;
-    const c = this.els.canvas;
-    this.view = fitMap(r, c.clientWidth, c.clientHeight);
+  /** Fit the safety envelope into the canvas. */
+  fit(): void {
+    const l = this.store.getState().mirror?.state.safety.limits;
+    if (!l) return;
+    const r = { x0: l.xUm.min, y0: l.yUm.min, x1: l.xUm.max, y1: l.yUm.max };
+    this.view = fitMap(r, this.els.canvas.clientWidth, this.els.canvas.clientHeight);
   }
 
   /** Resolves true once a frame with this seq (or later) is placed, false after the timeout. */
@@ -311,46 +293,4 @@ export class NavigatorController {
     this.probe.drawnCells = this.renderer.drawnCells;
     this.probe.renders++;
   }
-
-  private local(ev: MouseEvent): Vec {
-    const r = this.els.canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
-  }
-
-  private readonly onWheel = (ev: WheelEvent): void => {
-    ev.preventDefault();
-    const dy =
-      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
-    this.view = zoomMapAt(this.currentView(), wheelZoomFactor(dy), this.local(ev));
-  };
-
-  private readonly onPointerDown = (ev: PointerEvent): void => {
-    if (ev.button !== 0) return;
-    this.els.canvas.setPointerCapture(ev.pointerId);
-    this.drag = { ...this.local(ev), id: ev.pointerId, moved: 0 };
-  };
-
-  private readonly onPointerMove = (ev: PointerEvent): void => {
-    const p = this.local(ev);
-    const stage = screenToStage(this.currentView(), p);
-    this.els.cursor.textContent = `X ${stage.x.toFixed(0)}  Y ${stage.y.toFixed(0)} µm`;
-    const d = this.drag;
-    if (!d || d.id !== ev.pointerId) return;
-    d.moved += Math.abs(p.x - d.x) + Math.abs(p.y - d.y);
-    if (d.moved < CLICK_SLOP_PX) return;
-    this.view = panMap(this.currentView(), p.x - d.x, p.y - d.y);
-    this.drag = { ...p, id: d.id, moved: d.moved };
-  };
-
-  private readonly onPointerUp = (ev: PointerEvent): void => {
-    if (this.drag?.id === ev.pointerId) this.drag = null;
-  };
-
-  private readonly onPointerLeave = (): void => {
-    this.els.cursor.textContent = '';
-  };
-
-  private readonly onDoubleClick = (ev: MouseEvent): void => {
-    this.opts.onGoto(screenToStage(this.currentView(), this.local(ev)));
-  };
 }
