@@ -12,6 +12,7 @@ import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { ScanOverview } from './scan-overview-control';
 import { ZGauge } from './z-gauge';
+import { ZSliceView } from './z-slice-view';
 import '../styles/navigator.css';
 
 const PLAN_DEBOUNCE_MS = 250;
@@ -110,6 +111,7 @@ export function NavigatePanel() {
           {mapError}
         </p>
       )}
+      <ZSliceView stack={controller?.zStack ?? null} />
       <ScanOverview controller={controller} />
       <p className="hint">Double-click the map to move the stage there.</p>
     </section>

@@ -25,6 +25,7 @@ import {
 import { MosaicPersistence } from './mosaic-persistence';
 import { MosaicPyramid } from './mosaic-pyramid';
 import { MosaicRenderer } from './mosaic-renderer';
+import { ZSliceStack } from './z-slices';
 import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
 
 /** GPU textures; mosaic cells in page memory (beyond it saved cells leave, reload on view). */
@@ -48,6 +49,7 @@ export interface NavigatorOptions {
 
 export class NavigatorController {
   readonly mosaic: MosaicPyramid;
+  readonly zStack = new ZSliceStack();
   private readonly loading = new Set<string>();
   /** Bumped by clearMap: loads started before it are dropped. */
   private generation = 0;
@@ -242,6 +244,7 @@ export class NavigatorController {
       const g = frameGeometry(frame.meta, s.camera, o);
       const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
       const cells = this.mosaic.place(frame.pixels, g, o, channel);
+      this.zStack.add(frame.pixels, g, o, frame.meta.stage.zUm);
       this.persistence?.markDirty(cells);
       this.mosaic.evictOverBudget();
       this.placed.push({

@@ -101,7 +101,10 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     const placed = await page.evaluate(() => window.__aquilaNavigator!.placed.at(-1)!);
     expect(placed.centerXUm).toBeCloseTo(300, 1);
     expect(placed.centerYUm).toBeCloseTo(-200, 1);
-    // Compare stored texels with the raw frame the live view drew (same seq).
+    // Compare stored texels with the raw frame the live view drew (same seq, drawn next tick).
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaDisplay!.lastSeq), POLL)
+      .toBe(await page.evaluate(() => window.__aquilaNavigator!.placed.at(-1)!.seq));
     const check = await page.evaluate(
       ({ half, px }) => {
         const nav = window.__aquilaNavigator!;
@@ -275,6 +278,25 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
       [1, 1],
       [-1, 1],
     ]);
+  });
+
+  it('snaps at three z at one field show as a z-stack in orthogonal slices', async () => {
+    await page.getByTestId('tab-control').click();
+    for (const z of [-4, 0, 4]) {
+      await page.getByTestId('goto-z').fill(String(z));
+      await page.getByTestId('goto-z-go').click();
+      await expect.poll(async () => (await hostState()).focus.zUm, POLL).toBeCloseTo(z, 1);
+      const before = await probe((n) => n.framesPlaced);
+      await page.getByTestId('snap').click();
+      await expect.poll(() => probe((n) => n.framesPlaced), POLL).toBe(before + 1);
+    }
+    await page.getByTestId('tab-navigate').click();
+    await expect
+      .poll(() => page.getByTestId('nav-zslice').getAttribute('data-planes'), POLL)
+      .toBe('3');
+    await page
+      .getByTestId('navigator')
+      .screenshot({ path: path.join(artefacts, 'navigator-z.png') });
   });
 
   it('the mosaic survives a reload (IndexedDB)', async () => {
