@@ -5,7 +5,8 @@
  * texture memory against its budget. The baseline, measured in the same run and page, is
  * the empty scene (no tiles) under the same pan. The page runs the navigator's own modules
  * (MosaicPyramid, MosaicRenderer) bundled with esbuild; the host is not involved.
- * Usage: npm run bench:navigator [-- --seconds 8 --tiles 10000 --budget-mib 64 --channels 2]
+ * Usage: npm run bench:navigator [-- --seconds 8 --tiles 10000 --budget-mib 64 --channels 2
+ *   --width 800 --height 600] (canvas CSS px; the Navigate tab's map is about 340 × 360)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,8 @@ const TILES = arg('tiles', 10_000);
 const BUDGET = arg('budget-mib', 64) * 1024 * 1024;
 /** Tiles alternate between this many channels (each drawn as its own layer). */
 const CHANNELS = arg('channels', 2);
+const WIDTH = arg('width', 800);
+const HEIGHT = arg('height', 600);
 /** Tiles: 128² px frames, 64 µm wide, on a 64 µm grid (10,000 → 6.4 × 6.4 mm). */
 const TILE_PX = 128;
 const TILE_UM = 64;
@@ -37,7 +40,7 @@ const bundle = await build({
   logLevel: 'error',
 });
 const script = bundle.outputFiles[0]!.text;
-const html = `<!doctype html><meta charset="utf-8"><style>html,body{margin:0}canvas{width:800px;height:600px;display:block}</style><canvas></canvas><script>${script}</script>`;
+const html = `<!doctype html><meta charset="utf-8"><style>html,body{margin:0}canvas{width:${WIDTH}px;height:${HEIGHT}px;display:block}</style><canvas></canvas><script>${script}</script>`;
 const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'text/html' });
   res.end(html);
@@ -47,7 +50,7 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 820, height: 620 } });
+  const page = await browser.newPage({ viewport: { width: WIDTH + 20, height: HEIGHT + 20 } });
   await page.goto(url);
   type Bench = {
     setup(tiles: number, px: number, um: number, budget: number, channels: number): number;
@@ -82,7 +85,9 @@ try {
       .padStart(6)} ms  cells drawn ≤ ${String(r.maxDrawnCells).padStart(3)}  GPU ${mib(
       r.maxResidentBytes,
     )} peak / ${mib(r.budgetBytes)} budget, ${r.evictions} evictions`;
-  console.log(`bench:navigator — Chromium, software WebGL, ${SECONDS} s per scenario`);
+  console.log(
+    `bench:navigator — Chromium, software WebGL, ${WIDTH}×${HEIGHT} canvas, ${SECONDS} s per scenario`,
+  );
   console.log(
     `placing ${TILES} tiles (${TILE_PX}² px, ${TILE_UM} µm): ${placeMs.toFixed(0)} ms ` +
       `(${((placeMs / TILES) * 1000).toFixed(0)} µs per tile)`,
