@@ -2,10 +2,11 @@
  * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
  * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
  * so strokes and markers keep their screen size): the safety envelope, the sample holder,
- * the plan's positions with their order, ROIs from automation and the ROI finder, and the
+ * the plan's positions with their order (dragging a named one moves that position in the
+ * Acquire form), ROIs from automation and the ROI finder, and the
  * camera's field of view at the current stage position.
  */
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AppState, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
 import { frameFootprint, IDENTITY_ORIENTATION, type Rect } from './frame-placement';
@@ -80,25 +81,70 @@ const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
   );
 });
 
+interface Drag {
+  order: number;
+  name: string;
+  x: number;
+  y: number;
+  /** Screen px per µm when the drag began. */
+  scale: number;
+  dxUm: number;
+  dyUm: number;
+}
+
+/** Plan markers in visiting order; a named one can be dragged to move that form position. */
 function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
+  const move = useUi((s) => s.movePlanPosition);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  useEffect(() => {
+    if (!drag) return;
+    const onMove = (e: PointerEvent) =>
+      setDrag(
+        (d) => d && { ...d, dxUm: (e.clientX - d.x) / d.scale, dyUm: (e.clientY - d.y) / d.scale },
+      );
+    const onUp = () => {
+      if (drag.dxUm !== 0 || drag.dyUm !== 0) {
+        move({ name: drag.name, dxUm: drag.dxUm, dyUm: drag.dyUm });
+      }
+      setDrag(null);
+    };
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+    return () => {
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+    };
+  }, [drag, move]);
   if (plan.length === 0) return null;
+  const start = (q: PlanPosition) => (e: ReactPointerEvent<SVGCircleElement>) => {
+    if (q.name === undefined || e.button !== 0) return;
+    e.stopPropagation();
+    const layer = e.currentTarget.closest<HTMLElement>('.nav-layer');
+    const scale = Number(layer?.style.getPropertyValue('--map-scale'));
+    if (!(scale > 0)) return;
+    setDrag({ order: q.order, name: q.name, x: e.clientX, y: e.clientY, scale, dxUm: 0, dyUm: 0 });
+  };
   return (
     <g className="nav-plan" data-testid="nav-plan">
       <polyline className="nav-plan-path" points={plan.map((q) => `${q.xUm},${q.yUm}`).join(' ')} />
-      {plan.map((q) => (
-        <g
-          key={q.order}
-          className="nav-plan-pos"
-          data-testid={`nav-plan-${q.order}`}
-          data-x-um={q.xUm}
-          data-y-um={q.yUm}
-        >
-          <circle className="nav-marker" cx={q.xUm} cy={q.yUm} />
-          <text x={q.xUm} y={q.yUm}>
-            {q.order + 1}
-          </text>
-        </g>
-      ))}
+      {plan.map((q) => {
+        const d = drag && drag.name === q.name ? drag : null;
+        return (
+          <g
+            key={q.order}
+            className={`nav-plan-pos${q.name !== undefined ? ' draggable' : ''}`}
+            data-testid={`nav-plan-${q.order}`}
+            data-x-um={q.xUm}
+            data-y-um={q.yUm}
+            transform={d ? `translate(${d.dxUm} ${d.dyUm})` : undefined}
+          >
+            <circle className="nav-marker" cx={q.xUm} cy={q.yUm} onPointerDown={start(q)} />
+            <text x={q.xUm} y={q.yUm}>
+              {q.order + 1}
+            </text>
+          </g>
+        );
+      })}
     </g>
   );
 }

@@ -256,6 +256,34 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
+  it('dragging a plan marker moves its position in the Acquire form', async () => {
+    const before = await page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!);
+    expect(before.name).toBe('pos1');
+    const umPerPx = await probe((n) => n.view().umPerPx);
+    const box = (await page.getByTestId('nav-plan-0').locator('circle').boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 20, y + 10, { steps: 4 });
+    await page.mouse.move(x + 40, y + 20, { steps: 4 });
+    await page.mouse.up();
+    // Every tile of pos1 moved by the drag; the form row shows the new position.
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!.xUm), POLL)
+      .toBeCloseTo(before.xUm + 40 * umPerPx, 0);
+    const after = await page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!);
+    expect(after.yUm).toBeCloseTo(before.yUm + 20 * umPerPx, 0);
+    await page.getByTestId('tab-acquire').click();
+    expect(await page.getByTestId('acq-position-0').textContent()).toContain(
+      `pos1: ${(100 + 40 * umPerPx).toFixed(1)}, ${(100 + 20 * umPerPx).toFixed(1)}`,
+    );
+    await page.getByTestId('tab-navigate').click();
+    // The stage did not move (the marker took the drag, not the map).
+    const st = (await hostState()).stage;
+    expect(Math.hypot(st.xUm + 250, st.yUm - 500)).toBeLessThan(0.05);
+  });
+
   it('Scan overview acquires a grid of fields around the stage, each placed where it was taken', async () => {
     const st = (await hostState()).stage;
     const before = await probe((n) => n.framesPlaced);
