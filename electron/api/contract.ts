@@ -16,6 +16,7 @@ import {
   roiFindOptions,
 } from './automation-schema';
 import { macroCommands } from './macro-schema';
+import { navigatorCommands } from './navigator-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
 
@@ -23,6 +24,7 @@ export * from './access-schema';
 export * from './analysis-schema';
 export * from './automation-schema';
 export * from './macro-schema';
+export * from './navigator-schema';
 export * from './schema-parts';
 export * from './state';
 
@@ -285,6 +287,8 @@ export const commands = {
   ...analysisCommands,
   ...automationExtraCommands,
   ...macroCommands,
+  // Issue #17: the sample navigator.
+  ...navigatorCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -371,4 +375,6 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'macro.list': 'read',
   'macro.typings': 'read',
   'stage.position': 'read',
+  // Issue #17: the sample navigator.
+  'plan.positions': 'read',
 };

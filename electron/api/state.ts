@@ -4,6 +4,7 @@ import type { ControlState } from './access-schema';
 import type { AnalysisView } from './analysis-schema';
 import type { FoundRoiView, RoiVerdict } from './automation-schema';
 import type { MacroView } from './macro-schema';
+import type { NavigatorView } from './navigator-schema';
 import type { roi } from './schema-parts';
 
 // ---------------------------------------------------------------------------------- errors
@@ -139,6 +140,8 @@ export interface AppState {
   roiFinder: RoiFinderView | null;
   /** Issue #15: running and recent macros (absent from older hosts). */
   macros?: MacroView[];
+  /** Issue #17: camera orientation and sample holder from the config; absent from older hosts. */
+  navigator?: NavigatorView;
 }
 
 export interface RoiFinderView {

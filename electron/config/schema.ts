@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { analysisConfig } from '../analysis/config';
+import { cameraOrientation, sampleHolder } from '../api/navigator-schema';
 import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
@@ -126,6 +127,10 @@ export const aquilaConfig = z
     upload: uploadConfig.optional(),
     /** SLURM analysis of archived datasets (electron/analysis/config.ts, issue #16 §2). */
     analysis: analysisConfig.optional(),
+    /** Issue #17 (navigator): how the camera image sits on the stage (api/navigator-schema.ts). */
+    camera: z.object({ orientation: cameraOrientation.optional() }).strict().optional(),
+    /** Issue #17 (navigator): the plate, slide or dish on the stage, drawn on the map. */
+    sampleHolder: sampleHolder.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -7,15 +7,17 @@
 import os from 'node:os';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
-import type { DatasetEntry, RunView } from '../api/contract';
+import type { CommandResult, DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
 import { FramePipeline } from '../pipeline/frame-pipeline';
 import type { FinalFile as DatasetFileFinal, GrowingFile } from '../pipeline/writer-messages';
 import { checkPlan, formatProblems, type PlanProblem } from '../plans/check';
 import { layoutFor } from '../plans/prepare';
-import type { CameraGeometry } from '../plans/resolve';
+import { planBinding, type CameraGeometry } from '../plans/resolve';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
+import { expandSequence } from '../plans/expand';
+import { planXyPath } from '../plans/xy-path';
 import { showingFrames } from '../runner/showing-engine';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
@@ -126,6 +128,15 @@ export class AcquisitionService {
     const e = estimatePlan(checked.events, checked.binding);
     const { events, frames, bytes, durationS } = e;
     return { events, frames, bytes, durationS, problems: checked.problems };
+  }
+
+  /** Issue #17: the XY positions a plan visits, in order, for the navigator's map. */
+  positions(plan: Record<string, unknown>): CommandResult<'plan.positions'> {
+    const binding = planBinding(this.deps.config, this.connectedGeometry());
+    const events = expandSequence(parsePlan(JSON.stringify(plan), 'plan'), {
+      fovUm: binding.fovUm,
+    });
+    return { positions: planXyPath(events), fovUm: binding.fovUm };
   }
 
   /** How runs carry out useq autofocus events (the automation service provides it). */

@@ -210,6 +210,8 @@ export function createHandlers({
       return acquisition.start({ ...p, operator: p.operator ?? ctx.user ?? ctx.clientId });
     },
     'plan.estimate': async (p) => acquisition.estimate(p.plan),
+    // Issue #17: the navigator draws a plan's positions.
+    'plan.positions': async (p) => acquisition.positions(p.plan),
     'run.pause': async () => {
       acquisition.pause();
       return {};

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import type { AppState, HostEvent } from '../api/contract';
+import { cameraOrientation, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -378,6 +378,10 @@ function initialState({ config, path }: LoadedConfig): AppState {
     automation: null,
     focusLock: null,
     roiFinder: null,
+    navigator: {
+      cameraOrientation: config.camera?.orientation ?? cameraOrientation.parse({}),
+      sampleHolder: config.sampleHolder ?? null,
+    },
   };
 }
 

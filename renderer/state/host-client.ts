@@ -14,7 +14,7 @@ import type { AppStore } from './store';
 export type FrameSink = (frame: DecodedFrame) => void;
 
 export class HostClient {
-  private frameSink: FrameSink | null = null;
+  private readonly frameSinks = new Set<FrameSink>();
   private decodeErrors = 0;
 
   constructor(
@@ -43,14 +43,16 @@ export class HostClient {
     }
   }
 
-  /** The live view registers here; frames flow only while a sink is attached. */
+  /**
+   * The live view (and the navigator's mosaic) register here; frames flow while any sink is
+   * attached. Every sink sees every frame; the live view acks them.
+   */
   attachFrames(sink: FrameSink): () => void {
-    this.frameSink = sink;
-    this.connection.setFramesEnabled(true);
+    this.frameSinks.add(sink);
+    if (this.frameSinks.size === 1) this.connection.setFramesEnabled(true);
     return () => {
-      if (this.frameSink !== sink) return;
-      this.frameSink = null;
-      this.connection.setFramesEnabled(false);
+      if (!this.frameSinks.delete(sink)) return;
+      if (this.frameSinks.size === 0) this.connection.setFramesEnabled(false);
     };
   }
 
@@ -95,12 +97,12 @@ export class HostClient {
       if (this.decodeErrors++ < 3) this.store.getState().pushError('display', toApiError(err));
       // The undecodable frame can never be acked (its seq is unknown) and the host sends
       // the next only after an ack: re-requesting frames clears the host's in-flight slot.
-      if (this.frameSink) {
+      if (this.frameSinks.size > 0) {
         this.connection.setFramesEnabled(false);
         this.connection.setFramesEnabled(true);
       }
       return;
     }
-    this.frameSink?.(frame);
+    for (const sink of this.frameSinks) sink(frame);
   }
 }

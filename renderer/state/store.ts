@@ -10,6 +10,7 @@ import type { ColormapName } from '../display/colormaps';
 import type { LinkStatus } from '../transport/host-connection';
 import type { Mirror } from './mirror';
 import { createRoiSlice, type RoiSlice } from './roi-slice';
+import { createNavigatorSlice, type NavigatorSlice } from '../navigator/navigator-slice';
 
 export interface LinkSlice {
   link: LinkStatus;
@@ -63,7 +64,7 @@ export interface DisplaySlice {
   setAutoContrast(on: boolean): void;
 }
 
-export type UiState = LinkSlice & HostSlice & UiSlice & DisplaySlice & RoiSlice;
+export type UiState = LinkSlice & HostSlice & UiSlice & DisplaySlice & RoiSlice & NavigatorSlice;
 export type AppStore = StoreApi<UiState>;
 type Slice<T> = StateCreator<UiState, [], [], T>;
 
@@ -121,6 +122,7 @@ export function createAppStore(initial: Partial<UiState> = {}): AppStore {
     ...createUiSlice(...a),
     ...createDisplaySlice(...a),
     ...createRoiSlice(...a),
+    ...createNavigatorSlice(...a),
     ...initial,
   }));
 }

@@ -21,6 +21,7 @@ import {
 import { PlanFile } from './plan-file';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
+import { applyPositionMoves } from '../navigator/plan-edits';
 
 const NO_CHANNELS: readonly never[] = [];
 const ACTIVE: readonly RunPhase[] = ['running', 'paused', 'cancelling'];
@@ -57,6 +58,24 @@ export function AcquisitionPanel() {
   const built = useMemo(() => buildPlan(form), [form]);
   const plan = raw ? raw.plan : built.ok ? built.plan : null;
   const planKey = plan ? JSON.stringify(plan) : null;
+  // Issue #17: the navigator draws this plan's positions.
+  const setDraftPlan = useUi((s) => s.setDraftPlan);
+  useEffect(() => {
+    setDraftPlan(planKey === null ? null : (JSON.parse(planKey) as Record<string, unknown>));
+  }, [planKey, setDraftPlan]);
+  // Issue #17: positions dragged on the navigator's map move the form's positions.
+  const moves = useUi((s) => s.positionMoves);
+  const takePositionMoves = useUi((s) => s.takePositionMoves);
+  const pushNotice = useUi((s) => s.pushNotice);
+  useEffect(() => {
+    if (moves.length === 0) return;
+    const taken = takePositionMoves();
+    if (raw) {
+      pushNotice('warn', 'A loaded plan runs as loaded: its positions cannot be dragged');
+      return;
+    }
+    setForm((f) => applyPositionMoves(f, taken).form);
+  }, [moves, takePositionMoves, raw, pushNotice]);
 
   const scheduler = useRef<EstimateScheduler | null>(null);
   useEffect(() => {

@@ -1,7 +1,7 @@
 /**
  * Page layout: header (always-visible E-STOP), device alarms, disk warning, live view centre, side bar
- * right with tabs (control / acquire / automate / macros / data). Inactive tabs are hidden, not unmounted, so
- * a half-built plan survives switching.
+ * right with tabs (control / acquire / automate / macros / navigate / data). Inactive tabs are
+ * hidden, not unmounted, so a half-built plan survives switching.
  */
 import { useState } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
@@ -17,6 +17,7 @@ import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
 import { MacrosTab } from './macros/macros-tab';
 import { RunningMacros } from './macros/running-macros';
+import { NavigatePanel } from '../navigator/navigate-panel';
 import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
 import { StorageSummary, StorageWarning } from './storage-warning';
@@ -29,6 +30,7 @@ const TABS = [
   { id: 'acquire', label: 'Acquire' },
   { id: 'automate', label: 'Automate' },
   { id: 'macros', label: 'Macros' },
+  { id: 'navigate', label: 'Navigate' },
   { id: 'data', label: 'Data' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -78,6 +80,9 @@ export function App() {
             </div>
             <div role="tabpanel" hidden={tab !== 'macros'}>
               <MacrosTab />
+            </div>
+            <div role="tabpanel" hidden={tab !== 'navigate'}>
+              <NavigatePanel />
             </div>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />

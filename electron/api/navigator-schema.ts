@@ -1,0 +1,95 @@
+/**
+ * The sample navigator (issue #17): the config's camera orientation and sample holder (also
+ * mirrored into AppState.navigator for the UI) and the `plan.positions` command that draws
+ * a plan on the map before it runs. `commandAccess` in contract.ts classifies the command.
+ */
+import { z } from 'zod';
+import { command, finite } from './schema-parts';
+
+/**
+ * How the camera image sits on the stage. Without flips or rotation, image +x (columns) runs
+ * along stage +X and image +y (rows) along stage +Y. `flipX` / `flipY` mirror the image's
+ * axes first; `rotate90` then turns it that many quarter turns clockwise as seen on a map
+ * drawn with +X right and +Y down. A frame is centred on the stage position it was taken at.
+ */
+export const cameraOrientation = z
+  .object({
+    flipX: z.boolean().default(false),
+    flipY: z.boolean().default(false),
+    rotate90: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(0),
+  })
+  .strict();
+export type CameraOrientation = z.infer<typeof cameraOrientation>;
+
+const stagePoint = z.object({ xUm: finite, yUm: finite }).strict();
+
+/**
+ * What holds the sample, placed on the stage. Plates follow ANSI/SLAS 1-2004 (footprint) and
+ * 4-2004 (well positions): `a1Um` is the stage position of well A1's centre, columns run
+ * along +X and rows along +Y. Slides and dishes are placed by their centre.
+ */
+export const sampleHolder = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('plate'),
+      format: z.enum(['sbs-96', 'sbs-384']),
+      a1Um: stagePoint,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('slide'),
+      centerUm: stagePoint,
+      widthMm: z.number().positive().max(200).default(75),
+      heightMm: z.number().positive().max(200).default(25),
+      /** The coverslip, centred on the slide; absent: none drawn. */
+      coverslip: z
+        .object({
+          widthMm: z.number().positive().max(100),
+          heightMm: z.number().positive().max(100),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('dish'),
+      centerUm: stagePoint,
+      diameterMm: z.number().positive().max(200).default(35),
+      /** Glass-bottom dishes: the glass window's diameter. */
+      glassDiameterMm: z.number().positive().max(200).optional(),
+    })
+    .strict(),
+]);
+export type SampleHolder = z.infer<typeof sampleHolder>;
+
+/** AppState.navigator: the config's navigator settings as the UI needs them. */
+export interface NavigatorView {
+  cameraOrientation: CameraOrientation;
+  sampleHolder: SampleHolder | null;
+}
+
+const planPosition = z.object({
+  /** Order of the visit, 0-based. */
+  order: z.number().int(),
+  xUm: finite,
+  yUm: finite,
+  /** useq `pos_name` when the plan names the position. */
+  name: z.string().optional(),
+  /** The first event (0-based, in run order) at this position. */
+  eventIndex: z.number().int(),
+});
+export type PlanPosition = z.infer<typeof planPosition>;
+
+export const navigatorCommands = {
+  'plan.positions': command(
+    z.object({ plan: z.record(z.string(), z.unknown()) }).strict(),
+    z.object({
+      positions: z.array(planPosition),
+      /** The field of view the plan's grids were expanded with, µm; null without a camera. */
+      fovUm: z.object({ widthUm: finite, heightUm: finite }).nullable(),
+    }),
+    'Expand a plan against this instrument and list the XY positions it visits, in order (consecutive events at one position count once).',
+  ),
+} as const;

@@ -1,0 +1,85 @@
+/**
+ * Where a camera frame lies on the stage: image pixels ↔ stage µm through the configured
+ * camera orientation (electron/api/navigator-schema.ts: flips first, then quarter turns
+ * clockwise on a map drawn with +X right and +Y down). A frame is centred on the stage
+ * position it was taken at; pixel (col, row) covers [col, col+1) × [row, row+1) and a frame
+ * pixel spans pixelSizeUm × binning µm.
+ */
+import type { CameraOrientation } from '../../electron/api/contract';
+
+/** For hosts that predate AppState.navigator. */
+export const IDENTITY_ORIENTATION: CameraOrientation = { flipX: false, flipY: false, rotate90: 0 };
+
+export interface Vec {
+  x: number;
+  y: number;
+}
+
+/** An axis-aligned rectangle in stage µm. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** What placing a frame needs from its metadata. */
+export interface FrameGeometry {
+  widthPx: number;
+  heightPx: number;
+  /** µm per frame pixel at the sample (pixelSizeUm × binning). */
+  umPerPx: number;
+  /** Stage position of the frame's centre, µm. */
+  centerXUm: number;
+  centerYUm: number;
+}
+
+/** One quarter turn clockwise on a +Y-down map: right → down → left → up. */
+const turn = (v: Vec): Vec => ({ x: -v.y, y: v.x });
+const unturn = (v: Vec): Vec => ({ x: v.y, y: -v.x });
+
+/** An offset along the image's axes (µm, +x right, +y down) → the stage offset it shows. */
+export function imageToStageOffset(o: CameraOrientation, d: Vec): Vec {
+  let v = { x: o.flipX ? -d.x : d.x, y: o.flipY ? -d.y : d.y };
+  for (let i = 0; i < o.rotate90; i++) v = turn(v);
+  return v;
+}
+
+/** Inverse of imageToStageOffset. */
+export function stageToImageOffset(o: CameraOrientation, d: Vec): Vec {
+  let v = d;
+  for (let i = 0; i < o.rotate90; i++) v = unturn(v);
+  return { x: o.flipX ? -v.x : v.x, y: o.flipY ? -v.y : v.y };
+}
+
+/** Stage position of a point given in frame pixels (fractional; pixel centres at +0.5). */
+export function pixelToStage(g: FrameGeometry, o: CameraOrientation, px: Vec): Vec {
+  const d = imageToStageOffset(o, {
+    x: (px.x - g.widthPx / 2) * g.umPerPx,
+    y: (px.y - g.heightPx / 2) * g.umPerPx,
+  });
+  return { x: g.centerXUm + d.x, y: g.centerYUm + d.y };
+}
+
+/** Frame pixel (fractional) showing a stage position; may lie outside the frame. */
+export function stageToPixel(g: FrameGeometry, o: CameraOrientation, p: Vec): Vec {
+  const d = stageToImageOffset(o, { x: p.x - g.centerXUm, y: p.y - g.centerYUm });
+  return { x: d.x / g.umPerPx + g.widthPx / 2, y: d.y / g.umPerPx + g.heightPx / 2 };
+}
+
+/** The stage rectangle the frame covers (width and height swap for odd quarter turns). */
+export function frameFootprint(g: FrameGeometry, o: CameraOrientation): Rect {
+  const odd = o.rotate90 % 2 === 1;
+  const halfW = ((odd ? g.heightPx : g.widthPx) * g.umPerPx) / 2;
+  const halfH = ((odd ? g.widthPx : g.heightPx) * g.umPerPx) / 2;
+  return {
+    x0: g.centerXUm - halfW,
+    y0: g.centerYUm - halfH,
+    x1: g.centerXUm + halfW,
+    y1: g.centerYUm + halfH,
+  };
+}
+
+export function rectsOverlap(a: Rect, b: Rect): boolean {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}

@@ -1,0 +1,90 @@
+/**
+ * Pointer input on the stage map: the wheel zooms about the cursor, a drag pans (a press
+ * that moves less than CLICK_SLOP_PX is not a drag), a double-click asks to move the stage to
+ * the stage point under the cursor, and the cursor's stage position is written to a readout.
+ */
+import { wheelZoomFactor } from '../display/view-transform';
+import type { Vec } from './frame-placement';
+import { panMap, screenToStage, zoomMapAt, type MapView } from './map-view';
+
+export const CLICK_SLOP_PX = 4;
+
+export interface MapInputTarget {
+  view(): MapView;
+  setView(v: MapView): void;
+  goto(p: Vec): void;
+}
+
+export class MapInput {
+  private drag: { x: number; y: number; id: number; moved: number } | null = null;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly cursor: HTMLElement,
+    private readonly target: MapInputTarget,
+  ) {}
+
+  attach(): void {
+    const c = this.canvas;
+    c.addEventListener('wheel', this.onWheel, { passive: false });
+    c.addEventListener('pointerdown', this.onPointerDown);
+    c.addEventListener('pointermove', this.onPointerMove);
+    c.addEventListener('pointerup', this.onPointerUp);
+    c.addEventListener('pointercancel', this.onPointerUp);
+    c.addEventListener('pointerleave', this.onPointerLeave);
+    c.addEventListener('dblclick', this.onDoubleClick);
+  }
+
+  detach(): void {
+    const c = this.canvas;
+    c.removeEventListener('wheel', this.onWheel);
+    c.removeEventListener('pointerdown', this.onPointerDown);
+    c.removeEventListener('pointermove', this.onPointerMove);
+    c.removeEventListener('pointerup', this.onPointerUp);
+    c.removeEventListener('pointercancel', this.onPointerUp);
+    c.removeEventListener('pointerleave', this.onPointerLeave);
+    c.removeEventListener('dblclick', this.onDoubleClick);
+  }
+
+  private local(ev: MouseEvent): Vec {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  }
+
+  private readonly onWheel = (ev: WheelEvent): void => {
+    ev.preventDefault();
+    const dy =
+      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
+    this.target.setView(zoomMapAt(this.target.view(), wheelZoomFactor(dy), this.local(ev)));
+  };
+
+  private readonly onPointerDown = (ev: PointerEvent): void => {
+    if (ev.button !== 0) return;
+    this.canvas.setPointerCapture(ev.pointerId);
+    this.drag = { ...this.local(ev), id: ev.pointerId, moved: 0 };
+  };
+
+  private readonly onPointerMove = (ev: PointerEvent): void => {
+    const p = this.local(ev);
+    const stage = screenToStage(this.target.view(), p);
+    this.cursor.textContent = `X ${stage.x.toFixed(0)}  Y ${stage.y.toFixed(0)} µm`;
+    const d = this.drag;
+    if (!d || d.id !== ev.pointerId) return;
+    d.moved += Math.abs(p.x - d.x) + Math.abs(p.y - d.y);
+    if (d.moved < CLICK_SLOP_PX) return;
+    this.target.setView(panMap(this.target.view(), p.x - d.x, p.y - d.y));
+    this.drag = { ...p, id: d.id, moved: d.moved };
+  };
+
+  private readonly onPointerUp = (ev: PointerEvent): void => {
+    if (this.drag?.id === ev.pointerId) this.drag = null;
+  };
+
+  private readonly onPointerLeave = (): void => {
+    this.cursor.textContent = '';
+  };
+
+  private readonly onDoubleClick = (ev: MouseEvent): void => {
+    this.target.goto(screenToStage(this.target.view(), this.local(ev)));
+  };
+}

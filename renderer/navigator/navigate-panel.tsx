@@ -1,0 +1,152 @@
+/**
+ * The Navigate tab: the stage map (mosaic canvas + vector overlay), the Z gauge, "Scan
+ * overview", and the outcome of the last double-click move (the safety layer's refusal is
+ * shown with its reason and code). The render loop is a NavigatorController.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ApiError, PlanPosition } from '../../electron/api/contract';
+import { callOutcome } from '../ui/automation/call-outcome';
+import { useHost, useUi } from '../ui/host-context';
+import type { Vec } from './frame-placement';
+import { NavigatorController } from './navigator-controller';
+import { NavigatorOverlay } from './navigator-overlay';
+import { ScanOverview } from './scan-overview-control';
+import { ZGauge } from './z-gauge';
+import { ZSliceView } from './z-slice-view';
+import '../styles/navigator.css';
+
+const PLAN_DEBOUNCE_MS = 250;
+const NO_POSITIONS: PlanPosition[] = [];
+
+export function NavigatePanel() {
+  const host = useHost();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const layer = useRef<HTMLDivElement>(null);
+  const cursor = useRef<HTMLSpanElement>(null);
+  const [controller, setController] = useState<NavigatorController | null>(null);
+  const [gotoError, setGotoError] = useState<ApiError | null>(null);
+  const [mapError, setMapError] = useState<string | null>(null);
+  const session = useUi((s) => s.mirror?.state.instrument.configPath ?? null);
+
+  useEffect(() => {
+    if (!canvas.current || !layer.current || !cursor.current) return;
+    const c = new NavigatorController(
+      { canvas: canvas.current, layer: layer.current, cursor: cursor.current },
+      host,
+      host.store,
+      {
+        onGoto: (p: Vec) =>
+          void callOutcome(host, 'stage.moveTo', { xUm: p.x, yUm: p.y }).then((r) =>
+            setGotoError(r.ok ? null : r.error),
+          ),
+        onError: setMapError,
+      },
+    );
+    c.start();
+    setController(c);
+    return () => {
+      c.stop();
+      setController(null);
+    };
+  }, [host]);
+
+  useEffect(() => {
+    if (!controller || session === null) return;
+    controller.restore(session).catch((e: Error) => setMapError(`stored map: ${e.message}`));
+  }, [controller, session]);
+
+  const plan = usePlanPositions();
+  useEffect(() => {
+    if (controller) controller.planPositions = plan.positions;
+  }, [controller, plan.positions]);
+
+  return (
+    <section className="panel navigator" data-testid="navigator">
+      <h2>
+        Stage map <span className="sub" data-testid="nav-cursor" ref={cursor} />
+      </h2>
+      <div className="nav-body">
+        <div className="nav-map">
+          <canvas
+            ref={canvas}
+            className="nav-canvas"
+            data-testid="nav-canvas"
+            aria-label="Stage map. Wheel zooms, drag pans, double-click moves the stage there."
+          />
+          <div className="nav-layer" data-testid="nav-layer" ref={layer}>
+            <NavigatorOverlay plan={plan.positions} />
+          </div>
+        </div>
+        <ZGauge />
+      </div>
+      <div className="row">
+        <button type="button" data-testid="nav-fit" onClick={() => controller?.fit()}>
+          Fit envelope
+        </button>
+        <button
+          type="button"
+          data-testid="nav-clear"
+          onClick={() =>
+            void controller?.clearMap().catch((e: Error) => setMapError(`clearing: ${e.message}`))
+          }
+        >
+          Clear map
+        </button>
+        <span className="sub" data-testid="nav-plan-count">
+          {plan.positions.length} plan position{plan.positions.length === 1 ? '' : 's'}
+        </span>
+      </div>
+      {plan.error && (
+        <p className="error" data-testid="nav-plan-error">
+          Plan: {plan.error}
+        </p>
+      )}
+      {gotoError && (
+        <p className="error" data-testid="nav-goto-error" data-code={gotoError.code}>
+          Move refused: {gotoError.message} [{gotoError.code}]
+        </p>
+      )}
+      {mapError && (
+        <p className="error" data-testid="nav-error">
+          {mapError}
+        </p>
+      )}
+      <ZSliceView stack={controller?.zStack ?? null} />
+      <ScanOverview controller={controller} />
+      <p className="hint">Double-click the map to move the stage there.</p>
+    </section>
+  );
+}
+
+/** The Acquire tab's plan expanded by the host (plan.positions), debounced. */
+function usePlanPositions(): { positions: PlanPosition[]; error: string | null } {
+  const host = useHost();
+  const draft = useUi((s) => s.draftPlan);
+  const connected = useUi((s) => s.link.state === 'connected');
+  const [out, setOut] = useState<{ positions: PlanPosition[]; error: string | null }>({
+    positions: NO_POSITIONS,
+    error: null,
+  });
+  useEffect(() => {
+    if (!draft || !connected) {
+      setOut({ positions: NO_POSITIONS, error: null });
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      void callOutcome(host, 'plan.positions', { plan: draft }).then((r) => {
+        if (!live) return;
+        setOut(
+          r.ok
+            ? { positions: r.value.positions, error: null }
+            : { positions: NO_POSITIONS, error: `${r.error.message} [${r.error.code}]` },
+        );
+      });
+    }, PLAN_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [host, draft, connected]);
+  return out;
+}

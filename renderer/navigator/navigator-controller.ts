@@ -1,0 +1,299 @@
+/**
+ * The navigator's render loop, outside React (like the live view's): frames from the host
+ * are placed into the mosaic as they arrive; each animation frame redraws the mosaic when
+ * the view, the display window or the mosaic changed, and keeps the stage-µm overlay layer
+ * (envelope, holder, field of view, plan, ROIs — drawn by React) aligned with the view.
+ * Input (zoom, pan, double-click to move) is map-input.ts.
+ */
+import type { DecodedFrame } from '../frames/decode-frame';
+import type { HostClient } from '../state/host-client';
+import type { AppStore } from '../state/store';
+import { clampWindow, type DisplayWindow } from '../display/lut';
+import { webgl2Available } from '../display/webgl-renderer';
+import type { PlanPosition } from '../../electron/api/contract';
+import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
+import { IDENTITY_ORIENTATION, type Vec } from './frame-placement';
+import { MapInput } from './map-input';
+import {
+  fitMap,
+  screenToStage,
+  stageLayerTransform,
+  stageToScreen,
+  visibleRect,
+  type MapView,
+} from './map-view';
+import { MosaicPersistence } from './mosaic-persistence';
+import { MosaicPyramid } from './mosaic-pyramid';
+import { MosaicRenderer } from './mosaic-renderer';
+import { ZSliceStack } from './z-slices';
+import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
+
+/** GPU textures; mosaic cells in page memory (beyond it saved cells leave, reload on view). */
+export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CPU_BUDGET_BYTES = 512 * 1024 * 1024;
+const PLACED_RING = 64;
+
+export interface NavigatorElements {
+  canvas: HTMLCanvasElement;
+  /** Children laid out in stage µm; its transform follows the view, `--map-scale` = px/µm. */
+  layer: HTMLElement;
+  cursor: HTMLElement;
+}
+
+export interface NavigatorOptions {
+  budgetBytes?: number;
+  cpuBudgetBytes?: number;
+  onGoto(p: Vec): void;
+  onError(message: string): void;
+}
+
+export class NavigatorController {
+  readonly mosaic: MosaicPyramid;
+  readonly zStack = new ZSliceStack();
+  private readonly loading = new Set<string>();
+  /** Bumped by clearMap: loads started before it are dropped. */
+  private generation = 0;
+  readonly renderer: MosaicRenderer | null;
+  private persistence: MosaicPersistence | null = null;
+  private view: MapView | null = null;
+  private dirty = true;
+  private lastKey = '';
+  private raf = 0;
+  private detach: (() => void) | null = null;
+  private readonly input: MapInput;
+  private readonly placed: PlacedFrame[] = [];
+  private readonly placedWaiters = new Set<(seq: number) => void>();
+  readonly probe: NavigatorProbe;
+  planPositions: PlanPosition[] = [];
+
+  constructor(
+    private readonly els: NavigatorElements,
+    private readonly client: HostClient,
+    private readonly store: AppStore,
+    private readonly opts: NavigatorOptions,
+  ) {
+    this.mosaic = new MosaicPyramid(opts.cpuBudgetBytes ?? DEFAULT_CPU_BUDGET_BYTES);
+    this.mosaic.canEvict = (key) => this.persistence?.isClean(key) ?? false;
+    let renderer: MosaicRenderer | null = null;
+    if (webgl2Available()) {
+      try {
+        renderer = new MosaicRenderer(els.canvas, opts.budgetBytes ?? DEFAULT_BUDGET_BYTES);
+      } catch (err) {
+        opts.onError(`mosaic unavailable: ${(err as Error).message}`);
+      }
+    } else opts.onError('mosaic unavailable: this browser has no WebGL2');
+    this.renderer = renderer;
+    this.input = new MapInput(els.canvas, els.cursor, {
+      view: () => this.currentView(),
+      setView: (v) => (this.view = v),
+      goto: (p) => opts.onGoto(p),
+    });
+    const probe = {
+      placed: this.placed,
+      channels: () => this.mosaic.channels(),
+      view: () => ({ ...this.currentView() }),
+      level: 0,
+      drawnCells: 0,
+      renders: 0,
+      gpu: () => this.renderer?.budget() ?? null,
+      sample: (channel: string | null, x: number, y: number, level = 0) => {
+        for (const ch of channel === null ? this.mosaic.channels() : [channel]) {
+          const v = this.mosaic.sample(ch, x, y, level);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+      stageToClient: (x: number, y: number) => {
+        const r = this.els.canvas.getBoundingClientRect();
+        const s = stageToScreen(this.currentView(), { x, y });
+        return { x: r.left + s.x, y: r.top + s.y };
+      },
+      clientToStage: (x: number, y: number) => this.clientToStage(x, y),
+      restoredCells: 0,
+      drawnRgb: (x: number, y: number) => {
+        if (!this.renderer) return null;
+        this.dirty = true;
+        this.draw();
+        const r = this.els.canvas.getBoundingClientRect();
+        const dpr = window.devicePixelRatio || 1;
+        return this.renderer.readPixel(
+          Math.floor((x - r.left) * dpr),
+          Math.floor((y - r.top) * dpr),
+        );
+      },
+      setView: (v: Partial<MapView>) => {
+        this.view = { ...this.currentView(), ...v };
+      },
+    };
+    this.probe = Object.defineProperties(probe, {
+      framesPlaced: { get: () => this.mosaic.framesPlaced, enumerable: true },
+      cells: { get: () => this.mosaic.cells.size, enumerable: true },
+      planPositions: { get: () => this.planPositions, enumerable: true },
+      persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
+      persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
+    }) as NavigatorProbe;
+  }
+
+  start(): void {
+    window.__aquilaNavigator = this.probe;
+    this.input.attach();
+    this.detach = this.client.attachFrames(this.onFrame);
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  stop(): void {
+    cancelAnimationFrame(this.raf);
+    this.detach?.();
+    this.detach = null;
+    this.input.detach();
+    void this.persistence?.flush().catch(() => undefined);
+    this.persistence?.close();
+    this.renderer?.dispose();
+    if (window.__aquilaNavigator === this.probe) delete window.__aquilaNavigator;
+  }
+
+  /** Opens this session's stored mosaic: its cells load when the view reaches them. */
+  async restore(session: string): Promise<void> {
+    const p = await MosaicPersistence.open(session, this.mosaic, (e) =>
+      this.opts.onError(`saving the map: ${e.message}`),
+    );
+    if (!p) return;
+    this.persistence = p;
+    const keys = await p.loadKeys();
+    this.mosaic.markOffloaded(keys);
+    // Frames placed before storage opened are saved now (merged with what was stored).
+    p.markDirty([...this.mosaic.cells.values()]);
+    this.probe.restoredCells = keys.length;
+    this.dirty = true;
+  }
+
+  /** Loads the stored cells the current view needs and redraws when they arrive. */
+  private loadVisible(level: number, v: MapView): void {
+    const p = this.persistence;
+    if (!p) return;
+    const keys = this.mosaic.offloadedIn(level, visibleRect(v)).filter((k) => !this.loading.has(k));
+    if (keys.length === 0) return;
+    for (const k of keys) this.loading.add(k);
+    const generation = this.generation;
+    p.loadCells(keys)
+      .then((cells) => {
+        if (generation !== this.generation) return;
+        for (const c of cells) this.mosaic.restore(c);
+        this.mosaic.evictOverBudget();
+        this.dirty = true;
+      })
+      .catch((e: Error) => this.opts.onError(`loading the map: ${e.message}`))
+      .finally(() => {
+        for (const k of keys) this.loading.delete(k);
+      });
+  }
+
+  async clearMap(): Promise<void> {
+    this.generation++;
+    this.mosaic.clear();
+    this.renderer?.clear();
+    this.placed.length = 0;
+    this.dirty = true;
+    await this.persistence?.clear();
+  }
+
+  /** Fit the safety envelope into the canvas. */
+  fit(): void {
+    const l = this.store.getState().mirror?.state.safety.limits;
+    if (!l) return;
+    const r = { x0: l.xUm.min, y0: l.yUm.min, x1: l.xUm.max, y1: l.yUm.max };
+    this.view = fitMap(r, this.els.canvas.clientWidth, this.els.canvas.clientHeight);
+  }
+
+  /** Resolves true once a frame with this seq (or later) is placed, false after the timeout. */
+  waitPlaced(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.placed.some((p) => p.seq >= seq)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.placedWaiters.delete(waiter);
+        resolve(ok);
+      };
+      const waiter = (placed: number) => placed >= seq && finish(true);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.placedWaiters.add(waiter);
+    });
+  }
+
+  clientToStage(x: number, y: number): Vec {
+    const r = this.els.canvas.getBoundingClientRect();
+    return screenToStage(this.currentView(), { x: x - r.left, y: y - r.top });
+  }
+
+  private currentView(): MapView {
+    const c = this.els.canvas;
+    if (!this.view) this.fit();
+    const v = this.view ?? { centerXUm: 0, centerYUm: 0, umPerPx: 100, widthPx: 0, heightPx: 0 };
+    if (v.widthPx !== c.clientWidth || v.heightPx !== c.clientHeight) {
+      this.view = { ...v, widthPx: c.clientWidth, heightPx: c.clientHeight };
+      return this.view;
+    }
+    return v;
+  }
+
+  private readonly onFrame = (frame: DecodedFrame): void => {
+    const s = this.store.getState().mirror?.state;
+    if (!s) return;
+    try {
+      const o = s.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION;
+      const g = frameGeometry(frame.meta, s.camera, o);
+      const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
+      const cells = this.mosaic.place(frame.pixels, g, o, channel);
+      this.zStack.add(frame.pixels, g, o, frame.meta.stage.zUm);
+      this.persistence?.markDirty(cells);
+      this.mosaic.evictOverBudget();
+      this.placed.push({
+        seq: frame.meta.seq,
+        channel,
+        centerXUm: g.centerXUm,
+        centerYUm: g.centerYUm,
+      });
+      if (this.placed.length > PLACED_RING) this.placed.shift();
+      this.dirty = true;
+      for (const w of this.placedWaiters) w(frame.meta.seq);
+    } catch (err) {
+      this.opts.onError(`frame ${frame.meta.seq} not placed: ${(err as Error).message}`);
+    }
+  };
+
+  private readonly tick = (): void => {
+    this.raf = requestAnimationFrame(this.tick);
+    this.draw();
+  };
+
+  /** Redraws when the view, the display window or the mosaic changed. */
+  private draw(): void {
+    const c = this.els.canvas;
+    if (c.clientWidth === 0 || c.clientHeight === 0) return; // tab hidden
+    const s = this.store.getState();
+    const v = this.currentView();
+    const win: DisplayWindow = clampWindow(
+      { min: s.windowMin, max: s.windowMax, gamma: s.gamma },
+      65536,
+    );
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${v.centerXUm}|${v.centerYUm}|${v.umPerPx}|${v.widthPx}|${v.heightPx}|${win.min}|${win.max}|${win.gamma}|${s.colormap}|${dpr}`;
+    if (!this.dirty && key === this.lastKey) return;
+    this.dirty = false;
+    this.lastKey = key;
+    this.els.layer.style.transform = stageLayerTransform(v);
+    this.els.layer.style.setProperty('--map-scale', String(1 / v.umPerPx));
+    if (!this.renderer) return;
+    this.renderer.render(this.mosaic, {
+      view: v,
+      window: win,
+      colormap: s.colormap,
+      tints: channelTints(this.mosaic.channels()),
+      dpr,
+    });
+    this.loadVisible(this.renderer.level, v);
+    this.probe.level = this.renderer.level;
+    this.probe.drawnCells = this.renderer.drawnCells;
+    this.probe.renders++;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
+ * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
+ * so strokes and markers keep their screen size): the safety envelope, the sample holder,
+ * the plan's positions with their order (dragging a named one moves that position in the
+ * Acquire form), ROIs from automation and the ROI finder, and the
+ * camera's field of view at the current stage position.
+ */
+import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import type { AppState, PlanPosition } from '../../electron/api/contract';
+import { useUi } from '../ui/host-context';
+import { frameFootprint, IDENTITY_ORIENTATION, type Rect } from './frame-placement';
+import { liveField } from './frame-ingest';
+import { holderGeometry } from './sample-holder';
+
+const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
+
+export function NavigatorOverlay(p: { plan: readonly PlanPosition[] }) {
+  const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
+  const holder = useUi((s) => s.mirror?.state.navigator?.sampleHolder ?? null);
+  return (
+    <svg className="nav-svg" width={1} height={1}>
+      {limits && (
+        <rect
+          className="nav-limits"
+          data-testid="nav-limits"
+          {...rectProps({
+            x0: limits.xUm.min,
+            y0: limits.yUm.min,
+            x1: limits.xUm.max,
+            y1: limits.yUm.max,
+          })}
+        />
+      )}
+      <Holder holder={holder} />
+      <PlanLayer plan={p.plan} />
+      <RoiLayer />
+      <FieldOfView />
+    </svg>
+  );
+}
+
+type HolderConfig = NonNullable<AppState['navigator']>['sampleHolder'];
+
+const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
+  const g = useMemo(() => holderGeometry(holder), [holder]);
+  return (
+    <g className="nav-holder" data-testid="nav-holder">
+      {g.outlines.map((o, i) =>
+        o.kind === 'rect' ? (
+          <rect key={i} data-testid={`nav-holder-${o.label}`} {...rectProps(o.rect)} />
+        ) : (
+          <circle
+            key={i}
+            data-testid={`nav-holder-${o.label}`}
+            cx={o.xUm}
+            cy={o.yUm}
+            r={o.radiusUm}
+          />
+        ),
+      )}
+      {g.wells.map((w) =>
+        w.shape === 'circle' ? (
+          <circle key={w.name} className="nav-well" cx={w.xUm} cy={w.yUm} r={w.sizeUm / 2}>
+            <title>{w.name}</title>
+          </circle>
+        ) : (
+          <rect
+            key={w.name}
+            className="nav-well"
+            x={w.xUm - w.sizeUm / 2}
+            y={w.yUm - w.sizeUm / 2}
+            width={w.sizeUm}
+            height={w.sizeUm}
+          >
+            <title>{w.name}</title>
+          </rect>
+        ),
+      )}
+    </g>
+  );
+});
+
+interface Drag {
+  order: number;
+  name: string;
+  x: number;
+  y: number;
+  /** Screen px per µm when the drag began. */
+  scale: number;
+  dxUm: number;
+  dyUm: number;
+}
+
+/** Plan markers in visiting order; a named one can be dragged to move that form position. */
+function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
+  const move = useUi((s) => s.movePlanPosition);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  useEffect(() => {
+    if (!drag) return;
+    const onMove = (e: PointerEvent) =>
+      setDrag(
+        (d) => d && { ...d, dxUm: (e.clientX - d.x) / d.scale, dyUm: (e.clientY - d.y) / d.scale },
+      );
+    const onUp = () => {
+      if (drag.dxUm !== 0 || drag.dyUm !== 0) {
+        move({ name: drag.name, dxUm: drag.dxUm, dyUm: drag.dyUm });
+      }
+      setDrag(null);
+    };
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+    return () => {
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+    };
+  }, [drag, move]);
+  if (plan.length === 0) return null;
+  const start = (q: PlanPosition) => (e: ReactPointerEvent<SVGCircleElement>) => {
+    if (q.name === undefined || e.button !== 0) return;
+    e.stopPropagation();
+    const layer = e.currentTarget.closest<HTMLElement>('.nav-layer');
+    const scale = Number(layer?.style.getPropertyValue('--map-scale'));
+    if (!(scale > 0)) return;
+    setDrag({ order: q.order, name: q.name, x: e.clientX, y: e.clientY, scale, dxUm: 0, dyUm: 0 });
+  };
+  return (
+    <g className="nav-plan" data-testid="nav-plan">
+      <polyline className="nav-plan-path" points={plan.map((q) => `${q.xUm},${q.yUm}`).join(' ')} />
+      {plan.map((q) => {
+        const d = drag && drag.name === q.name ? drag : null;
+        return (
+          <g
+            key={q.order}
+            className={`nav-plan-pos${q.name !== undefined ? ' draggable' : ''}`}
+            data-testid={`nav-plan-${q.order}`}
+            data-x-um={q.xUm}
+            data-y-um={q.yUm}
+            transform={d ? `translate(${d.dxUm} ${d.dyUm})` : undefined}
+          >
+            <circle className="nav-marker" cx={q.xUm} cy={q.yUm} onPointerDown={start(q)} />
+            <text x={q.xUm} y={q.yUm}>
+              {q.order + 1}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+function RoiLayer() {
+  const auto = useUi((s) => s.mirror?.state.automation?.rois);
+  const found = useUi((s) => s.mirror?.state.roiFinder ?? null);
+  return (
+    <g className="nav-rois">
+      {auto?.map((r) => (
+        <circle
+          key={`a${r.id}`}
+          className={`nav-roi ${r.state}`}
+          data-testid={`nav-roi-${r.id}`}
+          cx={r.xUm}
+          cy={r.yUm}
+        />
+      ))}
+      {found?.rois.map((r, i) => (
+        <circle
+          key={`f${i}`}
+          className={`nav-roi found ${found.verdicts[i] ?? 'pending'}`}
+          data-testid={`nav-found-roi-${i}`}
+          cx={r.xUm}
+          cy={r.yUm}
+        />
+      ))}
+    </g>
+  );
+}
+
+function FieldOfView() {
+  const camera = useUi((s) => s.mirror?.state.camera ?? null);
+  const stage = useUi((s) => s.mirror?.state.stage ?? null);
+  const o = useUi((s) => s.mirror?.state.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION);
+  if (!stage) return null;
+  const fov = camera ? frameFootprint(liveField(camera, stage, o), o) : null;
+  return (
+    <g className="nav-fov" data-testid="nav-fov" data-x-um={stage.xUm} data-y-um={stage.yUm}>
+      {fov && <rect {...rectProps(fov)} />}
+      <circle className="nav-marker" cx={stage.xUm} cy={stage.yUm} />
+    </g>
+  );
+}

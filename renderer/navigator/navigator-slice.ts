@@ -1,0 +1,32 @@
+/**
+ * The plan being edited in the Acquire tab, shared with the navigator so it can draw the
+ * plan's positions before the run, and positions dragged on the map going back to the form
+ * (human-rate state).
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { PositionMove } from './plan-edits';
+
+export interface NavigatorSlice {
+  /** The Acquire tab's current plan (useq MDASequence JSON), or null when it has none. */
+  draftPlan: Record<string, unknown> | null;
+  setDraftPlan(plan: Record<string, unknown> | null): void;
+  /** Positions dragged on the map, waiting for the plan form (it takes them). */
+  positionMoves: PositionMove[];
+  movePlanPosition(move: PositionMove): void;
+  takePositionMoves(): PositionMove[];
+}
+
+export const createNavigatorSlice: StateCreator<NavigatorSlice, [], [], NavigatorSlice> = (
+  set,
+  get,
+) => ({
+  draftPlan: null,
+  setDraftPlan: (draftPlan) => set({ draftPlan }),
+  positionMoves: [],
+  movePlanPosition: (move) => set((s) => ({ positionMoves: [...s.positionMoves, move] })),
+  takePositionMoves: () => {
+    const moves = get().positionMoves;
+    if (moves.length > 0) set({ positionMoves: [] });
+    return moves;
+  },
+});

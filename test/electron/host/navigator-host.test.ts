@@ -1,0 +1,63 @@
+/**
+ * The navigator's host side (issue #17): the config's orientation and sample holder reach
+ * AppState.navigator; plan.positions lists a plan's XY visits in run order, its grids
+ * expanded with this camera's field of view, and refuses a bad plan with the field.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { smallSimConfig, startTestHost, type HostFixture } from '../../support/host-fixture';
+
+let fx: HostFixture | undefined;
+
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+it('AppState.navigator carries the configured orientation and holder, identity by default', async () => {
+  fx = await startTestHost(
+    smallSimConfig({
+      camera: { orientation: { flipY: true, rotate90: 1 } },
+      sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
+    }),
+  );
+  expect(fx.host.store.state.navigator).toEqual({
+    cameraOrientation: { flipX: false, flipY: true, rotate90: 1 },
+    sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
+  });
+  await fx.close();
+  fx = await startTestHost(smallSimConfig());
+  expect(fx.host.store.state.navigator).toEqual({
+    cameraOrientation: { flipX: false, flipY: false, rotate90: 0 },
+    sampleHolder: null,
+  });
+});
+
+it('plan.positions: grid tiles one field of view apart (256 px × 0.2 µm), in order', async () => {
+  fx = await startTestHost(smallSimConfig());
+  const r = await fx.host.call(
+    'plan.positions',
+    {
+      plan: {
+        stage_positions: [{ x: 100, y: -50, name: 'well' }],
+        grid_plan: { rows: 1, columns: 3, overlap: 0 },
+        channels: [{ config: 'GFP' }],
+      },
+    },
+    { clientId: 'test', transport: 'internal' },
+  );
+  expect(r.ok).toBe(true);
+  const v = (r as { value: { positions: { xUm: number; yUm: number }[]; fovUm: unknown } }).value;
+  expect(v.fovUm).toEqual({ widthUm: 51.2, heightUm: 51.2 });
+  expect(v.positions.map((p) => [p.xUm, p.yUm])).toEqual([
+    [100 - 51.2, -50],
+    [100, -50],
+    [100 + 51.2, -50],
+  ]);
+  const bad = await fx.host.call(
+    'plan.positions',
+    { plan: { grid_plan: { rows: -1, columns: 2 } } },
+    { clientId: 'test', transport: 'internal' },
+  );
+  expect(bad).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
+  expect((bad as { error: { message: string } }).error.message).toMatch(/grid_plan/);
+});
