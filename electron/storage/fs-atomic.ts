@@ -5,7 +5,6 @@
  * fdatasyncs before the rename so it survives power loss, at a throughput cost.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 
 /** Raw-descriptor file calls on the libuv pool (FileHandle would own and auto-close the fd). */
@@ -51,34 +50,6 @@ export async function writeChunks(
   }
 }
 
-/**
- * writeFileAtomicSync for large data, entirely on the libuv pool (open, writeChunks,
- * close, rename), so the calling thread never waits on the file system.
- */
-export async function writeFileAtomic(
-  file: string,
-  data: Uint8Array,
-  durability: Durability,
-): Promise<void> {
-  const tmp = file + partialSuffix;
-  const fd = await openAsync(tmp, 'w');
-  try {
-    await writeChunks(fd, [data], 0);
-    if (durability === 'disk') await fdatasyncAsync(fd);
-  } catch (err) {
-    await closeAsync(fd);
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-  await closeAsync(fd);
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 export function writeFileAtomicSync(
   file: string,
   data: Uint8Array | string,
@@ -116,16 +87,4 @@ export function fsyncDirSync(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Recursively removes leftover `*.partial` files (from a crash or a failed write). */
-export function removePartialFiles(dir: string): number {
-  let removed = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith(partialSuffix)) {
-      fs.rmSync(path.join(e.parentPath, e.name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }

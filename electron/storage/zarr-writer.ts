@@ -1,6 +1,12 @@
 /**
- * Streaming OME-Zarr plane writer (synchronous, for the writer thread).
- * - Zarr v2 and unsharded v3: one chunk file per plane, written atomically (temp + rename).
+ * Streaming OME-Zarr plane writer (for the writer thread; file I/O on the libuv pool).
+ * - Each time point's folder tree is created once, ahead of its planes: when the first plane
+ *   of (p, t) arrives, the folders of (p, t) and of the next time point are made.
+ * - Zarr v2 and unsharded v3: one chunk file per plane, created under its final name and
+ *   written in place (no temp + rename). A crash can leave a partial chunk file, but only of
+ *   a plane not yet listed in frames.jsonl (its line is appended after the chunk is written
+ *   and closed); finalize.ts removes unlisted chunks. The chunk's SHA-256 is computed from
+ *   the pixels in hand on this thread while the pool writes them (no read-back).
  * - Zarr v3 sharded: one shard file per `shardPlanes` z planes, index at the start
  *   (`index_location: "start"`). A new shard is created with an all-empty index; each plane
  *   is appended, then the index (≤ 4 KiB for ≤ 255 planes, so one page) is rewritten in
@@ -9,13 +15,13 @@
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
 import { FileHasher } from './file-hasher';
 import {
   type Durability,
-  writeFileAtomic,
   writeJsonAtomicSync,
   closeAsync,
   fdatasyncAsync,
@@ -45,8 +51,10 @@ interface OpenShard {
 }
 
 export class ZarrPlaneWriter implements PlaneWriter {
-  /** Folders created (or being created) on the pool, so each is made once. */
-  private readonly madeDirs = new Map<string, Promise<void>>();
+  /** Folders known to exist. */
+  private readonly madeDirs = new Set<string>();
+  /** Folder trees of time points (key `p/t`) created or being created on the pool. */
+  private readonly trees = new Map<string, Promise<void>>();
   /** Shards being created, then open until their last plane is in. */
   private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
@@ -69,7 +77,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
     for (const [rel, doc] of zarrMetadataFiles(layout)) {
       const file = path.join(root, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.madeDirs.set(path.dirname(file), Promise.resolve());
+      this.madeDirs.add(path.dirname(file));
       writeJsonAtomicSync(file, doc, durability);
     }
   }
@@ -81,11 +89,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
       );
     const key = chunkKey(this.layout, index);
     const file = path.join(this.root, key);
-    await this.ensureDir(path.dirname(file));
-    if (this.shardPlanes === 1) {
-      await writeFileAtomic(file, pixels, this.durability);
-      await this.hashLater(key, file);
-    } else
+    await this.timePointTree(index);
+    if (this.shardPlanes === 1) await this.writeChunk(key, file, pixels);
+    else
       await this.appendToShard(
         key,
         file,
@@ -190,7 +196,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
    */
   private async hashLater(key: string, file: string): Promise<void> {
     const p = this.hasher.hash(file).then(
-      (h) => void this.knownHashes.set(key, h),
+      (h) => this.fileComplete(key, h),
       () => undefined, // no known hash: the manifest reads the file at close
     );
     this.hashing.add(p);
@@ -225,14 +231,80 @@ export class ZarrPlaneWriter implements PlaneWriter {
     index.writeUInt32LE(crc32c(body), index.length - 4);
   }
 
-  private ensureDir(dir: string): Promise<void> {
-    let made = this.madeDirs.get(dir);
+  /**
+   * Writes one chunk file in place: created under its final name ('wx': never an existing
+   * chunk), written, closed. Hashed here from the pixels while the pool writes them. A failed
+   * write removes the file.
+   */
+  private async writeChunk(key: string, file: string, pixels: Uint8Array): Promise<void> {
+    const fd = await openAsync(file, 'wx');
+    let sha256: string;
+    try {
+      const written = writeChunks(fd, [pixels], 0).then(async () => {
+        if (this.durability === 'disk') await fdatasyncAsync(fd);
+      });
+      written.catch(() => undefined); // awaited below, after the hash
+      sha256 = createHash('sha256').update(pixels).digest('hex');
+      await written;
+    } catch (err) {
+      await closeAsync(fd);
+      await fs.promises.rm(file, { force: true });
+      throw err;
+    }
+    await closeAsync(fd);
+    this.fileComplete(key, { sha256, bytes: pixels.byteLength });
+  }
+
+  /**
+   * A chunk or shard file is final (every byte written, the writer has closed it) and
+   * `hash` is its SHA-256: the one place where the writer learns that a file is complete.
+   */
+  private fileComplete(key: string, hash: KnownHash): void {
+    this.knownHashes.set(key, hash);
+  }
+
+  /**
+   * Resolves once the folders of `i`'s time point exist; starts the next time point's too, so
+   * its planes find them made. Folders are made parents first, one `mkdir` each, on the pool.
+   */
+  private timePointTree(i: FrameIndex): Promise<void> {
+    const { t } = this.layout.sizes;
+    const next = i.t + 1 < t ? { p: i.p, t: i.t + 1 } : { p: i.p + 1, t: 0 };
+    if (next.p < this.layout.positions) void this.tree(next.p, next.t).catch(() => undefined);
+    return this.tree(i.p, i.t);
+  }
+
+  private tree(p: number, t: number): Promise<void> {
+    const id = `${p}/${t}`;
+    let made = this.trees.get(id);
     if (!made) {
-      made = fs.promises.mkdir(dir, { recursive: true }).then(() => undefined);
-      // A failure is not remembered: the next plane for this folder tries again.
-      made.catch(() => this.madeDirs.delete(dir));
-      this.madeDirs.set(dir, made);
+      made = this.makeTree(p, t);
+      // A failure is not remembered: the next plane of this time point tries again.
+      made.catch(() => this.trees.delete(id));
+      this.trees.set(id, made);
     }
     return made;
+  }
+
+  private async makeTree(p: number, t: number): Promise<void> {
+    const { c, z } = this.layout.sizes;
+    const wanted: string[] = [];
+    for (let ci = 0; ci < c; ci++)
+      for (let zi = 0; zi < z; zi += this.shardPlanes) {
+        const leaf = path.dirname(
+          path.join(this.root, chunkKey(this.layout, { p, t, c: ci, z: zi })),
+        );
+        for (let d = leaf; d.length > this.root.length; d = path.dirname(d)) wanted.push(d);
+      }
+    // Parents first (shorter paths), each once.
+    for (const d of [...new Set(wanted)].sort((a, b) => a.length - b.length)) {
+      if (this.madeDirs.has(d)) continue;
+      try {
+        await fs.promises.mkdir(d);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      this.madeDirs.add(d);
+    }
   }
 }

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFrameRecords } from '../../../electron/storage/dataset-files';
+import { DatasetWriter } from '../../../electron/storage/dataset-writer';
+import { planeBytes } from '../../../electron/storage/layout';
 import { ZarrPlaneWriter } from '../../../electron/storage/zarr-writer';
 import { chunkKey } from '../../../electron/storage/zarr-meta';
-import { allIndices, smallLayout, tempRoot } from './fixtures';
+import { allIndices, metaFor, smallLayout, tempRoot } from './fixtures';
 import { patternPlane } from './pattern';
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -38,5 +41,59 @@ describe('ZarrPlaneWriter', () => {
       expect(known, key).toEqual({ sha256: sha256(file), bytes: fs.statSync(file).size });
     }
     w.release();
+  });
+
+  it('lists a chunk written in place in frames.jsonl only once all its bytes are in the file', async () => {
+    const root = tempRoot('zw');
+    roots.push(root);
+    // Planes of 2 MiB, all written at once, so writes are still under way while lines appear.
+    const layout = smallLayout('ome-zarr-0.4', {
+      positions: 1,
+      sizes: { t: 2, c: 2, z: 4, y: 1024, x: 1024 },
+    });
+    const w = DatasetWriter.create({
+      root,
+      layout,
+      provenance: { appVersion: '0', operator: 'x', config: null },
+    });
+    const image = path.join(w.dir, 'ds-ome-zarr-0.4.ome.zarr');
+    const indices = allIndices(layout);
+    const planes = indices.map((i) => Buffer.from(patternPlane(layout, i)));
+    let done = false;
+    let checks = 0;
+    const problems: string[] = [];
+    // Between the writer's steps, every listed chunk must be whole and hold its plane.
+    const watch = (async () => {
+      while (!done) {
+        for (const r of readFrameRecords(w.dir).items) {
+          const file = path.join(image, chunkKey(layout, r.index));
+          const k = indices.findIndex((i) => chunkKey(layout, i) === chunkKey(layout, r.index));
+          const bytes = fs.readFileSync(file);
+          checks++;
+          if (bytes.length !== planeBytes(layout) || !bytes.equals(planes[k]!))
+            problems.push(`${chunkKey(layout, r.index)}: listed with ${bytes.length} bytes`);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    let seq = 0;
+    await Promise.all(
+      indices.map((i, k) => w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(planes[k]!))),
+    );
+    done = true;
+    await watch;
+    expect(problems).toEqual([]);
+    expect(checks).toBeGreaterThan(indices.length);
+    // No temporary files: chunks are created under their final names.
+    const files = fs.readdirSync(image, { recursive: true }).map(String);
+    expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
+    // Each chunk's hash, computed from the pixels while writing, is the file's.
+    const summary = w.close({ outcome: 'complete' }, 0);
+    expect(summary.framesWritten).toBe(indices.length);
+    const manifest = fs.readFileSync(path.join(w.dir, 'manifest.sha256'), 'utf8');
+    for (const i of indices) {
+      const rel = `ds-ome-zarr-0.4.ome.zarr/${chunkKey(layout, i)}`;
+      expect(manifest).toContain(`${sha256(path.join(w.dir, rel))}  ${rel}\n`);
+    }
   });
 });
