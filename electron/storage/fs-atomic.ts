@@ -40,14 +40,26 @@ export async function writeChunks(
     const n = await new Promise<number>((resolve, reject) =>
       fs.writev(fd, rest, at, (err, written) => (err ? reject(err) : resolve(written))),
     );
-    if (n === 0) throw new Error(`write at byte ${at} made no progress`);
-    at += n;
-    // A short write: drop what went out and go on with the remainder.
-    let skip = n;
-    while (rest.length > 0 && skip >= (rest[0] as Uint8Array).byteLength)
-      skip -= (rest.shift() as Uint8Array).byteLength;
-    if (skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+    at = advance(rest, at, n);
   }
+}
+
+/** writeChunks on the calling thread (one `pwritev` in the common case). */
+export function writeChunksSync(fd: number, chunks: readonly Uint8Array[], position: number): void {
+  const rest = chunks.filter((c) => c.byteLength > 0);
+  let at = position;
+  while (rest.length > 0) at = advance(rest, at, fs.writevSync(fd, rest, at));
+}
+
+/** After a write of `n` bytes at `at`: drops what went out from `rest`; the next position. */
+function advance(rest: Uint8Array[], at: number, n: number): number {
+  if (n === 0) throw new Error(`write at byte ${at} made no progress`);
+  // A short write: drop what went out and go on with the remainder.
+  let skip = n;
+  while (rest.length > 0 && skip >= (rest[0] as Uint8Array).byteLength)
+    skip -= (rest.shift() as Uint8Array).byteLength;
+  if (skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+  return at + n;
 }
 
 export function writeFileAtomicSync(

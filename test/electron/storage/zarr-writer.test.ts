@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFrameRecords } from '../../../electron/storage/dataset-files';
 import { DatasetWriter } from '../../../electron/storage/dataset-writer';
-import { planeBytes } from '../../../electron/storage/layout';
+import type { FrameRecord } from '../../../electron/storage/layout';
 import { ZarrPlaneWriter } from '../../../electron/storage/zarr-writer';
 import { chunkKey } from '../../../electron/storage/zarr-meta';
 import { allIndices, metaFor, smallLayout, tempRoot } from './fixtures';
@@ -59,31 +59,38 @@ describe('ZarrPlaneWriter', () => {
     const image = path.join(w.dir, 'ds-ome-zarr-0.4.ome.zarr');
     const indices = allIndices(layout);
     const planes = indices.map((i) => Buffer.from(patternPlane(layout, i)));
-    let done = false;
-    let checks = 0;
+    const original = (DatasetWriter.prototype as unknown as { appendRecord(l: string): void })
+      .appendRecord;
+    // At the moment each frames.jsonl line is appended, its chunk must be whole and hold its plane.
     const problems: string[] = [];
-    // Between the writer's steps, every listed chunk must be whole and hold its plane.
-    const watch = (async () => {
-      while (!done) {
-        for (const r of readFrameRecords(w.dir).items) {
-          const file = path.join(image, chunkKey(layout, r.index));
-          const k = indices.findIndex((i) => chunkKey(layout, i) === chunkKey(layout, r.index));
-          const bytes = fs.readFileSync(file);
-          checks++;
-          if (bytes.length !== planeBytes(layout) || !bytes.equals(planes[k]!))
-            problems.push(`${chunkKey(layout, r.index)}: listed with ${bytes.length} bytes`);
-        }
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
+    let appended = 0;
+    const append = vi
+      .spyOn(
+        DatasetWriter.prototype as unknown as { appendRecord(l: string): void },
+        'appendRecord',
+      )
+      .mockImplementation(function (this: unknown, line: string) {
+        appended++;
+        const { index } = JSON.parse(line) as FrameRecord;
+        const key = chunkKey(layout, index);
+        const k = indices.findIndex((i) => chunkKey(layout, i) === key);
+        const bytes = fs.readFileSync(path.join(image, key));
+        if (!bytes.equals(planes[k]!)) problems.push(`${key}: listed with ${bytes.length} bytes`);
+        return original.call(this, line);
+      });
     let seq = 0;
-    await Promise.all(
-      indices.map((i, k) => w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(planes[k]!))),
-    );
-    done = true;
-    await watch;
+    try {
+      await Promise.all(
+        indices.map((i, k) =>
+          w.writeFrame(i, metaFor(layout, i, seq++), new Uint8Array(planes[k]!)),
+        ),
+      );
+    } finally {
+      append.mockRestore();
+    }
+    expect(appended).toBe(indices.length);
     expect(problems).toEqual([]);
-    expect(checks).toBeGreaterThan(indices.length);
+    expect(readFrameRecords(w.dir).items).toHaveLength(indices.length);
     // No temporary files: chunks are created under their final names.
     const files = fs.readdirSync(image, { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
