@@ -10,12 +10,14 @@
  * - Zarr v3 sharded: one shard file per `shardPlanes` z planes, index at the start
  *   (`index_location: "start"`). A new shard is created with an all-empty index; each plane
  *   is appended, then the index (≤ 4 KiB for ≤ 255 planes, so one page) is rewritten in
- *   place. A crash therefore leaves the old or the new index, both pointing only at
+ *   place. When a shard's planes arrive in z order its SHA-256 is fed while writing (final
+ *   index first, then each plane from the buffer in hand); otherwise it is read back on a
+ *   hash thread once complete. A crash therefore leaves the old or the new index, both pointing only at
  *   complete planes: earlier planes of the shard, and all other shards, stay readable.
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
@@ -48,6 +50,14 @@ interface OpenShard {
   indexWrite: Promise<void> | null;
   endOffset: number;
   planesLeft: number;
+  /**
+   * SHA-256 of the shard as it will be when its planes arrive in order (the usual case):
+   * fed with the final index (planes back to back in order) and each plane as it is placed;
+   * undefined once a plane comes out of order or fails (the shard is then read back).
+   */
+  hash: Hash | undefined;
+  hashedPlanes: number;
+  finalIndex: Buffer;
 }
 
 export class ZarrPlaneWriter implements PlaneWriter {
@@ -131,6 +141,13 @@ export class ZarrPlaneWriter implements PlaneWriter {
       await fs.promises.rm(file, { force: true });
       throw err;
     }
+    const finalIndex = Buffer.from(index);
+    const bytes = planeBytes(this.layout);
+    for (let k = 0; k < planes; k++) {
+      finalIndex.writeBigUInt64LE(BigInt(this.indexBytes + k * bytes), k * 16);
+      finalIndex.writeBigUInt64LE(BigInt(bytes), k * 16 + 8);
+    }
+    this.sealIndex(finalIndex);
     const s: OpenShard = {
       fd,
       index,
@@ -139,6 +156,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
       indexWrite: null,
       endOffset: this.indexBytes,
       planesLeft: planes,
+      hash: createHash('sha256').update(finalIndex),
+      hashedPlanes: 0,
+      finalIndex,
     };
     this.shards.set(file, s);
     return s;
@@ -163,10 +183,23 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const offset = s.endOffset;
     const end = offset + pixels.byteLength;
     s.endOffset = end;
-    try {
-      await writeChunks(s.fd, [pixels], offset);
+    const written = writeChunks(s.fd, [pixels], offset).then(async () => {
       if (this.durability === 'disk') await fdatasyncAsync(s.fd);
+    });
+    written.catch(() => undefined); // awaited below, after the hash
+    // In order and in its expected place: hash it here while the pool writes it.
+    if (
+      s.hash &&
+      inner === s.hashedPlanes &&
+      offset === this.indexBytes + inner * pixels.byteLength
+    ) {
+      s.hash.update(pixels);
+      s.hashedPlanes++;
+    } else s.hash = undefined;
+    try {
+      await written;
     } catch (err) {
+      s.hash = undefined;
       // Give the space back unless a later plane has been placed after it already (then the
       // bytes stay, unreferenced by the index).
       if (s.endOffset === end) {
@@ -183,10 +216,16 @@ export class ZarrPlaneWriter implements PlaneWriter {
     if (--s.planesLeft === 0) {
       this.shards.delete(file);
       this.opening.delete(file);
-      // Every plane and the last index are in: hash the shard now, while it is in the page
-      // cache, instead of at close.
       await closeAsync(s.fd);
-      await this.hashLater(key, file);
+      // Every plane and the last index are in. Hashed while writing when the planes came in
+      // order (then the index on file is the one hashed first); else read back now, while
+      // the shard is in the page cache, instead of at close.
+      if (s.hash && s.hashedPlanes === planes && s.index.equals(s.finalIndex))
+        this.fileComplete(key, {
+          sha256: s.hash.digest('hex'),
+          bytes: this.indexBytes + planes * pixels.byteLength,
+        });
+      else await this.hashLater(key, file);
     }
   }
 

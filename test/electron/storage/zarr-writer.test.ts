@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFrameRecords } from '../../../electron/storage/dataset-files';
 import { DatasetWriter } from '../../../electron/storage/dataset-writer';
 import type { FrameRecord } from '../../../electron/storage/layout';
+import { FileHasher } from '../../../electron/storage/file-hasher';
 import { ZarrPlaneWriter } from '../../../electron/storage/zarr-writer';
 import { chunkKey } from '../../../electron/storage/zarr-meta';
 import { allIndices, metaFor, smallLayout, tempRoot } from './fixtures';
@@ -42,6 +43,34 @@ describe('ZarrPlaneWriter', () => {
     }
     w.release();
   });
+
+  for (const order of ['in z order', 'out of z order'] as const)
+    it(`hashes shards whose planes come ${order} ${order === 'in z order' ? 'while writing (no read-back)' : 'by reading them back'}`, async () => {
+      const root = tempRoot('zw');
+      roots.push(root);
+      const layout = smallLayout('ome-zarr-0.5', { positions: 1, shardPlanes: 3 });
+      const readBack = vi.spyOn(FileHasher.prototype, 'hash');
+      try {
+        const w = new ZarrPlaneWriter(path.join(root, 'image.ome.zarr'), layout, 'os');
+        const indices = allIndices(layout);
+        if (order === 'out of z order') indices.reverse();
+        // Overlapping writes, started in order.
+        await Promise.all(
+          indices.map((i) => w.writePlane(i, new Uint8Array(patternPlane(layout, i)))),
+        );
+        await w.settled();
+        const shards = new Set(indices.map((i) => chunkKey(layout, i)));
+        expect([...w.knownHashes.keys()].sort()).toEqual([...shards].sort());
+        for (const [key, known] of w.knownHashes) {
+          const file = path.join(root, 'image.ome.zarr', key);
+          expect(known, key).toEqual({ sha256: sha256(file), bytes: fs.statSync(file).size });
+        }
+        expect(readBack).toHaveBeenCalledTimes(order === 'in z order' ? 0 : shards.size);
+        w.release();
+      } finally {
+        readBack.mockRestore();
+      }
+    });
 
   it('lists a chunk written in place in frames.jsonl only once all its bytes are in the file', async () => {
     const root = tempRoot('zw');
