@@ -1,7 +1,6 @@
 /**
  * Streaming OME-Zarr plane writer (for the writer thread; file I/O on the libuv pool).
- * - Each time point's folder tree is created once, ahead of its planes: when the first plane
- *   of (p, t) arrives, the folders of (p, t) and of the next time point are made.
+ * - Each time point's folder tree is created once, ahead of its planes (zarr-folders.ts).
  * - Zarr v2 and unsharded v3: one chunk file per plane, created under its final name and
  *   written in place (no temp + rename). A crash can leave a partial chunk file, but only of
  *   a plane not yet listed in frames.jsonl (its line is appended after the chunk is written
@@ -34,6 +33,7 @@ import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
 import type { KnownHash } from './manifest';
 import type { PlanePlace, PlaneWriter } from './plane-writer';
+import { ZarrFolders } from './zarr-folders';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
 const emptyEntry = 0xffff_ffff_ffff_ffffn;
@@ -61,10 +61,7 @@ interface OpenShard {
 }
 
 export class ZarrPlaneWriter implements PlaneWriter {
-  /** Folders known to exist. */
-  private readonly madeDirs = new Set<string>();
-  /** Folder trees of time points (key `p/t`) created or being created on the pool. */
-  private readonly trees = new Map<string, Promise<void>>();
+  private readonly folders: ZarrFolders;
   /** Shards being created, then open until their last plane is in. */
   private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
@@ -82,12 +79,13 @@ export class ZarrPlaneWriter implements PlaneWriter {
     private readonly durability: Durability,
   ) {
     this.shardPlanes = shardPlanesOf(layout);
+    this.folders = new ZarrFolders(root, layout);
     this.indexBytes = this.shardPlanes * 16 + 4;
     fs.mkdirSync(root, { recursive: true });
     for (const [rel, doc] of zarrMetadataFiles(layout)) {
       const file = path.join(root, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.madeDirs.add(path.dirname(file));
+      this.folders.made(path.dirname(file));
       writeJsonAtomicSync(file, doc, durability);
     }
   }
@@ -99,7 +97,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
       );
     const key = chunkKey(this.layout, index);
     const file = path.join(this.root, key);
-    await this.timePointTree(index);
+    await this.folders.forPlane(index);
     if (this.shardPlanes === 1) await this.writeChunk(key, file, pixels);
     else
       await this.appendToShard(
@@ -300,50 +298,5 @@ export class ZarrPlaneWriter implements PlaneWriter {
    */
   private fileComplete(key: string, hash: KnownHash): void {
     this.knownHashes.set(key, hash);
-  }
-
-  /**
-   * Resolves once the folders of `i`'s time point exist; starts the next time point's too, so
-   * its planes find them made. Folders are made parents first, one `mkdir` each, on the pool.
-   */
-  private timePointTree(i: FrameIndex): Promise<void> {
-    const { t } = this.layout.sizes;
-    const next = i.t + 1 < t ? { p: i.p, t: i.t + 1 } : { p: i.p + 1, t: 0 };
-    if (next.p < this.layout.positions) void this.tree(next.p, next.t).catch(() => undefined);
-    return this.tree(i.p, i.t);
-  }
-
-  private tree(p: number, t: number): Promise<void> {
-    const id = `${p}/${t}`;
-    let made = this.trees.get(id);
-    if (!made) {
-      made = this.makeTree(p, t);
-      // A failure is not remembered: the next plane of this time point tries again.
-      made.catch(() => this.trees.delete(id));
-      this.trees.set(id, made);
-    }
-    return made;
-  }
-
-  private async makeTree(p: number, t: number): Promise<void> {
-    const { c, z } = this.layout.sizes;
-    const wanted: string[] = [];
-    for (let ci = 0; ci < c; ci++)
-      for (let zi = 0; zi < z; zi += this.shardPlanes) {
-        const leaf = path.dirname(
-          path.join(this.root, chunkKey(this.layout, { p, t, c: ci, z: zi })),
-        );
-        for (let d = leaf; d.length > this.root.length; d = path.dirname(d)) wanted.push(d);
-      }
-    // Parents first (shorter paths), each once.
-    for (const d of [...new Set(wanted)].sort((a, b) => a.length - b.length)) {
-      if (this.madeDirs.has(d)) continue;
-      try {
-        await fs.promises.mkdir(d);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      this.madeDirs.add(d);
-    }
   }
 }
