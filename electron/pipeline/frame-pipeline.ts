@@ -160,8 +160,11 @@ export class FramePipeline implements RunSink {
    */
   takeBuffer(bytes = planeBytes(this.layout)): ArrayBuffer {
     this.recycling = true;
-    const i = this.spare.findIndex((b) => b.byteLength === bytes);
-    return i >= 0 ? this.spare.splice(i, 1)[0]! : new ArrayBuffer(bytes);
+    // The most recently returned buffer first: no shifting of the list (it holds up to a
+    // queue's worth, hundreds of small planes), and its pages are the most likely cached.
+    const i = this.spare.findLastIndex((b) => b.byteLength === bytes);
+    if (i < 0) return new ArrayBuffer(bytes);
+    return i === this.spare.length - 1 ? this.spare.pop()! : this.spare.splice(i, 1)[0]!;
   }
 
   journal(event: string, fields: Record<string, unknown> = {}): void {

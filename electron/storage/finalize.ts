@@ -1,6 +1,7 @@
 /**
  * Closes a dataset folder, from the writer at the end of a run or from recovery after a
- * crash: removes `*.partial` leftovers, writes the final OME-XML (OME-TIFF description
+ * crash: removes `*.partial` leftovers and chunk files of planes not listed in frames.jsonl
+ * (see removeUnlistedChunks), writes the final OME-XML (OME-TIFF description
  * mapping each written plane to its IFD; OME-Zarr `OME/METADATA.ome.xml`), records the
  * outcome and progress in provenance.json, appends a journal line, removes the writer lock
  * and writes manifest.sha256 last. Throws StorageError (e.g. disk full): the dataset then
@@ -12,16 +13,17 @@ import type { JournalEntry, ProvenanceDoc } from './dataset-files';
 import { appendJsonLine, readFrameRecords, readJsonLines, readProvenance } from './dataset-files';
 import {
   type Durability,
-  removePartialFiles,
+  partialSuffix,
   writeFileAtomicSync,
   writeJsonAtomicSync,
 } from './fs-atomic';
-import type { DatasetSummary, RunOutcome } from './layout';
+import type { DatasetSummary, FrameRecord, RunOutcome } from './layout';
 import { datasetFiles, framesExpected, planeBytes } from './layout';
-import { type KnownHash, lockFileName, writeManifest } from './manifest';
+import { type KnownHash, listDatasetFiles, lockFileName, writeManifest } from './manifest';
 import { type OmeXmlPlane, buildOmeXml } from './ome-xml';
 import { storageError } from './storage-error';
 import { replaceDescription, walkIfdChain } from './tiff-format';
+import { chunkKey, shardPlanesOf } from './zarr-meta';
 
 export interface FinalizeOptions {
   outcome: RunOutcome;
@@ -42,13 +44,17 @@ export interface FinalizeOptions {
  * the file (through `o.finishTiff` when it can, adding the file's hash to `known`).
  */
 function writtenPlanes(
+  files: Set<string>,
   dir: string,
   prov: ProvenanceDoc,
   o: FinalizeOptions,
   known: Map<string, KnownHash>,
 ): OmeXmlPlane[] {
   const records = readFrameRecords(dir).items;
-  if (prov.layout.format !== 'ome-tiff') return records.map((record) => ({ record }));
+  if (prov.layout.format !== 'ome-tiff') {
+    removeUnlistedChunks(files, dir, prov, records);
+    return records.map((record) => ({ record }));
+  }
   // Each frames.jsonl line is appended after its IFD is linked, in IFD order; newer lines
   // also name their IFD (a plane whose line failed to append leaves an unnamed IFD).
   const file = path.join(dir, prov.imageFile);
@@ -59,6 +65,7 @@ function writtenPlanes(
     if (chain.ifdOffsets.length === 0) {
       // A TIFF without an IFD is not a TIFF: a run that ended before its first frame has none.
       fs.rmSync(file);
+      files.delete(prov.imageFile);
       return [];
     }
     const planes = records
@@ -81,14 +88,49 @@ function writtenPlanes(
   }
 }
 
+/**
+ * Unsharded OME-Zarr chunks are written in place (zarr-writer.ts), and a plane is complete
+ * once its frames.jsonl line is written: a chunk file of a plane without a line may be
+ * partial (the writer was killed mid-write, or the line could not be appended) and is
+ * removed, so every chunk the dataset keeps is whole and listed. `files` (relative to the
+ * dataset folder) loses what is removed.
+ */
+function removeUnlistedChunks(
+  files: Set<string>,
+  dir: string,
+  prov: ProvenanceDoc,
+  records: FrameRecord[],
+): void {
+  const { layout } = prov;
+  if (shardPlanesOf(layout) !== 1 || records.length >= framesExpected(layout)) return;
+  const listed = new Set(records.map((r) => `${prov.imageFile}/${chunkKey(layout, r.index)}`));
+  // Chunk files are named by a number (…/0/0); metadata files never are.
+  for (const rel of files)
+    if (
+      rel.startsWith(`${prov.imageFile}/`) &&
+      /^\d+$/.test(path.posix.basename(rel)) &&
+      !listed.has(rel)
+    ) {
+      fs.rmSync(path.join(dir, rel), { force: true });
+      files.delete(rel);
+    }
+}
+
 export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary {
   const durability = o.durability ?? 'os';
   const nowMs = o.nowMs ?? Date.now();
   try {
-    removePartialFiles(dir);
+    // One walk of the folder: what it holds now, less what is removed, plus what is written
+    // below, is what the manifest lists.
+    const files = new Set(listDatasetFiles(dir));
+    for (const rel of files)
+      if (rel.endsWith(partialSuffix)) {
+        fs.rmSync(path.join(dir, rel), { force: true });
+        files.delete(rel);
+      }
     const prov = readProvenance(dir);
     const known = new Map(o.knownHashes);
-    const planes = writtenPlanes(dir, prov, o, known);
+    const planes = writtenPlanes(files, dir, prov, o, known);
     if (prov.layout.format !== 'ome-tiff') {
       const omeDir = path.join(dir, prov.imageFile, 'OME');
       fs.mkdirSync(omeDir, { recursive: true });
@@ -99,6 +141,7 @@ export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary
         startedAtMs: prov.startedAtMs,
       });
       writeFileAtomicSync(path.join(omeDir, 'METADATA.ome.xml'), xml, durability);
+      files.add(`${prov.imageFile}/OME/METADATA.ome.xml`);
     }
     const journalFile = path.join(dir, datasetFiles.journal);
     const framesDropped =
@@ -129,7 +172,8 @@ export function finalizeDataset(dir: string, o: FinalizeOptions): DatasetSummary
       ...progress,
     });
     fs.rmSync(path.join(dir, lockFileName), { force: true });
-    writeManifest(dir, durability, known);
+    files.add(datasetFiles.provenance).add(datasetFiles.journal);
+    writeManifest(dir, durability, known, files);
     return {
       dir,
       outcome: o.outcome,

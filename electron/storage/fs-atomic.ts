@@ -5,7 +5,6 @@
  * fdatasyncs before the rename so it survives power loss, at a throughput cost.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 
 /** Raw-descriptor file calls on the libuv pool (FileHandle would own and auto-close the fd). */
@@ -41,42 +40,26 @@ export async function writeChunks(
     const n = await new Promise<number>((resolve, reject) =>
       fs.writev(fd, rest, at, (err, written) => (err ? reject(err) : resolve(written))),
     );
-    if (n === 0) throw new Error(`write at byte ${at} made no progress`);
-    at += n;
-    // A short write: drop what went out and go on with the remainder.
-    let skip = n;
-    while (rest.length > 0 && skip >= (rest[0] as Uint8Array).byteLength)
-      skip -= (rest.shift() as Uint8Array).byteLength;
-    if (skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+    at = advance(rest, at, n);
   }
 }
 
-/**
- * writeFileAtomicSync for large data, entirely on the libuv pool (open, writeChunks,
- * close, rename), so the calling thread never waits on the file system.
- */
-export async function writeFileAtomic(
-  file: string,
-  data: Uint8Array,
-  durability: Durability,
-): Promise<void> {
-  const tmp = file + partialSuffix;
-  const fd = await openAsync(tmp, 'w');
-  try {
-    await writeChunks(fd, [data], 0);
-    if (durability === 'disk') await fdatasyncAsync(fd);
-  } catch (err) {
-    await closeAsync(fd);
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-  await closeAsync(fd);
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
+/** writeChunks on the calling thread (one `pwritev` in the common case). */
+export function writeChunksSync(fd: number, chunks: readonly Uint8Array[], position: number): void {
+  const rest = chunks.filter((c) => c.byteLength > 0);
+  let at = position;
+  while (rest.length > 0) at = advance(rest, at, fs.writevSync(fd, rest, at));
+}
+
+/** After a write of `n` bytes at `at`: drops what went out from `rest`; the next position. */
+function advance(rest: Uint8Array[], at: number, n: number): number {
+  if (n === 0) throw new Error(`write at byte ${at} made no progress`);
+  // A short write: drop what went out and go on with the remainder.
+  let skip = n;
+  while (rest.length > 0 && skip >= (rest[0] as Uint8Array).byteLength)
+    skip -= (rest.shift() as Uint8Array).byteLength;
+  if (skip > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+  return at + n;
 }
 
 export function writeFileAtomicSync(
@@ -116,16 +99,4 @@ export function fsyncDirSync(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Recursively removes leftover `*.partial` files (from a crash or a failed write). */
-export function removePartialFiles(dir: string): number {
-  let removed = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith(partialSuffix)) {
-      fs.rmSync(path.join(e.parentPath, e.name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }

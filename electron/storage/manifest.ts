@@ -47,9 +47,17 @@ export interface KnownHash {
   bytes: number;
 }
 
-/** Known hashes are used only when the file's size still matches; others are read and hashed. */
-export function buildManifest(dir: string, known?: ReadonlyMap<string, KnownHash>): string {
-  return listDatasetFiles(dir)
+/**
+ * Known hashes are used only when the file's size still matches; others are read and hashed.
+ * `files` (relative posix paths): the folder's files when the caller has listed them already.
+ */
+export function buildManifest(
+  dir: string,
+  known?: ReadonlyMap<string, KnownHash>,
+  files: Iterable<string> = listDatasetFiles(dir),
+): string {
+  return [...files]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((rel) => {
       const file = path.join(dir, rel);
       const k = known?.get(rel);
@@ -63,8 +71,13 @@ export function writeManifest(
   dir: string,
   durability: Durability,
   known?: ReadonlyMap<string, KnownHash>,
+  files?: Iterable<string>,
 ): void {
-  writeFileAtomicSync(path.join(dir, datasetFiles.manifest), buildManifest(dir, known), durability);
+  writeFileAtomicSync(
+    path.join(dir, datasetFiles.manifest),
+    buildManifest(dir, known, files),
+    durability,
+  );
   if (durability === 'disk') fsyncDirSync(dir);
 }
 

@@ -3,8 +3,9 @@
  * Per plane: reserve space at the end of the file, write [pixels][IFD with next = 0] there,
  * then link it by rewriting the previous IFD's next pointer (or the header's first-IFD
  * offset), so the file is a valid multipage TIFF after every plane and a crash mid-append
- * leaves only unreferenced bytes. Several planes may be written at once; they are linked in
- * the order their writes started. After a failed plane nothing more is linked (the file
+ * leaves only unreferenced bytes. Planes of up to `onThreadPlaneBytes` are written and
+ * linked on the calling thread, one after the other; larger ones on the libuv pool, several
+ * at once, linked in the order their writes started. After a failed plane nothing more is linked (the file
  * stays the valid TIFF of the planes before it) and the file is cut back to it. The
  * first IFD's ImageDescription starts as a provisional OME-XML (metadata only).
  *
@@ -20,7 +21,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Durability } from './fs-atomic';
-import { fdatasyncAsync, writeAllSync, writeChunks } from './fs-atomic';
+import { fdatasyncAsync, writeAllSync, writeChunks, writeChunksSync } from './fs-atomic';
 import type { DatasetLayout, FrameIndex } from './layout';
 import { bytesPerSample, framesExpected, planeBytes } from './layout';
 import { buildOmeXml } from './ome-xml';
@@ -29,6 +30,12 @@ import type { PlanePlace, PlaneWriter } from './plane-writer';
 import { type BuiltIfd, bigTiffHeader, buildIfd, headerBytes, ifdBytes } from './tiff-format';
 
 const zeros = new Uint8Array(8);
+/**
+ * Planes up to this size are written and linked on the writer thread itself: at these sizes
+ * the two pool hand-offs per plane (write, then the link, strictly in order) cost more than
+ * the copy they would overlap (docs/datasets.md, "Where the time goes").
+ */
+export const onThreadPlaneBytes = 1 << 20;
 
 function align8(n: number): number {
   return n + ((8 - (n % 8)) % 8);
@@ -56,6 +63,7 @@ export class TiffPlaneWriter implements PlaneWriter {
   /** The last placed IFD: hashed once the next one's offset (its final next pointer) is known. */
   private lastIfd: { at: number; tail: Buffer; nextFieldAt: number } | undefined;
   private secondIfdAt = 0;
+  private readonly onThisThread: boolean;
 
   constructor(
     file: string,
@@ -68,7 +76,10 @@ export class TiffPlaneWriter implements PlaneWriter {
      * also rewrite the first IFD).
      */
     private readonly onGrown?: (finalBytes: number) => void,
+    /** Planes up to this many bytes are written on the calling thread (tests pick a path). */
+    onThreadUpTo = onThreadPlaneBytes,
   ) {
+    this.onThisThread = planeBytes(layout) <= onThreadUpTo;
     this.fd = fs.openSync(file, 'wx');
     writeAllSync(this.fd, bigTiffHeader(), 0);
     const xml = buildOmeXml({ layout, planes: [], pixelsData: 'tiff', startedAtMs });
@@ -126,8 +137,15 @@ export class TiffPlaneWriter implements PlaneWriter {
     );
     const tail = desc ? Buffer.concat([ifd.bytes, desc]) : ifd.bytes;
     this.endOffset = end;
-    // Pixels, the padding to the IFD and the IFD in one positional write, on the pool.
     const pad = ifdOffset - (stripOffset + pixels.byteLength);
+    if (this.onThisThread) {
+      this.writeNow(stripOffset, [pixels, zeros.subarray(0, pad), tail], stripOffset);
+      this.hashPlaced(stripOffset, pixels, ifdOffset, tail, ifd.nextFieldAt);
+      this.linkNow(stripOffset, ifdOffset, ifd.nextFieldAt);
+      this.onGrown?.(ifdOffset);
+      return { ifd: this.ifdsLinked++ };
+    }
+    // Pixels, the padding to the IFD and the IFD in one positional write, on the pool.
     const written = (async () => {
       await writeChunks(this.fd, [pixels, zeros.subarray(0, pad), tail], stripOffset);
       if (this.durability === 'disk') await fdatasyncAsync(this.fd);
@@ -167,6 +185,29 @@ export class TiffPlaneWriter implements PlaneWriter {
       () => undefined,
     );
     return { ifd: await link };
+  }
+
+  /** Writes at `at` on this thread (small planes, see `onThisThread`). */
+  private writeNow(at: number, chunks: Uint8Array[], planeFrom: number): void {
+    try {
+      writeChunksSync(this.fd, chunks, at);
+      if (this.durability === 'disk') fs.fdatasyncSync(this.fd);
+    } catch (err) {
+      // Nothing more is linked; the file is cut back to the valid TIFF before this plane.
+      this.failure = { error: err, from: planeFrom };
+      this.hash = undefined;
+      this.endOffset = planeFrom;
+      fs.ftruncateSync(this.fd, planeFrom);
+      throw err;
+    }
+  }
+
+  /** Links the IFD at `ifdOffset`, whose plane and IFD are written, on this thread. */
+  private linkNow(stripOffset: number, ifdOffset: number, nextFieldAt: number): void {
+    const ptr = Buffer.alloc(8);
+    ptr.writeBigUInt64LE(BigInt(ifdOffset), 0);
+    this.writeNow(this.linkAt, [ptr], stripOffset);
+    this.linkAt = ifdOffset + nextFieldAt;
   }
 
   /** Feeds a just-placed plane: the IFD before it (with its final next pointer), then its pixels. */

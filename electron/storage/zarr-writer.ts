@@ -1,21 +1,28 @@
 /**
- * Streaming OME-Zarr plane writer (synchronous, for the writer thread).
- * - Zarr v2 and unsharded v3: one chunk file per plane, written atomically (temp + rename).
+ * Streaming OME-Zarr plane writer (for the writer thread; file I/O on the libuv pool).
+ * - Each time point's folder tree is created once, ahead of its planes (zarr-folders.ts).
+ * - Zarr v2 and unsharded v3: one chunk file per plane, created under its final name and
+ *   written in place (no temp + rename). A crash can leave a partial chunk file, but only of
+ *   a plane not yet listed in frames.jsonl (its line is appended after the chunk is written
+ *   and closed); finalize.ts removes unlisted chunks. The chunk's SHA-256 is computed from
+ *   the pixels in hand on this thread while the pool writes them (no read-back).
  * - Zarr v3 sharded: one shard file per `shardPlanes` z planes, index at the start
  *   (`index_location: "start"`). A new shard is created with an all-empty index; each plane
  *   is appended, then the index (≤ 4 KiB for ≤ 255 planes, so one page) is rewritten in
- *   place. A crash therefore leaves the old or the new index, both pointing only at
+ *   place. When a shard's planes arrive in z order its SHA-256 is fed while writing (final
+ *   index first, then each plane from the buffer in hand); otherwise it is read back on a
+ *   hash thread once complete. A crash therefore leaves the old or the new index, both pointing only at
  *   complete planes: earlier planes of the shard, and all other shards, stay readable.
  *   Trade-off vs temp + rename of whole shards: no rewrite amplification and partial shards
  *   survive a crash, at the cost of possibly a few unreferenced bytes at a shard's end.
  */
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32c } from './crc32c';
 import { FileHasher } from './file-hasher';
 import {
   type Durability,
-  writeFileAtomic,
   writeJsonAtomicSync,
   closeAsync,
   fdatasyncAsync,
@@ -26,6 +33,7 @@ import type { DatasetLayout, FrameIndex } from './layout';
 import { planeBytes } from './layout';
 import type { KnownHash } from './manifest';
 import type { PlanePlace, PlaneWriter } from './plane-writer';
+import { ZarrFolders } from './zarr-folders';
 import { chunkKey, shardPlanesOf, zarrMetadataFiles } from './zarr-meta';
 
 const emptyEntry = 0xffff_ffff_ffff_ffffn;
@@ -42,11 +50,18 @@ interface OpenShard {
   indexWrite: Promise<void> | null;
   endOffset: number;
   planesLeft: number;
+  /**
+   * SHA-256 of the shard as it will be when its planes arrive in order (the usual case):
+   * fed with the final index (planes back to back in order) and each plane as it is placed;
+   * undefined once a plane comes out of order or fails (the shard is then read back).
+   */
+  hash: Hash | undefined;
+  hashedPlanes: number;
+  finalIndex: Buffer;
 }
 
 export class ZarrPlaneWriter implements PlaneWriter {
-  /** Folders created (or being created) on the pool, so each is made once. */
-  private readonly madeDirs = new Map<string, Promise<void>>();
+  private readonly folders: ZarrFolders;
   /** Shards being created, then open until their last plane is in. */
   private readonly opening = new Map<string, Promise<OpenShard>>();
   private readonly shards = new Map<string, OpenShard>();
@@ -66,12 +81,13 @@ export class ZarrPlaneWriter implements PlaneWriter {
     private readonly onFinal?: (key: string, h: KnownHash) => void,
   ) {
     this.shardPlanes = shardPlanesOf(layout);
+    this.folders = new ZarrFolders(root, layout);
     this.indexBytes = this.shardPlanes * 16 + 4;
     fs.mkdirSync(root, { recursive: true });
     for (const [rel, doc] of zarrMetadataFiles(layout)) {
       const file = path.join(root, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.madeDirs.set(path.dirname(file), Promise.resolve());
+      this.folders.made(path.dirname(file));
       writeJsonAtomicSync(file, doc, durability);
     }
   }
@@ -83,11 +99,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
       );
     const key = chunkKey(this.layout, index);
     const file = path.join(this.root, key);
-    await this.ensureDir(path.dirname(file));
-    if (this.shardPlanes === 1) {
-      await writeFileAtomic(file, pixels, this.durability);
-      await this.hashLater(key, file);
-    } else
+    await this.folders.forPlane(index);
+    if (this.shardPlanes === 1) await this.writeChunk(key, file, pixels);
+    else
       await this.appendToShard(
         key,
         file,
@@ -127,6 +141,13 @@ export class ZarrPlaneWriter implements PlaneWriter {
       await fs.promises.rm(file, { force: true });
       throw err;
     }
+    const finalIndex = Buffer.from(index);
+    const bytes = planeBytes(this.layout);
+    for (let k = 0; k < planes; k++) {
+      finalIndex.writeBigUInt64LE(BigInt(this.indexBytes + k * bytes), k * 16);
+      finalIndex.writeBigUInt64LE(BigInt(bytes), k * 16 + 8);
+    }
+    this.sealIndex(finalIndex);
     const s: OpenShard = {
       fd,
       index,
@@ -135,6 +156,9 @@ export class ZarrPlaneWriter implements PlaneWriter {
       indexWrite: null,
       endOffset: this.indexBytes,
       planesLeft: planes,
+      hash: createHash('sha256').update(finalIndex),
+      hashedPlanes: 0,
+      finalIndex,
     };
     this.shards.set(file, s);
     return s;
@@ -159,10 +183,23 @@ export class ZarrPlaneWriter implements PlaneWriter {
     const offset = s.endOffset;
     const end = offset + pixels.byteLength;
     s.endOffset = end;
-    try {
-      await writeChunks(s.fd, [pixels], offset);
+    const written = writeChunks(s.fd, [pixels], offset).then(async () => {
       if (this.durability === 'disk') await fdatasyncAsync(s.fd);
+    });
+    written.catch(() => undefined); // awaited below, after the hash
+    // In order and in its expected place: hash it here while the pool writes it.
+    if (
+      s.hash &&
+      inner === s.hashedPlanes &&
+      offset === this.indexBytes + inner * pixels.byteLength
+    ) {
+      s.hash.update(pixels);
+      s.hashedPlanes++;
+    } else s.hash = undefined;
+    try {
+      await written;
     } catch (err) {
+      s.hash = undefined;
       // Give the space back unless a later plane has been placed after it already (then the
       // bytes stay, unreferenced by the index).
       if (s.endOffset === end) {
@@ -179,10 +216,16 @@ export class ZarrPlaneWriter implements PlaneWriter {
     if (--s.planesLeft === 0) {
       this.shards.delete(file);
       this.opening.delete(file);
-      // Every plane and the last index are in: hash the shard now, while it is in the page
-      // cache, instead of at close.
       await closeAsync(s.fd);
-      await this.hashLater(key, file);
+      // Every plane and the last index are in. Hashed while writing when the planes came in
+      // order (then the index on file is the one hashed first); else read back now, while
+      // the shard is in the page cache, instead of at close.
+      if (s.hash && s.hashedPlanes === planes && s.index.equals(s.finalIndex))
+        this.fileComplete(key, {
+          sha256: s.hash.digest('hex'),
+          bytes: this.indexBytes + planes * pixels.byteLength,
+        });
+      else await this.hashLater(key, file);
     }
   }
 
@@ -192,7 +235,7 @@ export class ZarrPlaneWriter implements PlaneWriter {
    */
   private async hashLater(key: string, file: string): Promise<void> {
     const p = this.hasher.hash(file).then(
-      (h) => void (this.knownHashes.set(key, h), this.onFinal?.(key, h)),
+      (h) => this.fileComplete(key, h),
       () => undefined, // no known hash: the manifest reads the file at close
     );
     this.hashing.add(p);
@@ -227,14 +270,36 @@ export class ZarrPlaneWriter implements PlaneWriter {
     index.writeUInt32LE(crc32c(body), index.length - 4);
   }
 
-  private ensureDir(dir: string): Promise<void> {
-    let made = this.madeDirs.get(dir);
-    if (!made) {
-      made = fs.promises.mkdir(dir, { recursive: true }).then(() => undefined);
-      // A failure is not remembered: the next plane for this folder tries again.
-      made.catch(() => this.madeDirs.delete(dir));
-      this.madeDirs.set(dir, made);
+  /**
+   * Writes one chunk file in place: created under its final name ('wx': never an existing
+   * chunk), written, closed. Hashed here from the pixels while the pool writes them. A failed
+   * write removes the file.
+   */
+  private async writeChunk(key: string, file: string, pixels: Uint8Array): Promise<void> {
+    const fd = await openAsync(file, 'wx');
+    let sha256: string;
+    try {
+      const written = writeChunks(fd, [pixels], 0).then(async () => {
+        if (this.durability === 'disk') await fdatasyncAsync(fd);
+      });
+      written.catch(() => undefined); // awaited below, after the hash
+      sha256 = createHash('sha256').update(pixels).digest('hex');
+      await written;
+    } catch (err) {
+      await closeAsync(fd);
+      await fs.promises.rm(file, { force: true });
+      throw err;
     }
-    return made;
+    await closeAsync(fd);
+    this.fileComplete(key, { sha256, bytes: pixels.byteLength });
+  }
+
+  /**
+   * A chunk or shard file is final (every byte written, the writer has closed it) and
+   * `hash` is its SHA-256: the one place where the writer learns that a file is complete.
+   */
+  private fileComplete(key: string, hash: KnownHash): void {
+    this.knownHashes.set(key, hash);
+    this.onFinal?.(key, hash);
   }
 }

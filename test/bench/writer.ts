@@ -1,7 +1,12 @@
 /**
  * bench:writer — streams uint16 frames through the FramePipeline into each format and
- * compares throughput with a raw parallel fs write of the same bytes to the same disk,
- * measured in the same run. Two ratios per format:
+ * compares throughput, measured in the same run round by round, with
+ *   - peers (test/bench/writer-peers.py): the same planes written one at a time by
+ *     tensorstore (Zarr v2 "/" one chunk per plane; Zarr v3 with the same sharding; up to 4
+ *     writes in flight like the Aquila writer; `tensorstore` without and `tensorstore-fsync`
+ *     with its default per-chunk fsync) and tifffile (one OME-TIFF, contiguous pages).
+ *     "peer ratio" = Aquila / the best peer of the format (to disk and page cache);
+ *   - a raw parallel fs write of the same bytes to the same disk. Two raw ratios:
  *   disk  = time until the bytes are on disk: raw write + `sync` vs writer stream + close
  *           (metadata, manifest) + `sync`. This is the goal (≥ 0.9 OME-Zarr, ≥ 0.8 OME-TIFF):
  *           a long run cannot outpace the disk, whatever the page cache absorbs first.
@@ -11,7 +16,12 @@
  *   tsx test/bench/writer.ts [--gib 8] [--dir TMPDIR] [--sizes 2048,512]
  *                            [--formats ome-zarr-0.4,ome-zarr-0.5,ome-tiff] [--fps N]
  *                            [--rounds 3] [--queue-mib 256]
- * --fps N: the producer is a camera that cannot wait (offer at N frames/s; a full queue
+ *                            [--peers tensorstore,tensorstore-fsync,tifffile | none]
+ * --gib takes fractions (e.g. 0.5) for a run of minutes on a busy machine.
+ * --fps N[,N…]: the producer is a camera that cannot wait (offer at N frames/s; a full queue
+ * drops); with several rates each is run in turn and the highest with 0 drops is reported
+ * per format (0 drops and offered at ≥ 95 % of the rate), beside the peers' plane rates
+ * (peers run once per format). Use a queue much smaller than the run (--queue-mib 32).
  * drops). --camera sample|test-pattern: the producer is the simulated camera itself, live at
  * its highest rate (no read-out time, shortest exposure), offering every frame. Without
  * either the producer waits for room (back-pressure) and nothing can drop.
@@ -22,6 +32,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
 import type { DatasetFormat, DatasetFrameMeta, FrameIndex } from '../../electron/storage/layout';
@@ -41,10 +52,17 @@ const { values } = parseArgs({
     camera: { type: 'string' },
     'queue-mib': { type: 'string', default: '256' },
     rounds: { type: 'string', default: '3' },
+    peers: { type: 'string', default: 'tensorstore,tensorstore-fsync,tifffile' },
   },
 });
 const gib = Number(values.gib);
-const fps = values.fps ? Number(values.fps) : undefined;
+/** Camera rates to try, in order (--fps 500,1000,2000): the table says which kept 0 drops. */
+const fpsList: (number | undefined)[] = values.fps
+  ? values.fps.split(',').map(Number)
+  : [undefined];
+if (fpsList.some((f) => f !== undefined && !(f > 0)))
+  throw new Error(`--fps: expected frame rates > 0, comma-separated, got ${values.fps}`);
+let fps: number | undefined;
 const cameraMode = values.camera as SimCameraOptions['mode'] | undefined;
 if (cameraMode && !['sample', 'test-pattern'].includes(cameraMode))
   throw new Error(`--camera: expected sample or test-pattern, got ${cameraMode}`);
@@ -228,6 +246,35 @@ async function writerRun(
   };
 }
 
+type Peer = 'tensorstore' | 'tensorstore-fsync' | 'tifffile';
+const peerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'writer-peers.py');
+const peersWanted = values.peers === 'none' ? [] : (values.peers.split(',') as Peer[]);
+for (const p of peersWanted)
+  if (!['tensorstore', 'tensorstore-fsync', 'tifffile'].includes(p))
+    throw new Error(`--peers: unknown peer ${p} (tensorstore, tensorstore-fsync, tifffile, none)`);
+const peersOf = (format: DatasetFormat): Peer[] =>
+  peersWanted.filter((p) => (format === 'ome-tiff') === (p === 'tifffile'));
+
+/** One peer writing `frames` planes of `side`² as `format` (see writer-peers.py). */
+function peerRun(
+  dir: string,
+  peer: Peer,
+  format: DatasetFormat,
+  side: number,
+  frames: number,
+): { writeS: number; syncS: number } {
+  const out = path.join(dir, `peer-${peer}`);
+  const args = [peerScript, peer, format, out, side, frames, zPlanes, 8, 4].map(String);
+  const r = spawnSync('python3', args, { encoding: 'utf8' });
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(out + '.ome.tif', { force: true });
+  if (r.status !== 0)
+    throw new Error(
+      `peer ${peer} (${format}) failed: ${r.error?.message ?? r.stderr.trim()} — install with "python3 -m pip install tensorstore tifffile"`,
+    );
+  return JSON.parse(r.stdout) as { writeS: number; syncS: number };
+}
+
 const goal: Record<DatasetFormat, number> = {
   'ome-zarr-0.4': 0.9,
   'ome-zarr-0.5': 0.9,
@@ -235,8 +282,10 @@ const goal: Record<DatasetFormat, number> = {
 };
 const dir = fs.mkdtempSync(path.join(values.dir, 'aquila-bench-writer-'));
 console.log(
-  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  rounds=${rounds}  producer=${cameraMode ? `simulated camera (${cameraMode}) live at its highest rate (offer)` : fps ? `camera at ${fps} fps (offer)` : 'back-pressure (write)'}`,
+  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  rounds=${rounds}  producer=${cameraMode ? `simulated camera (${cameraMode}) live at its highest rate (offer)` : values.fps ? `camera at ${values.fps} fps (offer)` : 'back-pressure (write)'}`,
 );
+const col = (v: number, w: number) => mib(v).padStart(w);
+const ratio = (v: number) => v.toFixed(2).padStart(5);
 try {
   for (const side of values.sizes.split(',').map(Number)) {
     const frameBytes = side * side * 2;
@@ -246,49 +295,98 @@ try {
     console.log(
       'format        | to disk: raw MiB/s  MiB/s  ratio  goal | page cache: raw MiB/s  MiB/s  ratio | close s  dropped  produced fps',
     );
-    for (const format of formats) {
-      // The bytes are split into rounds; each writer round is paired with a raw round just
-      // before it, both starting from a flushed page cache (`sync`), so the swings of a
-      // shared, busy disk affect both alike. Times are summed over the rounds.
-      // Whole z stacks, so every round is a complete run of its plan (a run that ends short
-      // of its plan is closed differently: OME-TIFF is then hashed at close).
-      const per = Math.floor(frames / rounds / zPlanes) * zPlanes;
-      const raw = { writeS: 0, syncS: 0 };
-      const r: WriterRun = {
-        streamS: 0,
-        closeS: 0,
-        syncS: 0,
-        dropped: 0,
-        written: 0,
-        producedPerS: 0,
-      };
-      for (let k = 0; k < rounds; k++) {
-        spawnSync('sync');
-        const b = await rawParallelWrite(path.join(dir, 'raw'), per, frameBytes);
-        raw.writeS += b.writeS;
-        raw.syncS += b.syncS;
-        spawnSync('sync');
-        const w = await writerRun(dir, format, side, per, k);
-        r.streamS += w.streamS;
-        r.closeS += w.closeS;
-        r.syncS += w.syncS;
-        r.dropped += w.dropped;
-        r.written += w.written;
-        r.producedPerS += w.producedPerS / rounds;
+    const peerLines: string[] = [];
+    const sustained = new Map<DatasetFormat, number>();
+    for (const format of formats)
+      for (const [rateNo, rate] of fpsList.entries()) {
+        fps = rate;
+        // The bytes are split into rounds; each writer round is paired with a raw round just
+        // before it and the peers' rounds just after it, all starting from a flushed page cache
+        // (`sync`), so the swings of a shared, busy disk affect all alike. Times are summed
+        // over the rounds.
+        // Whole z stacks, so every round is a complete run of its plan (a run that ends short
+        // of its plan is closed differently: OME-TIFF is then hashed at close).
+        const per = Math.floor(frames / rounds / zPlanes) * zPlanes;
+        const raw = { writeS: 0, syncS: 0 };
+        const r: WriterRun = {
+          streamS: 0,
+          closeS: 0,
+          syncS: 0,
+          dropped: 0,
+          written: 0,
+          producedPerS: 0,
+        };
+        const peers = new Map(
+          (rateNo === 0 ? peersOf(format) : []).map((p) => [p, { writeS: 0, syncS: 0 }]),
+        );
+        for (let k = 0; k < rounds; k++) {
+          spawnSync('sync');
+          const b = await rawParallelWrite(path.join(dir, 'raw'), per, frameBytes);
+          raw.writeS += b.writeS;
+          raw.syncS += b.syncS;
+          spawnSync('sync');
+          const w = await writerRun(dir, format, side, per, k);
+          r.streamS += w.streamS;
+          r.closeS += w.closeS;
+          r.syncS += w.syncS;
+          r.dropped += w.dropped;
+          r.written += w.written;
+          r.producedPerS += w.producedPerS / rounds;
+          for (const [peer, sum] of peers) {
+            spawnSync('sync');
+            const t = peerRun(dir, peer, format, side, per);
+            sum.writeS += t.writeS;
+            sum.syncS += t.syncS;
+          }
+        }
+        // Raw writes every frame; the writer's rate counts only frames it wrote (not drops).
+        const total = per * rounds * frameBytes;
+        const kept = r.written * frameBytes;
+        const rawDisk = total / (raw.writeS + raw.syncS);
+        const disk = kept / (r.streamS + r.closeS + r.syncS);
+        const rawCache = total / raw.writeS;
+        const cache = kept / r.streamS;
+        // Sustained: nothing dropped, and the producer did offer at (nearly) the rate asked.
+        if (rate !== undefined && r.dropped === 0 && r.producedPerS >= 0.95 * rate)
+          sustained.set(format, Math.max(sustained.get(format) ?? 0, rate));
+        console.log(
+          `${(rate === undefined ? format : `${format}@${rate}`).padEnd(13)} | ${col(rawDisk, 18)} ${col(disk, 6)}  ${(disk / rawDisk).toFixed(2)}   ${goal[format].toFixed(1)} | ${col(rawCache, 21)} ${col(cache, 6)}  ${(cache / rawCache).toFixed(2)} | ${r.closeS.toFixed(1).padStart(7)}  ${String(r.dropped).padStart(7)}  ${r.producedPerS.toFixed(0).padStart(12)}`,
+        );
+        if (r.written + r.dropped !== per * rounds)
+          console.log(`  !! ${per * rounds - r.written - r.dropped} frames unaccounted for`);
+        if (peers.size === 0) continue;
+        const rates = [...peers].map(([peer, t]) => ({
+          peer,
+          disk: total / (t.writeS + t.syncS),
+          cache: total / t.writeS,
+          planesPerS: (per * rounds) / t.writeS,
+        }));
+        const peerRates = rates
+          .map(
+            (p) =>
+              `${p.peer} ${mib(p.disk)}/${mib(p.cache)} MiB/s ${p.planesPerS.toFixed(0)} planes/s`,
+          )
+          .join(', ');
+        // A camera-paced Aquila run is no throughput measurement: then only the peers' rates.
+        if (rate !== undefined) {
+          peerLines.push(`${format.padEnd(13)} | ${peerRates}`);
+          continue;
+        }
+        const bestDisk = Math.max(...rates.map((p) => p.disk));
+        const bestCache = Math.max(...rates.map((p) => p.cache));
+        peerLines.push(
+          `${format.padEnd(13)} | ${peerRates} | Aquila ${mib(disk)}/${mib(cache)} | ratio ${ratio(disk / bestDisk)} ${ratio(cache / bestCache)} | raw ratio ${ratio(disk / rawDisk)} ${ratio(cache / rawCache)}`,
+        );
       }
-      // Raw writes every frame; the writer's rate counts only frames it wrote (not drops).
-      const total = per * rounds * frameBytes;
-      const kept = r.written * frameBytes;
-      const rawDisk = total / (raw.writeS + raw.syncS);
-      const disk = kept / (r.streamS + r.closeS + r.syncS);
-      const rawCache = total / raw.writeS;
-      const cache = kept / r.streamS;
-      const col = (v: number, w: number) => mib(v).padStart(w);
+    if (fps !== undefined)
       console.log(
-        `${format.padEnd(13)} | ${col(rawDisk, 18)} ${col(disk, 6)}  ${(disk / rawDisk).toFixed(2)}   ${goal[format].toFixed(1)} | ${col(rawCache, 21)} ${col(cache, 6)}  ${(cache / rawCache).toFixed(2)} | ${r.closeS.toFixed(1).padStart(7)}  ${String(r.dropped).padStart(7)}  ${r.producedPerS.toFixed(0).padStart(12)}`,
+        `highest camera rate with 0 drops: ${formats.map((f) => `${f} ${sustained.get(f) ?? 'none'} fps`).join(', ')}`,
       );
-      if (r.written + r.dropped !== per * rounds)
-        console.log(`  !! ${per * rounds - r.written - r.dropped} frames unaccounted for`);
+    if (peerLines.length > 0) {
+      console.log(
+        `peers, same rounds (to disk / page cache; ratio = Aquila / best peer, to disk and page cache):`,
+      );
+      for (const l of peerLines) console.log(l);
     }
   }
 } finally {

@@ -7,6 +7,7 @@ import { DatasetWriter } from '../../../electron/storage/dataset-writer';
 import type { DatasetLayout } from '../../../electron/storage/layout';
 import { verifyManifest } from '../../../electron/storage/manifest';
 import { recoverDatasets } from '../../../electron/storage/recovery';
+import { chunkKey } from '../../../electron/storage/zarr-meta';
 import { allIndices, metaFor, smallLayout, tempRoot, verifyWithPython } from './fixtures';
 import { patternPlane } from './pattern';
 
@@ -100,6 +101,33 @@ describe('recoverDatasets', () => {
       reason: 'writer failed: the disk is full',
     });
     expect(verifyWithPython(w.dir)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('removes OME-Zarr chunks of planes not listed in frames.jsonl, keeps the listed ones', async () => {
+    const r = root();
+    const layout = smallLayout('ome-zarr-0.4');
+    const w = await partialRun(r, layout, 5);
+    // Crash debris of in-place chunk writes: one chunk cut short mid-write, one written whole
+    // but killed before its frames.jsonl line.
+    const [cut, whole] = allIndices(layout)
+      .slice(5, 7)
+      .map((i) => {
+        const file = path.join(w.dir, 'ds-ome-zarr-0.4.ome.zarr', chunkKey(layout, i));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        return { i, file };
+      });
+    fs.writeFileSync(cut!.file, Buffer.from(patternPlane(layout, cut!.i)).subarray(0, 100));
+    fs.writeFileSync(whole!.file, Buffer.from(patternPlane(layout, whole!.i)));
+    expect(recoverDatasets(r).failed).toEqual([]);
+    expect(fs.existsSync(cut!.file)).toBe(false);
+    expect(fs.existsSync(whole!.file)).toBe(false);
+    for (const i of allIndices(layout).slice(0, 5))
+      expect(fs.existsSync(path.join(w.dir, 'ds-ome-zarr-0.4.ome.zarr', chunkKey(layout, i)))).toBe(
+        true,
+      );
+    expect(readProvenance(w.dir).progress?.framesWritten).toBe(5);
+    expect(verifyManifest(w.dir)).toEqual([]);
+    expect(verifyWithPython(w.dir)).toMatchObject({ ok: true, checked: 5 });
   });
 
   it('removes the image of an OME-TIFF run that ended before its first frame', async () => {

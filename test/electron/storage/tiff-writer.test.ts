@@ -19,9 +19,10 @@ async function writeTiff(
   layout: DatasetLayout,
   indices: FrameIndex[],
   together: boolean,
+  onThreadUpTo?: number,
 ): Promise<{ file: string; w: TiffPlaneWriter }> {
   const file = path.join(tempRoot('tw'), 'image.ome.tif');
-  const w = new TiffPlaneWriter(file, layout, 'os', 0);
+  const w = new TiffPlaneWriter(file, layout, 'os', 0, undefined, onThreadUpTo);
   const put = (i: FrameIndex) => w.writePlane(i, new Uint8Array(patternPlane(layout, i)));
   if (together) await Promise.all(indices.map(put));
   else for (const i of indices) await put(i);
@@ -40,11 +41,17 @@ function finishOn(file: string, w: TiffPlaneWriter): ReturnType<TiffPlaneWriter[
 }
 
 describe('TiffPlaneWriter.finish', () => {
-  for (const together of [false, true])
-    it(`after every planned plane (${together ? 'overlapping' : 'one by one'}): the hash fed while writing is the file's`, async () => {
+  for (const [together, where] of [
+    [false, 'on the writer thread'],
+    [true, 'on the writer thread'],
+    [false, 'on the pool'],
+    [true, 'on the pool'],
+  ] as const)
+    it(`after every planned plane (${together ? 'overlapping' : 'one by one'}, written ${where}): the hash fed while writing is the file's`, async () => {
       const layout = smallLayout('ome-tiff', { positions: 1 });
       const indices = allIndices(layout);
-      const { file, w } = await writeTiff(layout, indices, together);
+      const onThreadUpTo = where === 'on the pool' ? 0 : undefined;
+      const { file, w } = await writeTiff(layout, indices, together, onThreadUpTo);
       const sizeBefore = fs.statSync(file).size;
       const known = finishOn(file, w);
       expect(known).toEqual({ sha256: sha256(file), bytes: fs.statSync(file).size });
@@ -58,6 +65,34 @@ describe('TiffPlaneWriter.finish', () => {
         expect(readDescription(fd)).toBe(finalXml);
       } finally {
         fs.closeSync(fd);
+      }
+    });
+
+  for (const where of ['on the writer thread', 'on the pool'] as const)
+    it(`is a valid TIFF of exactly the planes written so far after each plane (written ${where})`, async () => {
+      const layout = smallLayout('ome-tiff', { positions: 1 });
+      const file = path.join(tempRoot('tw'), 'image.ome.tif');
+      const w = new TiffPlaneWriter(
+        file,
+        layout,
+        'os',
+        0,
+        undefined,
+        where === 'on the pool' ? 0 : undefined,
+      );
+      const indices = allIndices(layout);
+      const fd = fs.openSync(file, 'r');
+      try {
+        for (const [k, i] of indices.entries()) {
+          const pixels = new Uint8Array(patternPlane(layout, i));
+          const placed = w.writePlane(i, pixels);
+          expect((await placed).ifd).toBe(k);
+          const chain = walkIfdChain(fd);
+          expect(chain.ifdOffsets).toHaveLength(k + 1);
+        }
+      } finally {
+        fs.closeSync(fd);
+        w.release();
       }
     });
 
