@@ -5,6 +5,7 @@
  * fdatasyncs before the rename so it survives power loss, at a throughput cost.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 /** Raw-descriptor file calls on the libuv pool (FileHandle would own and auto-close the fd). */
@@ -99,4 +100,16 @@ export function fsyncDirSync(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Recursively removes leftover `*.partial` files (from a crash or a failed write). */
+export function removePartialFiles(dir: string): number {
+  let removed = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith(partialSuffix)) {
+      fs.rmSync(path.join(e.parentPath, e.name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
