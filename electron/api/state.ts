@@ -274,7 +274,9 @@ export interface StatePatch {
 
 export type HostEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; timeMs: number }
-  | { type: 'safety'; message: string; timeMs: number };
+  | { type: 'safety'; message: string; timeMs: number }
+  /** A command the host refused (issue #18): every client's event list shows it. */
+  | { type: 'refused'; command: string; user: string; error: ApiError; timeMs: number };
 
 // ---------------------------------------------------------------------------------- frames
 

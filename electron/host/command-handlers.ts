@@ -3,7 +3,7 @@
  * touches a raw stage or laser.
  */
 import type { z } from 'zod';
-import { StateError, ValidationError } from '../../drivers/errors';
+import { DisconnectedError, StateError, ValidationError } from '../../drivers/errors';
 import type {
   AccessCommandName,
   CommandName,
@@ -178,9 +178,15 @@ export function createHandlers({
           `Unknown channel preset "${p.name}" (have: ${store.state.channels.map((c) => c.name).join(', ') || 'none'})`,
         );
       }
-      // Refused before anything is sent; then other lines off, so only the preset's line
+      // Refused before anything is sent (issue #18: a refused chip must not leave the line at
+      // the preset's power), camera included; then other lines off, so only the preset's line
       // illuminates. With auto-shutter the line is armed, not switched on.
       safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
+      const cam = devices.camera;
+      if (cam && store.state.devices[cam.id]?.connection !== 'connected')
+        throw new DisconnectedError(
+          `Camera ${cam.id} is not connected: channel ${preset.name} was not applied`,
+        );
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
           await safety.setLaserEmission(id, false);

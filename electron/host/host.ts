@@ -98,11 +98,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       s.safety.estopLatched = reason !== null;
       s.safety.estopReason = reason;
     });
-    emit({
-      type: 'safety',
-      message: reason ? `E-stop: ${reason}` : 'E-stop reset',
-      timeMs: Date.now(),
-    });
+    // The reset is logged once, by the safety layer.
+    if (reason) emit({ type: 'safety', message: `E-stop: ${reason}`, timeMs: Date.now() });
   });
 
   watchSupervisor(options, store, log, emit);
@@ -115,6 +112,16 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       for (const l of Object.values(s.lasers)) l.armed = armed.includes(l.id);
     }),
   );
+  // An e-stop ends the channel selection: after the reset no chip looks selected and no line
+  // is armed until the operator picks one again (while latched, the armed line keeps a snap
+  // refused).
+  safety.onLatchChange((reason) => {
+    if (reason !== null) return;
+    shutter.disarm();
+    store.update((s) => {
+      s.activeChannel = null;
+    });
+  });
   const bus = new FrameBus(store, (from, to) => safety.emission.doseMwMs(from, to));
   const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'), {
     onError: (err) => log.log('error', `Audit trail: cannot append (${err.message})`),
@@ -164,8 +171,17 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     log,
     lease,
   );
-  dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
+  dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
     if (name === 'control.heartbeat' && ok) return;
+    // Issue #18: refusals go to every client's event list, not only to the caller.
+    if (error && error.code !== 'E_INTERNAL')
+      emit({
+        type: 'refused',
+        command: name,
+        user: identityOf(ctx).user,
+        error: { ...error, message: redactCredentials(error.message) },
+        timeMs: Date.now(),
+      });
     audit.append({
       timeMs: Date.now(),
       user: identityOf(ctx).user,

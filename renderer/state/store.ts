@@ -8,6 +8,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ApiError, HostEvent } from '../../electron/api/contract';
 import type { ColormapName } from '../display/colormaps';
 import type { LinkStatus } from '../transport/host-connection';
+import { describeError } from './error-text';
 import type { Mirror } from './mirror';
 import { createRoiSlice, type RoiSlice } from './roi-slice';
 
@@ -29,7 +30,22 @@ export interface Notice {
   id: number;
   level: 'error' | 'warn' | 'info';
   text: string;
+  /** A details line under the text (command, error code, the host's own wording). */
+  detail?: string;
+  /**
+   * What the notice is about (e.g. "laser.setPower:laser488", "E_ESTOP"): a new notice with
+   * the same key replaces it (one message, counted), and `clearNotices(key)` removes it once
+   * the cause is fixed.
+   */
+  key?: string;
+  /** How many times it was raised since it appeared. */
+  count: number;
   timeMs: number;
+}
+
+export interface NoticeOptions {
+  detail?: string;
+  key?: string;
 }
 
 export const NOTICE_LIMIT = 6;
@@ -40,10 +56,16 @@ export interface UiSlice {
   eventLog: HostEvent[];
   jogStepUm: number;
   jogStepZUm: number;
-  /** Shows a failed command (or any error) to the user; never swallowed. */
-  pushError(context: string, error: ApiError): void;
-  pushNotice(level: Notice['level'], text: string): void;
+  /**
+   * Shows a failed command (or any error) to the user in plain words (error-text.ts); never
+   * swallowed. `key` defaults to `context`.
+   */
+  pushError(context: string, error: ApiError, key?: string): void;
+  /** Without a key, an identical text still showing is counted instead of stacked. */
+  pushNotice(level: Notice['level'], text: string, options?: NoticeOptions): void;
   dismissNotice(id: number): void;
+  /** Removes the notices about `key` (its cause was fixed). */
+  clearNotices(key: string): void;
   pushEvent(event: HostEvent): void;
   setJogStepUm(um: number): void;
   setJogStepZUm(um: number): void;
@@ -86,15 +108,32 @@ const createUiSlice: Slice<UiSlice> = (set, get) => ({
   eventLog: [],
   jogStepUm: 100,
   jogStepZUm: 1,
-  pushError: (context, error) =>
-    get().pushNotice('error', `${context}: ${error.message} [${error.code}]`),
-  pushNotice: (level, text) =>
-    set((s) => ({
-      notices: [...s.notices, { id: ++noticeId, level, text, timeMs: Date.now() }].slice(
-        -NOTICE_LIMIT,
-      ),
-    })),
+  pushError: (context, error, key = context) => {
+    const { text, detail } = describeError(error, context);
+    get().pushNotice('error', text, { detail, key });
+  },
+  pushNotice: (level, text, options = {}) =>
+    set((s) => {
+      const same = (n: Notice) => (options.key ? n.key === options.key : n.text === text);
+      const previous = s.notices.find(same);
+      const notice: Notice = {
+        id: ++noticeId,
+        level,
+        text,
+        ...(options.detail ? { detail: options.detail } : {}),
+        ...(options.key ? { key: options.key } : {}),
+        count: previous && previous.text === text ? previous.count + 1 : 1,
+        timeMs: Date.now(),
+      };
+      return { notices: [...s.notices.filter((n) => !same(n)), notice].slice(-NOTICE_LIMIT) };
+    }),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  clearNotices: (key) =>
+    set((s) =>
+      s.notices.some((n) => n.key === key)
+        ? { notices: s.notices.filter((n) => n.key !== key) }
+        : s,
+    ),
   pushEvent: (event) => set((s) => ({ eventLog: [...s.eventLog, event].slice(-EVENT_LOG_LIMIT) })),
   setJogStepUm: (jogStepUm) => set({ jogStepUm }),
   setJogStepZUm: (jogStepZUm) => set({ jogStepZUm }),

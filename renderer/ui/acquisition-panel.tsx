@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunPhase } from '../../electron/api/contract';
+import { ConfirmButton } from './confirm-button';
 import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
 import { formatBytes, formatDuration } from './format';
 import { useHost, useUi } from './host-context';
@@ -186,14 +187,14 @@ export function AcquisitionPanel() {
         >
           Resume
         </button>
-        <button
-          type="button"
-          data-testid="acq-cancel"
+        <ConfirmButton
+          testId="acq-cancel"
+          question="Cancel the run?"
           disabled={run?.state !== 'running' && run?.state !== 'paused'}
-          onClick={() => void host.run('run.cancel', {})}
+          onConfirm={() => void host.run('run.cancel', {})}
         >
           Cancel
-        </button>
+        </ConfirmButton>
       </div>
       <RunProgress run={run} />
     </section>

@@ -37,6 +37,9 @@ export function App() {
   // Observers (and operators while someone else holds control) see every panel with its
   // inputs disabled; E-STOP in the header stays live for everyone.
   const inControl = useCanControl();
+  // While the e-stop is latched every control that could move or light is locked (the host
+  // refuses them anyway); the Data tab stays usable and the header keeps Reset.
+  const latched = useUi((s) => s.mirror?.state.safety.estopLatched ?? false);
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
@@ -61,18 +64,20 @@ export function App() {
           </nav>
           <ControlBar />
           <fieldset className="control-gate" disabled={!inControl} data-testid="control-gate">
-            <div role="tabpanel" hidden={tab !== 'control'}>
-              <StagePanel />
-              <CameraPanel />
-              <LaserPanel />
-              <DevicesPanel />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'acquire'}>
-              <AcquisitionPanel />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'automate'}>
-              <AutomationTab />
-            </div>
+            <fieldset className="estop-gate" disabled={latched} data-testid="estop-gate">
+              <div role="tabpanel" hidden={tab !== 'control'}>
+                <StagePanel />
+                <CameraPanel />
+                <LaserPanel />
+                <DevicesPanel />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'acquire'}>
+                <AcquisitionPanel />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'automate'}>
+                <AutomationTab />
+              </div>
+            </fieldset>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />
               <DatasetList />

@@ -55,6 +55,7 @@ function LaserRow({ laser }: { laser: LaserState }) {
       <NumberField
         testId={`laser-${id}-power`}
         label="P"
+        name={`${laser.wavelengthNm} nm power`}
         unit="mW"
         width="5em"
         value={laser.powerMw}

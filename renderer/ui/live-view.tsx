@@ -66,6 +66,8 @@ export function LiveView() {
       if (s.mirror?.state.focus) void host.run('focus.stop', {});
       return;
     }
+    // Latched: the host would refuse the jog; the banner already says why.
+    if (s.mirror?.state.safety.estopLatched) return;
     const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm);
     if (!jog) return;
     e.preventDefault();

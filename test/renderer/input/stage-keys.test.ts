@@ -65,8 +65,15 @@ describe('number fields', () => {
     expect(parseNumberField('', 'X')).toEqual({ ok: false, error: 'X: "" is not a number' });
     expect(parseNumberField('120', 'P', 0, 100)).toEqual({
       ok: false,
-      error: 'P: 120 is above 100',
+      error: 'P: 120 is above the maximum of 100',
     });
-    expect(parseNumberField('-1', 'P', 0, 100)).toEqual({ ok: false, error: 'P: -1 is below 0' });
+    expect(parseNumberField('-1', 'P', 0, 100)).toEqual({
+      ok: false,
+      error: 'P: -1 is below the minimum of 0',
+    });
+    expect(parseNumberField('200', 'Power', 0, 150, 'mW')).toEqual({
+      ok: false,
+      error: 'Power: 200 mW is above the maximum of 150 mW',
+    });
   });
 });
