@@ -19,6 +19,7 @@ import {
   type DatasetFormat,
   type PlanForm,
 } from './plan-builder';
+import { LoadedPlan } from './loaded-plan';
 import { PlanFile } from './plan-file';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
@@ -109,23 +110,22 @@ export function AcquisitionPanel() {
         }}
         onError={(message) => host.store.getState().pushNotice('error', message)}
       />
-      {raw && (
-        <div className="raw-plan" data-testid="acq-plan-raw">
-          <p>
-            <b>{raw.fileName}</b> runs as loaded; the form cannot show {raw.unsupported.join(', ')}.
-          </p>
-          <button type="button" data-testid="acq-plan-raw-discard" onClick={() => setRaw(null)}>
-            Back to the form
-          </button>
-        </div>
+      {raw ? (
+        <LoadedPlan
+          raw={raw}
+          presets={presetNames}
+          disabled={active}
+          onDiscard={() => setRaw(null)}
+        />
+      ) : (
+        <PlanFormView
+          form={form}
+          onChange={setForm}
+          presets={presets}
+          disabled={active}
+          problems={problems}
+        />
       )}
-      <PlanFormView
-        form={form}
-        onChange={setForm}
-        presets={presets}
-        disabled={raw !== null || active}
-        problems={raw ? [] : problems}
-      />
       <FieldProblems problems={elsewhere} testId="acq-problems-plan" />
       {!raw && !built.ok && (
         <ul className="plan-errors" data-testid="acq-plan-errors">
@@ -213,11 +213,18 @@ function EstimateReadout({ view }: { view: EstimateView }) {
           <b data-testid="acq-estimate-duration">{formatDuration(view.estimate.durationS)}</b>
         </span>
       )}
-      {view.kind === 'error' && (
-        <span className="field-error" role="alert" data-testid="acq-estimate-error">
-          {view.message}
-        </span>
-      )}
+      {view.kind === 'error' &&
+        (view.problems ? (
+          <ul className="plan-errors" role="alert" data-testid="acq-estimate-error">
+            {view.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        ) : (
+          <span className="field-error" role="alert" data-testid="acq-estimate-error">
+            {view.message}
+          </span>
+        ))}
     </div>
   );
 }

@@ -122,6 +122,12 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await expect.poll(() => text('acq-plan-raw'), { timeout: 5_000 }).toContain('stage_positions');
     await expect.poll(() => text('acq-problems-plan'), { timeout: 10_000 }).toMatch(/DAPI/);
     expect(await page.getByTestId('acq-start').isDisabled()).toBe(true);
+    // Issue #18 §3: the loaded plan replaces the form (which showed another plan) with a
+    // summary of what runs, its unknown channel flagged there too.
+    expect(await page.getByTestId('acq-channel-GFP').count()).toBe(0);
+    expect(await text('acq-plan-summary-channels')).toContain('DAPI 20 ms, GFP');
+    expect(await text('acq-plan-summary-flag')).toMatch(/Unknown channel "DAPI"/);
+    expect(await text('acq-plan-summary-positions')).toContain('well A1: 100, -50, 2 µm');
     await page.getByTestId('acq-plan-raw-discard').click();
     // The plan saved above loads back into the form.
     await page.getByTestId('acq-plan-load').setInputFiles((await download.path())!);
@@ -165,7 +171,12 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     expect(await page.getByTestId('acq-resume').isEnabled()).toBe(true);
     await page.getByTestId('acq-resume').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('running');
+    // Cancel asks once (issue #18): "No" keeps the run going, "Yes" cancels it.
     await page.getByTestId('acq-cancel').click();
+    await page.getByTestId('acq-cancel-no').click();
+    expect(await attr('run-state', 'data-state')).toBe('running');
+    await page.getByTestId('acq-cancel').click();
+    await page.getByTestId('acq-cancel-confirm').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('cancelled');
     expect(await page.getByTestId('acq-start').isEnabled()).toBe(true);
     await page.getByTestId('tab-data').click();

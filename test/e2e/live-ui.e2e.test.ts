@@ -183,9 +183,36 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     ).toEqual([false, false]);
     await expect(page.getByTestId('estop-banner').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(artefacts, 'estop.png') });
+
+    // Issue #18 §5: while latched the controls are locked (the chip cannot be clicked), a
+    // keyboard jog is not even sent, so no refusal toasts stack up; nothing changes.
+    await expect.poll(() => page.getByTestId('channel-GFP').isDisabled()).toBe(true);
+    expect(await page.getByTestId('laser-laser488-power').isDisabled()).toBe(true);
+    const at = (await hostState()).stage;
+    await page.getByTestId('live-view').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('[data-testid="toast"][data-level="error"]').count()).toBe(0);
+    expect((await hostState()).stage).toMatchObject({ xUm: at.xUm, yUm: at.yUm });
+
+    // Reset asks once; "No" leaves it latched.
     await page.getByTestId('estop-reset').click();
+    await page.getByTestId('estop-reset-no').click();
+    expect((await hostState()).safety.estopLatched).toBe(true);
+    await page.getByTestId('estop-reset').click();
+    await page.getByTestId('estop-reset-confirm').click();
     await expect
       .poll(async () => (await hostState()).safety.estopLatched, { timeout: 5_000 })
       .toBe(false);
+    // After the reset the chip's selection matches its line: off, not selected.
+    await expect
+      .poll(() => page.getByTestId('channel-GFP').getAttribute('aria-pressed'))
+      .toBe('false');
+    expect((await hostState()).lasers.laser488).toMatchObject({ emission: false, armed: false });
+    await expect.poll(() => page.getByTestId('channel-GFP').isEnabled()).toBe(true);
+    // The reset appears once in the event list.
+    const resets = await page.getByTestId('event').filter({ hasText: 'E-stop reset' }).count();
+    expect(resets).toBe(1);
   });
 });
