@@ -15,11 +15,13 @@ import {
 } from './automation-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
+import { viewCommands } from './view-schema';
 
 export * from './access-schema';
 export * from './automation-schema';
 export * from './schema-parts';
 export * from './state';
+export * from './view-schema';
 
 /**
  * What switching every laser off achieved, line by line: `confirmed-off` (the off command was
@@ -276,6 +278,8 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
+  // Issue #18 §4: view settings kept by the host.
+  ...viewCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -347,4 +351,7 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'control.take': 'control',
   'control.heartbeat': 'control',
   'audit.query': 'read',
+  // Issue #18 §4: the controlling operator's view (the page sends it only while it holds the
+  // lease, so a tab click never takes control).
+  'view.set': 'mutating',
 };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ControlState } from './access-schema';
 import type { roi } from './schema-parts';
+import type { ViewSettings } from './view-schema';
 
 // ---------------------------------------------------------------------------------- errors
 
@@ -130,6 +131,8 @@ export interface AppState {
   automation: AutomationView | null;
   /** The focus lock; null without a focus sensor. */
   focusLock: FocusLockView | null;
+  /** What a new page opens with (issue #18 §4); absent from hosts that predate it. */
+  view?: ViewSettings;
 }
 
 export type AutomationPhase =
@@ -250,6 +253,8 @@ export interface RunView {
   /** Events that failed and were skipped. */
   errors: { eventIndex: number; message: string }[];
   failure: ApiError | null;
+  /** The plan as submitted (issue #18 §4: a reload shows what runs); absent from older hosts. */
+  plan?: Record<string, unknown>;
 }
 
 export interface DatasetEntry {

@@ -216,9 +216,12 @@ export class AcquisitionService {
     });
     this.runner = runner;
     this.pipeline = pipeline;
+    // The plan is sent once per run (issue #18 §4), not with every status patch.
     const publish = (status: RunStatus) =>
       store.update((s) => {
-        s.run = this.view(status, name, pipeline.dir, format);
+        const view = this.view(status, name, pipeline.dir, format);
+        if (s.run?.dir === pipeline.dir) Object.assign(s.run, view);
+        else s.run = { ...view, plan: p.plan };
       });
     runner.subscribe(publish);
     publish(runner.status());

@@ -4,12 +4,13 @@
  */
 import type { z } from 'zod';
 import { DisconnectedError, StateError, ValidationError } from '../../drivers/errors';
-import type {
-  AccessCommandName,
-  CommandName,
-  CommandResult,
-  Commands,
-  Role,
+import {
+  DEFAULT_VIEW,
+  type AccessCommandName,
+  type CommandName,
+  type CommandResult,
+  type Commands,
+  type Role,
 } from '../api/contract';
 import type { AutoShutter } from '../safety/auto-shutter';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -199,6 +200,13 @@ export function createHandlers({
         s.activeChannel = preset.name;
       });
       await refreshCamera();
+      return {};
+    },
+    // Issue #18 §4: what a new page opens with.
+    'view.set': async (p) => {
+      store.update((s) => {
+        s.view = { ...(s.view ?? DEFAULT_VIEW), ...p };
+      });
       return {};
     },
     // Issue #18: auto-shutter.

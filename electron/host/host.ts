@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import type { AppState, HostEvent } from '../api/contract';
+import { DEFAULT_VIEW, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -60,6 +60,8 @@ export interface Host {
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
+  /** The most recent events, oldest first (sent with `hello`). */
+  recentEvents(): HostEvent[];
   /** Lasers off, live stopped, devices closed. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
@@ -67,7 +69,11 @@ export interface Host {
 export async function createHost(loaded: LoadedConfig, options: HostOptions = {}): Promise<Host> {
   const { config } = loaded;
   const eventListeners = new Set<(event: HostEvent) => void>();
+  // The last RECENT_EVENTS events, for a page that (re)connects (issue #18 §4).
+  const recent: HostEvent[] = [];
   const emit = (event: HostEvent) => {
+    recent.push(event);
+    if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
     for (const l of eventListeners) l(event);
   };
   const baseLog = options.log ?? consoleLogger();
@@ -252,6 +258,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
+    recentEvents: () => [...recent],
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         lease.close();
@@ -282,6 +289,9 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 }
 
 const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };
+
+/** As many as the page's event log keeps (renderer EVENT_LOG_LIMIT). */
+const RECENT_EVENTS = 100;
 
 function watchSupervisor(
   options: HostOptions,
@@ -333,6 +343,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
     control: { holder: null, clients: [], requests: [] },
     automation: null,
     focusLock: null,
+    view: { ...DEFAULT_VIEW },
   };
 }
 

@@ -3,7 +3,12 @@
  * checks), records events, decodes frames for the live view and runs commands, showing
  * every failure to the user.
  */
-import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
+import type {
+  CommandName,
+  CommandParams,
+  CommandResult,
+  ViewSettings,
+} from '../../electron/api/contract';
 import type { HostMessage } from '../../electron/api/messages';
 import { decodeFrame, type DecodedFrame } from '../frames/decode-frame';
 import { toApiError } from '../transport/call-error';
@@ -25,6 +30,7 @@ export function noticeKey(name: string, args: unknown): string {
 export class HostClient {
   private frameSink: FrameSink | null = null;
   private decodeErrors = 0;
+  private viewAdopted = false;
 
   constructor(
     readonly connection: HostConnection,
@@ -81,6 +87,8 @@ export class HostClient {
       case 'hello':
         s.setClientId(message.clientId);
         this.setMirror(mirrorFromHello(message.state, message.rev));
+        if (message.events) s.setEventLog(message.events);
+        this.adoptView(message.state.view);
         return;
       case 'patch': {
         const outcome = applyPatchMessage(s.mirror, message.rev, message.patches);
@@ -102,6 +110,19 @@ export class HostClient {
       case 'result':
         return;
     }
+  }
+
+  /**
+   * The host's view settings, taken once per page (its first hello): a reconnect later never
+   * switches the tab under the operator.
+   */
+  private adoptView(view: ViewSettings | undefined): void {
+    if (this.viewAdopted || !view) return;
+    this.viewAdopted = true;
+    const s = this.store.getState();
+    s.setTab(view.tab);
+    s.setJogStepUm(view.jogStepUm);
+    s.setJogStepZUm(view.jogStepZUm);
   }
 
   /** The latch's notice goes with the latch. */

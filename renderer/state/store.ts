@@ -5,7 +5,7 @@
  * inside its render loop.
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { ApiError, HostEvent } from '../../electron/api/contract';
+import type { ApiError, HostEvent, ViewTab } from '../../electron/api/contract';
 import type { ColormapName } from '../display/colormaps';
 import type { LinkStatus } from '../transport/host-connection';
 import { describeError } from './error-text';
@@ -67,8 +67,13 @@ export interface UiSlice {
   /** Removes the notices about `key` (its cause was fixed). */
   clearNotices(key: string): void;
   pushEvent(event: HostEvent): void;
+  /** The host's recent events from `hello` replace the list (a reload shows the same list). */
+  setEventLog(events: readonly HostEvent[]): void;
   setJogStepUm(um: number): void;
   setJogStepZUm(um: number): void;
+  /** The side bar's tab; kept by the host for the next page (view.set). */
+  tab: ViewTab;
+  setTab(tab: ViewTab): void;
 }
 
 export interface DisplaySlice {
@@ -135,6 +140,9 @@ const createUiSlice: Slice<UiSlice> = (set, get) => ({
         : s,
     ),
   pushEvent: (event) => set((s) => ({ eventLog: [...s.eventLog, event].slice(-EVENT_LOG_LIMIT) })),
+  setEventLog: (events) => set({ eventLog: events.slice(-EVENT_LOG_LIMIT) }),
+  tab: 'control',
+  setTab: (tab) => set({ tab }),
   setJogStepUm: (jogStepUm) => set({ jogStepUm }),
   setJogStepZUm: (jogStepZUm) => set({ jogStepZUm }),
 });

@@ -3,7 +3,7 @@
  * run and follow its progress. The form state lives here and survives tab switches (the
  * side-bar tabs hide panels, they do not unmount them).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RunPhase } from '../../electron/api/contract';
 import { ConfirmButton } from './confirm-button';
 import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
@@ -21,11 +21,14 @@ import {
 } from './plan-builder';
 import { LoadedPlan } from './loaded-plan';
 import { PlanFile } from './plan-file';
+import { importPlan } from './plan-import';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
 
 const NO_CHANNELS: readonly never[] = [];
 const ACTIVE: readonly RunPhase[] = ['running', 'paused', 'cancelling'];
+const isDatasetFormat = (f: string): f is DatasetFormat =>
+  (DATASET_FORMATS as readonly string[]).includes(f);
 
 interface RawPlan {
   plan: Record<string, unknown>;
@@ -40,7 +43,14 @@ export function AcquisitionPanel() {
   const connected = useUi((s) => s.link.state === 'connected');
   const presetNames = useMemo(() => presets.map((p) => p.name), [presets]);
 
-  const [formState, setForm] = useState<PlanForm>(() => emptyPlanForm(presetNames));
+  const [formState, setFormState] = useState<PlanForm>(() => emptyPlanForm(presetNames));
+  // Whether the operator has built or loaded a plan on this page (then a run's plan from the
+  // host never replaces it).
+  const touched = useRef(false);
+  const setForm = useCallback<typeof setFormState>((f) => {
+    touched.current = true;
+    setFormState(f);
+  }, []);
   const form = syncPresets(formState, presetNames);
   const [raw, setRaw] = useState<RawPlan | null>(null);
   const [name, setName] = useState('');
@@ -55,6 +65,21 @@ export function AcquisitionPanel() {
     const drafts = takePlanInbox();
     setForm((f) => addPositionDrafts(f, drafts));
   }, [inbox, takePlanInbox]);
+
+  // Issue #18 §4: a page opened (or reloaded) during a run shows the run's plan, in the
+  // form when the form can show it, else as the loaded-plan summary; name and format too.
+  const adopted = useRef(false);
+  useEffect(() => {
+    if (adopted.current || !run?.plan || !ACTIVE.includes(run.state)) return;
+    adopted.current = true;
+    if (touched.current) return;
+    const r = importPlan(JSON.stringify(run.plan), run.name, presetNames);
+    if (!r.ok) return;
+    if (r.form) setFormState(r.form);
+    else setRaw({ plan: r.plan, fileName: `${run.name} (running)`, unsupported: r.unsupported });
+    setName(run.name);
+    if (isDatasetFormat(run.format)) setFormat(run.format);
+  }, [run, presetNames]);
 
   const built = useMemo(() => buildPlan(form), [form]);
   const plan = raw ? raw.plan : built.ok ? built.plan : null;

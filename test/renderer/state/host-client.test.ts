@@ -159,6 +159,25 @@ describe('HostClient', () => {
     });
   });
 
+  it('a page takes the host view and recent events from its first hello; later hellos keep its tab', () => {
+    const { conn, store } = setup();
+    const withView = (tab: 'acquire' | 'data') => ({
+      ...sampleState(),
+      view: { tab, jogStepUm: 10, jogStepZUm: 0.5 },
+    });
+    store.getState().pushEvent({ type: 'log', level: 'info', message: 'local', timeMs: 0 });
+    const events = [
+      { type: 'log' as const, level: 'info' as const, message: 'Run started', timeMs: 1 },
+    ];
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 1, state: withView('acquire'), events });
+    expect(store.getState()).toMatchObject({ tab: 'acquire', jogStepUm: 10, jogStepZUm: 0.5 });
+    expect(store.getState().eventLog).toEqual(events);
+    store.getState().setTab('control');
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 5, state: withView('data'), events });
+    expect(store.getState().tab).toBe('control');
+    expect(store.getState().eventLog).toEqual(events);
+  });
+
   it('turns safety events into warnings and records them', () => {
     const { conn, store } = setup();
     conn.emit({ type: 'event', event: { type: 'safety', message: 'E-stop pressed', timeMs: 1 } });
