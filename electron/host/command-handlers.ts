@@ -63,7 +63,6 @@ export function createHandlers({
   uploads,
   automation,
   shutter,
-  log,
 }: HandlerDeps): Omit<Handlers, AccessCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -107,13 +106,17 @@ export function createHandlers({
       return {};
     },
     'focus.confirmPosition': async () => ({ zUm: await safety.confirmFocusPosition() }),
-    'laser.setEmission': async (p, ctx) => {
-      await safety.setLaserEmission(p.laserId, p.on);
-      if (p.on && shutter.auto)
-        log.log(
-          'warn',
-          `${p.laserId} switched on by hand (${ctx.clientId}) with auto-shutter on: it emits until switched off or live stops`,
+    // Issue #18: with auto-shutter on, light comes only with an exposure, so a switch-on by
+    // hand is refused (after the latch and laser checks, which say more); off always works.
+    'laser.setEmission': async (p) => {
+      if (p.on && shutter.auto) {
+        safety.assertLaserAllowed(p.laserId, { on: true });
+        throw new StateError(
+          `Auto-shutter is on: ${p.laserId} emits only while the camera exposes. Select a channel to arm it for the next exposure, or turn auto-shutter off to switch it on by hand.`,
+          { laserId: p.laserId, autoShutter: true },
         );
+      }
+      await safety.setLaserEmission(p.laserId, p.on);
       return {};
     },
     'laser.setPower': async (p) => {

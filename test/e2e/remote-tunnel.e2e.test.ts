@@ -38,6 +38,8 @@ beforeAll(async () => {
   fx = await startTestHost(smallSimConfig(), uiRoot, {
     server: { maxLoginFailures: 10, loginFailureDelayMs: 250 },
   });
+  // The watchdog tests switch a line on by hand, which auto-shutter refuses (issue #18).
+  await fx.host.shutter.setAuto(false, 'test');
   const users = new UserStore(fx.dataDir);
   tokens = {
     alice: users.add('alice', 'operator'),
