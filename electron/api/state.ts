@@ -235,6 +235,17 @@ export interface UploadView {
 export type RunPhase =
   'idle' | 'running' | 'paused' | 'cancelling' | 'finished' | 'failed' | 'cancelled';
 
+/** The event a run is acquiring (electron/runner/run-position.ts). */
+export interface RunPosition {
+  /** Axis → 0-based index of the event being acquired (the last one once the run ends). */
+  index: Record<string, number>;
+  channel: string | null;
+  position: string | null;
+  xUm: number | null;
+  yUm: number | null;
+  zUm: number | null;
+}
+
 export interface RunView {
   name: string;
   dir: string;
@@ -255,6 +266,10 @@ export interface RunView {
   failure: ApiError | null;
   /** The plan as submitted (issue #18 §4: a reload shows what runs); absent from older hosts. */
   plan?: Record<string, unknown>;
+  /** The event being acquired (issue #18 §9): indices, channel, position, target µm. */
+  current?: RunPosition | null;
+  /** Axis → size (t, p, c, z, …), for "t 3 / 30". */
+  axisSizes?: Record<string, number>;
 }
 
 export interface DatasetEntry {

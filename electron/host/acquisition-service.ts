@@ -16,6 +16,7 @@ import type { CameraGeometry } from '../plans/resolve';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { showingFrames } from '../runner/showing-engine';
+import { axisSizes, runPosition } from '../runner/run-position';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { MdaEvent } from '../plans/events';
@@ -220,8 +221,9 @@ export class AcquisitionService {
     const publish = (status: RunStatus) =>
       store.update((s) => {
         const view = this.view(status, name, pipeline.dir, format);
-        if (s.run?.dir === pipeline.dir) Object.assign(s.run, view);
-        else s.run = { ...view, plan: p.plan };
+        const current = runPosition(prepared.events, status.eventIndex);
+        if (s.run?.dir === pipeline.dir) Object.assign(s.run, view, { current });
+        else s.run = { ...view, current, plan: p.plan, axisSizes: axisSizes(prepared.events) };
       });
     runner.subscribe(publish);
     publish(runner.status());

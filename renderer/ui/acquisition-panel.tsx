@@ -168,6 +168,7 @@ export function AcquisitionPanel() {
             data-testid="acq-name"
             value={name}
             placeholder="(timestamp)"
+            style={{ width: '14em' }}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={nameError ? true : undefined}
           />

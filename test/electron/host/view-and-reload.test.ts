@@ -44,11 +44,14 @@ describe('what a new page is given', () => {
     expect(recent.at(-1)).toMatchObject({ type: 'log', message: 'event 119' });
   });
 
-  it('the run carries its plan, set once and kept through status updates', async () => {
+  it('the run carries its plan (set once, kept through status updates) and where it is', async () => {
     const plan = { channels: [{ config: 'GFP' }], time_plan: { interval: 0.05, loops: 3 } };
     expect((await host.call('run.start', { plan, name: 'with-plan' }, ctx)).ok).toBe(true);
     expect(host.store.state.run?.plan).toEqual(plan);
     await host.acquisition.whenIdle();
     expect(host.store.state.run).toMatchObject({ state: 'finished', framesWritten: 3, plan });
+    // Where it is (issue #18 §9): at the end, the last event.
+    expect(host.store.state.run?.axisSizes).toEqual({ t: 3, c: 1 });
+    expect(host.store.state.run?.current).toMatchObject({ index: { t: 2, c: 0 }, channel: 'GFP' });
   });
 });

@@ -111,10 +111,37 @@ describe('acquisition panel', () => {
     expect(html).not.toContain('run-dropped-warning');
   });
 
+  it('a running run says where it is: t, position, channel, z and the target (1-based)', () => {
+    const html = render(
+      state(
+        (s) =>
+          (s.run = run({
+            current: {
+              index: { t: 2, p: 0, c: 1, z: 3 },
+              channel: 'GFP',
+              position: 'well A1',
+              xUm: 100,
+              yUm: -50.123,
+              zUm: 2.5,
+            },
+            axisSizes: { t: 30, p: 2, c: 2, z: 5 },
+          })),
+      ),
+    );
+    expect(textOf(html, 'run-now')).toBe(
+      'now: t 3/30 · position 1/2 (well A1) · channel GFP · z 4/5 · at 100, -50.12, 2.5 µm',
+    );
+    const done = render(state((s) => (s.run = run({ state: 'finished', current: null }))));
+    expect(done).not.toContain('run-now');
+  });
+
   it('paused: only resume and cancel; drops, skipped events and failure are shown', () => {
     const paused = render(state((s) => (s.run = run({ state: 'paused' }))));
     expect(disabled(paused, 'acq-pause')).toBe(true);
     expect(disabled(paused, 'acq-resume')).toBe(false);
+    // Issue #18 §9: while paused, ETA and rate say so instead of freezing at old values.
+    expect(textOf(paused, 'run-eta')).toBe('paused (3 min 05 s left)');
+    expect(textOf(paused, 'run-rate')).toBe('paused');
     const failed = render(
       state(
         (s) =>
