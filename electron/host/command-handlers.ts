@@ -70,16 +70,16 @@ export function createHandlers({
   };
   let framesAcquired = 0;
   let lastCountPublish = 0;
+  const publishCount = () => {
+    lastCountPublish = Date.now();
+    const n = framesAcquired;
+    store.update((s) => {
+      if (s.camera) s.camera.framesAcquired = n;
+    });
+  };
   const countFrame = () => {
     framesAcquired += 1;
-    const now = Date.now();
-    if (now - lastCountPublish >= FRAME_COUNT_PUBLISH_MS) {
-      lastCountPublish = now;
-      const n = framesAcquired;
-      store.update((s) => {
-        if (s.camera) s.camera.framesAcquired = n;
-      });
-    }
+    if (Date.now() - lastCountPublish >= FRAME_COUNT_PUBLISH_MS) publishCount();
   };
   const refreshCamera = () =>
     devices.camera ? devices.refresh(devices.camera.id) : Promise.resolve();
@@ -164,6 +164,9 @@ export function createHandlers({
         await camera().stopLive();
       } finally {
         await shutter.liveStopped(`live stopped by ${ctx.clientId}`);
+        // Issue #18: once live stops, "acquired" is exact (it matched the last frame only
+        // to within FRAME_COUNT_PUBLISH_MS before).
+        publishCount();
       }
       await refreshCamera();
       return {};
@@ -172,7 +175,8 @@ export function createHandlers({
       const cam = camera();
       if (cam.isLive()) throw new StateError('Stop live view before snapping a single frame');
       const frame = bus.publish(await shutter.expose(() => cam.snap()));
-      countFrame();
+      framesAcquired += 1;
+      publishCount();
       return { seq: frame.meta.seq };
     },
     'channel.apply': async (p) => {
