@@ -88,7 +88,21 @@ export interface DisplaySlice {
   setWindow(min: number, max: number): void;
   setGamma(gamma: number): void;
   setAutoContrast(on: boolean): void;
+  /** The channel the live image shows (display/frame-channel.ts); null before a frame. */
+  displayChannel: string | null;
+  /** Each channel's LUT while another channel is shown (one LUT per channel). */
+  lutByChannel: Record<string, ChannelLut>;
+  /**
+   * The live image now shows `channel`: the current LUT is kept for the channel shown until
+   * now, and `channel`'s own LUT (if it had one) comes back.
+   */
+  showChannel(channel: string): void;
 }
+
+export type ChannelLut = Pick<
+  DisplaySlice,
+  'colormap' | 'windowMin' | 'windowMax' | 'gamma' | 'autoContrast'
+>;
 
 export type UiState = LinkSlice & HostSlice & UiSlice & DisplaySlice & RoiSlice;
 export type AppStore = StoreApi<UiState>;
@@ -158,6 +172,21 @@ const createDisplaySlice: Slice<DisplaySlice> = (set) => ({
   setWindow: (windowMin, windowMax) => set({ windowMin, windowMax }),
   setGamma: (gamma) => set({ gamma }),
   setAutoContrast: (autoContrast) => set({ autoContrast }),
+  displayChannel: null,
+  lutByChannel: {},
+  showChannel: (channel) =>
+    set((s) => {
+      if (s.displayChannel === channel) return s;
+      const { colormap, windowMin, windowMax, gamma, autoContrast } = s;
+      const lutByChannel =
+        s.displayChannel === null
+          ? s.lutByChannel
+          : {
+              ...s.lutByChannel,
+              [s.displayChannel]: { colormap, windowMin, windowMax, gamma, autoContrast },
+            };
+      return { displayChannel: channel, lutByChannel, ...lutByChannel[channel] };
+    }),
 });
 
 /** `initial` overrides slice defaults (tests, server-side rendering of a known state). */

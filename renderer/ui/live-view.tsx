@@ -133,10 +133,15 @@ function DisplayControls(p: {
   const setWindow = useUi((s) => s.setWindow);
   const setGamma = useUi((s) => s.setGamma);
   const setAuto = useUi((s) => s.setAutoContrast);
+  // One LUT per channel: these controls edit the LUT of the channel the image shows.
+  const channel = useUi((s) => s.displayChannel);
   return (
     <div className="display-controls">
       <canvas className="histogram" data-testid="histogram" ref={p.histogram} />
       <div className="row">
+        <span className="display-channel" data-testid="display-channel" title="LUT of this channel">
+          {channel ?? '—'}
+        </span>
         <button
           type="button"
           className={`toggle${auto ? ' on' : ''}`}

@@ -118,6 +118,9 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(3);
     const b = await page.evaluate(() => window.__aquilaDisplay!.lastSeq);
     expect(b).toBeGreaterThan(a);
+    // The image says which channel it shows, and the LUT controls are that channel's.
+    await expect.poll(() => page.getByTestId('frame-info').textContent()).toMatch(/^GFP · #/);
+    expect(await page.getByTestId('display-channel').textContent()).toBe('GFP');
     await page.screenshot({ path: path.join(artefacts, 'live.png') });
     expect(errors).toEqual([]);
   });
@@ -165,6 +168,7 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(2);
     const dark = await grab(4);
     expect(Math.abs(mean(dark) - 100)).toBeLessThan(3);
+    await expect.poll(() => page.getByTestId('frame-info').textContent()).toMatch(/^dark · #/);
     await page.screenshot({ path: path.join(artefacts, 'laser-off.png') });
   });
 
