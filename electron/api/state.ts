@@ -281,6 +281,16 @@ export interface DatasetEntry {
   framesWritten: number | null;
   /** A manifest exists: the dataset is closed and can be archived. */
   closed: boolean;
+  // Issue #18 §8 (absent from hosts that predate it):
+  /** `ome-zarr-0.4`, `ome-tiff`, … */
+  format?: string;
+  /** Dimensions: t, c, z planes of y × x pixels. */
+  sizes?: { t: number; c: number; z: number; y: number; x: number };
+  framesExpected?: number | null;
+  /** Bytes on disk (every file in the folder). */
+  bytes?: number | null;
+  /** Why it failed or was interrupted, in the writer's words. */
+  reason?: string | null;
 }
 
 /** An immer patch: `op` on `path` of AppState. */

@@ -274,7 +274,16 @@ export function createHandlers({
       automation.cancel();
       return {};
     },
-    'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),
+    'upload.enqueue': async (p) => {
+      // Issue #18 §8: a failed or empty dataset is not worth archiving.
+      const d = store.state.datasets.find((e) => e.name === p.dataset || e.dir === p.dataset);
+      if (d && (d.outcome === 'failed' || (d.closed && d.framesWritten === 0)))
+        throw new StateError(
+          `Dataset ${d.name} is ${d.outcome === 'failed' ? 'failed' : 'empty (no frames)'}: it is not archived`,
+          { dataset: d.name, outcome: d.outcome, framesWritten: d.framesWritten },
+        );
+      return { id: await uploads.enqueue(p.dataset, p.target) };
+    },
     'upload.pause': async (p) => {
       await uploads.pause(p.id);
       return {};

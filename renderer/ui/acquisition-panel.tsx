@@ -4,7 +4,7 @@
  * side-bar tabs hide panels, they do not unmount them).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { RunPhase } from '../../electron/api/contract';
+import type { DatasetEntry, RunPhase } from '../../electron/api/contract';
 import { ConfirmButton } from './confirm-button';
 import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
 import { formatBytes, formatDuration } from './format';
@@ -26,6 +26,7 @@ import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
 
 const NO_CHANNELS: readonly never[] = [];
+const NO_DATASETS: readonly DatasetEntry[] = [];
 const ACTIVE: readonly RunPhase[] = ['running', 'paused', 'cancelling'];
 const isDatasetFormat = (f: string): f is DatasetFormat =>
   (DATASET_FORMATS as readonly string[]).includes(f);
@@ -42,6 +43,8 @@ export function AcquisitionPanel() {
   const run = useUi((s) => s.mirror?.state.run ?? null);
   const connected = useUi((s) => s.link.state === 'connected');
   const presetNames = useMemo(() => presets.map((p) => p.name), [presets]);
+  const datasets = useUi((s) => s.mirror?.state.datasets ?? NO_DATASETS);
+  const datasetNames = useMemo(() => datasets.map((d) => d.name), [datasets]);
 
   const [formState, setFormState] = useState<PlanForm>(() => emptyPlanForm(presetNames));
   // Whether the operator has built or loaded a plan on this page (then a run's plan from the
@@ -99,8 +102,10 @@ export function AcquisitionPanel() {
     scheduler.current?.update(planKey === null ? null : (JSON.parse(planKey) as typeof plan));
   }, [planKey, connected]);
 
-  const nameError = datasetNameError(name);
   const active = run !== null && ACTIVE.includes(run.state);
+  // A name already in the datasets folder is caught here, not only at Start (issue #18 §8);
+  // while a run is active its own name is of course taken.
+  const nameError = datasetNameError(name, active ? [] : datasetNames);
   // Issue #18: the host's plan check; errors block Start, each shown at its field.
   const problems = (estimate.kind === 'ok' && estimate.estimate.problems) || [];
   const blocked = problems.some((p) => p.severity === 'error');

@@ -144,11 +144,13 @@ export function buildPlan(form: PlanForm): BuildResult {
 }
 
 /** The host's dataset name rule (run.start `name`): letters, digits, ".", "-", "_"; ≤ 128. */
-export function datasetNameError(name: string): string | null {
+export function datasetNameError(name: string, existing: readonly string[] = []): string | null {
   if (name === '') return null; // empty: the host names the dataset by timestamp
   if (name.length > 128) return `dataset name: ${name.length} characters, at most 128`;
   const bad = /[^A-Za-z0-9._-]/.exec(name);
   if (bad) return `dataset name: "${bad[0]}" is not allowed (letters, digits, ".", "-", "_")`;
+  if (existing.includes(name))
+    return `dataset name: "${name}" is already taken in the datasets folder; choose another`;
   return null;
 }
 

@@ -199,6 +199,46 @@ describe('datasets, uploads, disk', () => {
     expect(outcomeClass('cancelled')).toBe('dim');
   });
 
+  it('datasets: size, format, dimensions, path, reason, archived; failed and empty not archivable', () => {
+    const base = {
+      startedAt: null,
+      closed: true,
+      format: 'ome-zarr-0.4',
+      sizes: { t: 2, c: 1, z: 3, y: 256, x: 512 },
+      bytes: 3 * 2 ** 20,
+    };
+    const html = render(
+      state((s) => {
+        s.datasets = [
+          { ...base, name: 'a', dir: '/data/a', outcome: 'complete', framesWritten: 6 },
+          {
+            ...base,
+            name: 'f',
+            dir: '/data/f',
+            outcome: 'failed',
+            framesWritten: 2,
+            framesExpected: 6,
+            reason: 'disk full while writing frame 3',
+          },
+          { ...base, name: 'e', dir: '/data/e', outcome: 'cancelled', framesWritten: 0 },
+        ];
+        s.uploads = [upload({ dataset: '/data/a', target: 'nas', state: 'done' })];
+      }),
+    );
+    expect(textOf(html, 'dataset-a-size')).toBe('3.00 MiB');
+    expect(textOf(html, 'dataset-a-format')).toBe('ome-zarr-0.4');
+    expect(textOf(html, 'dataset-a-dims')).toBe('t 2 · c 1 · z 3 · 512×256 px');
+    expect(textOf(html, 'dataset-a-path')).toBe('/data/a');
+    expect(textOf(html, 'dataset-a-archived')).toBe('archived on nas');
+    expect(textOf(html, 'dataset-f-reason')).toBe('disk full while writing frame 3');
+    expect(textOf(html, 'dataset-f-frames')).toBe('2 of 6 frames');
+    expect(textOf(html, 'dataset-f-not-archivable')).toBe('failed: not archived');
+    expect(textOf(html, 'dataset-e-not-archivable')).toBe('empty: not archived');
+    expect(html).not.toContain('archive-f-');
+    expect(html).not.toContain('archive-e-');
+    expect(html).toContain('data-testid="archive-a-ceph"');
+  });
+
   it('uploads: state, progress, rate/ETA while moving, reason and retry when failed', () => {
     const html = render(
       state((s) => {

@@ -162,6 +162,11 @@ describe('form helpers', () => {
       'dataset name: " " is not allowed (letters, digits, ".", "-", "_")',
     );
     expect(datasetNameError('x'.repeat(129))).toBe('dataset name: 129 characters, at most 128');
+    // Issue #18 §8: a name already in the datasets folder is caught in the form.
+    expect(datasetNameError('zstack', ['a', 'zstack'])).toBe(
+      'dataset name: "zstack" is already taken in the datasets folder; choose another',
+    );
+    expect(datasetNameError('zstack2', ['a', 'zstack'])).toBeNull();
   });
 
   it('nextPositionName skips names in use', () => {
