@@ -99,6 +99,13 @@ export interface SupervisorView {
   lastReport: string | null;
 }
 
+/** Stage-to-camera orientation (config `stageOrientation`, electron/config/stage-orientation.ts). */
+export interface StageOrientation {
+  flipX: boolean;
+  flipY: boolean;
+  rotate90: boolean;
+}
+
 /** The host's truth. Sent whole on connect (snapshot), then as immer patches. */
 export interface AppState {
   instrument: { name: string; configPath: string; version: string };
@@ -133,6 +140,8 @@ export interface AppState {
   focusLock: FocusLockView | null;
   /** What a new page opens with (issue #18 §4); absent from hosts that predate it. */
   view?: ViewSettings;
+  /** How stage axes appear in the image (issue #18 §7); absent: identity. */
+  stageOrientation?: StageOrientation;
 }
 
 export type AutomationPhase =

@@ -4,6 +4,7 @@
  * configs for editors. Driver-specific `options` are validated by each driver.
  */
 import { z } from 'zod';
+import { IDENTITY_ORIENTATION, stageOrientation } from './stage-orientation';
 import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
@@ -123,6 +124,8 @@ export const aquilaConfig = z
     liveIdleStopS: z.number().positive().max(86_400).default(60),
     /** Archiving of finished datasets (electron/upload/config.ts); absent: no upload targets. */
     upload: uploadConfig.optional(),
+    /** Stage-to-camera orientation (issue #18 §7, stage-orientation.ts); default: identity. */
+    stageOrientation: stageOrientation.default(IDENTITY_ORIENTATION),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -344,6 +344,7 @@ function initialState({ config, path }: LoadedConfig): AppState {
     automation: null,
     focusLock: null,
     view: { ...DEFAULT_VIEW },
+    stageOrientation: { ...config.stageOrientation },
   };
 }
 

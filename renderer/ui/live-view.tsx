@@ -68,7 +68,7 @@ export function LiveView() {
     }
     // Latched: the host would refuse the jog; the banner already says why.
     if (s.mirror?.state.safety.estopLatched) return;
-    const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm);
+    const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm, s.mirror?.state.stageOrientation);
     if (!jog) return;
     e.preventDefault();
     if (!gate.current.tryBegin(jog.axis, e.repeat)) return;

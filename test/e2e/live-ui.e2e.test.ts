@@ -130,7 +130,7 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(2);
     const imgBefore = await grab(2);
     await page.getByTestId('jog-step').selectOption('10');
-    await page.getByTestId('jog-x-plus').click();
+    await page.getByTestId('jog-right').click();
     await expect
       .poll(async () => (await hostState()).stage.xUm, { timeout: 5_000 })
       .toBeCloseTo(before.stage.xUm + 10, 3);

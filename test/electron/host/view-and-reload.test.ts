@@ -26,6 +26,12 @@ afterEach(async () => {
 describe('what a new page is given', () => {
   it('view settings: defaults, partial updates, bad values refused by name', async () => {
     expect(host.store.state.view).toEqual({ tab: 'control', jogStepUm: 100, jogStepZUm: 1 });
+    // The configured stage-to-camera orientation (issue #18 §7), for the jog pad and keys.
+    expect(host.store.state.stageOrientation).toEqual({
+      flipX: false,
+      flipY: false,
+      rotate90: false,
+    });
     expect(await host.call('view.set', { tab: 'acquire', jogStepUm: 10 }, ctx)).toMatchObject({
       ok: true,
     });
