@@ -178,7 +178,11 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await page.getByTestId('acq-cancel').click();
     await page.getByTestId('acq-cancel-confirm').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('cancelled');
-    expect(await page.getByTestId('acq-start').isEnabled()).toBe(true);
+    // The name is now taken by the cancelled dataset: caught in the form (issue #18 §8).
+    await expect.poll(() => text('acq-name-error'), { timeout: 10_000 }).toMatch(/already taken/);
+    expect(await page.getByTestId('acq-start').isEnabled()).toBe(false);
+    await page.getByTestId('acq-name').fill('e2e-next');
+    await expect.poll(() => page.getByTestId('acq-start').isEnabled()).toBe(true);
     await page.getByTestId('tab-data').click();
     await expect
       .poll(() => text('dataset-e2e-cancel-outcome'), { timeout: 10_000 })
