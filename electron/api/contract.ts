@@ -15,13 +15,13 @@ import {
 } from './automation-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
-import { viewCommands } from './view-schema';
+import { operatorCommands } from './operator-schema';
 
 export * from './access-schema';
 export * from './automation-schema';
 export * from './schema-parts';
 export * from './state';
-export * from './view-schema';
+export * from './operator-schema';
 
 /**
  * What switching every laser off achieved, line by line: `confirmed-off` (the off command was
@@ -278,8 +278,8 @@ export const commands = {
     'Close and reopen one device.',
   ),
   ...accessCommands,
-  // Issue #18 §4: view settings kept by the host.
-  ...viewCommands,
+  // Issue #18: operator-experience commands (view settings, orientation check).
+  ...operatorCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -354,4 +354,5 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   // Issue #18 §4: the controlling operator's view (the page sends it only while it holds the
   // lease, so a tab click never takes control).
   'view.set': 'mutating',
+  'stage.checkOrientation': 'mutating',
 };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ControlState } from './access-schema';
 import type { roi } from './schema-parts';
-import type { ViewSettings } from './view-schema';
+import type { ViewSettings } from './operator-schema';
 
 // ---------------------------------------------------------------------------------- errors
 

@@ -4,6 +4,7 @@ import type { LimitRange } from '../../electron/api/contract';
 import { parseNumberField } from '../input/parse-number';
 import { axisLabel, jogDelta, type ScreenDirection } from '../input/stage-orientation';
 import { useHost, useUi } from './host-context';
+import { OrientationCheck } from './orientation-check';
 
 export const XY_STEPS_UM = [0.1, 1, 10, 100, 1000];
 export const Z_STEPS_UM = [0.1, 0.5, 1, 5, 10, 50];
@@ -144,6 +145,7 @@ export function StagePanel() {
             <StepSelect testId="jog-step-z" steps={Z_STEPS_UM} value={stepZ} onChange={setStepZ} />
           </label>
         </div>
+        <OrientationCheck disabled={noXy} />
       </div>
       <form className="goto" onSubmit={(e) => (e.preventDefault(), gotoXy())}>
         <input

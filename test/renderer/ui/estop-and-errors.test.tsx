@@ -1,12 +1,13 @@
 /**
- * Issue #18 items 5–6 in the rendered UI: controls locked while the e-stop is latched, a
+ * Issue #18 items 5–7 in the rendered UI: controls locked while the e-stop is latched, a
  * channel chip selected only while its line is, one counted notice with a details line,
- * refusals in the event list in words.
+ * refusals in the event list in words, the orientation check's verdict.
  */
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../../electron/api/contract';
 import { channelSelected } from '../../../renderer/ui/camera-panel';
 import { eventText } from '../../../renderer/ui/notices';
+import { orientationVerdict } from '../../../renderer/ui/orientation-check';
 import { sampleState } from '../state/sample-state';
 import { render, textOf } from './render-app';
 
@@ -99,6 +100,26 @@ describe('errors in words', () => {
       }),
     ).toBe(
       'Refused stage.moveTo (alice): Stage X 1500 µm is above the maximum of 1000 µm; nothing moved. [E_LIMIT]',
+    );
+  });
+});
+
+describe('orientation check verdict', () => {
+  const identity = { flipX: false, flipY: false, rotate90: false };
+  const shifts = { afterXPx: { xPx: 50, yPx: 0 }, afterYPx: { xPx: 0, yPx: 50 } };
+  it('says the arrows are right, or what to put in the config', () => {
+    expect(
+      orientationVerdict({ ...shifts, measured: identity, configured: identity, matches: true }),
+    ).toMatch(/matches the image/);
+    expect(
+      orientationVerdict({
+        ...shifts,
+        measured: { ...identity, flipY: true },
+        configured: identity,
+        matches: false,
+      }),
+    ).toBe(
+      'The image moved differently: set "stageOrientation": { "flipX": false, "flipY": true, "rotate90": false } in the config (now { "flipX": false, "flipY": false, "rotate90": false }) and restart.',
     );
   });
 });
