@@ -9,6 +9,7 @@ import type { DecodedFrame } from '../frames/decode-frame';
 import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
 import { CanvasRenderer } from './canvas-renderer';
+import { centreOnPixel } from '../input/stage-orientation';
 import { frameChannel } from './frame-channel';
 import {
   epochNowMs,
@@ -28,6 +29,7 @@ import {
   imageLayerTransform,
   panBy,
   pixelAt,
+  screenToImage,
   wheelZoomFactor,
   zoomAt,
   type ViewTransform,
@@ -283,10 +285,22 @@ export class LiveViewController {
 
   private readonly onPointerDown = (ev: PointerEvent): void => {
     if (ev.button !== 0) return;
+    if (ev.altKey) return this.moveToClick(ev);
     this.els.canvas.focus();
     this.els.canvas.setPointerCapture(ev.pointerId);
     this.drag = { ...this.localPoint(ev), id: ev.pointerId };
   };
+
+  /** Alt+click: centre the clicked point (through the stage-to-camera orientation). */
+  private moveToClick(ev: PointerEvent): void {
+    const frame = this.current;
+    const state = this.store.getState().mirror?.state;
+    if (!frame || !this.view || !state?.stage || state.safety.estopLatched) return;
+    const p = this.localPoint(ev);
+    const at = screenToImage(this.view, p.x, p.y);
+    const d = centreOnPixel(state.stageOrientation, frame.meta, at.x - 0.5, at.y - 0.5);
+    void this.client.run('stage.moveBy', d);
+  }
 
   private readonly onPointerMove = (ev: PointerEvent): void => {
     const p = this.localPoint(ev);

@@ -45,3 +45,22 @@ export function axisLabel(o: StageOrientation | undefined, dir: ScreenDirection)
   const d = jogDelta(o, dir, 1);
   return d.dxUm !== 0 ? `X${d.dxUm > 0 ? '+' : '−'}` : `Y${d.dyUm > 0 ? '+' : '−'}`;
 }
+
+/**
+ * Click-to-move: the stage move that brings image point (xPx, yPx) (continuous pixel
+ * coordinates, pixel (i, j) centred at (i, j)) to the centre of the frame. Assumes the
+ * optical axis at the frame centre (true for a full or centred camera ROI).
+ */
+export function centreOnPixel(
+  o: StageOrientation | undefined,
+  frame: { widthPx: number; heightPx: number; pixelSizeUm: number; binning: number },
+  xPx: number,
+  yPx: number,
+): StageDelta {
+  const umPerPx = frame.pixelSizeUm * frame.binning;
+  return viewDeltaToStage(
+    o,
+    (xPx - (frame.widthPx / 2 - 0.5)) * umPerPx,
+    (yPx - (frame.heightPx / 2 - 0.5)) * umPerPx,
+  );
+}

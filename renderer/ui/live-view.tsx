@@ -88,7 +88,7 @@ export function LiveView() {
           className="live-canvas"
           data-testid="live-view"
           tabIndex={0}
-          aria-label="Live image. Arrow keys jog XY, Page Up/Down jog Z, Escape stops motion."
+          aria-label="Live image. Arrow keys move the view, Page Up/Down jog Z, Escape stops motion, Alt+click centres the clicked point."
           onKeyDown={onKeyDown}
         />
         <div className="image-layer" data-testid="image-layer" ref={imageLayer}>

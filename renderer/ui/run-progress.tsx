@@ -4,6 +4,7 @@
  * showing the last running values.
  */
 import type { RunPhase, RunPosition, RunView } from '../../electron/api/contract';
+import { describeError } from '../state/error-text';
 import { formatBytes, formatDuration, formatRate, fraction } from './format';
 
 const PHASE_LABEL: Record<RunPhase, string> = {
@@ -131,7 +132,7 @@ export function RunProgress({ run }: { run: RunView | null }) {
       )}
       {run.failure && (
         <p className="alert" role="alert" data-testid="run-failure">
-          Run failed: {run.failure.message} ({run.failure.code})
+          Run failed: {describeError(run.failure).text} ({run.failure.code})
         </p>
       )}
     </div>

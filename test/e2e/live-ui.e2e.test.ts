@@ -149,6 +149,18 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     expect(shift).toBeGreaterThanOrEqual(-27);
     expect(shift).toBeLessThanOrEqual(-23);
     await page.screenshot({ path: path.join(artefacts, 'after-jog.png') });
+
+    // Alt+click centres the clicked point (issue #18 §7): right of centre is stage +X.
+    const box = (await page.getByTestId('live-view').boundingBox())!;
+    const at = (await hostState()).stage;
+    await page.getByTestId('live-view').click({
+      modifiers: ['Alt'],
+      position: { x: box.width / 2 + 60, y: box.height / 2 },
+    });
+    await expect
+      .poll(async () => (await hostState()).stage.xUm, { timeout: 5_000 })
+      .toBeGreaterThan(at.xUm + 1);
+    expect(Math.abs((await hostState()).stage.yUm - at.yUm)).toBeLessThan(2);
   });
 
   it('with the laser off the image falls to the camera offset', async () => {

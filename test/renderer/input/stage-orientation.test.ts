@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StageOrientation } from '../../../electron/api/contract';
 import {
   axisLabel,
+  centreOnPixel,
   jogDelta,
   viewDeltaToStage,
   type ScreenDirection,
@@ -57,5 +58,21 @@ describe('stage-to-camera orientation', () => {
     expect(axisLabel(o({ rotate90: true }), 'right')).toBe('Y−');
     expect(axisLabel(o({ rotate90: true }), 'up')).toBe('X−');
     expect(viewDeltaToStage(o({ flipY: true }), 0, -2)).toEqual({ dxUm: 0, dyUm: 2 });
+  });
+});
+
+describe('click-to-move', () => {
+  const frame = { widthPx: 512, heightPx: 256, pixelSizeUm: 0.2, binning: 2 };
+  it('brings the clicked pixel to the frame centre, through the orientation', () => {
+    // Centre of a 512 × 256 frame: (255.5, 127.5); 0.4 µm per binned pixel.
+    expect(centreOnPixel(o(), frame, 255.5, 127.5)).toEqual({ dxUm: 0, dyUm: 0 });
+    expect(centreOnPixel(o(), frame, 355.5, 127.5)).toEqual({ dxUm: 40, dyUm: 0 });
+    expect(centreOnPixel(o(), frame, 255.5, 27.5)).toEqual({ dxUm: 0, dyUm: -40 });
+    expect(centreOnPixel(o({ flipX: true }), frame, 355.5, 127.5)).toEqual({
+      dxUm: -40,
+      dyUm: 0,
+    });
+    const r = centreOnPixel(o({ rotate90: true }), frame, 355.5, 127.5);
+    expect(stageToView(o({ rotate90: true }), r.dxUm, r.dyUm)).toEqual([40, 0]);
   });
 });
