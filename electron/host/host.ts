@@ -5,7 +5,13 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import { DEFAULT_VIEW, type AppState, type HostEvent } from '../api/contract';
+import {
+  commandAccess,
+  DEFAULT_VIEW,
+  isCommandName,
+  type AppState,
+  type HostEvent,
+} from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -179,8 +185,9 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   );
   dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
     if (name === 'control.heartbeat' && ok) return;
-    // Issue #18: refusals go to every client's event list, not only to the caller.
-    if (error && error.code !== 'E_INTERNAL')
+    // Issue #18: refusals of commands that would change something go to every client's event
+    // list, not only to the caller (queries such as plan.estimate and lease heartbeats do not).
+    if (error && error.code !== 'E_INTERNAL' && refusalIsNews(name))
       emit({
         type: 'refused',
         command: name,
@@ -289,6 +296,11 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 }
 
 const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };
+
+function refusalIsNews(name: string): boolean {
+  if (!isCommandName(name) || name === 'control.heartbeat') return false;
+  return commandAccess[name] !== 'read';
+}
 
 /** As many as the page's event log keeps (renderer EVENT_LOG_LIMIT). */
 const RECENT_EVENTS = 100;

@@ -81,6 +81,8 @@ describe('e-stop latch', () => {
     await call('estop');
     await host.call('stage.moveBy', { dxUm: 10, dyUm: 0 }, ctx);
     await host.call('laser.setPower', { laserId: 'laser488', powerMw: 500 }, ctx);
+    // Queries are not news: an invalid plan estimate is answered to its caller only.
+    await host.call('plan.estimate', { plan: { z_plan: 'nonsense' } }, ctx);
     const refused = events.filter((e) => e.type === 'refused');
     expect(refused).toMatchObject([
       { command: 'stage.moveBy', user: 'local', error: { code: 'E_ESTOP' } },
