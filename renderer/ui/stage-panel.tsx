@@ -75,13 +75,14 @@ export function StagePanel() {
   const gotoXy = () => {
     const x = parseNumberField(gx === '' && stage ? String(stage.xUm) : gx, 'Go to X (µm)');
     const y = parseNumberField(gy === '' && stage ? String(stage.yUm) : gy, 'Go to Y (µm)');
-    if (!x.ok) return pushNotice('error', x.error);
-    if (!y.ok) return pushNotice('error', y.error);
+    // Keyed like the command's own refusals: the next successful move clears them.
+    if (!x.ok) return pushNotice('error', x.error, { key: 'stage.moveTo' });
+    if (!y.ok) return pushNotice('error', y.error, { key: 'stage.moveTo' });
     void host.run('stage.moveTo', { xUm: x.value, yUm: y.value });
   };
   const gotoZ = () => {
     const z = parseNumberField(gz, 'Go to Z (µm)');
-    if (!z.ok) return pushNotice('error', z.error);
+    if (!z.ok) return pushNotice('error', z.error, { key: 'focus.moveTo' });
     void host.run('focus.moveTo', { zUm: z.value });
   };
   const stopAll = () => {
