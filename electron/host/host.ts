@@ -184,7 +184,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     lease,
   );
   dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
-    if (name === 'control.heartbeat' && ok) return;
+    // Heartbeats and view settings (tab clicks) would drown the audit trail.
+    if ((name === 'control.heartbeat' || name === 'view.set') && ok) return;
     // Issue #18: refusals of commands that would change something go to every client's event
     // list, not only to the caller (queries such as plan.estimate and lease heartbeats do not).
     if (error && error.code !== 'E_INTERNAL' && refusalIsNews(name))

@@ -16,7 +16,7 @@ beforeEach(async () => {
   const config = smallSimConfig({ storage: { datasetsRoot: tempDir('aquila-view-') } });
   host = await createHost(
     { path: '/test/view.json', config: parseConfig(JSON.stringify(config), 'test') },
-    { log: { log: () => undefined } },
+    { log: { log: () => undefined }, dataDir: tempDir('aquila-view-home-') },
   );
 });
 afterEach(async () => {
@@ -36,6 +36,8 @@ describe('what a new page is given', () => {
       ok: true,
     });
     expect(host.store.state.view).toEqual({ tab: 'acquire', jogStepUm: 10, jogStepZUm: 1 });
+    // Tab clicks do not fill the audit trail.
+    expect(host.audit.query({ command: 'view.set' })).toEqual([]);
     const bad = await host.call('view.set', { tab: 'nowhere', jogStepZUm: -1 }, ctx);
     expect(bad).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
     if (!bad.ok) expect(bad.error.message).toMatch(/tab[\s\S]*jogStepZUm/);
