@@ -184,6 +184,20 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await page.screenshot({ path: path.join(artefacts, 'laser-off.png') });
   });
 
+  it('a power above the maximum is refused in words, with unit and limit, and clears on edit', async () => {
+    const field = page.getByTestId('laser-laser488-power');
+    await field.fill('200');
+    await field.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('laser-laser488-power-error').textContent())
+      .toBe('488 nm power: 200 mW is above the maximum of 150 mW');
+    expect((await hostState()).lasers.laser488.powerMw).not.toBe(200);
+    await field.fill('12');
+    expect(await page.getByTestId('laser-laser488-power-error').count()).toBe(0);
+    await field.press('Enter');
+    await expect.poll(async () => (await hostState()).lasers.laser488.powerMw).toBe(12);
+  });
+
   it('e-stop turns every laser off and latches until reset', async () => {
     await page.getByTestId('channel-GFP').click();
     await expect
