@@ -12,7 +12,6 @@ import {
   type Commands,
   type Role,
 } from '../api/contract';
-import { IDENTITY_ORIENTATION } from '../config/stage-orientation';
 import type { AutoShutter } from '../safety/auto-shutter';
 import type { SafetyLayer } from '../safety/safety-layer';
 import type { AcquisitionService } from './acquisition-service';
@@ -20,7 +19,7 @@ import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
-import { checkOrientation } from './orientation-check';
+import { orientationCheckCommand } from './orientation-check';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
@@ -51,9 +50,6 @@ export interface HandlerDeps {
   shutter: AutoShutter;
   log: Logger;
 }
-
-/** Default jog of the orientation check, µm (a tenth of a typical 100 µm field). */
-const ORIENTATION_STEP_UM = 20;
 
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
@@ -222,22 +218,16 @@ export function createHandlers({
       return {};
     },
     // Issue #18 §7: the orientation check (live must be off: it snaps).
-    'stage.checkOrientation': async (p) => {
-      const cam = camera();
-      if (cam.isLive()) throw new StateError('Stop live view before the orientation check');
-      const r = await checkOrientation(
+    'stage.checkOrientation': (p) =>
+      orientationCheckCommand(
+        camera(),
         {
-          snap: () => shutter.expose(() => cam.snap()),
-          moveBy: (dxUm, dyUm) => safety.moveStageBy(dxUm, dyUm),
+          snap: (acquire) => shutter.expose(acquire),
+          moveBy: (dx, dy) => safety.moveStageBy(dx, dy),
         },
-        p.stepUm ?? ORIENTATION_STEP_UM,
-      );
-      const configured = store.state.stageOrientation ?? IDENTITY_ORIENTATION;
-      const matches = (['flipX', 'flipY', 'rotate90'] as const).every(
-        (k) => r.measured[k] === configured[k],
-      );
-      return { ...r, configured, matches };
-    },
+        store.state.stageOrientation,
+        p.stepUm,
+      ),
     // Issue #18: auto-shutter.
     'shutter.setAuto': async (p, ctx) => {
       await shutter.setAuto(p.enabled, ctx.clientId);

@@ -5,13 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import {
-  commandAccess,
-  DEFAULT_VIEW,
-  isCommandName,
-  type AppState,
-  type HostEvent,
-} from '../api/contract';
+import { DEFAULT_VIEW, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -26,6 +20,7 @@ import { createHandlers, type CallContext } from './command-handlers';
 import { ControlLease, identityOf, type ControlLeaseOptions } from './control-lease';
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
+import { EventHistory, refusalEvent } from './event-history';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
 import { LiveIdleStop } from './live-idle-stop';
@@ -75,11 +70,10 @@ export interface Host {
 export async function createHost(loaded: LoadedConfig, options: HostOptions = {}): Promise<Host> {
   const { config } = loaded;
   const eventListeners = new Set<(event: HostEvent) => void>();
-  // The last RECENT_EVENTS events, for a page that (re)connects (issue #18 §4).
-  const recent: HostEvent[] = [];
+  // The last events, for a page that (re)connects (issue #18 §4).
+  const history = new EventHistory();
   const emit = (event: HostEvent) => {
-    recent.push(event);
-    if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
+    history.push(event);
     for (const l of eventListeners) l(event);
   };
   const baseLog = options.log ?? consoleLogger();
@@ -186,16 +180,9 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
     // Heartbeats and view settings (tab clicks) would drown the audit trail.
     if ((name === 'control.heartbeat' || name === 'view.set') && ok) return;
-    // Issue #18: refusals of commands that would change something go to every client's event
-    // list, not only to the caller (queries such as plan.estimate and lease heartbeats do not).
-    if (error && error.code !== 'E_INTERNAL' && refusalIsNews(name))
-      emit({
-        type: 'refused',
-        command: name,
-        user: identityOf(ctx).user,
-        error: { ...error, message: redactCredentials(error.message) },
-        timeMs: Date.now(),
-      });
+    // Issue #18: refusals go to every client's event list, not only to the caller.
+    const refused = error && refusalEvent(name, identityOf(ctx).user, error);
+    if (refused) emit(refused);
     audit.append({
       timeMs: Date.now(),
       user: identityOf(ctx).user,
@@ -266,7 +253,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
-    recentEvents: () => [...recent],
+    recentEvents: () => history.recent(),
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         lease.close();
@@ -297,14 +284,6 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 }
 
 const internalCaller: CallContext = { clientId: 'live-idle-stop', transport: 'internal' };
-
-function refusalIsNews(name: string): boolean {
-  if (!isCommandName(name) || name === 'control.heartbeat') return false;
-  return commandAccess[name] !== 'read';
-}
-
-/** As many as the page's event log keeps (renderer EVENT_LOG_LIMIT). */
-const RECENT_EVENTS = 100;
 
 function watchSupervisor(
   options: HostOptions,

@@ -6,10 +6,14 @@
  * Motion and light go through the safety layer and the auto-shutter like any other move or
  * snap.
  */
-import type { RawFrame } from '../../drivers/devices';
+import type { Camera, RawFrame } from '../../drivers/devices';
 import { StateError } from '../../drivers/errors';
-import type { StageOrientation } from '../api/contract';
+import type { CommandResult, StageOrientation } from '../api/contract';
 import { registerPhaseCorrelation } from '../automation/kernels/phase-correlation';
+import { IDENTITY_ORIENTATION } from '../config/stage-orientation';
+
+/** Default jog of the check, µm (a tenth of a typical 100 µm field). */
+const STEP_UM = 20;
 
 /** View shift in image px (x right, y down) seen after a stage move. */
 export interface ViewShift {
@@ -76,4 +80,26 @@ export async function checkOrientation(
   const afterXPx = await viewShift(stepUm, 0);
   const afterYPx = await viewShift(0, stepUm);
   return { measured: inferOrientation(afterXPx, afterYPx), afterXPx, afterYPx };
+}
+
+/** The `stage.checkOrientation` command: the check, compared with the configured mapping. */
+export async function orientationCheckCommand(
+  camera: Camera,
+  through: {
+    /** One exposure with the light the auto-shutter gives it. */
+    snap(acquire: () => Promise<RawFrame>): Promise<RawFrame>;
+    moveBy(dxUm: number, dyUm: number): Promise<unknown>;
+  },
+  configured: StageOrientation = IDENTITY_ORIENTATION,
+  stepUm = STEP_UM,
+): Promise<CommandResult<'stage.checkOrientation'>> {
+  if (camera.isLive()) throw new StateError('Stop live view before the orientation check');
+  const r = await checkOrientation(
+    { snap: () => through.snap(() => camera.snap()), moveBy: through.moveBy },
+    stepUm,
+  );
+  const matches = (['flipX', 'flipY', 'rotate90'] as const).every(
+    (k) => r.measured[k] === configured[k],
+  );
+  return { ...r, configured, matches };
 }
