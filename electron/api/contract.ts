@@ -355,4 +355,5 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   // lease, so a tab click never takes control).
   'view.set': 'mutating',
   'stage.checkOrientation': 'mutating',
+  'dataset.readPlane': 'read',
 };

@@ -19,6 +19,7 @@ import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
+import { readDatasetPlane } from './dataset-plane';
 import { orientationCheckCommand } from './orientation-check';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
@@ -228,6 +229,9 @@ export function createHandlers({
         store.state.stageOrientation,
         p.stepUm,
       ),
+    // Issue #18 §8: the Data tab's viewer.
+    'dataset.readPlane': async ({ dataset, ...index }) =>
+      readDatasetPlane(acquisition.datasetsRoot, dataset, index),
     // Issue #18: auto-shutter.
     'shutter.setAuto': async (p, ctx) => {
       await shutter.setAuto(p.enabled, ctx.clientId);
