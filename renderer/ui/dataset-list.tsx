@@ -4,6 +4,8 @@
  * failed nor empty can be archived to a target.
  */
 import type { DatasetEntry, UploadView } from '../../electron/api/contract';
+import { useState } from 'react';
+import { DatasetViewer } from './dataset-viewer';
 import { formatBytes, formatStarted } from './format';
 import { useHost, useUi } from './host-context';
 
@@ -34,6 +36,11 @@ export function notArchivable(d: DatasetEntry): string | null {
   return null;
 }
 
+/** The viewer reads OME-Zarr datasets that have frames (dataset.readPlane). */
+export function viewable(d: DatasetEntry): boolean {
+  return (d.framesWritten ?? 0) > 0 && (d.format ?? '').startsWith('ome-zarr');
+}
+
 /** "t 2 · c 1 · z 3 · 256×256 px" */
 export function describeSizes(sizes: DatasetEntry['sizes']): string {
   if (!sizes) return '—';
@@ -51,6 +58,7 @@ export function DatasetList() {
     uploads.filter((u) => u.target === t && (u.dataset === d.dir || u.dataset === d.name));
   const isBusy = (d: DatasetEntry, t: string) =>
     of(d, t).some((u) => !['failed', 'cancelled'].includes(u.state));
+  const [viewing, setViewing] = useState<string | null>(null);
   const archivedOn = (d: DatasetEntry) =>
     targets.filter((t) => of(d, t).some((u) => u.state === 'done'));
   return (
@@ -103,6 +111,18 @@ export function DatasetList() {
               <div className="ds-path" data-testid={`dataset-${d.name}-path`}>
                 {d.dir}
               </div>
+              {viewable(d) &&
+                (viewing === d.dir ? (
+                  <DatasetViewer dataset={d} onClose={() => setViewing(null)} />
+                ) : (
+                  <button
+                    type="button"
+                    data-testid={`view-${d.name}`}
+                    onClick={() => setViewing(d.dir)}
+                  >
+                    View images
+                  </button>
+                ))}
               {refused && (
                 <p className="sub" data-testid={`dataset-${d.name}-not-archivable`}>
                   {refused}

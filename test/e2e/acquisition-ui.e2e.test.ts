@@ -145,6 +145,23 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await expect.poll(() => text('dataset-e2e-run-outcome'), { timeout: 10_000 }).toBe('complete');
     await expect.poll(() => text('dataset-e2e-run-closed'), { timeout: 10_000 }).toBe('closed');
     expect(await text('dataset-e2e-run-frames')).toBe('6 frames');
+    // Issue #18 §8: the saved images open in the viewer, through the GFP LUT, with sliders.
+    await page.getByTestId('view-e2e-run').click();
+    await expect.poll(() => text('viewer-channel'), { timeout: 10_000 }).toBe('GFP');
+    expect(await page.getByTestId('viewer-z').getAttribute('max')).toBe('2');
+    expect(await page.getByTestId('viewer-t').getAttribute('max')).toBe('1');
+    const drawn = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 4) sum += d[i + 1]!;
+        return { w: c.width, mean: sum / (d.length / 4) };
+      });
+    await expect.poll(async () => (await drawn()).w, { timeout: 10_000 }).toBe(512);
+    expect((await drawn()).mean).toBeGreaterThan(5);
+    await page.getByTestId('viewer-z').fill('2');
+    await page.getByTestId('viewer-close').click();
     await page.getByTestId('archive-e2e-run-archive').click();
 
     await expect.poll(async () => (await hostState()).uploads.length, { timeout: 5_000 }).toBe(1);

@@ -237,6 +237,9 @@ describe('datasets, uploads, disk', () => {
     expect(html).not.toContain('archive-f-');
     expect(html).not.toContain('archive-e-');
     expect(html).toContain('data-testid="archive-a-ceph"');
+    // Saved images open in the viewer (OME-Zarr with frames), not for an empty dataset.
+    expect(html).toContain('data-testid="view-a"');
+    expect(html).not.toContain('data-testid="view-e"');
   });
 
   it('uploads: state, progress, rate/ETA while moving, reason and retry when failed', () => {
