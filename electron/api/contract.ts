@@ -19,6 +19,7 @@ import { macroCommands } from './macro-schema';
 import { navigatorCommands } from './navigator-schema';
 import { command, finite, none, nonNeg, roi, xyPosition } from './schema-parts';
 import type { DatasetEntry } from './state';
+import { operatorCommands } from './operator-schema';
 
 export * from './access-schema';
 export * from './analysis-schema';
@@ -27,6 +28,7 @@ export * from './macro-schema';
 export * from './navigator-schema';
 export * from './schema-parts';
 export * from './state';
+export * from './operator-schema';
 
 /**
  * What switching every laser off achieved, line by line: `confirmed-off` (the off command was
@@ -289,6 +291,8 @@ export const commands = {
   ...macroCommands,
   // Issue #17: the sample navigator.
   ...navigatorCommands,
+  // Issue #18: operator-experience commands (view settings, orientation check).
+  ...operatorCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -377,4 +381,9 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'stage.position': 'read',
   // Issue #17: the sample navigator.
   'plan.positions': 'read',
+  // Issue #18 §4: the controlling operator's view (the page sends it only while it holds the
+  // lease, so a tab click never takes control).
+  'view.set': 'mutating',
+  'stage.checkOrientation': 'mutating',
+  'dataset.readPlane': 'read',
 };

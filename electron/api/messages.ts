@@ -26,7 +26,8 @@ export const clientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 export type HostMessage =
-  | { type: 'hello'; clientId: string; rev: number; state: AppState }
+  /** `events`: the host's recent events, oldest first (a reload shows the same event list). */
+  | { type: 'hello'; clientId: string; rev: number; state: AppState; events?: HostEvent[] }
   | { type: 'patch'; rev: number; patches: StatePatch[] }
   | { type: 'result'; id: number | string; ok: true; value: unknown }
   | { type: 'result'; id: number | string; ok: false; error: ApiError }

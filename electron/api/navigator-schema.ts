@@ -1,25 +1,24 @@
 /**
- * The sample navigator (issue #17): the config's camera orientation and sample holder (also
- * mirrored into AppState.navigator for the UI) and the `plan.positions` command that draws
+ * The sample navigator (issue #17): the config's sample holder (also mirrored into
+ * AppState.navigator for the UI) and the `plan.positions` command that draws
  * a plan on the map before it runs. `commandAccess` in contract.ts classifies the command.
  */
 import { z } from 'zod';
 import { command, finite } from './schema-parts';
 
 /**
- * How the camera image sits on the stage. Without flips or rotation, image +x (columns) runs
- * along stage +X and image +y (rows) along stage +Y. `flipX` / `flipY` mirror the image's
- * axes first; `rotate90` then turns it that many quarter turns clockwise as seen on a map
- * drawn with +X right and +Y down. A frame is centred on the stage position it was taken at.
+ * The navigator's form of the config's `stageOrientation` (issue #18 §7, the one place the
+ * camera's mounting is configured; renderer/navigator/frame-placement.ts derives this from
+ * it): without flips or rotation, image +x (columns) runs along stage +X and image +y (rows)
+ * along stage +Y. `flipX` / `flipY` mirror the image's axes first; `rotate90` then turns it
+ * that many quarter turns clockwise as seen on a map drawn with +X right and +Y down. A frame
+ * is centred on the stage position it was taken at.
  */
-export const cameraOrientation = z
-  .object({
-    flipX: z.boolean().default(false),
-    flipY: z.boolean().default(false),
-    rotate90: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(0),
-  })
-  .strict();
-export type CameraOrientation = z.infer<typeof cameraOrientation>;
+export interface CameraOrientation {
+  flipX: boolean;
+  flipY: boolean;
+  rotate90: 0 | 1 | 2 | 3;
+}
 
 const stagePoint = z.object({ xUm: finite, yUm: finite }).strict();
 
@@ -66,7 +65,6 @@ export type SampleHolder = z.infer<typeof sampleHolder>;
 
 /** AppState.navigator: the config's navigator settings as the UI needs them. */
 export interface NavigatorView {
-  cameraOrientation: CameraOrientation;
   sampleHolder: SampleHolder | null;
 }
 

@@ -6,6 +6,7 @@ import type { FoundRoiView, RoiVerdict } from './automation-schema';
 import type { MacroView } from './macro-schema';
 import type { NavigatorView } from './navigator-schema';
 import type { roi } from './schema-parts';
+import type { ViewSettings } from './operator-schema';
 
 // ---------------------------------------------------------------------------------- errors
 
@@ -102,6 +103,13 @@ export interface SupervisorView {
   lastReport: string | null;
 }
 
+/** Stage-to-camera orientation (config `stageOrientation`, electron/config/stage-orientation.ts). */
+export interface StageOrientation {
+  flipX: boolean;
+  flipY: boolean;
+  rotate90: boolean;
+}
+
 /** The host's truth. Sent whole on connect (snapshot), then as immer patches. */
 export interface AppState {
   instrument: { name: string; configPath: string; version: string };
@@ -140,8 +148,12 @@ export interface AppState {
   roiFinder: RoiFinderView | null;
   /** Issue #15: running and recent macros (absent from older hosts). */
   macros?: MacroView[];
-  /** Issue #17: camera orientation and sample holder from the config; absent from older hosts. */
+  /** Issue #17: the sample holder from the config; absent from older hosts. */
   navigator?: NavigatorView;
+  /** What a new page opens with (issue #18 §4); absent from hosts that predate it. */
+  view?: ViewSettings;
+  /** How stage axes appear in the image (issue #18 §7); absent: identity. */
+  stageOrientation?: StageOrientation;
 }
 
 export interface RoiFinderView {
@@ -266,6 +278,17 @@ export interface UploadView {
 export type RunPhase =
   'idle' | 'running' | 'paused' | 'cancelling' | 'finished' | 'failed' | 'cancelled';
 
+/** The event a run is acquiring (electron/runner/run-position.ts). */
+export interface RunPosition {
+  /** Axis → 0-based index of the event being acquired (the last one once the run ends). */
+  index: Record<string, number>;
+  channel: string | null;
+  position: string | null;
+  xUm: number | null;
+  yUm: number | null;
+  zUm: number | null;
+}
+
 export interface RunView {
   name: string;
   dir: string;
@@ -284,6 +307,12 @@ export interface RunView {
   /** Events that failed and were skipped. */
   errors: { eventIndex: number; message: string }[];
   failure: ApiError | null;
+  /** The plan as submitted (issue #18 §4: a reload shows what runs); absent from older hosts. */
+  plan?: Record<string, unknown>;
+  /** The event being acquired (issue #18 §9): indices, channel, position, target µm. */
+  current?: RunPosition | null;
+  /** Axis → size (t, p, c, z, …), for "t 3 / 30". */
+  axisSizes?: Record<string, number>;
 }
 
 export interface DatasetEntry {
@@ -295,6 +324,16 @@ export interface DatasetEntry {
   framesWritten: number | null;
   /** A manifest exists: the dataset is closed and can be archived. */
   closed: boolean;
+  // Issue #18 §8 (absent from hosts that predate it):
+  /** `ome-zarr-0.4`, `ome-tiff`, … */
+  format?: string;
+  /** Dimensions: t, c, z planes of y × x pixels. */
+  sizes?: { t: number; c: number; z: number; y: number; x: number };
+  framesExpected?: number | null;
+  /** Bytes on disk (every file in the folder). */
+  bytes?: number | null;
+  /** Why it failed or was interrupted, in the writer's words. */
+  reason?: string | null;
 }
 
 /** An immer patch: `op` on `path` of AppState. */
@@ -308,7 +347,9 @@ export interface StatePatch {
 
 export type HostEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; timeMs: number }
-  | { type: 'safety'; message: string; timeMs: number };
+  | { type: 'safety'; message: string; timeMs: number }
+  /** A command the host refused (issue #18): every client's event list shows it. */
+  | { type: 'refused'; command: string; user: string; error: ApiError; timeMs: number };
 
 // ---------------------------------------------------------------------------------- frames
 

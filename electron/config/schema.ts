@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { analysisConfig } from '../analysis/config';
-import { cameraOrientation, sampleHolder } from '../api/navigator-schema';
+import { sampleHolder } from '../api/navigator-schema';
+import { IDENTITY_ORIENTATION, stageOrientation } from './stage-orientation';
 import { uploadConfig } from '../upload/config';
 
 const range = (what: string) =>
@@ -127,10 +128,10 @@ export const aquilaConfig = z
     upload: uploadConfig.optional(),
     /** SLURM analysis of archived datasets (electron/analysis/config.ts, issue #16 §2). */
     analysis: analysisConfig.optional(),
-    /** Issue #17 (navigator): how the camera image sits on the stage (api/navigator-schema.ts). */
-    camera: z.object({ orientation: cameraOrientation.optional() }).strict().optional(),
     /** Issue #17 (navigator): the plate, slide or dish on the stage, drawn on the map. */
     sampleHolder: sampleHolder.optional(),
+    /** Stage-to-camera orientation (issue #18 §7, stage-orientation.ts); default: identity. */
+    stageOrientation: stageOrientation.default(IDENTITY_ORIENTATION),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -99,7 +99,13 @@ export function setupIpcHost<P>({
       role: 'operator',
       transport: 'ipc',
     });
-    send({ type: 'hello', clientId: 'desktop', rev: host.store.rev, state: host.store.state });
+    send({
+      type: 'hello',
+      clientId: 'desktop',
+      rev: host.store.rev,
+      state: host.store.state,
+      events: host.recentEvents(),
+    });
     cleanups.push(host.store.subscribe((rev, patches) => send({ type: 'patch', rev, patches })));
     cleanups.push(host.onEvent((ev) => send({ type: 'event', event: ev })));
 

@@ -19,6 +19,7 @@ import { parsePlan } from '../plans/load';
 import { expandSequence } from '../plans/expand';
 import { planXyPath } from '../plans/xy-path';
 import { showingFrames } from '../runner/showing-engine';
+import { axisSizes, runPosition } from '../runner/run-position';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { MdaEvent } from '../plans/events';
@@ -248,9 +249,13 @@ export class AcquisitionService {
     });
     this.runner = runner;
     this.pipeline = pipeline;
+    // The plan is sent once per run (issue #18 §4), not with every status patch.
     const publish = (status: RunStatus) =>
       store.update((s) => {
-        s.run = this.view(status, name, pipeline.dir, format);
+        const view = this.view(status, name, pipeline.dir, format);
+        const current = runPosition(prepared.events, status.eventIndex);
+        if (s.run?.dir === pipeline.dir) Object.assign(s.run, view, { current });
+        else s.run = { ...view, current, plan: p.plan, axisSizes: axisSizes(prepared.events) };
       });
     runner.subscribe(publish);
     publish(runner.status());

@@ -3,15 +3,16 @@
  * touches a raw stage or laser.
  */
 import type { z } from 'zod';
-import { StateError, ValidationError } from '../../drivers/errors';
-import type {
-  AccessCommandName,
-  AnalysisCommandName,
-  CommandName,
-  MacroCommandName,
-  CommandResult,
-  Commands,
-  Role,
+import { DisconnectedError, StateError, ValidationError } from '../../drivers/errors';
+import {
+  DEFAULT_VIEW,
+  type AccessCommandName,
+  type AnalysisCommandName,
+  type CommandName,
+  type MacroCommandName,
+  type CommandResult,
+  type Commands,
+  type Role,
 } from '../api/contract';
 import type { AutoShutter } from '../safety/auto-shutter';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -20,6 +21,8 @@ import type { AutomationService } from './automation-service';
 import type { UploadService } from './upload-service';
 import type { DeviceManager } from './device-manager';
 import type { FrameBus } from './frame-bus';
+import { readDatasetPlane } from './dataset-plane';
+import { orientationCheckCommand } from './orientation-check';
 import type { Logger } from './logger';
 import type { StateStore } from './state-store';
 
@@ -64,7 +67,6 @@ export function createHandlers({
   uploads,
   automation,
   shutter,
-  log,
 }: HandlerDeps): Omit<Handlers, AccessCommandName | AnalysisCommandName | MacroCommandName> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
@@ -72,16 +74,16 @@ export function createHandlers({
   };
   let framesAcquired = 0;
   let lastCountPublish = 0;
+  const publishCount = () => {
+    lastCountPublish = Date.now();
+    const n = framesAcquired;
+    store.update((s) => {
+      if (s.camera) s.camera.framesAcquired = n;
+    });
+  };
   const countFrame = () => {
     framesAcquired += 1;
-    const now = Date.now();
-    if (now - lastCountPublish >= FRAME_COUNT_PUBLISH_MS) {
-      lastCountPublish = now;
-      const n = framesAcquired;
-      store.update((s) => {
-        if (s.camera) s.camera.framesAcquired = n;
-      });
-    }
+    if (Date.now() - lastCountPublish >= FRAME_COUNT_PUBLISH_MS) publishCount();
   };
   const refreshCamera = () =>
     devices.camera ? devices.refresh(devices.camera.id) : Promise.resolve();
@@ -108,13 +110,17 @@ export function createHandlers({
       return {};
     },
     'focus.confirmPosition': async () => ({ zUm: await safety.confirmFocusPosition() }),
-    'laser.setEmission': async (p, ctx) => {
-      await safety.setLaserEmission(p.laserId, p.on);
-      if (p.on && shutter.auto)
-        log.log(
-          'warn',
-          `${p.laserId} switched on by hand (${ctx.clientId}) with auto-shutter on: it emits until switched off or live stops`,
+    // Issue #18: with auto-shutter on, light comes only with an exposure, so a switch-on by
+    // hand is refused (after the latch and laser checks, which say more); off always works.
+    'laser.setEmission': async (p) => {
+      if (p.on && shutter.auto) {
+        safety.assertLaserAllowed(p.laserId, { on: true });
+        throw new StateError(
+          `Auto-shutter is on: ${p.laserId} emits only while the camera exposes. Select a channel to arm it for the next exposure, or turn auto-shutter off to switch it on by hand.`,
+          { laserId: p.laserId, autoShutter: true },
         );
+      }
+      await safety.setLaserEmission(p.laserId, p.on);
       return {};
     },
     'laser.setPower': async (p) => {
@@ -162,6 +168,9 @@ export function createHandlers({
         await camera().stopLive();
       } finally {
         await shutter.liveStopped(`live stopped by ${ctx.clientId}`);
+        // Issue #18: once live stops, "acquired" is exact (it matched the last frame only
+        // to within FRAME_COUNT_PUBLISH_MS before).
+        publishCount();
       }
       await refreshCamera();
       return {};
@@ -170,7 +179,8 @@ export function createHandlers({
       const cam = camera();
       if (cam.isLive()) throw new StateError('Stop live view before snapping a single frame');
       const frame = bus.publish(await shutter.expose(() => cam.snap()));
-      countFrame();
+      framesAcquired += 1;
+      publishCount();
       return { seq: frame.meta.seq };
     },
     'channel.apply': async (p) => {
@@ -180,9 +190,15 @@ export function createHandlers({
           `Unknown channel preset "${p.name}" (have: ${store.state.channels.map((c) => c.name).join(', ') || 'none'})`,
         );
       }
-      // Refused before anything is sent; then other lines off, so only the preset's line
+      // Refused before anything is sent (issue #18: a refused chip must not leave the line at
+      // the preset's power), camera included; then other lines off, so only the preset's line
       // illuminates. With auto-shutter the line is armed, not switched on.
       safety.assertLaserAllowed(preset.laserId, { on: true, powerMw: preset.powerMw });
+      const cam = devices.camera;
+      if (cam && store.state.devices[cam.id]?.connection !== 'connected')
+        throw new DisconnectedError(
+          `Camera ${cam.id} is not connected: channel ${preset.name} was not applied`,
+        );
       for (const id of devices.lasers.keys()) {
         if (id !== preset.laserId && store.state.lasers[id]?.emission)
           await safety.setLaserEmission(id, false);
@@ -197,6 +213,27 @@ export function createHandlers({
       await refreshCamera();
       return {};
     },
+    // Issue #18 §4: what a new page opens with.
+    'view.set': async (p) => {
+      store.update((s) => {
+        s.view = { ...(s.view ?? DEFAULT_VIEW), ...p };
+      });
+      return {};
+    },
+    // Issue #18 §7: the orientation check (live must be off: it snaps).
+    'stage.checkOrientation': (p) =>
+      orientationCheckCommand(
+        camera(),
+        {
+          snap: (acquire) => shutter.expose(acquire),
+          moveBy: (dx, dy) => safety.moveStageBy(dx, dy),
+        },
+        store.state.stageOrientation,
+        p.stepUm,
+      ),
+    // Issue #18 §8: the Data tab's viewer.
+    'dataset.readPlane': async ({ dataset, ...index }) =>
+      readDatasetPlane(acquisition.datasetsRoot, dataset, index),
     // Issue #18: auto-shutter.
     'shutter.setAuto': async (p, ctx) => {
       await shutter.setAuto(p.enabled, ctx.clientId);
@@ -268,7 +305,16 @@ export function createHandlers({
       automation.cancel();
       return {};
     },
-    'upload.enqueue': async (p) => ({ id: await uploads.enqueue(p.dataset, p.target) }),
+    'upload.enqueue': async (p) => {
+      // Issue #18 §8: a failed or empty dataset is not worth archiving.
+      const d = store.state.datasets.find((e) => e.name === p.dataset || e.dir === p.dataset);
+      if (d && (d.outcome === 'failed' || (d.closed && d.framesWritten === 0)))
+        throw new StateError(
+          `Dataset ${d.name} is ${d.outcome === 'failed' ? 'failed' : 'empty (no frames)'}: it is not archived`,
+          { dataset: d.name, outcome: d.outcome, framesWritten: d.framesWritten },
+        );
+      return { id: await uploads.enqueue(p.dataset, p.target) };
+    },
     'upload.pause': async (p) => {
       await uploads.pause(p.id);
       return {};

@@ -7,7 +7,12 @@
  * gate (the control lease) is asked with the command's class from `commandAccess` in the
  * contract.
  */
-import { AquilaError, ValidationError, serializeError } from '../../drivers/errors';
+import {
+  AquilaError,
+  ValidationError,
+  serializeError,
+  type SerializedError,
+} from '../../drivers/errors';
 import { parseOrThrow } from '../../drivers/validation';
 import type { CallOutcome } from '../api/bridge';
 import {
@@ -27,6 +32,8 @@ export type CallObserver = (entry: {
   ctx: CallContext;
   ok: boolean;
   code?: string;
+  /** The refusal or failure, as the caller received it. */
+  error?: SerializedError;
   ms: number;
 }) => void;
 
@@ -64,7 +71,7 @@ export class Dispatcher {
           `Command ${name} failed unexpectedly: ${(err as Error)?.stack ?? String(err)}`,
         );
       else this.log.log('debug', `Command ${name} refused: ${error.code} ${error.message}`);
-      this.notify(name, args, ctx, false, error.code, started);
+      this.notify(name, args, ctx, false, error, started);
       return { ok: false, error };
     }
   }
@@ -86,12 +93,12 @@ export class Dispatcher {
     args: unknown,
     ctx: CallContext,
     ok: boolean,
-    code: string | undefined,
+    error: SerializedError | undefined,
     started: number,
   ): void {
     const ms = performance.now() - started;
     for (const o of this.observers)
-      o(code ? { name, args, ctx, ok, code, ms } : { name, args, ctx, ok, ms });
+      o(error ? { name, args, ctx, ok, code: error.code, error, ms } : { name, args, ctx, ok, ms });
   }
 }
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
-import { cameraOrientation, type AppState, type HostEvent } from '../api/contract';
+import { DEFAULT_VIEW, type AppState, type HostEvent } from '../api/contract';
 import type { LoadedConfig } from '../config/load';
 import { AutoShutter } from '../safety/auto-shutter';
 import { SafetyLayer } from '../safety/safety-layer';
@@ -21,6 +21,7 @@ import { createHandlers, type CallContext } from './command-handlers';
 import { ControlLease, identityOf, type ControlLeaseOptions } from './control-lease';
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
+import { EventHistory, refusalEvent } from './event-history';
 import { Dispatcher } from './dispatcher';
 import { FrameBus } from './frame-bus';
 import { LiveIdleStop } from './live-idle-stop';
@@ -71,6 +72,8 @@ export interface Host {
   readonly log: Logger;
   call(name: string, args: unknown, ctx: CallContext): ReturnType<Dispatcher['call']>;
   onEvent(listener: (event: HostEvent) => void): () => void;
+  /** The most recent events, oldest first (sent with `hello`). */
+  recentEvents(): HostEvent[];
   /** Lasers off, live stopped, devices closed. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
@@ -78,7 +81,10 @@ export interface Host {
 export async function createHost(loaded: LoadedConfig, options: HostOptions = {}): Promise<Host> {
   const { config } = loaded;
   const eventListeners = new Set<(event: HostEvent) => void>();
+  // The last events, for a page that (re)connects (issue #18 §4).
+  const history = new EventHistory();
   const emit = (event: HostEvent) => {
+    history.push(event);
     for (const l of eventListeners) l(event);
   };
   const baseLog = options.log ?? consoleLogger();
@@ -109,11 +115,8 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       s.safety.estopLatched = reason !== null;
       s.safety.estopReason = reason;
     });
-    emit({
-      type: 'safety',
-      message: reason ? `E-stop: ${reason}` : 'E-stop reset',
-      timeMs: Date.now(),
-    });
+    // The reset is logged once, by the safety layer.
+    if (reason) emit({ type: 'safety', message: `E-stop: ${reason}`, timeMs: Date.now() });
   });
 
   watchSupervisor(options, store, log, emit);
@@ -126,6 +129,16 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       for (const l of Object.values(s.lasers)) l.armed = armed.includes(l.id);
     }),
   );
+  // An e-stop ends the channel selection: after the reset no chip looks selected and no line
+  // is armed until the operator picks one again (while latched, the armed line keeps a snap
+  // refused).
+  safety.onLatchChange((reason) => {
+    if (reason !== null) return;
+    shutter.disarm();
+    store.update((s) => {
+      s.activeChannel = null;
+    });
+  });
   const bus = new FrameBus(store, (from, to) => safety.emission.doseMwMs(from, to));
   const audit = new AuditLog(path.join(options.dataDir ?? sessionDir(), 'audit'), {
     onError: (err) => log.log('error', `Audit trail: cannot append (${err.message})`),
@@ -212,8 +225,12 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
         { log: quietLog(log), dataDir: scratch, ...recorderOptions },
       ),
   });
-  dispatcher.observe(({ name, args, ctx, ok, code, ms }) => {
-    if (name === 'control.heartbeat' && ok) return;
+  dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
+    // Heartbeats and view settings (tab clicks) would drown the audit trail.
+    if ((name === 'control.heartbeat' || name === 'view.set') && ok) return;
+    // Issue #18: refusals go to every client's event list, not only to the caller.
+    const refused = error && refusalEvent(name, identityOf(ctx).user, error);
+    if (refused) emit(refused);
     audit.append({
       timeMs: Date.now(),
       user: identityOf(ctx).user,
@@ -286,6 +303,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
+    recentEvents: () => history.recent(),
     shutdown(reason) {
       shutdownPromise ??= (async () => {
         lease.close();
@@ -379,9 +397,10 @@ function initialState({ config, path }: LoadedConfig): AppState {
     focusLock: null,
     roiFinder: null,
     navigator: {
-      cameraOrientation: config.camera?.orientation ?? cameraOrientation.parse({}),
       sampleHolder: config.sampleHolder ?? null,
     },
+    view: { ...DEFAULT_VIEW },
+    stageOrientation: { ...config.stageOrientation },
   };
 }
 

@@ -65,7 +65,13 @@ export function attachSession(
     send({ type: 'patch', rev, patches }),
   );
   const unsubscribeEvents = host.onEvent((event) => send({ type: 'event', event }));
-  send({ type: 'hello', clientId, rev: host.store.rev, state: host.store.state });
+  send({
+    type: 'hello',
+    clientId,
+    rev: host.store.rev,
+    state: host.store.state,
+    events: host.recentEvents(),
+  });
 
   ws.on('message', (data, isBinary) => {
     if (revoked) return;

@@ -70,6 +70,12 @@ export class AutoShutter {
     await this.safety.setLaserEmission(laserId, true);
   }
 
+  /** Forgets the selected lines (e-stop): nothing is armed until a channel is applied again. */
+  disarm(): void {
+    this.armedLines = [];
+    this.publishView();
+  }
+
   /** Runs one exposure (snap) with the armed lines on from before it until after its read-out. */
   async expose<T>(acquire: () => Promise<T>): Promise<T> {
     if (!this.enabled || this.liveLit) return acquire();

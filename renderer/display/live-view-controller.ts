@@ -9,6 +9,8 @@ import type { DecodedFrame } from '../frames/decode-frame';
 import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
 import { CanvasRenderer } from './canvas-renderer';
+import { centreOnPixel } from '../input/stage-orientation';
+import { frameChannel } from './frame-channel';
 import {
   epochNowMs,
   LATENCY_RING_SIZE,
@@ -27,6 +29,7 @@ import {
   imageLayerTransform,
   panBy,
   pixelAt,
+  screenToImage,
   wheelZoomFactor,
   zoomAt,
   type ViewTransform,
@@ -152,11 +155,12 @@ export class LiveViewController {
   private readonly tick = (): void => {
     this.raf = requestAnimationFrame(this.tick);
     const frame = this.slot.take();
+    if (frame) this.accept(frame);
+    // Read after accept: a frame of another channel brings that channel's LUT.
     const s = this.store.getState();
     const canvas = this.els.canvas;
     const cssW = canvas.clientWidth;
     const cssH = canvas.clientHeight;
-    if (frame) this.accept(frame, s.autoContrast, s.saturatedPct);
     const cur = this.current;
     const resized = cssW !== this.lastCanvas.w || cssH !== this.lastCanvas.h;
     this.lastCanvas = { w: cssW, h: cssH };
@@ -203,8 +207,12 @@ export class LiveViewController {
     }
   };
 
-  private accept(frame: DecodedFrame, auto: boolean, saturatedPct: number): void {
+  private accept(frame: DecodedFrame): void {
     const { meta, pixels } = frame;
+    // One LUT per channel: switching channel brings that channel's LUT back first.
+    const channel = frameChannel(meta, this.store.getState().mirror?.state.channels ?? []);
+    this.store.getState().showChannel(channel);
+    const { autoContrast: auto, saturatedPct } = this.store.getState();
     const prev = this.current;
     if (prev && (prev.meta.widthPx !== meta.widthPx || prev.meta.heightPx !== meta.heightPx)) {
       this.view = null;
@@ -227,8 +235,8 @@ export class LiveViewController {
     }
     const m = meta;
     this.els.frameInfo.textContent =
-      `#${m.seq} · ${m.widthPx}×${m.heightPx} · ${m.bitDepth}-bit · bin ${m.binning} · ` +
-      `${m.exposureMs} ms`;
+      `${channel} · #${m.seq} · ${m.widthPx}×${m.heightPx} · ${m.bitDepth}-bit · ` +
+      `bin ${m.binning} · ${m.exposureMs} ms`;
   }
 
   private publish(frame: DecodedFrame, nowPerf: number): void {
@@ -277,10 +285,22 @@ export class LiveViewController {
 
   private readonly onPointerDown = (ev: PointerEvent): void => {
     if (ev.button !== 0) return;
+    if (ev.altKey) return this.moveToClick(ev);
     this.els.canvas.focus();
     this.els.canvas.setPointerCapture(ev.pointerId);
     this.drag = { ...this.localPoint(ev), id: ev.pointerId };
   };
+
+  /** Alt+click: centre the clicked point (through the stage-to-camera orientation). */
+  private moveToClick(ev: PointerEvent): void {
+    const frame = this.current;
+    const state = this.store.getState().mirror?.state;
+    if (!frame || !this.view || !state?.stage || state.safety.estopLatched) return;
+    const p = this.localPoint(ev);
+    const at = screenToImage(this.view, p.x, p.y);
+    const d = centreOnPixel(state.stageOrientation, frame.meta, at.x - 0.5, at.y - 0.5);
+    void this.client.run('stage.moveBy', d);
+  }
 
   private readonly onPointerMove = (ev: PointerEvent): void => {
     const p = this.localPoint(ev);

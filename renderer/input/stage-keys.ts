@@ -1,11 +1,14 @@
 /**
- * Keyboard jogging while the live view has focus: arrows move XY by the XY step,
- * PageUp/PageDown move Z by the Z step; Shift multiplies the step by 10, Alt divides by
- * 10; Escape stops XY and Z motion. ArrowUp is +Y and ArrowRight is +X in stage coordinates.
- * Auto-repeat presses are
+ * Keyboard jogging while the live view has focus: arrows move the field of view by the XY
+ * step the way they point on screen (through the stage-to-camera orientation, see
+ * stage-orientation.ts), PageUp/PageDown move Z by the Z step; Shift multiplies the step by
+ * 10, Alt divides by 10; Escape stops XY and Z motion. Auto-repeat presses are
  * dropped while a jog on the same axis is still in flight, so holding a key cannot queue
  * a backlog of moves at the host.
  */
+import type { StageOrientation } from '../../electron/api/contract';
+import { jogDelta, type ScreenDirection } from './stage-orientation';
+
 export type JogAction =
   | { command: 'stage.moveBy'; axis: 'xy'; args: { dxUm: number; dyUm: number } }
   | { command: 'focus.moveBy'; axis: 'z'; args: { dzUm: number } };
@@ -22,20 +25,26 @@ export interface KeyLike {
   metaKey: boolean;
 }
 
-export function jogForKey(e: KeyLike, stepUm: number, stepZUm: number): JogAction | null {
+const ARROWS: Record<string, ScreenDirection> = {
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
+
+export function jogForKey(
+  e: KeyLike,
+  stepUm: number,
+  stepZUm: number,
+  orientation?: StageOrientation,
+): JogAction | null {
   if (e.ctrlKey || e.metaKey) return null;
   const k = e.shiftKey ? 10 : e.altKey ? 0.1 : 1;
   const s = stepUm * k;
   const z = stepZUm * k;
+  const dir = ARROWS[e.key];
+  if (dir) return { command: 'stage.moveBy', axis: 'xy', args: jogDelta(orientation, dir, s) };
   switch (e.key) {
-    case 'ArrowUp':
-      return { command: 'stage.moveBy', axis: 'xy', args: { dxUm: 0, dyUm: s } };
-    case 'ArrowDown':
-      return { command: 'stage.moveBy', axis: 'xy', args: { dxUm: 0, dyUm: -s } };
-    case 'ArrowLeft':
-      return { command: 'stage.moveBy', axis: 'xy', args: { dxUm: -s, dyUm: 0 } };
-    case 'ArrowRight':
-      return { command: 'stage.moveBy', axis: 'xy', args: { dxUm: s, dyUm: 0 } };
     case 'PageUp':
       return { command: 'focus.moveBy', axis: 'z', args: { dzUm: z } };
     case 'PageDown':

@@ -5,10 +5,17 @@
  * position it was taken at; pixel (col, row) covers [col, col+1) × [row, row+1) and a frame
  * pixel spans pixelSizeUm × binning µm.
  */
-import type { CameraOrientation } from '../../electron/api/contract';
+import type { CameraOrientation, StageOrientation } from '../../electron/api/contract';
 
-/** For hosts that predate AppState.navigator. */
-export const IDENTITY_ORIENTATION: CameraOrientation = { flipX: false, flipY: false, rotate90: 0 };
+/**
+ * The config's stage-to-camera orientation (electron/config/stage-orientation.ts: a stage
+ * offset appears in the image turned (dx, dy) → (−dy, dx), then flipped) as the navigator's
+ * image → stage form (flipped, then turned clockwise `rotate90` times): undoing that one
+ * turn is three clockwise turns. Identity when the host sends none.
+ */
+export function cameraOrientationOf(o: StageOrientation | undefined): CameraOrientation {
+  return { flipX: o?.flipX ?? false, flipY: o?.flipY ?? false, rotate90: o?.rotate90 ? 3 : 0 };
+}
 
 export interface Vec {
   x: number;

@@ -12,7 +12,7 @@ import { clampWindow, type DisplayWindow } from '../display/lut';
 import { webgl2Available } from '../display/webgl-renderer';
 import type { PlanPosition } from '../../electron/api/contract';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
-import { IDENTITY_ORIENTATION, type Vec } from './frame-placement';
+import { cameraOrientationOf, type Vec } from './frame-placement';
 import { MapInput } from './map-input';
 import {
   fitMap,
@@ -240,7 +240,7 @@ export class NavigatorController {
     const s = this.store.getState().mirror?.state;
     if (!s) return;
     try {
-      const o = s.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION;
+      const o = cameraOrientationOf(s.stageOrientation);
       const g = frameGeometry(frame.meta, s.camera, o);
       const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
       const cells = this.mosaic.place(frame.pixels, g, o, channel);

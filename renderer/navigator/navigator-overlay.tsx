@@ -9,7 +9,7 @@
 import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AppState, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
-import { frameFootprint, IDENTITY_ORIENTATION, type Rect } from './frame-placement';
+import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { holderGeometry } from './sample-holder';
 
@@ -179,7 +179,8 @@ function RoiLayer() {
 function FieldOfView() {
   const camera = useUi((s) => s.mirror?.state.camera ?? null);
   const stage = useUi((s) => s.mirror?.state.stage ?? null);
-  const o = useUi((s) => s.mirror?.state.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION);
+  const so = useUi((s) => s.mirror?.state.stageOrientation);
+  const o = cameraOrientationOf(so);
   if (!stage) return null;
   const fov = camera ? frameFootprint(liveField(camera, stage, o), o) : null;
   return (

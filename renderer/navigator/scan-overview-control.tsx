@@ -8,7 +8,7 @@ import { useRef, useState } from 'react';
 import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
 import { NumberField } from '../ui/number-field';
-import { frameFootprint, IDENTITY_ORIENTATION } from './frame-placement';
+import { cameraOrientationOf, frameFootprint } from './frame-placement';
 import { liveField } from './frame-ingest';
 import type { NavigatorController } from './navigator-controller';
 import { overviewGrid } from './scan-overview';
@@ -27,7 +27,7 @@ export function ScanOverview({ controller }: { controller: NavigatorController |
   const run = async () => {
     const s = host.store.getState().mirror?.state;
     if (!controller || !s?.camera || !s.stage) return;
-    const o = s.navigator?.cameraOrientation ?? IDENTITY_ORIENTATION;
+    const o = cameraOrientationOf(s.stageOrientation);
     const f = frameFootprint(liveField(s.camera, s.stage, o), o);
     const grid = overviewGrid(
       {

@@ -3,19 +3,34 @@
  * checks), records events, decodes frames for the live view and runs commands, showing
  * every failure to the user.
  */
-import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
+import type {
+  CommandName,
+  CommandParams,
+  CommandResult,
+  ViewSettings,
+} from '../../electron/api/contract';
 import type { HostMessage } from '../../electron/api/messages';
 import { decodeFrame, type DecodedFrame } from '../frames/decode-frame';
 import { toApiError } from '../transport/call-error';
 import type { HostConnection } from '../transport/host-connection';
-import { applyPatchMessage, mirrorFromHello } from './mirror';
+import { applyPatchMessage, mirrorFromHello, type Mirror } from './mirror';
 import type { AppStore } from './store';
 
 export type FrameSink = (frame: DecodedFrame) => void;
 
+const ESTOP = 'E_ESTOP';
+
+/** What a command's notice is about: the command and its target (a laser, channel, …). */
+export function noticeKey(name: string, args: unknown): string {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const target = a.laserId ?? a.name ?? a.clientId ?? a.id;
+  return typeof target === 'string' ? `${name}:${target}` : name;
+}
+
 export class HostClient {
   private readonly frameSinks = new Set<FrameSink>();
   private decodeErrors = 0;
+  private viewAdopted = false;
 
   constructor(
     readonly connection: HostConnection,
@@ -30,15 +45,23 @@ export class HostClient {
     });
   }
 
-  /** Runs a command; a failure becomes a visible notice and resolves to undefined. */
+  /**
+   * Runs a command; a failure becomes a visible notice (one per command and target, replaced
+   * by the next failure) and resolves to undefined. A later success of the same command on
+   * the same target clears it; e-stop refusals share one notice, cleared by the reset.
+   */
   async run<N extends CommandName>(
     name: N,
     args: CommandParams<N>,
   ): Promise<CommandResult<N> | undefined> {
+    const key = noticeKey(name, args);
     try {
-      return await this.connection.call(name, args);
+      const value = await this.connection.call(name, args);
+      this.store.getState().clearNotices(key);
+      return value;
     } catch (err) {
-      this.store.getState().pushError(name, toApiError(err));
+      const error = toApiError(err);
+      this.store.getState().pushError(name, error, error.code === ESTOP ? ESTOP : key);
       return undefined;
     }
   }
@@ -65,11 +88,13 @@ export class HostClient {
     switch (message.type) {
       case 'hello':
         s.setClientId(message.clientId);
-        s.setMirror(mirrorFromHello(message.state, message.rev));
+        this.setMirror(mirrorFromHello(message.state, message.rev));
+        if (message.events) s.setEventLog(message.events);
+        this.adoptView(message.state.view);
         return;
       case 'patch': {
         const outcome = applyPatchMessage(s.mirror, message.rev, message.patches);
-        if (outcome.kind === 'applied') s.setMirror(outcome.mirror);
+        if (outcome.kind === 'applied') this.setMirror(outcome.mirror);
         else if (outcome.kind === 'gap') {
           this.connection.resync(`rev gap: expected ${outcome.expectedRev}, got ${outcome.gotRev}`);
         } else if (outcome.kind === 'invalid') {
@@ -81,11 +106,33 @@ export class HostClient {
       case 'event':
         s.pushEvent(message.event);
         if (message.event.type === 'safety') s.pushNotice('warn', message.event.message);
-        else if (message.event.level === 'error') s.pushNotice('error', message.event.message);
+        else if (message.event.type === 'log' && message.event.level === 'error')
+          s.pushNotice('error', message.event.message);
         return;
       case 'result':
         return;
     }
+  }
+
+  /**
+   * The host's view settings, taken once per page (its first hello): a reconnect later never
+   * switches the tab under the operator.
+   */
+  private adoptView(view: ViewSettings | undefined): void {
+    if (this.viewAdopted || !view) return;
+    this.viewAdopted = true;
+    const s = this.store.getState();
+    s.setTab(view.tab);
+    s.setJogStepUm(view.jogStepUm);
+    s.setJogStepZUm(view.jogStepZUm);
+  }
+
+  /** The latch's notice goes with the latch. */
+  private setMirror(mirror: Mirror): void {
+    const s = this.store.getState();
+    const wasLatched = s.mirror?.state.safety.estopLatched ?? false;
+    s.setMirror(mirror);
+    if (wasLatched && !mirror.state.safety.estopLatched) s.clearNotices(ESTOP);
   }
 
   private onFrame(buf: ArrayBuffer): void {

@@ -15,7 +15,12 @@ export class HostCallError extends Error {
   }
 
   toApiError(): ApiError {
-    return { name: this.hostName, code: this.code, message: this.message };
+    return {
+      name: this.hostName,
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }
 

@@ -3,8 +3,9 @@
  * run and follow its progress. The form state lives here and survives tab switches (the
  * side-bar tabs hide panels, they do not unmount them).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RunPhase } from '../../electron/api/contract';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DatasetEntry, RunPhase } from '../../electron/api/contract';
+import { ConfirmButton } from './confirm-button';
 import { EstimateScheduler, type EstimateView } from './estimate-scheduler';
 import { formatBytes, formatDuration } from './format';
 import { useHost, useUi } from './host-context';
@@ -18,13 +19,18 @@ import {
   type DatasetFormat,
   type PlanForm,
 } from './plan-builder';
+import { LoadedPlan } from './loaded-plan';
 import { PlanFile } from './plan-file';
+import { importPlan } from './plan-import';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
 import { applyPositionMoves } from '../navigator/plan-edits';
 
 const NO_CHANNELS: readonly never[] = [];
+const NO_DATASETS: readonly DatasetEntry[] = [];
 const ACTIVE: readonly RunPhase[] = ['running', 'paused', 'cancelling'];
+const isDatasetFormat = (f: string): f is DatasetFormat =>
+  (DATASET_FORMATS as readonly string[]).includes(f);
 
 interface RawPlan {
   plan: Record<string, unknown>;
@@ -38,8 +44,17 @@ export function AcquisitionPanel() {
   const run = useUi((s) => s.mirror?.state.run ?? null);
   const connected = useUi((s) => s.link.state === 'connected');
   const presetNames = useMemo(() => presets.map((p) => p.name), [presets]);
+  const datasets = useUi((s) => s.mirror?.state.datasets ?? NO_DATASETS);
+  const datasetNames = useMemo(() => datasets.map((d) => d.name), [datasets]);
 
-  const [formState, setForm] = useState<PlanForm>(() => emptyPlanForm(presetNames));
+  const [formState, setFormState] = useState<PlanForm>(() => emptyPlanForm(presetNames));
+  // Whether the operator has built or loaded a plan on this page (then a run's plan from the
+  // host never replaces it).
+  const touched = useRef(false);
+  const setForm = useCallback<typeof setFormState>((f) => {
+    touched.current = true;
+    setFormState(f);
+  }, []);
   const form = syncPresets(formState, presetNames);
   const [raw, setRaw] = useState<RawPlan | null>(null);
   const [name, setName] = useState('');
@@ -54,6 +69,21 @@ export function AcquisitionPanel() {
     const drafts = takePlanInbox();
     setForm((f) => addPositionDrafts(f, drafts));
   }, [inbox, takePlanInbox]);
+
+  // Issue #18 §4: a page opened (or reloaded) during a run shows the run's plan, in the
+  // form when the form can show it, else as the loaded-plan summary; name and format too.
+  const adopted = useRef(false);
+  useEffect(() => {
+    if (adopted.current || !run?.plan || !ACTIVE.includes(run.state)) return;
+    adopted.current = true;
+    if (touched.current) return;
+    const r = importPlan(JSON.stringify(run.plan), run.name, presetNames);
+    if (!r.ok) return;
+    if (r.form) setFormState(r.form);
+    else setRaw({ plan: r.plan, fileName: `${run.name} (running)`, unsupported: r.unsupported });
+    setName(run.name);
+    if (isDatasetFormat(run.format)) setFormat(run.format);
+  }, [run, presetNames]);
 
   const built = useMemo(() => buildPlan(form), [form]);
   const plan = raw ? raw.plan : built.ok ? built.plan : null;
@@ -91,8 +121,10 @@ export function AcquisitionPanel() {
     scheduler.current?.update(planKey === null ? null : (JSON.parse(planKey) as typeof plan));
   }, [planKey, connected]);
 
-  const nameError = datasetNameError(name);
   const active = run !== null && ACTIVE.includes(run.state);
+  // A name already in the datasets folder is caught here, not only at Start (issue #18 §8);
+  // while a run is active its own name is of course taken.
+  const nameError = datasetNameError(name, active ? [] : datasetNames);
   // Issue #18: the host's plan check; errors block Start, each shown at its field.
   const problems = (estimate.kind === 'ok' && estimate.estimate.problems) || [];
   const blocked = problems.some((p) => p.severity === 'error');
@@ -127,23 +159,22 @@ export function AcquisitionPanel() {
         }}
         onError={(message) => host.store.getState().pushNotice('error', message)}
       />
-      {raw && (
-        <div className="raw-plan" data-testid="acq-plan-raw">
-          <p>
-            <b>{raw.fileName}</b> runs as loaded; the form cannot show {raw.unsupported.join(', ')}.
-          </p>
-          <button type="button" data-testid="acq-plan-raw-discard" onClick={() => setRaw(null)}>
-            Back to the form
-          </button>
-        </div>
+      {raw ? (
+        <LoadedPlan
+          raw={raw}
+          presets={presetNames}
+          disabled={active}
+          onDiscard={() => setRaw(null)}
+        />
+      ) : (
+        <PlanFormView
+          form={form}
+          onChange={setForm}
+          presets={presets}
+          disabled={active}
+          problems={problems}
+        />
       )}
-      <PlanFormView
-        form={form}
-        onChange={setForm}
-        presets={presets}
-        disabled={raw !== null || active}
-        problems={raw ? [] : problems}
-      />
       <FieldProblems problems={elsewhere} testId="acq-problems-plan" />
       {!raw && !built.ok && (
         <ul className="plan-errors" data-testid="acq-plan-errors">
@@ -161,6 +192,7 @@ export function AcquisitionPanel() {
             data-testid="acq-name"
             value={name}
             placeholder="(timestamp)"
+            style={{ width: '14em' }}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={nameError ? true : undefined}
           />
@@ -205,14 +237,14 @@ export function AcquisitionPanel() {
         >
           Resume
         </button>
-        <button
-          type="button"
-          data-testid="acq-cancel"
+        <ConfirmButton
+          testId="acq-cancel"
+          question="Cancel the run?"
           disabled={run?.state !== 'running' && run?.state !== 'paused'}
-          onClick={() => void host.run('run.cancel', {})}
+          onConfirm={() => void host.run('run.cancel', {})}
         >
           Cancel
-        </button>
+        </ConfirmButton>
       </div>
       <RunProgress run={run} />
     </section>
@@ -231,11 +263,18 @@ function EstimateReadout({ view }: { view: EstimateView }) {
           <b data-testid="acq-estimate-duration">{formatDuration(view.estimate.durationS)}</b>
         </span>
       )}
-      {view.kind === 'error' && (
-        <span className="field-error" role="alert" data-testid="acq-estimate-error">
-          {view.message}
-        </span>
-      )}
+      {view.kind === 'error' &&
+        (view.problems ? (
+          <ul className="plan-errors" role="alert" data-testid="acq-estimate-error">
+            {view.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        ) : (
+          <span className="field-error" role="alert" data-testid="acq-estimate-error">
+            {view.message}
+          </span>
+        ))}
     </div>
   );
 }

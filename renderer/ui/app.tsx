@@ -3,7 +3,7 @@
  * right with tabs (control / acquire / automate / macros / navigate / data). Inactive tabs are
  * hidden, not unmounted, so a half-built plan survives switching.
  */
-import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import { AcquisitionPanel } from './acquisition-panel';
 import { AuditPanel } from './audit-panel';
 import { AutomationTab } from './automation/automation-tab';
@@ -22,7 +22,8 @@ import { EventLog, Notices } from './notices';
 import { StagePanel } from './stage-panel';
 import { StorageSummary, StorageWarning } from './storage-warning';
 import { UploadPanel } from './upload-panel';
-import { useUi } from './host-context';
+import { useHost, useUi } from './host-context';
+import { useViewSync } from './view-sync';
 import '../styles/acquisition.css';
 
 const TABS = [
@@ -33,15 +34,50 @@ const TABS = [
   { id: 'navigate', label: 'Navigate' },
   { id: 'data', label: 'Data' },
 ] as const;
-type TabId = (typeof TABS)[number]['id'];
+
+/** Arrow keys (and Home / End) move between tabs, as in every tab list (WAI-ARIA). */
+function tabForKey(key: string, current: string): (typeof TABS)[number]['id'] | null {
+  const i = Math.max(
+    0,
+    TABS.findIndex((t) => t.id === current),
+  );
+  const n = TABS.length;
+  const to =
+    key === 'ArrowRight'
+      ? (i + 1) % n
+      : key === 'ArrowLeft'
+        ? (i - 1 + n) % n
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? n - 1
+            : null;
+  return to === null ? null : TABS[to]!.id;
+}
 
 export function App() {
   // Readouts stay visible while disconnected but are dimmed: they may be out of date.
   const stale = useUi((s) => s.link.state !== 'connected');
-  const [tab, setTab] = useState<TabId>('control');
+  const host = useHost();
+  // The tab lives in the store: the host keeps it for the next page (view-sync.ts).
+  const kept = useUi((s) => s.tab);
+  // A tab this build does not have (kept by a newer page) falls back to Control.
+  const tab = TABS.some((t) => t.id === kept) ? kept : 'control';
+  const setTab = useUi((s) => s.setTab);
+  useViewSync(host);
+  const onTabKey = (e: KeyboardEvent<HTMLElement>) => {
+    const next = tabForKey(e.key, tab);
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    e.currentTarget.querySelector<HTMLElement>(`[data-testid="tab-${next}"]`)?.focus();
+  };
   // Observers (and operators while someone else holds control) see every panel with its
   // inputs disabled; E-STOP in the header stays live for everyone.
   const inControl = useCanControl();
+  // While the e-stop is latched every control that could move or light is locked (the host
+  // refuses them anyway); the Data tab stays usable and the header keeps Reset.
+  const latched = useUi((s) => s.mirror?.state.safety.estopLatched ?? false);
   return (
     <div className={`app${stale ? ' stale' : ''}`} data-testid="app">
       <HeaderBar />
@@ -50,13 +86,14 @@ export function App() {
       <main className="workspace">
         <LiveView />
         <aside className="side">
-          <nav className="tabs" role="tablist">
+          <nav className="tabs" role="tablist" onKeyDown={onTabKey}>
             {TABS.map((t) => (
               <button
                 type="button"
                 role="tab"
                 key={t.id}
                 aria-selected={tab === t.id}
+                tabIndex={tab === t.id ? 0 : -1}
                 data-testid={`tab-${t.id}`}
                 onClick={() => setTab(t.id)}
               >
@@ -66,24 +103,26 @@ export function App() {
           </nav>
           <ControlBar />
           <fieldset className="control-gate" disabled={!inControl} data-testid="control-gate">
-            <div role="tabpanel" hidden={tab !== 'control'}>
-              <StagePanel />
-              <CameraPanel />
-              <LaserPanel />
-              <DevicesPanel />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'acquire'}>
-              <AcquisitionPanel />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'automate'}>
-              <AutomationTab />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'macros'}>
-              <MacrosTab />
-            </div>
-            <div role="tabpanel" hidden={tab !== 'navigate'}>
-              <NavigatePanel />
-            </div>
+            <fieldset className="estop-gate" disabled={latched} data-testid="estop-gate">
+              <div role="tabpanel" hidden={tab !== 'control'}>
+                <StagePanel />
+                <CameraPanel />
+                <LaserPanel />
+                <DevicesPanel />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'acquire'}>
+                <AcquisitionPanel />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'automate'}>
+                <AutomationTab />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'macros'}>
+                <MacrosTab />
+              </div>
+              <div role="tabpanel" hidden={tab !== 'navigate'}>
+                <NavigatePanel />
+              </div>
+            </fieldset>
             <div role="tabpanel" hidden={tab !== 'data'}>
               <StorageSummary />
               <DatasetList />

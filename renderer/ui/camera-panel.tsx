@@ -1,4 +1,5 @@
 /** Camera: exposure, binning, live on/off, snap, channel presets, frame counters. */
+import type { ChannelPreset, LaserState } from '../../electron/api/contract';
 import { useHost, useUi } from './host-context';
 import { NumberField } from './number-field';
 
@@ -6,12 +7,27 @@ const BINNINGS = [1, 2, 4] as const;
 
 /** Stable empty list: a zustand selector must not return a new array per call (React #185). */
 const NO_CHANNELS: readonly never[] = [];
+const NO_LASERS: Readonly<Record<string, LaserState>> = {};
+
+/**
+ * A chip shows selected only while its line really is selected (armed for the next exposure
+ * or emitting): after an e-stop, an all-off or a hand switch-off it does not.
+ */
+export function channelSelected(
+  preset: ChannelPreset,
+  active: string | null,
+  lasers: Readonly<Record<string, LaserState>>,
+): boolean {
+  const line = lasers[preset.laserId];
+  return preset.name === active && !!line && (line.armed === true || line.emission);
+}
 
 export function CameraPanel() {
   const host = useHost();
   const camera = useUi((s) => s.mirror?.state.camera ?? null);
   const channels = useUi((s) => s.mirror?.state.channels ?? NO_CHANNELS);
   const active = useUi((s) => s.mirror?.state.activeChannel ?? null);
+  const lasers = useUi((s) => s.mirror?.state.lasers ?? NO_LASERS);
   if (!camera) {
     return (
       <section className="panel" data-testid="camera-panel">
@@ -99,9 +115,10 @@ export function CameraPanel() {
             <button
               type="button"
               key={c.name}
-              className={`chip${c.name === active ? ' on' : ''}`}
+              className={`chip${channelSelected(c, active, lasers) ? ' on' : ''}`}
               data-testid={`channel-${c.name}`}
-              title={`${c.laserId} ${c.powerMw} mW, ${c.exposureMs} ms`}
+              aria-pressed={channelSelected(c, active, lasers)}
+              title={`${c.laserId} at ${c.powerMw} mW, ${c.exposureMs} ms exposure`}
               onClick={() => void host.run('channel.apply', { name: c.name })}
             >
               {c.name}

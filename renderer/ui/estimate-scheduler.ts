@@ -10,7 +10,8 @@ export type EstimateView =
   | { kind: 'idle' }
   | { kind: 'pending' }
   | { kind: 'ok'; estimate: Estimate }
-  | { kind: 'error'; message: string };
+  /** `problems`: one line per invalid field, when the host listed them (E_INVALID). */
+  | { kind: 'error'; message: string; problems?: string[] };
 
 export interface EstimateSchedulerDeps {
   estimate(plan: Record<string, unknown>): Promise<Estimate>;
@@ -43,7 +44,9 @@ export class EstimateScheduler {
         (err: unknown) => {
           if (gen !== this.generation) return;
           const message = err instanceof Error ? err.message : String(err);
-          this.deps.onResult({ kind: 'error', message });
+          const listed = (err as { details?: { problems?: unknown } }).details?.problems;
+          const problems = Array.isArray(listed) ? listed.map(String) : undefined;
+          this.deps.onResult({ kind: 'error', message, ...(problems ? { problems } : {}) });
         },
       );
     }, this.deps.delayMs ?? 300);

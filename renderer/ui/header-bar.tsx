@@ -1,4 +1,5 @@
 /** Always-visible top bar: instrument, connection state, E-STOP and the latched banner. */
+import { ConfirmButton } from './confirm-button';
 import { useHost, useUi } from './host-context';
 
 const LINK_TEXT = {
@@ -32,14 +33,14 @@ export function HeaderBar() {
         </span>
         <span className="spacer" />
         {latched && (
-          <button
-            type="button"
+          <ConfirmButton
             className="estop-reset"
-            data-testid="estop-reset"
-            onClick={() => void host.run('safety.reset', {})}
+            testId="estop-reset"
+            question="Is it safe to move and switch light on again?"
+            onConfirm={() => void host.run('safety.reset', {})}
           >
             Reset E-stop
-          </button>
+          </ConfirmButton>
         )}
         <button
           type="button"
@@ -58,8 +59,8 @@ export function HeaderBar() {
       )}
       {latched && (
         <div className="banner banner-estop" data-testid="estop-banner" role="alert">
-          EMERGENCY STOP LATCHED{reason ? ` — ${reason}` : ''}. Motion halted, lasers off. Commands
-          are refused until reset.
+          EMERGENCY STOP LATCHED{reason ? ` — ${reason}` : ''}. Motion halted, lasers off. Controls
+          are locked until the e-stop is reset.
         </div>
       )}
     </>

@@ -11,7 +11,7 @@ import { useHost, useUi } from './host-context';
 import { NumberField } from './number-field';
 import '../styles/alarms.css';
 
-function LaserRow({ laser }: { laser: LaserState }) {
+function LaserRow({ laser, autoShutter }: { laser: LaserState; autoShutter: boolean }) {
   const host = useHost();
   const id = laser.id;
   const [draft, setDraft] = useState<number | null>(null);
@@ -31,6 +31,13 @@ function LaserRow({ laser }: { laser: LaserState }) {
         className={`toggle${laser.emission ? ' on' : ''}`}
         data-testid={`laser-${id}-emission`}
         aria-pressed={laser.emission}
+        // With auto-shutter on the host refuses a switch-on by hand; switching off always works.
+        disabled={autoShutter && !laser.emission}
+        title={
+          autoShutter && !laser.emission
+            ? 'Auto-shutter is on: select a channel (light comes with each exposure), or turn auto-shutter off'
+            : undefined
+        }
         onClick={() => void host.run('laser.setEmission', { laserId: id, on: !laser.emission })}
       >
         {laser.emission ? 'ON' : 'off'}
@@ -55,6 +62,7 @@ function LaserRow({ laser }: { laser: LaserState }) {
       <NumberField
         testId={`laser-${id}-power`}
         label="P"
+        name={`${laser.wavelengthNm} nm power`}
         unit="mW"
         width="5em"
         value={laser.powerMw}
@@ -128,7 +136,7 @@ export function LaserPanel() {
       )}
       {list.length === 0 && <p className="empty">No lasers configured.</p>}
       {list.map((l) => (
-        <LaserRow key={l.id} laser={l} />
+        <LaserRow key={l.id} laser={l} autoShutter={shutter?.auto ?? false} />
       ))}
     </section>
   );

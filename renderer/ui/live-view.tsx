@@ -66,7 +66,9 @@ export function LiveView() {
       if (s.mirror?.state.focus) void host.run('focus.stop', {});
       return;
     }
-    const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm);
+    // Latched: the host would refuse the jog; the banner already says why.
+    if (s.mirror?.state.safety.estopLatched) return;
+    const jog = jogForKey(e, s.jogStepUm, s.jogStepZUm, s.mirror?.state.stageOrientation);
     if (!jog) return;
     e.preventDefault();
     if (!gate.current.tryBegin(jog.axis, e.repeat)) return;
@@ -86,7 +88,7 @@ export function LiveView() {
           className="live-canvas"
           data-testid="live-view"
           tabIndex={0}
-          aria-label="Live image. Arrow keys jog XY, Page Up/Down jog Z, Escape stops motion."
+          aria-label="Live image. Arrow keys move the view, Page Up/Down jog Z, Escape stops motion, Alt+click centres the clicked point."
           onKeyDown={onKeyDown}
         />
         <div className="image-layer" data-testid="image-layer" ref={imageLayer}>
@@ -131,10 +133,15 @@ function DisplayControls(p: {
   const setWindow = useUi((s) => s.setWindow);
   const setGamma = useUi((s) => s.setGamma);
   const setAuto = useUi((s) => s.setAutoContrast);
+  // One LUT per channel: these controls edit the LUT of the channel the image shows.
+  const channel = useUi((s) => s.displayChannel);
   return (
     <div className="display-controls">
       <canvas className="histogram" data-testid="histogram" ref={p.histogram} />
       <div className="row">
+        <span className="display-channel" data-testid="display-channel" title="LUT of this channel">
+          {channel ?? '—'}
+        </span>
         <button
           type="button"
           className={`toggle${auto ? ' on' : ''}`}

@@ -1,8 +1,11 @@
 /**
- * Toasts and the host event log. Errors stay until dismissed; warnings and info fade
- * after a while (they remain in the event log).
+ * Toasts and the host event log. Errors stay until dismissed or fixed (see HostClient.run);
+ * warnings and info fade after a while (they remain in the event log). A repeated notice is
+ * counted, not stacked.
  */
 import { useEffect } from 'react';
+import type { HostEvent } from '../../electron/api/contract';
+import { describeError } from '../state/error-text';
 import { useUi } from './host-context';
 
 const LIFETIME_MS = { info: 6000, warn: 20_000 } as const;
@@ -31,7 +34,20 @@ export function Notices() {
           data-level={n.level}
           role="alert"
         >
-          <span className="notice-text">{n.text}</span>
+          <span className="notice-text">
+            {n.text}
+            {n.count > 1 && (
+              <span className="notice-count" data-testid="toast-count">
+                {' '}
+                ×{n.count}
+              </span>
+            )}
+            {n.detail && (
+              <span className="notice-detail" data-testid="toast-detail">
+                {n.detail}
+              </span>
+            )}
+          </span>
           <button
             type="button"
             className="close"
@@ -59,12 +75,25 @@ export function EventLog() {
           .map((e, i) => (
             <li
               key={`${e.timeMs}-${i}`}
-              className={e.type === 'safety' ? 'ev-safety' : `ev-${e.level}`}
+              className={eventClass(e)}
+              data-testid="event"
+              data-type={e.type}
             >
-              <time>{new Date(e.timeMs).toLocaleTimeString()}</time> {e.message}
+              <time>{new Date(e.timeMs).toLocaleTimeString()}</time> {eventText(e)}
             </li>
           ))}
       </ol>
     </section>
   );
+}
+
+function eventClass(e: HostEvent): string {
+  if (e.type === 'log') return `ev-${e.level}`;
+  return e.type === 'safety' ? 'ev-safety' : 'ev-refused';
+}
+
+/** A refusal reads as the toast does: who, what, and why in plain words. */
+export function eventText(e: HostEvent): string {
+  if (e.type !== 'refused') return e.message;
+  return `Refused ${e.command} (${e.user}): ${describeError(e.error).text} [${e.error.code}]`;
 }

@@ -1,6 +1,7 @@
 /**
  * A numeric input that commits on Enter or blur (never per keystroke). Invalid or
- * out-of-range text is refused with a message next to the field, naming the field.
+ * out-of-range text is refused with a message under the field, naming the field, the unit
+ * and the limit; it clears as soon as the operator edits the field again.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { parseNumberField } from '../input/parse-number';
@@ -8,6 +9,8 @@ import { parseNumberField } from '../input/parse-number';
 export interface NumberFieldProps {
   testId: string;
   label: string;
+  /** The field's name in messages when the label is an abbreviation ("P" → "Power"). */
+  name?: string;
   unit?: string;
   /** The current value from the host; shown when the field is not being edited. */
   value: number | null;
@@ -27,11 +30,13 @@ export function NumberField(p: NumberFieldProps) {
   useEffect(() => {
     if (!editing) setText(shown);
   }, [shown, editing]);
+  // A new value from the host answers the message: it no longer applies.
+  useEffect(() => setError(null), [shown]);
 
   const commit = () => {
     setEditing(false);
     if (text === shown) return setError(null);
-    const r = parseNumberField(text, p.label, p.min, p.max);
+    const r = parseNumberField(text, p.name ?? p.label, p.min, p.max, p.unit);
     if (!r.ok) {
       setError(r.error);
       setText(shown);
@@ -62,6 +67,7 @@ export function NumberField(p: NumberFieldProps) {
         onChange={(e) => {
           setEditing(true);
           setText(e.target.value);
+          setError(null);
         }}
         onBlur={commit}
         onKeyDown={onKey}

@@ -69,6 +69,8 @@ interface NumberRule {
   /** Strictly greater than. */
   above?: number;
   integer?: boolean;
+  /** Shown with the value and the limit ("µm", "ms", "s", "%"). */
+  unit?: string;
 }
 
 class Errors {
@@ -76,6 +78,7 @@ class Errors {
   num(text: string, field: string, rule: NumberRule = {}): number {
     const trimmed = text.trim();
     const v = Number(trimmed);
+    const u = rule.unit ? ` ${rule.unit}` : '';
     if (trimmed === '' || !Number.isFinite(v)) {
       this.list.push(`${field}: "${text}" is not a number`);
       return NaN;
@@ -83,9 +86,9 @@ class Errors {
     if (rule.integer && !Number.isInteger(v))
       this.list.push(`${field}: ${v} is not a whole number`);
     else if (rule.min !== undefined && v < rule.min)
-      this.list.push(`${field}: ${v} is below ${rule.min}`);
+      this.list.push(`${field}: ${v}${u} is below the minimum of ${rule.min}${u}`);
     else if (rule.above !== undefined && v <= rule.above)
-      this.list.push(`${field}: must be more than ${rule.above}`);
+      this.list.push(`${field}: must be more than ${rule.above}${u}`);
     return v;
   }
 }
@@ -98,25 +101,28 @@ export function buildPlan(form: PlanForm): BuildResult {
   if (channels.length === 0) e.list.push('channels: choose at least one channel');
   plan.channels = channels.map((c) => {
     if (c.exposureMs.trim() === '') return { config: c.name };
-    return { config: c.name, exposure: e.num(c.exposureMs, `${c.name} exposure`, { above: 0 }) };
+    return {
+      config: c.name,
+      exposure: e.num(c.exposureMs, `${c.name} exposure`, { above: 0, unit: 'ms' }),
+    };
   });
 
   if (form.z.mode === 'range') {
     plan.z_plan = {
-      range: e.num(form.z.rangeUm, 'z range', { min: 0 }),
-      step: e.num(form.z.stepUm, 'z step', { above: 0 }),
+      range: e.num(form.z.rangeUm, 'z range', { min: 0, unit: 'µm' }),
+      step: e.num(form.z.stepUm, 'z step', { above: 0, unit: 'µm' }),
     };
   } else if (form.z.mode === 'top-bottom') {
     plan.z_plan = {
-      top: e.num(form.z.topUm, 'z top'),
-      bottom: e.num(form.z.bottomUm, 'z bottom'),
-      step: e.num(form.z.stepUm, 'z step', { above: 0 }),
+      top: e.num(form.z.topUm, 'z top', { unit: 'µm' }),
+      bottom: e.num(form.z.bottomUm, 'z bottom', { unit: 'µm' }),
+      step: e.num(form.z.stepUm, 'z step', { above: 0, unit: 'µm' }),
     };
   }
 
   if (form.time.enabled) {
     plan.time_plan = {
-      interval: e.num(form.time.intervalS, 'time interval', { min: 0 }),
+      interval: e.num(form.time.intervalS, 'time interval', { min: 0, unit: 's' }),
       loops: e.num(form.time.loops, 'time points', { min: 1, integer: true }),
     };
   }
@@ -134,7 +140,7 @@ export function buildPlan(form: PlanForm): BuildResult {
     plan.grid_plan = {
       rows: e.num(form.grid.rows, 'grid rows', { min: 1, integer: true }),
       columns: e.num(form.grid.columns, 'grid columns', { min: 1, integer: true }),
-      overlap: e.num(form.grid.overlapPct, 'grid overlap', { min: 0 }),
+      overlap: e.num(form.grid.overlapPct, 'grid overlap', { min: 0, unit: '%' }),
     };
     const overlap = Number(form.grid.overlapPct);
     if (overlap >= 100) e.list.push(`grid overlap: ${overlap} must be below 100 %`);
@@ -144,11 +150,13 @@ export function buildPlan(form: PlanForm): BuildResult {
 }
 
 /** The host's dataset name rule (run.start `name`): letters, digits, ".", "-", "_"; ≤ 128. */
-export function datasetNameError(name: string): string | null {
+export function datasetNameError(name: string, existing: readonly string[] = []): string | null {
   if (name === '') return null; // empty: the host names the dataset by timestamp
   if (name.length > 128) return `dataset name: ${name.length} characters, at most 128`;
   const bad = /[^A-Za-z0-9._-]/.exec(name);
   if (bad) return `dataset name: "${bad[0]}" is not allowed (letters, digits, ".", "-", "_")`;
+  if (existing.includes(name))
+    return `dataset name: "${name}" is already taken in the datasets folder; choose another`;
   return null;
 }
 

@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import type { LimitRange } from '../../electron/api/contract';
 import { parseNumberField } from '../input/parse-number';
+import { axisLabel, jogDelta, type ScreenDirection } from '../input/stage-orientation';
 import { useHost, useUi } from './host-context';
+import { OrientationCheck } from './orientation-check';
 
 export const XY_STEPS_UM = [0.1, 1, 10, 100, 1000];
 export const Z_STEPS_UM = [0.1, 0.5, 1, 5, 10, 50];
@@ -45,6 +47,14 @@ function StepSelect(p: {
   );
 }
 
+/** Screen direction, grid cell class, arrow; each button's stage axis follows the orientation. */
+const JOG_BUTTONS: readonly [ScreenDirection, string, string][] = [
+  ['up', 'j-up', '↑'],
+  ['left', 'j-left', '←'],
+  ['right', 'j-right', '→'],
+  ['down', 'j-down', '↓'],
+];
+
 export function StagePanel() {
   const host = useHost();
   const stage = useUi((s) => s.mirror?.state.stage ?? null);
@@ -54,6 +64,7 @@ export function StagePanel() {
   const stepZ = useUi((s) => s.jogStepZUm);
   const setStep = useUi((s) => s.setJogStepUm);
   const setStepZ = useUi((s) => s.setJogStepZUm);
+  const orientation = useUi((s) => s.mirror?.state.stageOrientation);
   const pushNotice = useUi((s) => s.pushNotice);
   const [gx, setGx] = useState('');
   const [gy, setGy] = useState('');
@@ -64,13 +75,14 @@ export function StagePanel() {
   const gotoXy = () => {
     const x = parseNumberField(gx === '' && stage ? String(stage.xUm) : gx, 'Go to X (µm)');
     const y = parseNumberField(gy === '' && stage ? String(stage.yUm) : gy, 'Go to Y (µm)');
-    if (!x.ok) return pushNotice('error', x.error);
-    if (!y.ok) return pushNotice('error', y.error);
+    // Keyed like the command's own refusals: the next successful move clears them.
+    if (!x.ok) return pushNotice('error', x.error, { key: 'stage.moveTo' });
+    if (!y.ok) return pushNotice('error', y.error, { key: 'stage.moveTo' });
     void host.run('stage.moveTo', { xUm: x.value, yUm: y.value });
   };
   const gotoZ = () => {
     const z = parseNumberField(gz, 'Go to Z (µm)');
-    if (!z.ok) return pushNotice('error', z.error);
+    if (!z.ok) return pushNotice('error', z.error, { key: 'focus.moveTo' });
     void host.run('focus.moveTo', { zUm: z.value });
   };
   const stopAll = () => {
@@ -94,43 +106,22 @@ export function StagePanel() {
       <Readout axis="y" value={stage?.yUm ?? null} limit={limits?.yUm ?? null} />
       <Readout axis="z" value={focus?.zUm ?? null} limit={limits?.zUm ?? null} />
       <div className="jog">
-        <div className="jog-grid">
-          <button
-            type="button"
-            className="j-up"
-            data-testid="jog-y-plus"
-            disabled={noXy}
-            onClick={() => jogXy(0, step)}
-          >
-            Y+
-          </button>
-          <button
-            type="button"
-            className="j-left"
-            data-testid="jog-x-minus"
-            disabled={noXy}
-            onClick={() => jogXy(-step, 0)}
-          >
-            X−
-          </button>
-          <button
-            type="button"
-            className="j-right"
-            data-testid="jog-x-plus"
-            disabled={noXy}
-            onClick={() => jogXy(step, 0)}
-          >
-            X+
-          </button>
-          <button
-            type="button"
-            className="j-down"
-            data-testid="jog-y-minus"
-            disabled={noXy}
-            onClick={() => jogXy(0, -step)}
-          >
-            Y−
-          </button>
+        <div className="jog-grid" title="Arrows move the field of view as they point on the image">
+          {JOG_BUTTONS.map(([dir, cls, arrow]) => (
+            <button
+              type="button"
+              key={dir}
+              className={cls}
+              data-testid={`jog-${dir}`}
+              disabled={noXy}
+              onClick={() => {
+                const d = jogDelta(orientation, dir, step);
+                jogXy(d.dxUm, d.dyUm);
+              }}
+            >
+              {arrow} <span className="jog-axis">{axisLabel(orientation, dir)}</span>
+            </button>
+          ))}
         </div>
         <div className="jog-z">
           <button type="button" data-testid="jog-z-plus" disabled={noZ} onClick={() => jogZ(stepZ)}>
@@ -155,6 +146,7 @@ export function StagePanel() {
             <StepSelect testId="jog-step-z" steps={Z_STEPS_UM} value={stepZ} onChange={setStepZ} />
           </label>
         </div>
+        <OrientationCheck disabled={noXy} />
       </div>
       <form className="goto" onSubmit={(e) => (e.preventDefault(), gotoXy())}>
         <input

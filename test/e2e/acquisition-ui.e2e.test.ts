@@ -122,6 +122,12 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await expect.poll(() => text('acq-plan-raw'), { timeout: 5_000 }).toContain('stage_positions');
     await expect.poll(() => text('acq-problems-plan'), { timeout: 10_000 }).toMatch(/DAPI/);
     expect(await page.getByTestId('acq-start').isDisabled()).toBe(true);
+    // Issue #18 §3: the loaded plan replaces the form (which showed another plan) with a
+    // summary of what runs, its unknown channel flagged there too.
+    expect(await page.getByTestId('acq-channel-GFP').count()).toBe(0);
+    expect(await text('acq-plan-summary-channels')).toContain('DAPI 20 ms, GFP');
+    expect(await text('acq-plan-summary-flag')).toMatch(/Unknown channel "DAPI"/);
+    expect(await text('acq-plan-summary-positions')).toContain('well A1: 100, -50, 2 µm');
     await page.getByTestId('acq-plan-raw-discard').click();
     // The plan saved above loads back into the form.
     await page.getByTestId('acq-plan-load').setInputFiles((await download.path())!);
@@ -139,6 +145,23 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await expect.poll(() => text('dataset-e2e-run-outcome'), { timeout: 10_000 }).toBe('complete');
     await expect.poll(() => text('dataset-e2e-run-closed'), { timeout: 10_000 }).toBe('closed');
     expect(await text('dataset-e2e-run-frames')).toBe('6 frames');
+    // Issue #18 §8: the saved images open in the viewer, through the GFP LUT, with sliders.
+    await page.getByTestId('view-e2e-run').click();
+    await expect.poll(() => text('viewer-channel'), { timeout: 10_000 }).toBe('GFP');
+    expect(await page.getByTestId('viewer-z').getAttribute('max')).toBe('2');
+    expect(await page.getByTestId('viewer-t').getAttribute('max')).toBe('1');
+    const drawn = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 4) sum += d[i + 1]!;
+        return { w: c.width, mean: sum / (d.length / 4) };
+      });
+    await expect.poll(async () => (await drawn()).w, { timeout: 10_000 }).toBe(512);
+    expect((await drawn()).mean).toBeGreaterThan(5);
+    await page.getByTestId('viewer-z').fill('2');
+    await page.getByTestId('viewer-close').click();
     await page.getByTestId('archive-e2e-run-archive').click();
 
     await expect.poll(async () => (await hostState()).uploads.length, { timeout: 5_000 }).toBe(1);
@@ -165,9 +188,18 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     expect(await page.getByTestId('acq-resume').isEnabled()).toBe(true);
     await page.getByTestId('acq-resume').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('running');
+    // Cancel asks once (issue #18): "No" keeps the run going, "Yes" cancels it.
     await page.getByTestId('acq-cancel').click();
+    await page.getByTestId('acq-cancel-no').click();
+    expect(await attr('run-state', 'data-state')).toBe('running');
+    await page.getByTestId('acq-cancel').click();
+    await page.getByTestId('acq-cancel-confirm').click();
     await expect.poll(() => attr('run-state', 'data-state'), { timeout: 10_000 }).toBe('cancelled');
-    expect(await page.getByTestId('acq-start').isEnabled()).toBe(true);
+    // The name is now taken by the cancelled dataset: caught in the form (issue #18 §8).
+    await expect.poll(() => text('acq-name-error'), { timeout: 10_000 }).toMatch(/already taken/);
+    expect(await page.getByTestId('acq-start').isEnabled()).toBe(false);
+    await page.getByTestId('acq-name').fill('e2e-next');
+    await expect.poll(() => page.getByTestId('acq-start').isEnabled()).toBe(true);
     await page.getByTestId('tab-data').click();
     await expect
       .poll(() => text('dataset-e2e-cancel-outcome'), { timeout: 10_000 })

@@ -118,6 +118,9 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(3);
     const b = await page.evaluate(() => window.__aquilaDisplay!.lastSeq);
     expect(b).toBeGreaterThan(a);
+    // The image says which channel it shows, and the LUT controls are that channel's.
+    await expect.poll(() => page.getByTestId('frame-info').textContent()).toMatch(/^GFP · #/);
+    expect(await page.getByTestId('display-channel').textContent()).toBe('GFP');
     await page.screenshot({ path: path.join(artefacts, 'live.png') });
     expect(errors).toEqual([]);
   });
@@ -127,7 +130,7 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(2);
     const imgBefore = await grab(2);
     await page.getByTestId('jog-step').selectOption('10');
-    await page.getByTestId('jog-x-plus').click();
+    await page.getByTestId('jog-right').click();
     await expect
       .poll(async () => (await hostState()).stage.xUm, { timeout: 5_000 })
       .toBeCloseTo(before.stage.xUm + 10, 3);
@@ -146,6 +149,18 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     expect(shift).toBeGreaterThanOrEqual(-27);
     expect(shift).toBeLessThanOrEqual(-23);
     await page.screenshot({ path: path.join(artefacts, 'after-jog.png') });
+
+    // Alt+click centres the clicked point (issue #18 §7): right of centre is stage +X.
+    const box = (await page.getByTestId('live-view').boundingBox())!;
+    const at = (await hostState()).stage;
+    await page.getByTestId('live-view').click({
+      modifiers: ['Alt'],
+      position: { x: box.width / 2 + 60, y: box.height / 2 },
+    });
+    await expect
+      .poll(async () => (await hostState()).stage.xUm, { timeout: 5_000 })
+      .toBeGreaterThan(at.xUm + 1);
+    expect(Math.abs((await hostState()).stage.yUm - at.yUm)).toBeLessThan(2);
   });
 
   it('with the laser off the image falls to the camera offset', async () => {
@@ -165,7 +180,22 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     await waitForNewFrames(2);
     const dark = await grab(4);
     expect(Math.abs(mean(dark) - 100)).toBeLessThan(3);
+    await expect.poll(() => page.getByTestId('frame-info').textContent()).toMatch(/^dark · #/);
     await page.screenshot({ path: path.join(artefacts, 'laser-off.png') });
+  });
+
+  it('a power above the maximum is refused in words, with unit and limit, and clears on edit', async () => {
+    const field = page.getByTestId('laser-laser488-power');
+    await field.fill('200');
+    await field.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('laser-laser488-power-error').textContent())
+      .toBe('488 nm power: 200 mW is above the maximum of 150 mW');
+    expect((await hostState()).lasers.laser488.powerMw).not.toBe(200);
+    await field.fill('12');
+    expect(await page.getByTestId('laser-laser488-power-error').count()).toBe(0);
+    await field.press('Enter');
+    await expect.poll(async () => (await hostState()).lasers.laser488.powerMw).toBe(12);
   });
 
   it('e-stop turns every laser off and latches until reset', async () => {
@@ -183,9 +213,36 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     ).toEqual([false, false]);
     await expect(page.getByTestId('estop-banner').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(artefacts, 'estop.png') });
+
+    // Issue #18 §5: while latched the controls are locked (the chip cannot be clicked), a
+    // keyboard jog is not even sent, so no refusal toasts stack up; nothing changes.
+    await expect.poll(() => page.getByTestId('channel-GFP').isDisabled()).toBe(true);
+    expect(await page.getByTestId('laser-laser488-power').isDisabled()).toBe(true);
+    const at = (await hostState()).stage;
+    await page.getByTestId('live-view').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('[data-testid="toast"][data-level="error"]').count()).toBe(0);
+    expect((await hostState()).stage).toMatchObject({ xUm: at.xUm, yUm: at.yUm });
+
+    // Reset asks once; "No" leaves it latched.
     await page.getByTestId('estop-reset').click();
+    await page.getByTestId('estop-reset-no').click();
+    expect((await hostState()).safety.estopLatched).toBe(true);
+    await page.getByTestId('estop-reset').click();
+    await page.getByTestId('estop-reset-confirm').click();
     await expect
       .poll(async () => (await hostState()).safety.estopLatched, { timeout: 5_000 })
       .toBe(false);
+    // After the reset the chip's selection matches its line: off, not selected.
+    await expect
+      .poll(() => page.getByTestId('channel-GFP').getAttribute('aria-pressed'))
+      .toBe('false');
+    expect((await hostState()).lasers.laser488).toMatchObject({ emission: false, armed: false });
+    await expect.poll(() => page.getByTestId('channel-GFP').isEnabled()).toBe(true);
+    // The reset appears once in the event list.
+    const resets = await page.getByTestId('event').filter({ hasText: 'E-stop reset' }).count();
+    expect(resets).toBe(1);
   });
 });

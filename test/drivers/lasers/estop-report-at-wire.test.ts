@@ -40,6 +40,8 @@ describe('e-stop result at the wire', () => {
         options: { port: (s as RunningWireSim).devicePath, timeoutMs: 100 },
       })),
     );
+    // Lines on by hand need auto-shutter off (issue #18).
+    expect(await rig.call('shutter.setAuto', { enabled: false })).toMatchObject({ ok: true });
     for (const id of ['good', 'garbage', 'gone'])
       expect(await rig.call('laser.setEmission', { laserId: id, on: true })).toMatchObject({
         ok: true,

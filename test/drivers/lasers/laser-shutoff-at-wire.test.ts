@@ -76,6 +76,8 @@ describe('laser shut-off at the wire', () => {
   it('e-stop: every laser simulator receives emission-off within 200 ms', async () => {
     const host = await createHost(await loadConfig(configPath), { log: silentLogger });
     try {
+      // Lines on by hand need auto-shutter off (issue #18).
+      await host.shutter.setAuto(false, 'test');
       for (const id of ['obis', 'cobolt']) {
         expect(
           await host.call(

@@ -49,6 +49,13 @@ async function startServe(command: string, args: string[]) {
   const url = /Aquila ready at (\S+)/.exec(out)?.[1];
   if (!url) throw new Error(`serve did not start:\n${out}`);
   tree = processTree(child.pid!);
+  // Lines on by hand need auto-shutter off (issue #18).
+  const auto = await fetch(new URL('/api/commands/shutter.setAuto', url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ enabled: false }),
+  });
+  expect(auto.status, await auto.text()).toBe(200);
   for (const laserId of ['obis', 'cobolt']) {
     const res = await fetch(new URL('/api/commands/laser.setEmission', url), {
       method: 'POST',

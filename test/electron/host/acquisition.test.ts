@@ -64,7 +64,14 @@ describe('acquisition via the API', () => {
       outcome: 'complete',
       closed: true,
       framesWritten: 6,
+      // Issue #18 §8: what the Data tab shows.
+      format: 'ome-zarr-0.4',
+      sizes: { t: 2, c: 1, z: 3, y: 256, x: 256 },
+      framesExpected: 6,
+      reason: null,
     });
+    // At least the pixels, plus metadata files.
+    expect(fx.host.store.state.datasets[0]!.bytes).toBeGreaterThan(6 * 256 * 256 * 2);
     expect(Object.values(fx.host.store.state.lasers).every((l) => !l.emission)).toBe(true);
     expect(fx.host.store.state.stage).toMatchObject({ xUm: 30, yUm: 40 });
   });

@@ -11,6 +11,8 @@ let client: TestClient;
 
 beforeEach(async () => {
   fx = await startTestHost();
+  // These tests switch lines on by hand, which auto-shutter refuses (issue #18).
+  await fx.host.shutter.setAuto(false, 'test');
   client = await TestClient.connect(fx);
   await client.until(() => client.messages.some((m) => m.type === 'hello'), 5_000, 'hello');
 });

@@ -1,5 +1,5 @@
 /**
- * The navigator's host side (issue #17): the config's orientation and sample holder reach
+ * The navigator's host side (issue #17): the config's sample holder reaches
  * AppState.navigator; plan.positions lists a plan's XY visits in run order, its grids
  * expanded with this camera's field of view, and refuses a bad plan with the field.
  */
@@ -13,21 +13,18 @@ afterEach(async () => {
   fx = undefined;
 });
 
-it('AppState.navigator carries the configured orientation and holder, identity by default', async () => {
+it('AppState.navigator carries the configured holder, none by default', async () => {
   fx = await startTestHost(
     smallSimConfig({
-      camera: { orientation: { flipY: true, rotate90: 1 } },
       sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
     }),
   );
   expect(fx.host.store.state.navigator).toEqual({
-    cameraOrientation: { flipX: false, flipY: true, rotate90: 1 },
     sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
   });
   await fx.close();
   fx = await startTestHost(smallSimConfig());
   expect(fx.host.store.state.navigator).toEqual({
-    cameraOrientation: { flipX: false, flipY: false, rotate90: 0 },
     sampleHolder: null,
   });
 });

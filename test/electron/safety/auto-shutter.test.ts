@@ -193,6 +193,24 @@ describe('auto-shutter (default on)', () => {
     expect(light('laser488')).toHaveLength(1);
   });
 
+  it('a switch-on by hand is refused while auto-shutter is on (nothing emits); off always works', async () => {
+    const r = await host.call('laser.setEmission', { laserId: 'laser488', on: true }, ctx);
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'E_STATE', message: expect.stringMatching(/^Auto-shutter is on: laser488/) },
+    });
+    expect(await host.call('laser.setEmission', { laserId: 'nope', on: true }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'E_INVALID' },
+    });
+    await call('laser.setEmission', { laserId: 'laser488', on: false });
+    await pause(100);
+    expect(timeline()).toEqual([]);
+    await call('shutter.setAuto', { enabled: false });
+    await call('laser.setEmission', { laserId: 'laser488', on: true });
+    expect(camera().world.laser('laser488').emission).toBe(true);
+  });
+
   it('off: channel.apply switches the line on at once, logged as a warning; on again: every line off', async () => {
     await call('shutter.setAuto', { enabled: false });
     expect(logs.some((l) => /^warn Auto-shutter OFF \(shutter-test\)/.test(l))).toBe(true);

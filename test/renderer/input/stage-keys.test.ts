@@ -13,10 +13,14 @@ const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
 
 describe('stage keys', () => {
   it('maps arrows to XY and PageUp/PageDown to Z with the selected steps', () => {
+    // Arrows move the field of view as they point on screen (image y is down): with the
+    // identity orientation, up is stage −Y.
     expect(jogForKey(key('ArrowRight'), 10, 1)?.args).toEqual({ dxUm: 10, dyUm: 0 });
     expect(jogForKey(key('ArrowLeft'), 10, 1)?.args).toEqual({ dxUm: -10, dyUm: 0 });
-    expect(jogForKey(key('ArrowUp'), 10, 1)?.args).toEqual({ dxUm: 0, dyUm: 10 });
-    expect(jogForKey(key('ArrowDown'), 10, 1)?.args).toEqual({ dxUm: 0, dyUm: -10 });
+    expect(jogForKey(key('ArrowUp'), 10, 1)?.args).toEqual({ dxUm: 0, dyUm: -10 });
+    expect(jogForKey(key('ArrowDown'), 10, 1)?.args).toEqual({ dxUm: 0, dyUm: 10 });
+    const flipped = { flipX: true, flipY: false, rotate90: false };
+    expect(jogForKey(key('ArrowRight'), 10, 1, flipped)?.args).toEqual({ dxUm: -10, dyUm: 0 });
     expect(jogForKey(key('PageUp'), 10, 0.5)).toEqual({
       command: 'focus.moveBy',
       axis: 'z',
@@ -65,8 +69,15 @@ describe('number fields', () => {
     expect(parseNumberField('', 'X')).toEqual({ ok: false, error: 'X: "" is not a number' });
     expect(parseNumberField('120', 'P', 0, 100)).toEqual({
       ok: false,
-      error: 'P: 120 is above 100',
+      error: 'P: 120 is above the maximum of 100',
     });
-    expect(parseNumberField('-1', 'P', 0, 100)).toEqual({ ok: false, error: 'P: -1 is below 0' });
+    expect(parseNumberField('-1', 'P', 0, 100)).toEqual({
+      ok: false,
+      error: 'P: -1 is below the minimum of 0',
+    });
+    expect(parseNumberField('200', 'Power', 0, 150, 'mW')).toEqual({
+      ok: false,
+      error: 'Power: 200 mW is above the maximum of 150 mW',
+    });
   });
 });

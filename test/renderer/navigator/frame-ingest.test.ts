@@ -6,8 +6,10 @@ import {
   frameGeometry,
   liveField,
 } from '../../../renderer/navigator/frame-ingest';
-import { IDENTITY_ORIENTATION, frameFootprint } from '../../../renderer/navigator/frame-placement';
+import { cameraOrientationOf, frameFootprint } from '../../../renderer/navigator/frame-placement';
 import { overviewGrid } from '../../../renderer/navigator/scan-overview';
+
+const IDENTITY_ORIENTATION = cameraOrientationOf(undefined);
 
 const meta = (over: Partial<FrameMeta> = {}): FrameMeta => ({
   seq: 1,

@@ -65,11 +65,11 @@ describe('sample holder geometry', () => {
       devices: [{ id: 's', kind: 'xy-stage', driver: 'sim' }],
       limits: { xUm: { min: -1, max: 1 }, yUm: { min: -1, max: 1 }, zUm: { min: -1, max: 1 } },
       sampleHolder: { kind: 'plate', format: 'sbs-1536', a1Um: { xUm: 0, yUm: 0 } },
-      camera: { orientation: { rotate90: 5 } },
+      stageOrientation: { rotate90: 5 },
     });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toContain('sampleHolder.format');
-    expect(paths).toContain('camera.orientation.rotate90');
+    expect(paths).toContain('stageOrientation.rotate90');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_ORIENTATION } from '../../../renderer/navigator/frame-placement';
+import { cameraOrientationOf } from '../../../renderer/navigator/frame-placement';
 import { SLICE_SAMPLES, ZSliceStack } from '../../../renderer/navigator/z-slices';
+
+const IDENTITY_ORIENTATION = cameraOrientationOf(undefined);
 
 /** A frame whose value is its column + 1000 × z index (so slices show where they came from). */
 function frame(w: number, h: number, zIndex: number): Uint16Array {

@@ -90,8 +90,57 @@ describe('HostClient', () => {
     const [notice] = store.getState().notices;
     expect(notice).toMatchObject({
       level: 'error',
-      text: 'stage.moveTo: x 6000 µm is outside -5000…5000 [LIMIT]',
+      text: 'x 6000 µm is outside -5000…5000',
+      detail: 'stage.moveTo · LIMIT',
     });
+  });
+
+  it('keeps one notice per command and target, and clears it when the command succeeds', async () => {
+    const { conn, store, client } = setup();
+    conn.failWith = new HostCallError({
+      name: 'LimitError',
+      code: 'E_LIMIT',
+      message: 'Laser laser488: 200 mW is outside 0..150 mW',
+      details: { laserId: 'laser488', powerMw: 200, maxPowerMw: 150 },
+    });
+    await client.run('laser.setPower', { laserId: 'laser488', powerMw: 200 });
+    await client.run('laser.setPower', { laserId: 'laser488', powerMw: 200 });
+    await client.run('laser.setPower', { laserId: 'laser640', powerMw: 200 });
+    expect(store.getState().notices.map((n) => [n.key, n.text, n.count])).toEqual([
+      ['laser.setPower:laser488', "200 mW is above this laser's maximum of 150 mW (laser488).", 2],
+      ['laser.setPower:laser640', "200 mW is above this laser's maximum of 150 mW (laser488).", 1],
+    ]);
+    conn.failWith = null;
+    await client.run('laser.setPower', { laserId: 'laser488', powerMw: 100 });
+    expect(store.getState().notices.map((n) => n.key)).toEqual(['laser.setPower:laser640']);
+  });
+
+  it('e-stop refusals share one notice, which the reset takes away', async () => {
+    const { conn, store, client } = setup();
+    const latched = (estopLatched: boolean) => {
+      const s = sampleState();
+      return { ...s, safety: { ...s.safety, estopLatched } };
+    };
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 1, state: latched(true) });
+    conn.failWith = new HostCallError({
+      name: 'EstopLatchedError',
+      code: 'E_ESTOP',
+      message: 'Emergency stop is active',
+    });
+    await client.run('stage.moveBy', { dxUm: 1, dyUm: 0 });
+    await client.run('channel.apply', { name: 'GFP' });
+    await client.run('laser.setEmission', { laserId: 'laser488', on: true });
+    const notices = store.getState().notices;
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ key: 'E_ESTOP', count: 3 });
+    expect(notices[0]!.text).toMatch(/emergency stop is latched/);
+    expect(notices[0]!.detail).toBe('laser.setEmission · E_ESTOP · Emergency stop is active');
+    conn.emit({
+      type: 'patch',
+      rev: 2,
+      patches: [{ op: 'replace', path: ['safety', 'estopLatched'], value: false }],
+    });
+    expect(store.getState().notices).toEqual([]);
   });
 
   it('enables frames while a sink is attached and decodes frames for it', () => {
@@ -104,9 +153,29 @@ describe('HostClient', () => {
     // enable; off+on to recover from the undecodable frame; off on detach
     expect(conn.framesEnabled).toEqual([true, false, true, false]);
     expect(got.map((f) => f.meta.seq)).toEqual([41]);
-    expect(store.getState().notices[0]?.text).toMatch(
-      /^display: frame: 3 bytes is shorter than the 8-byte preamble \[FRAME_DECODE\]/,
-    );
+    expect(store.getState().notices[0]).toMatchObject({
+      text: expect.stringMatching(/^frame: 3 bytes is shorter than the 8-byte preamble/),
+      detail: 'display · FRAME_DECODE',
+    });
+  });
+
+  it('a page takes the host view and recent events from its first hello; later hellos keep its tab', () => {
+    const { conn, store } = setup();
+    const withView = (tab: 'acquire' | 'data') => ({
+      ...sampleState(),
+      view: { tab, jogStepUm: 10, jogStepZUm: 0.5 },
+    });
+    store.getState().pushEvent({ type: 'log', level: 'info', message: 'local', timeMs: 0 });
+    const events = [
+      { type: 'log' as const, level: 'info' as const, message: 'Run started', timeMs: 1 },
+    ];
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 1, state: withView('acquire'), events });
+    expect(store.getState()).toMatchObject({ tab: 'acquire', jogStepUm: 10, jogStepZUm: 0.5 });
+    expect(store.getState().eventLog).toEqual(events);
+    store.getState().setTab('control');
+    conn.emit({ type: 'hello', clientId: 'c1', rev: 5, state: withView('data'), events });
+    expect(store.getState().tab).toBe('control');
+    expect(store.getState().eventLog).toEqual(events);
   });
 
   it('turns safety events into warnings and records them', () => {

@@ -111,10 +111,37 @@ describe('acquisition panel', () => {
     expect(html).not.toContain('run-dropped-warning');
   });
 
+  it('a running run says where it is: t, position, channel, z and the target (1-based)', () => {
+    const html = render(
+      state(
+        (s) =>
+          (s.run = run({
+            current: {
+              index: { t: 2, p: 0, c: 1, z: 3 },
+              channel: 'GFP',
+              position: 'well A1',
+              xUm: 100,
+              yUm: -50.123,
+              zUm: 2.5,
+            },
+            axisSizes: { t: 30, p: 2, c: 2, z: 5 },
+          })),
+      ),
+    );
+    expect(textOf(html, 'run-now')).toBe(
+      'now: t 3/30 · position 1/2 (well A1) · channel GFP · z 4/5 · at 100, -50.12, 2.5 µm',
+    );
+    const done = render(state((s) => (s.run = run({ state: 'finished', current: null }))));
+    expect(done).not.toContain('run-now');
+  });
+
   it('paused: only resume and cancel; drops, skipped events and failure are shown', () => {
     const paused = render(state((s) => (s.run = run({ state: 'paused' }))));
     expect(disabled(paused, 'acq-pause')).toBe(true);
     expect(disabled(paused, 'acq-resume')).toBe(false);
+    // Issue #18 §9: while paused, ETA and rate say so instead of freezing at old values.
+    expect(textOf(paused, 'run-eta')).toBe('paused (3 min 05 s left)');
+    expect(textOf(paused, 'run-rate')).toBe('paused');
     const failed = render(
       state(
         (s) =>
@@ -170,6 +197,49 @@ describe('datasets, uploads, disk', () => {
     expect(html).not.toContain('archive-b-');
     expect(outcomeClass('failed')).toBe('bad');
     expect(outcomeClass('cancelled')).toBe('dim');
+  });
+
+  it('datasets: size, format, dimensions, path, reason, archived; failed and empty not archivable', () => {
+    const base = {
+      startedAt: null,
+      closed: true,
+      format: 'ome-zarr-0.4',
+      sizes: { t: 2, c: 1, z: 3, y: 256, x: 512 },
+      bytes: 3 * 2 ** 20,
+    };
+    const html = render(
+      state((s) => {
+        s.datasets = [
+          { ...base, name: 'a', dir: '/data/a', outcome: 'complete', framesWritten: 6 },
+          {
+            ...base,
+            name: 'f',
+            dir: '/data/f',
+            outcome: 'failed',
+            framesWritten: 2,
+            framesExpected: 6,
+            reason: 'disk full while writing frame 3',
+          },
+          { ...base, name: 'e', dir: '/data/e', outcome: 'cancelled', framesWritten: 0 },
+        ];
+        s.uploads = [upload({ dataset: '/data/a', target: 'nas', state: 'done' })];
+      }),
+    );
+    expect(textOf(html, 'dataset-a-size')).toBe('3.00 MiB');
+    expect(textOf(html, 'dataset-a-format')).toBe('ome-zarr-0.4');
+    expect(textOf(html, 'dataset-a-dims')).toBe('t 2 · c 1 · z 3 · 512×256 px');
+    expect(textOf(html, 'dataset-a-path')).toBe('/data/a');
+    expect(textOf(html, 'dataset-a-archived')).toBe('archived on nas');
+    expect(textOf(html, 'dataset-f-reason')).toBe('disk full while writing frame 3');
+    expect(textOf(html, 'dataset-f-frames')).toBe('2 of 6 frames');
+    expect(textOf(html, 'dataset-f-not-archivable')).toBe('failed: not archived');
+    expect(textOf(html, 'dataset-e-not-archivable')).toBe('empty: not archived');
+    expect(html).not.toContain('archive-f-');
+    expect(html).not.toContain('archive-e-');
+    expect(html).toContain('data-testid="archive-a-ceph"');
+    // Saved images open in the viewer (OME-Zarr with frames), not for an empty dataset.
+    expect(html).toContain('data-testid="view-a"');
+    expect(html).not.toContain('data-testid="view-e"');
   });
 
   it('uploads: state, progress, rate/ETA while moving, reason and retry when failed', () => {

@@ -4,6 +4,7 @@ import {
   type Estimate,
   type EstimateView,
 } from '../../../renderer/ui/estimate-scheduler';
+import { HostCallError } from '../../../renderer/transport/call-error';
 
 const est = (frames: number): Estimate => ({ events: frames, frames, bytes: 1, durationS: 1 });
 
@@ -79,6 +80,24 @@ describe('EstimateScheduler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toHaveLength(1);
     expect(views.at(-1)).toEqual({ kind: 'idle' });
+  });
+
+  it('an invalid plan: one line per problem, not run together', async () => {
+    s.update({ bad: true });
+    await vi.advanceTimersByTimeAsync(300);
+    replies[0]!.reject(
+      new HostCallError({
+        name: 'ValidationError',
+        code: 'E_INVALID',
+        message: 'plan: z_plan.step: Too small; channels: Required',
+        details: { problems: ['z_plan.step: Too small', 'channels: Required'] },
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(views.at(-1)).toMatchObject({
+      kind: 'error',
+      problems: ['z_plan.step: Too small', 'channels: Required'],
+    });
   });
 
   it('dispose cancels a pending call', async () => {

@@ -121,11 +121,11 @@ describe('buildPlan', () => {
       ok: false,
       errors: [
         'channels: choose at least one channel',
-        'z range: -1 is below 0',
-        'z step: must be more than 0',
-        'time interval: -1 is below 0',
+        'z range: -1 µm is below the minimum of 0 µm',
+        'z step: must be more than 0 µm',
+        'time interval: -1 s is below the minimum of 0 s',
         'time points: 2.5 is not a whole number',
-        'grid rows: 0 is below 1',
+        'grid rows: 0 is below the minimum of 1',
         'grid columns: "x" is not a number',
         'grid overlap: 100 must be below 100 %',
       ],
@@ -162,6 +162,11 @@ describe('form helpers', () => {
       'dataset name: " " is not allowed (letters, digits, ".", "-", "_")',
     );
     expect(datasetNameError('x'.repeat(129))).toBe('dataset name: 129 characters, at most 128');
+    // Issue #18 §8: a name already in the datasets folder is caught in the form.
+    expect(datasetNameError('zstack', ['a', 'zstack'])).toBe(
+      'dataset name: "zstack" is already taken in the datasets folder; choose another',
+    );
+    expect(datasetNameError('zstack2', ['a', 'zstack'])).toBeNull();
   });
 
   it('nextPositionName skips names in use', () => {
