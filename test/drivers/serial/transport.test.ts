@@ -166,13 +166,14 @@ describe('SerialTransport over a pty', () => {
 
   it('retries idempotent queries only, within the bound', async () => {
     const { t, sim } = await setup();
+    // 500 ms: long enough for a loaded machine's pty round trip, so only the injected silence times out
     sim.injectFault({ kind: 'no-reply' });
     let before = sim.received.length;
-    expect(await t.request('V?', { idempotentRetries: 1, timeoutMs: 100 })).toEqual(['1.2.3']);
+    expect(await t.request('V?', { idempotentRetries: 1, timeoutMs: 500 })).toEqual(['1.2.3']);
     expect(sim.commandsSince(before)).toEqual(['V?', 'V?']);
     sim.injectFault({ kind: 'no-reply' }, 3);
     before = sim.received.length;
-    await expect(t.request('V?', { idempotentRetries: 1, timeoutMs: 100 })).rejects.toBeInstanceOf(
+    await expect(t.request('V?', { idempotentRetries: 1, timeoutMs: 500 })).rejects.toBeInstanceOf(
       TimeoutError,
     );
     expect(sim.commandsSince(before)).toEqual(['V?', 'V?']);

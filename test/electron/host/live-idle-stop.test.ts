@@ -40,6 +40,9 @@ it('closing the last client stops live after liveIdleStopS, light off, reason in
   expect(camera().isLive()).toBe(true);
   expect(anyEmitting()).toBe(true);
 
+  // a hands control back first, so the control watchdog (issue #13: it also stops live and
+  // switches light off when the controller vanishes) cannot be what stops live here.
+  expect(await a.call('control.release')).toMatchObject({ ok: true });
   a.close();
   await until('live stopped', () => !camera().isLive(), 5_000);
   await until('light off', () => !anyEmitting(), 2_000);
