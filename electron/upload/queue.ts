@@ -11,7 +11,9 @@
  *
  * Public surface: open · start · enqueue · enqueueRunStart · fileFinal · enqueueRunEnd ·
  * pause · resume · cancel · retry · setAcquisitionActive · snapshot · subscribe · whenIdle ·
- * applyRetention · close.
+ * applyRetention · close. Its parts: queue-attempt.ts (one attempt), queue-jobs.ts (state
+ * transitions, failures), queue-live.ts (live bookkeeping), queue-status.ts (what it
+ * publishes), queue-targets.ts (targets).
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
