@@ -11,15 +11,19 @@ import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandResult, RoiVerdict } from '../api/contract';
 import { AnalysisPool } from '../automation/analysis-pool';
-import { autofocus, type AutofocusOptions } from '../automation/autofocus';
+import type { AutofocusOptions } from '../automation/autofocus';
 import { FlimpRun } from '../automation/flimp/executor';
 import { prepareRunFolder } from '../automation/flimp/run-folder';
 import { openRoiDataset } from '../automation/flimp/roi-dataset';
 import { runEventAutofocus } from './mda-autofocus';
 import { roiDatasetContext } from './roi-dataset-context';
+import {
+  AUTOFOCUS_DEFAULTS,
+  runSoftwareAutofocus,
+  type AutofocusLight,
+} from './software-autofocus';
 import type { FlimpDeps, SoftwareFocus } from '../automation/flimp/types';
-import { FocusLock } from '../automation/focus-lock';
-import { FocusLockControl } from '../automation/flimp/lock-handle';
+import type { FocusLockControl } from '../automation/flimp/lock-handle';
 import { cameraField, cameraGeometry, pixelToStage } from '../automation/pixel-to-stage';
 import { showingFrames } from '../runner/showing-engine';
 import type { AquilaConfig } from '../config/schema';
@@ -30,15 +34,15 @@ import type { SafetyLayer } from '../safety/safety-layer';
 import type { AutoShutter } from '../safety/auto-shutter';
 import type { AcquisitionService } from './acquisition-service';
 import type { DeviceManager } from './device-manager';
+import { createFocusLockControl } from './focus-lock-wiring';
 import type { FrameBus } from './frame-bus';
 import type { Logger } from './logger';
+import { clearRois, publishRois, setRoiVerdict } from './roi-finder-state';
 import type { StateStore } from './state-store';
 import type { UploadService } from './upload-service';
 
 /** Automation frames reach the display at most this often. */
 const DISPLAY_MS = 100;
-/** While the focus lock moves Z (~50 small moves/s), the Z readout is published this often at most. */
-const LOCKED_Z_READOUT_MS = 200;
 
 export interface AutomationDeps {
   config: AquilaConfig;
@@ -58,13 +62,6 @@ export interface AutomationDeps {
 
 type AutofocusParams = AutofocusOptions;
 
-/** Autofocus options an API call, a plan step or a useq event leaves out. */
-const AUTOFOCUS_DEFAULTS = {
-  rangeUm: 20,
-  toleranceUm: 0.25,
-  measure: 'normalized-variance',
-} as const satisfies Partial<AutofocusParams>;
-
 export class AutomationService {
   private pool: AnalysisPool | null = null;
   private run: FlimpRun | null = null;
@@ -74,27 +71,8 @@ export class AutomationService {
   readonly lock: FocusLockControl | null;
 
   constructor(private readonly deps: AutomationDeps) {
-    const { devices, safety, store } = deps;
-    const focus = devices.focus;
-    this.lock =
-      devices.focusSensor && focus
-        ? new FocusLockControl(
-            new FocusLock({
-              sensor: devices.focusSensor,
-              focus: {
-                moveToUm: (z) => safety.moveFocusTo(z),
-                positionUm: () => focus.getPositionUm(),
-              },
-              log: (m) => deps.log.log('info', m),
-            }),
-            () => focus.getPositionUm(),
-            (view) =>
-              store.update((s) => {
-                s.focusLock = view;
-              }),
-            (engaged) => devices.limitRefreshRate(focus.id, engaged ? LOCKED_Z_READOUT_MS : null),
-          )
-        : null;
+    const { devices, safety } = deps;
+    this.lock = createFocusLockControl(deps);
     safety.onLatchChange((reason) => {
       if (reason === null) return;
       this.lock?.unlock();
@@ -182,39 +160,12 @@ export class AutomationService {
   runAutofocus(
     engine: AcquisitionEngine,
     p: AutofocusParams,
-    light: { laserId: string; powerMw: number; exposureMs: number; name?: string } | null,
+    light: AutofocusLight,
     signal?: AbortSignal,
   ) {
-    const focus = guardDevices(this.deps.devices, this.deps.safety).focus;
-    if (!focus) throw new StateError('autofocus needs a focus (Z) drive');
-    const limits = this.deps.config.limits.zUm;
-    const pool = this.analysis();
-    return autofocus(
-      {
-        positionUm: () => focus.getPositionUm(),
-        moveToUm: async (z) => {
-          await focus.moveToUm(z);
-        },
-        score: async () => {
-          if (light)
-            await engine.setupEvent({
-              channel: {
-                name: light.name ?? light.laserId,
-                laserId: light.laserId,
-                powerMw: light.powerMw,
-              },
-              exposureMs: light.exposureMs,
-            });
-          const f = light
-            ? await engine.acquireFrame()
-            : await this.lit(() => engine.acquireFrame());
-          return pool.focusMeasure(p.measure, f.pixels, f.meta.widthPx, f.meta.heightPx, p.roi);
-        },
-        limitsUm: { min: limits.min, max: limits.max },
-      },
-      p,
-      signal,
-    );
+    const { config, devices, safety } = this.deps;
+    const ctx = { config, devices, safety, pool: () => this.analysis(), lit: this.lit.bind(this) };
+    return runSoftwareAutofocus(ctx, engine, p, light, signal);
   }
 
   /** Shows an automation frame on the display bus (copied: the analysis may take the pixels). */
@@ -272,13 +223,7 @@ export class AutomationService {
         heightPx: meta.heightPx,
         rois: rois.map((r) => ({ ...r, ...pixelToStage(g, r) })),
       };
-      this.deps.store.update((s) => {
-        s.roiFinder = {
-          ...structuredClone(result),
-          atStageUm: { xUm: meta.stage.xUm, yUm: meta.stage.yUm },
-          verdicts: result.rois.map(() => 'pending'),
-        };
-      });
+      publishRois(this.deps.store, result, { xUm: meta.stage.xUm, yUm: meta.stage.yUm });
       return result;
     };
     return source === 'last' ? run() : this.exclusive('rois.find', run);
@@ -286,24 +231,11 @@ export class AutomationService {
 
   /** An operator's verdict on one ROI of the last rois.find result (AppState.roiFinder). */
   setRoiVerdict(p: { frameSeq: number; index: number; verdict: RoiVerdict }): void {
-    const f = this.deps.store.state.roiFinder;
-    if (!f || f.frameSeq !== p.frameSeq)
-      throw new StateError(
-        `rois.setVerdict: the ROI list of frame ${p.frameSeq} is no longer current (${f ? `now frame ${f.frameSeq}` : 'none'}); find again`,
-      );
-    if (p.index >= f.rois.length)
-      throw new ValidationError(
-        `rois.setVerdict: index ${p.index} is out of range (the list has ${f.rois.length} ROIs)`,
-      );
-    this.deps.store.update((s) => {
-      s.roiFinder!.verdicts[p.index] = p.verdict;
-    });
+    setRoiVerdict(this.deps.store, p);
   }
 
   clearRois(): void {
-    this.deps.store.update((s) => {
-      s.roiFinder = null;
-    });
+    clearRois(this.deps.store);
   }
 
   async calibrateLock(p: { spanUm?: number | undefined; steps?: number | undefined }) {

@@ -11,32 +11,30 @@
  *
  * Public surface: open · start · enqueue · enqueueRunStart · fileFinal · enqueueRunEnd ·
  * pause · resume · cancel · retry · setAcquisitionActive · snapshot · subscribe · whenIdle ·
- * applyRetention · close.
+ * applyRetention · close. Its parts: queue-attempt.ts (one attempt), queue-jobs.ts (state
+ * transitions, failures), queue-live.ts (live bookkeeping), queue-status.ts (what it
+ * publishes), queue-targets.ts (targets).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { StateError, ValidationError } from '../../drivers/errors';
+import { StateError } from '../../drivers/errors';
 import type { Logger } from '../host/logger';
-import { archivePolicy, type UploadConfig, type UploadTargetConfig } from './config';
-import { asUploadError, type UploadError } from './errors';
-import { Journal, type JobRecord, type JournalRecord } from './journal';
-import { forgetDisagreeing, pendingFinals, runClosed, type FinalFile } from './live-archive';
-import { readDatasetManifest, type DatasetManifest } from './manifest';
-import { createTarget, freeVerifiedDatasets } from './policies';
-import { backoffMs, liveFor, statusOf, type LiveStatus, type UploadStatus } from './status';
-import type { UploadAttempt, UploadObserver, UploadTarget } from './target';
+import { archivePolicy, type UploadConfig } from './config';
+import { Journal, type JobRecord } from './journal';
+import type { FinalFile } from './live-archive';
+import { readDatasetManifest } from './manifest';
+import { freeVerifiedDatasets } from './policies';
+import { attemptUpload, CANCELLED, CLOSED, PAUSED, type AttemptContext } from './queue-attempt';
+import { QueueJobs } from './queue-jobs';
+import { liveJobsAtRunEnd, noteFinal, noteGrowing } from './queue-live';
+import { StatusFeed, type VerifiedDataset } from './queue-status';
+import { TargetPool } from './queue-targets';
+import { liveFor, type LiveStatus, type UploadStatus } from './status';
+import type { UploadObserver } from './target';
 import { TokenBucket } from './throttle';
 
-/** A dataset whose every file and manifest are verified on a target (see `onVerified`). */
-export interface VerifiedDataset {
-  jobId: string;
-  /** Absolute path of the local dataset folder. */
-  dataset: string;
-  target: string;
-  /** sha256 (hex) of the dataset's manifest.sha256 as verified on the target. */
-  manifestDigest: string;
-}
+export type { VerifiedDataset } from './queue-status';
 
 export interface UploadQueueOptions {
   config: UploadConfig;
@@ -49,18 +47,15 @@ export interface UploadQueueOptions {
   configureS3Client?: (client: S3Client) => void;
 }
 
-const PAUSED = Symbol('paused');
-const CANCELLED = Symbol('cancelled');
-const CLOSED = Symbol('closed');
 /** How often a live job whose run is open checks whether the run has closed meanwhile. */
 const LIVE_POLL_MS = 5_000;
-/** After a failed abort of a failed upload's parts (gateway down), the next try. */
-const ABORT_RETRY_MS = 10 * 60_000;
 
 export class UploadQueue {
   private readonly live = new Map<string, LiveStatus>();
-  private readonly targets = new Map<string, UploadTarget>();
-  private readonly listeners = new Set<(s: UploadStatus[]) => void>();
+  private readonly targets: TargetPool;
+  private readonly feed: StatusFeed;
+  private readonly jobs: QueueJobs;
+  private readonly attemptCtx: AttemptContext;
   private readonly net: TokenBucket;
   private readonly disk = new TokenBucket(undefined);
   private running: { id: string; ac: AbortController } | undefined;
@@ -68,10 +63,6 @@ export class UploadQueue {
   private wake: () => void = () => undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private emitTimer: NodeJS.Timeout | undefined;
-  private idleWaiters: (() => void)[] = [];
-  private readonly abortRetryAt = new Map<string, number>();
-  private readonly verifiedListeners = new Set<(e: VerifiedDataset) => void>();
 
   private constructor(
     private readonly opts: UploadQueueOptions,
@@ -80,6 +71,24 @@ export class UploadQueue {
     const limit = opts.config.bandwidthLimitMBps;
     this.net = new TokenBucket(limit === undefined ? undefined : limit * 1e6);
     for (const job of journal.jobs.values()) this.live.set(job.id, liveFor(job));
+    this.targets = new TargetPool(opts.config, opts, () =>
+      this.running ? this.live.get(this.running.id) : undefined,
+    );
+    this.feed = new StatusFeed(journal, this.live, opts.logger);
+    this.jobs = new QueueJobs(
+      journal,
+      this.live,
+      opts.config,
+      this.targets,
+      this.feed,
+      opts.logger,
+    );
+    const { live, targets, feed, jobs, net, disk } = this;
+    const setRunning = (running: UploadQueue['running']): void => {
+      this.running = running;
+    };
+    const logger = opts.logger;
+    this.attemptCtx = { journal, live, targets, feed, jobs, net, disk, logger, setRunning };
   }
 
   static async open(opts: UploadQueueOptions): Promise<UploadQueue> {
@@ -98,10 +107,10 @@ export class UploadQueue {
    */
   async enqueue(datasetDir: string, target: string): Promise<string> {
     if (this.closed) throw new StateError('the upload queue is closed');
-    const cfg = this.targetConfig(target);
+    const cfg = this.targets.configOf(target);
     const dataset = path.resolve(datasetDir);
     await readDatasetManifest(dataset); // a clear error now rather than a failed job later
-    const known = this.findJob(dataset, cfg.name, ['queued', 'paused', 'failed']);
+    const known = this.jobs.find(dataset, cfg.name, ['queued', 'paused', 'failed']);
     if (known?.state === 'failed') await this.retry(known.id);
     return known?.id ?? (await this.addJob(dataset, cfg.name, false));
   }
@@ -116,7 +125,7 @@ export class UploadQueue {
     for (const t of this.opts.config.targets)
       if (archivePolicy(t) === 'live')
         ids.push(
-          this.findJob(dataset, t.name, ['queued', 'paused'])?.id ??
+          this.jobs.find(dataset, t.name, ['queued', 'paused'])?.id ??
             (await this.addJob(dataset, t.name, true)),
         );
     return ids;
@@ -129,23 +138,8 @@ export class UploadQueue {
    * only means the file goes at close.
    */
   fileFinal(datasetDir: string, file: FinalFile): void {
-    const dataset = path.resolve(datasetDir);
-    for (const job of this.journal.jobs.values()) {
-      if (!job.live || job.dataset !== dataset || job.state === 'done') continue;
-      if (job.state === 'cancelled') continue;
-      const at = Date.now();
-      this.journal
-        .append({ t: 'final', id: job.id, ...file, at })
-        .catch((err: unknown) =>
-          this.opts.logger?.log(
-            'warn',
-            `upload: cannot journal ${file.rel} as final (${(err as Error).message}); it goes at close`,
-          ),
-        );
-      const l = this.live.get(job.id);
-      if (l) delete l.idleSinceMs;
-    }
-    this.changed(false);
+    noteFinal(this.journal, this.live, path.resolve(datasetDir), file, this.opts.logger);
+    this.feed.changed(false);
     this.wake();
   }
 
@@ -155,14 +149,7 @@ export class UploadQueue {
    * a restart: the close sends whatever was not sent).
    */
   fileGrowing(datasetDir: string, file: { rel: string; finalBytes: number }): void {
-    const dataset = path.resolve(datasetDir);
-    for (const job of this.journal.jobs.values()) {
-      if (!job.live || job.dataset !== dataset || job.state !== 'queued') continue;
-      const l = this.live.get(job.id);
-      if (!l) continue;
-      l.growing.set(file.rel, file.finalBytes);
-      delete l.idleSinceMs;
-    }
+    noteGrowing(this.journal, this.live, path.resolve(datasetDir), file);
     this.wake();
   }
 
@@ -172,28 +159,11 @@ export class UploadQueue {
    */
   async enqueueRunEnd(datasetDir: string): Promise<string[]> {
     const dataset = path.resolve(datasetDir);
-    const ids: string[] = [];
-    for (const job of this.journal.jobs.values())
-      if (job.live && job.dataset === dataset && job.state !== 'done') {
-        const l = this.live.get(job.id);
-        if (l) delete l.idleSinceMs;
-        ids.push(job.id);
-      }
+    const ids = liveJobsAtRunEnd(this.journal, this.live, dataset);
     for (const t of this.opts.config.targets)
       if (archivePolicy(t) === 'at-close') ids.push(await this.enqueue(dataset, t.name));
     this.wake();
     return ids;
-  }
-
-  private findJob(
-    dataset: string,
-    target: string,
-    states: JobRecord['state'][],
-  ): JobRecord | undefined {
-    for (const job of this.journal.jobs.values())
-      if (job.dataset === dataset && job.target === target && states.includes(job.state))
-        return job;
-    return undefined;
   }
 
   private async addJob(dataset: string, target: string, live: boolean): Promise<string> {
@@ -209,40 +179,40 @@ export class UploadQueue {
     });
     const job = this.journal.jobs.get(id) as JobRecord;
     this.live.set(id, liveFor(job));
-    this.changed(true);
+    this.feed.changed(true);
     this.wake();
     return id;
   }
 
   async pause(id: string): Promise<void> {
-    const job = this.job(id);
+    const job = this.jobs.get(id);
     if (job.state !== 'queued')
       throw new StateError(
         `upload ${id} is ${this.live.get(id)?.state}; only a queued or running upload can be paused`,
       );
-    await this.setState(job, 'paused');
+    await this.jobs.setState(job, 'paused');
     if (this.running?.id === id) this.running.ac.abort(PAUSED);
   }
 
   async resume(id: string): Promise<void> {
-    const job = this.job(id);
+    const job = this.jobs.get(id);
     if (job.state !== 'paused') throw new StateError(`upload ${id} is not paused`);
-    await this.setState(job, 'queued');
+    await this.jobs.setState(job, 'queued');
     this.wake();
   }
 
   /** Stops an upload for good; what reached the target stays there, without a manifest. */
   async cancel(id: string): Promise<void> {
-    const job = this.job(id);
+    const job = this.jobs.get(id);
     if (job.state === 'done') throw new StateError(`upload ${id} is already done`);
-    await this.setState(job, 'cancelled');
+    await this.jobs.setState(job, 'cancelled');
     if (this.running?.id === id) this.running.ac.abort(CANCELLED);
-    else await this.discard(job);
+    else await this.jobs.discard(job);
   }
 
   /** Re-queues a failed or cancelled upload; it resumes from what the journal holds. */
   async retry(id: string): Promise<void> {
-    const job = this.job(id);
+    const job = this.jobs.get(id);
     if (job.state !== 'failed' && job.state !== 'cancelled')
       throw new StateError(
         `upload ${id} is ${job.state}; only failed or cancelled uploads can be retried`,
@@ -252,7 +222,7 @@ export class UploadQueue {
       l.attempts = 0;
       delete l.idleSinceMs;
     }
-    await this.setState(job, 'queued');
+    await this.jobs.setState(job, 'queued');
     this.wake();
   }
 
@@ -261,8 +231,7 @@ export class UploadQueue {
    * says done); returns the unsubscribe. Analysis hand-off (e.g. SLURM) hooks in here.
    */
   onVerified(fn: (e: VerifiedDataset) => void): () => void {
-    this.verifiedListeners.add(fn);
-    return () => this.verifiedListeners.delete(fn);
+    return this.feed.onVerified(fn);
   }
 
   /** While an acquisition runs, local reads are held to the configured disk share. */
@@ -272,21 +241,17 @@ export class UploadQueue {
   }
 
   snapshot(): UploadStatus[] {
-    return [...this.journal.jobs.values()].map((job) =>
-      statusOf(job, this.live.get(job.id) ?? liveFor(job)),
-    );
+    return this.feed.snapshot();
   }
 
   /** Calls `fn` with a fresh snapshot on every state change and at most 4×/s on progress. */
   subscribe(fn: (s: UploadStatus[]) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.feed.subscribe(fn);
   }
 
   /** Resolves when no upload is queued (waiting to retry counts as queued) or running. */
   whenIdle(): Promise<void> {
-    if (!this.hasQueued()) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+    return this.feed.whenIdle();
   }
 
   /** Deletes local datasets verified on a target with `freeLocalAfterDays` and older than that. */
@@ -297,7 +262,7 @@ export class UploadQueue {
       nowMs,
       this.opts.logger,
     );
-    if (freed.length) this.changed(true);
+    if (freed.length) this.feed.changed(true);
     return freed;
   }
 
@@ -312,10 +277,10 @@ export class UploadQueue {
     this.running?.ac.abort(CLOSED);
     this.wake();
     await this.loop;
-    clearTimeout(this.emitTimer);
-    for (const t of this.targets.values()) t.close();
+    this.feed.stop();
+    this.targets.close();
     await this.journal.close();
-    for (const w of this.idleWaiters.splice(0)) w();
+    this.feed.releaseIdle();
   }
 
   private async runLoop(): Promise<void> {
@@ -324,14 +289,7 @@ export class UploadQueue {
       let next: JobRecord | undefined;
       let wakeAt = Infinity;
       for (const job of this.journal.jobs.values()) {
-        if (job.state === 'failed' && job.mpus.size) {
-          const expires = Math.max(
-            job.stateAt + this.opts.config.keepFailedPartsH * 3_600_000,
-            this.abortRetryAt.get(job.id) ?? 0,
-          );
-          if (expires <= now) await this.abortParts(job, 'kept too long after the failure');
-          else wakeAt = Math.min(wakeAt, expires);
-        }
+        wakeAt = Math.min(wakeAt, await this.jobs.expireKeptParts(job, now));
         if (job.state !== 'queued') continue;
         const l = this.live.get(job.id);
         // A live job with nothing to send looks again when woken (a file, the run's end) or
@@ -348,7 +306,7 @@ export class UploadQueue {
         wakeAt = Math.min(wakeAt, at);
       }
       if (!next) {
-        if (!this.hasQueued()) for (const w of this.idleWaiters.splice(0)) w();
+        if (!this.feed.hasQueued()) this.feed.releaseIdle();
         await new Promise<void>((r) => {
           const t = wakeAt < Infinity ? setTimeout(r, wakeAt - now) : undefined;
           this.wake = () => {
@@ -358,246 +316,7 @@ export class UploadQueue {
         });
         continue;
       }
-      await this.attempt(next);
+      await attemptUpload(this.attemptCtx, next);
     }
-  }
-
-  private async attempt(job: JobRecord): Promise<void> {
-    const l = this.live.get(job.id) ?? liveFor(job);
-    this.live.set(job.id, l);
-    const log = this.opts.logger;
-    let manifest: DatasetManifest | undefined;
-    let grown: [string, number][] = [];
-    if (job.live && l.runOpen) {
-      l.runOpen = !(await runClosed(job.dataset));
-      if (l.runOpen) {
-        manifest = pendingFinals(job);
-        grown = [...l.growing].filter(([rel, n]) => n > (l.growingSent.get(rel) ?? 0));
-        if (!manifest.files.length && !grown.length) {
-          l.idleSinceMs = Date.now();
-          this.changed(false);
-          return;
-        }
-      }
-    }
-    delete l.idleSinceMs;
-    const ac = new AbortController();
-    this.running = { id: job.id, ac };
-    delete l.retryAtMs;
-    l.state = 'uploading';
-    l.bytesDone = 0;
-    l.meter.reset();
-    this.changed(true);
-    try {
-      const target = this.target(job.target);
-      const partial = manifest !== undefined;
-      if (!manifest) {
-        manifest = await readDatasetManifest(job.dataset);
-        const redo = forgetDisagreeing(job, manifest);
-        if (redo.length)
-          log?.log('warn', `upload: ${redo.join(', ')} changed after being sent live; re-sending`);
-        log?.log(
-          'info',
-          `upload: ${manifest.name} → "${job.target}" (${manifest.files.length + 1} files, ${manifest.totalBytes} bytes)`,
-        );
-      }
-      l.bytesTotal = manifest.totalBytes;
-      const attempt: UploadAttempt = {
-        job,
-        manifest,
-        partial,
-        record: (r: JournalRecord) => this.journal.append(r),
-        net: this.net,
-        disk: this.disk,
-        signal: ac.signal,
-        progress: (bytes) => {
-          l.bytesDone += bytes;
-          l.meter.add(bytes);
-          delete l.reason; // moving again: the last error is history
-          this.changed(false);
-        },
-        phase: (p) => {
-          l.state = p;
-          this.changed(true);
-        },
-      };
-      if (manifest.files.length || !partial) await target.upload(attempt);
-      for (const [rel, finalBytes] of grown) {
-        await target.sendGrowing?.(attempt, rel, finalBytes);
-        l.growingSent.set(rel, finalBytes);
-      }
-      l.attempts = 0;
-      delete l.reason;
-      if (partial) {
-        l.state = 'queued';
-        return;
-      }
-      await this.setState(job, 'done');
-      const manifestDigest = createHash('sha256').update(manifest.manifestBytes).digest('hex');
-      for (const fn of this.verifiedListeners) {
-        try {
-          fn({ jobId: job.id, dataset: job.dataset, target: job.target, manifestDigest });
-        } catch (err) {
-          log?.log(
-            'error',
-            `upload: a verified-dataset listener failed: ${(err as Error).message}`,
-          );
-        }
-      }
-      const resent = l.bytesResent ? `; ${l.bytesResent} bytes re-sent after interruptions` : '';
-      log?.log('info', `upload: ${manifest.name} verified on "${job.target}"${resent}`);
-    } catch (err) {
-      const why = ac.signal.aborted ? ac.signal.reason : undefined;
-      if (why === PAUSED || why === CANCELLED || why === CLOSED) {
-        l.state = why === CLOSED ? 'queued' : job.state;
-        if (why === CANCELLED) await this.discard(job);
-      } else
-        await this.failed(
-          job,
-          l,
-          asUploadError(err, `upload of ${job.dataset} to "${job.target}"`),
-        );
-    } finally {
-      this.running = undefined;
-      this.changed(true);
-    }
-  }
-
-  /**
-   * A failed attempt: retried with backoff while transient and attempts are left (always while
-   * a live job's run is still writing: the run must not lose its archive to an outage), else
-   * the job fails. Parts of a file that changed locally are useless and aborted at once.
-   */
-  private async failed(job: JobRecord, l: LiveStatus, e: UploadError): Promise<void> {
-    const log = this.opts.logger;
-    l.attempts++;
-    const { baseMs, maxMs, maxAttempts } = this.opts.config.retry;
-    if (e.transient && (l.attempts < maxAttempts || (job.live && l.runOpen))) {
-      const delay = backoffMs(l.attempts, baseMs, maxMs);
-      l.retryAtMs = Date.now() + delay;
-      l.reason = e.message;
-      l.state = 'queued';
-      log?.log(
-        'warn',
-        `upload: attempt ${l.attempts} failed, retrying in ${delay} ms: ${e.message}`,
-      );
-      return;
-    }
-    delete l.reason;
-    let reason = e.message;
-    const changed = e.details?.localChanged;
-    if (typeof changed === 'string' && job.mpus.has(changed))
-      reason += `; ${await this.abortParts(job, 'the local file changed', [changed])}`;
-    if (job.mpus.size && this.opts.config.keepFailedPartsH === 0)
-      reason += `; ${await this.abortParts(job, 'the upload failed')}`;
-    else if (job.mpus.size) {
-      const until = new Date(Date.now() + this.opts.config.keepFailedPartsH * 3_600_000);
-      reason += `; ${job.mpus.size} incomplete multipart upload(s) stay on the gateway for \`aquila upload retry\` until ${until.toISOString()}, then are aborted`;
-    }
-    await this.setState(job, 'failed', reason);
-    log?.log('error', `upload: failed: ${reason}`);
-  }
-
-  /** Aborts the job's multipart uploads (or those of `rels`) on its target; says what it did. */
-  private async abortParts(job: JobRecord, why: string, rels?: string[]): Promise<string> {
-    let aborted: string[];
-    try {
-      aborted = (await this.target(job.target).discard?.(job, rels)) ?? [];
-    } catch (err) {
-      const msg = `cannot abort incomplete multipart uploads (${(err as Error).message})`;
-      this.opts.logger?.log('warn', `upload: ${msg}`);
-      if (!rels) this.abortRetryAt.set(job.id, Date.now() + ABORT_RETRY_MS);
-      return msg;
-    }
-    for (const rel of aborted) await this.journal.append({ t: 'mpu-aborted', id: job.id, rel });
-    const msg = `aborted ${aborted.length} incomplete multipart upload(s) on the gateway (${why}): ${aborted.join(', ')}`;
-    if (aborted.length) this.opts.logger?.log('info', `upload: ${job.dataset}: ${msg}`);
-    return msg;
-  }
-
-  /** Frees what a cancelled upload holds on its target that no one can see (S3 multipart parts). */
-  private async discard(job: JobRecord): Promise<void> {
-    try {
-      await this.target(job.target).discard?.(job);
-    } catch (err) {
-      this.opts.logger?.log('warn', `upload: cleaning up after cancel: ${(err as Error).message}`);
-    }
-  }
-
-  /** Counts bytes this process sends a second time for the running job (after interruptions). */
-  private noteSend(rel: string, n: number, bytes: number): void {
-    const l = this.running && this.live.get(this.running.id);
-    if (!l) return;
-    const key = `${rel}#${n}`;
-    if (l.sent.has(key)) l.bytesResent += bytes;
-    else l.sent.add(key);
-  }
-
-  private target(name: string): UploadTarget {
-    let t = this.targets.get(name);
-    if (!t) {
-      t = createTarget(this.targetConfig(name), {
-        ...this.opts,
-        observer: {
-          sending: (rel, n, bytes) => {
-            this.opts.observer?.sending?.(rel, n, bytes);
-            this.noteSend(rel, n, bytes);
-          },
-        },
-      });
-      this.targets.set(name, t);
-    }
-    return t;
-  }
-
-  private targetConfig(name: string): UploadTargetConfig {
-    const cfg = this.opts.config.targets.find((t) => t.name === name);
-    if (!cfg)
-      throw new ValidationError(
-        `unknown upload target "${name}" (configured: ${this.opts.config.targets.map((t) => t.name).join(', ')})`,
-      );
-    return cfg;
-  }
-
-  private job(id: string): JobRecord {
-    const job = this.journal.jobs.get(id);
-    if (!job) throw new ValidationError(`no upload with id ${id}`);
-    return job;
-  }
-
-  private async setState(
-    job: JobRecord,
-    state: JobRecord['state'],
-    reason?: string,
-  ): Promise<void> {
-    const r: JournalRecord = { t: 'status', id: job.id, state, at: Date.now() };
-    if (reason !== undefined) r.reason = reason;
-    await this.journal.append(r);
-    const l = this.live.get(job.id);
-    if (l) {
-      l.state = state;
-      if (state === 'done') l.bytesDone = l.bytesTotal;
-      if (state !== 'queued') delete l.retryAtMs;
-    }
-    this.changed(true);
-  }
-
-  private hasQueued(): boolean {
-    for (const job of this.journal.jobs.values()) if (job.state === 'queued') return true;
-    return false;
-  }
-
-  private changed(now: boolean): void {
-    if (!this.listeners.size) return;
-    if (!now && this.emitTimer) return;
-    clearTimeout(this.emitTimer);
-    this.emitTimer = setTimeout(
-      () => {
-        this.emitTimer = undefined;
-        const snap = this.snapshot();
-        for (const fn of this.listeners) fn(snap);
-      },
-      now ? 0 : 250,
-    );
   }
 }

@@ -8,22 +8,17 @@
 import {
   BufferAttribute,
   BufferGeometry,
-  DataTexture,
   GLSL3,
   Mesh,
-  NearestFilter,
   OrthographicCamera,
   RawShaderMaterial,
-  RedIntegerFormat,
-  RGBAFormat,
   Scene,
-  UnsignedByteType,
-  UnsignedShortType,
   Vector2,
   Vector3,
-  WebGLRenderer,
+  type DataTexture,
+  type WebGLRenderer,
 } from 'three';
-import { colormapTable, LUT_SIZE, type ColormapName } from './colormaps';
+import { LUT_SIZE } from './colormaps';
 import {
   BACKGROUND_RGB,
   HILO_HIGH_RGB,
@@ -31,6 +26,7 @@ import {
   type FrameRenderer,
   type RenderParams,
 } from './frame-renderer';
+import { createGlRenderer, fitDrawingBuffer, LutTexture, r16uiTexture } from './gl-textures';
 
 const vertexShader = /* glsl */ `
 in vec3 position;
@@ -94,23 +90,13 @@ export class WebglRenderer implements FrameRenderer {
   private readonly camera = new OrthographicCamera(-1, 1, 1, -1, 0, 1);
   private readonly material: RawShaderMaterial;
   private readonly geometry = new BufferGeometry();
-  private readonly lut: DataTexture;
+  private readonly lut = new LutTexture();
   private image: DataTexture | null = null;
-  private colormap: ColormapName | null = null;
 
   /** The canvas must not already have a context (check with a separate probe canvas). */
   constructor(canvas: HTMLCanvasElement) {
-    this.renderer = new WebGLRenderer({ canvas, antialias: false, powerPreference: 'low-power' });
+    this.renderer = createGlRenderer(canvas);
     this.renderer.autoClear = false;
-    this.lut = new DataTexture(
-      new Uint8Array(LUT_SIZE * 4),
-      LUT_SIZE,
-      1,
-      RGBAFormat,
-      UnsignedByteType,
-    );
-    this.lut.minFilter = NearestFilter;
-    this.lut.magFilter = NearestFilter;
     this.material = new RawShaderMaterial({
       glslVersion: GLSL3,
       vertexShader,
@@ -119,7 +105,7 @@ export class WebglRenderer implements FrameRenderer {
       depthWrite: false,
       uniforms: {
         uImage: { value: null },
-        uLut: { value: this.lut },
+        uLut: { value: this.lut.texture },
         uImageSize: { value: new Vector2(1, 1) },
         uOffset: { value: new Vector2(0, 0) },
         uScale: { value: 1 },
@@ -146,13 +132,7 @@ export class WebglRenderer implements FrameRenderer {
     let tex = this.image;
     if (!tex || tex.image.width !== widthPx || tex.image.height !== heightPx) {
       tex?.dispose();
-      tex = new DataTexture(pixels, widthPx, heightPx, RedIntegerFormat, UnsignedShortType);
-      tex.internalFormat = 'R16UI';
-      tex.minFilter = NearestFilter;
-      tex.magFilter = NearestFilter;
-      tex.generateMipmaps = false;
-      tex.flipY = false;
-      tex.unpackAlignment = 2;
+      tex = r16uiTexture(pixels, widthPx, heightPx);
       this.image = tex;
       this.material.uniforms.uImage!.value = tex;
       (this.material.uniforms.uImageSize!.value as Vector2).set(widthPx, heightPx);
@@ -165,16 +145,8 @@ export class WebglRenderer implements FrameRenderer {
   render(p: RenderParams): void {
     const w = Math.max(1, Math.round(p.cssWidth * p.dpr));
     const h = Math.max(1, Math.round(p.cssHeight * p.dpr));
-    const size = this.renderer.getDrawingBufferSize(new Vector2());
-    if (size.x !== w || size.y !== h) {
-      this.renderer.setPixelRatio(1);
-      this.renderer.setSize(w, h, false);
-    }
-    if (this.colormap !== p.colormap) {
-      (this.lut.image.data as Uint8Array).set(colormapTable(p.colormap));
-      this.lut.needsUpdate = true;
-      this.colormap = p.colormap;
-    }
+    fitDrawingBuffer(this.renderer, w, h);
+    this.lut.use(p.colormap);
     const u = this.material.uniforms;
     (u.uOffset!.value as Vector2).set(p.view.offsetX * p.dpr, p.view.offsetY * p.dpr);
     u.uScale!.value = p.view.scale * p.dpr;

@@ -9,25 +9,25 @@ import {
   AdditiveBlending,
   BufferAttribute,
   BufferGeometry,
-  DataTexture,
   DoubleSide,
   GLSL3,
   Mesh,
-  NearestFilter,
   NoBlending,
   OrthographicCamera,
   RawShaderMaterial,
-  RedIntegerFormat,
-  RGBAFormat,
   Scene,
-  UnsignedByteType,
-  UnsignedShortType,
-  Vector2,
   Vector3,
-  WebGLRenderer,
+  type DataTexture,
+  type WebGLRenderer,
 } from 'three';
-import { colormapTable, LUT_SIZE, type ColormapName } from '../display/colormaps';
+import type { ColormapName } from '../display/colormaps';
 import { BACKGROUND_RGB } from '../display/frame-renderer';
+import {
+  createGlRenderer,
+  fitDrawingBuffer,
+  LutTexture,
+  r16uiTexture,
+} from '../display/gl-textures';
 import type { DisplayWindow } from '../display/lut';
 import { visibleRect, type MapView } from './map-view';
 import {
@@ -57,32 +57,22 @@ export class MosaicRenderer {
   private readonly scene = new Scene();
   private readonly camera = new OrthographicCamera(0, 1, 0, 1, -1, 1);
   private readonly quad = new BufferGeometry();
-  private readonly lut: DataTexture;
+  private readonly lut = new LutTexture();
   private readonly pool: Mesh<BufferGeometry, RawShaderMaterial>[] = [];
   private readonly textures: TextureBudget<DataTexture>;
-  private colormap: ColormapName | null = null;
   /** Cells drawn in the last render, and the draw calls they took. */
   drawnCells = 0;
   passes = 0;
   level = 0;
 
   constructor(canvas: HTMLCanvasElement, budgetBytes: number) {
-    this.renderer = new WebGLRenderer({ canvas, antialias: false, powerPreference: 'low-power' });
+    this.renderer = createGlRenderer(canvas);
     this.renderer.setClearColor(
       (Math.round(BACKGROUND_RGB[0] * 255) << 16) |
         (Math.round(BACKGROUND_RGB[1] * 255) << 8) |
         Math.round(BACKGROUND_RGB[2] * 255),
       1,
     );
-    this.lut = new DataTexture(
-      new Uint8Array(LUT_SIZE * 4),
-      LUT_SIZE,
-      1,
-      RGBAFormat,
-      UnsignedByteType,
-    );
-    this.lut.minFilter = NearestFilter;
-    this.lut.magFilter = NearestFilter;
     this.quad.setAttribute(
       'position',
       new BufferAttribute(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 3),
@@ -90,22 +80,7 @@ export class MosaicRenderer {
     this.quad.setIndex([0, 1, 2, 0, 2, 3]);
     this.textures = new TextureBudget<DataTexture>(
       budgetBytes,
-      () => {
-        const tex = new DataTexture(
-          new Uint16Array(CELL_TEXELS * CELL_TEXELS),
-          CELL_TEXELS,
-          CELL_TEXELS,
-          RedIntegerFormat,
-          UnsignedShortType,
-        );
-        tex.internalFormat = 'R16UI';
-        tex.minFilter = NearestFilter;
-        tex.magFilter = NearestFilter;
-        tex.generateMipmaps = false;
-        tex.flipY = false;
-        tex.unpackAlignment = 2;
-        return tex;
-      },
+      () => r16uiTexture(new Uint16Array(CELL_TEXELS * CELL_TEXELS), CELL_TEXELS, CELL_TEXELS),
       (tex) => tex.dispose(),
     );
   }
@@ -123,16 +98,8 @@ export class MosaicRenderer {
     const v = p.view;
     const w = Math.max(1, Math.round(v.widthPx * p.dpr));
     const h = Math.max(1, Math.round(v.heightPx * p.dpr));
-    const size = this.renderer.getDrawingBufferSize(new Vector2());
-    if (size.x !== w || size.y !== h) {
-      this.renderer.setPixelRatio(1);
-      this.renderer.setSize(w, h, false);
-    }
-    if (this.colormap !== p.colormap) {
-      (this.lut.image.data as Uint8Array).set(colormapTable(p.colormap));
-      this.lut.needsUpdate = true;
-      this.colormap = p.colormap;
-    }
+    fitDrawingBuffer(this.renderer, w, h);
+    this.lut.use(p.colormap);
     const r = visibleRect(v);
     Object.assign(this.camera, { left: r.x0, right: r.x1, top: r.y0, bottom: r.y1 });
     this.camera.updateProjectionMatrix();
@@ -237,7 +204,7 @@ export class MosaicRenderer {
           ...Object.fromEntries(
             Array.from({ length: CHANNELS_PER_PASS }, (_, i) => [`uCell${i}`, { value: null }]),
           ),
-          uLut: { value: this.lut },
+          uLut: { value: this.lut.texture },
           uMin: { value: 0 },
           uMax: { value: 1 },
           uGamma: { value: 1 },

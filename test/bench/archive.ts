@@ -11,18 +11,16 @@
  * runs store 2 × N GiB) and stops it at the end.
  */
 import '../../electron/host/thread-pool';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
 import type { UploadStatus } from '../../electron/upload/status';
 import { frameBytes, openLiveRun } from '../electron/upload/live-run';
+import { cephTarget, openGateway, stopCluster } from '../support/ceph-gateway';
 import { client, type Gw } from './upload-baselines';
 
 const { values } = parseArgs({
@@ -40,12 +38,6 @@ const concurrency = Number(values.concurrency);
 const frames = Math.max(16, Math.round((gib * 2 ** 30) / frameBytes(side) / 8) * 8);
 const fps = (mbps * 1e6) / frameBytes(side);
 
-const run = promisify(execFile);
-const gatewayScript = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../support/ceph-rgw.sh',
-);
-
 interface Outcome {
   policy: string;
   runS: number;
@@ -60,18 +52,7 @@ interface Outcome {
 async function archiveRun(gw: Gw, tmp: string, policy: 'live' | 'at-close'): Promise<Outcome> {
   const queue = await UploadQueue.open({
     config: uploadConfig.parse({
-      targets: [
-        {
-          name: 'ceph',
-          kind: 's3',
-          endpoint: gw.endpoint,
-          bucket: gw.bucket,
-          region: gw.region,
-          credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
-          concurrency,
-          archive: policy,
-        },
-      ],
+      targets: [cephTarget(gw, gw.bucket, { region: gw.region, concurrency, archive: policy })],
       retry: { baseMs: 200, maxMs: 2_000, maxAttempts: 10 },
     }),
     journalDir: path.join(tmp, `journal-${policy}`),
@@ -111,25 +92,12 @@ async function archiveRun(gw: Gw, tmp: string, policy: 'live' | 'at-close'): Pro
 }
 
 async function main(): Promise<void> {
-  let gwDir: string | undefined;
-  let env: Record<string, string | undefined> = process.env;
-  if (!process.env.S3_ENDPOINT) {
-    console.log('starting a bluestore Ceph RGW …');
-    const { stdout } = await run(gatewayScript, ['start'], {
-      env: { ...process.env, CEPH_RGW_OBJECTSTORE: 'bluestore' },
-      timeout: 300_000,
-    });
-    env = {};
-    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
-    gwDir = env.CEPH_RGW_DIR;
-  }
-  const gw: Gw = {
-    endpoint: env.S3_ENDPOINT as string,
-    accessKeyId: env.S3_ACCESS_KEY as string,
-    secretAccessKey: env.S3_SECRET_KEY as string,
-    region: env.S3_REGION ?? 'us-east-1',
-    bucket: `aquila-bench-archive-${process.pid}`,
-  };
+  if (!process.env.S3_ENDPOINT) console.log('starting a bluestore Ceph RGW …');
+  const { dir: gwDir, ...s3 } = await openGateway({
+    env: { CEPH_RGW_OBJECTSTORE: 'bluestore' },
+    timeoutMs: 300_000,
+  });
+  const gw: Gw = { ...s3, bucket: `aquila-bench-archive-${process.pid}` };
   const c = client(gw, 4);
   await c.send(new CreateBucketCommand({ Bucket: gw.bucket }));
   c.destroy();
@@ -157,7 +125,7 @@ async function main(): Promise<void> {
     console.log(`frame drops: live ${live.dropped}, at close ${close.dropped} (goal 0)`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    if (gwDir) await run(gatewayScript, ['stop', gwDir], { timeout: 60_000 });
+    if (gwDir) await stopCluster(gwDir);
   }
 }
 

@@ -27,10 +27,10 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DEFAULT_PART_MIB, uploadConfig } from '../../electron/upload/config';
 import { UploadQueue } from '../../electron/upload/queue';
+import { openGateway, stopCluster } from '../support/ceph-gateway';
 import { client, MIB, rawMultipart, rawPut, type Gw, type Job } from './upload-baselines';
 
 const self = fileURLToPath(import.meta.url);
-const gatewayScript = path.resolve(path.dirname(self), '../support/ceph-rgw.sh');
 
 async function aquila(job: Job): Promise<void> {
   const queue = await UploadQueue.open({
@@ -190,35 +190,22 @@ async function main(): Promise<void> {
   const partMiB = flag('part-mib', DEFAULT_PART_MIB);
   const fileMiB = flag('file-mib', 512);
   const run = promisify(execFile);
-  let gwDir: string | undefined;
-  let env: Record<string, string | undefined> = process.env;
-  if (!process.env.S3_ENDPOINT) {
-    console.log('starting a bluestore Ceph RGW …');
-    const { stdout } = await run(gatewayScript, ['start'], {
-      env: { ...process.env, CEPH_RGW_OBJECTSTORE: 'bluestore' },
-      timeout: 300_000,
-    });
-    env = {};
-    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
-    gwDir = env.CEPH_RGW_DIR;
-    if (!argv.includes('--shared') && os.availableParallelism() >= 2) {
-      const pids = (await readFile(path.join(gwDir as string, 'pids'), 'utf8'))
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/)[1])
-        .filter((pid): pid is string => Boolean(pid));
-      for (const pid of pids) await run('taskset', ['-a', '-p', '-c', '0', pid]);
-      clientCpus = '1';
-      console.log(`pinned: gateway daemons (${pids.length}) on CPU 0, upload processes on CPU 1`);
-    }
+  if (!process.env.S3_ENDPOINT) console.log('starting a bluestore Ceph RGW …');
+  const { dir: gwDir, ...s3 } = await openGateway({
+    env: { CEPH_RGW_OBJECTSTORE: 'bluestore' },
+    timeoutMs: 300_000,
+  });
+  if (gwDir && !argv.includes('--shared') && os.availableParallelism() >= 2) {
+    const pids = (await readFile(path.join(gwDir, 'pids'), 'utf8'))
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[1])
+      .filter((pid): pid is string => Boolean(pid));
+    for (const pid of pids) await run('taskset', ['-a', '-p', '-c', '0', pid]);
+    clientCpus = '1';
+    console.log(`pinned: gateway daemons (${pids.length}) on CPU 0, upload processes on CPU 1`);
   }
   if (!clientCpus) console.log('shared CPUs: gateway and upload processes on every core');
-  const gw: Gw = {
-    endpoint: env.S3_ENDPOINT as string,
-    accessKeyId: env.S3_ACCESS_KEY as string,
-    secretAccessKey: env.S3_SECRET_KEY as string,
-    region: env.S3_REGION ?? 'us-east-1',
-    bucket: `aquila-bench-${process.pid}`,
-  };
+  const gw: Gw = { ...s3, bucket: `aquila-bench-${process.pid}` };
   // Deleted objects only go to RGW's garbage collector (after hours by default): on our own
   // cluster, collect them at once, or the OSD's store fills up over the runs and stalls.
   const reclaim = async () => {
@@ -311,7 +298,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    if (gwDir) await run(gatewayScript, ['stop', gwDir], { timeout: 60_000 });
+    if (gwDir) await stopCluster(gwDir);
   }
 }
 

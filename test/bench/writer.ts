@@ -35,8 +35,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
-import type { DatasetFormat, DatasetFrameMeta, FrameIndex } from '../../electron/storage/layout';
+import type { DatasetFormat } from '../../electron/storage/layout';
 import { datasetLayout } from '../../electron/storage/layout';
+import { simFrameMeta, tzFrameIndex } from '../support/sim-frames';
 import type { RawFrame } from '../../drivers/devices';
 import { SimCamera } from '../../drivers/sim/camera';
 import type { SimCameraOptions } from '../../drivers/sim/camera-options';
@@ -190,39 +191,20 @@ async function writerRun(
     provenance: { appVersion: 'bench', operator: 'bench', config: null },
     queueBytes,
   });
-  const meta = (seq: number): DatasetFrameMeta => ({
-    seq,
-    cameraSeq: seq,
-    widthPx: side,
-    heightPx: side,
-    bitDepth: 16,
-    binning: 1,
-    pixelSizeUm: 0.1,
-    exposureMs: 1,
-    timestampMs: Date.now(),
-    stage: { xUm: 0, yUm: 0, zUm: 0 },
-    lasersMw: {},
-    channel: 'sim',
-  });
-  const indexOf = (seq: number): FrameIndex => ({
-    p: 0,
-    t: Math.floor(seq / zPlanes),
-    c: 0,
-    z: seq % zPlanes,
-  });
   const t0 = performance.now();
   let producedPerS: number;
   if (cameraMode)
     producedPerS = await simCameraProducer(side, frames, (seq, pixels) =>
-      p.offer({ meta: meta(seq), pixels }, indexOf(seq)),
+      p.offer({ meta: simFrameMeta(seq, side), pixels }, tzFrameIndex(seq, zPlanes)),
     );
   else {
     for (let seq = 0; seq < frames; seq++) {
       const pixels = p.takeBuffer(frameBytes);
       new Uint8Array(pixels)[0] = seq & 0xff;
-      if (fps === undefined) await p.write({ meta: meta(seq), pixels }, indexOf(seq));
+      if (fps === undefined)
+        await p.write({ meta: simFrameMeta(seq, side), pixels }, tzFrameIndex(seq, zPlanes));
       else {
-        p.offer({ meta: meta(seq), pixels }, indexOf(seq));
+        p.offer({ meta: simFrameMeta(seq, side), pixels }, tzFrameIndex(seq, zPlanes));
         const due = t0 + ((seq + 1) * 1000) / fps;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));

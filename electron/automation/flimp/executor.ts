@@ -9,9 +9,7 @@
  * tiles keep their ROIs and finished ROIs are not imaged again. The report is written last.
  */
 import { AquilaError, serializeError } from '../../../drivers/errors';
-import { DriftEstimate } from './drift-correction';
 import type { AutomationView } from '../../api/contract';
-import { gridPoints } from '../../plans/grid-plan';
 import type { HardwareSnapshot } from '../../runner/types';
 import { FlimpJournal, type FlimpRecord, type JournalRoi, type JournalState } from './journal';
 import type { FlimpPlan } from './plan-schema';
@@ -19,22 +17,13 @@ import { writeReport } from './report';
 import { imageRoi } from './roi-imaging';
 import { RoiDatasets } from './roi-datasets';
 import { RunControl, RunStopped } from './run-control';
-import { scanTile } from './tile-scan';
+import { RunDrift } from './run-drift';
+import { RunStatus } from './run-status';
+import { scanTile, tileCentres } from './tile-scan';
 import type { FlimpDeps } from './types';
-import {
-  finishRoi,
-  initialView,
-  isEnded,
-  LIMIT_REASON,
-  recount,
-  roiView,
-  setRoi,
-  skippedRecord,
-  type RoiEnd,
-} from './run-view';
+import { finishRoi, LIMIT_REASON, roiView, setRoi, skippedRecord, type RoiEnd } from './run-view';
 
 export const MAX_CONSECUTIVE_FAILURES = 5;
-const FRAME_PUBLISH_MS = 250;
 
 export interface FlimpRunOptions {
   name: string;
@@ -48,38 +37,29 @@ export interface FlimpRunOptions {
 
 export class FlimpRun {
   readonly control = new RunControl();
-  private readonly view: AutomationView;
-  private readonly listeners = new Set<(v: AutomationView) => void>();
+  private readonly published: RunStatus;
   private readonly wallMs: () => number;
-  private roiMsTotal = 0;
-  private roiTimed = 0;
   private datasets: RoiDatasets | null = null;
-  /** Stage position of each scanned tile's frame, and when it was taken. */
-  private readonly tileAt = new Map<number, { xUm: number; yUm: number; foundAtMs: number }>();
-  /** The measured XY drift, when the plan asks for drift correction. */
-  private readonly drift: DriftEstimate | null;
+  private readonly drift: RunDrift;
   /** The last ROI's close and roi-end record, running on while the next ROI starts. */
   private finishing: Promise<void> | null = null;
-  private lastFramePublish = 0;
 
   constructor(
     private readonly deps: FlimpDeps,
     private readonly o: FlimpRunOptions,
   ) {
     this.wallMs = deps.wallMs ?? Date.now;
-    this.view = initialView(o.name, o.runDir, o.plan, this.wallMs());
-    const dc = o.plan.driftCorrection;
-    this.drift = dc?.xy ? new DriftEstimate(dc.maxStepUm) : null;
+    this.published = new RunStatus(o, this.control, this.wallMs);
+    this.drift = new RunDrift(o.plan.driftCorrection, deps.log);
     this.control.onChange(() => this.update(() => undefined));
   }
 
   status(): AutomationView {
-    return structuredClone(this.view);
+    return this.published.snapshot();
   }
 
   subscribe(listener: (v: AutomationView) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.published.subscribe(listener);
   }
 
   /** Runs to the end; resolves with the final view (never rejects for run failures). */
@@ -113,8 +93,9 @@ export class FlimpRun {
       deps.log('error', `Automation: last ROI not recorded: ${serializeError(err).message}`),
     );
     await this.teardown(snapshot);
-    const end: FlimpRecord = { t: 'end', phase: this.view.phase, atMs: this.wallMs() };
-    if (this.view.failure) end.reason = this.view.failure.message;
+    const end: FlimpRecord = { t: 'end', phase: this.published.current.phase, atMs: this.wallMs() };
+    const { failure } = this.published.current;
+    if (failure) end.reason = failure.message;
     await journal.append(end).catch(() => undefined);
     await journal.close().catch(() => undefined);
     try {
@@ -144,19 +125,7 @@ export class FlimpRun {
     const fov = await deps.fieldOfView();
     const datasets = new RoiDatasets(deps, plan, o.name, fov, o.resume);
     this.datasets = datasets;
-    const tiles = gridPoints(
-      {
-        kind: 'rows_columns',
-        rows: plan.scan.rows,
-        columns: plan.scan.columns,
-        relative_to: 'center',
-        overlap: [plan.scan.overlap * 100, plan.scan.overlap * 100],
-        mode: plan.scan.serpentine ? 'row_wise_snake' : 'row_wise',
-        fov_width: fov.widthPx * fov.pixelUm,
-        fov_height: fov.heightPx * fov.pixelUm,
-      },
-      Math.random,
-    ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
+    const tiles = tileCentres(plan, fov, centre);
     const known: JournalRoi[] = [];
     /** Found, not yet imaged or skipped, in tile then rank order. */
     const pending: JournalRoi[] = [];
@@ -176,7 +145,7 @@ export class FlimpRun {
         });
         const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
         if (tile.t === 'tile-failed') continue;
-        this.tileAt.set(i, {
+        this.drift.noteTile(i, {
           xUm: tile.xUm,
           yUm: tile.yUm,
           foundAtMs: tile.foundAtMs ?? tile.atMs,
@@ -192,7 +161,7 @@ export class FlimpRun {
           else {
             if (done.reason !== LIMIT_REASON) attempted++;
             this.finishRoi(done);
-            this.learnDrift(done);
+            this.drift.learn(done);
           }
         }
         // The first ROI to image gets its dataset opened while further tiles are scanned (one
@@ -222,7 +191,7 @@ export class FlimpRun {
       const finishing = finished.then(async (rec) => {
         await journal.append(rec);
         this.finishRoi(rec);
-        this.learnDrift(rec);
+        this.drift.learn(rec);
         failedInARow = rec.outcome === 'imaged' ? 0 : failedInARow + 1;
         if (failedInARow >= MAX_CONSECUTIVE_FAILURES)
           throw new AquilaError(
@@ -281,8 +250,7 @@ export class FlimpRun {
       v.currentRoi = roi.id;
       setRoi(v, roi.id, { state: 'imaging' });
     });
-    const tile = this.tileAt.get(roi.tile)!;
-    const correction = this.drift?.correctionUm(tile.foundAtMs, this.wallMs());
+    const { tile, correction } = this.drift.forRoi(roi.tile, this.wallMs());
     try {
       const { finished } = await imageRoi(
         {
@@ -302,21 +270,14 @@ export class FlimpRun {
           },
           onFrame: (frames) => {
             if (frames === 1) this.datasets!.openAhead(next);
-            // Frame counts reach listeners at most every FRAME_PUBLISH_MS.
-            setRoi(this.view, roi.id, { frames });
-            const now = this.wallMs();
-            if (now - this.lastFramePublish >= FRAME_PUBLISH_MS) {
-              this.lastFramePublish = now;
-              this.update(() => undefined);
-            }
+            this.published.frames(roi.id, frames);
           },
         },
         roi,
         tile,
         correction,
       );
-      this.roiMsTotal += this.wallMs() - startedAtMs;
-      this.roiTimed++;
+      this.published.roiTook(this.wallMs() - startedAtMs);
       return { finished: finished.catch((err: unknown) => this.skip(roi, err, startedAtMs)) };
     } catch (err) {
       this.rethrowIfFatal(err);
@@ -341,18 +302,6 @@ export class FlimpRun {
     }
   }
 
-  /** Adds an imaged ROI's measured drift to the estimate (with drift correction on). */
-  private learnDrift(rec: RoiEnd): void {
-    if (!this.drift || !rec.driftUm || !rec.driftSpanMs) return;
-    if (this.drift.add(rec.driftUm, rec.driftSpanMs, rec.driftConfidence ?? 0)) {
-      const v = this.drift.velocityUmPerMs()!;
-      this.deps.log(
-        'info',
-        `Drift estimate after ROI ${rec.id}: (${(v.xUm * 60_000).toFixed(2)}, ${(v.yUm * 60_000).toFixed(2)}) µm/min`,
-      );
-    }
-  }
-
   private finishRoi(rec: RoiEnd): void {
     this.update((v) => finishRoi(v, rec));
   }
@@ -374,16 +323,6 @@ export class FlimpRun {
   }
 
   private update(change: (v: AutomationView) => void): void {
-    change(this.view);
-    const v = this.view;
-    v.pauseRequested = this.control.isPauseRequested;
-    if (this.control.isPaused && !isEnded(v)) v.phase = 'paused';
-    else if (v.phase === 'paused') v.phase = v.currentRoi === null ? 'scanning' : 'imaging';
-    if (this.control.stopReason?.kind === 'cancelled' && !isEnded(v)) v.phase = 'cancelling';
-    recount(v, this.o.plan.maxRois);
-    if (!isEnded(v))
-      v.etaS = this.roiTimed ? ((this.roiMsTotal / this.roiTimed) * v.remaining) / 1000 : null;
-    const snapshot = this.status();
-    for (const l of this.listeners) l(snapshot);
+    this.published.update(change);
   }
 }

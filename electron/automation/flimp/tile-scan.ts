@@ -1,17 +1,40 @@
 /**
- * One tile of a FLImP run: move there, focus, snap under the tile illumination, find ROIs,
- * map them to stage µm and drop those an earlier tile already found (tile overlap).
+ * The tiles of a FLImP run (the plan's grid around the scan centre) and one tile's scan:
+ * move there, focus, snap under the tile illumination, find ROIs, map them to stage µm and
+ * drop those an earlier tile already found (tile overlap).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gridPoints } from '../../plans/grid-plan';
 import { frameRectUm, pixelToStage } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
 import type { FlimpRecord, JournalRoi } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
-import type { FlimpDeps } from './types';
+import type { FieldOfView, FlimpDeps } from './types';
 
 export const TILE_THUMB_PX = 256;
+
+/** The stage centres of the plan's tiles in scan order, the grid centred on `centre`. */
+export function tileCentres(
+  plan: FlimpPlan,
+  fov: FieldOfView,
+  centre: { xUm: number; yUm: number },
+): { xUm: number; yUm: number }[] {
+  return gridPoints(
+    {
+      kind: 'rows_columns',
+      rows: plan.scan.rows,
+      columns: plan.scan.columns,
+      relative_to: 'center',
+      overlap: [plan.scan.overlap * 100, plan.scan.overlap * 100],
+      mode: plan.scan.serpentine ? 'row_wise_snake' : 'row_wise',
+      fov_width: fov.widthPx * fov.pixelUm,
+      fov_height: fov.heightPx * fov.pixelUm,
+    },
+    Math.random,
+  ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
+}
 
 export async function scanTile(
   deps: FlimpDeps,

@@ -1,6 +1,7 @@
 /**
  * Runs upload-child.ts repeatedly, SIGKILLing it at random moments after it has started
- * sending, then lets one run finish. Returns the final statuses and the send trace.
+ * sending, then lets one run finish. Returns the final statuses and the send trace. Also
+ * `spawnTsxChild`, how the upload tests start such a child.
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -23,6 +24,19 @@ async function traceEntries(trace: string): Promise<string[]> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Runs `script` in a new Node with tsx, `args` as JSON in argv[2]; its output is collected. */
+export function spawnTsxChild(script: string, args: unknown) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  return { proc, exited, out: () => out, err: () => err };
+}
+
 export async function runWithKills(
   args: { config: unknown; journalDir: string; dataset: string; target: string; trace: string },
   kills: number,
@@ -34,14 +48,7 @@ export async function runWithKills(
 ): Promise<CrashRun> {
   let killed = 0;
   for (let run = 0; ; run++) {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(args)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    const { proc, exited, out, err } = spawnTsxChild(child, args);
     if (killed < kills) {
       // Wait until this run sends something, then kill after a random delay, or as soon as it
       // starts more new requests than its share, so later kills still find work in progress.
@@ -61,15 +68,15 @@ export async function runWithKills(
         killed++;
       }
       const code = await exited;
-      if (code !== null && code !== 0) throw new Error(`uploader exited with ${code}: ${err}`);
+      if (code !== null && code !== 0) throw new Error(`uploader exited with ${code}: ${err()}`);
       if (code === 0 && killed < kills)
         throw new Error(`upload finished after only ${killed} kills; slow it down`);
       await afterKill();
       continue;
     }
     const code = await exited;
-    if (code !== 0) throw new Error(`final uploader run exited with ${code}: ${err}`);
-    const last = out.trim().split('\n').at(-1) ?? '[]';
+    if (code !== 0) throw new Error(`final uploader run exited with ${code}: ${err()}`);
+    const last = out().trim().split('\n').at(-1) ?? '[]';
     const sends = (await readFile(args.trace, 'utf8')).split('\n').filter(Boolean);
     return { kills: killed, final: JSON.parse(last) as UploadStatus[], sends };
   }

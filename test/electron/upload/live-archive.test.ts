@@ -5,7 +5,6 @@
  * mid-run and mid-upload, then a restart, leaves a complete, byte-identical archive and
  * re-sends at most the requests that were in flight.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { uploadConfig } from '../../../electron/upload/config';
 import { UploadQueue } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
 import { until } from '../../support/wait';
-import { resends } from './crash-harness';
+import { resends, spawnTsxChild } from './crash-harness';
 import { openLiveRun } from './live-run';
 import { remoteSha256, useRgwBucket } from './rgw';
 import { TcpProxy } from './tcp-proxy';
@@ -187,18 +186,6 @@ it('OME-TIFF: streams the growing file as a multipart upload, the header part at
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'live-run-child.ts');
 
-function runChild(args: Record<string, unknown>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, exited, out: () => out, err: () => err };
-}
-
 it('kill -9 of the host mid-run and mid-upload: the restarted host completes an identical archive', async () => {
   const trace = path.join(fx.tmp, 'trace-kill.txt');
   const args = {
@@ -213,7 +200,7 @@ it('kill -9 of the host mid-run and mid-upload: the restarted host completes an 
   };
   const sent = async () =>
     (await readFile(trace, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  const first = runChild({ ...args, mode: 'run' });
+  const first = spawnTsxChild(child, { ...args, mode: 'run' });
   await until('the run to start', () => first.out().includes('dir '), 60_000);
   // Kill once a good part of the run is archived and uploads are going on.
   for (let i = 0; i < 600 && (await sent()).length < 60; i++) {
@@ -226,7 +213,7 @@ it('kill -9 of the host mid-run and mid-upload: the restarted host completes an 
   const sentBefore = await sent();
   expect(sentBefore.length).toBeGreaterThanOrEqual(60);
   expect(await remoteKeys('run-kill/')).not.toContain('run-kill/manifest.sha256');
-  const second = runChild({ ...args, mode: 'resume' });
+  const second = spawnTsxChild(child, { ...args, mode: 'resume' });
   const code = await second.exited;
   expect(code, second.err()).toBe(0);
   const final = JSON.parse(second.out().trim().split('\n').at(-1) ?? '[]') as UploadStatus[];

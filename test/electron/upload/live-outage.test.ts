@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { uploadConfig } from '../../../electron/upload/config';
 import { UploadQueue } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
+import { cephTarget } from '../../support/ceph-gateway';
 import { openLiveRun } from './live-run';
 import { remoteSha256, startGateway, stopGateway, useRgwBucket } from './rgw';
 
@@ -18,18 +19,7 @@ it('acquires through a gateway outage with 0 drops and the archive catches up', 
   const gw = fx.rgw;
   const q = await UploadQueue.open({
     config: uploadConfig.parse({
-      targets: [
-        {
-          name: 'ceph',
-          kind: 's3',
-          endpoint: gw.endpoint,
-          bucket: fx.bucket,
-          credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
-          concurrency: 3,
-          stallTimeoutS: 2,
-          archive: 'live',
-        },
-      ],
+      targets: [cephTarget(gw, fx.bucket, { concurrency: 3, stallTimeoutS: 2, archive: 'live' })],
       // Few attempts: a live job must not fail on them while its run is open.
       retry: { baseMs: 100, maxMs: 400, maxAttempts: 2 },
     }),

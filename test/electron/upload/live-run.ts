@@ -5,9 +5,10 @@
  * upload service does, `enqueueRunStart` before the first frame and `enqueueRunEnd` after close.
  */
 import { FramePipeline } from '../../../electron/pipeline/frame-pipeline';
-import type { DatasetFormat, DatasetFrameMeta, FrameIndex } from '../../../electron/storage/layout';
+import type { DatasetFormat } from '../../../electron/storage/layout';
 import { datasetLayout } from '../../../electron/storage/layout';
 import type { UploadQueue } from '../../../electron/upload/queue';
+import { simFrameMeta, tzFrameIndex } from '../../support/sim-frames';
 
 export interface LiveRunOptions {
   root: string;
@@ -66,26 +67,6 @@ export async function openLiveRun(
   dir = p.dir;
   started = queue?.enqueueRunStart(dir) ?? Promise.resolve();
   await started;
-  const meta = (seq: number): DatasetFrameMeta => ({
-    seq,
-    cameraSeq: seq,
-    widthPx: o.side,
-    heightPx: o.side,
-    bitDepth: 16,
-    binning: 1,
-    pixelSizeUm: 0.1,
-    exposureMs: 1,
-    timestampMs: Date.now(),
-    stage: { xUm: 0, yUm: 0, zUm: 0 },
-    lasersMw: {},
-    channel: 'sim',
-  });
-  const indexOf = (seq: number): FrameIndex => ({
-    p: 0,
-    t: Math.floor(seq / zPlanes),
-    c: 0,
-    z: seq % zPlanes,
-  });
   const run = async (): Promise<LiveRunResult> => {
     const t0 = performance.now();
     const total = layout.sizes.t * zPlanes;
@@ -94,7 +75,7 @@ export async function openLiveRun(
       const px = new Uint32Array(pixels);
       // distinct content per frame (a gateway or a bug that mixes parts up is caught)
       for (let i = 0; i < px.length; i += 1024) px[i] = seq * 1_000_003 + i;
-      p.offer({ meta: meta(seq), pixels }, indexOf(seq));
+      p.offer({ meta: simFrameMeta(seq, o.side), pixels }, tzFrameIndex(seq, zPlanes));
       await o.onFrame?.(seq);
       const wait = t0 + ((seq + 1) * 1000) / o.fps - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));

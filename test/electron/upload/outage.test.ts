@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { uploadConfig } from '../../../electron/upload/config';
 import { UploadQueue } from '../../../electron/upload/queue';
 import type { UploadStatus } from '../../../electron/upload/status';
+import { cephTarget } from '../../support/ceph-gateway';
 import { makeDataset, MIB } from './dataset-fixture';
 import { remoteSha256, startGateway, stopGateway, useRgwBucket } from './rgw';
 import { until } from '../../support/wait';
@@ -24,17 +25,7 @@ it('retries while radosgw is down and resumes when it is back', async () => {
   ]);
   const queue = await UploadQueue.open({
     config: uploadConfig.parse({
-      targets: [
-        {
-          name: 'ceph',
-          kind: 's3',
-          endpoint: gw.endpoint,
-          bucket: fx.bucket,
-          credentials: { accessKeyId: gw.accessKeyId, secretAccessKey: gw.secretAccessKey },
-          partSizeMiB: 5,
-          concurrency: 2,
-        },
-      ],
+      targets: [cephTarget(gw, fx.bucket, { partSizeMiB: 5, concurrency: 2 })],
       bandwidthLimitMBps: 8,
       retry: { baseMs: 200, maxMs: 1_000, maxAttempts: 60 },
     }),

@@ -4,12 +4,10 @@
  * `stopGateway`/`startGateway` stop and restart only the radosgw daemon of a cluster this
  * process started, so a shared gateway is never disturbed.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -20,40 +18,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
+import { openGateway, stopCluster, type GatewayEnv } from '../../support/ceph-gateway';
 
-const run = promisify(execFile);
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const gatewayScript = path.join(repoRoot, 'test/support/ceph-rgw.sh');
-
-export interface Rgw {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  /** Set when this process started the cluster (only then can it be stopped/restarted). */
-  dir: string | undefined;
+/** `dir` is set when this process started the cluster (only then can it be stopped/restarted). */
+export interface Rgw extends GatewayEnv {
   client: S3Client;
 }
 
 export async function startRgw(own = false): Promise<Rgw> {
-  let env: Record<string, string | undefined> = process.env;
-  let dir: string | undefined;
-  if (own || !process.env.S3_ENDPOINT) {
-    const { stdout } = await run(gatewayScript, ['start'], {
-      timeout: 180_000,
-      maxBuffer: 1 << 20,
-    });
-    env = {};
-    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1] as string] = m[2];
-    dir = env.CEPH_RGW_DIR;
-  }
-  const rgw = {
-    endpoint: env.S3_ENDPOINT as string,
-    accessKeyId: env.S3_ACCESS_KEY as string,
-    secretAccessKey: env.S3_SECRET_KEY as string,
-    region: env.S3_REGION ?? 'us-east-1',
-    dir,
-  };
+  const rgw = await openGateway({ own, timeoutMs: 180_000 });
   const client = new S3Client({
     endpoint: rgw.endpoint,
     region: rgw.region,
@@ -67,7 +40,7 @@ export async function startRgw(own = false): Promise<Rgw> {
 
 export async function stopRgw(rgw: Rgw | undefined): Promise<void> {
   rgw?.client.destroy();
-  if (rgw?.dir) await run(gatewayScript, ['stop', rgw.dir], { timeout: 60_000 });
+  if (rgw?.dir) await stopCluster(rgw.dir);
 }
 
 async function rgwPid(dir: string): Promise<number | undefined> {
