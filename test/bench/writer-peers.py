@@ -9,8 +9,9 @@ inner chunk one plane, index at the start), tifffile ome-tiff (one BigTIFF OME-T
 contiguous pages). tensorstore-fsync keeps tensorstore's default file_io_sync (an fsync per
 chunk written); plain tensorstore turns it off, the durability of Aquila's default. tensorstore keeps up to INFLIGHT plane writes outstanding (as the Aquila
 writer keeps 4 frames in flight); tifffile writes pages in order. Prints one JSON line
-{"writeS", "syncS", "frames"}: seconds from the first plane until the writer is closed
-(data in the page cache), then seconds of a system-wide sync. Imports are not timed.
+{"writeS", "cpuS", "syncS", "frames"}: seconds from the first plane until the writer is closed
+(data in the page cache), the CPU seconds of all its threads in that time, then seconds of
+a system-wide sync. Imports are not timed.
 """
 
 import json
@@ -88,7 +89,7 @@ def run_tensorstore(fmt, root, side, frames, zplanes, shard_planes, inflight, fs
     # default durability keeps (the page cache survives a killed process).
     context = ts.Context({"file_io_sync": fsync})
     arr = ts.open(zarr_spec(fmt, root, shape, side, shard_planes), context=context).result()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     pending = []
     for seq, plane in planes(frames, side):
         # write() copies the source array before it returns, so the buffer can be reused.
@@ -97,14 +98,14 @@ def run_tensorstore(fmt, root, side, frames, zplanes, shard_planes, inflight, fs
             pending.pop(0).result()
     for f in pending:
         f.result()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def run_tifffile(root, side, frames, zplanes):
     import tifffile
 
     t = frames // zplanes
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with tifffile.TiffWriter(root + ".ome.tif", bigtiff=True, ome=True) as tw:
         tw.write(
             (p for _, p in planes(t * zplanes, side)),
@@ -113,7 +114,7 @@ def run_tifffile(root, side, frames, zplanes):
             contiguous=True,
             metadata={"axes": "TCZYX"},
         )
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main():
@@ -121,14 +122,17 @@ def main():
     side, frames, zplanes, shard_planes, inflight = map(int, sys.argv[4:9])
     if tool in ("tensorstore", "tensorstore-fsync") and fmt in ("ome-zarr-0.4", "ome-zarr-0.5"):
         fsync = tool == "tensorstore-fsync"
-        write_s = run_tensorstore(fmt, root, side, frames, zplanes, shard_planes, inflight, fsync)
+        write_s, cpu_s = run_tensorstore(
+            fmt, root, side, frames, zplanes, shard_planes, inflight, fsync
+        )
     elif tool == "tifffile" and fmt == "ome-tiff":
-        write_s = run_tifffile(root, side, frames, zplanes)
+        write_s, cpu_s = run_tifffile(root, side, frames, zplanes)
     else:
         sys.exit(f"writer-peers.py: no peer {tool} for {fmt}")
     t0 = time.perf_counter()
     os.sync()
-    print(json.dumps({"writeS": write_s, "syncS": time.perf_counter() - t0, "frames": frames}))
+    sync_s = time.perf_counter() - t0
+    print(json.dumps({"writeS": write_s, "cpuS": cpu_s, "syncS": sync_s, "frames": frames}))
 
 
 if __name__ == "__main__":

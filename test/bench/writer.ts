@@ -5,7 +5,10 @@
  *     tensorstore (Zarr v2 "/" one chunk per plane; Zarr v3 with the same sharding; up to 4
  *     writes in flight like the Aquila writer; `tensorstore` without and `tensorstore-fsync`
  *     with its default per-chunk fsync) and tifffile (one OME-TIFF, contiguous pages).
- *     "peer ratio" = Aquila / the best peer of the format (to disk and page cache);
+ *     "peer ratio" = Aquila / the best peer of the format (to disk and page cache). A second
+ *     line gives CPU ms per plane (all threads, from the first plane until closed) of each
+ *     peer and of Aquila, and of SHA-256 alone over one plane: a measure that a loaded,
+ *     shared machine distorts much less than throughput;
  *   - a raw parallel fs write of the same bytes to the same disk. Two raw ratios:
  *   disk  = time until the bytes are on disk: raw write + `sync` vs writer stream + close
  *           (metadata, manifest) + `sync`. This is the goal (≥ 0.9 OME-Zarr, ≥ 0.8 OME-TIFF):
@@ -29,6 +32,7 @@
 // The host's libuv pool size (first, before anything starts the pool).
 import '../../electron/host/thread-pool';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,6 +123,8 @@ async function rawParallelWrite(
 
 interface WriterRun {
   streamS: number;
+  /** CPU seconds of the whole process (all threads, libuv pool included), stream and close. */
+  cpuS: number;
   closeS: number;
   syncS: number;
   dropped: number;
@@ -191,6 +197,7 @@ async function writerRun(
     provenance: { appVersion: 'bench', operator: 'bench', config: null },
     queueBytes,
   });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let producedPerS: number;
   if (cameraMode)
@@ -216,10 +223,12 @@ async function writerRun(
   const t1 = performance.now();
   const summary = await p.close({ outcome: 'complete' });
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const syncS = syncSeconds();
   fs.rmSync(summary.dir, { recursive: true, force: true });
   return {
     streamS: (t1 - t0) / 1000,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     closeS: (t2 - t1) / 1000,
     syncS,
     dropped: summary.framesDropped,
@@ -244,7 +253,7 @@ function peerRun(
   format: DatasetFormat,
   side: number,
   frames: number,
-): { writeS: number; syncS: number } {
+): PeerTimes {
   const out = path.join(dir, `peer-${peer}`);
   const args = [peerScript, peer, format, out, side, frames, zPlanes, 8, 4].map(String);
   const r = spawnSync('python3', args, { encoding: 'utf8' });
@@ -254,7 +263,28 @@ function peerRun(
     throw new Error(
       `peer ${peer} (${format}) failed: ${r.error?.message ?? r.stderr.trim()} — install with "python3 -m pip install tensorstore tifffile"`,
     );
-  return JSON.parse(r.stdout) as { writeS: number; syncS: number };
+  return JSON.parse(r.stdout) as PeerTimes;
+}
+
+/** A peer run: wall seconds until closed, CPU seconds of all its threads then, `sync` seconds. */
+interface PeerTimes {
+  writeS: number;
+  cpuS: number;
+  syncS: number;
+}
+
+/**
+ * CPU seconds per plane of SHA-256 alone over one plane of `frameBytes` (Node's createHash,
+ * OpenSSL's EVP interface, which uses the CPU's SHA extensions where it has them): the part
+ * of Aquila's CPU per plane that no peer spends (the manifest hash).
+ */
+function sha256CpuPerPlane(frameBytes: number): number {
+  const plane = new Uint8Array(frameBytes).fill(7);
+  const planes = Math.max(4, Math.ceil(2 ** 27 / frameBytes));
+  const c0 = process.cpuUsage();
+  for (let k = 0; k < planes; k++) createHash('sha256').update(plane).digest();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6 / planes;
 }
 
 const goal: Record<DatasetFormat, number> = {
@@ -278,6 +308,7 @@ try {
       'format        | to disk: raw MiB/s  MiB/s  ratio  goal | page cache: raw MiB/s  MiB/s  ratio | close s  dropped  produced fps',
     );
     const peerLines: string[] = [];
+    const shaMs = 1000 * sha256CpuPerPlane(frameBytes);
     const sustained = new Map<DatasetFormat, number>();
     for (const format of formats)
       for (const [rateNo, rate] of fpsList.entries()) {
@@ -292,6 +323,7 @@ try {
         const raw = { writeS: 0, syncS: 0 };
         const r: WriterRun = {
           streamS: 0,
+          cpuS: 0,
           closeS: 0,
           syncS: 0,
           dropped: 0,
@@ -299,7 +331,7 @@ try {
           producedPerS: 0,
         };
         const peers = new Map(
-          (rateNo === 0 ? peersOf(format) : []).map((p) => [p, { writeS: 0, syncS: 0 }]),
+          (rateNo === 0 ? peersOf(format) : []).map((p) => [p, { writeS: 0, cpuS: 0, syncS: 0 }]),
         );
         for (let k = 0; k < rounds; k++) {
           spawnSync('sync');
@@ -309,6 +341,7 @@ try {
           spawnSync('sync');
           const w = await writerRun(dir, format, side, per, k);
           r.streamS += w.streamS;
+          r.cpuS += w.cpuS;
           r.closeS += w.closeS;
           r.syncS += w.syncS;
           r.dropped += w.dropped;
@@ -318,6 +351,7 @@ try {
             spawnSync('sync');
             const t = peerRun(dir, peer, format, side, per);
             sum.writeS += t.writeS;
+            sum.cpuS += t.cpuS;
             sum.syncS += t.syncS;
           }
         }
@@ -342,6 +376,7 @@ try {
           disk: total / (t.writeS + t.syncS),
           cache: total / t.writeS,
           planesPerS: (per * rounds) / t.writeS,
+          cpuMsPerPlane: (1000 * t.cpuS) / (per * rounds),
         }));
         const peerRates = rates
           .map(
@@ -358,6 +393,7 @@ try {
         const bestCache = Math.max(...rates.map((p) => p.cache));
         peerLines.push(
           `${format.padEnd(13)} | ${peerRates} | Aquila ${mib(disk)}/${mib(cache)} | ratio ${ratio(disk / bestDisk)} ${ratio(cache / bestCache)} | raw ratio ${ratio(disk / rawDisk)} ${ratio(cache / rawCache)}`,
+          `${''.padEnd(13)} | CPU ms per plane: ${rates.map((p) => `${p.peer} ${p.cpuMsPerPlane.toFixed(2)}`).join(', ')}, Aquila ${((1000 * r.cpuS) / r.written).toFixed(2)} of which SHA-256 alone ${shaMs.toFixed(2)}`,
         );
       }
     if (fps !== undefined)

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FramePipeline } from '../../../electron/pipeline/frame-pipeline';
+import type { FinalFile } from '../../../electron/pipeline/writer-messages';
 import { readJsonLines, readProvenance } from '../../../electron/storage/dataset-files';
 import type { DatasetLayout, FrameIndex } from '../../../electron/storage/layout';
 import { allIndices, metaFor, smallLayout, tempRoot, verifyWithPython } from '../storage/fixtures';
@@ -67,6 +69,47 @@ describe('FramePipeline', () => {
     const reused = new Uint16Array(p.takeBuffer(bytes));
     expect(Array.from(reused.subarray(0, 3))).toEqual([0, 1, 2]); // frame (0,0,0,0)'s pattern
     expect(new Uint16Array(p.takeBuffer(bytes))[1]).toBe(0); // none left: a fresh one
+  });
+
+  it('reports each finished file and each TIFF link once, before the frame it belongs to is written', async () => {
+    for (const format of ['ome-zarr-0.4', 'ome-tiff'] as const) {
+      const layout = smallLayout(format);
+      const root = tempRoot('pipe');
+      roots.push(root);
+      const finals: FinalFile[] = [];
+      const grown: number[] = [];
+      const eventsAtWritten: number[] = [];
+      const p = await FramePipeline.open({
+        root,
+        layout,
+        provenance,
+        queueBytes: 4 * 24 * 32 * 2,
+        onFileFinal: (f) => finals.push(f),
+        onFileGrowing: (f) => grown.push(f.finalBytes),
+        onWritten: () => eventsAtWritten.push(finals.length + grown.length),
+      });
+      open.push(p);
+      for (const [seq, i] of allIndices(layout).entries()) await p.write(frame(layout, i, seq), i);
+      await p.close({ outcome: 'complete' });
+      // Every frame's file event (a chunk file, or its TIFF link) came before its 'written'.
+      expect(eventsAtWritten.every((n, k) => n >= k + 1)).toBe(true);
+      if (format === 'ome-tiff') {
+        expect(finals).toEqual([]);
+        expect(grown).toHaveLength(24);
+        expect(grown.every((n, k) => k === 0 || n > grown[k - 1]!)).toBe(true);
+      } else {
+        expect(grown).toEqual([]);
+        expect(new Set(finals.map((f) => f.rel)).size).toBe(24);
+        expect(finals).toHaveLength(24);
+        for (const f of finals) {
+          const bytes = fs.readFileSync(path.join(p.dir, f.rel));
+          expect(f).toMatchObject({
+            sizeBytes: bytes.length,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+          });
+        }
+      }
+    }
   });
 
   it('keeps no written buffers for a producer that allocates its own', async () => {
