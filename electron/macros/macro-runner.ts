@@ -74,6 +74,7 @@ export class MacroRunner {
   private readonly flag = new SharedArrayBuffer(4);
   private readonly callSignal = new Int32Array(new SharedArrayBuffer(4));
   private readonly callChannel = new MessageChannel();
+  private readonly commands: ReadonlySet<string>;
   private readonly abortCtl = new AbortController();
   private readonly frames = new FrameHold();
   private readonly started = new Set<'run' | 'automation'>();
@@ -85,6 +86,7 @@ export class MacroRunner {
 
   constructor(private readonly o: MacroRunOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.commands = new Set(o.commandNames);
     const callPort = this.callChannel.port2;
     this.worker = spawnWorker(
       new URL('./sandbox.worker.ts', import.meta.url),
@@ -222,8 +224,7 @@ export class MacroRunner {
   }
 
   private async call(id: number, name: string, argsJson: string): Promise<SandboxReply> {
-    if (!this.o.commandNames.includes(name))
-      throw new TypeError(`aquila: no command ${JSON.stringify(name)}`);
+    if (!this.commands.has(name)) throw new TypeError(`aquila: no command ${JSON.stringify(name)}`);
     const args: unknown = JSON.parse(argsJson);
     this.calls += 1;
     const outcome = await this.o.env.call(name, args);
