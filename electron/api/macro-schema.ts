@@ -17,6 +17,11 @@ export interface MacroConsoleLine {
 /** A dry run's account (what the real run would do), see electron/macros/dry-run.ts. */
 export interface DryRunReport {
   durationS: number;
+  /**
+   * The part of `durationS` the macro spent in `aquila.sleep`: modelled exactly in a dry run
+   * (skipped, added to the clock), waited in a real one. The rest is device calls and script.
+   */
+  sleptS: number;
   frames: number;
   bytes: number;
   stageTravelUm: number;

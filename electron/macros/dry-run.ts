@@ -61,6 +61,7 @@ export class MacroRecorder {
   private clock: MacroClock | null = null;
   private startWallMs = 0;
   private endElapsedMs: number | null = null;
+  private sleptMs = 0;
   private frames = 0;
   private bytes = 0;
   private stageTravelUm = 0;
@@ -129,6 +130,7 @@ export class MacroRecorder {
     addInto(dose, this.skippedDoseMwMs);
     return {
       durationS: round((endWall - this.startWallMs) / 1000),
+      sleptS: round(this.sleptMs / 1000),
       frames: this.frames,
       bytes: this.bytes,
       stageTravelUm: round(this.stageTravelUm),
@@ -139,10 +141,21 @@ export class MacroRecorder {
     };
   }
 
+  /** `c`, with the macro time each `aquila.sleep` took added to `sleptMs`. */
   private newClock(c: MacroClock): MacroClock {
     this.clock = c;
     this.startWallMs = Date.now();
-    return c;
+    return {
+      elapsedMs: () => c.elapsedMs(),
+      sleep: async (ms, signal) => {
+        const from = c.elapsedMs();
+        try {
+          await c.sleep(ms, signal);
+        } finally {
+          this.sleptMs += c.elapsedMs() - from;
+        }
+      },
+    };
   }
 
   /** A skipped sleep: lines emitting now would have emitted all along. */

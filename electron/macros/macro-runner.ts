@@ -5,6 +5,7 @@
  * or a failure it stops motion, switches every laser off and cancels any run the macro
  * started, through the same safety commands every client uses.
  */
+import { MessageChannel } from 'node:worker_threads';
 import type { CallOutcome } from '../api/bridge';
 import type { ApiError, AppState } from '../api/contract';
 import { spawnWorker } from '../../drivers/workers';
@@ -44,6 +45,8 @@ export interface MacroRunOptions {
   mapPosition?: PositionMapper;
   params: Record<string, string | number | boolean>;
   commandNames: string[];
+  /** Of those, the read-only ones the sandbox asks synchronously (protocol.ts `syncCommands`). */
+  syncCommands: string[];
   limits: SandboxLimits;
   wallMs: number;
   env: MacroEnv;
@@ -69,6 +72,9 @@ export class MacroRunner {
   readonly done: Promise<void>;
 
   private readonly flag = new SharedArrayBuffer(4);
+  private readonly callSignal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly callChannel = new MessageChannel();
+  private readonly commands: ReadonlySet<string>;
   private readonly abortCtl = new AbortController();
   private readonly frames = new FrameHold();
   private readonly started = new Set<'run' | 'automation'>();
@@ -80,14 +86,23 @@ export class MacroRunner {
 
   constructor(private readonly o: MacroRunOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
-    this.worker = spawnWorker(new URL('./sandbox.worker.ts', import.meta.url), {
-      source: o.source,
-      filename: o.filename,
-      commandNames: o.commandNames,
-      params: o.params,
-      limits: o.limits,
-      abortFlag: this.flag,
-    });
+    this.commands = new Set(o.commandNames);
+    const callPort = this.callChannel.port2;
+    this.worker = spawnWorker(
+      new URL('./sandbox.worker.ts', import.meta.url),
+      {
+        source: o.source,
+        filename: o.filename,
+        commandNames: o.commandNames,
+        syncCommands: o.syncCommands,
+        params: o.params,
+        limits: o.limits,
+        abortFlag: this.flag,
+        callPort,
+        callSignal: this.callSignal.buffer,
+      },
+      { transferList: [callPort] },
+    );
     this.worker.on('message', (m: SandboxMessage) => void this.onMessage(m));
     this.worker.on('error', (err) =>
       this.settle({ name: 'Error', message: `macro worker failed: ${err.message}` }),
@@ -108,6 +123,7 @@ export class MacroRunner {
     if (this.phase !== 'running' || this.stopRequested) return;
     this.stopRequested = reason;
     Atomics.store(new Int32Array(this.flag), 0, ABORT_REASONS.indexOf(reason) + 1);
+    Atomics.notify(this.callSignal, 0);
     this.abortCtl.abort(new Error(reason));
     // A worker parked on a host reply polls nothing: it is terminated after the grace.
     setTimeout(() => void this.worker.terminate(), ABORT_GRACE_MS).unref();
@@ -138,11 +154,15 @@ export class MacroRunner {
       case 'done':
         return this.settle(m.ok ? null : m.error);
       default:
-        return this.answer(m.id, () => this.request(m));
+        return this.answer(m.id, () => this.request(m), 'sync' in m && m.sync === true);
     }
   }
 
-  private async answer(id: number, work: () => Promise<SandboxReply | undefined>): Promise<void> {
+  private async answer(
+    id: number,
+    work: () => Promise<SandboxReply | undefined>,
+    sync: boolean,
+  ): Promise<void> {
     let reply: SandboxReply | undefined;
     try {
       reply = await work();
@@ -162,6 +182,12 @@ export class MacroRunner {
     }
     if (this.phase !== 'running') return;
     reply.id = id;
+    if (sync) {
+      this.callChannel.port1.postMessage(reply);
+      Atomics.add(this.callSignal, 0, 1);
+      Atomics.notify(this.callSignal, 0);
+      return;
+    }
     this.worker.postMessage(reply, 'pixels' in reply ? [reply.pixels.buffer as ArrayBuffer] : []);
   }
 
@@ -198,8 +224,7 @@ export class MacroRunner {
   }
 
   private async call(id: number, name: string, argsJson: string): Promise<SandboxReply> {
-    if (!this.o.commandNames.includes(name))
-      throw new TypeError(`aquila: no command ${JSON.stringify(name)}`);
+    if (!this.commands.has(name)) throw new TypeError(`aquila: no command ${JSON.stringify(name)}`);
     const args: unknown = JSON.parse(argsJson);
     this.calls += 1;
     const outcome = await this.o.env.call(name, args);
@@ -233,6 +258,7 @@ export class MacroRunner {
       this.log('error', this.error.message);
     }
     void this.worker.terminate();
+    this.callChannel.port1.close();
     this.o.onChange();
     void (failure ? this.makeSafe() : Promise.resolve()).finally(() => this.resolveDone());
   }

@@ -34,6 +34,10 @@ const HIDDEN_PREFIXES = ['macro.', 'control.'];
 export const MACRO_COMMANDS = commandNames.filter(
   (n) => !HIDDEN_PREFIXES.some((p) => n.startsWith(p)),
 );
+/** Read-only commands: asked over the synchronous call channel (protocol.ts). */
+export const MACRO_SYNC_COMMANDS = MACRO_COMMANDS.filter(
+  (n) => isCommandName(n) && commandAccess[n] === 'read',
+);
 
 const MAX_KEPT = 20;
 const PUBLISH_EVERY_MS = 100;
@@ -116,6 +120,7 @@ export class MacroService {
       mapPosition: js.mapPosition,
       params: p.params ?? {},
       commandNames: MACRO_COMMANDS,
+      syncCommands: MACRO_SYNC_COMMANDS,
       limits: {
         memoryBytes: limits.memoryMb * 1024 * 1024,
         stackBytes: limits.stackBytes,

@@ -8,19 +8,27 @@
 export const PRELUDE_FILENAME = 'aquila-prelude.js';
 
 /** Global names the prelude removes once captured. */
-export const BRIDGE_GLOBALS = ['__aquilaRequest', '__aquilaPost', '__aquilaSpec'] as const;
+export const BRIDGE_GLOBALS = [
+  '__aquilaRequest',
+  '__aquilaRequestSync',
+  '__aquilaPost',
+  '__aquilaSpec',
+] as const;
 
 export const PRELUDE_SOURCE = `(() => {
   'use strict';
   const request = globalThis.__aquilaRequest;
+  const requestSync = globalThis.__aquilaRequestSync;
   const post = globalThis.__aquilaPost;
   const spec = JSON.parse(globalThis.__aquilaSpec);
   delete globalThis.__aquilaRequest;
+  delete globalThis.__aquilaRequestSync;
   delete globalThis.__aquilaPost;
   delete globalThis.__aquilaSpec;
   // Shared memory has no use without threads; take it away with Atomics (absent already).
   delete globalThis.SharedArrayBuffer;
   const macroFile = spec.filename;
+  const sync = new Set(spec.syncCommands);
 
   function site(err) {
     const lines = String(err.stack || '').split('\\n');
@@ -45,6 +53,21 @@ export const PRELUDE_SOURCE = `(() => {
     const at = new Error();
     return request(op, a, b).then(map, (json) => { throw hostError(json, at); });
   }
+  // Read-only calls block the sandbox until the host answers: no promise job per call, and the
+  // call site (an Error's stack, the costliest part of a call) is only captured on a refusal.
+  function askSync(op, a, b, map) {
+    let json;
+    try {
+      json = requestSync(op, a, b);
+    } catch (e) {
+      return Promise.reject(hostError(e, new Error()));
+    }
+    try {
+      return Promise.resolve(map(json));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   function toJson(v) {
     return JSON.stringify(v === undefined ? {} : v);
   }
@@ -62,7 +85,9 @@ export const PRELUDE_SOURCE = `(() => {
       const v = json === '' ? undefined : JSON.parse(json);
       return snap ? frameHandle(v) : v;
     };
-    const call = (args) => ask('call', name, toJson(args), result);
+    const call = sync.has(name)
+      ? (args) => askSync('call', name, toJson(args), result)
+      : (args) => ask('call', name, toJson(args), result);
     return Object.freeze(call);
   }
   function text(args) {
@@ -82,7 +107,7 @@ export const PRELUDE_SOURCE = `(() => {
   const nothing = () => undefined;
   const parse = (json) => JSON.parse(json);
   api.sleep = (ms) => ask('sleep', Number(ms), 0, nothing);
-  api.state = () => ask('state', 0, 0, parse);
+  api.state = () => askSync('state', 0, 0, parse);
   api.wait = (what) => ask('wait', String(what), 0, parse);
   api.params = spec.params;
   (function freeze(o) {

@@ -4,6 +4,7 @@
  * sandbox (parsed and schema-checked by the dispatcher like any client's input), structured
  * clones the other way. Nothing the worker sends is trusted.
  */
+import type { MessagePort } from 'node:worker_threads';
 
 /** Why the worker's interrupt handler stops the macro (written by the host into `abortFlag`). */
 export const ABORT_REASONS = ['aborted', 'wall-time'] as const;
@@ -29,15 +30,24 @@ export interface SandboxInit {
   limits: SandboxLimits;
   /** Int32 [0]: 0 = run, else 1 + index into ABORT_REASONS. Read by the interrupt handler. */
   abortFlag: SharedArrayBuffer;
+  /**
+   * The synchronous call channel: commands in `syncCommands` (read-only ones) and `state` are
+   * asked with `sync: true`; the host posts the reply on `callPort`, then adds 1 to Int32 [0]
+   * of `callSignal` and notifies it. The worker blocks in `Atomics.wait` meanwhile (waking on
+   * an abort too), so such a call needs no QuickJS promise job pumping and no event-loop turn.
+   */
+  syncCommands: string[];
+  callPort: MessagePort;
+  callSignal: SharedArrayBuffer;
 }
 
 /** Host operations the sandbox awaits (each gets one `reply`). */
 export type SandboxRequest =
-  | { type: 'call'; id: number; name: string; argsJson: string }
+  | { type: 'call'; id: number; name: string; argsJson: string; sync?: true }
   | { type: 'sleep'; id: number; ms: number }
   | { type: 'pixels'; id: number; seq: number; roiJson: string }
   | { type: 'wait'; id: number; what: string }
-  | { type: 'state'; id: number };
+  | { type: 'state'; id: number; sync?: true };
 
 export type SandboxMessage =
   | SandboxRequest

@@ -5,8 +5,11 @@
  * log and progress). Budgets: heap (`setMemoryLimit`), stack (`setMaxStackSize`), work (the
  * interrupt handler's poll count) and the host's abort flag (abort or wall time), read by the
  * interrupt handler so even `while (true) {}` stops; the host terminates the thread if not.
+ * Read-only commands and `state` go through `__aquilaRequestSync` instead: the worker blocks
+ * until the host's reply (protocol.ts, `callSignal`), and the prelude wraps the value in a
+ * settled promise.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
   newQuickJSWASMModule,
   type QuickJSContext,
@@ -28,6 +31,9 @@ const init = workerData as SandboxInit;
 const port = parentPort!;
 const send = (m: SandboxMessage) => port.postMessage(m);
 const abortFlag = new Int32Array(init.abortFlag);
+const callSignal = new Int32Array(init.callSignal);
+/** How long one `Atomics.wait` may block before the abort flag is read again (a notify wakes it earlier). */
+const SYNC_WAIT_SLICE_MS = 100;
 
 let stopReason: string | null = null;
 let finished = false;
@@ -39,10 +45,14 @@ const rt: QuickJSRuntime = QJS.newRuntime();
 rt.setMemoryLimit(init.limits.memoryBytes);
 rt.setMaxStackSize(init.limits.stackBytes);
 let polls = 0;
-rt.setInterruptHandler(() => {
+/** True (and `stopReason` set) once the host raised the abort flag. */
+function hostStopped(): boolean {
   const flag = Atomics.load(abortFlag, 0);
   if (flag !== 0) stopReason = ABORT_REASONS[flag - 1] ?? 'aborted';
-  else if (++polls > init.limits.workPolls) stopReason = 'work';
+  return flag !== 0;
+}
+rt.setInterruptHandler(() => {
+  if (!hostStopped() && ++polls > init.limits.workPolls) stopReason = 'work';
   return stopReason !== null;
 });
 const vm: QuickJSContext = rt.newContext();
@@ -56,6 +66,10 @@ function defineBridge(): void {
     pending.set(id, deferred);
     send(toRequest(id, op, aH, bH));
     return deferred.handle;
+  });
+  const requestSync = vm.newFunction('requestSync', (opH, aH, bH) => {
+    const m = askSync(toRequest(nextId++, vm.getString(opH), aH, bH));
+    return m.ok && 'json' in m ? vm.newString(m.json) : { error: vm.newString(failureJson(m)) };
   });
   const post = vm.newFunction('post', (opH, aH, bH) => {
     const op = vm.getString(opH);
@@ -71,16 +85,19 @@ function defineBridge(): void {
     }
   });
   vm.setProp(vm.global, '__aquilaRequest', request);
+  vm.setProp(vm.global, '__aquilaRequestSync', requestSync);
   vm.setProp(vm.global, '__aquilaPost', post);
   const spec = vm.newString(
     JSON.stringify({
       commandNames: init.commandNames,
+      syncCommands: init.syncCommands,
       params: init.params,
       filename: init.filename,
     }),
   );
   vm.setProp(vm.global, '__aquilaSpec', spec);
   request.dispose();
+  requestSync.dispose();
   post.dispose();
   spec.dispose();
   const r = vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILENAME);
@@ -90,6 +107,31 @@ function defineBridge(): void {
     throw new Error(`macro prelude failed: ${JSON.stringify(e)}`);
   }
   r.value.dispose();
+}
+
+/** Posts `m` as a synchronous request and blocks until its reply, or until the macro is stopped. */
+function askSync(m: SandboxRequest): SandboxReply {
+  if (m.type !== 'call' && m.type !== 'state')
+    throw new Error(`${m.type} is not a synchronous request`);
+  m.sync = true;
+  send(m);
+  for (;;) {
+    const seen = Atomics.load(callSignal, 0);
+    const got = receiveMessageOnPort(init.callPort);
+    if (got) return got.message as SandboxReply;
+    if (hostStopped())
+      return {
+        type: 'reply',
+        id: m.id,
+        ok: false,
+        errorJson: '{"name":"InternalError","message":"interrupted"}',
+      };
+    Atomics.wait(callSignal, 0, seen, SYNC_WAIT_SLICE_MS);
+  }
+}
+
+function failureJson(m: SandboxReply): string {
+  return 'errorJson' in m ? m.errorJson : '{"message":"a binary reply to a synchronous request"}';
 }
 
 function toRequest(id: number, op: string, a: QuickJSHandle, b: QuickJSHandle): SandboxRequest {

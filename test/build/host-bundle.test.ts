@@ -31,28 +31,39 @@ describe('host bundle for Electron', () => {
   });
 
   it('bundles the macro sandbox worker; it loads the QuickJS wasm and calls the host', async () => {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker, MessageChannel } = await import('node:worker_threads');
+    const channel = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(path.join(root, 'dist/electron/sandbox.worker.js'), {
       workerData: {
         source: `const p = await aquila.stage.position();\naquila.log('x', p.xUm);`,
         filename: 'm.js',
         commandNames: ['stage.position'],
+        syncCommands: ['stage.position'],
         params: {},
         limits: { memoryBytes: 32 << 20, stackBytes: 256 << 10, workPolls: 1e6 },
         abortFlag: new SharedArrayBuffer(4),
+        callPort: channel.port2,
+        callSignal: signal.buffer,
       },
+      transferList: [channel.port2],
     });
     const seen: unknown[] = [];
     await new Promise<void>((resolve, reject) => {
       worker.on('error', reject);
       worker.on('message', (m: { type: string; id?: number }) => {
         seen.push(m);
-        if (m.type === 'call')
-          worker.postMessage({ type: 'reply', id: m.id, ok: true, json: '{"xUm":7}' });
+        if (m.type === 'call') {
+          // a read-only command: answered on the synchronous call channel (protocol.ts)
+          channel.port1.postMessage({ type: 'reply', id: m.id, ok: true, json: '{"xUm":7}' });
+          Atomics.add(signal, 0, 1);
+          Atomics.notify(signal, 0);
+        }
         if (m.type === 'done') resolve();
       });
     });
     await worker.terminate();
+    channel.port1.close();
     expect(seen).toContainEqual({ type: 'log', level: 'info', text: 'x 7' });
     expect(seen.at(-1)).toEqual({ type: 'done', ok: true });
   }, 30_000);

@@ -37,10 +37,13 @@ describe('escape attempts fail inside the sandbox', () => {
        const g = F('return this')();
        const g2 = Object.getPrototypeOf(async function* () {}).constructor.constructor('return globalThis')();
        aquila.log(g === globalThis, g2 === globalThis, typeof g.process, typeof g.require,
-         typeof g.__aquilaRequest, typeof g.__aquilaPost, F('return typeof process')());`,
+         typeof g.__aquilaRequest, typeof g.__aquilaRequestSync, typeof g.__aquilaPost,
+         F('return typeof process')());`,
     );
     expect(v.error).toBeNull();
-    expect(texts(v)).toEqual(['true true undefined undefined undefined undefined undefined']);
+    expect(texts(v)).toEqual([
+      'true true undefined undefined undefined undefined undefined undefined',
+    ]);
   });
 
   it('walking globalThis finds nothing of the host', async () => {

@@ -179,6 +179,20 @@ describe('a macro on the one API', () => {
     expect(entries.at(-1)?.clientId).toMatch(/^macro:m\d+$/);
   });
 
+  it('makes read-only calls (the synchronous channel) through the dispatcher too', async () => {
+    const v = await runMacro(
+      host,
+      `const p = await aquila.stage.position();\naquila.log(typeof p.xUm);\ntry {\n  await aquila.stage.position({ extra: 1 });\n} catch (e) {\n  aquila.log(e.code, e.line);\n}`,
+    );
+    expect(texts(v)).toEqual(['number', 'E_INVALID 4']);
+    const q = await host.call('audit.query', { command: 'stage.position' }, MACRO_CTX);
+    const entries = q.ok
+      ? (q.value as { entries: { clientId: string; ok: boolean }[] }).entries
+      : [];
+    const mine = entries.filter((e) => e.clientId === `macro:${v.id}`);
+    expect(mine.map((e) => e.ok)).toEqual([true, false]);
+  });
+
   it('aborts a tight loop within 1 s and leaves lasers off', async () => {
     const id = await startMacro(host, {
       source: `await aquila.laser.setPower({ laserId: 'laser640', powerMw: 5 });

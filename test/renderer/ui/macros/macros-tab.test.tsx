@@ -110,6 +110,7 @@ describe('the Macros tab in the app', () => {
     expect(
       formatReport({
         durationS: 62.25,
+        sleptS: 60,
         frames: 3,
         bytes: 393_216,
         stageTravelUm: 400,
