@@ -62,6 +62,12 @@ export function wheelZoomFactor(deltaY: number): number {
   return Math.pow(1.2, -deltaY / 100);
 }
 
+/** A wheel event's zoom factor, its delta first taken to pixels (lines ≈ 33 px, pages ≈ 400). */
+export function wheelEventZoomFactor(ev: { deltaY: number; deltaMode: number }): number {
+  const k = ev.deltaMode === 1 ? 33 : ev.deltaMode === 2 ? 400 : 1;
+  return wheelZoomFactor(ev.deltaY * k);
+}
+
 /**
  * CSS transform (origin top-left) that puts an element laid out in image pixels — one CSS
  * pixel per image pixel — where the view draws the image.

@@ -3,7 +3,8 @@
  * that moves less than CLICK_SLOP_PX is not a drag), a double-click asks to move the stage to
  * the stage point under the cursor, and the cursor's stage position is written to a readout.
  */
-import { wheelZoomFactor } from '../display/view-transform';
+import { canvasPoint, listenCanvas } from '../display/canvas-pointer';
+import { wheelEventZoomFactor } from '../display/view-transform';
 import type { Vec } from './frame-placement';
 import { panMap, screenToStage, zoomMapAt, type MapView } from './map-view';
 
@@ -24,38 +25,31 @@ export class MapInput {
     private readonly target: MapInputTarget,
   ) {}
 
+  private detachListeners: (() => void) | null = null;
+
   attach(): void {
-    const c = this.canvas;
-    c.addEventListener('wheel', this.onWheel, { passive: false });
-    c.addEventListener('pointerdown', this.onPointerDown);
-    c.addEventListener('pointermove', this.onPointerMove);
-    c.addEventListener('pointerup', this.onPointerUp);
-    c.addEventListener('pointercancel', this.onPointerUp);
-    c.addEventListener('pointerleave', this.onPointerLeave);
-    c.addEventListener('dblclick', this.onDoubleClick);
+    this.detachListeners = listenCanvas(this.canvas, {
+      wheel: this.onWheel,
+      down: this.onPointerDown,
+      move: this.onPointerMove,
+      up: this.onPointerUp,
+      leave: this.onPointerLeave,
+      doubleClick: this.onDoubleClick,
+    });
   }
 
   detach(): void {
-    const c = this.canvas;
-    c.removeEventListener('wheel', this.onWheel);
-    c.removeEventListener('pointerdown', this.onPointerDown);
-    c.removeEventListener('pointermove', this.onPointerMove);
-    c.removeEventListener('pointerup', this.onPointerUp);
-    c.removeEventListener('pointercancel', this.onPointerUp);
-    c.removeEventListener('pointerleave', this.onPointerLeave);
-    c.removeEventListener('dblclick', this.onDoubleClick);
+    this.detachListeners?.();
+    this.detachListeners = null;
   }
 
   private local(ev: MouseEvent): Vec {
-    const r = this.canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+    return canvasPoint(this.canvas, ev);
   }
 
   private readonly onWheel = (ev: WheelEvent): void => {
     ev.preventDefault();
-    const dy =
-      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
-    this.target.setView(zoomMapAt(this.target.view(), wheelZoomFactor(dy), this.local(ev)));
+    this.target.setView(zoomMapAt(this.target.view(), wheelEventZoomFactor(ev), this.local(ev)));
   };
 
   private readonly onPointerDown = (ev: PointerEvent): void => {
