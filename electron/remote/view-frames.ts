@@ -6,17 +6,11 @@
 import { promisify } from 'node:util';
 import { deflateRaw } from 'node:zlib';
 import type { FrameMeta } from '../api/contract';
-import {
-  planView,
-  reduceFrame,
-  shuffleDelta,
-  type FrameCodec,
-  type ViewRequest,
-  type WireView,
-} from '../api/frame-view';
+import { planView, type FrameCodec, type ViewRequest, type WireView } from '../api/frame-view';
 import { VIEW_FRAME_MAGIC } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import type { HostFrame } from '../host/frame-bus';
+import { reduceFrame, shuffleDelta } from './view-pyramid';
 
 const deflateRawAsync = promisify(deflateRaw);
 /** zlib level 1: the fastest level; on shuffled deltas it gets most of level 6's ratio. */

@@ -3,13 +3,7 @@
  * "AQF2" (a client's reduced view) inflated when deflated, un-filtered and placed back in
  * full-image coordinates, so everything downstream keeps working in image pixels.
  */
-import {
-  expandView,
-  FRAME_CODECS,
-  MAX_VIEW_LEVEL,
-  unshuffleDelta,
-  type WireView,
-} from '../../electron/api/frame-view';
+import type { FrameCodec, MAX_VIEW_LEVEL, WireView } from '../../electron/api/frame-view';
 import {
   decodeFrame,
   FrameDecodeError,
@@ -17,6 +11,11 @@ import {
   VIEW_MAGIC,
   type DecodedFrame,
 } from './decode-frame';
+import { expandView, unshuffleDelta } from './view-pixels';
+
+/** Typed against the contract's constants, so a change there fails the type check here. */
+const CODECS: readonly FrameCodec[] = ['raw', 'deflate'] satisfies FrameCodec[];
+const MAX_LEVEL: typeof MAX_VIEW_LEVEL = 6;
 
 export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
   const { magic, meta, raw, payloadOffset } = parseFrameHeader(buf);
@@ -78,8 +77,8 @@ function checkView(v: unknown, imageW: number, imageH: number, seq: number): Wir
   if (!ints.every((n) => Number.isInteger(n) && (n as number) >= 0)) {
     throw bad(`expected non-negative integers, got ${JSON.stringify(v)}`);
   }
-  if (!FRAME_CODECS.includes(view.codec)) throw bad(`unknown codec ${JSON.stringify(view.codec)}`);
-  if (view.level > MAX_VIEW_LEVEL) throw bad(`level ${view.level} above ${MAX_VIEW_LEVEL}`);
+  if (!CODECS.includes(view.codec)) throw bad(`unknown codec ${JSON.stringify(view.codec)}`);
+  if (view.level > MAX_LEVEL) throw bad(`level ${view.level} above ${MAX_LEVEL}`);
   if (r.x + r.width > imageW || r.y + r.height > imageH) {
     throw bad(`region ${JSON.stringify(r)} lies outside the ${imageW}×${imageH} image`);
   }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  expandView,
-  planView,
-  reduceFrame,
-  shuffleDelta,
-  unshuffleDelta,
-} from '../../../electron/api/frame-view';
+import { planView } from '../../../electron/api/frame-view';
+import { reduceFrame, shuffleDelta } from '../../../electron/remote/view-pyramid';
+import { expandView, unshuffleDelta } from '../../../renderer/frames/view-pixels';
 
 describe('planView', () => {
   it('picks the coarsest level whose pixels are no larger than the canvas pixels', () => {

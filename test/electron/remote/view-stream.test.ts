@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planView, reduceFrame } from '../../../electron/api/frame-view';
+import { planView } from '../../../electron/api/frame-view';
+import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import type { HostMessage } from '../../../electron/api/messages';
 import { attachSession, FRAME_BACKLOG_BYTES } from '../../../electron/remote/ws-session';
 import { decodeViewFrame } from '../../../renderer/frames/decode-view-frame';
