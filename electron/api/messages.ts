@@ -9,7 +9,8 @@
  *   then        widthPx * heightPx uint16 little-endian pixels, row-major
  * A client that sent a `view` message gets "AQF2" frames instead: the same layout, the header
  * also holds `view` (WireView of ./frame-view.ts: level, region, reduced size, codec, payload
- * length) and the payload is the reduced pixels, raw or deflated (frame-view: shuffleDelta).
+ * length) and the payload is the reduced pixels, raw or byte-shuffled and deflated
+ * (electron/remote/view-pyramid.ts: byteShuffle).
  * FrameMeta.widthPx/heightPx stay the full image's, so clients place the view in image pixels.
  */
 import { z } from 'zod';

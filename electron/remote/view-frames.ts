@@ -10,7 +10,7 @@ import { planView, type FrameCodec, type ViewRequest, type WireView } from '../a
 import { VIEW_FRAME_MAGIC } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import type { HostFrame } from '../host/frame-bus';
-import { reduceFrame, shuffleDelta } from './view-pyramid';
+import { reduceFrame, byteShuffle } from './view-pyramid';
 
 const deflateRawAsync = promisify(deflateRaw);
 /** zlib level 1: the fastest level; on shuffled deltas it gets most of level 6's ratio. */
@@ -73,10 +73,9 @@ async function computePayload(
   codec: FrameCodec,
 ): Promise<Payload> {
   const pixels = plan ? reduceFrame(frame.pixels, frame.meta.widthPx, plan) : frame.pixels;
-  const widthPx = plan ? plan.widthPx : frame.meta.widthPx;
   const bytes =
     codec === 'deflate'
-      ? await deflateRawAsync(shuffleDelta(pixels, widthPx), { level: DEFLATE_LEVEL })
+      ? await deflateRawAsync(byteShuffle(pixels), { level: DEFLATE_LEVEL })
       : pixelBytes(pixels);
   return { view: plan, bytes };
 }

@@ -11,7 +11,7 @@ import {
   VIEW_MAGIC,
   type DecodedFrame,
 } from './decode-frame';
-import { expandView, unshuffleDelta } from './view-pixels';
+import { expandView, byteUnshuffle } from './view-pixels';
 
 /** Typed against the contract's constants, so a change there fails the type check here. */
 const CODECS: readonly FrameCodec[] = ['raw', 'deflate'] satisfies FrameCodec[];
@@ -37,7 +37,7 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
           `${view.widthPx}×${view.heightPx} uint16`,
       );
     }
-    reduced = unshuffleDelta(bytes, view.widthPx);
+    reduced = byteUnshuffle(bytes);
   } else {
     if (payload.length !== count * 2) {
       throw new FrameDecodeError(

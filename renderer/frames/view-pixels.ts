@@ -1,6 +1,6 @@
 /**
  * Client side of the per-client view (electron/api/frame-view.ts): undoes the host's deflate
- * pre-filter (electron/remote/view-pyramid.ts: shuffleDelta) and places a reduced view back
+ * pre-filter (electron/remote/view-pyramid.ts: byteShuffle) and places a reduced view back
  * in full-image coordinates.
  */
 import type { FrameView } from '../../electron/api/frame-view';
@@ -28,15 +28,11 @@ export function expandView(
   return out;
 }
 
-/** Inverse of shuffleDelta. */
-export function unshuffleDelta(bytes: Uint8Array, widthPx: number): Uint16Array {
+/** Inverse of byteShuffle. */
+export function byteUnshuffle(bytes: Uint8Array): Uint16Array {
   if (bytes.length % 2 !== 0) throw new Error(`shuffled pixels: odd byte count ${bytes.length}`);
   const n = bytes.length / 2;
   const out = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = bytes[i]! | (bytes[n + i]! << 8);
-    const prev = i % widthPx === 0 ? 0 : out[i - 1]!;
-    out[i] = (prev + d) & 0xffff;
-  }
+  for (let i = 0; i < n; i++) out[i] = bytes[i]! | (bytes[n + i]! << 8);
   return out;
 }

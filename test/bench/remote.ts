@@ -12,10 +12,13 @@
  * No browser: drawing cost is bench:display's subject; this measures the link and the host.
  * Usage: npm run bench:remote [-- --seconds 5 --exposure-ms 33 --latency-ms 20]
  */
+import { deflateRawSync } from 'node:zlib';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { HostMessage } from '../../electron/api/messages';
+import { planView } from '../../electron/api/frame-view';
+import { reduceFrame, byteShuffle } from '../../electron/remote/view-pyramid';
 import { decodeViewFrame } from '../../renderer/frames/decode-view-frame';
 import { startServe } from '../support/serve-process';
 import { startSshd, sshdUnavailable } from '../support/sshd';
@@ -173,6 +176,69 @@ async function measure(port: number, token: string, mode: Mode): Promise<Figures
   };
 }
 
+/** One full frame straight from the host (no tunnel), for the codec comparison. */
+async function oneFullFrame(port: number, token: string): Promise<Uint16Array> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const frame = new Promise<Uint16Array>((resolve, reject) => {
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return;
+      const b = data as Buffer;
+      const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      decodeViewFrame(ab).then((f) => resolve(f.pixels), reject);
+    });
+  });
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ type: 'frames', enabled: true }));
+  const pixels = await frame;
+  ws.close();
+  return pixels;
+}
+
+/**
+ * Why the codec is byte-shuffle + deflate level 1: its ratio and encode time beside
+ * plain deflate at level 1 and at level 6 (permessage-deflate's zlib default), on a real frame.
+ */
+function compareCodecs(full: Uint16Array): void {
+  const reduced = reduceFrame(
+    full,
+    SIZE,
+    planView(SIZE, SIZE, { canvasWidthPx: 1024, canvasHeightPx: 1024 }),
+  );
+  const bytes = (px: Uint16Array) => Buffer.from(px.buffer, px.byteOffset, px.byteLength);
+  const time = (f: () => number) => {
+    const t0 = performance.now();
+    let n = 0;
+    for (let i = 0; i < 3; i++) n = f();
+    return { ms: (performance.now() - t0) / 3, n };
+  };
+  console.log('\ncodec on one camera frame (encode time, size vs raw):');
+  for (const [what, px] of [
+    ['full 2048²', full],
+    ['fitted 1024²', reduced],
+  ] as const) {
+    const raw = px.byteLength;
+    const cases: [string, () => number][] = [
+      [
+        'deflate level 6 (permessage-deflate default)',
+        () => deflateRawSync(bytes(px), { level: 6 }).length,
+      ],
+      ['deflate level 1', () => deflateRawSync(bytes(px), { level: 1 }).length],
+      [
+        'byte-shuffle + deflate level 1 (used)',
+        () => deflateRawSync(byteShuffle(px), { level: 1 }).length,
+      ],
+    ];
+    for (const [name, f] of cases) {
+      const { ms, n } = time(f);
+      console.log(
+        `  ${what.padEnd(13)} ${name.padEnd(46)} ${ms.toFixed(1).padStart(6)} ms  ${((100 * n) / raw).toFixed(1).padStart(5)} % of raw`,
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const problem = sshdUnavailable();
   if (problem) throw new Error(`bench:remote needs sshd: ${problem}`);
@@ -191,6 +257,7 @@ async function main(): Promise<void> {
   await call('channel.apply', { name: 'GFP' });
   await call('camera.setExposure', { exposureMs: EXPOSURE_MS });
   await call('camera.startLive', {});
+  compareCodecs(await oneFullFrame(port, serve.token));
   console.log(
     `bench:remote — ${SIZE}² uint16, live at ${EXPOSURE_MS} ms exposure, through ssh -L + throttle ` +
       `(${LATENCY_MS} ms one-way), ${SECONDS} s per case; stage.stop every ${COMMAND_EVERY_MS} ms`,
