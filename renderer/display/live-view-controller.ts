@@ -107,6 +107,7 @@ export class LiveViewController {
       framesDrawn: 0,
       lastSeq: -1,
       lastMeta: null,
+      lastView: null,
       latenciesMs: this.latencies.values,
       exposureLatenciesMs: this.exposureLatencies.values,
       renderer: this.renderer.kind,
@@ -255,6 +256,7 @@ export class LiveViewController {
     this.probe.framesDrawn++;
     this.probe.lastSeq = frame.meta.seq;
     this.probe.lastMeta = frame.meta;
+    this.probe.lastView = frame.view ?? null;
     this.meter.tick(nowPerf);
     this.client.ackFrame(frame.meta.seq);
   }
