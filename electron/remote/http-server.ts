@@ -106,8 +106,11 @@ export async function startRemoteServer(opts: RemoteServerOptions): Promise<Remo
       const result = auth.checkToken(url.searchParams.get('token') ?? '', clientAddress(req));
       if (!result.ok)
         return refuse(res, result, 'Wrong token. Use the URL printed by the host at start.');
+      // The page's own options (e.g. ?stream=fit) survive the login; the token leaves the URL.
+      const rest = new URLSearchParams(url.searchParams);
+      rest.delete('token');
       res.writeHead(303, {
-        Location: '/',
+        Location: rest.size > 0 ? `/?${rest}` : '/',
         'Set-Cookie': auth.login(result.identity),
         'Cache-Control': 'no-store',
       });

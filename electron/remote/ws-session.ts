@@ -5,20 +5,28 @@
  * while connected; its pongs to our pings (every PING_EVERY_MS) are the heartbeat of its
  * control lease, and its close ends the lease (the watchdog then stops the hardware). A
  * client whose user is revoked is closed with 4401 within one ping interval.
+ * A client that sent a `view` message gets frames reduced to it (./view-frames.ts). Control
+ * messages (results, patches, events) are sent at once; a frame waits while more than
+ * FRAME_BACKLOG_BYTES are still buffered for the socket, so a command's reply is never queued
+ * behind more than one frame.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
 import { clientMessage, type HostMessage } from '../api/messages';
-import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import type { Host } from '../host/host';
 import type { Identity } from './users';
+import { encodeForView, FULL_VIEW, type ClientView, type EncodedFrame } from './view-frames';
 
 /** A client this far behind on non-frame messages is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 export const PING_EVERY_MS = 500;
 /** A client silent this long (no pong, no message) is gone: its socket is terminated. */
 const SILENT_CLIENT_MS = 20_000;
+/** A frame is held back while the socket still has this much to send. */
+export const FRAME_BACKLOG_BYTES = 64 * 1024;
+/** How often a held-back frame retries. */
+const FRAME_RETRY_MS = 5;
 
 export function attachSession(
   ws: WebSocket,
@@ -53,11 +61,26 @@ export function attachSession(
     }
     ws.send(JSON.stringify(msg));
   };
+  let clientView: ClientView = FULL_VIEW;
+  let frameTimer: NodeJS.Timeout | null = null;
   const sendFrame = (frame: HostFrame) => {
+    encodeForView(frame, clientView).then(
+      (encoded) => writeFrame(encoded),
+      (err: unknown) => {
+        host.log.log('error', `WebSocket ${clientId}: frame ${frame.meta.seq}: ${String(err)}`);
+        display.ack(frame.meta.seq); // frees the in-flight slot for the next frame
+      },
+    );
+  };
+  const writeFrame = (encoded: EncodedFrame) => {
+    frameTimer = null;
     if (ws.readyState !== ws.OPEN) return;
-    const header = encodeFrameHeader({ ...frame.meta, sentAtMs: Date.now() });
-    ws.send(header, { binary: true, fin: false });
-    ws.send(pixelBytes(frame.pixels), { binary: true, fin: true });
+    if (ws.bufferedAmount > FRAME_BACKLOG_BYTES) {
+      frameTimer = setTimeout(() => writeFrame(encoded), FRAME_RETRY_MS);
+      return;
+    }
+    ws.send(encoded.header, { binary: true, fin: false });
+    ws.send(encoded.payload, { binary: true, fin: true });
   };
 
   const display = new DisplayChannel(host.bus, sendFrame);
@@ -126,11 +149,15 @@ export function attachSession(
       case 'frame.ack':
         display.ack(msg.seq);
         break;
+      case 'view':
+        clientView = { view: msg.view, codec: msg.codec };
+        break;
     }
   }
 
   ws.on('close', () => {
     clearInterval(pinger);
+    if (frameTimer) clearTimeout(frameTimer);
     host.lease.disconnect(clientId);
     display.close();
     unsubscribePatches();

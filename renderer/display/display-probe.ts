@@ -6,6 +6,7 @@
  * performance.now()) and the host's `sentAtMs` / `timestampMs`; across machines (browser
  * through an SSH tunnel) they include the clock offset between the two hosts.
  */
+import type { WireView } from '../../electron/api/frame-view';
 import type { FrameMeta } from '../../electron/api/contract';
 
 export const LATENCY_RING_SIZE = 512;
@@ -14,6 +15,8 @@ export interface DisplayProbe {
   framesDrawn: number;
   lastSeq: number;
   lastMeta: FrameMeta | null;
+  /** The reduced view the last frame carried ("AQF2"), or null for a full frame. */
+  lastView: WireView | null;
   /** Draw time − meta.sentAtMs, ms; ring buffer of the last LATENCY_RING_SIZE frames. */
   latenciesMs: number[];
   /** Draw time − meta.timestampMs (end of exposure), ms; same ring. */

@@ -34,6 +34,7 @@ import {
   zoomAt,
   type ViewTransform,
 } from './view-transform';
+import { streamPreference, ViewReporter, visibleViewRequest } from './view-request';
 import { webgl2Available, WebglRenderer } from './webgl-renderer';
 
 export interface LiveViewElements {
@@ -91,6 +92,7 @@ export class LiveViewController {
   private readonly exposureLatencies = new RingRecorder(LATENCY_RING_SIZE);
   private readonly meter = new RateMeter();
   readonly probe: DisplayProbe;
+  private readonly viewReporter: ViewReporter;
 
   constructor(
     private readonly els: LiveViewElements,
@@ -98,10 +100,14 @@ export class LiveViewController {
     private readonly store: AppStore,
   ) {
     this.renderer = createRenderer(els.canvas);
+    this.viewReporter = new ViewReporter(streamPreference(window.location.search), (v, codec) =>
+      client.setView(v, codec),
+    );
     this.probe = {
       framesDrawn: 0,
       lastSeq: -1,
       lastMeta: null,
+      lastView: null,
       latenciesMs: this.latencies.values,
       exposureLatenciesMs: this.exposureLatencies.values,
       renderer: this.renderer.kind,
@@ -187,6 +193,10 @@ export class LiveViewController {
         dpr,
       });
       this.updateScaleBar(view);
+      if (cur) {
+        const { widthPx: w, heightPx: h } = cur.meta;
+        this.viewReporter.update(() => visibleViewRequest(view, cssW, cssH, dpr, w, h));
+      }
       this.els.imageLayer.style.transform = imageLayerTransform(view);
       this.els.imageLayer.style.setProperty('--view-scale', String(view.scale));
       this.histDirty = true;
@@ -246,6 +256,7 @@ export class LiveViewController {
     this.probe.framesDrawn++;
     this.probe.lastSeq = frame.meta.seq;
     this.probe.lastMeta = frame.meta;
+    this.probe.lastView = frame.view ?? null;
     this.meter.tick(nowPerf);
     this.client.ackFrame(frame.meta.seq);
   }
@@ -257,7 +268,11 @@ export class LiveViewController {
       cur && this.mouse
         ? pixelAt(view, this.mouse.x, this.mouse.y, cur.meta.widthPx, cur.meta.heightPx)
         : null;
-    this.els.pixel.textContent = p ? `x ${p.x}  y ${p.y}  = ${this.readPixel(p.x, p.y)}` : '—';
+    // A reduced view's pixels are block maxima, not camera values: say so.
+    const approx = cur?.view && cur.view.level > 0 ? ` (max of ${1 << cur.view.level}² px)` : '';
+    this.els.pixel.textContent = p
+      ? `x ${p.x}  y ${p.y}  = ${this.readPixel(p.x, p.y)}${approx}`
+      : '—';
   }
 
   private updateScaleBar(view: ViewTransform): void {

@@ -4,16 +4,23 @@
  *   zero padding to a multiple of 8 · widthPx × heightPx uint16 LE pixels, row-major.
  * The same bytes arrive on the WebSocket and on the Electron frame MessagePort.
  */
-import type { FRAME_MAGIC, FrameMeta } from '../../electron/api/messages';
+import type { WireView } from '../../electron/api/frame-view';
+import type { FRAME_MAGIC, FrameMeta, VIEW_FRAME_MAGIC } from '../../electron/api/messages';
 
-/** Typed against the contract's constant, so a change there fails the type check here. */
+/** Typed against the contract's constants, so a change there fails the type check here. */
 const MAGIC: typeof FRAME_MAGIC = 'AQF1';
+export const VIEW_MAGIC: typeof VIEW_FRAME_MAGIC = 'AQF2';
 const PREAMBLE_BYTES = 8;
 
 export interface DecodedFrame {
   meta: FrameMeta;
   /** A view on the received buffer when the platform is little-endian (no copy). */
   pixels: Uint16Array;
+  /**
+   * Set when the host sent a reduced view ("AQF2", ./decode-view-frame.ts): `pixels` are then
+   * the view placed in full-image coordinates, so they are not exact camera values.
+   */
+  view?: WireView;
 }
 
 export class FrameDecodeError extends Error {
@@ -24,7 +31,13 @@ export class FrameDecodeError extends Error {
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeFrame(buf: ArrayBuffer): DecodedFrame {
+/** The magic, checked header and payload offset of an "AQF1" or "AQF2" frame. */
+export function parseFrameHeader(buf: ArrayBuffer): {
+  magic: string;
+  meta: FrameMeta;
+  raw: Record<string, unknown>;
+  payloadOffset: number;
+} {
   if (buf.byteLength < PREAMBLE_BYTES) {
     throw new FrameDecodeError(
       `frame: ${buf.byteLength} bytes is shorter than the ${PREAMBLE_BYTES}-byte preamble`,
@@ -32,8 +45,10 @@ export function decodeFrame(buf: ArrayBuffer): DecodedFrame {
   }
   const bytes = new Uint8Array(buf);
   const magic = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0, bytes[2] ?? 0, bytes[3] ?? 0);
-  if (magic !== MAGIC) {
-    throw new FrameDecodeError(`frame: magic is ${JSON.stringify(magic)}, expected "${MAGIC}"`);
+  if (magic !== MAGIC && magic !== VIEW_MAGIC) {
+    throw new FrameDecodeError(
+      `frame: magic is ${JSON.stringify(magic)}, expected "${MAGIC}" or "${VIEW_MAGIC}"`,
+    );
   }
   const headerBytes = new DataView(buf).getUint32(4, true);
   const headerEnd = PREAMBLE_BYTES + headerBytes;
@@ -49,7 +64,20 @@ export function decodeFrame(buf: ArrayBuffer): DecodedFrame {
     throw new FrameDecodeError(`frame header: not UTF-8 JSON (${(err as Error).message})`);
   }
   const meta = checkMeta(raw);
-  const pixelOffset = Math.ceil(headerEnd / 8) * 8;
+  return {
+    magic,
+    meta,
+    raw: raw as Record<string, unknown>,
+    payloadOffset: Math.ceil(headerEnd / 8) * 8,
+  };
+}
+
+/** Decodes an "AQF1" (full) frame; "AQF2" frames need decodeViewFrame. */
+export function decodeFrame(buf: ArrayBuffer): DecodedFrame {
+  const { magic, meta, payloadOffset: pixelOffset } = parseFrameHeader(buf);
+  if (magic !== MAGIC) {
+    throw new FrameDecodeError(`frame ${meta.seq}: a "${magic}" frame needs decodeViewFrame`);
+  }
   const pixelCount = meta.widthPx * meta.heightPx;
   const pixelBytes = buf.byteLength - pixelOffset;
   if (pixelBytes !== pixelCount * 2) {

@@ -9,8 +9,10 @@ import type {
   CommandResult,
   ViewSettings,
 } from '../../electron/api/contract';
+import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { HostMessage } from '../../electron/api/messages';
-import { decodeFrame, type DecodedFrame } from '../frames/decode-frame';
+import { decodeFrame, VIEW_MAGIC, type DecodedFrame } from '../frames/decode-frame';
+import { decodeViewFrame } from '../frames/decode-view-frame';
 import { toApiError } from '../transport/call-error';
 import type { HostConnection } from '../transport/host-connection';
 import { applyPatchMessage, mirrorFromHello, type Mirror } from './mirror';
@@ -135,21 +137,49 @@ export class HostClient {
     if (wasLatched && !mirror.state.safety.estopLatched) s.clearNotices(ESTOP);
   }
 
+  /**
+   * What this page's live view shows (canvas device px and visible image region): the host
+   * then sends frames reduced to it (electron/api/frame-view.ts), deflated when `codec` says.
+   */
+  setView(view: ViewRequest | null, codec: FrameCodec = 'raw'): void {
+    this.connection.setView?.(view, codec);
+  }
+
   private onFrame(buf: ArrayBuffer): void {
+    if (isViewFrame(buf)) {
+      decodeViewFrame(buf).then(
+        (frame) => this.deliver(frame),
+        (err: unknown) => this.frameFailed(err),
+      );
+      return;
+    }
     let frame: DecodedFrame;
     try {
       frame = decodeFrame(buf);
     } catch (err) {
-      // Report the first few; a broken stream should not flood the notices.
-      if (this.decodeErrors++ < 3) this.store.getState().pushError('display', toApiError(err));
-      // The undecodable frame can never be acked (its seq is unknown) and the host sends
-      // the next only after an ack: re-requesting frames clears the host's in-flight slot.
-      if (this.frameSinks.size > 0) {
-        this.connection.setFramesEnabled(false);
-        this.connection.setFramesEnabled(true);
-      }
-      return;
+      return this.frameFailed(err);
     }
+    this.deliver(frame);
+  }
+
+  private deliver(frame: DecodedFrame): void {
     for (const sink of this.frameSinks) sink(frame);
   }
+
+  private frameFailed(err: unknown): void {
+    // Report the first few; a broken stream should not flood the notices.
+    if (this.decodeErrors++ < 3) this.store.getState().pushError('display', toApiError(err));
+    // The undecodable frame can never be acked (its seq is unknown) and the host sends
+    // the next only after an ack: re-requesting frames clears the host's in-flight slot.
+    if (this.frameSinks.size > 0) {
+      this.connection.setFramesEnabled(false);
+      this.connection.setFramesEnabled(true);
+    }
+  }
+}
+
+function isViewFrame(buf: ArrayBuffer): boolean {
+  if (buf.byteLength < 4) return false;
+  const b = new Uint8Array(buf, 0, 4);
+  return String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!) === VIEW_MAGIC;
 }

@@ -5,6 +5,7 @@
  * with the command's result or reject with a HostCallError carrying `{name, code, message}`.
  */
 import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
+import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { HostMessage } from '../../electron/api/messages';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'unauthorised';
@@ -30,6 +31,8 @@ export interface HostConnection {
   /** Remembered across reconnects: re-sent whenever the link comes back. */
   setFramesEnabled(enabled: boolean): void;
   ackFrame(seq: number): void;
+  /** The view frames are reduced to (WebSocket only; the Electron window gets full frames). */
+  setView?(view: ViewRequest | null, codec: FrameCodec): void;
   /** Drop the current state stream and get a fresh `hello` snapshot. */
   resync(reason: string): void;
   close(): void;

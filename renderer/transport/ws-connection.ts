@@ -7,6 +7,7 @@
  * Every other loss reconnects with backoff; every call waits at most `callTimeoutMs`.
  */
 import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
+import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { ClientMessage, HostMessage } from '../../electron/api/messages';
 import { backoffDelayMs } from './backoff';
 import { HostCallError, transportError } from './call-error';
@@ -53,6 +54,8 @@ export class WsConnection implements HostConnection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private framesEnabled = false;
+  /** Re-sent on every (re)connect, before frames are asked for. */
+  private view: ClientMessage | null = null;
   private closed = false;
   private readonly callTimeoutMs: number;
   private readonly backoff: (attempt: number) => number;
@@ -99,6 +102,11 @@ export class WsConnection implements HostConnection {
     this.send({ type: 'frame.ack', seq });
   }
 
+  setView(view: ViewRequest | null, codec: FrameCodec): void {
+    this.view = { type: 'view', view, codec };
+    this.send(this.view);
+  }
+
   resync(reason: string): void {
     if (this.closed) return;
     this.attempt = 0;
@@ -136,6 +144,7 @@ export class WsConnection implements HostConnection {
       opened = true;
       this.attempt = 0;
       this.status('connected', null);
+      if (this.view) this.send(this.view);
       if (this.framesEnabled) this.send({ type: 'frames', enabled: true });
     });
     socket.addEventListener('message', (ev) => this.receive(ev.data));

@@ -255,4 +255,69 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     await until('laser off after the browser closed', () => !laserOn(), 2_000);
     expect(Date.now() - t0).toBeLessThan(2_000);
   }, 60_000);
+
+  it('in Chromium through the tunnel: ?stream=fit gets the zoomed region only, deflated, and Alt+click still centres the clicked point', async () => {
+    const alice = await over(tunnel.localPort, bearer('alice'));
+    await until('control free', () => fx.host.store.state.control.holder === null, 5_000);
+    expect(await alice.call('camera.startLive')).toMatchObject({ ok: true });
+    expect(await alice.call('control.release')).toMatchObject({ ok: true });
+    browser ??= await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(`${base()}?token=${tokens.alice}&stream=fit&codec=deflate`);
+    const canvas = page.getByTestId('live-view');
+    await canvas.waitFor({ timeout: 15_000 });
+    const lastView = () => page.evaluate(() => window.__aquilaDisplay?.lastView ?? null);
+    const poll = async (what: string, ok: () => Promise<boolean>) => {
+      const end = Date.now() + 10_000;
+      while (!(await ok())) {
+        if (Date.now() > end) {
+          const probe = await page.evaluate(() => {
+            const p = window.__aquilaDisplay;
+            return p && { framesDrawn: p.framesDrawn, lastView: p.lastView, url: location.href };
+          });
+          throw new Error(`timed out waiting for ${what}: ${JSON.stringify(probe)}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await poll('a fitted frame', async () => (await lastView())?.codec === 'deflate');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -200);
+    // Zoomed in: the host sends only the visible part of the 256² image, at level 0.
+    await poll('a cropped frame', async () => ((await lastView())?.region.width ?? 256) < 200);
+    // the frames catch up with the last wheel step: wait until the region stops changing
+    let previous = '';
+    await poll('a settled region', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = JSON.stringify((await lastView())?.region);
+      const settled = now === previous;
+      previous = now;
+      return settled;
+    });
+    const view = (await lastView())!;
+    expect(view).toMatchObject({ level: 0, codec: 'deflate' });
+    expect(view.region.x).toBeGreaterThan(0);
+    expect(view.payloadBytes).toBeLessThan(view.widthPx * view.heightPx * 2);
+    // Alt+click right of centre moves the stage +x (image coordinates survive the crop).
+    const at = fx.host.store.state.stage!;
+    await canvas.click({
+      modifiers: ['Alt'],
+      position: { x: box.width / 2 + 60, y: box.height / 2 },
+    });
+    await until(
+      'stage moved by the click',
+      () => fx.host.store.state.stage!.xUm > at.xUm + 0.1,
+      5_000,
+    );
+    // 60 screen px are 60 × (region width / canvas width) image px of 0.2 µm each.
+    const wantUm = 60 * (view.region.width / box.width) * 0.2;
+    const moved = fx.host.store.state.stage!;
+    expect(moved.xUm - at.xUm).toBeGreaterThan(wantUm * 0.75);
+    expect(moved.xUm - at.xUm).toBeLessThan(wantUm * 1.25);
+    expect(Math.abs(moved.yUm - at.yUm)).toBeLessThan(wantUm * 0.1);
+    await page.close();
+    await until('control free', () => fx.host.store.state.control.holder === null, 5_000);
+    expect(await alice.call('camera.stopLive')).toMatchObject({ ok: true });
+  }, 60_000);
 });

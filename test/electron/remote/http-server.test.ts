@@ -55,6 +55,9 @@ describe('HTTP transport', () => {
     const r = await raw('GET', `/?token=${fx.token}`);
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
+    // the page's own options survive the redirect, the token does not
+    const opts = await raw('GET', `/?stream=fit&token=${fx.token}&codec=deflate`);
+    expect(opts.headers.location).toBe('/?stream=fit&codec=deflate');
     const cookie = String((r.headers['set-cookie'] as string[])[0]);
     expect(cookie).toMatch(/HttpOnly/);
     const page = await raw('GET', '/', { cookie: cookie.split(';')[0]! });

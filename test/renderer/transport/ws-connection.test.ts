@@ -178,6 +178,21 @@ describe('WsConnection', () => {
     await waitFor(() => fx.messages.length === 2, 'second hello');
   });
 
+  it('sends the view and re-sends it on reconnect before asking for frames', async () => {
+    const conn = fx.open();
+    const view = { canvasWidthPx: 800, canvasHeightPx: 600 };
+    conn.setView(view, 'deflate');
+    conn.setFramesEnabled(true);
+    await waitFor(() => fx.received[0]?.length === 2, 'view and frames');
+    expect(fx.received[0]).toContainEqual({ type: 'view', view, codec: 'deflate' });
+    fx.last().terminate();
+    await waitFor(() => fx.received[1]?.length === 2, 'second connection');
+    expect(fx.received[1]).toEqual([
+      { type: 'view', view, codec: 'deflate' },
+      { type: 'frames', enabled: true },
+    ]);
+  });
+
   it('resync reconnects at once for a fresh snapshot', async () => {
     const conn = fx.open({ backoff: () => 60_000 });
     await waitFor(() => fx.messages.length === 1, 'hello');

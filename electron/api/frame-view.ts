@@ -1,0 +1,84 @@
+/**
+ * The per-client view of a display frame (pure): the plan of what a client gets. The host
+ * reduces and filters (electron/remote/view-pyramid.ts), the renderer inverts and places the
+ * result (renderer/frames/view-pixels.ts). A client that sent a `view` message receives the level and region
+ * that fit its canvas: level L means blocks of 2^L × 2^L camera pixels reduced by their
+ * MAXIMUM. Max, not mean: a single molecule's spot is 2–3 camera pixels wide, so a mean over
+ * a 4×4 or 8×8 block dims it below the background noise and the fitted view would hide the
+ * emitters the operator is looking for; the max keeps every spot at its peak value. The cost
+ * is a lifted background (the max of N noise samples), which is why readout, histogram and
+ * auto-contrast must not be computed from a reduced frame.
+ */
+
+/** A rectangle in full-resolution image pixels. */
+export interface ImageRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What a client can show: its canvas in device pixels and the image region visible in it. */
+export interface ViewRequest {
+  canvasWidthPx: number;
+  canvasHeightPx: number;
+  /** Omitted: the whole image. */
+  region?: ImageRegion;
+}
+
+/** The reduced frame a client gets: `region` is aligned to 2^level and clamped to the image. */
+export interface FrameView {
+  level: number;
+  region: ImageRegion;
+  /** Size of the reduced pixel array: ceil(region / 2^level). */
+  widthPx: number;
+  heightPx: number;
+}
+
+export const MAX_VIEW_LEVEL = 6 as const;
+
+/**
+ * The coarsest level whose pixels are still no larger than the client's canvas pixels, over
+ * the visible region (level 0 — exact camera pixels — at 1:1 or closer).
+ */
+export function planView(imageW: number, imageH: number, req: ViewRequest): FrameView {
+  const r = req.region ?? { x: 0, y: 0, width: imageW, height: imageH };
+  const x0 = clamp(Math.floor(r.x), 0, imageW - 1);
+  const y0 = clamp(Math.floor(r.y), 0, imageH - 1);
+  const x1 = clamp(Math.ceil(r.x + r.width), x0 + 1, imageW);
+  const y1 = clamp(Math.ceil(r.y + r.height), y0 + 1, imageH);
+  const ratio = Math.max(
+    (x1 - x0) / Math.max(1, req.canvasWidthPx),
+    (y1 - y0) / Math.max(1, req.canvasHeightPx),
+  );
+  // Round down: the client's canvas never gets fewer pixels than it displays.
+  const level = ratio <= 1 ? 0 : Math.min(MAX_VIEW_LEVEL, Math.floor(Math.log2(ratio)));
+  const b = 1 << level;
+  const ax0 = Math.floor(x0 / b) * b;
+  const ay0 = Math.floor(y0 / b) * b;
+  const ax1 = Math.min(imageW, Math.ceil(x1 / b) * b);
+  const ay1 = Math.min(imageH, Math.ceil(y1 / b) * b);
+  const region = { x: ax0, y: ay0, width: ax1 - ax0, height: ay1 - ay0 };
+  return {
+    level,
+    region,
+    widthPx: Math.ceil(region.width / b),
+    heightPx: Math.ceil(region.height / b),
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+export const FRAME_CODECS = ['raw', 'deflate'] as const;
+export type FrameCodec = (typeof FRAME_CODECS)[number];
+
+/**
+ * What an "AQF2" frame header carries beside the FrameMeta (whose widthPx/heightPx stay the
+ * full image's): the view the pixels cover, their codec and the byte length of the payload.
+ */
+export interface WireView extends FrameView {
+  codec: FrameCodec;
+  payloadBytes: number;
+}

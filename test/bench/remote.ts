@@ -1,0 +1,296 @@
+/**
+ * bench:remote — the live view through a real `ssh -L` tunnel (test/support/sshd.ts) and a
+ * userspace link throttle (this file: a TCP proxy in front of the tunnel that paces the
+ * host→client bytes to a bit rate and delays both directions by a one-way latency; `tc` is
+ * not usable here). `aquila serve` (its own process) streams the simulated 2048×2048 uint16
+ * camera in live mode at --exposure-ms; a Node WebSocket client in this process (beside the
+ * throttle) decodes each frame with the renderer's decoder and acks it, and sends
+ * `stage.stop` every 100 ms. For each link it measures received frames/s
+ * and the command round trip while frames flow, for: full frames (baseline, as today), the
+ * fitted view of a 1024² canvas (level 1), and the fitted view deflated. Ratios are against
+ * the full-frame stream on the same link, measured in the same run.
+ * No browser: drawing cost is bench:display's subject; this measures the link and the host.
+ * Usage: npm run bench:remote [-- --seconds 5 --exposure-ms 33 --latency-ms 20]
+ */
+import { deflateRawSync } from 'node:zlib';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
+import type { HostMessage } from '../../electron/api/messages';
+import { planView } from '../../electron/api/frame-view';
+import { reduceFrame, byteShuffle } from '../../electron/remote/view-pyramid';
+import { decodeViewFrame } from '../../renderer/frames/decode-view-frame';
+import { startServe } from '../support/serve-process';
+import { startSshd, sshdUnavailable } from '../support/sshd';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 5);
+const EXPOSURE_MS = arg('exposure-ms', 33);
+const LATENCY_MS = arg('latency-ms', 20);
+const SIZE = 2048;
+const WARMUP_MS = 1_000;
+const COMMAND_EVERY_MS = 100;
+
+interface Link {
+  name: string;
+  mbitPerS: number | null;
+}
+interface Mode {
+  name: string;
+  view: ViewRequest | null;
+  codec: FrameCodec;
+}
+const LINKS: Link[] = [
+  { name: 'no limit', mbitPerS: null },
+  { name: '100 Mbit/s', mbitPerS: 100 },
+  { name: '20 Mbit/s', mbitPerS: 20 },
+];
+const MODES: Mode[] = [
+  { name: 'full frames (baseline)', view: null, codec: 'raw' },
+  { name: 'fitted 1024² view', view: { canvasWidthPx: 1024, canvasHeightPx: 1024 }, codec: 'raw' },
+  {
+    name: 'fitted view, deflate',
+    view: { canvasWidthPx: 1024, canvasHeightPx: 1024 },
+    codec: 'deflate',
+  },
+];
+
+/**
+ * Paces bytes to `mbitPerS` (null: no limit) with `latencyMs` one-way delay. Host→client
+ * bytes queue in a bounded link buffer; when it is full the host side is paused, so TCP back
+ * pressure reaches the host as on a real slow link.
+ */
+async function startThrottle(
+  targetPort: number,
+  mbitPerS: number | null,
+  latencyMs: number,
+): Promise<Server & { port: number }> {
+  const LINK_BUFFER = 256 * 1024;
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    delayed(client, upstream, null);
+    delayed(upstream, client, mbitPerS);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  function delayed(from: Socket, to: Socket, rate: number | null): void {
+    const queue: { at: number; data: Buffer }[] = [];
+    let queued = 0;
+    let budget = 0;
+    let last = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      budget =
+        rate === null ? Infinity : Math.min(budget + ((now - last) * rate * 1e6) / 8000, 64 * 1024);
+      last = now;
+      while (queue.length && queue[0]!.at <= now && budget > 0) {
+        const head = queue[0]!;
+        const n = Math.min(head.data.length, budget);
+        to.write(head.data.subarray(0, n));
+        budget -= n;
+        queued -= n;
+        if (n === head.data.length) queue.shift();
+        else head.data = head.data.subarray(n);
+      }
+      if (queued < LINK_BUFFER / 2 && from.isPaused()) from.resume();
+    }, 2);
+    from.on('data', (data) => {
+      queue.push({ at: Date.now() + latencyMs, data });
+      queued += data.length;
+      if (queued > LINK_BUFFER) from.pause();
+    });
+    from.on('close', () => clearInterval(timer));
+  }
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return Object.assign(server, { port: (server.address() as AddressInfo).port });
+}
+
+interface Figures {
+  fps: number;
+  mbitPerS: number;
+  rttMedianMs: number;
+  rttP95Ms: number;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+
+async function measure(port: number, token: string, mode: Mode): Promise<Figures> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  let frames = 0;
+  let bytes = 0;
+  let counting = false;
+  const rtts: number[] = [];
+  const sentAt = new Map<number, number>();
+  let nextId = 1;
+  ws.on('message', (data, isBinary) => {
+    const buf = data as Buffer;
+    if (!isBinary) {
+      const m = JSON.parse(buf.toString()) as HostMessage;
+      if (m.type === 'result' && typeof m.id === 'number' && sentAt.has(m.id)) {
+        if (counting) rtts.push(performance.now() - sentAt.get(m.id)!);
+        sentAt.delete(m.id);
+      }
+      return;
+    }
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+    void decodeViewFrame(ab).then((f) => {
+      if (counting) {
+        frames++;
+        bytes += buf.byteLength;
+      }
+      ws.send(JSON.stringify({ type: 'frame.ack', seq: f.meta.seq }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ type: 'view', view: mode.view, codec: mode.codec }));
+  ws.send(JSON.stringify({ type: 'frames', enabled: true }));
+  const commands = setInterval(() => {
+    const id = nextId++;
+    sentAt.set(id, performance.now());
+    ws.send(JSON.stringify({ type: 'call', id, name: 'stage.stop', args: {} }));
+  }, COMMAND_EVERY_MS);
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  counting = true;
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  counting = false;
+  clearInterval(commands);
+  ws.close();
+  return {
+    fps: frames / SECONDS,
+    mbitPerS: (bytes * 8) / SECONDS / 1e6,
+    rttMedianMs: quantile(rtts, 0.5),
+    rttP95Ms: quantile(rtts, 0.95),
+  };
+}
+
+/** One full frame straight from the host (no tunnel), for the codec comparison. */
+async function oneFullFrame(port: number, token: string): Promise<Uint16Array> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const frame = new Promise<Uint16Array>((resolve, reject) => {
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return;
+      const b = data as Buffer;
+      const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      decodeViewFrame(ab).then((f) => resolve(f.pixels), reject);
+    });
+  });
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ type: 'frames', enabled: true }));
+  const pixels = await frame;
+  ws.close();
+  return pixels;
+}
+
+/**
+ * Why the codec is byte-shuffle + deflate level 1: its ratio and encode time beside
+ * plain deflate at level 1 and at level 6 (permessage-deflate's zlib default), on a real frame.
+ */
+function compareCodecs(full: Uint16Array): void {
+  const reduced = reduceFrame(
+    full,
+    SIZE,
+    planView(SIZE, SIZE, { canvasWidthPx: 1024, canvasHeightPx: 1024 }),
+  );
+  const bytes = (px: Uint16Array) => Buffer.from(px.buffer, px.byteOffset, px.byteLength);
+  const time = (f: () => number) => {
+    const t0 = performance.now();
+    let n = 0;
+    for (let i = 0; i < 3; i++) n = f();
+    return { ms: (performance.now() - t0) / 3, n };
+  };
+  console.log('\ncodec on one camera frame (encode time, size vs raw):');
+  for (const [what, px] of [
+    ['full 2048²', full],
+    ['fitted 1024²', reduced],
+  ] as const) {
+    const raw = px.byteLength;
+    const cases: [string, () => number][] = [
+      [
+        'deflate level 6 (permessage-deflate default)',
+        () => deflateRawSync(bytes(px), { level: 6 }).length,
+      ],
+      ['deflate level 1', () => deflateRawSync(bytes(px), { level: 1 }).length],
+      [
+        'byte-shuffle + deflate level 1 (used)',
+        () => deflateRawSync(byteShuffle(px), { level: 1 }).length,
+      ],
+    ];
+    for (const [name, f] of cases) {
+      const { ms, n } = time(f);
+      console.log(
+        `  ${what.padEnd(13)} ${name.padEnd(46)} ${ms.toFixed(1).padStart(6)} ms  ${((100 * n) / raw).toFixed(1).padStart(5)} % of raw`,
+      );
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const problem = sshdUnavailable();
+  if (problem) throw new Error(`bench:remote needs sshd: ${problem}`);
+  const serve = await startServe([]);
+  const port = Number(new URL(serve.baseUrl).port);
+  const call = async (name: string, body: unknown) => {
+    const res = await fetch(new URL(`/api/commands/${name}`, serve.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}` },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${name}: ${res.status} ${await res.text()}`);
+  };
+  const sshd = await startSshd();
+  const tunnel = await sshd.forward(port);
+  await call('channel.apply', { name: 'GFP' });
+  await call('camera.setExposure', { exposureMs: EXPOSURE_MS });
+  await call('camera.startLive', {});
+  compareCodecs(await oneFullFrame(port, serve.token));
+  console.log(
+    `bench:remote — ${SIZE}² uint16, live at ${EXPOSURE_MS} ms exposure, through ssh -L + throttle ` +
+      `(${LATENCY_MS} ms one-way), ${SECONDS} s per case; stage.stop every ${COMMAND_EVERY_MS} ms`,
+  );
+  try {
+    for (const link of LINKS) {
+      const throttle = await startThrottle(tunnel.localPort, link.mbitPerS, LATENCY_MS);
+      let base: Figures | null = null;
+      console.log(`\n${link.name} (+${2 * LATENCY_MS} ms round trip)`);
+      for (const mode of MODES) {
+        const f = await measure(throttle.port, serve.token, mode);
+        base ??= f;
+        const ratio = base.fps > 0 ? `${(f.fps / base.fps).toFixed(1)}× fps` : 'baseline 0 fps';
+        console.log(
+          `  ${mode.name.padEnd(24)} ${f.fps.toFixed(1).padStart(5)} frames/s ` +
+            `${f.mbitPerS.toFixed(1).padStart(6)} Mbit/s  command rtt median ` +
+            `${f.rttMedianMs.toFixed(1)} ms p95 ${f.rttP95Ms.toFixed(1)} ms  ` +
+            `(${mode === MODES[0] ? 'baseline' : `${ratio}, rtt ×${(f.rttMedianMs / base.rttMedianMs).toFixed(2)}`})`,
+        );
+      }
+      throttle.close();
+    }
+  } finally {
+    await tunnel.close();
+    await sshd.stop();
+    await serve.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
