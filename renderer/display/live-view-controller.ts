@@ -8,6 +8,7 @@
 import type { DecodedFrame } from '../frames/decode-frame';
 import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
+import { canvasPoint, listenCanvas } from './canvas-pointer';
 import { CanvasRenderer } from './canvas-renderer';
 import { centreOnPixel } from '../input/stage-orientation';
 import { frameChannel } from './frame-channel';
@@ -30,7 +31,7 @@ import {
   panBy,
   pixelAt,
   screenToImage,
-  wheelZoomFactor,
+  wheelEventZoomFactor,
   zoomAt,
   type ViewTransform,
 } from './view-transform';
@@ -88,6 +89,7 @@ export class LiveViewController {
   private mouse: { x: number; y: number } | null = null;
   private mouseMoved = false;
   private drag: { x: number; y: number; id: number } | null = null;
+  private detachInput: (() => void) | null = null;
   private readonly latencies = new RingRecorder(LATENCY_RING_SIZE);
   private readonly exposureLatencies = new RingRecorder(LATENCY_RING_SIZE);
   private readonly meter = new RateMeter();
@@ -117,14 +119,14 @@ export class LiveViewController {
 
   start(): void {
     window.__aquilaDisplay = this.probe;
-    const c = this.els.canvas;
-    c.addEventListener('wheel', this.onWheel, { passive: false });
-    c.addEventListener('pointerdown', this.onPointerDown);
-    c.addEventListener('pointermove', this.onPointerMove);
-    c.addEventListener('pointerup', this.onPointerUp);
-    c.addEventListener('pointercancel', this.onPointerUp);
-    c.addEventListener('pointerleave', this.onPointerLeave);
-    c.addEventListener('dblclick', this.fit);
+    this.detachInput = listenCanvas(this.els.canvas, {
+      wheel: this.onWheel,
+      down: this.onPointerDown,
+      move: this.onPointerMove,
+      up: this.onPointerUp,
+      leave: this.onPointerLeave,
+      doubleClick: this.fit,
+    });
     this.detachFrames = this.client.attachFrames((f) => this.slot.put(f));
     this.raf = requestAnimationFrame(this.tick);
   }
@@ -133,14 +135,8 @@ export class LiveViewController {
     cancelAnimationFrame(this.raf);
     this.detachFrames?.();
     this.detachFrames = null;
-    const c = this.els.canvas;
-    c.removeEventListener('wheel', this.onWheel);
-    c.removeEventListener('pointerdown', this.onPointerDown);
-    c.removeEventListener('pointermove', this.onPointerMove);
-    c.removeEventListener('pointerup', this.onPointerUp);
-    c.removeEventListener('pointercancel', this.onPointerUp);
-    c.removeEventListener('pointerleave', this.onPointerLeave);
-    c.removeEventListener('dblclick', this.fit);
+    this.detachInput?.();
+    this.detachInput = null;
     this.renderer.dispose();
     if (window.__aquilaDisplay === this.probe) delete window.__aquilaDisplay;
   }
@@ -283,17 +279,14 @@ export class LiveViewController {
   }
 
   private localPoint(ev: MouseEvent): { x: number; y: number } {
-    const r = this.els.canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+    return canvasPoint(this.els.canvas, ev);
   }
 
   private readonly onWheel = (ev: WheelEvent): void => {
     ev.preventDefault();
     if (!this.view) return;
     const p = this.localPoint(ev);
-    const dy =
-      ev.deltaMode === 1 ? ev.deltaY * 33 : ev.deltaMode === 2 ? ev.deltaY * 400 : ev.deltaY;
-    this.view = zoomAt(this.view, wheelZoomFactor(dy), p.x, p.y);
+    this.view = zoomAt(this.view, wheelEventZoomFactor(ev), p.x, p.y);
     this.userMoved = true;
     this.mouseMoved = true;
   };
