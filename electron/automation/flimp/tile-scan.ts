@@ -9,6 +9,7 @@ import { runFocusStep } from './focus-step';
 import type { FlimpRecord, JournalRoi } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
+import { traced } from './step-trace';
 import type { FlimpDeps } from './types';
 
 export const TILE_THUMB_PX = 256;
@@ -24,35 +25,45 @@ export async function scanTile(
 ): Promise<Extract<FlimpRecord, { t: 'tile' }>> {
   const { engine, analysis } = deps;
   const light = plan.tileIllumination;
-  await engine.setupEvent({ xUm: at.xUm, yUm: at.yUm });
-  const focus = await runFocusStep(plan.tileFocus, light, deps, signal);
-  await engine.setupEvent({
-    channel: { name: light.name ?? light.laserId, laserId: light.laserId, powerMw: light.powerMw },
-    exposureMs: light.exposureMs,
-  });
+  await traced('tile.move', () => engine.setupEvent({ xUm: at.xUm, yUm: at.yUm }));
+  const focus = await traced('tile.focus', () => runFocusStep(plan.tileFocus, light, deps, signal));
+  await traced('tile.setup', () =>
+    engine.setupEvent({
+      channel: {
+        name: light.name ?? light.laserId,
+        laserId: light.laserId,
+        powerMw: light.powerMw,
+      },
+      exposureMs: light.exposureMs,
+    }),
+  );
   let frame;
   let foundAtMs: number;
   try {
-    frame = await engine.acquireFrame();
+    frame = await traced('tile.snap', () => engine.acquireFrame());
     foundAtMs = (deps.wallMs ?? Date.now)();
   } finally {
-    await engine.lasersOff();
+    await traced('tile.lasers-off', () => engine.lasersOff());
   }
   const { widthPx: w, heightPx: h } = frame.meta;
   const g = deps.geometry(frame);
   const thumb = path.join('thumbs', `tile-${String(index).padStart(3, '0')}.png`);
   // The analysis may take the pixels (transferred to a worker): it gets a copy, so the
   // thumbnail is made on this thread while it runs.
-  const finding = analysis.findRois(frame.pixels.slice(), w, h, plan.rois);
+  const finding = traced('tile.find', () =>
+    analysis.findRois(frame.pixels.slice(), w, h, plan.rois),
+  );
   try {
-    const png = thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX);
-    await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
-    await writeFile(path.join(runDir, thumb), png);
+    await traced('tile.thumbnail', async () => {
+      const png = thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX);
+      await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
+      await writeFile(path.join(runDir, thumb), png);
+    });
   } catch (err) {
     await finding.catch(() => undefined);
     throw err;
   }
-  const found = await finding;
+  const found = await traced('tile.find-wait', () => finding);
   const rois: JournalRoi[] = [];
   let duplicates = 0;
   const near = (a: { xUm: number; yUm: number }, b: { xUm: number; yUm: number }) =>
