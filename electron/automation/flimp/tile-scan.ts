@@ -1,12 +1,15 @@
 /**
- * One tile of a FLImP run: move there, focus, snap under the tile illumination, find ROIs,
- * map them to stage µm and drop those an earlier tile already found (tile overlap).
+ * One tile of a FLImP run in two parts: the hardware (move there, focus, snap under the
+ * tile illumination: `snapTile`) and the analysis (find ROIs, map them to stage µm, drop
+ * those an earlier tile already found (tile overlap), thumbnail: `analyseTile`), which may
+ * run on while the hardware does other things (tile-pipeline.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { frameRectUm, pixelToStage } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
-import type { FlimpRecord, JournalRoi } from './journal';
+import type { AcquiredFrame } from '../../runner/types';
+import type { FlimpRecord, FocusRecord, JournalRoi } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
 import { traced } from './step-trace';
@@ -14,16 +17,24 @@ import type { FlimpDeps } from './types';
 
 export const TILE_THUMB_PX = 256;
 
-export async function scanTile(
+/** A tile's frame, taken: the hardware part of its scan. */
+export interface TileSnap {
+  index: number;
+  frame: AcquiredFrame;
+  focus: FocusRecord | null;
+  /** When the frame was taken (its ROIs' positions hold at this time). */
+  foundAtMs: number;
+}
+
+/** Moves to the tile, focuses and snaps it under the tile illumination (lasers off after). */
+export async function snapTile(
   deps: FlimpDeps,
   plan: FlimpPlan,
-  runDir: string,
   index: number,
   at: { xUm: number; yUm: number },
-  known: readonly JournalRoi[],
   signal: AbortSignal,
-): Promise<Extract<FlimpRecord, { t: 'tile' }>> {
-  const { engine, analysis } = deps;
+): Promise<TileSnap> {
+  const { engine } = deps;
   const light = plan.tileIllumination;
   await traced('tile.move', () => engine.setupEvent({ xUm: at.xUm, yUm: at.yUm }));
   const focus = await traced('tile.focus', () => runFocusStep(plan.tileFocus, light, deps, signal));
@@ -37,14 +48,27 @@ export async function scanTile(
       exposureMs: light.exposureMs,
     }),
   );
-  let frame;
-  let foundAtMs: number;
   try {
-    frame = await traced('tile.snap', () => engine.acquireFrame());
-    foundAtMs = (deps.wallMs ?? Date.now)();
+    const frame = await traced('tile.snap', () => engine.acquireFrame());
+    return { index, frame, focus, foundAtMs: (deps.wallMs ?? Date.now)() };
   } finally {
     await traced('tile.lasers-off', () => engine.lasersOff());
   }
+}
+
+/**
+ * The CPU part of a tile's scan (no hardware): finds its ROIs (analysis worker) and writes
+ * its thumbnail at once, then waits for `known` — the ROIs of every tile before it — to
+ * drop duplicates and number its ROIs after them.
+ */
+export async function analyseTile(
+  deps: FlimpDeps,
+  plan: FlimpPlan,
+  runDir: string,
+  { index, frame, focus, foundAtMs }: TileSnap,
+  known: Promise<readonly JournalRoi[]>,
+): Promise<Extract<FlimpRecord, { t: 'tile' }>> {
+  const { analysis } = deps;
   const { widthPx: w, heightPx: h } = frame.meta;
   const g = deps.geometry(frame);
   const thumb = path.join('thumbs', `tile-${String(index).padStart(3, '0')}.png`);
@@ -64,18 +88,19 @@ export async function scanTile(
     throw err;
   }
   const found = await traced('tile.find-wait', () => finding);
+  const before = await known;
   const rois: JournalRoi[] = [];
   let duplicates = 0;
   const near = (a: { xUm: number; yUm: number }, b: { xUm: number; yUm: number }) =>
     Math.hypot(a.xUm - b.xUm, a.yUm - b.yUm) <= plan.duplicateWithinUm;
   for (const f of found) {
     const s = pixelToStage(g, f);
-    if (known.some((k) => near(k, s)) || rois.some((k) => near(k, s))) {
+    if (before.some((k) => near(k, s)) || rois.some((k) => near(k, s))) {
       duplicates++;
       continue;
     }
     rois.push({
-      id: known.length + rois.length,
+      id: before.length + rois.length,
       tile: index,
       xUm: s.xUm,
       yUm: s.yUm,

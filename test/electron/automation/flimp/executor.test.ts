@@ -270,9 +270,11 @@ describe('FlimpRun', () => {
     const s = setup(plan({ maxRois: 2, roi: { ...plan().roi!, focus: { mode: 'lock' } } }));
     let lost: string | null = null;
     s.deps.analysis.lockLost = () => lost;
-    s.scope.onAcquire = (n) => {
-      if (n === 1 + 3) lost = 'no signal (sensor blocked)'; // 1 tile snap, then ROI 0's 4th frame
-      if (n > 1 + 3) lost = null;
+    let roiFrames = 0; // frames under the ROI programme's line (l561), tile snaps use l488
+    s.scope.onAcquire = () => {
+      if (s.scope.activeLaser !== 'l561') return;
+      roiFrames++;
+      lost = roiFrames === 4 ? 'no signal (sensor blocked)' : null; // ROI 0's 4th frame
     };
     const v = await s.make().run();
     expect(v.phase).toBe('finished');
