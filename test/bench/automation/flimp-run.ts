@@ -147,8 +147,8 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
     const overheadVsCameraPct = (wallS / (exposureS + readoutS) - 1) * 100;
     // Overlap mode reads out while the next exposure runs: one read-out per series remains.
     const streamedS = exposureS + ((report.counts.imaged + tiles) * READOUT_MS) / 1000;
-    // Where the wall time went, from the journal: up to the first ROI (host start, first
-    // scan, worker threads starting) and from there to the end (ROIs, scans ahead, teardown).
+    // Where the wall time went, from the journal: up to the first ROI (first tiles, worker
+    // threads starting) and from there to the end (ROIs, later tiles, teardown).
     const records = await readJournal(v.dir);
     const at = (t: string) => records.find((r) => r.t === t)?.atMs ?? NaN;
     const firstRoiS = (at('roi-start') - at('start')) / 1000;
@@ -170,7 +170,7 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
       `  wall ${wallS.toFixed(2)} s vs exposures ${exposureS.toFixed(2)} s: ratio ${(wallS / exposureS).toFixed(3)} (overhead ${overheadPct.toFixed(1)} %, goal ≤ ${GOAL_PCT} %)`,
       `  for reference: exposures + sim read-out (${READOUT_MS} ms/frame) ${(exposureS + readoutS).toFixed(2)} s: overhead ${overheadVsCameraPct.toFixed(1)} %; overlapped read-out (one per series) ${streamedS.toFixed(2)} s: overhead ${((wallS / streamedS - 1) * 100).toFixed(1)} %`,
       `  vs the same exposures bare through the same camera, same process (${baselineS.toFixed(2)} s, ${(bare.cpuMs / 1000).toFixed(2)} s CPU): ratio ${(wallS / baselineS).toFixed(3)} (overhead ${overheadVsBaselinePct.toFixed(1)} %); run CPU ${cpuS.toFixed(2)} s (all threads)`,
-      `  breakdown: ${firstRoiS.toFixed(2)} s to the first ROI (${tiles} tiles scanned, ${((tiles * TILE_EXPOSURE_MS) / 1000).toFixed(2)} s of exposures), ${imagingS.toFixed(2)} s from there to the end (ROI exposures ${roiExposureS.toFixed(2)} s), ${(wallS - firstRoiS - imagingS).toFixed(2)} s outside the run (host call, report)`,
+      `  breakdown: ${firstRoiS.toFixed(2)} s to the first ROI (${tiles} tiles in the run, ${((tiles * TILE_EXPOSURE_MS) / 1000).toFixed(2)} s of tile exposures), ${imagingS.toFixed(2)} s from there to the end (ROI exposures ${roiExposureS.toFixed(2)} s), ${(wallS - firstRoiS - imagingS).toFixed(2)} s outside the run (host call, report)`,
       '  per step (traced; bg = overlaps the next ROI):',
       ...stepBreakdown(spans, report.counts.imaged),
     ];
