@@ -19,7 +19,8 @@ import { RoiDatasets } from './roi-datasets';
 import { RunControl, RunStopped } from './run-control';
 import { RunDrift } from './run-drift';
 import { RunStatus } from './run-status';
-import { scanTile, tileCentres } from './tile-scan';
+import { TilePipeline, type TileRecord } from './tile-pipeline';
+import { analyseTile, snapTile, tileCentres } from './tile-scan';
 import type { FlimpDeps } from './types';
 import { finishRoi, LIMIT_REASON, roiView, setRoi, skippedRecord, type RoiEnd } from './run-view';
 
@@ -41,6 +42,7 @@ export class FlimpRun {
   private readonly wallMs: () => number;
   private datasets: RoiDatasets | null = null;
   private readonly drift: RunDrift;
+  private tiles: TilePipeline | null = null;
   /** The last ROI's close and roi-end record, running on while the next ROI starts. */
   private finishing: Promise<void> | null = null;
 
@@ -131,21 +133,33 @@ export class FlimpRun {
     const pending: JournalRoi[] = [];
     let attempted = 0;
     let failedInARow = 0;
-    let nextTile = 0;
     const checkpoint = () => this.control.checkpoint(() => deps.engine.lasersOff());
-    // Tiles are scanned ahead until enough ROIs wait for the remaining budget, so the next
-    // ROI is known while one exposes (its dataset opens meanwhile).
+    // Tiles are snapped ahead until enough ROIs wait for the remaining budget; their ROIs are
+    // found while the next tile is snapped or ROIs expose (tile-pipeline.ts), so imaging
+    // waits for a tile's analysis only when no ROI is left to image.
+    const scan = new TilePipeline(tiles.length, {
+      resumed: (i) => o.resume?.tiles.get(i),
+      snap: (i) => snapTile(deps, plan, i, tiles[i]!, this.control.signal),
+      analyse: (snap, before) => analyseTile(deps, plan, o.runDir, snap, before),
+      failed: (i, err) => this.tileFailed(i, err),
+    });
+    this.tiles = scan;
     const scanAhead = async () => {
-      while (nextTile < tiles.length && pending.length < plan.maxRois - attempted) {
-        const i = nextTile++;
-        await checkpoint();
-        this.update((v) => {
-          v.phase = 'scanning';
-          v.tileIndex = i;
-        });
-        const tile = o.resume?.tiles.get(i) ?? (await this.scan(journal, i, tiles[i]!, known));
+      for (;;) {
+        if (pending.length < plan.maxRois - attempted && scan.canStart) {
+          await checkpoint();
+          this.update((v) => {
+            v.phase = 'scanning';
+            v.tileIndex = scan.nextIndex;
+          });
+          await scan.start();
+          continue;
+        }
+        if (scan.idle || (pending.length > 0 && !scan.ready)) return;
+        const tile = await scan.take();
+        if (!o.resume?.tiles.has(tile.index)) await journal.append(tile);
         if (tile.t === 'tile-failed') continue;
-        this.drift.noteTile(i, {
+        this.drift.noteTile(tile.index, {
           xUm: tile.xUm,
           yUm: tile.yUm,
           foundAtMs: tile.foundAtMs ?? tile.atMs,
@@ -212,29 +226,12 @@ export class FlimpRun {
     await f;
   }
 
-  /** Scans one tile and journals it; a failure skips the tile with its reason. */
-  private async scan(
-    journal: FlimpJournal,
-    i: number,
-    at: { xUm: number; yUm: number },
-    known: readonly JournalRoi[],
-  ): Promise<Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>> {
-    const { deps, o } = this;
-    let tile: Extract<FlimpRecord, { t: 'tile' | 'tile-failed' }>;
-    try {
-      tile = await scanTile(deps, o.plan, o.runDir, i, at, known, this.control.signal);
-    } catch (err) {
-      this.rethrowIfFatal(err);
-      tile = {
-        t: 'tile-failed',
-        index: i,
-        reason: serializeError(err).message,
-        atMs: this.wallMs(),
-      };
-      deps.log('warn', `Tile ${i} skipped: ${tile.reason}`);
-    }
-    await journal.append(tile);
-    return tile;
+  /** A failed tile's record (the tile is skipped with its reason); rethrows what ends the run. */
+  private tileFailed(index: number, err: unknown): TileRecord {
+    this.rethrowIfFatal(err);
+    const reason = serializeError(err).message;
+    this.deps.log('warn', `Tile ${index} skipped: ${reason}`);
+    return { t: 'tile-failed', index, reason, atMs: this.wallMs() };
   }
 
   private async oneRoi(
@@ -308,6 +305,7 @@ export class FlimpRun {
 
   private async teardown(snapshot: HardwareSnapshot | null): Promise<void> {
     const { engine } = this.deps;
+    await this.tiles?.drain();
     await this.datasets?.dropAhead();
     const attempt = async (what: string, f: () => Promise<unknown>) => {
       try {

@@ -15,6 +15,7 @@ import type { FocusRecord, JournalRoi } from './journal';
 import type { RoiEnd } from './run-view';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
+import { traced } from './step-trace';
 import { roiSignal, signalRadiusFor } from './roi-signal';
 import { RunStopped, type RunControl } from './run-control';
 import type { FieldOfView, FlimpDeps, RoiDataset, RoiDatasetSpec } from './types';
@@ -87,19 +88,16 @@ export async function imageRoi(
   const startedAtMs = (deps.wallMs ?? Date.now)();
   const shifted = (q: XYUm) => ({ xUm: q.xUm + correctionUm.xUm, yUm: q.yUm + correctionUm.yUm });
   const stageUm = shifted(p.centre ? roi : tileAt);
-  await engine.setupEvent(stageUm);
-  const focus: FocusRecord | null = await runFocusStep(
-    p.focus,
-    p.programme[0]!,
-    deps,
-    control.signal,
+  await traced('roi.move', () => engine.setupEvent(stageUm));
+  const focus: FocusRecord | null = await traced('roi.focus', () =>
+    runFocusStep(p.focus, p.programme[0]!, deps, control.signal),
   );
   const fov = await deps.fieldOfView();
-  const dataset = await ctx.openDataset();
+  const dataset = await traced('roi.dataset-wait', () => ctx.openDataset());
   let r: SeriesResult;
   try {
-    await ctx.onDataset(dataset.dir);
-    r = await timeSeries(ctx, { ...roi, ...shifted(roi) }, dataset);
+    await traced('roi.journal', () => ctx.onDataset(dataset.dir));
+    r = await traced('roi.series', () => timeSeries(ctx, { ...roi, ...shifted(roi) }, dataset));
   } catch (err) {
     await engine.lasersOff().catch(() => undefined);
     const outcome = err instanceof RunStopped && err.kind === 'cancelled' ? 'cancelled' : 'failed';
@@ -107,12 +105,21 @@ export async function imageRoi(
     throw err;
   }
   const finish = async (): Promise<RoiEnd> => {
-    // Registration (worker thread) and closing the dataset (writer thread) overlap.
-    const [drift] = await Promise.all([
-      r.first && r.last && r.frames > 1
-        ? deps.analysis.register(r.first, r.last, r.widthPx, r.heightPx)
+    // The thumbnail (this thread), registration (worker thread) and closing the dataset
+    // (writer thread) overlap each other and the next ROI's imaging. The thumbnail's copy
+    // of the first frame is taken first: registration may take (transfer) its pixels.
+    const [thumbnail, drift] = await Promise.all([
+      r.first && r.centrePx
+        ? traced('roi.thumbnail', () =>
+            writeRoiThumb(ctx.runDir, roi.id, r.first!.slice(), r, r.centrePx!, r.radiusPx),
+          )
         : null,
-      dataset.close({ outcome: 'complete' }),
+      r.first && r.last && r.frames > 1
+        ? traced('roi.register', () =>
+            deps.analysis.register(r.first!, r.last!, r.widthPx, r.heightPx),
+          )
+        : null,
+      traced('roi.close', () => dataset.close({ outcome: 'complete' })),
     ]);
     if (plan.uploadTarget && deps.enqueueUpload)
       await deps
@@ -136,7 +143,7 @@ export async function imageRoi(
       stageUm,
       correctionUm,
       exposureMsTotal: r.exposureMs,
-      thumbnail: r.thumbnail,
+      thumbnail,
       startedAtMs,
       atMs: (deps.wallMs ?? Date.now)(),
     };
@@ -155,7 +162,9 @@ interface SeriesResult {
   lastAtMs: number;
   widthPx: number;
   heightPx: number;
-  thumbnail: string | null;
+  /** The ROI's centre in the frame and its signal radius, px (for the thumbnail). */
+  centrePx: { xPx: number; yPx: number } | null;
+  radiusPx: number;
 }
 
 async function timeSeries(
@@ -186,7 +195,8 @@ async function timeSeries(
     lastAtMs: 0,
     widthPx: 0,
     heightPx: 0,
-    thumbnail: null,
+    centrePx: null,
+    radiusPx: radius,
   };
   const t0 = performance.now();
   let at: { xPx: number; yPx: number } | null = null;
@@ -195,10 +205,12 @@ async function timeSeries(
     if (p.intervalMs > 0) await control.sleep(t0 + t * p.intervalMs - performance.now());
     for (let c = 0; c < p.programme.length; c++) {
       if (!single) await setup(c);
-      const frame: AcquiredFrame = await engine.acquireFrame(dataset.takeBuffer?.());
+      const frame: AcquiredFrame = await traced('frame.acquire', () =>
+        engine.acquireFrame(dataset.takeBuffer?.()),
+      );
       const { widthPx: w, heightPx: h } = frame.meta;
       if (c === 0) {
-        at ??= stageToPixel(deps.geometry(frame), roi);
+        at ??= out.centrePx = stageToPixel(deps.geometry(frame), roi);
         out.signals.push(roiSignal(frame.pixels, w, h, at, radius));
         out.widthPx = w;
         out.heightPx = h;
@@ -206,11 +218,11 @@ async function timeSeries(
         if (!out.first) {
           out.firstAtMs = out.lastAtMs;
           out.first = frame.pixels.slice();
-          out.thumbnail = await writeRoiThumb(ctx.runDir, roi.id, frame.pixels, w, h, at, radius);
         } else (out.last ??= new Uint16Array(frame.pixels.length)).set(frame.pixels);
       }
       out.exposureMs += frame.meta.exposureMs;
-      await dataset.write(frame, t, c, p.programme[c]!.name ?? p.programme[c]!.laserId);
+      const channel = p.programme[c]!.name ?? p.programme[c]!.laserId;
+      await traced('frame.write', () => dataset.write(frame, t, c, channel));
     }
     out.frames = t + 1;
     ctx.onFrame(out.frames);
@@ -221,7 +233,7 @@ async function timeSeries(
     const now = out.signals[t] ?? 0;
     if (out.frames >= p.minFrames && (start <= 0 || now < p.stopFraction * start)) break;
   }
-  await engine.lasersOff();
+  await traced('roi.lasers-off', () => engine.lasersOff());
   return out;
 }
 
@@ -229,8 +241,7 @@ async function writeRoiThumb(
   runDir: string,
   id: number,
   pixels: Uint16Array,
-  w: number,
-  h: number,
+  { widthPx: w, heightPx: h }: { widthPx: number; heightPx: number },
   at: { xPx: number; yPx: number },
   radius: number,
 ): Promise<string> {

@@ -1,16 +1,20 @@
 /**
- * The tiles of a FLImP run (the plan's grid around the scan centre) and one tile's scan:
- * move there, focus, snap under the tile illumination, find ROIs, map them to stage µm and
- * drop those an earlier tile already found (tile overlap).
+ * The tiles of a FLImP run (`tileCentres`: the plan's grid around the scan centre) and one
+ * tile in two parts: the hardware (move there, focus, snap under the
+ * tile illumination: `snapTile`) and the analysis (find ROIs, map them to stage µm, drop
+ * those an earlier tile already found (tile overlap), thumbnail: `analyseTile`), which may
+ * run on while the hardware does other things (tile-pipeline.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gridPoints } from '../../plans/grid-plan';
 import { frameRectUm, pixelToStage } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
-import type { FlimpRecord, JournalRoi } from './journal';
+import { gridPoints } from '../../plans/grid-plan';
+import type { AcquiredFrame } from '../../runner/types';
+import type { FlimpRecord, FocusRecord, JournalRoi } from './journal';
 import type { FlimpPlan } from './plan-schema';
 import { thumbnailPng } from './png';
+import { traced } from './step-trace';
 import type { FieldOfView, FlimpDeps } from './types';
 
 export const TILE_THUMB_PX = 256;
@@ -36,58 +40,90 @@ export function tileCentres(
   ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));
 }
 
-export async function scanTile(
+/** A tile's frame, taken: the hardware part of its scan. */
+export interface TileSnap {
+  index: number;
+  frame: AcquiredFrame;
+  focus: FocusRecord | null;
+  /** When the frame was taken (its ROIs' positions hold at this time). */
+  foundAtMs: number;
+}
+
+/** Moves to the tile, focuses and snaps it under the tile illumination (lasers off after). */
+export async function snapTile(
+  deps: FlimpDeps,
+  plan: FlimpPlan,
+  index: number,
+  at: { xUm: number; yUm: number },
+  signal: AbortSignal,
+): Promise<TileSnap> {
+  const { engine } = deps;
+  const light = plan.tileIllumination;
+  await traced('tile.move', () => engine.setupEvent({ xUm: at.xUm, yUm: at.yUm }));
+  const focus = await traced('tile.focus', () => runFocusStep(plan.tileFocus, light, deps, signal));
+  await traced('tile.setup', () =>
+    engine.setupEvent({
+      channel: {
+        name: light.name ?? light.laserId,
+        laserId: light.laserId,
+        powerMw: light.powerMw,
+      },
+      exposureMs: light.exposureMs,
+    }),
+  );
+  try {
+    const frame = await traced('tile.snap', () => engine.acquireFrame());
+    return { index, frame, focus, foundAtMs: (deps.wallMs ?? Date.now)() };
+  } finally {
+    await traced('tile.lasers-off', () => engine.lasersOff());
+  }
+}
+
+/**
+ * The CPU part of a tile's scan (no hardware): finds its ROIs (analysis worker) and writes
+ * its thumbnail at once, then waits for `known` — the ROIs of every tile before it — to
+ * drop duplicates and number its ROIs after them.
+ */
+export async function analyseTile(
   deps: FlimpDeps,
   plan: FlimpPlan,
   runDir: string,
-  index: number,
-  at: { xUm: number; yUm: number },
-  known: readonly JournalRoi[],
-  signal: AbortSignal,
+  { index, frame, focus, foundAtMs }: TileSnap,
+  known: Promise<readonly JournalRoi[]>,
 ): Promise<Extract<FlimpRecord, { t: 'tile' }>> {
-  const { engine, analysis } = deps;
-  const light = plan.tileIllumination;
-  await engine.setupEvent({ xUm: at.xUm, yUm: at.yUm });
-  const focus = await runFocusStep(plan.tileFocus, light, deps, signal);
-  await engine.setupEvent({
-    channel: { name: light.name ?? light.laserId, laserId: light.laserId, powerMw: light.powerMw },
-    exposureMs: light.exposureMs,
-  });
-  let frame;
-  let foundAtMs: number;
-  try {
-    frame = await engine.acquireFrame();
-    foundAtMs = (deps.wallMs ?? Date.now)();
-  } finally {
-    await engine.lasersOff();
-  }
+  const { analysis } = deps;
   const { widthPx: w, heightPx: h } = frame.meta;
   const g = deps.geometry(frame);
   const thumb = path.join('thumbs', `tile-${String(index).padStart(3, '0')}.png`);
   // The analysis may take the pixels (transferred to a worker): it gets a copy, so the
   // thumbnail is made on this thread while it runs.
-  const finding = analysis.findRois(frame.pixels.slice(), w, h, plan.rois);
+  const finding = traced('tile.find', () =>
+    analysis.findRois(frame.pixels.slice(), w, h, plan.rois),
+  );
   try {
-    const png = thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX);
-    await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
-    await writeFile(path.join(runDir, thumb), png);
+    await traced('tile.thumbnail', async () => {
+      const png = thumbnailPng(frame.pixels, w, h, TILE_THUMB_PX);
+      await mkdir(path.join(runDir, 'thumbs'), { recursive: true });
+      await writeFile(path.join(runDir, thumb), png);
+    });
   } catch (err) {
     await finding.catch(() => undefined);
     throw err;
   }
-  const found = await finding;
+  const found = await traced('tile.find-wait', () => finding);
+  const before = await known;
   const rois: JournalRoi[] = [];
   let duplicates = 0;
   const near = (a: { xUm: number; yUm: number }, b: { xUm: number; yUm: number }) =>
     Math.hypot(a.xUm - b.xUm, a.yUm - b.yUm) <= plan.duplicateWithinUm;
   for (const f of found) {
     const s = pixelToStage(g, f);
-    if (known.some((k) => near(k, s)) || rois.some((k) => near(k, s))) {
+    if (before.some((k) => near(k, s)) || rois.some((k) => near(k, s))) {
       duplicates++;
       continue;
     }
     rois.push({
-      id: known.length + rois.length,
+      id: before.length + rois.length,
       tile: index,
       xUm: s.xUm,
       yUm: s.yUm,

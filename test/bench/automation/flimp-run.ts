@@ -16,6 +16,9 @@ import { silentLogger } from '../../../electron/host/logger';
 import { readJournal } from '../../../electron/automation/flimp/journal';
 import type { FlimpReport } from '../../../electron/automation/flimp/report';
 import { SimWorld } from '../../../drivers/sim/world';
+import { startStepTrace, stopStepTrace } from '../../../electron/automation/flimp/step-trace';
+import { bareExposures } from './flimp/bare-exposures';
+import { stepBreakdown } from './flimp/step-breakdown';
 
 export interface FlimpRunBenchOptions {
   rois?: number;
@@ -35,6 +38,9 @@ export interface FlimpRunBenchResult {
     overheadPct: number;
     overheadVsCameraPct: number;
     tiles: number;
+    cpuS: number;
+    baselineS: number;
+    overheadVsBaselinePct: number;
   };
   goalMet: boolean;
 }
@@ -115,6 +121,8 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
         maxFrames: frames,
       },
     };
+    startStepTrace();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const started = await host.call(
       'automation.start',
@@ -124,6 +132,9 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
     if (!started.ok) throw new Error(`automation.start: ${started.error.message}`);
     await host.automation.whenIdle();
     const wallS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    const spans = stopStepTrace();
     const v = host.store.state.automation!;
     if (v.phase !== 'finished')
       throw new Error(`bench run ${v.phase}: ${v.failure?.message ?? ''}`);
@@ -136,18 +147,32 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
     const overheadVsCameraPct = (wallS / (exposureS + readoutS) - 1) * 100;
     // Overlap mode reads out while the next exposure runs: one read-out per series remains.
     const streamedS = exposureS + ((report.counts.imaged + tiles) * READOUT_MS) / 1000;
-    // Where the wall time went, from the journal: up to the first ROI (host start, first
-    // scan, worker threads starting) and from there to the end (ROIs, scans ahead, teardown).
+    // Where the wall time went, from the journal: up to the first ROI (first tiles, worker
+    // threads starting) and from there to the end (ROIs, later tiles, teardown).
     const records = await readJournal(v.dir);
     const at = (t: string) => records.find((r) => r.t === t)?.atMs ?? NaN;
     const firstRoiS = (at('roi-start') - at('start')) / 1000;
     const imagingS = (at('end') - at('roi-start')) / 1000;
     const roiExposureS = report.exposureMsTotal / 1000;
+    const cam = host.devices.camera;
+    if (!cam) throw new Error('bench config has no camera');
+    const bare = await bareExposures(cam, {
+      tiles,
+      tileExposureMs: TILE_EXPOSURE_MS,
+      series: report.counts.imaged,
+      frames,
+      exposureMs,
+    });
+    const baselineS = bare.wallMs / 1000;
+    const overheadVsBaselinePct = (wallS / baselineS - 1) * 100;
     const lines = [
       `FLImP run: ${report.counts.imaged} ROIs × ${frames} frames × ${exposureMs} ms, ${tiles} tiles (512², sim camera in overlap mode)`,
       `  wall ${wallS.toFixed(2)} s vs exposures ${exposureS.toFixed(2)} s: ratio ${(wallS / exposureS).toFixed(3)} (overhead ${overheadPct.toFixed(1)} %, goal ≤ ${GOAL_PCT} %)`,
       `  for reference: exposures + sim read-out (${READOUT_MS} ms/frame) ${(exposureS + readoutS).toFixed(2)} s: overhead ${overheadVsCameraPct.toFixed(1)} %; overlapped read-out (one per series) ${streamedS.toFixed(2)} s: overhead ${((wallS / streamedS - 1) * 100).toFixed(1)} %`,
-      `  breakdown: ${firstRoiS.toFixed(2)} s to the first ROI (${tiles} tiles scanned, ${((tiles * TILE_EXPOSURE_MS) / 1000).toFixed(2)} s of exposures), ${imagingS.toFixed(2)} s from there to the end (ROI exposures ${roiExposureS.toFixed(2)} s), ${(wallS - firstRoiS - imagingS).toFixed(2)} s outside the run (host call, report)`,
+      `  vs the same exposures bare through the same camera, same process (${baselineS.toFixed(2)} s, ${(bare.cpuMs / 1000).toFixed(2)} s CPU): ratio ${(wallS / baselineS).toFixed(3)} (overhead ${overheadVsBaselinePct.toFixed(1)} %); run CPU ${cpuS.toFixed(2)} s (all threads)`,
+      `  breakdown: ${firstRoiS.toFixed(2)} s to the first ROI (${tiles} tiles in the run, ${((tiles * TILE_EXPOSURE_MS) / 1000).toFixed(2)} s of tile exposures), ${imagingS.toFixed(2)} s from there to the end (ROI exposures ${roiExposureS.toFixed(2)} s), ${(wallS - firstRoiS - imagingS).toFixed(2)} s outside the run (host call, report)`,
+      '  per step (traced; bg = overlaps the next ROI):',
+      ...stepBreakdown(spans, report.counts.imaged),
     ];
     return {
       section: 'flimp-run',
@@ -161,10 +186,14 @@ export async function benchFlimpRun(o: FlimpRunBenchOptions = {}): Promise<Flimp
         overheadPct,
         overheadVsCameraPct,
         tiles,
+        cpuS,
+        baselineS,
+        overheadVsBaselinePct,
       },
       goalMet: report.counts.imaged === rois && overheadPct <= GOAL_PCT,
     };
   } finally {
+    stopStepTrace();
     await host.shutdown('bench end');
     rmSync(root, { recursive: true, force: true });
   }

@@ -179,6 +179,43 @@ describe('FlimpRun', () => {
     );
   });
 
+  it("images the first tile's ROIs while the next tile's ROIs are still being found, journaling tiles before their ROIs", async () => {
+    const s = setup();
+    const find = s.deps.analysis.findRois;
+    let calls = 0;
+    let releaseTile1!: () => void;
+    const tile1Held = new Promise<void>((r) => (releaseTile1 = r));
+    s.deps.analysis.findRois = async (...args) => {
+      const call = calls++;
+      const found = await find(...args);
+      if (call === 1) await tile1Held; // tile 1's ROI finding ends only when released
+      return found;
+    };
+    let roiFramesBeforeTile1 = 0;
+    let tile1Found = false;
+    s.scope.onAcquire = () => {
+      if (s.scope.activeLaser !== 'l561') return;
+      if (!tile1Found) roiFramesBeforeTile1++;
+      // Released once ROI 0 has exposed a few frames: the run went on without tile 1.
+      if (roiFramesBeforeTile1 === 3 && !tile1Found) {
+        tile1Found = true;
+        releaseTile1();
+      }
+    };
+    const v = await s.make().run();
+    expect(v.phase).toBe('finished');
+    expect(roiFramesBeforeTile1).toBe(3);
+    expect(v.found).toBe(6);
+    expect(v.imaged).toBe(5);
+    const kinds = (await readJournal(s.runDir)).map((r) =>
+      r.t === 'tile' ? `tile ${r.index}` : r.t === 'roi-start' ? `roi ${r.id}` : null,
+    );
+    const order = kinds.filter((k) => k !== null);
+    // Tile 1's record comes before any of its ROIs (ids 4, 5 follow tile 0's 0–3).
+    expect(order.indexOf('tile 1')).toBeLessThan(order.indexOf('roi 4'));
+    expect(order.indexOf('tile 0')).toBeLessThan(order.indexOf('roi 0'));
+  });
+
   it('drift correction: later ROIs are imaged at their position + the measured drift, bounded by maxStepUm', async () => {
     const run = async (
       confidence: number,
@@ -270,9 +307,11 @@ describe('FlimpRun', () => {
     const s = setup(plan({ maxRois: 2, roi: { ...plan().roi!, focus: { mode: 'lock' } } }));
     let lost: string | null = null;
     s.deps.analysis.lockLost = () => lost;
-    s.scope.onAcquire = (n) => {
-      if (n === 1 + 3) lost = 'no signal (sensor blocked)'; // 1 tile snap, then ROI 0's 4th frame
-      if (n > 1 + 3) lost = null;
+    let roiFrames = 0; // frames under the ROI programme's line (l561), tile snaps use l488
+    s.scope.onAcquire = () => {
+      if (s.scope.activeLaser !== 'l561') return;
+      roiFrames++;
+      lost = roiFrames === 4 ? 'no signal (sensor blocked)' : null; // ROI 0's 4th frame
     };
     const v = await s.make().run();
     expect(v.phase).toBe('finished');

@@ -21,6 +21,7 @@ const BACKGROUND = 100;
 export class FakeScope extends FakeEngine {
   readonly bright: number[];
   readonly exposuresOn: number[];
+  private lastEndMs = -Infinity;
   constructor(
     readonly cells: { xUm: number; yUm: number }[],
     readonly bleachPerFrame = 0.7,
@@ -49,7 +50,13 @@ export class FakeScope extends FakeEngine {
         this.exposuresOn[k]!++;
       }
     });
-    return { pixels: px, meta: { ...f.meta, widthPx: SIZE, heightPx: SIZE, pixelSizeUm: 1 } };
+    // Exposures end at least one exposure apart, as on a camera (the fake takes no time).
+    const timestampMs = Math.max(f.meta.timestampMs, this.lastEndMs + f.meta.exposureMs);
+    this.lastEndMs = timestampMs;
+    return {
+      pixels: px,
+      meta: { ...f.meta, timestampMs, widthPx: SIZE, heightPx: SIZE, pixelSizeUm: 1 },
+    };
   }
 }
 
