@@ -69,7 +69,8 @@ describe('example macros', () => {
     // load), so they are only checked to be there and to make up the rest of the duration.
     expect(dry.report.sleptS).toBe(4.5);
     within(dry.report.sleptS, real.report.sleptS);
-    expect(real.report.sleptS).toBeGreaterThanOrEqual(4.5);
+    // Node's timers may fire up to 1 ms early against performance.now: 3 sleeps, 3 ms
+    expect(real.report.sleptS).toBeGreaterThanOrEqual(4.5 - 0.003);
     // what is not slept is real time on both: within each run's own wall time outside sleeps
     expect(dry.report.durationS).toBeGreaterThan(dry.report.sleptS);
     expect(dry.report.durationS - dry.report.sleptS).toBeLessThanOrEqual(dry.wallS);
