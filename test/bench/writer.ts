@@ -32,16 +32,15 @@
 // The host's libuv pool size (first, before anything starts the pool).
 import '../../electron/host/thread-pool';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
 import type { DatasetFormat } from '../../electron/storage/layout';
 import { datasetLayout } from '../../electron/storage/layout';
 import { simFrameMeta, tzFrameIndex } from '../support/sim-frames';
+import { parsePeers, peerRun, peersFor, sha256CpuPerPlane } from './writer-peer-runs';
 import type { RawFrame } from '../../drivers/devices';
 import { SimCamera } from '../../drivers/sim/camera';
 import type { SimCameraOptions } from '../../drivers/sim/camera-options';
@@ -237,55 +236,8 @@ async function writerRun(
   };
 }
 
-type Peer = 'tensorstore' | 'tensorstore-fsync' | 'tifffile';
-const peerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'writer-peers.py');
-const peersWanted = values.peers === 'none' ? [] : (values.peers.split(',') as Peer[]);
-for (const p of peersWanted)
-  if (!['tensorstore', 'tensorstore-fsync', 'tifffile'].includes(p))
-    throw new Error(`--peers: unknown peer ${p} (tensorstore, tensorstore-fsync, tifffile, none)`);
-const peersOf = (format: DatasetFormat): Peer[] =>
-  peersWanted.filter((p) => (format === 'ome-tiff') === (p === 'tifffile'));
-
-/** One peer writing `frames` planes of `side`² as `format` (see writer-peers.py). */
-function peerRun(
-  dir: string,
-  peer: Peer,
-  format: DatasetFormat,
-  side: number,
-  frames: number,
-): PeerTimes {
-  const out = path.join(dir, `peer-${peer}`);
-  const args = [peerScript, peer, format, out, side, frames, zPlanes, 8, 4].map(String);
-  const r = spawnSync('python3', args, { encoding: 'utf8' });
-  fs.rmSync(out, { recursive: true, force: true });
-  fs.rmSync(out + '.ome.tif', { force: true });
-  if (r.status !== 0)
-    throw new Error(
-      `peer ${peer} (${format}) failed: ${r.error?.message ?? r.stderr.trim()} — install with "python3 -m pip install tensorstore tifffile"`,
-    );
-  return JSON.parse(r.stdout) as PeerTimes;
-}
-
-/** A peer run: wall seconds until closed, CPU seconds of all its threads then, `sync` seconds. */
-interface PeerTimes {
-  writeS: number;
-  cpuS: number;
-  syncS: number;
-}
-
-/**
- * CPU seconds per plane of SHA-256 alone over one plane of `frameBytes` (Node's createHash,
- * OpenSSL's EVP interface, which uses the CPU's SHA extensions where it has them): the part
- * of Aquila's CPU per plane that no peer spends (the manifest hash).
- */
-function sha256CpuPerPlane(frameBytes: number): number {
-  const plane = new Uint8Array(frameBytes).fill(7);
-  const planes = Math.max(4, Math.ceil(2 ** 27 / frameBytes));
-  const c0 = process.cpuUsage();
-  for (let k = 0; k < planes; k++) createHash('sha256').update(plane).digest();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6 / planes;
-}
+const peersWanted = parsePeers(values.peers);
+const peersOf = (format: DatasetFormat) => peersFor(peersWanted, format);
 
 const goal: Record<DatasetFormat, number> = {
   'ome-zarr-0.4': 0.9,
@@ -349,7 +301,7 @@ try {
           r.producedPerS += w.producedPerS / rounds;
           for (const [peer, sum] of peers) {
             spawnSync('sync');
-            const t = peerRun(dir, peer, format, side, per);
+            const t = peerRun(dir, peer, format, side, per, zPlanes);
             sum.writeS += t.writeS;
             sum.cpuS += t.cpuS;
             sum.syncS += t.syncS;
