@@ -98,7 +98,11 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   let world: SimWorld | undefined;
   const ctx: DriverContext = {
-    simWorld: () => (world ??= new SimWorld(config.sim)),
+    simWorld: () =>
+      (world ??= new SimWorld({
+        ...config.sim,
+        cameraMount: config.sim.cameraMount ?? config.stageOrientation,
+      })),
     log: (level, message) => log.log(level, message),
   };
 
