@@ -14,13 +14,7 @@
  * Emitters are generated per cell on first view and kept, so bleach state persists.
  * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
  */
-import {
-  DEFOCUS_SLOPE,
-  DYES,
-  excitationEfficiency,
-  imageOffsetUm,
-  psfSigmaUm,
-} from './optics';
+import { DEFOCUS_SLOPE, DYES, excitationEfficiency, imageOffsetUm, psfSigmaUm } from './optics';
 import { generateBead, generateEmitters, type Emitters } from './cell-emitters';
 import { FocalSurface } from './focal-surface';
 import { hash32 } from './rng';
