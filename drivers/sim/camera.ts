@@ -161,14 +161,11 @@ export class SimCamera implements Camera {
     // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
     // next exposure start) at `endMs`, however late the host's timer fires.
     const endMs = startMs + this.exposureMs;
-    if (endMs > performance.now()) await delay(endMs - performance.now());
+    await untilMs(endMs);
     this.assertConnected();
     const { meta, pixels } = this.capture(into, endMs, startMs);
     if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
-    const [px] = await Promise.all([
-      pixels,
-      delay(endMs + this.opts.readoutMs - performance.now()),
-    ]);
+    const [px] = await Promise.all([pixels, untilMs(endMs + this.opts.readoutMs)]);
     return { ...meta, pixels: px };
   }
 
@@ -328,6 +325,12 @@ export class SimCamera implements Camera {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves once performance.now() ≥ `atMs`. A Node timer may fire up to 1 ms early: the
+ * rest is waited out in event-loop turns (setImmediate), not in another timer.
+ */
+async function untilMs(atMs: number): Promise<void> {
+  const leftMs = atMs - performance.now();
+  if (leftMs >= 1) await new Promise((r) => setTimeout(r, leftMs));
+  while (performance.now() < atMs) await new Promise((r) => setImmediate(r));
 }

@@ -4,8 +4,9 @@
  * when a render slot frees up (period = render time / slots). Frames are delivered in
  * sequence order; a frame whose render failed is a gap in `seq`, as on a real camera.
  * An exposure ends no sooner than `exposureMs` after it started: Node timers may fire up to
- * 1 ms early (libuv keeps a millisecond clock), so an early timer waits out the remainder —
- * otherwise the first exposure would reach back before live started (and before its light).
+ * 1 ms early (libuv keeps a millisecond clock), so after an early timer the remainder is
+ * waited out in event-loop turns — otherwise the first exposure would reach back before
+ * live started (and before its light).
  * `stop()` ends exposures at once and resolves after every exposed frame was delivered,
  * or after `stopTimeoutMs` (a render that never finishes is then counted lost, never
  * delivered late).
@@ -98,7 +99,7 @@ export class LiveRun {
     if (this.stopped) return;
     const leftMs = this.exposureEndMs - performance.now();
     if (leftMs > 0) {
-      this.timer = setTimeout(() => this.endExposure(), Math.ceil(leftMs));
+      this.immediate = setImmediate(() => this.endExposure());
       return;
     }
     this.nextStartMs = performance.now() + this.source.readoutMs();

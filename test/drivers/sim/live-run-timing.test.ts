@@ -1,8 +1,10 @@
 /**
- * Live exposures on the simulated camera start when live starts, never before: Node timers
- * may fire up to 1 ms early, and an exposure ended by such a timer used to be logged (and
- * imaged) as if it began before startLive — before the auto-shutter's light went on
- * (test/electron/safety/auto-shutter.test.ts failed on it about once in four loaded runs).
+ * Exposure timing of the simulated camera against its own clock. Node timers may fire up to
+ * 1 ms early: a live exposure ended by such a timer used to be logged (and imaged) as if it
+ * began before startLive — before the auto-shutter's light went on
+ * (test/electron/safety/auto-shutter.test.ts failed on it about once in four loaded runs) —
+ * and a snap without read-out time could return before its exposure ended (the
+ * auto-shutter's light then went off inside the exposure).
  */
 import { afterEach, expect, it } from 'vitest';
 import { SimCamera } from '../../../drivers/sim/camera';
@@ -42,4 +44,25 @@ it('the first live exposure never starts before startLive (60 starts)', async ()
       );
   }
   expect(early, 'ms before startLive').toEqual([]);
+});
+
+it('a snap without read-out time never returns before its exposure ends (300 snaps)', async () => {
+  const world = new SimWorld({ seed: 3, cellCount: 0, slideHalfWidthUm: 300 });
+  camera = new SimCamera('camera', world, {
+    widthPx: 64,
+    heightPx: 64,
+    pixelSizeUm: 0.2,
+    readoutMs: 0,
+    renderWorkers: 0,
+  });
+  await camera.connect();
+  await camera.setExposureMs(10);
+  const early: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    await camera.snap();
+    const returnedMs = world.clock();
+    const endMs = camera.exposureLog.at(-1)!.endMs;
+    if (returnedMs < endMs) early.push(endMs - returnedMs);
+  }
+  expect(early, 'ms before the exposure ended').toEqual([]);
 });
