@@ -1,16 +1,17 @@
 /**
  * pixel ↔ stage for every stageOrientation: the conversion agrees with the jog pad's and the
  * navigator's mapping, and against the simulated camera mounted each of the eight ways a
- * cell at a known stage position is placed where it is, and a registration shift between
- * two frames of a drifting sample is the sample's true drift (so correcting by it halves
- * nothing and doubles nothing). With the identity-only conversion (before orientation) the
- * seven other mounts fail both.
+ * cell at a known stage position (its centroid, and the ROI finder's ROI) is placed where it
+ * is, and a registration shift between two frames of a drifting sample is the sample's true
+ * drift (so correcting by it halves nothing and doubles nothing). With the identity-only
+ * conversion (before orientation) the seven other mounts fail both.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleFor } from '../../../drivers/sim/sample';
 import type { StageOrientation } from '../../../electron/api/contract';
 import { driftFromShift } from '../../../electron/automation/flimp/drift-correction';
 import { registerPhaseCorrelation } from '../../../electron/automation/kernels/phase-correlation';
+import { findRois } from '../../../electron/automation/kernels/roi-find';
 import {
   frameRectUm,
   imageToStageOffset,
@@ -177,6 +178,11 @@ describe('pixelToStage', () => {
         };
         const s = pixelToStage(g, centroid(f.pixels, f.widthPx, 100));
         expect(Math.hypot(s.xUm - cell.xUm, s.yUm - cell.yUm)).toBeLessThan(1);
+        // The ROI finder's cell, placed on the stage, is the true cell.
+        const found = findRois(f.pixels, f.widthPx, f.heightPx, { minAreaPx: 300 });
+        expect(found.length).toBeGreaterThan(0);
+        const best = pixelToStage(g, found[0]!);
+        expect(Math.hypot(best.xUm - cell.xUm, best.yUm - cell.yUm)).toBeLessThan(1.5);
       }
     },
   );
