@@ -1,6 +1,7 @@
 /**
  * Simulated sCMOS camera imaging the world's virtual sample (see sample.ts for the
- * orientation convention: stage +x moves content toward −x in the image). 16-bit; binning
+ * orientation convention: mounted as the world's `cameraMount` says; with the identity mount
+ * stage +x moves content toward −x in the image). 16-bit; binning
  * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
  * the black level report it); ROI in binned pixels; changing binning clears the ROI.
  * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
