@@ -6,7 +6,9 @@
  * timestamp u64, pixel format u32, width, height, offset x, offset y u32, padding x/y u16.
  * Payload packet n (1-based) carries bytes from (n − 1) × payloadPerPacket.
  * Missing packets are asked for again once (when the camera can resend); a frame still
- * missing data when its deadline passes is reported incomplete, never as a frame.
+ * missing data when its deadline passes is reported incomplete, never as a frame. Block ids
+ * count up: ids skipped between two frames are reported as frames lost whole, and packets of
+ * a block older than the newest one begun are ignored.
  */
 import dgram from 'node:dgram';
 import { ProtocolError } from '../../errors';
@@ -14,6 +16,8 @@ import { ProtocolError } from '../../errors';
 export const GVSP_HEADER = 8;
 /** IP (20) + UDP (8) + GVSP header (8): what a packet of size S leaves for data. */
 export const GVSP_OVERHEAD = 36;
+/** Receive buffer asked for: a few 8 MiB frames, where the OS allows it. */
+export const DEFAULT_RECV_BUFFER = 64 << 20;
 const LEADER = 1;
 const TRAILER = 2;
 const PAYLOAD = 3;
@@ -32,7 +36,17 @@ export interface StreamFrame {
 export interface IncompleteFrame {
   blockId: number;
   missingPackets: number;
-  reason: 'packets lost' | 'trailer lost';
+  /** 'frame lost': no packet of it came, seen from the block ids after it. */
+  reason: 'packets lost' | 'trailer lost' | 'frame lost';
+}
+
+/** Block ids skipped by at most this many count as lost frames; a larger jump is a restart. */
+const MAX_BLOCK_GAP = 64;
+
+/** Steps from block id `a` to `b` (16-bit ids, 0 skipped); above 0x7fff: `b` is older. */
+function blockDistance(a: number, b: number): number {
+  const d = (b - a + 0x10000) % 0x10000;
+  return b < a && d < 0x8000 ? d - 1 : d;
 }
 
 export interface StreamSetup {
@@ -66,6 +80,8 @@ export class GvspReceiver {
   private frames = new Map<number, Assembly>();
   /** Recently finished block ids: late or duplicate packets of these are ignored. */
   private finished: number[] = [];
+  /** The newest block id begun since start (0: none yet). */
+  private newest = 0;
   private packets = 0;
   private closed = false;
 
@@ -74,8 +90,11 @@ export class GvspReceiver {
     this.socket.on('error', () => void this.close());
   }
 
-  /** Binds a UDP port on `host` and asks the OS for a receive buffer of `bufferBytes`. */
-  static async open(host: string, bufferBytes = 4 << 20): Promise<GvspReceiver> {
+  /**
+   * Binds a UDP port on `host` and asks the OS for a receive buffer of `bufferBytes` (Linux
+   * grants at most net.core.rmem_max, doubled for its bookkeeping).
+   */
+  static async open(host: string, bufferBytes = DEFAULT_RECV_BUFFER): Promise<GvspReceiver> {
     const r = new GvspReceiver();
     await new Promise<void>((resolve, reject) => {
       r.socket.once('error', reject);
@@ -102,6 +121,11 @@ export class GvspReceiver {
     return this.packets;
   }
 
+  /** Sends a datagram from the stream socket (PACKETRESEND goes to the camera from here). */
+  sendTo(data: Buffer, port: number, address: string): void {
+    if (!this.closed) this.socket.send(data, port, address);
+  }
+
   /** Starts accepting frames with this geometry; frames in flight are dropped. */
   start(setup: StreamSetup): void {
     this.stop();
@@ -117,6 +141,7 @@ export class GvspReceiver {
     for (const a of this.frames.values()) clearTimeout(a.timer);
     this.frames.clear();
     this.finished = [];
+    this.newest = 0;
     this.setup = null;
   }
 
@@ -165,6 +190,16 @@ export class GvspReceiver {
   private begin(s: StreamSetup, blockId: number): Assembly | null {
     if (blockId === 0) return null; // block id 0 is reserved
     const n = Math.ceil(s.payloadSize / s.payloadPerPacket);
+    if (this.newest !== 0) {
+      const d = blockDistance(this.newest, blockId);
+      if (d >= 0x8000) return null; // older than a frame already begun: given up on
+      if (d <= MAX_BLOCK_GAP)
+        for (let id = this.newest, k = 1; k < d; k++) {
+          id = id === 0xffff ? 1 : id + 1;
+          s.onIncomplete({ blockId: id, missingPackets: n + 2, reason: 'frame lost' });
+        }
+    }
+    this.newest = blockId;
     const data = s.buffer?.() ?? Buffer.allocUnsafe(s.payloadSize);
     const a: Assembly = {
       blockId,
