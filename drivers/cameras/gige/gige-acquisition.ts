@@ -28,6 +28,9 @@ export interface AcquisitionOptions {
   frameTimeoutMs: number;
 }
 
+/** After AcquisitionStop, how long the packets already sent get to arrive. */
+const STOP_SETTLE_MS = 20;
+
 const ipToU32 = (ip: string) => ip.split('.').reduce((v, b) => v * 256 + Number(b), 0);
 
 export class GigeAcquisition {
@@ -262,12 +265,21 @@ export class GigeAcquisition {
     await this.map.execute('AcquisitionStart');
   }
 
+  /**
+   * Stops the camera first, then counts the frames still in flight as incomplete, so every
+   * frame the camera started is either delivered or counted.
+   */
   async stopLive(): Promise<void> {
     if (!this.live) return;
+    if (!this.control.isLost()) {
+      await this.map.execute('AcquisitionStop');
+      // packets already sent may still sit in the socket buffer
+      await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
+      await this.receiver.flush();
+    }
     this.live = false;
     this.receiver.stop();
     if (this.control.isLost()) return;
-    await this.map.execute('AcquisitionStop');
     await this.setIf('TLParamsLocked', 0);
   }
 

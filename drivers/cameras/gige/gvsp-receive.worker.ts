@@ -44,6 +44,9 @@ port.on('message', (m: ToStreamWorker) => {
       },
       onIncomplete: (f) => post({ type: 'incomplete', gen, ...f }),
     });
+  } else if (m.type === 'flush') {
+    rx.flush();
+    post({ type: 'flushed', gen: m.gen });
   } else if (m.type === 'stop') {
     rx.stop();
   } else {

@@ -23,6 +23,7 @@ export interface StreamStart {
 
 export type ToStreamWorker =
   | ({ type: 'start'; gen: number } & Omit<StreamStart, 'onFrame' | 'onIncomplete'>)
+  | { type: 'flush'; gen: number }
   | { type: 'stop' }
   | { type: 'close' };
 
@@ -31,6 +32,7 @@ export type FromStreamWorker =
   | { type: 'failed'; message: string }
   | ({ type: 'frame'; gen: number; data: ArrayBuffer } & Omit<StreamFrame, 'data'>)
   | ({ type: 'incomplete'; gen: number } & IncompleteFrame)
+  | { type: 'flushed'; gen: number }
   | { type: 'closed' };
 
 export interface StreamWorkerData {
@@ -88,6 +90,28 @@ export class GvspStream {
       gen: ++this.gen,
       ...geometry,
     } satisfies ToStreamWorker);
+  }
+
+  /**
+   * Reports the frames in flight as incomplete (reason 'stopped') and resolves once every
+   * frame the stream thread finished before that has been delivered here.
+   */
+  flush(): Promise<void> {
+    const gen = this.gen;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1_000);
+      const worker = this.worker;
+      function done() {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      }
+      function onMessage(m: FromStreamWorker) {
+        if (m.type === 'flushed' && m.gen === gen) done();
+      }
+      worker.on('message', onMessage);
+      worker.postMessage({ type: 'flush', gen } satisfies ToStreamWorker);
+    });
   }
 
   /** Stops accepting frames; frames in flight are dropped without being reported. */

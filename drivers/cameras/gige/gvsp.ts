@@ -37,7 +37,7 @@ export interface IncompleteFrame {
   blockId: number;
   missingPackets: number;
   /** 'frame lost': no packet of it came, seen from the block ids after it. */
-  reason: 'packets lost' | 'trailer lost' | 'frame lost';
+  reason: 'packets lost' | 'trailer lost' | 'frame lost' | 'stopped';
 }
 
 /** Block ids skipped by at most this many count as lost frames; a larger jump is a restart. */
@@ -134,6 +134,12 @@ export class GvspReceiver {
         `GVSP setup: payload ${setup.payloadSize} B in packets of ${setup.payloadPerPacket} B`,
       );
     this.setup = setup;
+  }
+
+  /** Reports every frame in flight as incomplete ('stopped'); the stream stays started. */
+  flush(): void {
+    for (const a of [...this.frames.values()])
+      this.finish(a, { blockId: a.blockId, missingPackets: a.missing, reason: 'stopped' });
   }
 
   /** Stops accepting frames; frames in flight are dropped without being reported. */

@@ -152,4 +152,13 @@ describe('GVSP receiver', () => {
     expect(frames.map((f) => f.blockId)).toEqual([0xfffe, 2]);
     expect(incomplete).toHaveLength(2);
   });
+
+  it('flush reports the frames in flight as stopped, and later packets start a new frame', async () => {
+    start();
+    send(leader(8), payload(8, 1));
+    await new Promise((r) => setTimeout(r, 50));
+    rx.flush();
+    expect(incomplete).toEqual([{ blockId: 8, missingPackets: 4, reason: 'stopped' }]);
+    expect(frames).toEqual([]);
+  });
 });
