@@ -23,6 +23,8 @@ const LOSSES = [0, 10]; // per thousand
 
 interface Result {
   fps: number;
+  /** Frames the fake sent per second while this client received (it shares the CPU). */
+  sentFps: number;
   incomplete: number;
   cpuMsPerFrame: number;
   packetSize?: number;
@@ -69,6 +71,7 @@ async function aquila(): Promise<Result> {
     const distinct = new Set(rel).size;
     return {
       fps: delivered / dt,
+      sentFps: span / dt,
       incomplete: cam.incompleteFrames,
       cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / Math.max(1, delivered),
       unaccounted: span - distinct,
@@ -103,9 +106,11 @@ async function aravis(size: number, packetSize: number): Promise<Result> {
   const times = [...out.matchAll(/(\d+)m([\d.]+)s/g)].slice(-2); // children: user, system
   const cpuS = times.reduce((s, t) => s + Number(t[1]) * 60 + Number(t[2]), 0);
   const completed = num('n_completed_buffers');
+  const incomplete = num('n_failures') + num('n_missing_frames');
   return {
     fps: completed / seconds,
-    incomplete: num('n_failures') + num('n_missing_frames'),
+    sentFps: (completed + incomplete) / seconds,
+    incomplete,
     cpuMsPerFrame: (cpuS * 1000) / Math.max(1, completed),
   };
 }
@@ -113,7 +118,7 @@ async function aravis(size: number, packetSize: number): Promise<Result> {
 function row(who: string, r: Result): string {
   const extra =
     r.unaccounted !== undefined ? `  unaccounted ${r.unaccounted}, counted twice ${r.doubled}` : '';
-  return `  ${who.padEnd(7)} ${r.fps.toFixed(1).padStart(7)} frames/s  ${String(r.incomplete).padStart(5)} incomplete  ${r.cpuMsPerFrame.toFixed(2).padStart(6)} ms CPU/frame${extra}`;
+  return `  ${who.padEnd(7)} ${r.fps.toFixed(1).padStart(7)} frames/s (of ${r.sentFps.toFixed(1)} sent)  ${String(r.incomplete).padStart(5)} incomplete  ${r.cpuMsPerFrame.toFixed(2).padStart(6)} ms CPU/frame${extra}`;
 }
 
 if (!aravisFakeAvailable()) {
@@ -134,11 +139,15 @@ for (const size of sizes) {
       const ours = await aquila();
       const packetSize = 65_000; // what Aquila negotiates on loopback (MAX_PACKET)
       const theirs = await aravis(size, packetSize);
-      const ratio = ours.fps / Math.max(theirs.fps, 1e-9);
+      const ratio = theirs.fps > 0 ? ours.fps / theirs.fps : Infinity;
       console.log(`${size}² (${(size * size * 2) / 2 ** 20} MiB), ${lost / 10} % packet loss:`);
       console.log(row('Aquila', ours));
       console.log(row('Aravis', theirs));
-      console.log(`  ratio ${ratio.toFixed(2)}× Aravis's frame rate`);
+      console.log(
+        theirs.fps > 0
+          ? `  ratio ${ratio.toFixed(2)}× Aravis's frame rate`
+          : '  ratio: Aravis completed no frame',
+      );
       if (lost === 0)
         verdicts.push(
           `${size}² 0 %: ${ratio >= 0.9 ? 'meets' : 'misses'} ≥ 0.9× (${ratio.toFixed(2)}×), ${ours.incomplete === 0 ? 'no' : ours.incomplete} incomplete`,
