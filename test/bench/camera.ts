@@ -8,7 +8,8 @@
  *   reading the frame id out of the fake's test pattern (pixel 0 = 256 × id mod 65535).
  * Aravis: `arv-camera-test-0.8 --no-packet-socket` (its packet socket sees no loopback
  * traffic); its CPU is the child's user + system time.
- * Run: npm run bench:camera  (options: --seconds=N, --sizes=512,2048)
+ * Run: npm run bench:camera  (options: --seconds=N, --sizes=512,2048, --rate=HZ to pace the
+ * fake below its highest rate)
  */
 import { spawn } from 'node:child_process';
 import { GigeCamera } from '../../drivers/cameras/gige/gige-camera';
@@ -18,7 +19,8 @@ import { aravisFakeAvailable, startAravisFake } from '../support/aravis-fake';
 const arg = (name: string) => new RegExp(`--${name}=([^ ]+)`).exec(process.argv.join(' '))?.[1];
 const seconds = Number(arg('seconds') ?? 4);
 const sizes = (arg('sizes') ?? '512,2048').split(',').map(Number);
-const RATE_HZ = 10_000;
+/** The fake's AcquisitionFrameRate: far above what it can send (its highest rate) unless set. */
+const RATE_HZ = Number(arg('rate') ?? 10_000);
 const LOSSES = [0, 10]; // per thousand
 
 interface Result {
@@ -127,7 +129,9 @@ if (!aravisFakeAvailable()) {
   );
   process.exit(1);
 }
-console.log(`GigE Vision receive, Aravis fake camera on loopback, Mono16, ${seconds} s a run`);
+console.log(
+  `GigE Vision receive, Aravis fake camera on loopback, Mono16, ${seconds} s a run, asked for ${RATE_HZ} frames/s`,
+);
 const verdicts: string[] = [];
 for (const size of sizes) {
   for (const lost of LOSSES) {

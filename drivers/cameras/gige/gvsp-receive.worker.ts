@@ -21,6 +21,23 @@ try {
   throw err;
 }
 
+/**
+ * The next frame's buffer, allocated and its pages touched between frames: a fresh
+ * zero-filled buffer faults its pages in while the packets are copied, inside the burst the
+ * socket buffer has to absorb.
+ */
+let spare: ArrayBuffer | null = null;
+function takeBuffer(size: number): Buffer {
+  const ab = spare && spare.byteLength === size ? spare : new ArrayBuffer(size);
+  spare = null;
+  return Buffer.from(ab);
+}
+function prepareSpare(size: number): void {
+  if (spare?.byteLength === size) return;
+  spare = new ArrayBuffer(size);
+  new Uint8Array(spare).fill(1).fill(0);
+}
+
 let resendId = 0;
 function resend(blockId: number, first: number, last: number): void {
   const p = Buffer.alloc(12);
@@ -34,13 +51,15 @@ function resend(blockId: number, first: number, last: number): void {
 port.on('message', (m: ToStreamWorker) => {
   if (m.type === 'start') {
     const { gen, canResend, ...geometry } = m;
+    prepareSpare(m.payloadSize);
     rx.start({
       ...geometry,
-      buffer: () => Buffer.from(new ArrayBuffer(m.payloadSize)),
+      buffer: () => takeBuffer(m.payloadSize),
       resend: canResend ? resend : undefined,
       onFrame: ({ data, ...leader }) => {
         const ab = data.buffer as ArrayBuffer;
         post({ type: 'frame', gen, ...leader, data: ab }, [ab]);
+        setImmediate(() => prepareSpare(m.payloadSize));
       },
       onIncomplete: (f) => post({ type: 'incomplete', gen, ...f }),
     });
