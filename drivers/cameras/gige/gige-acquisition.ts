@@ -19,6 +19,7 @@ import type { GigeControl } from './gige-control';
 import { Bootstrap, CAPABILITY_PACKET_RESEND } from './gvcp';
 import { GVSP_OVERHEAD, type IncompleteFrame, type StreamFrame } from './gvsp';
 import { GvspStream } from './gvsp-stream';
+import { PacketPacer } from './packet-delay';
 import { negotiatePacketSize } from './packet-size';
 
 export interface AcquisitionOptions {
@@ -48,6 +49,8 @@ export class GigeAcquisition {
     /** The negotiated stream packet size and how it was chosen. */
     readonly packet: { packetSize: number; how: string },
     private readonly canResend: boolean,
+    /** Raises GevSCPD when the stream socket overflows during live. */
+    readonly pacer: PacketPacer,
     private readonly opts: AcquisitionOptions,
     private readonly warn: (message: string) => void,
   ) {
@@ -89,6 +92,7 @@ export class GigeAcquisition {
         format,
         { packetSize, how },
         canResend,
+        await PacketPacer.open(gvcp, packetSize, warn),
         opts,
         warn,
       );
@@ -131,6 +135,7 @@ export class GigeAcquisition {
     payloadSize: number,
     onFrame: (f: StreamFrame) => void,
     onIncomplete: (f: IncompleteFrame) => void,
+    paced = false,
   ): void {
     if (payloadSize > this.receiver.bufferBytes && !this.warnedBuffer) {
       this.warnedBuffer = true;
@@ -144,6 +149,7 @@ export class GigeAcquisition {
       frameTimeoutMs: this.opts.frameTimeoutMs,
       canResend: this.canResend,
       onFrame,
+      onStats: paced ? (stats) => void this.pacer.onStats(stats) : undefined,
       onIncomplete: (f) => {
         this.incompleteFrames++;
         this.seq++;
@@ -259,6 +265,7 @@ export class GigeAcquisition {
         }
       },
       () => undefined,
+      true,
     );
     this.live = true;
     await this.setIf('TLParamsLocked', 1);

@@ -37,6 +37,8 @@ export const Bootstrap = {
   urlSize: 512,
   gvcpCapability: 0x0934,
   heartbeatTimeout: 0x0938,
+  tickFrequencyHigh: 0x093c,
+  tickFrequencyLow: 0x0940,
   ccp: 0x0a00,
   scp0Port: 0x0d00,
   scp0PacketSize: 0x0d04,

@@ -3,10 +3,17 @@
  * GvspReceiver and sends PACKETRESEND to the camera's GVCP port from the same socket.
  * Each frame is received into a buffer of its own, which is transferred to the main thread.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Cmd, encodeCommand } from './gvcp';
 import { GvspReceiver } from './gvsp';
-import type { FromStreamWorker, StreamWorkerData, ToStreamWorker } from './gvsp-stream';
+import {
+  STATS_MS,
+  type FromStreamWorker,
+  type StreamWorkerData,
+  type ToStreamWorker,
+} from './gvsp-stream';
+import { socketDrops } from './packet-delay';
 
 const port = parentPort;
 if (!port) throw new Error('gvsp-receive.worker.ts must run in a worker thread');
@@ -38,6 +45,34 @@ function prepareSpare(size: number): void {
   new Uint8Array(spare).fill(1).fill(0);
 }
 
+/** Below this many bytes in a stats period the busy time says nothing about the drain rate. */
+const MIN_STATS_BYTES = 1 << 20;
+let statsTimer: NodeJS.Timeout | null = null;
+function startStats(gen: number): void {
+  if (statsTimer) clearInterval(statsTimer);
+  let bytes = rx.byteCount;
+  let elu = performance.eventLoopUtilization();
+  statsTimer = setInterval(() => {
+    const since = performance.eventLoopUtilization(elu);
+    elu = performance.eventLoopUtilization();
+    const taken = rx.byteCount - bytes;
+    bytes = rx.byteCount;
+    const drops = socketDrops(rx.port);
+    post({
+      type: 'stats',
+      gen,
+      drainBytesPerS:
+        taken >= MIN_STATS_BYTES && since.active > 0 ? (taken * 1000) / since.active : 0,
+      burstBytesPerS: rx.burstBytesPerS,
+      ...(drops !== undefined && { socketDrops: drops }),
+    });
+  }, STATS_MS);
+}
+function stopStats(): void {
+  if (statsTimer) clearInterval(statsTimer);
+  statsTimer = null;
+}
+
 let resendId = 0;
 function resend(blockId: number, first: number, last: number): void {
   const p = Buffer.alloc(12);
@@ -52,6 +87,7 @@ port.on('message', (m: ToStreamWorker) => {
   if (m.type === 'start') {
     const { gen, canResend, ...geometry } = m;
     prepareSpare(m.payloadSize);
+    startStats(gen);
     rx.start({
       ...geometry,
       buffer: () => takeBuffer(m.payloadSize),
@@ -67,8 +103,10 @@ port.on('message', (m: ToStreamWorker) => {
     rx.flush();
     post({ type: 'flushed', gen: m.gen });
   } else if (m.type === 'stop') {
+    stopStats();
     rx.stop();
   } else {
+    stopStats();
     void rx.close().then(() => {
       post({ type: 'closed' });
       port.close();

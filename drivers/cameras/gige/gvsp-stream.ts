@@ -19,7 +19,21 @@ export interface StreamStart {
   canResend: boolean;
   onFrame: (frame: StreamFrame) => void;
   onIncomplete: (frame: IncompleteFrame) => void;
+  /** Every STATS_MS while started. */
+  onStats?: (stats: StreamStats) => void;
 }
+
+/** How the stream thread kept up, over the last STATS_MS. */
+export interface StreamStats {
+  /** Bytes taken in per second of the thread's busy time; 0: too little traffic to tell. */
+  drainBytesPerS: number;
+  /** Within the last frame, bytes per second from its first to its last packet. */
+  burstBytesPerS: number;
+  /** Packets the kernel dropped on this socket since it opened (Linux); undefined elsewhere. */
+  socketDrops?: number;
+}
+
+export const STATS_MS = 500;
 
 export type ToStreamWorker =
   | ({ type: 'start'; gen: number } & Omit<StreamStart, 'onFrame' | 'onIncomplete'>)
@@ -32,6 +46,7 @@ export type FromStreamWorker =
   | { type: 'failed'; message: string }
   | ({ type: 'frame'; gen: number; data: ArrayBuffer } & Omit<StreamFrame, 'data'>)
   | ({ type: 'incomplete'; gen: number } & IncompleteFrame)
+  | ({ type: 'stats'; gen: number } & StreamStats)
   | { type: 'flushed'; gen: number }
   | { type: 'closed' };
 
@@ -83,7 +98,7 @@ export class GvspStream {
 
   /** Starts accepting frames with this geometry; frames in flight are dropped. */
   start(setup: StreamStart): void {
-    const { onFrame: _f, onIncomplete: _i, ...geometry } = setup;
+    const { onFrame: _f, onIncomplete: _i, onStats: _s, ...geometry } = setup;
     this.current = setup;
     this.worker.postMessage({
       type: 'start',
@@ -145,6 +160,9 @@ export class GvspStream {
     } else if (m.type === 'incomplete') {
       const { type: _t, gen: _g, ...report } = m;
       s.onIncomplete(report);
+    } else if (m.type === 'stats') {
+      const { type: _t, gen: _g, ...stats } = m;
+      s.onStats?.(stats);
     }
   }
 }

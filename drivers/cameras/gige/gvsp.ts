@@ -72,6 +72,10 @@ interface Assembly {
   trailer: boolean;
   resent: boolean;
   timer: NodeJS.Timeout;
+  /** performance.now() at its first and latest packet, and the bytes it brought. */
+  firstMs: number;
+  lastMs: number;
+  bytes: number;
 }
 
 export class GvspReceiver {
@@ -83,6 +87,8 @@ export class GvspReceiver {
   /** The newest block id begun since start (0: none yet). */
   private newest = 0;
   private packets = 0;
+  private bytes = 0;
+  private burstRate = 0;
   private closed = false;
 
   private constructor() {
@@ -119,6 +125,16 @@ export class GvspReceiver {
   /** Packets received since open (diagnostics). */
   get packetCount(): number {
     return this.packets;
+  }
+
+  /** Bytes received since open. */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
+  /** Bytes per second within the last frame's burst (first to last packet); 0: none yet. */
+  get burstBytesPerS(): number {
+    return this.burstRate;
   }
 
   /** Sends a datagram from the stream socket (PACKETRESEND goes to the camera from here). */
@@ -160,6 +176,7 @@ export class GvspReceiver {
 
   private packet(msg: Buffer): void {
     this.packets++;
+    this.bytes += msg.length;
     const s = this.setup;
     if (!s || msg.length < GVSP_HEADER) return;
     const info = msg.readUInt32BE(4);
@@ -170,6 +187,8 @@ export class GvspReceiver {
     if (this.finished.includes(blockId)) return;
     const a = this.frames.get(blockId) ?? this.begin(s, blockId);
     if (!a) return;
+    a.lastMs = performance.now();
+    a.bytes += msg.length;
     const body = msg.subarray(GVSP_HEADER);
     if (type === LEADER && body.length >= 36) {
       a.leader = {
@@ -216,6 +235,9 @@ export class GvspReceiver {
       trailer: false,
       resent: false,
       timer: setTimeout(() => this.expire(a), s.frameTimeoutMs),
+      firstMs: performance.now(),
+      lastMs: 0,
+      bytes: 0,
     };
     this.frames.set(blockId, a);
     return a;
@@ -258,6 +280,8 @@ export class GvspReceiver {
 
   private finish(a: Assembly, incomplete: IncompleteFrame | null): void {
     clearTimeout(a.timer);
+    const ms = a.lastMs - a.firstMs;
+    if (ms > 0 && a.bytes > 0) this.burstRate = (a.bytes * 1000) / ms;
     this.frames.delete(a.blockId);
     this.finished.push(a.blockId);
     if (this.finished.length > 16) this.finished.shift();

@@ -7,50 +7,36 @@ import {
   interfaceMtu,
   negotiatePacketSize,
 } from '../../../../drivers/cameras/gige/packet-size';
+import { startRegisterPeer, type RegisterPeer } from '../../../support/gvcp-register-peer';
 
 describe('stream packet size negotiation', () => {
-  let camera: dgram.Socket;
+  let camera: RegisterPeer;
   let client: GvcpClient;
-  let regs: Map<number, number>;
+  let fire: dgram.Socket;
   /** Largest test packet the scripted path lets through; 0: the camera fires none. */
   let pathLimit: number;
   let fired: number[];
 
   beforeEach(async () => {
-    regs = new Map();
     fired = [];
-    camera = dgram.createSocket('udp4');
-    camera.on('message', (msg, from) => {
-      const command = msg.readUInt16BE(2);
-      const id = msg.readUInt16BE(6);
-      const address = msg.readUInt32BE(8);
-      const answer = Buffer.alloc(12);
-      answer.writeUInt16BE(command + 1, 2);
-      answer.writeUInt16BE(id, 6);
-      if (command === 0x82) {
-        const value = msg.readUInt32BE(12);
-        regs.set(address, value);
-        answer.writeUInt16BE(4, 4);
-        if (address === Bootstrap.scp0PacketSize && value & 0x80000000 && pathLimit) {
-          const size = value & 0xffff;
-          fired.push(size);
-          if (size <= pathLimit)
-            camera.send(Buffer.alloc(size - 28), regs.get(Bootstrap.scp0Port)!, '127.0.0.1');
-        }
-        // a camera keeps only the size bits of SCPS
-        if (address === Bootstrap.scp0PacketSize) regs.set(address, value & 0xffff);
-      } else {
-        answer.writeUInt16BE(4, 4);
-        answer.writeUInt32BE(regs.get(address) ?? 0, 8);
+    fire = dgram.createSocket('udp4');
+    camera = await startRegisterPeer();
+    camera.onWrite = (address, value) => {
+      if (address !== Bootstrap.scp0PacketSize) return;
+      const size = value & 0xffff;
+      if (value & 0x80000000 && pathLimit) {
+        fired.push(size);
+        if (size <= pathLimit)
+          fire.send(Buffer.alloc(size - 28), camera.regs.get(Bootstrap.scp0Port)!, '127.0.0.1');
       }
-      camera.send(answer.subarray(0, 12), from.port, from.address);
-    });
-    await new Promise<void>((r) => camera.bind(0, '127.0.0.1', r));
-    client = await GvcpClient.open({ address: '127.0.0.1', port: camera.address().port });
+      return { value: size }; // a camera keeps only the size bits of SCPS
+    };
+    client = await GvcpClient.open({ address: '127.0.0.1', port: camera.port });
   });
   afterEach(async () => {
     await client.close();
     camera.close();
+    fire.close();
   });
 
   it('finds the largest test packet that arrives, and leaves SCPS at it', async () => {
@@ -59,7 +45,7 @@ describe('stream packet size negotiation', () => {
     expect(choice.packetSize).toBeLessThanOrEqual(9000);
     expect(choice.packetSize).toBeGreaterThan(9000 - 8);
     expect(choice.how).toMatch(/largest test packet that arrived/);
-    expect(regs.get(Bootstrap.scp0PacketSize)).toBe(choice.packetSize);
+    expect(camera.regs.get(Bootstrap.scp0PacketSize)).toBe(choice.packetSize);
     expect(fired.length).toBeGreaterThan(3); // a search, not one probe
   });
 
