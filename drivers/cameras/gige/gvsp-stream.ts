@@ -73,22 +73,22 @@ export class GvspStream {
   /** Starts the stream thread, which binds a UDP port on `host`. */
   static async open(data: StreamWorkerData): Promise<GvspStream> {
     const worker = spawnWorker(new URL('./gvsp-receive.worker.ts', import.meta.url), data);
+    // a thread that dies stops delivering: the frame timeout of snap / the heartbeat reports it
+    worker.on('error', () => undefined);
+    let onExit: (code: number) => void = () => undefined;
     try {
       const ready = await new Promise<{ port: number; bufferBytes: number }>((resolve, reject) => {
+        onExit = (code) =>
+          reject(new DisconnectedError(`GVSP stream thread exited (${code}) before binding`));
+        worker.once('exit', onExit);
         worker.once('error', reject);
-        worker.once('exit', (code) =>
-          reject(new DisconnectedError(`GVSP stream thread exited (${code}) before binding`)),
-        );
         worker.once('message', (m: FromStreamWorker) => {
           if (m.type === 'ready') resolve(m);
           else if (m.type === 'failed')
             reject(new DisconnectedError(`GVSP stream socket on ${data.host}: ${m.message}`));
         });
       });
-      worker.removeAllListeners('exit');
-      worker.removeAllListeners('error');
-      // a thread that dies stops delivering: the frame timeout of snap / the heartbeat reports it
-      worker.on('error', () => undefined);
+      worker.off('exit', onExit);
       return new GvspStream(worker, ready.port, ready.bufferBytes);
     } catch (err) {
       await worker.terminate();

@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncompleteFrame, StreamFrame } from '../../../../drivers/cameras/gige/gvsp';
 import { GvspStream } from '../../../../drivers/cameras/gige/gvsp-stream';
+import { liveWorkers } from '../../../../drivers/workers';
 import { until } from '../../../support/wait';
 
 function packet(blockId: number, type: number, packetId: number, body: Buffer): Buffer {
@@ -95,5 +96,17 @@ describe('GVSP stream thread', () => {
     await until('an incomplete frame', () => incomplete.length === 1, 5_000);
     expect(incomplete[0]).toMatchObject({ blockId: 6, reason: 'trailer lost' });
     expect(frames).toEqual([]);
+  });
+
+  it('fails to open with a typed error when the stream address is not local, and leaves no thread', async () => {
+    const before = liveWorkers().length;
+    // binding only: 192.0.2.1 (TEST-NET-1) is no address of this machine, nothing is sent
+    await expect(
+      GvspStream.open({ host: '192.0.2.1', camera: { address: '127.0.0.1', port: 9 } }),
+    ).rejects.toMatchObject({
+      code: 'E_DISCONNECTED',
+      message: expect.stringMatching(/GVSP stream socket on 192\.0\.2\.1: .*EADDRNOTAVAIL/),
+    });
+    await until('the thread gone', () => liveWorkers().length === before, 5_000);
   });
 });
