@@ -14,6 +14,7 @@ import { AcquisitionService } from './acquisition-service';
 import { AnalysisService } from './analysis-service';
 import { sessionDir } from '../cli/session-file';
 import { createAccessHandlers } from './access-handlers';
+import { createCameraFeatureHandlers } from './camera-feature-handlers';
 import { AuditLog } from './audit-log';
 import { summarizeArgs } from './audit-summary';
 import { AutomationService } from './automation-service';
@@ -202,6 +203,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       ...createAccessHandlers(lease, audit),
       ...analysis.handlers(),
       ...createMacroHandlers(() => macros, store),
+      ...createCameraFeatureHandlers(devices),
     },
     log,
     lease,

@@ -1,8 +1,9 @@
 /**
- * Stream channel 0 of a GigE Vision camera: SCP setup (destination, port, packet size read
- * back as negotiated), pixel format choice, and snap / live acquisition into 16-bit frames.
- * Frames are reassembled straight into the caller's buffer when the payload is 16-bit and
- * the buffer has the frame's size. Incomplete frames are counted and reported to `warn`.
+ * Stream channel 0 of a GigE Vision camera: SCP setup (packet size negotiated, destination,
+ * port), pixel format choice, and snap / live acquisition into 16-bit frames. The stream is
+ * received on a thread of its own (GvspStream); a live 16-bit frame becomes the RawFrame's
+ * pixels without a copy, a snap is copied into the caller's buffer. Incomplete frames are
+ * counted and reported to `warn`, never delivered.
  */
 import type { RawFrame } from '../../devices';
 import { StateError, TimeoutError } from '../../errors';
@@ -15,14 +16,21 @@ import {
   type MonoFormat,
 } from '../genicam/pixels';
 import type { GigeControl } from './gige-control';
-import { Bootstrap, CAPABILITY_PACKET_RESEND, Cmd } from './gvcp';
-import { GVSP_OVERHEAD, GvspReceiver, type IncompleteFrame, type StreamFrame } from './gvsp';
+import { Bootstrap, CAPABILITY_PACKET_RESEND } from './gvcp';
+import { GVSP_OVERHEAD, type IncompleteFrame, type StreamFrame } from './gvsp';
+import { GvspStream } from './gvsp-stream';
+import { PacketPacer } from './packet-delay';
+import { negotiatePacketSize } from './packet-size';
 
 export interface AcquisitionOptions {
-  packetSize: number;
+  /** Largest stream packet size (IP and UDP headers included); absent: the interface MTU. */
+  packetSize?: number;
   pixelFormat?: MonoFormat;
   frameTimeoutMs: number;
 }
+
+/** After AcquisitionStop, how long the packets already sent get to arrive. */
+const STOP_SETTLE_MS = 20;
 
 const ipToU32 = (ip: string) => ip.split('.').reduce((v, b) => v * 256 + Number(b), 0);
 
@@ -36,10 +44,13 @@ export class GigeAcquisition {
 
   private constructor(
     private readonly control: GigeControl,
-    private readonly receiver: GvspReceiver,
+    private readonly receiver: GvspStream,
     private readonly format: MonoFormat,
-    private readonly payloadPerPacket: number,
+    /** The negotiated stream packet size and how it was chosen. */
+    readonly packet: { packetSize: number; how: string },
     private readonly canResend: boolean,
+    /** Raises GevSCPD when the stream socket overflows during live. */
+    readonly pacer: PacketPacer,
     private readonly opts: AcquisitionOptions,
     private readonly warn: (message: string) => void,
   ) {
@@ -60,13 +71,15 @@ export class GigeAcquisition {
         `GigE camera ${control.gvcp.address}: pixel format ${format ?? '(monochrome)'} not offered; it has ${offered.join(', ')}`,
       );
     await map.setValue('PixelFormat', format);
-    const receiver = await GvspReceiver.open(host);
+    const gvcp = control.gvcp;
+    const { packetSize, how } = await negotiatePacketSize(gvcp, { host, max: opts.packetSize });
+    const receiver = await GvspStream.open({
+      host,
+      camera: { address: gvcp.address, port: gvcp.port },
+    });
     try {
-      const gvcp = control.gvcp;
       await gvcp.writeReg(Bootstrap.scp0Destination, ipToU32(host));
       await gvcp.writeReg(Bootstrap.scp0Port, receiver.port);
-      await gvcp.writeReg(Bootstrap.scp0PacketSize, opts.packetSize);
-      const packetSize = (await gvcp.readReg(Bootstrap.scp0PacketSize)) & 0xffff;
       const canResend =
         ((await gvcp.readReg(Bootstrap.gvcpCapability)) & CAPABILITY_PACKET_RESEND) !== 0;
       if (packetSize <= GVSP_OVERHEAD)
@@ -77,8 +90,9 @@ export class GigeAcquisition {
         control,
         receiver,
         format,
-        packetSize - GVSP_OVERHEAD,
+        { packetSize, how },
         canResend,
+        await PacketPacer.open(gvcp, packetSize, warn),
         opts,
         warn,
       );
@@ -86,6 +100,11 @@ export class GigeAcquisition {
       await receiver.close();
       throw err;
     }
+  }
+
+  /** Payload words are the 16-bit pixels themselves (no unpacking). */
+  private get unpacked16(): boolean {
+    return this.bitDepth > 8 && this.format !== 'Mono12Packed';
   }
 
   private get map(): NodeMap {
@@ -114,9 +133,9 @@ export class GigeAcquisition {
 
   private begin(
     payloadSize: number,
-    target: ArrayBuffer | undefined,
     onFrame: (f: StreamFrame) => void,
     onIncomplete: (f: IncompleteFrame) => void,
+    paced = false,
   ): void {
     if (payloadSize > this.receiver.bufferBytes && !this.warnedBuffer) {
       this.warnedBuffer = true;
@@ -124,24 +143,13 @@ export class GigeAcquisition {
         `frames of ${payloadSize} B exceed the ${this.receiver.bufferBytes} B socket receive buffer (raise net.core.rmem_max); bursts may arrive incomplete`,
       );
     }
-    let usedTarget = false;
-    const inPlace =
-      target &&
-      this.bitDepth > 8 &&
-      this.format !== 'Mono12Packed' &&
-      target.byteLength === payloadSize;
     this.receiver.start({
-      payloadPerPacket: this.payloadPerPacket,
+      payloadPerPacket: this.packet.packetSize - GVSP_OVERHEAD,
       payloadSize,
       frameTimeoutMs: this.opts.frameTimeoutMs,
-      // the caller's buffer goes to the first frame only: two frames in flight never share it
-      buffer: () => {
-        if (!inPlace || usedTarget) return Buffer.from(new ArrayBuffer(payloadSize));
-        usedTarget = true;
-        return Buffer.from(target);
-      },
-      resend: this.canResend ? (block, first, last) => this.resend(block, first, last) : undefined,
+      canResend: this.canResend,
       onFrame,
+      onStats: paced ? (stats) => void this.pacer.onStats(stats) : undefined,
       onIncomplete: (f) => {
         this.incompleteFrames++;
         this.seq++;
@@ -151,14 +159,6 @@ export class GigeAcquisition {
         onIncomplete(f);
       },
     });
-  }
-
-  private resend(blockId: number, first: number, last: number): void {
-    const p = Buffer.alloc(12);
-    p.writeUInt32BE(blockId, 0);
-    p.writeUInt32BE(first, 4);
-    p.writeUInt32BE(last, 8);
-    this.control.gvcp.send(Cmd.packetResend, p);
   }
 
   private toRaw(f: StreamFrame, exposureMs: number, binning: number, into?: ArrayBuffer): RawFrame {
@@ -212,7 +212,6 @@ export class GigeAcquisition {
       );
       this.begin(
         payloadSize,
-        target,
         (f) => {
           try {
             resolve(this.toRaw(f, exposureMs, binning, target));
@@ -254,29 +253,40 @@ export class GigeAcquisition {
     const { payloadSize } = await this.geometry();
     this.begin(
       payloadSize,
-      undefined,
       (f) => {
         if (!this.live) return;
-        // runs in the socket's message handler: nothing may escape it
+        // runs in the stream's message handler: nothing may escape it
         try {
-          onFrame(this.toRaw(f, exposureMs, binning));
+          // 16-bit payloads become the frame's pixels in place (the buffer is this frame's own)
+          const own = this.unpacked16 ? (f.data.buffer as ArrayBuffer) : undefined;
+          onFrame(this.toRaw(f, exposureMs, binning, own));
         } catch (err) {
           this.warn(`live frame ${f.blockId} dropped: ${(err as Error).message}`);
         }
       },
       () => undefined,
+      true,
     );
     this.live = true;
     await this.setIf('TLParamsLocked', 1);
     await this.map.execute('AcquisitionStart');
   }
 
+  /**
+   * Stops the camera first, then counts the frames still in flight as incomplete, so every
+   * frame the camera started is either delivered or counted.
+   */
   async stopLive(): Promise<void> {
     if (!this.live) return;
+    if (!this.control.isLost()) {
+      await this.map.execute('AcquisitionStop');
+      // packets already sent may still sit in the socket buffer
+      await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
+      await this.receiver.flush();
+    }
     this.live = false;
     this.receiver.stop();
     if (this.control.isLost()) return;
-    await this.map.execute('AcquisitionStop');
     await this.setIf('TLParamsLocked', 0);
   }
 
