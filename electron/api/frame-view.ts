@@ -10,6 +10,8 @@
  * auto-contrast must not be computed from a reduced frame.
  */
 
+import type { WireHistogram } from './frame-histogram';
+
 /** A rectangle in full-resolution image pixels. */
 export interface ImageRegion {
   x: number;
@@ -71,14 +73,42 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-export const FRAME_CODECS = ['raw', 'deflate'] as const;
+/**
+ * Payload codecs: `raw` uint16 LE; `deflate` byte-shuffled uint16 deflated (lossless);
+ * `lut8` the client's display window applied on the host (DisplayWindow below), one byte per
+ * pixel, deflated — what the screen shows, not camera values (readout and histogram come from
+ * the host's full frame instead).
+ */
+export const FRAME_CODECS = ['raw', 'deflate', 'lut8'] as const;
 export type FrameCodec = (typeof FRAME_CODECS)[number];
+/** What a client may ask for: a codec, or `auto` — the host picks per frame from the link. */
+export const VIEW_CODECS = [...FRAME_CODECS, 'auto'] as const;
+export type ViewCodec = (typeof VIEW_CODECS)[number];
+
+/**
+ * The display window: value v shows as t = clamp((v − min)/(max − min), 0, 1)^gamma (the
+ * live view's shader, renderer/display/lut.ts, and the host's lut8 codec use this formula).
+ */
+export interface DisplayWindow {
+  min: number;
+  max: number;
+  gamma: number;
+}
+
+export function windowValue(v: number, w: DisplayWindow): number {
+  const span = Math.max(w.max - w.min, 1e-6);
+  const t = Math.min(1, Math.max(0, (v - w.min) / span));
+  return Math.pow(t, w.gamma);
+}
 
 /**
  * What an "AQF2" frame header carries beside the FrameMeta (whose widthPx/heightPx stay the
- * full image's): the view the pixels cover, their codec and the byte length of the payload.
+ * full image's): the view the pixels cover, their codec, the byte length of the payload, the
+ * full frame's histogram (every pixel) and, for `lut8`, the window applied.
  */
 export interface WireView extends FrameView {
   codec: FrameCodec;
   payloadBytes: number;
+  histogram?: WireHistogram;
+  window?: DisplayWindow;
 }

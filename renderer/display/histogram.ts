@@ -1,76 +1,16 @@
 /**
- * Subsampled intensity histogram of a uint16 frame, for auto-contrast and the histogram
- * plot. Sampling takes every `stride`-th pixel so a 2048×2048 frame costs ~64k reads.
+ * The live view's histogram: the shared binning (electron/api/frame-histogram.ts) and the
+ * plot's rebinning.
  */
-export interface Histogram {
-  /** counts[i] covers values [i·binWidth, (i+1)·binWidth). */
-  counts: Uint32Array;
-  binWidth: number;
-  /** Exclusive upper bound of the binned range (see histogramRange). */
-  rangeMax: number;
-  samples: number;
-  minValue: number;
-  maxValue: number;
-}
-
-export const DEFAULT_MAX_SAMPLES = 65_536;
-
-export const MAX_BINS = 4096;
-const MIN_RANGE = 256;
-
-/**
- * Bins for values below `rangeMax` (a power of two): at most MAX_BINS, each a power of
- * two wide so a value's bin is a shift.
- */
-export function histogramBins(rangeMax: number): { bins: number; binWidth: number } {
-  const count = Math.min(MAX_BINS, rangeMax);
-  return { bins: count, binWidth: rangeMax / count };
-}
-
-/**
- * The histogram range adapts to the data: the smallest power of two above the sampled
- * maximum (at least 256, at most 2^bitDepth), so a dim 16-bit image still gets 1-value
- * bins and a usable plot.
- */
-export function histogramRange(maxValue: number, bitDepth: number): number {
-  const depthMax = 2 ** Math.min(16, Math.max(1, Math.round(bitDepth)));
-  let range = MIN_RANGE;
-  while (range <= maxValue && range < 65536) range *= 2;
-  return Math.min(range, Math.max(depthMax, MIN_RANGE));
-}
-
-/** `target` is reused when it has the right number of bins (zeroed here). */
-export function computeHistogram(
-  pixels: Uint16Array,
-  bitDepth: number,
-  maxSamples = DEFAULT_MAX_SAMPLES,
-  target?: Uint32Array,
-): Histogram {
-  const stride = Math.max(1, Math.ceil(pixels.length / Math.max(1, maxSamples)));
-  let samples = 0;
-  let minValue = Infinity;
-  let maxValue = -Infinity;
-  for (let i = 0; i < pixels.length; i += stride) {
-    const v = pixels[i] as number;
-    if (v < minValue) minValue = v;
-    if (v > maxValue) maxValue = v;
-    samples++;
-  }
-  if (samples === 0) {
-    minValue = 0;
-    maxValue = 0;
-  }
-  const { bins, binWidth } = histogramBins(histogramRange(maxValue, bitDepth));
-  const counts = target && target.length === bins ? target : new Uint32Array(bins);
-  counts.fill(0);
-  const shift = Math.log2(binWidth);
-  const last = bins - 1;
-  for (let i = 0; i < pixels.length; i += stride) {
-    const bin = (pixels[i] as number) >> shift;
-    counts[bin > last ? last : bin]! += 1;
-  }
-  return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
-}
+export {
+  computeHistogram,
+  DEFAULT_MAX_SAMPLES,
+  histogramBins,
+  histogramFromWire,
+  histogramRange,
+  MAX_BINS,
+  type Histogram,
+} from '../../electron/api/frame-histogram';
 
 /** Sums adjacent bins down to `outBins` for plotting. */
 export function rebin(counts: Uint32Array, outBins: number): Uint32Array {
