@@ -74,6 +74,34 @@ export function computeHistogram(
   return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
 }
 
+/**
+ * The histogram of every pixel (computeHistogram with no subsampling, same result) in one
+ * pass: a count per uint16 value, folded into the bins afterwards.
+ */
+export function fullHistogram(pixels: Uint16Array, bitDepth: number): Histogram {
+  const byValue = new Uint32Array(65536);
+  for (let i = 0; i < pixels.length; i++) byValue[pixels[i]!]!++;
+  let minValue = 0;
+  let maxValue = 0;
+  if (pixels.length > 0) {
+    while (byValue[minValue] === 0) minValue++;
+    maxValue = 65535;
+    while (byValue[maxValue] === 0) maxValue--;
+  }
+  const { bins, binWidth } = histogramBins(histogramRange(maxValue, bitDepth));
+  const counts = new Uint32Array(bins);
+  const shift = Math.log2(binWidth);
+  const last = bins - 1;
+  for (let v = minValue; v <= maxValue; v++) {
+    const n = byValue[v]!;
+    if (n === 0) continue;
+    const bin = v >> shift;
+    counts[bin > last ? last : bin]! += n;
+  }
+  const samples = pixels.length;
+  return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
+}
+
 /** A Histogram on the wire: only the bins from the first to the last non-zero one. */
 export interface WireHistogram {
   binWidth: number;

@@ -4,7 +4,7 @@
  * (./view.worker.ts via ./view-pool.ts). Inverses: renderer/frames/view-pixels.ts.
  */
 import { deflateRawSync } from 'node:zlib';
-import { computeHistogram, histogramToWire, type WireHistogram } from '../api/frame-histogram';
+import { fullHistogram, histogramToWire, type WireHistogram } from '../api/frame-histogram';
 import {
   MAX_VIEW_LEVEL,
   windowValue,
@@ -77,7 +77,7 @@ export function buildPyramid(
     }
   }
   const full = levelPixels(buffer, levels[0]!);
-  return histogramToWire(computeHistogram(full, bitDepth, Infinity));
+  return histogramToWire(fullHistogram(full, bitDepth));
 }
 
 /** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */
