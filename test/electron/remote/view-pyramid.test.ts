@@ -2,7 +2,11 @@ import { inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceError } from '../../../drivers/errors';
 import { WorkerJobPool } from '../../../drivers/worker-job-pool';
-import { computeHistogram, fullHistogram, histogramFromWire } from '../../../electron/api/frame-histogram';
+import {
+  computeHistogram,
+  fullHistogram,
+  histogramFromWire,
+} from '../../../electron/api/frame-histogram';
 import { planView, windowValue, type DisplayWindow } from '../../../electron/api/frame-view';
 import {
   runViewJob,

@@ -57,4 +57,31 @@ describe('ViewReporter', () => {
     f.update(() => req);
     expect(full).toEqual([[null, 'deflate']]);
   });
+
+  it('sends the display window for lut8 and auto, again when it changes, and asks for paced chunks', () => {
+    const sent: unknown[] = [];
+    const r = new ViewReporter(streamPreference('?stream=fit&codec=lut8'), (v, c, o) =>
+      sent.push([v, c, o]),
+    );
+    const req = { canvasWidthPx: 10, canvasHeightPx: 10 };
+    const win = { min: 100, max: 900, gamma: 1 };
+    r.update(() => req, win);
+    r.update(() => req, { ...win });
+    r.update(() => req, { ...win, max: 950 });
+    expect(sent).toEqual([
+      [req, 'lut8', { chunks: true, window: win }],
+      [req, 'lut8', { chunks: true, window: { ...win, max: 950 } }],
+    ]);
+    const deflate: unknown[] = [];
+    const d = new ViewReporter(streamPreference('?stream=fit&codec=deflate'), (v, c, o) =>
+      deflate.push(o),
+    );
+    d.update(() => req, win);
+    d.update(() => req, { ...win, max: 950 }); // the window does not matter to deflate
+    expect(deflate).toEqual([{ chunks: true }]);
+    expect(streamPreference('?stream=fit&codec=auto').codec).toBe('auto');
+    expect(streamPreference('?stream=fit&codec=zstd').codec).toBe('raw');
+    // The Electron window always takes the fitted view, whatever the URL says.
+    expect(streamPreference('', true)).toEqual({ fit: true, codec: 'raw' });
+  });
 });
