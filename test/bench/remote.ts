@@ -325,7 +325,7 @@ async function main(): Promise<void> {
           mode === MODES[0]
             ? 'baseline'
             : `${(f.fps / Math.max(base.fps, 1e-9)).toFixed(1)}× baseline fps`,
-          link.mbitPerS !== null && free
+          link.mbitPerS !== null && free && free.fps > 0
             ? `${(f.fps / Math.max(free.fps, 1e-9)).toFixed(2)}× its no-limit fps`
             : null,
           goalFps !== undefined
