@@ -316,8 +316,21 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     expect(moved.xUm - at.xUm).toBeGreaterThan(wantUm * 0.75);
     expect(moved.xUm - at.xUm).toBeLessThan(wantUm * 1.25);
     expect(Math.abs(moved.yUm - at.yUm)).toBeLessThan(wantUm * 0.1);
-    await page.close();
+    // The full frame's histogram comes with the view, computed on the host from every pixel.
+    expect(view.histogram?.samples).toBe(256 * 256);
+    // Readout is exact: the host reads the full frame it sent. Stop live so that frame stays.
     await until('control free', () => fx.host.store.state.control.holder === null, 5_000);
     expect(await alice.call('camera.stopLive')).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 500));
+    await page.mouse.move(box.x + box.width / 2 + 7, box.y + box.height / 2 - 5);
+    let readout = '';
+    await poll('an exact readout from the host', async () => {
+      readout = (await page.getByTestId('pixel-readout').textContent()) ?? '';
+      return /^x \d+\s+y \d+\s+= \d+$/.test(readout);
+    });
+    const [, x, y, value] = /^x (\d+)\s+y (\d+)\s+= (\d+)$/.exec(readout)!;
+    const last = fx.host.bus.latest!;
+    expect(Number(value)).toBe(last.pixels[Number(y) * last.meta.widthPx + Number(x)]);
+    await page.close();
   }, 60_000);
 });
