@@ -81,6 +81,10 @@ export async function encodeForView(
     codec = auto.chooser.choose(rawBytes, auto.bytesPerMs(), client.window !== undefined);
   } else codec = client.codec;
   if (codec === 'lut8' && !client.window) throw new Error('codec lut8 needs the display window');
+  // The whole image at level 0, raw, is the full frame: no copy, no worker.
+  if (codec === 'raw' && plan.level === 0 && plan.widthPx === w && plan.heightPx === h) {
+    return encodeFullFrame(frame);
+  }
   const window = codec === 'lut8' ? client.window : undefined;
   const pyramid = pyramidOf(frame);
   const key = `${JSON.stringify(plan)}|${codec}|${JSON.stringify(window)}`;

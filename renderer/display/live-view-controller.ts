@@ -200,7 +200,10 @@ export class LiveViewController {
       this.updateScaleBar(view);
       if (cur) {
         const { widthPx: w, heightPx: h } = cur.meta;
-        this.viewReporter.update(() => visibleViewRequest(view, cssW, cssH, dpr, w, h), win);
+        this.viewReporter.update(
+          (crop) => visibleViewRequest(view, cssW, cssH, dpr, w, h, crop),
+          win,
+        );
       }
       this.els.imageLayer.style.transform = imageLayerTransform(view);
       this.els.imageLayer.style.setProperty('--view-scale', String(view.scale));

@@ -6,7 +6,9 @@
  * 256-entry colour map shows it anyway) or `auto` (the host picks per frame from the link;
  * lut8 among them). Readout, histogram and auto-contrast stay exact: the host sends the full
  * frame's histogram and reads pixels on demand. Without `stream=fit` a browser page gets full
- * frames; the Electron window (`fitByDefault`) always gets the fitted view, uncompressed.
+ * frames. The Electron window (`fitByDefault`) always gets the level that fits its canvas,
+ * uncompressed and never cropped to the visible region (so the navigator's map, which takes
+ * the same frames, still gets the whole field; zoomed in to 1:1 that is the full frame).
  */
 import type { DisplayWindow, ViewCodec, ViewRequest } from '../../electron/api/frame-view';
 import { VIEW_CODECS } from '../../electron/api/frame-view';
@@ -15,19 +17,25 @@ import { screenToImage, type ViewTransform } from './view-transform';
 export interface StreamPreference {
   fit: boolean;
   codec: ViewCodec;
+  /** Ask only for the visible region (else the whole image at the fitting level). */
+  crop: boolean;
 }
 
 export function streamPreference(search: string, fitByDefault = false): StreamPreference {
-  if (fitByDefault) return { fit: true, codec: 'raw' };
+  if (fitByDefault) return { fit: true, codec: 'raw', crop: false };
   const q = new URLSearchParams(search);
   const codec = q.get('codec');
   return {
     fit: q.get('stream') === 'fit',
     codec: VIEW_CODECS.find((c) => c === codec) ?? 'raw',
+    crop: true,
   };
 }
 
-/** The image region visible in a cssW × cssH canvas, and that canvas in device pixels. */
+/**
+ * The image region visible in a cssW × cssH canvas, and that canvas in device pixels; with
+ * `crop` false the whole image and the device pixels it would cover at this zoom.
+ */
 export function visibleViewRequest(
   view: ViewTransform,
   cssW: number,
@@ -35,7 +43,14 @@ export function visibleViewRequest(
   dpr: number,
   imageW: number,
   imageH: number,
+  crop = true,
 ): ViewRequest {
+  if (!crop) {
+    return {
+      canvasWidthPx: Math.max(1, Math.round(imageW * view.scale * dpr)),
+      canvasHeightPx: Math.max(1, Math.round(imageH * view.scale * dpr)),
+    };
+  }
   const a = screenToImage(view, 0, 0);
   const b = screenToImage(view, cssW, cssH);
   const x0 = Math.max(0, Math.floor(a.x));
@@ -71,8 +86,8 @@ export class ViewReporter {
     ) => void,
   ) {}
 
-  /** `window`: what the live view shows now (user's or auto-contrast's). */
-  update(request: () => ViewRequest, window?: DisplayWindow): void {
+  /** `request`: visibleViewRequest; `window`: what the live view shows now (user's or auto-contrast's). */
+  update(request: (crop: boolean) => ViewRequest, window?: DisplayWindow): void {
     const codec = this.pref.codec;
     const win =
       window && (codec === 'lut8' || codec === 'auto')
@@ -80,7 +95,7 @@ export class ViewReporter {
         : undefined;
     const options: ViewSendOptions = { chunks: this.pref.fit, ...(win && { window: win }) };
     if (!this.pref.fit && codec === 'raw') return;
-    const r = this.pref.fit ? request() : null;
+    const r = this.pref.fit ? request(this.pref.crop) : null;
     const key = JSON.stringify([r, win]);
     if (key === this.last) return;
     this.last = key;

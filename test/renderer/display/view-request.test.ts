@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planView } from '../../../electron/api/frame-view';
+import { planView, type ViewRequest } from '../../../electron/api/frame-view';
 import {
   streamPreference,
   ViewReporter,
@@ -81,7 +81,16 @@ describe('ViewReporter', () => {
     expect(deflate).toEqual([{ chunks: true }]);
     expect(streamPreference('?stream=fit&codec=auto').codec).toBe('auto');
     expect(streamPreference('?stream=fit&codec=zstd').codec).toBe('raw');
-    // The Electron window always takes the fitted view, whatever the URL says.
-    expect(streamPreference('', true)).toEqual({ fit: true, codec: 'raw' });
+    // The Electron window always takes the fitted level of the whole image, whatever the URL says.
+    expect(streamPreference('', true)).toEqual({ fit: true, codec: 'raw', crop: false });
+    const electron: unknown[] = [];
+    const e = new ViewReporter(streamPreference('?stream=fit&codec=lut8', true), (v) =>
+      electron.push(v),
+    );
+    const zoomed = zoomAt(fitView(2048, 2048, 1024, 1024), 4, 512, 512);
+    e.update((crop) => visibleViewRequest(zoomed, 1024, 1024, 1, 2048, 2048, crop), win);
+    // Zoomed in to 2 screen px per image px: the whole image at level 0 (the full frame).
+    expect(electron).toEqual([{ canvasWidthPx: 4096, canvasHeightPx: 4096 }]);
+    expect(planView(2048, 2048, electron[0] as ViewRequest).level).toBe(0);
   });
 });
