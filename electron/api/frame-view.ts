@@ -10,8 +10,6 @@
  * auto-contrast must not be computed from a reduced frame.
  */
 
-import type { WireHistogram } from './frame-histogram';
-
 /** A rectangle in full-resolution image pixels. */
 export interface ImageRegion {
   x: number;
@@ -87,7 +85,8 @@ export type ViewCodec = (typeof VIEW_CODECS)[number];
 
 /**
  * The display window: value v shows as t = clamp((v − min)/(max − min), 0, 1)^gamma (the
- * live view's shader, renderer/display/lut.ts, and the host's lut8 codec use this formula).
+ * live view's shader and renderer/display/lut.ts: windowValue, which the host's lut8 codec
+ * uses too).
  */
 export interface DisplayWindow {
   min: number;
@@ -95,10 +94,16 @@ export interface DisplayWindow {
   gamma: number;
 }
 
-export function windowValue(v: number, w: DisplayWindow): number {
-  const span = Math.max(w.max - w.min, 1e-6);
-  const t = Math.min(1, Math.max(0, (v - w.min) / span));
-  return Math.pow(t, w.gamma);
+/** A histogram (renderer/display/histogram.ts) on the wire: only the bins from the first to the last non-zero one. */
+export interface WireHistogram {
+  binWidth: number;
+  rangeMax: number;
+  samples: number;
+  minValue: number;
+  maxValue: number;
+  /** Index of counts[0] among all rangeMax / binWidth bins. */
+  firstBin: number;
+  counts: number[];
 }
 
 /**

@@ -4,7 +4,7 @@
  * levels 1..MAX and the full-frame histogram into it once per frame, then every client's
  * `encode` job crops and encodes from it without copying the frame again.
  */
-import type { WireHistogram } from '../api/frame-histogram';
+import type { WireHistogram } from '../api/frame-view';
 import type { DisplayWindow, FrameCodec, FrameView } from '../api/frame-view';
 import { buildPyramid, cropView, encodePixels } from './view-pyramid';
 

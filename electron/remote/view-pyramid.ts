@@ -4,14 +4,16 @@
  * (./view.worker.ts via ./view-pool.ts). Inverses: renderer/frames/view-pixels.ts.
  */
 import { deflateRawSync } from 'node:zlib';
-import { fullHistogram, histogramToWire, type WireHistogram } from '../api/frame-histogram';
 import {
   MAX_VIEW_LEVEL,
-  windowValue,
   type DisplayWindow,
   type FrameCodec,
   type FrameView,
+  type WireHistogram,
 } from '../api/frame-view';
+// The live view's own binning and window formula, so both sides agree exactly (pure modules).
+import { fullHistogram, histogramToWire } from '../../renderer/display/histogram';
+import { windowValue } from '../../renderer/display/lut';
 
 /** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
 const DEFLATE_LEVEL = 1;

@@ -11,8 +11,10 @@
  * the same frames, still gets the whole field; zoomed in to 1:1 that is the full frame).
  */
 import type { DisplayWindow, ViewCodec, ViewRequest } from '../../electron/api/frame-view';
-import { VIEW_CODECS } from '../../electron/api/frame-view';
 import { screenToImage, type ViewTransform } from './view-transform';
+
+/** Typed against the contract's codecs, so a codec that is not one fails the type check. */
+const CODECS: readonly ViewCodec[] = ['raw', 'deflate', 'lut8', 'auto'] satisfies ViewCodec[];
 
 export interface StreamPreference {
   fit: boolean;
@@ -27,7 +29,7 @@ export function streamPreference(search: string, fitByDefault = false): StreamPr
   const codec = q.get('codec');
   return {
     fit: q.get('stream') === 'fit',
-    codec: VIEW_CODECS.find((c) => c === codec) ?? 'raw',
+    codec: CODECS.find((c) => c === codec) ?? 'raw',
     crop: true,
   };
 }

@@ -4,7 +4,7 @@
  *   zero padding to a multiple of 8 · widthPx × heightPx uint16 LE pixels, row-major.
  * The same bytes arrive on the WebSocket and on the Electron frame MessagePort.
  */
-import type { Histogram } from '../../electron/api/frame-histogram';
+import type { Histogram } from '../display/histogram';
 import type { WireView } from '../../electron/api/frame-view';
 import type { FRAME_MAGIC, FrameMeta, VIEW_FRAME_MAGIC } from '../../electron/api/messages';
 

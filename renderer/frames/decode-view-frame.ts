@@ -12,7 +12,7 @@ import {
   VIEW_MAGIC,
   type DecodedFrame,
 } from './decode-frame';
-import { histogramFromWire } from '../../electron/api/frame-histogram';
+import { histogramFromWire } from '../display/histogram';
 import { expandView, byteUnshuffle } from './view-pixels';
 
 /** Typed against the contract's constants, so a change there fails the type check here. */

@@ -7,7 +7,7 @@ import {
   type PortLike,
   type SenderEvent,
 } from '../../../electron/desktop/ipc-host';
-import { computeHistogram } from '../../../electron/api/frame-histogram';
+import { computeHistogram } from '../../../renderer/display/histogram';
 import { planView } from '../../../electron/api/frame-view';
 import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import { decodeFrame } from '../../../renderer/frames/decode-frame';

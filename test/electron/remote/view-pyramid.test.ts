@@ -6,8 +6,9 @@ import {
   computeHistogram,
   fullHistogram,
   histogramFromWire,
-} from '../../../electron/api/frame-histogram';
-import { planView, windowValue, type DisplayWindow } from '../../../electron/api/frame-view';
+} from '../../../renderer/display/histogram';
+import { planView, type DisplayWindow } from '../../../electron/api/frame-view';
+import { windowValue } from '../../../renderer/display/lut';
 import {
   runViewJob,
   type EncodeResult,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planView } from '../../../electron/api/frame-view';
 import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import type { HostMessage } from '../../../electron/api/messages';
-import { computeHistogram } from '../../../electron/api/frame-histogram';
+import { computeHistogram } from '../../../renderer/display/histogram';
 import { INITIAL_WINDOW_BYTES } from '../../../electron/remote/frame-pacer';
 import { attachSession, FRAME_BACKLOG_BYTES } from '../../../electron/remote/ws-session';
 import { FrameAssembler } from '../../../renderer/frames/frame-chunks';
