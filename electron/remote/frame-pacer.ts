@@ -9,6 +9,7 @@
  * RATE_WINDOW_MS of (bytes reported while a chunk travelled) / (its round trip); round trip:
  * the least over the last RTT_WINDOW_MS. When the window limits, each round trip measures a
  * higher rate and the window grows by (rtt + QUEUE_MS) / rtt, until the link limits instead.
+ * Reports that come in bursts add the burst to the window (noteBurst).
  */
 import { FRAME_CHUNK_MAGIC } from '../api/messages';
 
@@ -51,6 +52,8 @@ export class FramePacer {
   private readonly inFlight: InFlight[] = [];
   private readonly rates: Sample[] = [];
   private readonly rtts: Sample[] = [];
+  private readonly bursts: Sample[] = [];
+  private burstEpoch: { atMs: number; reported: number } | null = null;
   private frame: { seq: number; bytes: Buffer; offset: number; headerBytes: number } | null = null;
   private retry: NodeJS.Timeout | null = null;
   /** Cumulative bytes sent before each recent frame's first message. */
@@ -84,8 +87,23 @@ export class FramePacer {
       push(this.rtts, now, rtt, RTT_WINDOW_MS);
       push(this.rates, now, (bytes - c.reportedAtSend) / rtt, RATE_WINDOW_MS);
     }
+    this.noteBurst(now, bytes);
     this.reported = bytes;
     this.pump();
+  }
+
+  /**
+   * Reports that arrive in bursts (a client busy drawing reads its socket late) look like a
+   * slow link; the bytes reported in a burst beyond what the rate explains are added to the
+   * window, so a late reader still gets a full pipe. On a link whose own queue is the delay,
+   * reports come evenly and this stays near 0.
+   */
+  private noteBurst(now: number, bytes: number): void {
+    const rate = this.rates.length ? this.bytesPerMs : 0;
+    const e = this.burstEpoch;
+    const extra = e ? bytes - e.reported - rate * (now - e.atMs) : -1;
+    if (!e || extra <= 0) this.burstEpoch = { atMs: now, reported: bytes };
+    else push(this.bursts, now, extra, RATE_WINDOW_MS);
   }
 
   /** The link's measured delivery rate (bytes/ms); Infinity before the first measurement. */
@@ -100,7 +118,8 @@ export class FramePacer {
   /** Bytes that may be sent and not yet reported. */
   get windowBytes(): number {
     if (!this.rates.length) return INITIAL_WINDOW_BYTES;
-    return Math.max(INITIAL_WINDOW_BYTES, this.bytesPerMs * (this.rttMs + QUEUE_MS));
+    const burst = this.bursts.length ? Math.max(...this.bursts.map((b) => b.value)) : 0;
+    return Math.max(INITIAL_WINDOW_BYTES, this.bytesPerMs * (this.rttMs + QUEUE_MS) + burst);
   }
 
   /** Whether a frame is still being written. */
