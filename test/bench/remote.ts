@@ -14,6 +14,7 @@
  * No browser: drawing cost is bench:display's subject; this measures the link and the host.
  * Usage: npm run bench:remote [-- --seconds 5 --exposure-ms 33 --latency-ms 20]
  */
+import os from 'node:os';
 import { deflateRawSync } from 'node:zlib';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
@@ -239,11 +240,15 @@ function compareCodecs(full: Uint16Array): void {
   const layout = pyramidLayout(SIZE, SIZE);
   const shared = new SharedArrayBuffer(layout.bytes);
   new Uint16Array(shared, 0, SIZE * SIZE).set(full);
+  buildPyramid(shared, SIZE, SIZE, 16); // warm up (JIT)
   const t0 = performance.now();
   for (let i = 0; i < 3; i++) buildPyramid(shared, SIZE, SIZE, 16);
   console.log(
     `\nview pyramid (levels 1–6 + full-frame histogram), once per frame in the view worker: ` +
-      `${((performance.now() - t0) / 3).toFixed(1)} ms`,
+      `${((performance.now() - t0) / 3).toFixed(1)} ms; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   const reduced = reduceFrame(
     full,
