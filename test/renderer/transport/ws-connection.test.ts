@@ -188,10 +188,7 @@ describe('WsConnection', () => {
     expect(fx.received[0]).toContainEqual(message);
     fx.last().terminate();
     await waitFor(() => fx.received[1]?.length === 2, 'second connection');
-    expect(fx.received[1]).toEqual([
-      message,
-      { type: 'frames', enabled: true },
-    ]);
+    expect(fx.received[1]).toEqual([message, { type: 'frames', enabled: true }]);
   });
 
   it('resync reconnects at once for a fresh snapshot', async () => {
