@@ -127,10 +127,13 @@ export class FramePacer {
     return this.frame !== null;
   }
 
-  close(): void {
+  /** Drops the rest of the frame being written; returns its seq (null if none). */
+  close(): number | null {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+    const seq = this.frame?.seq ?? null;
     this.frame = null;
+    return seq;
   }
 
   private pump(): void {

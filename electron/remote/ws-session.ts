@@ -179,6 +179,12 @@ export function attachSession(
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
+        if (chunked && !msg.chunks) {
+          // The client stops reassembling: the rest of a half-sent frame would corrupt the
+          // stream, so it is dropped and its in-flight slot freed.
+          const dropped = pacer.close();
+          if (dropped !== null) display.ack(dropped);
+        }
         chunked = msg.chunks;
         break;
       case 'frame.progress':

@@ -102,6 +102,12 @@ describe('FramePacer', () => {
     expect(bytes).toBeLessThanOrEqual(INITIAL_WINDOW_BYTES);
     expect(pacer.busy).toBe(true);
     expect(() => pacer.send(2, header, payload)).toThrow(/unsent/);
+    // Dropping the rest (the client stopped reassembling) names the frame whose slot to free.
+    const before = sent.length;
+    expect(pacer.close()).toBe(1);
+    expect(pacer.busy).toBe(false);
+    pacer.progress(1, 1000);
+    expect(sent.length).toBe(before);
   });
 
   it('delivers frames bit-exactly at near the link rate with a short queue in front of replies', () => {
