@@ -71,14 +71,49 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-export const FRAME_CODECS = ['raw', 'deflate'] as const;
+/**
+ * Payload codecs: `raw` uint16 LE; `deflate` byte-shuffled uint16 deflated (lossless);
+ * `lut8` the client's display window applied on the host (DisplayWindow below), one byte per
+ * pixel, deflated — what the screen shows, not camera values (readout and histogram come from
+ * the host's full frame instead).
+ */
+export const FRAME_CODECS = ['raw', 'deflate', 'lut8'] as const;
 export type FrameCodec = (typeof FRAME_CODECS)[number];
+/** What a client may ask for: a codec, or `auto` — the host picks per frame from the link. */
+export const VIEW_CODECS = [...FRAME_CODECS, 'auto'] as const;
+export type ViewCodec = (typeof VIEW_CODECS)[number];
+
+/**
+ * The display window: value v shows as t = clamp((v − min)/(max − min), 0, 1)^gamma (the
+ * live view's shader and renderer/display/lut.ts: windowValue, which the host's lut8 codec
+ * uses too).
+ */
+export interface DisplayWindow {
+  min: number;
+  max: number;
+  gamma: number;
+}
+
+/** A histogram (renderer/display/histogram.ts) on the wire: only the bins from the first to the last non-zero one. */
+export interface WireHistogram {
+  binWidth: number;
+  rangeMax: number;
+  samples: number;
+  minValue: number;
+  maxValue: number;
+  /** Index of counts[0] among all rangeMax / binWidth bins. */
+  firstBin: number;
+  counts: number[];
+}
 
 /**
  * What an "AQF2" frame header carries beside the FrameMeta (whose widthPx/heightPx stay the
- * full image's): the view the pixels cover, their codec and the byte length of the payload.
+ * full image's): the view the pixels cover, their codec, the byte length of the payload, the
+ * full frame's histogram (every pixel) and, for `lut8`, the window applied.
  */
 export interface WireView extends FrameView {
   codec: FrameCodec;
   payloadBytes: number;
+  histogram?: WireHistogram;
+  window?: DisplayWindow;
 }

@@ -12,9 +12,12 @@
  * length) and the payload is the reduced pixels, raw or byte-shuffled and deflated
  * (electron/remote/view-pyramid.ts: byteShuffle).
  * FrameMeta.widthPx/heightPx stay the full image's, so clients place the view in image pixels.
+ * A client whose view message says `chunks: true` may get a frame split into several binary
+ * messages: the first holds the preamble, header and the first payload bytes, each further
+ * one is "AQFC" + u32 LE frame seq + the next payload bytes (electron/remote/frame-pacer.ts).
  */
 import { z } from 'zod';
-import { FRAME_CODECS } from './frame-view';
+import { VIEW_CODECS } from './frame-view';
 import type { ApiError, AppState, FrameMeta, HostEvent, StatePatch } from './contract';
 
 export const clientMessage = z.discriminatedUnion('type', [
@@ -48,10 +51,41 @@ export const clientMessage = z.discriminatedUnion('type', [
           .optional(),
       })
       .nullable(),
-    codec: z.enum(FRAME_CODECS).default('raw'),
+    codec: z.enum(VIEW_CODECS).default('raw'),
+    /** The client's display window: needed for codec `lut8`; lets `auto` choose lut8. */
+    window: z
+      .object({
+        min: z.number().finite().min(0).max(65535),
+        max: z.number().finite().min(0).max(65535),
+        gamma: z.number().finite().min(0.1).max(5),
+      })
+      .refine((w) => w.max > w.min, { message: 'max must be above min' })
+      .optional(),
+    /**
+     * The client reassembles chunked frames and reports `frame.progress`: its frames are then
+     * paced to the link (electron/remote/frame-pacer.ts) so commands never wait behind them.
+     */
+    chunks: z.boolean().default(false),
+  }),
+  /** Bytes of frame `seq`'s messages (its first message and chunks, whole) received so far. */
+  z.object({
+    type: z.literal('frame.progress'),
+    seq: z.number().int(),
+    bytes: z.number().int().nonnegative(),
+  }),
+  /**
+   * The camera value at image pixel (x, y) of the last frame the host sent this client
+   * (exact, also when the client shows a reduced view); answered with a `pixel` message.
+   */
+  z.object({
+    type: z.literal('pixel.read'),
+    id: z.number().int(),
+    x: z.number().int(),
+    y: z.number().int(),
   }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
+export type ViewMessage = Extract<ClientMessage, { type: 'view' }>;
 
 export type HostMessage =
   /** `events`: the host's recent events, oldest first (a reload shows the same event list). */
@@ -59,8 +93,11 @@ export type HostMessage =
   | { type: 'patch'; rev: number; patches: StatePatch[] }
   | { type: 'result'; id: number | string; ok: true; value: unknown }
   | { type: 'result'; id: number | string; ok: false; error: ApiError }
-  | { type: 'event'; event: HostEvent };
+  | { type: 'event'; event: HostEvent }
+  /** Answer to `pixel.read`: null outside the image or before any frame was sent. */
+  | { type: 'pixel'; id: number; seq: number; x: number; y: number; value: number | null };
 
 export const FRAME_MAGIC = 'AQF1';
 export const VIEW_FRAME_MAGIC = 'AQF2';
+export const FRAME_CHUNK_MAGIC = 'AQFC';
 export type { FrameMeta };

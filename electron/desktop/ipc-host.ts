@@ -4,15 +4,26 @@
  * frame, routes commands to the one dispatcher, pushes state/events, and feeds frames over
  * a MessagePort with the same latest-wins display channel as the WebSocket transport.
  *
- * Frame path: MessageChannelMain port → page. Electron's MessagePortMain cannot transfer
+ * Frame path: MessageChannelMain port → page, encoded per the window's `view` message as for
+ * a WebSocket client (fitted view from the worker's pyramid, exact readout on request; never
+ * chunked: no link to pace). Electron's MessagePortMain cannot transfer
  * ArrayBuffers (only ports), so each frame is copied once by structured clone; that still
  * beats ipcRenderer messages (no per-message routing through the IPC handler table) and
  * avoids a loopback WebSocket with its own framing and a network listener in the window.
  */
 import type { HostMessage } from '../api/messages';
 import { clientMessage } from '../api/messages';
-import { DisplayChannel } from '../host/frame-bus';
-import { encodeFrame } from '../host/frame-codec';
+import { DisplayChannel, type HostFrame } from '../host/frame-bus';
+import { CodecChooser } from '../remote/codec-choice';
+import {
+  encodeForView,
+  encodeFullFrame,
+  FULL_VIEW,
+  readFramePixel,
+  wantsFullFrame,
+  type ClientView,
+  type EncodedFrame,
+} from '../remote/view-frames';
 import type { Host } from '../host/host';
 import { IPC } from './ipc-channels';
 
@@ -110,14 +121,51 @@ export function setupIpcHost<P>({
     cleanups.push(host.onEvent((ev) => send({ type: 'event', event: ev })));
 
     const { port1, port2 } = createChannel();
-    const display = new DisplayChannel(host.bus, (frame) =>
-      port1.postMessage(encodeFrame({ ...frame.meta, sentAtMs: Date.now() }, frame.pixels)),
-    );
+    // The same per-client view path as the WebSocket (electron/remote/view-frames.ts): a
+    // `view` message gets fitted frames, `pixel.read` the exact value from the frame sent.
+    let clientView: ClientView = FULL_VIEW;
+    let lastSent: HostFrame | null = null;
+    const post = (frame: HostFrame, { header, payload }: EncodedFrame) => {
+      lastSent = frame;
+      const out = new Uint8Array(header.length + payload.length);
+      out.set(header, 0);
+      out.set(payload, header.length);
+      port1.postMessage(out.buffer);
+    };
+    const display = new DisplayChannel(host.bus, (frame) => {
+      if (wantsFullFrame(clientView)) return post(frame, encodeFullFrame(frame));
+      encodeForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }).then(
+        (encoded) => post(frame, encoded),
+        (err: unknown) => {
+          host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`);
+          display.ack(frame.meta.seq);
+        },
+      );
+    });
+    const chooser = new CodecChooser();
     port1.on('message', (e) => {
       const parsed = clientMessage.safeParse(e.data);
       if (!parsed.success) return;
-      if (parsed.data.type === 'frames') display.setEnabled(parsed.data.enabled);
-      else if (parsed.data.type === 'frame.ack') display.ack(parsed.data.seq);
+      const msg = parsed.data;
+      if (msg.type === 'frames') display.setEnabled(msg.enabled);
+      else if (msg.type === 'frame.ack') display.ack(msg.seq);
+      else if (msg.type === 'view') {
+        clientView = {
+          view: msg.view,
+          codec: msg.codec,
+          ...(msg.window && { window: msg.window }),
+        };
+      } else if (msg.type === 'pixel.read') {
+        const value = lastSent ? readFramePixel(lastSent, msg.x, msg.y) : null;
+        port1.postMessage({
+          type: 'pixel',
+          id: msg.id,
+          seq: lastSent?.meta.seq ?? -1,
+          x: msg.x,
+          y: msg.y,
+          value,
+        });
+      }
     });
     port1.start();
     window.webContents.postMessage(IPC.framePort, null, [port2]);

@@ -26,12 +26,3 @@ export function encodeFrameHeader(meta: FrameMeta): Buffer {
 export function pixelBytes(pixels: Uint16Array): Buffer {
   return Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
 }
-
-/** Header and pixels in one ArrayBuffer (one copy), for transports that need a single buffer. */
-export function encodeFrame(meta: FrameMeta, pixels: Uint16Array): ArrayBuffer {
-  const header = encodeFrameHeader(meta);
-  const out = new Uint8Array(header.length + pixels.byteLength);
-  out.set(header, 0);
-  out.set(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), header.length);
-  return out.buffer;
-}

@@ -1,24 +1,33 @@
 /**
- * Encodes a display frame for one client's view (electron/api/frame-view.ts): full frames as
- * "AQF1" (pixels not copied), reduced and/or deflated ones as "AQF2". Reductions are cached
- * per frame and view, so clients showing the same view share one computation per frame.
+ * Encodes a display frame for one client's view (electron/api/frame-view.ts): full raw frames
+ * as "AQF1" (pixels not copied, no worker), everything else as "AQF2" from the frame's view
+ * pyramid. The host's thread only copies the frame once into a shared buffer; the pyramid and
+ * full-frame histogram are built once per frame in the view worker (./view-pool.ts), and each
+ * client's crop + encode runs there too; clients with the same view and codec share one encode.
  */
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import type { FrameMeta } from '../api/contract';
-import { planView, type FrameCodec, type ViewRequest, type WireView } from '../api/frame-view';
+import {
+  planView,
+  type DisplayWindow,
+  type FrameCodec,
+  type FrameView,
+  type ViewCodec,
+  type ViewRequest,
+  type WireView,
+} from '../api/frame-view';
 import { VIEW_FRAME_MAGIC } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import type { HostFrame } from '../host/frame-bus';
-import { reduceFrame, byteShuffle } from './view-pyramid';
-
-const deflateRawAsync = promisify(deflateRaw);
-/** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
-const DEFLATE_LEVEL = 1;
+import type { CodecChooser } from './codec-choice';
+import type { EncodeResult, PyramidResult } from './view-jobs';
+import { viewPool } from './view-pool';
+import { pyramidLayout } from './view-pyramid';
 
 export interface ClientView {
   view: ViewRequest | null;
-  codec: FrameCodec;
+  codec: ViewCodec;
+  /** The client's display window, for `lut8` (and `auto`, which may then pick lut8). */
+  window?: DisplayWindow;
 }
 
 export const FULL_VIEW: ClientView = { view: null, codec: 'raw' };
@@ -26,56 +35,115 @@ export const FULL_VIEW: ClientView = { view: null, codec: 'raw' };
 export interface EncodedFrame {
   header: Buffer;
   payload: Buffer;
+  codec: FrameCodec;
 }
 
-interface Payload {
-  view: Omit<WireView, 'codec' | 'payloadBytes'> | null;
-  bytes: Buffer;
+/** How `auto` picks: the client's chooser and its link's throughput now. */
+export interface AutoCodec {
+  chooser: CodecChooser;
+  bytesPerMs: () => number;
 }
 
-const cache = new WeakMap<HostFrame, Map<string, Promise<Payload>>>();
+interface Pyramid {
+  buffer: SharedArrayBuffer;
+  histogram: Promise<PyramidResult>;
+  encodes: Map<string, Promise<EncodeResult>>;
+}
 
-export async function encodeForView(frame: HostFrame, client: ClientView): Promise<EncodedFrame> {
+const pyramids = new WeakMap<HostFrame, Pyramid>();
+
+/** Whether the client gets plain "AQF1" frames (encodeFullFrame, no worker). */
+export function wantsFullFrame(client: ClientView): boolean {
+  return !client.view && client.codec === 'raw';
+}
+
+export function encodeFullFrame(frame: HostFrame): EncodedFrame {
+  const header = encodeFrameHeader({ ...frame.meta, sentAtMs: Date.now() });
+  return { header, payload: pixelBytes(frame.pixels), codec: 'raw' };
+}
+
+/** `auto`: needed when client.codec is 'auto'. */
+export async function encodeForView(
+  frame: HostFrame,
+  client: ClientView,
+  auto?: AutoCodec,
+): Promise<EncodedFrame> {
   const sentMeta = (): FrameMeta => ({ ...frame.meta, sentAtMs: Date.now() });
-  if (!client.view && client.codec === 'raw') {
-    return { header: encodeFrameHeader(sentMeta()), payload: pixelBytes(frame.pixels) };
-  }
+  if (wantsFullFrame(client)) return encodeFullFrame(frame);
   const { widthPx: w, heightPx: h } = frame.meta;
-  const plan = client.view ? planView(w, h, client.view) : null;
-  const key = `${JSON.stringify(plan)}|${client.codec}`;
-  let perFrame = cache.get(frame);
-  if (!perFrame) cache.set(frame, (perFrame = new Map()));
-  let pending = perFrame.get(key);
-  if (!pending) {
-    pending = computePayload(frame, plan, client.codec);
-    perFrame.set(key, pending);
+  const plan: FrameView = client.view
+    ? planView(w, h, client.view)
+    : { level: 0, region: { x: 0, y: 0, width: w, height: h }, widthPx: w, heightPx: h };
+  const rawBytes = plan.widthPx * plan.heightPx * 2;
+  let codec: FrameCodec;
+  if (client.codec === 'auto') {
+    if (!auto) throw new Error('codec auto needs a codec chooser');
+    codec = auto.chooser.choose(rawBytes, auto.bytesPerMs(), client.window !== undefined);
+  } else codec = client.codec;
+  if (codec === 'lut8' && !client.window) throw new Error('codec lut8 needs the display window');
+  // The whole image at level 0, raw, is the full frame: no copy, no worker.
+  if (codec === 'raw' && plan.level === 0 && plan.widthPx === w && plan.heightPx === h) {
+    return encodeFullFrame(frame);
   }
-  const payload = await pending;
-  const fullView = {
-    level: 0,
-    region: { x: 0, y: 0, width: w, height: h },
-    widthPx: w,
-    heightPx: h,
-  };
+  const window = codec === 'lut8' ? client.window : undefined;
+  const pyramid = pyramidOf(frame);
+  const key = `${JSON.stringify(plan)}|${codec}|${JSON.stringify(window)}`;
+  let pending = pyramid.encodes.get(key);
+  if (!pending) {
+    pending = pyramid.histogram.then(() =>
+      viewPool().run({
+        kind: 'encode',
+        buffer: pyramid.buffer,
+        widthPx: w,
+        heightPx: h,
+        view: plan,
+        codec,
+        ...(window && { window }),
+      }),
+    ) as Promise<EncodeResult>;
+    pyramid.encodes.set(key, pending);
+  }
+  const [{ histogram }, encoded] = await Promise.all([pyramid.histogram, pending]);
+  if (client.codec === 'auto') {
+    auto?.chooser.record(codec, rawBytes, encoded.bytes.length, encoded.encodeMs);
+  }
   const view: WireView = {
-    ...(payload.view ?? fullView),
-    codec: client.codec,
-    payloadBytes: payload.bytes.length,
+    ...plan,
+    codec,
+    payloadBytes: encoded.bytes.length,
+    histogram,
+    ...(window && { window }),
   };
   const header = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
   header.write(VIEW_FRAME_MAGIC, 0, 'ascii');
-  return { header, payload: payload.bytes };
+  const payload = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
+  return { header, payload, codec };
 }
 
-async function computePayload(
-  frame: HostFrame,
-  plan: ReturnType<typeof planView> | null,
-  codec: FrameCodec,
-): Promise<Payload> {
-  const pixels = plan ? reduceFrame(frame.pixels, frame.meta.widthPx, plan) : frame.pixels;
-  const bytes =
-    codec === 'deflate'
-      ? await deflateRawAsync(byteShuffle(pixels), { level: DEFLATE_LEVEL })
-      : pixelBytes(pixels);
-  return { view: plan, bytes };
+/** The frame's pyramid, started on first use: one copy of the frame here, the rest in the worker. */
+function pyramidOf(frame: HostFrame): Pyramid {
+  let p = pyramids.get(frame);
+  if (p) return p;
+  const { widthPx: w, heightPx: h, bitDepth } = frame.meta;
+  const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
+  new Uint16Array(buffer, 0, w * h).set(frame.pixels.subarray(0, w * h));
+  const histogram = viewPool().run({
+    kind: 'pyramid',
+    buffer,
+    widthPx: w,
+    heightPx: h,
+    bitDepth,
+  }) as Promise<PyramidResult>;
+  p = { buffer, histogram, encodes: new Map() };
+  pyramids.set(frame, p);
+  return p;
+}
+
+/** The camera value at image pixel (x, y) of a frame; null outside it. */
+export function readFramePixel(frame: HostFrame, x: number, y: number): number | null {
+  const { widthPx: w, heightPx: h } = frame.meta;
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= w || y >= h) {
+    return null;
+  }
+  return frame.pixels[y * w + x] ?? null;
 }

@@ -1,10 +1,106 @@
 /**
- * Host side of the per-client view (electron/api/frame-view.ts): the block-max reduction and
- * the lossless pre-filter of the deflate codec. Inverses: renderer/frames/view-pixels.ts.
+ * Host side of the per-client view (electron/api/frame-view.ts), pure: the frame's view
+ * pyramid, the crop a client gets from it, and the payload codecs. Runs in the view worker
+ * (./view.worker.ts via ./view-pool.ts). Inverses: renderer/frames/view-pixels.ts.
  */
-import type { FrameView } from '../api/frame-view';
+import { deflateRawSync } from 'node:zlib';
+import {
+  MAX_VIEW_LEVEL,
+  type DisplayWindow,
+  type FrameCodec,
+  type FrameView,
+  type WireHistogram,
+} from '../api/frame-view';
+// The live view's own binning and window formula, so both sides agree exactly (pure modules).
+import { fullHistogram, histogramToWire } from '../../renderer/display/histogram';
+import { windowValue } from '../../renderer/display/lut';
 
-/** The view's pixels: each is the max of its block (partial blocks at the image edge too). */
+/** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
+const DEFLATE_LEVEL = 1;
+
+export interface PyramidLevel {
+  /** Byte offset of the level's uint16 pixels in the pyramid buffer. */
+  offset: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+/** Levels 0..MAX_VIEW_LEVEL one after the other in one buffer; level L is ceil(size / 2^L). */
+export function pyramidLayout(w: number, h: number): { levels: PyramidLevel[]; bytes: number } {
+  const levels: PyramidLevel[] = [];
+  let offset = 0;
+  for (let l = 0, lw = w, lh = h; l <= MAX_VIEW_LEVEL; l++) {
+    levels.push({ offset, widthPx: lw, heightPx: lh });
+    offset += lw * lh * 2;
+    lw = Math.ceil(lw / 2);
+    lh = Math.ceil(lh / 2);
+  }
+  return { levels, bytes: offset };
+}
+
+const levelPixels = (buffer: ArrayBufferLike, l: PyramidLevel) =>
+  new Uint16Array(buffer, l.offset, l.widthPx * l.heightPx);
+
+/**
+ * Fills levels 1..MAX of a pyramid whose level 0 holds the frame: each pixel is the max of a
+ * 2×2 block of the level below (partial at the edges). Max is associative, so level L equals
+ * reduceFrame's direct 2^L block max of the frame on every 2^L-aligned region.
+ * Returns the histogram of every level-0 pixel.
+ */
+export function buildPyramid(
+  buffer: ArrayBufferLike,
+  w: number,
+  h: number,
+  bitDepth: number,
+): WireHistogram {
+  const { levels } = pyramidLayout(w, h);
+  for (let l = 1; l < levels.length; l++) {
+    const below = levels[l - 1]!;
+    const here = levels[l]!;
+    const src = levelPixels(buffer, below);
+    const dst = levelPixels(buffer, here);
+    const sw = below.widthPx;
+    for (let y = 0; y < here.heightPx; y++) {
+      const r0 = 2 * y * sw;
+      const r1 = 2 * y + 1 < below.heightPx ? r0 + sw : r0;
+      const out = y * here.widthPx;
+      for (let x = 0; x < here.widthPx; x++) {
+        const x0 = 2 * x;
+        const x1 = x0 + 1 < sw ? x0 + 1 : x0;
+        let m = src[r0 + x0]!;
+        const b = src[r0 + x1]!;
+        const c = src[r1 + x0]!;
+        const d = src[r1 + x1]!;
+        if (b > m) m = b;
+        if (c > m) m = c;
+        if (d > m) m = d;
+        dst[out + x] = m;
+      }
+    }
+  }
+  const full = levelPixels(buffer, levels[0]!);
+  return histogramToWire(fullHistogram(full, bitDepth));
+}
+
+/** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */
+export function cropView(buffer: ArrayBufferLike, w: number, h: number, view: FrameView) {
+  const level = pyramidLayout(w, h).levels[view.level];
+  if (!level) throw new Error(`view level ${view.level} is not in the pyramid`);
+  const src = levelPixels(buffer, level);
+  const out = new Uint16Array(view.widthPx * view.heightPx);
+  const x0 = view.region.x >> view.level;
+  const y0 = view.region.y >> view.level;
+  for (let y = 0; y < view.heightPx; y++) {
+    const from = (y0 + y) * level.widthPx + x0;
+    out.set(src.subarray(from, from + view.widthPx), y * view.widthPx);
+  }
+  return out;
+}
+
+/**
+ * The view's pixels by the definition: each is the max of its 2^level block of the frame
+ * (partial blocks at the image edge too). The reference the pyramid is tested against.
+ */
 export function reduceFrame(pixels: Uint16Array, imageW: number, view: FrameView): Uint16Array {
   const { level, region, widthPx, heightPx } = view;
   const b = 1 << level;
@@ -47,4 +143,37 @@ export function byteShuffle(pixels: Uint16Array): Uint8Array {
     out[n + i] = v >> 8;
   }
   return out;
+}
+
+let lutCache: { key: string; table: Uint8Array } | null = null;
+
+/** Each pixel through the display window: round(255 · windowValue(v)). */
+export function windowTo8Bit(pixels: Uint16Array, window: DisplayWindow): Uint8Array {
+  const key = `${window.min}|${window.max}|${window.gamma}`;
+  if (lutCache?.key !== key) {
+    const table = new Uint8Array(65536);
+    for (let v = 0; v < 65536; v++) table[v] = Math.round(255 * windowValue(v, window));
+    lutCache = { key, table };
+  }
+  const table = lutCache.table;
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = table[pixels[i]!]!;
+  return out;
+}
+
+/** The payload bytes of `pixels` in `codec` (`lut8` needs the window). */
+export function encodePixels(
+  pixels: Uint16Array,
+  codec: FrameCodec,
+  window?: DisplayWindow,
+): Uint8Array {
+  switch (codec) {
+    case 'raw':
+      return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+    case 'deflate':
+      return deflateRawSync(byteShuffle(pixels), { level: DEFLATE_LEVEL });
+    case 'lut8':
+      if (!window) throw new Error('codec lut8 needs the display window');
+      return deflateRawSync(windowTo8Bit(pixels, window), { level: DEFLATE_LEVEL });
+  }
 }

@@ -6,9 +6,11 @@
  * control lease, and its close ends the lease (the watchdog then stops the hardware). A
  * client whose user is revoked is closed with 4401 within one ping interval.
  * A client that sent a `view` message gets frames reduced to it (./view-frames.ts). Control
- * messages (results, patches, events) are sent at once; a frame waits while more than
+ * messages (results, patches, events) are sent at once. A client that reassembles chunks
+ * (`view.chunks`) gets its frames paced to its link (./frame-pacer.ts), so a reply waits
+ * behind ~QUEUE_MS of frame bytes at most; for any other client a frame waits while more than
  * FRAME_BACKLOG_BYTES are still buffered for the socket, so a command's reply is never queued
- * behind more than one frame.
+ * behind more than one frame. `pixel.read` answers from the full frame last sent.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
@@ -16,7 +18,15 @@ import { clientMessage, type HostMessage } from '../api/messages';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import type { Host } from '../host/host';
 import type { Identity } from './users';
-import { encodeForView, FULL_VIEW, type ClientView, type EncodedFrame } from './view-frames';
+import { CodecChooser } from './codec-choice';
+import { FramePacer } from './frame-pacer';
+import {
+  encodeForView,
+  FULL_VIEW,
+  readFramePixel,
+  type ClientView,
+  type EncodedFrame,
+} from './view-frames';
 
 /** A client this far behind on non-frame messages is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -62,23 +72,37 @@ export function attachSession(
     ws.send(JSON.stringify(msg));
   };
   let clientView: ClientView = FULL_VIEW;
+  let chunked = false;
+  let lastSent: HostFrame | null = null;
+  const chooser = new CodecChooser();
+  const pacer = new FramePacer({
+    write: (message) => {
+      if (ws.readyState === ws.OPEN) ws.send(message, { binary: true });
+    },
+    buffered: () => ws.bufferedAmount,
+  });
   let frameTimer: NodeJS.Timeout | null = null;
   const sendFrame = (frame: HostFrame) => {
-    encodeForView(frame, clientView).then(
-      (encoded) => writeFrame(encoded),
+    const auto = { chooser, bytesPerMs: () => pacer.bytesPerMs };
+    encodeForView(frame, clientView, auto).then(
+      (encoded) => {
+        lastSent = frame;
+        writeFrame(encoded, frame.meta.seq);
+      },
       (err: unknown) => {
         host.log.log('error', `WebSocket ${clientId}: frame ${frame.meta.seq}: ${String(err)}`);
         display.ack(frame.meta.seq); // frees the in-flight slot for the next frame
       },
     );
   };
-  const writeFrame = (encoded: EncodedFrame) => {
+  const writeFrame = (encoded: EncodedFrame, seq: number) => {
     frameTimer = null;
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > FRAME_BACKLOG_BYTES) {
-      frameTimer = setTimeout(() => writeFrame(encoded), FRAME_RETRY_MS);
+    if (chunked ? pacer.busy : ws.bufferedAmount > FRAME_BACKLOG_BYTES) {
+      frameTimer = setTimeout(() => writeFrame(encoded, seq), FRAME_RETRY_MS);
       return;
     }
+    if (chunked) return pacer.send(seq, encoded.header, encoded.payload);
     ws.send(encoded.header, { binary: true, fin: false });
     ws.send(encoded.payload, { binary: true, fin: true });
   };
@@ -150,14 +174,35 @@ export function attachSession(
         display.ack(msg.seq);
         break;
       case 'view':
-        clientView = { view: msg.view, codec: msg.codec };
+        clientView = {
+          view: msg.view,
+          codec: msg.codec,
+          ...(msg.window && { window: msg.window }),
+        };
+        if (chunked && !msg.chunks) {
+          // The client stops reassembling: the rest of a half-sent frame would corrupt the
+          // stream, so it is dropped and its in-flight slot freed.
+          const dropped = pacer.close();
+          if (dropped !== null) display.ack(dropped);
+        }
+        chunked = msg.chunks;
         break;
+      case 'frame.progress':
+        pacer.progress(msg.seq, msg.bytes);
+        break;
+      case 'pixel.read': {
+        const f = lastSent;
+        const value = f ? readFramePixel(f, msg.x, msg.y) : null;
+        send({ type: 'pixel', id: msg.id, seq: f?.meta.seq ?? -1, x: msg.x, y: msg.y, value });
+        break;
+      }
     }
   }
 
   ws.on('close', () => {
     clearInterval(pinger);
     if (frameTimer) clearTimeout(frameTimer);
+    pacer.close();
     host.lease.disconnect(clientId);
     display.close();
     unsubscribePatches();

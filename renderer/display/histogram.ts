@@ -1,6 +1,10 @@
+import type { WireHistogram } from '../../electron/api/frame-view';
+
 /**
- * Subsampled intensity histogram of a uint16 frame, for auto-contrast and the histogram
- * plot. Sampling takes every `stride`-th pixel so a 2048×2048 frame costs ~64k reads.
+ * Intensity histogram of a uint16 frame, for auto-contrast and the histogram plot: the
+ * renderer subsamples a full frame (every `stride`-th pixel, ~64k reads for 2048²); the host
+ * bins every pixel of the full frame for a reduced view (electron/remote/view-pyramid.ts imports this module) and
+ * sends it with the frame (WireHistogram), so auto-contrast stays exact for a fitted view.
  */
 export interface Histogram {
   /** counts[i] covers values [i·binWidth, (i+1)·binWidth). */
@@ -70,6 +74,68 @@ export function computeHistogram(
     counts[bin > last ? last : bin]! += 1;
   }
   return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
+}
+
+/**
+ * The histogram of every pixel (computeHistogram with no subsampling, same result) in one
+ * pass: a count per uint16 value, folded into the bins afterwards.
+ */
+export function fullHistogram(pixels: Uint16Array, bitDepth: number): Histogram {
+  const byValue = new Uint32Array(65536);
+  for (let i = 0; i < pixels.length; i++) byValue[pixels[i]!]!++;
+  let minValue = 0;
+  let maxValue = 0;
+  if (pixels.length > 0) {
+    while (byValue[minValue] === 0) minValue++;
+    maxValue = 65535;
+    while (byValue[maxValue] === 0) maxValue--;
+  }
+  const { bins, binWidth } = histogramBins(histogramRange(maxValue, bitDepth));
+  const counts = new Uint32Array(bins);
+  const shift = Math.log2(binWidth);
+  const last = bins - 1;
+  for (let v = minValue; v <= maxValue; v++) {
+    const n = byValue[v]!;
+    if (n === 0) continue;
+    const bin = v >> shift;
+    counts[bin > last ? last : bin]! += n;
+  }
+  const samples = pixels.length;
+  return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
+}
+
+export function histogramToWire(h: Histogram): WireHistogram {
+  let first = 0;
+  while (first < h.counts.length && h.counts[first] === 0) first++;
+  let end = h.counts.length;
+  while (end > first && h.counts[end - 1] === 0) end--;
+  const { binWidth, rangeMax, samples, minValue, maxValue } = h;
+  const counts = Array.from(h.counts.subarray(first, end));
+  return { binWidth, rangeMax, samples, minValue, maxValue, firstBin: first, counts };
+}
+
+/** Inverse of histogramToWire; throws on a histogram that does not fit its own range. */
+export function histogramFromWire(w: WireHistogram): Histogram {
+  const bins = w.rangeMax / w.binWidth;
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
+    throw new Error(
+      `histogram: rangeMax ${w.rangeMax} / binWidth ${w.binWidth} is not 1..${MAX_BINS} bins`,
+    );
+  }
+  if (
+    !Array.isArray(w.counts) ||
+    !Number.isInteger(w.firstBin) ||
+    w.firstBin < 0 ||
+    w.firstBin + w.counts.length > bins
+  ) {
+    throw new Error(
+      `histogram: bins ${w.firstBin}..${w.firstBin + (w.counts?.length ?? 0)} outside 0..${bins}`,
+    );
+  }
+  const counts = new Uint32Array(bins);
+  counts.set(w.counts, w.firstBin);
+  const { binWidth, rangeMax, samples, minValue, maxValue } = w;
+  return { counts, binWidth, rangeMax, samples, minValue, maxValue };
 }
 
 /** Sums adjacent bins down to `outBins` for plotting. */

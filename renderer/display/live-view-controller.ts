@@ -27,6 +27,7 @@ import { autoContrast, clampWindow, type DisplayWindow } from './lut';
 import { chooseScaleBar, sampleUmPerPixel } from './scale-bar';
 import {
   fitView,
+  placeView,
   imageLayerTransform,
   panBy,
   pixelAt,
@@ -54,6 +55,8 @@ export interface LiveViewElements {
 }
 
 const AUTO_PUSH_INTERVAL_MS = 250;
+/** lut8 frames hold display values 0..255: shown through this window they map 1:1. */
+const IDENTITY_8BIT: DisplayWindow = { min: 0, max: 255, gamma: 1 };
 const HISTOGRAM_INTERVAL_MS = 100;
 const FPS_INTERVAL_MS = 500;
 
@@ -88,6 +91,8 @@ export class LiveViewController {
   private lastRenderKey = '';
   private mouse: { x: number; y: number } | null = null;
   private mouseMoved = false;
+  /** The newest host pixel read; older answers are dropped. */
+  private readoutToken = 0;
   private drag: { x: number; y: number; id: number } | null = null;
   private detachInput: (() => void) | null = null;
   private readonly latencies = new RingRecorder(LATENCY_RING_SIZE);
@@ -102,8 +107,9 @@ export class LiveViewController {
     private readonly store: AppStore,
   ) {
     this.renderer = createRenderer(els.canvas);
-    this.viewReporter = new ViewReporter(streamPreference(window.location.search), (v, codec) =>
-      client.setView(v, codec),
+    this.viewReporter = new ViewReporter(
+      streamPreference(window.location.search, client.transport === 'electron'),
+      (v, codec, options) => client.setView(v, codec, options),
     );
     this.probe = {
       framesDrawn: 0,
@@ -180,9 +186,12 @@ export class LiveViewController {
     const dpr = window.devicePixelRatio || 1;
     const key = `${view.scale}|${view.offsetX}|${view.offsetY}|${win.min}|${win.max}|${win.gamma}|${s.colormap}|${cssW}|${cssH}|${dpr}`;
     if (frame || key !== this.lastRenderKey) {
+      const shown = cur?.view;
       this.renderer.render({
-        view,
-        window: win,
+        // A reduced frame's texture is the view's own pixels: place it over its region.
+        view: shown ? placeView(view, shown) : view,
+        // lut8 pixels already went through the window on the host.
+        window: shown?.codec === 'lut8' ? IDENTITY_8BIT : win,
         colormap: s.colormap,
         cssWidth: cssW,
         cssHeight: cssH,
@@ -191,7 +200,10 @@ export class LiveViewController {
       this.updateScaleBar(view);
       if (cur) {
         const { widthPx: w, heightPx: h } = cur.meta;
-        this.viewReporter.update(() => visibleViewRequest(view, cssW, cssH, dpr, w, h));
+        this.viewReporter.update(
+          (crop) => visibleViewRequest(view, cssW, cssH, dpr, w, h, crop),
+          win,
+        );
       }
       this.els.imageLayer.style.transform = imageLayerTransform(view);
       this.els.imageLayer.style.setProperty('--view-scale', String(view.scale));
@@ -214,7 +226,7 @@ export class LiveViewController {
   };
 
   private accept(frame: DecodedFrame): void {
-    const { meta, pixels } = frame;
+    const { meta } = frame;
     // One LUT per channel: switching channel brings that channel's LUT back first.
     const channel = frameChannel(meta, this.store.getState().mirror?.state.channels ?? []);
     this.store.getState().showChannel(channel);
@@ -224,9 +236,14 @@ export class LiveViewController {
       this.view = null;
       this.userMoved = false;
     }
-    this.renderer.upload(pixels, meta.widthPx, meta.heightPx);
+    if (frame.reduced && frame.view) {
+      this.renderer.upload(frame.reduced, frame.view.widthPx, frame.view.heightPx);
+    } else this.renderer.upload(frame.pixels, meta.widthPx, meta.heightPx);
     this.current = frame;
-    this.hist = computeHistogram(pixels, meta.bitDepth, undefined, this.hist?.counts);
+    // A reduced frame brings the host's histogram of the full frame, so auto-contrast is exact.
+    this.hist =
+      frame.histogram ??
+      computeHistogram(frame.pixels, meta.bitDepth, undefined, this.hist?.counts);
     if (auto) {
       this.autoWindow = autoContrast(this.hist, saturatedPct);
       const now = performance.now();
@@ -264,11 +281,21 @@ export class LiveViewController {
       cur && this.mouse
         ? pixelAt(view, this.mouse.x, this.mouse.y, cur.meta.widthPx, cur.meta.heightPx)
         : null;
-    // A reduced view's pixels are block maxima, not camera values: say so.
-    const approx = cur?.view && cur.view.level > 0 ? ` (max of ${1 << cur.view.level}² px)` : '';
-    this.els.pixel.textContent = p
-      ? `x ${p.x}  y ${p.y}  = ${this.readPixel(p.x, p.y)}${approx}`
-      : '—';
+    if (!p) {
+      this.els.pixel.textContent = '—';
+      return;
+    }
+    if (!cur?.view) {
+      this.els.pixel.textContent = `x ${p.x}  y ${p.y}  = ${this.readPixel(p.x, p.y)}`;
+      return;
+    }
+    // A reduced frame has no camera values: the host reads the full frame it sent.
+    const label = `x ${p.x}  y ${p.y}  =`;
+    const token = ++this.readoutToken;
+    if (!this.els.pixel.textContent?.startsWith(label)) this.els.pixel.textContent = `${label} …`;
+    void this.client.readPixel(p.x, p.y).then(({ value }) => {
+      if (token === this.readoutToken) this.els.pixel.textContent = `${label} ${value ?? '—'}`;
+    });
   }
 
   private updateScaleBar(view: ViewTransform): void {

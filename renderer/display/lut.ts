@@ -1,18 +1,21 @@
 /**
  * Display window (min/max/gamma) maths shared by the shader, the pixel readout and the
- * tests. A raw value v maps to t = clamp((v − min)/(max − min), 0, 1)^gamma, then
+ * tests (and the host's lut8 codec, electron/remote/view-pyramid.ts). A raw value v maps to t = clamp((v − min)/(max − min), 0, 1)^gamma, then
  * through the colour map. The shader in `live-shaders.ts` implements the same formula.
  */
+import type { DisplayWindow } from '../../electron/api/frame-view';
 import type { Histogram } from './histogram';
 
-export interface DisplayWindow {
-  min: number;
-  max: number;
-  gamma: number;
-}
+export type { DisplayWindow };
 
 export const GAMMA_MIN = 0.1;
 export const GAMMA_MAX = 5;
+
+export function windowValue(v: number, w: DisplayWindow): number {
+  const span = Math.max(w.max - w.min, 1e-6);
+  const t = Math.min(1, Math.max(0, (v - w.min) / span));
+  return Math.pow(t, w.gamma);
+}
 
 /** Normalises a user-entered window: max > min, values inside [0, rangeMax]. */
 export function clampWindow(w: DisplayWindow, rangeMax: number): DisplayWindow {
@@ -25,12 +28,6 @@ export function clampWindow(w: DisplayWindow, rangeMax: number): DisplayWindow {
   }
   const gamma = Number.isFinite(w.gamma) ? Math.min(GAMMA_MAX, Math.max(GAMMA_MIN, w.gamma)) : 1;
   return { min, max, gamma };
-}
-
-export function windowValue(v: number, w: DisplayWindow): number {
-  const span = Math.max(w.max - w.min, 1e-6);
-  const t = Math.min(1, Math.max(0, (v - w.min) / span));
-  return Math.pow(t, w.gamma);
 }
 
 /**

@@ -75,3 +75,18 @@ export function wheelEventZoomFactor(ev: { deltaY: number; deltaMode: number }):
 export function imageLayerTransform(v: ViewTransform): string {
   return `translate(${v.offsetX}px, ${v.offsetY}px) scale(${v.scale})`;
 }
+
+/**
+ * The transform that draws a reduced view's own pixels (FrameView: `region` at 2^level image
+ * pixels per texel) where the full image would be drawn by `v`.
+ */
+export function placeView(
+  v: ViewTransform,
+  shown: { level: number; region: { x: number; y: number } },
+): ViewTransform {
+  return {
+    scale: v.scale * (1 << shown.level),
+    offsetX: v.offsetX + v.scale * shown.region.x,
+    offsetY: v.offsetY + v.scale * shown.region.y,
+  };
+}

@@ -4,6 +4,7 @@
  *   zero padding to a multiple of 8 · widthPx × heightPx uint16 LE pixels, row-major.
  * The same bytes arrive on the WebSocket and on the Electron frame MessagePort.
  */
+import type { Histogram } from '../display/histogram';
 import type { WireView } from '../../electron/api/frame-view';
 import type { FRAME_MAGIC, FrameMeta, VIEW_FRAME_MAGIC } from '../../electron/api/messages';
 
@@ -18,9 +19,13 @@ export interface DecodedFrame {
   pixels: Uint16Array;
   /**
    * Set when the host sent a reduced view ("AQF2", ./decode-view-frame.ts): `pixels` are then
-   * the view placed in full-image coordinates, so they are not exact camera values.
+   * the view placed in full-image coordinates (expanded on first access), so they are not
+   * exact camera values; `reduced` holds the view's own pixels (view.widthPx × view.heightPx,
+   * 0..255 display values for codec lut8) and `histogram` the host's full-frame histogram.
    */
   view?: WireView;
+  reduced?: Uint16Array;
+  histogram?: Histogram;
 }
 
 export class FrameDecodeError extends Error {

@@ -1,7 +1,8 @@
 /**
  * Decoder for both frame formats of `electron/api/messages.ts`: "AQF1" frames as decodeFrame,
- * "AQF2" (a client's reduced view) inflated when deflated, un-filtered and placed back in
- * full-image coordinates, so everything downstream keeps working in image pixels.
+ * "AQF2" (a client's reduced view) inflated when compressed and un-filtered. The live view
+ * uploads the reduced pixels at their own size; `pixels` (the view placed back in full-image
+ * coordinates, for consumers that work in image pixels) is only expanded when read.
  */
 import type { FrameCodec, MAX_VIEW_LEVEL, WireView } from '../../electron/api/frame-view';
 import {
@@ -11,10 +12,11 @@ import {
   VIEW_MAGIC,
   type DecodedFrame,
 } from './decode-frame';
+import { histogramFromWire } from '../display/histogram';
 import { expandView, byteUnshuffle } from './view-pixels';
 
 /** Typed against the contract's constants, so a change there fails the type check here. */
-const CODECS: readonly FrameCodec[] = ['raw', 'deflate'] satisfies FrameCodec[];
+const CODECS: readonly FrameCodec[] = ['raw', 'deflate', 'lut8'] satisfies FrameCodec[];
 const MAX_LEVEL: typeof MAX_VIEW_LEVEL = 6;
 
 export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
@@ -29,16 +31,7 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
   }
   const count = view.widthPx * view.heightPx;
   let reduced: Uint16Array;
-  if (view.codec === 'deflate') {
-    const bytes = await inflateRaw(payload, meta.seq);
-    if (bytes.length !== count * 2) {
-      throw new FrameDecodeError(
-        `frame ${meta.seq}: inflated to ${bytes.length} bytes, expected ${count * 2} for ` +
-          `${view.widthPx}×${view.heightPx} uint16`,
-      );
-    }
-    reduced = byteUnshuffle(bytes);
-  } else {
+  if (view.codec === 'raw') {
     if (payload.length !== count * 2) {
       throw new FrameDecodeError(
         `frame ${meta.seq}: ${payload.length} pixel bytes, expected ${count * 2} for ` +
@@ -46,8 +39,33 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
       );
     }
     reduced = new Uint16Array(payload.slice().buffer);
+  } else {
+    const bytes = await inflateRaw(payload, meta.seq);
+    const want = view.codec === 'lut8' ? count : count * 2;
+    if (bytes.length !== want) {
+      throw new FrameDecodeError(
+        `frame ${meta.seq}: inflated to ${bytes.length} bytes, expected ${want} for ` +
+          `${view.widthPx}×${view.heightPx} ${view.codec === 'lut8' ? 'uint8' : 'uint16'}`,
+      );
+    }
+    reduced = view.codec === 'lut8' ? Uint16Array.from(bytes) : byteUnshuffle(bytes);
   }
-  return { meta, pixels: expandView(reduced, view, meta.widthPx, meta.heightPx), view };
+  let histogram;
+  try {
+    histogram = view.histogram && histogramFromWire(view.histogram);
+  } catch (err) {
+    throw new FrameDecodeError(`frame ${meta.seq} header.view.${(err as Error).message}`);
+  }
+  let expanded: Uint16Array | null = null;
+  return {
+    meta,
+    view,
+    reduced,
+    ...(histogram && { histogram }),
+    get pixels() {
+      return (expanded ??= expandView(reduced, view, meta.widthPx, meta.heightPx));
+    },
+  };
 }
 
 async function inflateRaw(bytes: Uint8Array<ArrayBuffer>, seq: number): Promise<Uint8Array> {
@@ -78,6 +96,10 @@ function checkView(v: unknown, imageW: number, imageH: number, seq: number): Wir
     throw bad(`expected non-negative integers, got ${JSON.stringify(v)}`);
   }
   if (!CODECS.includes(view.codec)) throw bad(`unknown codec ${JSON.stringify(view.codec)}`);
+  const win = view.window;
+  if (view.codec === 'lut8' && !(win && [win.min, win.max, win.gamma].every(Number.isFinite))) {
+    throw bad(`codec lut8 without a window (${JSON.stringify(win)})`);
+  }
   if (view.level > MAX_LEVEL) throw bad(`level ${view.level} above ${MAX_LEVEL}`);
   if (r.x + r.width > imageW || r.y + r.height > imageH) {
     throw bad(`region ${JSON.stringify(r)} lies outside the ${imageW}×${imageH} image`);

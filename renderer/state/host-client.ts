@@ -9,7 +9,7 @@ import type {
   CommandResult,
   ViewSettings,
 } from '../../electron/api/contract';
-import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
+import type { DisplayWindow, ViewCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { HostMessage } from '../../electron/api/messages';
 import { decodeFrame, VIEW_MAGIC, type DecodedFrame } from '../frames/decode-frame';
 import { decodeViewFrame } from '../frames/decode-view-frame';
@@ -17,6 +17,8 @@ import { toApiError } from '../transport/call-error';
 import type { HostConnection } from '../transport/host-connection';
 import { applyPatchMessage, mirrorFromHello, type Mirror } from './mirror';
 import type { AppStore } from './store';
+
+const MAX_PIXEL_READS = 8;
 
 export type FrameSink = (frame: DecodedFrame) => void;
 
@@ -33,6 +35,11 @@ export class HostClient {
   private readonly frameSinks = new Set<FrameSink>();
   private decodeErrors = 0;
   private viewAdopted = false;
+  private nextPixelId = 1;
+  private readonly pixelReads = new Map<
+    number,
+    (r: { seq: number; value: number | null }) => void
+  >();
 
   constructor(
     readonly connection: HostConnection,
@@ -66,6 +73,10 @@ export class HostClient {
       this.store.getState().pushError(name, error, error.code === ESTOP ? ESTOP : key);
       return undefined;
     }
+  }
+
+  get transport(): HostConnection['transport'] {
+    return this.connection.transport;
   }
 
   /**
@@ -113,6 +124,12 @@ export class HostClient {
         return;
       case 'result':
         return;
+      case 'pixel': {
+        const done = this.pixelReads.get(message.id);
+        this.pixelReads.delete(message.id);
+        done?.({ seq: message.seq, value: message.value });
+        return;
+      }
     }
   }
 
@@ -138,11 +155,41 @@ export class HostClient {
   }
 
   /**
-   * What this page's live view shows (canvas device px and visible image region): the host
-   * then sends frames reduced to it (electron/api/frame-view.ts), deflated when `codec` says.
+   * What this page's live view shows (canvas device px and visible image region) and how it
+   * wants the pixels: the host then sends frames reduced to it (electron/api/frame-view.ts).
    */
-  setView(view: ViewRequest | null, codec: FrameCodec = 'raw'): void {
-    this.connection.setView?.(view, codec);
+  setView(
+    view: ViewRequest | null,
+    codec: ViewCodec = 'raw',
+    options: { window?: DisplayWindow; chunks?: boolean } = {},
+  ): void {
+    this.connection.setView?.({
+      type: 'view',
+      view,
+      codec,
+      chunks: options.chunks ?? false,
+      ...(options.window && { window: options.window }),
+    });
+  }
+
+  /**
+   * The exact camera value at image pixel (x, y) of the last frame the host sent this page
+   * (the live view asks when it shows a reduced view); null outside the image.
+   */
+  readPixel(x: number, y: number): Promise<{ seq: number; value: number | null }> {
+    const id = this.nextPixelId++;
+    const read = this.connection.readPixel?.bind(this.connection);
+    if (!read) return Promise.resolve({ seq: -1, value: null });
+    return new Promise((resolve) => {
+      this.pixelReads.set(id, resolve);
+      // Only the newest few matter (the cursor moved on): older ones resolve empty.
+      for (const [old, done] of this.pixelReads) {
+        if (this.pixelReads.size <= MAX_PIXEL_READS) break;
+        this.pixelReads.delete(old);
+        done({ seq: -1, value: null });
+      }
+      read(id, x, y);
+    });
   }
 
   private onFrame(buf: ArrayBuffer): void {

@@ -6,7 +6,7 @@
  */
 import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
 import type { AquilaBridge, CallOutcome, FRAME_PORT_MESSAGE } from '../../electron/api/bridge';
-import type { ClientMessage } from '../../electron/api/messages';
+import type { ClientMessage, HostMessage, ViewMessage } from '../../electron/api/messages';
 import { HostCallError, transportError } from './call-error';
 import type { ConnectionListener, HostConnection } from './host-connection';
 
@@ -30,6 +30,8 @@ export class ElectronConnection implements HostConnection {
   private unsubscribe: (() => void) | null = null;
   private port: MessagePort | null = null;
   private framesEnabled = false;
+  /** Re-sent when a new frame port arrives, before frames are asked for. */
+  private view: ViewMessage | null = null;
 
   /**
    * Construct this as early as possible (before React renders): the port message is
@@ -65,6 +67,16 @@ export class ElectronConnection implements HostConnection {
 
   ackFrame(seq: number): void {
     this.post({ type: 'frame.ack', seq });
+  }
+
+  /** Local frames need no pacing: chunks are never asked for on the port. */
+  setView(message: ViewMessage): void {
+    this.view = { ...message, chunks: false };
+    this.post(this.view);
+  }
+
+  readPixel(id: number, x: number, y: number): void {
+    this.post({ type: 'pixel.read', id, x, y });
   }
 
   resync(): void {
@@ -118,9 +130,13 @@ export class ElectronConnection implements HostConnection {
         // decoder sees the frame at offset 0 with its 8-byte pixel alignment.
         const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         this.listener?.frame(bytes.slice().buffer);
+      } else if ((data as { type?: unknown } | null)?.type === 'pixel') {
+        // The answer to readPixel comes back on the port it was asked on.
+        this.listener?.hostMessage(data as Extract<HostMessage, { type: 'pixel' }>);
       }
     };
     port.start();
+    if (this.view) this.post(this.view);
     if (this.framesEnabled) this.post({ type: 'frames', enabled: true });
   };
 }

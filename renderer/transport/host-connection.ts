@@ -5,8 +5,7 @@
  * with the command's result or reject with a HostCallError carrying `{name, code, message}`.
  */
 import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
-import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
-import type { HostMessage } from '../../electron/api/messages';
+import type { HostMessage, ViewMessage } from '../../electron/api/messages';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'unauthorised';
 
@@ -31,8 +30,10 @@ export interface HostConnection {
   /** Remembered across reconnects: re-sent whenever the link comes back. */
   setFramesEnabled(enabled: boolean): void;
   ackFrame(seq: number): void;
-  /** The view frames are reduced to (WebSocket only; the Electron window gets full frames). */
-  setView?(view: ViewRequest | null, codec: FrameCodec): void;
+  /** The view frames are reduced to (electron/api/frame-view.ts); remembered across reconnects. */
+  setView?(message: ViewMessage): void;
+  /** Asks for the exact camera value at image pixel (x, y); answered by a `pixel` message. */
+  readPixel?(id: number, x: number, y: number): void;
   /** Drop the current state stream and get a fresh `hello` snapshot. */
   resync(reason: string): void;
   close(): void;

@@ -7,8 +7,8 @@
  * Every other loss reconnects with backoff; every call waits at most `callTimeoutMs`.
  */
 import type { CommandName, CommandParams, CommandResult } from '../../electron/api/contract';
-import type { FrameCodec, ViewRequest } from '../../electron/api/frame-view';
-import type { ClientMessage, HostMessage } from '../../electron/api/messages';
+import type { ClientMessage, HostMessage, ViewMessage } from '../../electron/api/messages';
+import { FrameAssembler } from '../frames/frame-chunks';
 import { backoffDelayMs } from './backoff';
 import { HostCallError, transportError } from './call-error';
 import type { ConnectionListener, HostConnection, LinkStatus } from './host-connection';
@@ -55,7 +55,9 @@ export class WsConnection implements HostConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private framesEnabled = false;
   /** Re-sent on every (re)connect, before frames are asked for. */
-  private view: ClientMessage | null = null;
+  private view: ViewMessage | null = null;
+  /** Set while the view asks for chunked, paced frames. */
+  private assembler: FrameAssembler | null = null;
   private closed = false;
   private readonly callTimeoutMs: number;
   private readonly backoff: (attempt: number) => number;
@@ -102,9 +104,14 @@ export class WsConnection implements HostConnection {
     this.send({ type: 'frame.ack', seq });
   }
 
-  setView(view: ViewRequest | null, codec: FrameCodec): void {
-    this.view = { type: 'view', view, codec };
-    this.send(this.view);
+  setView(message: ViewMessage): void {
+    this.view = message;
+    this.assembler = message.chunks ? (this.assembler ?? new FrameAssembler()) : null;
+    this.send(message);
+  }
+
+  readPixel(id: number, x: number, y: number): void {
+    this.send({ type: 'pixel.read', id, x, y });
   }
 
   resync(reason: string): void {
@@ -187,10 +194,24 @@ export class WsConnection implements HostConnection {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
+  private receiveFrame(data: ArrayBuffer, listener: ConnectionListener): void {
+    if (!this.assembler) return listener.frame(data);
+    try {
+      const got = this.assembler.push(data);
+      this.send({ type: 'frame.progress', seq: got.seq, bytes: got.bytes });
+      if (got.frame) listener.frame(got.frame);
+    } catch (err) {
+      listener.hostMessage({
+        type: 'event',
+        event: { type: 'log', level: 'error', message: String(err), timeMs: Date.now() },
+      });
+    }
+  }
+
   private receive(data: unknown): void {
     const listener = this.listener;
     if (!listener) return;
-    if (data instanceof ArrayBuffer) return listener.frame(data);
+    if (data instanceof ArrayBuffer) return this.receiveFrame(data, listener);
     if (typeof data !== 'string') return;
     let message: HostMessage;
     try {

@@ -316,6 +316,22 @@ describe.skipIf(unavailable !== null)('remote operation through ssh -L', () => {
     expect(moved.xUm - at.xUm).toBeGreaterThan(wantUm * 0.75);
     expect(moved.xUm - at.xUm).toBeLessThan(wantUm * 1.25);
     expect(Math.abs(moved.yUm - at.yUm)).toBeLessThan(wantUm * 0.1);
+    // The full frame's histogram comes with the view, computed on the host from every pixel.
+    expect(view.histogram?.samples).toBe(256 * 256);
+    // Readout comes from the host, which reads the full frame it last sent to this page.
+    const recent: Uint16Array[] = [];
+    const unsubscribe = fx.host.bus.subscribe((f) => recent.push(f.pixels.slice()));
+    if (fx.host.bus.latest) recent.push(fx.host.bus.latest.pixels.slice());
+    await page.mouse.move(box.x + box.width / 2 + 7, box.y + box.height / 2 - 5);
+    let readout = '';
+    await poll('a readout from the host', async () => {
+      readout = (await page.getByTestId('pixel-readout').textContent()) ?? '';
+      return /^x \d+\s+y \d+\s+= \d+$/.test(readout);
+    });
+    unsubscribe();
+    const [, x, y, value] = /^x (\d+)\s+y (\d+)\s+= (\d+)$/.exec(readout)!;
+    const index = Number(y) * 256 + Number(x);
+    expect(recent.map((p) => p[index])).toContain(Number(value));
     await page.close();
     await until('control free', () => fx.host.store.state.control.holder === null, 5_000);
     expect(await alice.call('camera.stopLive')).toMatchObject({ ok: true });

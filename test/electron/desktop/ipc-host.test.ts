@@ -7,7 +7,11 @@ import {
   type PortLike,
   type SenderEvent,
 } from '../../../electron/desktop/ipc-host';
+import { computeHistogram } from '../../../renderer/display/histogram';
+import { planView } from '../../../electron/api/frame-view';
+import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import { decodeFrame } from '../../../renderer/frames/decode-frame';
+import { decodeViewFrame } from '../../../renderer/frames/decode-view-frame';
 import { startTestHost, type HostFixture } from '../../support/host-fixture';
 
 const TRUSTED = 'file:///app/dist/renderer/index.html';
@@ -162,5 +166,31 @@ describe('Electron IPC host', () => {
     expect(port.sent.length).toBe(2);
     expect(decodeFrame(port.sent[1] as ArrayBuffer).meta.seq).toBe(f.meta.seq + 1);
     port.onMessage!({ data: { type: 'garbage' } }); // ignored, no throw
+  });
+
+  it('takes the same view path over the port: fitted AQF2 frames and exact pixel reads', async () => {
+    ipc.listeners.get(IPC.subscribe)!(fromWindow);
+    port.onMessage!({
+      data: { type: 'view', view: { canvasWidthPx: 64, canvasHeightPx: 64 }, codec: 'raw' },
+    });
+    port.onMessage!({ data: { type: 'frames', enabled: true } });
+    await ipc.handlers.get(IPC.command)!(fromWindow, 'camera.snap', {});
+    const host = fx.host.bus.latest!;
+    for (let i = 0; i < 200 && port.sent.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const f = await decodeViewFrame(port.sent[0] as ArrayBuffer);
+    const plan = planView(256, 256, { canvasWidthPx: 64, canvasHeightPx: 64 });
+    expect(f.view).toMatchObject({ ...plan, codec: 'raw' });
+    expect(Array.from(f.reduced!)).toEqual(Array.from(reduceFrame(host.pixels, 256, plan)));
+    expect(f.histogram).toEqual(computeHistogram(host.pixels, host.meta.bitDepth, Infinity));
+    port.onMessage!({ data: { type: 'pixel.read', id: 4, x: 17, y: 200 } });
+    expect(port.sent[1]).toEqual({
+      type: 'pixel',
+      id: 4,
+      seq: f.meta.seq,
+      x: 17,
+      y: 200,
+      value: host.pixels[200 * 256 + 17],
+    });
   });
 });

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planView } from '../../../electron/api/frame-view';
 import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import type { HostMessage } from '../../../electron/api/messages';
+import { computeHistogram } from '../../../renderer/display/histogram';
+import { INITIAL_WINDOW_BYTES } from '../../../electron/remote/frame-pacer';
 import { attachSession, FRAME_BACKLOG_BYTES } from '../../../electron/remote/ws-session';
+import { FrameAssembler } from '../../../renderer/frames/frame-chunks';
 import { decodeViewFrame } from '../../../renderer/frames/decode-view-frame';
 import { startTestHost, TestClient, type HostFixture } from '../../support/host-fixture';
 
@@ -159,5 +162,78 @@ describe('per-client view stream', () => {
       await new Promise((r) => setTimeout(r, 10));
     expect(sent.filter((s) => s.binary).length).toBe(2); // header + pixels of one frame
     ws.emit('close');
+  });
+
+  it('paces a chunked frame: a command reply goes ahead of its remaining chunks; readout and histogram stay exact', async () => {
+    const c = await TestClient.connect(fx);
+    const order: ({ binary: number } | { text: HostMessage })[] = [];
+    c.ws.on('message', (data, isBinary) => {
+      const b = data as Buffer;
+      order.push(
+        isBinary ? { binary: b.length } : { text: JSON.parse(b.toString()) as HostMessage },
+      );
+    });
+    const S = 512;
+    let seed = 11;
+    const pixels = Uint16Array.from({ length: S * S }, () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return 100 + (seed % 900);
+    });
+    pixels[300 * S + 301] = 60000;
+    const request = { canvasWidthPx: 256, canvasHeightPx: 256 }; // level 1: 128 KiB raw
+    c.send({ type: 'view', view: request, codec: 'raw', chunks: true });
+    c.send({ type: 'frames', enabled: true });
+    await c.until(() => c.messages.length > 0);
+    fx.host.bus.publish({
+      seq: 1,
+      widthPx: S,
+      heightPx: S,
+      pixels: pixels.slice(),
+      timestampMs: Date.now(),
+      exposureMs: 10,
+      binning: 1,
+    });
+    await c.until(() => c.frames.length > 0, 5_000, 'the first chunk');
+    await new Promise((r) => setTimeout(r, 100)); // no progress reported: the pacer stops
+    const early = c.frames.reduce((n, f) => n + f.length, 0);
+    expect(early).toBeLessThanOrEqual(INITIAL_WINDOW_BYTES);
+    c.send({ type: 'call', id: 'stop-paced', name: 'stage.stop', args: {} });
+    await c.until(
+      () => c.messages.some((m) => m.type === 'result' && m.id === 'stop-paced'),
+      5_000,
+      'the reply',
+    );
+    // The reply came while most of the frame was still unsent.
+    const replyAt = order.findIndex((e) => 'text' in e && e.text.type === 'result');
+    const binaryBefore = order
+      .slice(0, replyAt)
+      .reduce((n, e) => n + ('binary' in e ? e.binary : 0), 0);
+    expect(binaryBefore).toBe(early);
+    // Now report progress as a client does: the rest arrives and reassembles bit-exactly.
+    const assembler = new FrameAssembler();
+    let whole: ArrayBuffer | null = null;
+    const take = (b: Buffer) => {
+      const got = assembler.push(toArrayBuffer(b));
+      c.send({ type: 'frame.progress', seq: got.seq, bytes: got.bytes });
+      whole ??= got.frame;
+    };
+    c.ws.on('message', (data, isBinary) => {
+      if (isBinary) take(data as Buffer);
+    });
+    for (const f of c.frames) take(f);
+    await c.until(() => whole !== null, 5_000, 'the whole frame');
+    const frame = await decodeViewFrame(whole!);
+    const plan = planView(S, S, request);
+    expect(frame.view).toMatchObject({ ...plan, codec: 'raw' });
+    expect(Array.from(frame.reduced!)).toEqual(Array.from(reduceFrame(pixels, S, plan)));
+    expect(frame.histogram).toEqual(computeHistogram(pixels, 16, Infinity));
+    c.send({ type: 'pixel.read', id: 9, x: 301, y: 300 });
+    c.send({ type: 'pixel.read', id: 10, x: 302, y: 300 });
+    c.send({ type: 'pixel.read', id: 11, x: S, y: 0 });
+    await c.until(() => c.messages.filter((m) => m.type === 'pixel').length === 3);
+    const answers = c.messages.filter((m) => m.type === 'pixel');
+    expect(answers.map((m) => m.value)).toEqual([60000, pixels[300 * S + 302], null]);
+    expect(answers[0]).toMatchObject({ id: 9, seq: frame.meta.seq });
+    c.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planView } from '../../../electron/api/frame-view';
+import { planView, type ViewRequest } from '../../../electron/api/frame-view';
 import {
   streamPreference,
   ViewReporter,
@@ -56,5 +56,41 @@ describe('ViewReporter', () => {
     f.update(() => req);
     f.update(() => req);
     expect(full).toEqual([[null, 'deflate']]);
+  });
+
+  it('sends the display window for lut8 and auto, again when it changes, and asks for paced chunks', () => {
+    const sent: unknown[] = [];
+    const r = new ViewReporter(streamPreference('?stream=fit&codec=lut8'), (v, c, o) =>
+      sent.push([v, c, o]),
+    );
+    const req = { canvasWidthPx: 10, canvasHeightPx: 10 };
+    const win = { min: 100, max: 900, gamma: 1 };
+    r.update(() => req, win);
+    r.update(() => req, { ...win });
+    r.update(() => req, { ...win, max: 950 });
+    expect(sent).toEqual([
+      [req, 'lut8', { chunks: true, window: win }],
+      [req, 'lut8', { chunks: true, window: { ...win, max: 950 } }],
+    ]);
+    const deflate: unknown[] = [];
+    const d = new ViewReporter(streamPreference('?stream=fit&codec=deflate'), (v, c, o) =>
+      deflate.push(o),
+    );
+    d.update(() => req, win);
+    d.update(() => req, { ...win, max: 950 }); // the window does not matter to deflate
+    expect(deflate).toEqual([{ chunks: true }]);
+    expect(streamPreference('?stream=fit&codec=auto').codec).toBe('auto');
+    expect(streamPreference('?stream=fit&codec=zstd').codec).toBe('raw');
+    // The Electron window always takes the fitted level of the whole image, whatever the URL says.
+    expect(streamPreference('', true)).toEqual({ fit: true, codec: 'raw', crop: false });
+    const electron: unknown[] = [];
+    const e = new ViewReporter(streamPreference('?stream=fit&codec=lut8', true), (v) =>
+      electron.push(v),
+    );
+    const zoomed = zoomAt(fitView(2048, 2048, 1024, 1024), 4, 512, 512);
+    e.update((crop) => visibleViewRequest(zoomed, 1024, 1024, 1, 2048, 2048, crop), win);
+    // Zoomed in to 2 screen px per image px: the whole image at level 0 (the full frame).
+    expect(electron).toEqual([{ canvasWidthPx: 4096, canvasHeightPx: 4096 }]);
+    expect(planView(2048, 2048, electron[0] as ViewRequest).level).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   wheelZoomFactor,
   zoomAt,
 } from '../../../renderer/display/view-transform';
+import { placeView } from '../../../renderer/display/view-transform';
 
 describe('view transform', () => {
   it('fits and centres the image', () => {
@@ -52,5 +53,17 @@ describe('scale bar', () => {
     expect(chooseScaleBar(6.5, 0.1, 160)!.label).toBe('10 mm');
     expect(chooseScaleBar(0.01, 16, 160)!.label).toBe('100 nm');
     expect(chooseScaleBar(0, 1)).toBeNull();
+  });
+});
+
+describe('placeView', () => {
+  it('draws a reduced view texel over the image pixels its block covers', () => {
+    const v = { scale: 0.5, offsetX: 10, offsetY: 20 };
+    const shown = { level: 2, region: { x: 64, y: 32 } };
+    const t = placeView(v, shown);
+    // Texel (3, 5) covers image pixels x 76..79, y 52..55: the same screen rectangle.
+    expect(screenToImage(t, 10 + 0.5 * 76, 20 + 0.5 * 52)).toEqual({ x: 3, y: 5 });
+    expect(screenToImage(t, 10 + 0.5 * 80, 20 + 0.5 * 56)).toEqual({ x: 4, y: 6 });
+    expect(placeView(v, { level: 0, region: { x: 0, y: 0 } })).toEqual(v);
   });
 });

@@ -42,6 +42,34 @@ describe('decodeViewFrame', () => {
     expect(Array.from(f.pixels.subarray(14, 16))).toEqual([256, 4097]);
   });
 
+  it('keeps the reduced pixels at their own size and the host histogram; lut8 bytes as display values', async () => {
+    const hist = {
+      binWidth: 1,
+      rangeMax: 4096,
+      samples: 16,
+      minValue: 3,
+      maxValue: 5,
+      firstBin: 3,
+      counts: [10, 0, 6],
+    };
+    const window = { min: 0, max: 100, gamma: 1 };
+    const payload = new Uint8Array(deflateRawSync(Uint8Array.of(0, 7, 128, 255), { level: 1 }));
+    const f = await decodeViewFrame(viewFrame({ codec: 'lut8', window, histogram: hist }, payload));
+    expect(Array.from(f.reduced!)).toEqual([0, 7, 128, 255]);
+    expect(f.histogram?.counts.length).toBe(4096);
+    expect(Array.from(f.histogram!.counts.subarray(2, 7))).toEqual([0, 10, 0, 6, 0]);
+    expect(f.histogram).toMatchObject({ samples: 16, minValue: 3, maxValue: 5, rangeMax: 4096 });
+    expect(f.pixels[10]).toBe(0); // expanded only on demand, then placed as before
+    expect(f.pixels[15]).toBe(255);
+    await expect(decodeViewFrame(viewFrame({ codec: 'lut8' }, payload))).rejects.toThrow(
+      /lut8 without a window/,
+    );
+    const badHist = { ...hist, firstBin: 4095 };
+    await expect(
+      decodeViewFrame(viewFrame({ codec: 'lut8', window, histogram: badHist }, payload)),
+    ).rejects.toThrow(/histogram: bins 4095..4098 outside 0..4096/);
+  });
+
   const bad: [string, () => ArrayBuffer, RegExp][] = [
     ['unknown codec', () => viewFrame({ codec: 'lz4' }), /unknown codec "lz4"/],
     [

@@ -119,4 +119,38 @@ describe('ElectronConnection', () => {
     expect(Array.from(new Uint8Array(frames[0]!))).toEqual([1, 2, 3, 4]);
     expect(Array.from(new Uint8Array(frames[1]!))).toEqual([5, 6, 7]);
   });
+
+  it('sends its view (never chunked) on the port, re-sends it to a new port, and routes pixel answers', async () => {
+    const { win, conn, messages } = setup();
+    conn.setView({
+      type: 'view',
+      view: { canvasWidthPx: 512, canvasHeightPx: 512 },
+      codec: 'raw',
+      chunks: true,
+    });
+    conn.setFramesEnabled(true);
+    const ch = new MessageChannel();
+    channels.push(ch);
+    const hostSide: unknown[] = [];
+    ch.port1.on('message', (m) => hostSide.push(m));
+    win.dispatch(win, { type: 'aquila:frame-port' }, [ch.port2 as unknown as MessagePort]);
+    conn.readPixel(3, 10, 20);
+    const answer = { type: 'pixel', id: 3, seq: 8, x: 10, y: 20, value: 1234 };
+    ch.port1.postMessage(answer);
+    const end = Date.now() + 2000;
+    while ((hostSide.length < 3 || !messages.some((m) => m.type === 'pixel')) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(hostSide).toEqual([
+      {
+        type: 'view',
+        view: { canvasWidthPx: 512, canvasHeightPx: 512 },
+        codec: 'raw',
+        chunks: false,
+      },
+      { type: 'frames', enabled: true },
+      { type: 'pixel.read', id: 3, x: 10, y: 20 },
+    ]);
+    expect(messages).toContainEqual(answer);
+  });
 });

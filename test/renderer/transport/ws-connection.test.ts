@@ -181,16 +181,14 @@ describe('WsConnection', () => {
   it('sends the view and re-sends it on reconnect before asking for frames', async () => {
     const conn = fx.open();
     const view = { canvasWidthPx: 800, canvasHeightPx: 600 };
-    conn.setView(view, 'deflate');
+    const message = { type: 'view', view, codec: 'deflate', chunks: false } as const;
+    conn.setView(message);
     conn.setFramesEnabled(true);
     await waitFor(() => fx.received[0]?.length === 2, 'view and frames');
-    expect(fx.received[0]).toContainEqual({ type: 'view', view, codec: 'deflate' });
+    expect(fx.received[0]).toContainEqual(message);
     fx.last().terminate();
     await waitFor(() => fx.received[1]?.length === 2, 'second connection');
-    expect(fx.received[1]).toEqual([
-      { type: 'view', view, codec: 'deflate' },
-      { type: 'frames', enabled: true },
-    ]);
+    expect(fx.received[1]).toEqual([message, { type: 'frames', enabled: true }]);
   });
 
   it('resync reconnects at once for a fresh snapshot', async () => {
