@@ -78,6 +78,12 @@ const rounds = Math.max(1, Number(values.rounds));
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
 
+/** The machine's load average (1 and 5 min): throughput here swings with other jobs. */
+function loadAverage(): string {
+  const [one = 0, five = 0] = os.loadavg();
+  return `load ${one.toFixed(1)}/${five.toFixed(1)}`;
+}
+
 function mib(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(0);
 }
@@ -246,7 +252,7 @@ const goal: Record<DatasetFormat, number> = {
 };
 const dir = fs.mkdtempSync(path.join(values.dir, 'aquila-bench-writer-'));
 console.log(
-  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  rounds=${rounds}  producer=${cameraMode ? `simulated camera (${cameraMode}) live at its highest rate (offer)` : values.fps ? `camera at ${values.fps} fps (offer)` : 'back-pressure (write)'}`,
+  `bench:writer  ${gib} GiB per run  dir=${dir}  queue=${mib(queueBytes)} MiB  rounds=${rounds}  ${loadAverage()}  producer=${cameraMode ? `simulated camera (${cameraMode}) live at its highest rate (offer)` : values.fps ? `camera at ${values.fps} fps (offer)` : 'back-pressure (write)'}`,
 );
 const col = (v: number, w: number) => mib(v).padStart(w);
 const ratio = (v: number) => v.toFixed(2).padStart(5);
@@ -364,4 +370,4 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 const maxRss = process.resourceUsage().maxRSS * 1024;
-console.log(`\npeak RSS ${mib(Math.max(peakRss, maxRss))} MiB (goal ≤ 1024)`);
+console.log(`\npeak RSS ${mib(Math.max(peakRss, maxRss))} MiB (goal ≤ 1024)  ${loadAverage()}`);
