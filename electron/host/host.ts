@@ -22,7 +22,7 @@ import { ControlLease, identityOf, type ControlLeaseOptions } from './control-le
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { EventHistory, refusalEvent } from './event-history';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher, type CallObserver } from './dispatcher';
 import { FrameBus } from './frame-bus';
 import { initDeviceSections, initialState, quietLog, watchSupervisor } from './host-init';
 import { LiveIdleStop } from './live-idle-stop';
@@ -53,6 +53,11 @@ export interface HostOptions {
   /** Issue #15: macro clocks and dry runs (electron/macros/dry-run.ts). */
   macroClock?: MacroServiceDeps['clock'];
   macroDryRun?: MacroServiceDeps['dryRun'];
+  /**
+   * Issue #15: where this host's calls are audited instead of its own trail (a dry run's
+   * simulated twin hands them to the real host's audit trail, marked dry-run).
+   */
+  auditTo?: CallObserver;
 }
 
 export interface Host {
@@ -213,6 +218,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     clock: options.macroClock,
     dryRun: options.macroDryRun,
+    audit: (entry) => (options.auditTo ?? auditCall)(entry),
     dryHost: (scratch, recorderOptions) =>
       createHost(
         {
@@ -222,14 +228,22 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
             storage: { ...config.storage, datasetsRoot: scratch },
           },
         },
-        { log: quietLog(log), dataDir: scratch, ...recorderOptions },
+        {
+          log: quietLog(log),
+          dataDir: scratch,
+          auditTo: (entry) => auditCall(entry, true),
+          ...recorderOptions,
+        },
       ),
   });
-  dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
+  const auditCall = (
+    { name, args, ctx, ok, code, error, ms }: Parameters<CallObserver>[0],
+    dryRun = false,
+  ) => {
     // Heartbeats and view settings (tab clicks) would drown the audit trail.
     if ((name === 'control.heartbeat' || name === 'view.set') && ok) return;
     // Issue #18: refusals go to every client's event list, not only to the caller.
-    const refused = error && refusalEvent(name, identityOf(ctx).user, error);
+    const refused = !dryRun && error && refusalEvent(name, identityOf(ctx).user, error);
     if (refused) emit(refused);
     audit.append({
       timeMs: Date.now(),
@@ -241,8 +255,10 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       ok,
       ...(code ? { code } : {}),
       ms: Math.round(ms * 10) / 10,
+      ...(dryRun ? { dryRun } : {}),
     });
-  });
+  };
+  dispatcher.observe(options.auditTo ?? ((entry) => auditCall(entry)));
   startWatchdog({
     lease,
     safety,

@@ -21,6 +21,7 @@ import {
   type SandboxReply,
 } from './protocol';
 import { FrameHold } from './frame-hold';
+import { snapshotBuffer, SnapshotWriter } from './read-snapshot';
 import type { PositionMapper } from './source-map';
 
 export interface MacroEnv {
@@ -47,6 +48,11 @@ export interface MacroRunOptions {
   commandNames: string[];
   /** Of those, the read-only ones the sandbox asks synchronously (protocol.ts `syncCommands`). */
   syncCommands: string[];
+  /**
+   * Of those, the ones answered from the state snapshot in shared memory (read-snapshot.ts):
+   * `answer` gives what the command's handler would, from the state (throws: ask the host).
+   */
+  snapshotReads: { name: string; answer(state: AppState): unknown }[];
   limits: SandboxLimits;
   wallMs: number;
   env: MacroEnv;
@@ -54,6 +60,8 @@ export interface MacroRunOptions {
   continueOnRefusal?: boolean;
   onChange(): void;
   onCall?(name: string, args: unknown, outcome: CallOutcome<unknown>): void;
+  /** Snapshot answers the sandbox gave (never through the dispatcher), per command, in batches. */
+  onReads?(counts: Record<string, number>): void;
 }
 
 export const MAX_CONSOLE_LINES = 500;
@@ -74,6 +82,7 @@ export class MacroRunner {
   private readonly flag = new SharedArrayBuffer(4);
   private readonly callSignal = new Int32Array(new SharedArrayBuffer(4));
   private readonly callChannel = new MessageChannel();
+  private readonly snapshot: SnapshotWriter;
   private readonly commands: ReadonlySet<string>;
   private readonly abortCtl = new AbortController();
   private readonly frames = new FrameHold();
@@ -88,6 +97,10 @@ export class MacroRunner {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.commands = new Set(o.commandNames);
     const callPort = this.callChannel.port2;
+    const slots = o.snapshotReads.length;
+    const snapshotMemory = snapshotBuffer(slots);
+    this.snapshot = new SnapshotWriter(snapshotMemory, slots);
+    this.refreshSnapshot();
     this.worker = spawnWorker(
       new URL('./sandbox.worker.ts', import.meta.url),
       {
@@ -100,6 +113,8 @@ export class MacroRunner {
         abortFlag: this.flag,
         callPort,
         callSignal: this.callSignal.buffer,
+        snapshotCommands: o.snapshotReads.map((r) => r.name),
+        snapshot: snapshotMemory,
       },
       { transferList: [callPort] },
     );
@@ -116,6 +131,20 @@ export class MacroRunner {
     );
     this.wallTimer = setTimeout(() => this.stop('wall-time'), o.wallMs);
     this.wallTimer.unref();
+  }
+
+  /** Publishes the snapshot answers for the current state (call on every state change). */
+  refreshSnapshot(): void {
+    const state = this.o.env.state();
+    this.snapshot.publish(
+      this.o.snapshotReads.map((r) => {
+        try {
+          return JSON.stringify(r.answer(state));
+        } catch {
+          return null;
+        }
+      }),
+    );
   }
 
   /** Stops the macro (abort or wall time): its interrupt handler sees the flag at once. */
@@ -151,11 +180,26 @@ export class MacroRunner {
           message: String(m.message).slice(0, 500),
         };
         return this.o.onChange();
+      case 'reads':
+        return this.countReads(m.counts);
       case 'done':
         return this.settle(m.ok ? null : m.error);
       default:
         return this.answer(m.id, () => this.request(m), 'sync' in m && m.sync === true);
     }
+  }
+
+  /** Only commands offered as snapshot reads are counted: the worker's figures are not trusted. */
+  private countReads(counts: Record<string, number>): void {
+    const valid: Record<string, number> = {};
+    for (const { name } of this.o.snapshotReads) {
+      const n = counts[name];
+      if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) valid[name] = n;
+    }
+    const total = Object.values(valid).reduce((a, b) => a + b, 0);
+    if (total === 0) return;
+    this.calls += total;
+    this.o.onReads?.(valid);
   }
 
   private async answer(
@@ -192,7 +236,7 @@ export class MacroRunner {
   }
 
   private async request(
-    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' }>,
+    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' | 'reads' }>,
   ): Promise<SandboxReply> {
     const ok = (json: string): SandboxReply => ({ type: 'reply', id: m.id, ok: true, json });
     switch (m.type) {

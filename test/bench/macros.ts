@@ -1,11 +1,13 @@
 /**
  * `npm run bench:macros` — what the sandbox costs per API call, and how fast an abort lands:
- * 1. BENCH_CALLS (default 10,000) `stage.position` calls from a macro against the same calls
- *    from host code through the same dispatcher, in the same run, BENCH_ROUNDS (default 3)
- *    alternating rounds (goal: median ≤ 3× per call);
+ * 1. BENCH_CALLS (default 10,000) `stage.position` calls from a macro (answered from the state
+ *    snapshot in shared memory, read-snapshot.ts) against the same calls from host code
+ *    through the dispatcher, in the same run, BENCH_ROUNDS (default 3) alternating rounds
+ *    (goal: median ≤ 3× per call);
  * 2. `macro.abort` of a macro spinning in `while (true) {}` (goal: ≤ 1 s), BENCH_ABORTS times.
  * On the small simulated microscope (test/support/macro-host.ts).
  */
+import os from 'node:os';
 import { macroHost, MACRO_CTX, startMacro } from '../support/macro-host';
 import { removeTempDirs } from '../support/temp-dir';
 
@@ -13,7 +15,14 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
 const ABORTS = Number(process.env.BENCH_ABORTS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+
 async function main(): Promise<void> {
+  console.log(`load average (1 / 5 / 15 min) at start: ${load()} on ${os.cpus().length} cores`);
   const host = await macroHost();
   try {
     // warm the host path (JIT); each macro warms its own (the worker's wasm compile)
@@ -22,6 +31,7 @@ async function main(): Promise<void> {
     // Rounds alternate host code and macro, so a change in the machine's load between the
     // two measurements moves the ratio less; the median round is the figure.
     const rounds: { hostUs: number; macroUs: number }[] = [];
+    const auditedReads: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const t0 = performance.now();
       for (let i = 0; i < CALLS; i++) {
@@ -29,6 +39,7 @@ async function main(): Promise<void> {
         if (!r.ok) throw new Error(r.error.message);
       }
       const hostUs = ((performance.now() - t0) * 1000) / CALLS;
+      const macroFrom = Date.now();
       const id = await startMacro(host, {
         source: `for (let i = 0; i < 200; i++) await aquila.stage.position();
                  const t0 = Date.now();
@@ -38,6 +49,18 @@ async function main(): Promise<void> {
       const v = await host.macros.whenDone(id);
       if (v.error) throw new Error(v.error.message);
       rounds.push({ hostUs, macroUs: (Number(v.console[0]!.text) * 1000) / CALLS });
+      const audited = await host.call(
+        'audit.query',
+        { command: 'stage.position', sinceMs: macroFrom },
+        MACRO_CTX,
+      );
+      if (!audited.ok) throw new Error(audited.error.message);
+      const entries = (audited.value as { entries: { clientId: string; args: unknown }[] }).entries;
+      auditedReads.push(
+        entries
+          .filter((e) => e.clientId === `macro:${id}`)
+          .reduce((n, e) => n + ((e.args as { snapshotReads?: number }).snapshotReads ?? 1), 0),
+      );
     }
     const ratios = rounds.map((r) => r.macroUs / r.hostUs);
     const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
@@ -47,6 +70,10 @@ async function main(): Promise<void> {
         `  round ${i + 1}: host code ${r.hostUs.toFixed(1)} µs/call, macro ${r.macroUs.toFixed(1)} µs/call, ${ratios[i]!.toFixed(2)}×`,
       );
     console.log(`  median ratio ${median.toFixed(2)}× (goal ≤ 3×) ${median <= 3 ? 'OK' : 'OVER'}`);
+    const reads = auditedReads.reduce((a, b) => a + b, 0);
+    console.log(
+      `  macro reads in the audit trail: ${reads} (expected ${ROUNDS * (CALLS + 200)}, in batches)`,
+    );
 
     const latencies: number[] = [];
     for (let i = 0; i < ABORTS; i++) {
@@ -63,6 +90,7 @@ async function main(): Promise<void> {
     console.log(
       `abort under while(true){} (${ABORTS}×): ${latencies.map((l) => l.toFixed(0)).join(', ')} ms; worst ${worst.toFixed(0)} ms (goal ≤ 1000 ms) ${worst <= 1000 ? 'OK' : 'OVER'}`,
     );
+    console.log(`load average at end: ${load()}`);
   } finally {
     await host.shutdown('bench end');
     removeTempDirs();
