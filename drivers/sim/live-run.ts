@@ -8,6 +8,7 @@
  * delivered late).
  */
 import type { RawFrame } from '../devices';
+import { realTime, type SimClock } from './sim-clock';
 
 export interface CapturedFrame {
   meta: Omit<RawFrame, 'pixels'>;
@@ -29,11 +30,11 @@ export class LiveRun {
   private stopped = false;
   /** Set when stop() gave up waiting: nothing is delivered after that. */
   private closed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Cancels the pending end of exposure. */
+  private cancelTimer: (() => void) | undefined;
   private inFlight = 0;
   private waitingForSlot = false;
-  private nextStartMs = performance.now();
+  private nextStartMs: number;
   private readonly ready = new Map<number, RawFrame | null>();
   private order: number[] = [];
   private drained: Array<() => void> = [];
@@ -41,7 +42,11 @@ export class LiveRun {
   constructor(
     private readonly source: LiveSource,
     private readonly onFrame: (frame: RawFrame) => void,
-  ) {}
+    /** What exposure and read-out times are waited on. */
+    private readonly time: SimClock = realTime,
+  ) {
+    this.nextStartMs = time.now();
+  }
 
   get running(): boolean {
     return !this.stopped;
@@ -53,10 +58,8 @@ export class LiveRun {
 
   async stop(stopTimeoutMs = 10_000): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.inFlight === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = new Promise<boolean>((r) => this.drained.push(() => r(true)));
@@ -79,18 +82,16 @@ export class LiveRun {
       this.waitingForSlot = true;
       return;
     }
-    const now = performance.now();
+    const now = this.time.now();
     const start = Math.max(this.nextStartMs, now);
     const delayMs = start + this.source.exposureMs() - now;
-    if (delayMs >= 1) this.timer = setTimeout(() => this.endExposure(), delayMs);
-    else this.immediate = setImmediate(() => this.endExposure());
+    this.cancelTimer = this.time.after(delayMs >= 1 ? delayMs : 0, () => this.endExposure());
   }
 
   private endExposure(): void {
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.cancelTimer = undefined;
     if (this.stopped) return;
-    this.nextStartMs = performance.now() + this.source.readoutMs();
+    this.nextStartMs = this.time.now() + this.source.readoutMs();
     const { meta, pixels } = this.source.capture();
     this.inFlight++;
     this.order.push(meta.seq);

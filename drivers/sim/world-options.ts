@@ -1,5 +1,6 @@
 /** The simulated world's options (world.ts), apart so the modules the world builds on can read them. */
 import type { Clock } from './motion';
+import type { SimClock } from './sim-clock';
 
 /**
  * What the slide holds: `cells` (the original: cells scattered uniformly), `sparse-cells`
@@ -41,4 +42,9 @@ export interface SimWorldOptions {
   /** Absent: the original settling thermal drift, no steps, no XY drift. */
   drift?: SimDriftOptions;
   clock?: Clock;
+  /**
+   * What device timing waits on (moves, exposures, read-out); default real time. Also the
+   * world clock unless `clock` is given (tests fix the world clock, not the devices' waits).
+   */
+  time?: SimClock;
 }

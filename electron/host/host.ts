@@ -3,6 +3,7 @@
  * Runs in the Electron main process or in plain Node (`npm run serve`, the CLI, tests).
  */
 import path from 'node:path';
+import type { SimClock } from '../../drivers/sim/sim-clock';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
 import type { HostEvent } from '../api/contract';
@@ -58,6 +59,11 @@ export interface HostOptions {
    * simulated twin hands them to the real host's audit trail, marked dry-run).
    */
   auditTo?: CallObserver;
+  /**
+   * Issue #15: the time the simulated devices and the safety layer's dose timing keep (a dry
+   * run's FastClock); default real time.
+   */
+  simTime?: SimClock;
 }
 
 export interface Host {
@@ -103,7 +109,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   let world: SimWorld | undefined;
   const ctx: DriverContext = {
-    simWorld: () => (world ??= new SimWorld(config.sim)),
+    simWorld: () => (world ??= new SimWorld({ ...config.sim, time: options.simTime })),
     log: (level, message) => log.log(level, message),
   };
 
@@ -114,7 +120,13 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   });
   initDeviceSections(store, devices);
 
-  const safety = new SafetyLayer(config.limits, devices, log);
+  const simTime = options.simTime;
+  const safety = new SafetyLayer(
+    config.limits,
+    devices,
+    log,
+    simTime ? () => simTime.epochMs() : undefined,
+  );
   safety.onLatchChange((reason) => {
     store.update((s) => {
       s.safety.estopLatched = reason !== null;

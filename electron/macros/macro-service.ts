@@ -17,7 +17,7 @@ import { identityOf } from '../host/control-lease';
 import type { FrameBus } from '../host/frame-bus';
 import type { StateStore } from '../host/state-store';
 import { MacroRecorder, type RecordedHost, type RecorderHostOptions } from './dry-run';
-import { realClock, type MacroClock } from './macro-clock';
+import { macroClock, type MacroClock } from './macro-clock';
 import { stagePosition } from './macro-handlers';
 import { listLibrary, loadMacro, type LibraryDirs } from './macro-library';
 import { MacroRunner, type MacroRunOptions } from './macro-runner';
@@ -155,7 +155,7 @@ export class MacroService {
         bus: this.d.bus,
         state: () => this.d.store.state,
         whenIdle: this.d.whenIdle,
-        clock: this.d.clock ?? (() => realClock()),
+        clock: this.d.clock ?? (() => macroClock()),
       },
       onChange: () => this.schedulePublish(),
       onCall: this.d.dryRun?.onCall,
