@@ -169,6 +169,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     bus,
     log,
     shutter,
+    time: options.simTime,
     accessProvenance: () => ({
       controller: store.state.control.holder,
       auditFile: audit.file,

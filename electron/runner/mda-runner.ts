@@ -54,6 +54,8 @@ export interface MdaRunnerOptions {
   indexOf: (event: MdaEvent) => FrameIndex;
   /** Monotonic ms clock for scheduling; default performance.now. */
   now?: () => number;
+  /** Timers on the `now` clock (a dry run's simulated time, issue #15); default setTimeout. */
+  after?: (ms: number, fn: () => void) => () => void;
   /** Epoch ms for status timestamps; default Date.now. */
   wallMs?: () => number;
   maxConsecutiveFailures?: number;
@@ -72,7 +74,7 @@ export class MdaRunner {
 
   constructor(private readonly opts: MdaRunnerOptions) {
     this.now = opts.now ?? (() => performance.now());
-    this.clock = new RunClock(this.now);
+    this.clock = new RunClock(this.now, opts.after);
     this.progress = new RunProgress(opts.events, opts.wallMs ?? Date.now, () =>
       this.clock.activeMs(),
     );

@@ -158,7 +158,7 @@ describe('example macros', () => {
 
   it('dry-runs minutes of device time in seconds, with the modelled figures', async () => {
     // 2.25 mm at 200 µm/s, 90 µm of focus at 10 µm/s, 4 × (20 s exposure + 100 ms read-out)
-    // at 20 mW, 60 s of sleep
+    // at 20 mW, 60 s of sleep, and a time-lapse run: 3 frames 30 s apart (100 ms exposures)
     const source = `
       await aquila.channel.apply({ name: 'GFP' });
       await aquila.camera.setExposure({ exposureMs: 20000 });
@@ -167,15 +167,20 @@ describe('example macros', () => {
       await aquila.focus.moveTo({ zUm: 30 });
       await aquila.focus.moveTo({ zUm: -30 });
       for (let i = 0; i < 4; i++) await aquila.camera.snap();
-      await aquila.sleep(60000);`;
+      await aquila.sleep(60000);
+      await aquila.run.start({
+        plan: { time_plan: { interval: 30, loops: 3 }, channels: [{ config: 'GFP', exposure: 100 }] },
+      });
+      const end = await aquila.wait('run');
+      if (end.state !== 'finished') throw new Error('run ' + end.state);`;
     const dry = await measured(true, { source });
-    const modelledS = 2250 / 200 + 90 / 10 + 4 * 20.1 + 60;
+    const modelledS = 2250 / 200 + 90 / 10 + 4 * 20.1 + 60 + 60 + 0.2;
     expect(dry.wallS).toBeLessThan(20);
     expect(dry.report.durationS).toBeGreaterThanOrEqual(modelledS);
     within5('duration', dry.report.durationS, modelledS);
-    expect(dry.report.frames).toBe(4);
+    expect(dry.report.frames).toBe(7);
     expect(dry.report.stageTravelUm).toBeCloseTo(2250, -1);
-    within5('exposure dose', dry.report.exposureDoseMj.laser488!, 4 * 20 * 20);
-    within5('dose', dry.report.laserDoseMj.laser488!, 4 * 20 * 20);
+    within5('exposure dose', dry.report.exposureDoseMj.laser488!, 4 * 20 * 20 + 3 * 0.1 * 20);
+    within5('dose', dry.report.laserDoseMj.laser488!, 4 * 20 * 20 + 3 * 0.1 * 20);
   });
 });
