@@ -4,16 +4,22 @@
  *    snapshot in shared memory, read-snapshot.ts) against the same calls from host code
  *    through the dispatcher, in the same run, BENCH_ROUNDS (default 3) alternating rounds
  *    (goal: median ≤ 3× per call);
- * 2. `macro.abort` of a macro spinning in `while (true) {}` (goal: ≤ 1 s), BENCH_ABORTS times.
+ * 2. `macro.abort` of a macro spinning in `while (true) {}` (goal: ≤ 1 s), BENCH_ABORTS times;
+ * 3. a dry run (simulated time, drivers/sim/sim-clock.ts) of a macro with BENCH_DEVICE_S
+ *    (default 600) seconds of device time — exposures, moves and a sleep: its wall time
+ *    against the modelled duration it reports.
  * On the small simulated microscope (test/support/macro-host.ts).
  */
 import os from 'node:os';
+import { MacroRecorder } from '../../electron/macros/dry-run';
+import { smallSimConfig } from '../support/host-fixture';
 import { macroHost, MACRO_CTX, startMacro } from '../support/macro-host';
 import { removeTempDirs } from '../support/temp-dir';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
 const ABORTS = Number(process.env.BENCH_ABORTS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DEVICE_S = Number(process.env.BENCH_DEVICE_S ?? 600);
 
 const load = () =>
   os
@@ -90,10 +96,57 @@ async function main(): Promise<void> {
     console.log(
       `abort under while(true){} (${ABORTS}×): ${latencies.map((l) => l.toFixed(0)).join(', ')} ms; worst ${worst.toFixed(0)} ms (goal ≤ 1000 ms) ${worst <= 1000 ? 'OK' : 'OVER'}`,
     );
-    console.log(`load average at end: ${load()}`);
   } finally {
     await host.shutdown('bench end');
+  }
+  try {
+    await dryRunSpeed();
+  } finally {
     removeTempDirs();
+  }
+  console.log(`load average at end: ${load()}`);
+}
+
+/**
+ * A fifth of the device time in 20 s exposures, a fifth in stage moves at 100 µm/s, a fifth in
+ * focus moves at 10 µm/s, the rest a sleep; modelled = what the simulated devices take.
+ */
+async function dryRunSpeed(): Promise<void> {
+  const part = DEVICE_S / 5;
+  const snaps = Math.max(1, Math.round(part / 20.01));
+  const moves = Math.max(1, Math.round(part / 10)); // 1 mm at 100 µm/s each
+  const zMoves = Math.max(1, Math.round(part / 8)); // 80 µm at 10 µm/s each
+  const config = smallSimConfig();
+  for (const d of config.devices as { kind: string; options: Record<string, unknown> }[]) {
+    if (d.kind === 'xy-stage') d.options.speedUmPerS = 100;
+    if (d.kind === 'z-drive') d.options.speedUmPerS = 10;
+  }
+  const recorder = new MacroRecorder(true);
+  const dry = await macroHost(config, recorder.hostOptions());
+  try {
+    recorder.attach(dry);
+    const t0 = performance.now();
+    const id = await startMacro(dry, {
+      source: `await aquila.channel.apply({ name: 'GFP' });
+               await aquila.camera.setExposure({ exposureMs: 20000 });
+               for (let i = 0; i < ${snaps}; i++) await aquila.camera.snap();
+               for (let i = 0; i < ${moves}; i++) await aquila.stage.moveTo({ xUm: i % 2 ? -500 : 500, yUm: 0 });
+               for (let i = 0; i < ${zMoves}; i++) await aquila.focus.moveTo({ zUm: i % 2 ? -40 : 40 });
+               await aquila.sleep(${Math.round(part * 2 * 1000)});`,
+    });
+    const v = await dry.macros.whenDone(id);
+    const wallS = (performance.now() - t0) / 1000;
+    recorder.finish();
+    if (v.error) throw new Error(v.error.message);
+    const r = recorder.report();
+    const modelledS = snaps * 20.01 + 5 + (moves - 1) * 10 + 4 + (zMoves - 1) * 8 + part * 2;
+    console.log(
+      `dry run of ≈ ${DEVICE_S} s of device time (${snaps} × 20 s exposures, ${moves} stage and ${zMoves} focus moves, a sleep): ` +
+        `wall ${wallS.toFixed(2)} s, reported ${r.durationS.toFixed(1)} s (modelled ${modelledS.toFixed(1)} s, ${((r.durationS / modelledS - 1) * 100).toFixed(2)} %), ` +
+        `${(r.durationS / wallS).toFixed(0)}× faster than real time; ${r.frames} frames, stage ${r.stageTravelUm.toFixed(0)} µm, dose ${JSON.stringify(r.laserDoseMj)} mJ`,
+    );
+  } finally {
+    await dry.shutdown('bench end');
   }
 }
 
