@@ -351,6 +351,7 @@ function runnerTime(time: SimClock) {
   return {
     now: () => time.now(),
     after: (ms: number, fn: () => void) => time.after(ms, fn),
+    hold: <T>(work: Promise<T>) => time.hold(work),
     wallMs: () => time.epochMs(),
   };
 }

@@ -183,4 +183,20 @@ describe('example macros', () => {
     within5('exposure dose', dry.report.exposureDoseMj.laser488!, 4 * 20 * 20 + 3 * 0.1 * 20);
     within5('dose', dry.report.laserDoseMj.laser488!, 4 * 20 * 20 + 3 * 0.1 * 20);
   });
+
+  it('a macro polling with sleeps while its run acquires does not slow the run’s simulated time', async () => {
+    const start = `
+      await aquila.run.start({
+        plan: { z_plan: { range: 8, step: 1 }, channels: [{ config: 'GFP', exposure: 400 }] },
+      });`;
+    const waited = await measured(true, { source: `${start}\nawait aquila.wait('run');` });
+    const polled = await measured(true, {
+      source: `${start}
+        while ((await aquila.state()).run?.state === 'running') await aquila.sleep(1000);`,
+    });
+    expect(polled.report.frames).toBe(9);
+    expect(waited.report.frames).toBe(9);
+    // the poll ends up to one sleep after the run
+    expect(polled.report.durationS).toBeLessThanOrEqual(waited.report.durationS * 1.05 + 1);
+  });
 });
