@@ -21,7 +21,8 @@ import {
   type SandboxReply,
 } from './protocol';
 import { FrameHold } from './frame-hold';
-import { snapshotBuffer, SnapshotWriter } from './read-snapshot';
+import { SnapshotPublisher, type SnapshotRead } from './read-snapshot';
+import { toApiError } from './macro-error';
 import type { PositionMapper } from './source-map';
 
 export interface MacroEnv {
@@ -52,7 +53,7 @@ export interface MacroRunOptions {
    * Of those, the ones answered from the state snapshot in shared memory (read-snapshot.ts):
    * `answer` gives what the command's handler would, from the state (throws: ask the host).
    */
-  snapshotReads: { name: string; answer(state: AppState): unknown }[];
+  snapshotReads: readonly SnapshotRead<AppState>[];
   limits: SandboxLimits;
   wallMs: number;
   env: MacroEnv;
@@ -82,7 +83,7 @@ export class MacroRunner {
   private readonly flag = new SharedArrayBuffer(4);
   private readonly callSignal = new Int32Array(new SharedArrayBuffer(4));
   private readonly callChannel = new MessageChannel();
-  private readonly snapshot: SnapshotWriter;
+  private readonly snapshot: SnapshotPublisher<AppState>;
   private readonly commands: ReadonlySet<string>;
   private readonly abortCtl = new AbortController();
   private readonly frames = new FrameHold();
@@ -97,9 +98,7 @@ export class MacroRunner {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.commands = new Set(o.commandNames);
     const callPort = this.callChannel.port2;
-    const slots = o.snapshotReads.length;
-    const snapshotMemory = snapshotBuffer(slots);
-    this.snapshot = new SnapshotWriter(snapshotMemory, slots);
+    this.snapshot = new SnapshotPublisher(o.snapshotReads);
     this.refreshSnapshot();
     this.worker = spawnWorker(
       new URL('./sandbox.worker.ts', import.meta.url),
@@ -113,8 +112,8 @@ export class MacroRunner {
         abortFlag: this.flag,
         callPort,
         callSignal: this.callSignal.buffer,
-        snapshotCommands: o.snapshotReads.map((r) => r.name),
-        snapshot: snapshotMemory,
+        snapshotCommands: this.snapshot.names,
+        snapshot: this.snapshot.memory,
       },
       { transferList: [callPort] },
     );
@@ -135,16 +134,7 @@ export class MacroRunner {
 
   /** Publishes the snapshot answers for the current state (call on every state change). */
   refreshSnapshot(): void {
-    const state = this.o.env.state();
-    this.snapshot.publish(
-      this.o.snapshotReads.map((r) => {
-        try {
-          return JSON.stringify(r.answer(state));
-        } catch {
-          return null;
-        }
-      }),
-    );
+    this.snapshot.refresh(this.o.env.state());
   }
 
   /** Stops the macro (abort or wall time): its interrupt handler sees the flag at once. */
@@ -189,13 +179,8 @@ export class MacroRunner {
     }
   }
 
-  /** Only commands offered as snapshot reads are counted: the worker's figures are not trusted. */
   private countReads(counts: Record<string, number>): void {
-    const valid: Record<string, number> = {};
-    for (const { name } of this.o.snapshotReads) {
-      const n = counts[name];
-      if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) valid[name] = n;
-    }
+    const valid = this.snapshot.validCounts(counts);
     const total = Object.values(valid).reduce((a, b) => a + b, 0);
     if (total === 0) return;
     this.calls += total;
@@ -329,22 +314,4 @@ export class MacroRunner {
 
 function isAutomationOver(phase: string): boolean {
   return phase === 'finished' || phase === 'failed' || phase === 'cancelled';
-}
-
-function toApiError(f: SandboxFailure, stopped: AbortReason | null, file: string): ApiError {
-  const limit = stopped ?? f.limit;
-  const at = f.line !== undefined ? ` at ${file}:${f.line}:${f.column ?? 0}` : '';
-  const what =
-    limit === 'aborted'
-      ? 'aborted'
-      : limit
-        ? `stopped by its ${limit} budget`
-        : `${f.code ? `${f.code}: ` : ''}${f.name === 'Error' ? '' : `${f.name}: `}${f.message}`;
-  const details: Record<string, unknown> = {};
-  if (f.line !== undefined) details.line = f.line;
-  if (f.column !== undefined) details.column = f.column;
-  if (limit) details.limit = limit;
-  if (f.code) details.cause = f.code;
-  if (f.details) details.causeDetails = f.details;
-  return { name: 'MacroError', code: 'E_MACRO', message: `Macro ${what}${at}`, details };
 }

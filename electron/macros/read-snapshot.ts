@@ -90,3 +90,48 @@ export class SnapshotReader {
     }
   }
 }
+
+/** A read-only command answered from the snapshot: what its handler would answer (throws: ask the host). */
+export interface SnapshotRead<S> {
+  name: string;
+  answer(state: S): unknown;
+}
+
+/** The host's side for one sandbox: its shared memory, kept to the state's answers. */
+export class SnapshotPublisher<S> {
+  readonly memory: SharedArrayBuffer;
+  private readonly writer: SnapshotWriter;
+
+  constructor(private readonly reads: readonly SnapshotRead<S>[]) {
+    this.memory = snapshotBuffer(reads.length);
+    this.writer = new SnapshotWriter(this.memory, reads.length);
+  }
+
+  /** Slot order, for the sandbox. */
+  get names(): string[] {
+    return this.reads.map((r) => r.name);
+  }
+
+  /** Publishes every answer for `state` (call on each state change). */
+  refresh(state: S): void {
+    this.writer.publish(
+      this.reads.map((r) => {
+        try {
+          return JSON.stringify(r.answer(state));
+        } catch {
+          return null;
+        }
+      }),
+    );
+  }
+
+  /** The sandbox's read counts, checked (it is not trusted): snapshot commands, positive integers. */
+  validCounts(counts: Record<string, unknown>): Record<string, number> {
+    const valid: Record<string, number> = {};
+    for (const { name } of this.reads) {
+      const n = counts[name];
+      if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) valid[name] = n;
+    }
+    return valid;
+  }
+}

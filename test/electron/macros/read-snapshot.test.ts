@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   SLOT_BYTES,
+  SnapshotPublisher,
   SnapshotReader,
   SnapshotWriter,
   snapshotBuffer,
@@ -55,8 +56,9 @@ describe('read snapshot (shared memory, seqlock)', () => {
     const r = new SnapshotReader(buf, 1);
     const values = new Set<number>();
     let bad = 0;
-    const end = Date.now() + 300;
-    while (Date.now() < end) {
+    // until 50 different answers were seen (bounded: the machine may be busy)
+    const end = Date.now() + 5_000;
+    while (values.size < 50 && Date.now() < end) {
       const json = r.read(0);
       try {
         const v = JSON.parse(json ?? 'null') as { a: number; b: number };
@@ -70,5 +72,31 @@ describe('read snapshot (shared memory, seqlock)', () => {
     await writer.terminate();
     expect(values.size).toBeGreaterThan(10);
     expect(bad).toBe(0);
+  });
+
+  it('publishes what each read’s handler answers, nothing where it throws; counts are checked', () => {
+    const p = new SnapshotPublisher<{ x: number | null }>([
+      { name: 'a.read', answer: (s) => ({ x: s.x }) },
+      {
+        name: 'b.read',
+        answer: (s) => {
+          if (s.x === null) throw new Error('none');
+          return s.x * 2;
+        },
+      },
+    ]);
+    const r = new SnapshotReader(p.memory, 2);
+    expect(p.names).toEqual(['a.read', 'b.read']);
+    p.refresh({ x: 2 });
+    expect([r.read(0), r.read(1)]).toEqual(['{"x":2}', '4']);
+    p.refresh({ x: null });
+    expect([r.read(0), r.read(1)]).toEqual(['{"x":null}', null]);
+    expect(
+      p.validCounts({ 'a.read': 3, 'b.read': -1, 'stage.moveTo': 5, x: 'y' } as Record<
+        string,
+        unknown
+      >),
+    ).toEqual({ 'a.read': 3 });
+    expect(p.validCounts({ 'a.read': 1.5, 'b.read': 2 ** 60 })).toEqual({});
   });
 });
