@@ -156,6 +156,7 @@ export class MacroRecorder {
     this.startEpochMs = this.time.epochMs();
     return {
       elapsedMs: () => c.elapsedMs(),
+      hold: (work) => c.hold(work),
       sleep: async (ms, signal) => {
         const from = c.elapsedMs();
         try {

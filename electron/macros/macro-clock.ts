@@ -11,6 +11,8 @@ export interface MacroClock {
   elapsedMs(): number;
   /** Resolves after `ms` of macro time, or rejects when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** The macro computes until `work` settles: simulated time must not skip meanwhile. */
+  hold(work: Promise<void>): void;
 }
 
 /** A macro clock starting now on `time`. */
@@ -18,6 +20,7 @@ export function macroClock(time: SimClock = realTime): MacroClock {
   const start = time.now();
   return {
     elapsedMs: () => time.now() - start,
+    hold: (work) => void time.hold(work),
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason as Error);

@@ -59,6 +59,11 @@ export interface MacroRunOptions {
   env: MacroEnv;
   /** Dry run: a call the host refuses is recorded and resolves to null, so every refusal is found. */
   continueOnRefusal?: boolean;
+  /**
+   * Dry run: the clock is held while the sandbox computes (from the start and each reply to
+   * its next `idle`), so device waits it overlaps with its own work are not skipped.
+   */
+  holdClockWhileBusy?: boolean;
   onChange(): void;
   onCall?(name: string, args: unknown, outcome: CallOutcome<unknown>): void;
   /** Snapshot answers the sandbox gave (never through the dispatcher), per command, in batches. */
@@ -93,6 +98,8 @@ export class MacroRunner {
   private stopRequested: AbortReason | null = null;
   private resolveDone!: () => void;
   private clock: MacroClock | null = null;
+  /** Ends the clock hold while the sandbox computes (holdClockWhileBusy). */
+  private endBusy: (() => void) | null = null;
 
   constructor(private readonly o: MacroRunOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -114,6 +121,7 @@ export class MacroRunner {
         callSignal: this.callSignal.buffer,
         snapshotCommands: this.snapshot.names,
         snapshot: this.snapshot.memory,
+        reportIdle: o.holdClockWhileBusy === true,
       },
       { transferList: [callPort] },
     );
@@ -161,7 +169,9 @@ export class MacroRunner {
     switch (m.type) {
       case 'ready':
         this.clock ??= this.o.env.clock();
-        return;
+        return this.busy();
+      case 'idle':
+        return this.idle();
       case 'log':
         return this.log(m.level, String(m.text));
       case 'progress':
@@ -217,11 +227,22 @@ export class MacroRunner {
       Atomics.notify(this.callSignal, 0);
       return;
     }
+    this.busy();
     this.worker.postMessage(reply, 'pixels' in reply ? [reply.pixels.buffer as ArrayBuffer] : []);
   }
 
+  private busy(): void {
+    if (!this.o.holdClockWhileBusy || this.endBusy || !this.clock) return;
+    this.clock.hold(new Promise<void>((resolve) => (this.endBusy = resolve)));
+  }
+
+  private idle(): void {
+    this.endBusy?.();
+    this.endBusy = null;
+  }
+
   private async request(
-    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' | 'reads' }>,
+    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' | 'reads' | 'idle' }>,
   ): Promise<SandboxReply> {
     const ok = (json: string): SandboxReply => ({ type: 'reply', id: m.id, ok: true, json });
     switch (m.type) {
@@ -274,6 +295,7 @@ export class MacroRunner {
   private settle(failure: SandboxFailure | null): void {
     if (this.phase !== 'running') return;
     clearTimeout(this.wallTimer);
+    this.idle();
     this.abortCtl.abort(new Error('macro ended'));
     const stopped = this.stopRequested;
     if (!failure) this.phase = 'finished';

@@ -145,6 +145,7 @@ export class MacroService {
       },
       wallMs: limits.wallS * 1000,
       continueOnRefusal: this.d.dryRun !== undefined,
+      holdClockWhileBusy: this.d.dryRun !== undefined,
       env: {
         call: (n, args, cleanUp) => {
           const refused = cleanUp ? null : leaseRefusal(n, starter, this.d.store.state);

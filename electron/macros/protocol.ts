@@ -47,6 +47,8 @@ export interface SandboxInit {
    */
   snapshotCommands: string[];
   snapshot: SharedArrayBuffer;
+  /** Dry runs: say `idle` whenever the macro waits for the host (its simulated clock may then skip). */
+  reportIdle?: boolean;
 }
 
 /** Host operations the sandbox awaits (each gets one `reply`). */
@@ -65,6 +67,8 @@ export type SandboxMessage =
   | { type: 'progress'; fraction: number; message: string }
   /** Snapshot answers given since the last `reads` (sent before any other request and at the end). */
   | { type: 'reads'; counts: Record<string, number> }
+  /** Nothing to run until a reply (`reportIdle` only); the host's next reply makes it busy again. */
+  | { type: 'idle' }
   | { type: 'done'; ok: true }
   | { type: 'done'; ok: false; error: SandboxFailure };
 

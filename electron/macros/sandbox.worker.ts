@@ -231,16 +231,19 @@ function pump(): void {
     });
   }
   // While a host request is outstanding its answer pumps again: check the module then.
-  if (!modulePromise || pending.size > 0) return;
-  const state = vm.getPromiseState(modulePromise);
-  if (state.type === 'fulfilled') {
-    state.value.dispose();
-    finish({ ok: true });
-  } else if (state.type === 'rejected') {
-    const failure = failureOf(state.error);
-    state.error.dispose();
-    finish({ ok: false, error: failure });
+  if (modulePromise && pending.size === 0) {
+    const state = vm.getPromiseState(modulePromise);
+    if (state.type === 'fulfilled') {
+      state.value.dispose();
+      return finish({ ok: true });
+    } else if (state.type === 'rejected') {
+      const failure = failureOf(state.error);
+      state.error.dispose();
+      return finish({ ok: false, error: failure });
+    }
   }
+  // Nothing left to run until the host answers.
+  if (init.reportIdle) send({ type: 'idle' });
 }
 
 port.on('message', (m: SandboxReply) => {

@@ -120,7 +120,7 @@ const examples = listLibrary({ examples: EXAMPLES_DIR, user: '/nonexistent' }).m
 const PARAMS: Record<string, Record<string, unknown>> = {
   'flimp-well-plate': { cols: 1, roisPerWell: 2, maxFrames: 2 },
   'laser-power-series': { powersMw: '5,20' },
-  'z-stack-at-rois': { maxRois: 2, fields: 2, exposureMs: 400 },
+  'z-stack-at-rois': { maxRois: 2, fields: 2, exposureMs: 400, rangeUm: 6 },
 };
 
 describe('example macros', () => {
@@ -198,5 +198,18 @@ describe('example macros', () => {
     expect(waited.report.frames).toBe(9);
     // the poll ends up to one sleep after the run
     expect(polled.report.durationS).toBeLessThanOrEqual(waited.report.durationS * 1.05 + 1);
+  });
+
+  it('a device call the macro overlaps with its own computing takes the longer of the two', async () => {
+    // a 1 mm move (5 s at 200 µm/s) started, then 1.5 s of script, then the move awaited
+    const source = `
+      const move = aquila.stage.moveTo({ xUm: 1000, yUm: 0 });
+      const t0 = Date.now();
+      while (Date.now() - t0 < 1500) {}
+      await move;`;
+    const dry = await measured(true, { source });
+    const real = await measured(false, { source });
+    within5('duration', dry.report.durationS, real.report.durationS, real.lateS);
+    expect(dry.report.durationS).toBeLessThan(5 + 1.5);
   });
 });
