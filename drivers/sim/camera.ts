@@ -1,7 +1,6 @@
 /**
  * Simulated sCMOS camera imaging the world's virtual sample (see sample.ts for the
- * orientation convention: mounted as the world's `cameraMount` says; with the identity mount
- * stage +x moves content toward −x in the image). 16-bit; binning
+ * orientation convention: stage +x moves content toward −x in the image). 16-bit; binning
  * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
  * the black level report it); ROI in binned pixels; changing binning clears the ROI.
  * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
@@ -21,6 +20,7 @@ import {
 } from './camera-options';
 import { LiveRun, type CapturedFrame } from './live-run';
 import { RenderPool } from './render-pool';
+import { sleepOn } from './sim-clock';
 import { hash32 } from './rng';
 import { sampleFor, type VirtualSample } from './sample';
 import type { SimWorld } from './world';
@@ -158,15 +158,19 @@ export class SimCamera implements Camera {
   async snap(into?: ArrayBuffer): Promise<RawFrame> {
     this.assertConnected();
     if (this.live) throw new StateError(`${this.id}: live acquisition is running; stop it first`);
-    const startMs = this.takeNextExposure() ?? performance.now();
+    const time = this.world.time;
+    const startMs = this.takeNextExposure() ?? time.now();
     // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
     // next exposure start) at `endMs`, however late the host's timer fires.
     const endMs = startMs + this.exposureMs;
-    await untilMs(endMs);
+    if (endMs > time.now()) await sleepOn(time, endMs - time.now());
     this.assertConnected();
     const { meta, pixels } = this.capture(into, endMs, startMs);
     if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
-    const [px] = await Promise.all([pixels, untilMs(endMs + this.opts.readoutMs)]);
+    const [px] = await Promise.all([
+      pixels,
+      sleepOn(time, endMs + this.opts.readoutMs - time.now()),
+    ]);
     return { ...meta, pixels: px };
   }
 
@@ -178,7 +182,7 @@ export class SimCamera implements Camera {
     const next = this.next;
     this.next = undefined;
     if (!next || next.scene !== this.scene()) return undefined;
-    if (performance.now() > next.startMs + OVERLAP_BUFFER_FRAMES * this.exposureMs)
+    if (this.world.time.now() > next.startMs + OVERLAP_BUFFER_FRAMES * this.exposureMs)
       return undefined;
     return next.startMs;
   }
@@ -207,6 +211,7 @@ export class SimCamera implements Camera {
         },
       },
       onFrame,
+      this.world.time,
     );
     this.live = run;
     run.start();
@@ -245,13 +250,13 @@ export class SimCamera implements Camera {
   /**
    * Ends an exposure now: fixes the scene (stage, focus, lasers at mid-exposure). `into`:
    * see Camera.snap (filled when it has exactly this frame's size). `endMs`: when the
-   * exposure ended by the sensor's timing (performance.now() clock), for the timestamp
+   * exposure ended by the sensor's timing (`world.time`), for the timestamp
    * and, for a frame held in the overlap buffer, the time the scene is imaged at.
    */
   private capture(into?: ArrayBuffer, endMs?: number, startMs?: number): CapturedFrame {
     // The exposure log is on the world clock (as the lasers' emission timeline is): the
     // sensor's end time (performance clock) shifted by how long ago it was.
-    const endW = this.world.clock() - (endMs === undefined ? 0 : performance.now() - endMs);
+    const endW = this.world.clock() - (endMs === undefined ? 0 : this.world.time.now() - endMs);
     const logged = {
       startMs:
         endW - (endMs !== undefined && startMs !== undefined ? endMs - startMs : this.exposureMs),
@@ -261,7 +266,9 @@ export class SimCamera implements Camera {
     this.exposureLog.push(logged);
     if (this.exposureLog.length > EXPOSURE_LOG_CAPACITY) this.exposureLog.shift();
     const frame = this.render(into, endMs);
-    // Read-out ends when the pixels are out (the render stands for the sensor's transfer).
+    // Read-out ends when the pixels are out (the render stands for the sensor's transfer;
+    // simulated time does not skip past it).
+    this.world.time.hold(frame.pixels).catch(() => undefined);
     const done = () => {
       logged.readoutEndMs = Math.max(logged.readoutEndMs, this.world.clock());
     };
@@ -272,7 +279,7 @@ export class SimCamera implements Camera {
   private render(into: ArrayBuffer | undefined, endMs: number | undefined): CapturedFrame {
     const seq = this.seq++;
     const timestampMs =
-      endMs === undefined ? Date.now() : Math.round(performance.timeOrigin + endMs);
+      endMs === undefined ? this.world.time.epochMs() : Math.round(this.world.time.epochMs(endMs));
     const { w, h } = this.binnedSize();
     const roi = this.roi ?? { xPx: 0, yPx: 0, widthPx: w, heightPx: h };
     const meta = {
@@ -289,7 +296,7 @@ export class SimCamera implements Camera {
     }
     // A frame held in the overlap buffer is imaged at its own time; otherwise at the world's
     // now (a late timer's few ms ignored, so a fixed test clock gives fixed frames).
-    const heldMs = endMs === undefined ? 0 : performance.now() - endMs;
+    const heldMs = endMs === undefined ? 0 : this.world.time.now() - endMs;
     const midMs =
       this.world.clock() - (heldMs > this.exposureMs ? heldMs : 0) - this.exposureMs / 2;
     const [xUm = 0, yUm = 0] = this.world.stage.positionUm(midMs);
@@ -324,14 +331,4 @@ export class SimCamera implements Camera {
     };
     return { meta, pixels: this.pool.render({ kind: 'sample', render }, into) };
   }
-}
-
-/**
- * Resolves once performance.now() ≥ `atMs`. A Node timer may fire up to 1 ms early: the
- * rest is waited out in event-loop turns (setImmediate), not in another timer.
- */
-async function untilMs(atMs: number): Promise<void> {
-  const leftMs = atMs - performance.now();
-  if (leftMs >= 1) await new Promise((r) => setTimeout(r, leftMs));
-  while (performance.now() < atMs) await new Promise((r) => setImmediate(r));
 }

@@ -3,15 +3,12 @@
  * when frame n's read-out ends (period = exposure + read-out) or, if rendering is slower,
  * when a render slot frees up (period = render time / slots). Frames are delivered in
  * sequence order; a frame whose render failed is a gap in `seq`, as on a real camera.
- * An exposure ends no sooner than `exposureMs` after it started: Node timers may fire up to
- * 1 ms early (libuv keeps a millisecond clock), so after an early timer the remainder is
- * waited out in event-loop turns — otherwise the first exposure would reach back before
- * live started (and before its light).
  * `stop()` ends exposures at once and resolves after every exposed frame was delivered,
  * or after `stopTimeoutMs` (a render that never finishes is then counted lost, never
  * delivered late).
  */
 import type { RawFrame } from '../devices';
+import { realTime, type SimClock } from './sim-clock';
 
 export interface CapturedFrame {
   meta: Omit<RawFrame, 'pixels'>;
@@ -33,13 +30,11 @@ export class LiveRun {
   private stopped = false;
   /** Set when stop() gave up waiting: nothing is delivered after that. */
   private closed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Cancels the pending end of exposure. */
+  private cancelTimer: (() => void) | undefined;
   private inFlight = 0;
   private waitingForSlot = false;
-  private nextStartMs = performance.now();
-  /** When the exposure in progress ends (performance.now() clock). */
-  private exposureEndMs = 0;
+  private nextStartMs: number;
   private readonly ready = new Map<number, RawFrame | null>();
   private order: number[] = [];
   private drained: Array<() => void> = [];
@@ -47,7 +42,11 @@ export class LiveRun {
   constructor(
     private readonly source: LiveSource,
     private readonly onFrame: (frame: RawFrame) => void,
-  ) {}
+    /** What exposure and read-out times are waited on. */
+    private readonly time: SimClock = realTime,
+  ) {
+    this.nextStartMs = time.now();
+  }
 
   get running(): boolean {
     return !this.stopped;
@@ -59,10 +58,8 @@ export class LiveRun {
 
   async stop(stopTimeoutMs = 10_000): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.inFlight === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = new Promise<boolean>((r) => this.drained.push(() => r(true)));
@@ -85,24 +82,16 @@ export class LiveRun {
       this.waitingForSlot = true;
       return;
     }
-    const now = performance.now();
+    const now = this.time.now();
     const start = Math.max(this.nextStartMs, now);
-    this.exposureEndMs = start + this.source.exposureMs();
-    const delayMs = this.exposureEndMs - now;
-    if (delayMs >= 1) this.timer = setTimeout(() => this.endExposure(), delayMs);
-    else this.immediate = setImmediate(() => this.endExposure());
+    const delayMs = start + this.source.exposureMs() - now;
+    this.cancelTimer = this.time.after(delayMs, () => this.endExposure());
   }
 
   private endExposure(): void {
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.cancelTimer = undefined;
     if (this.stopped) return;
-    const leftMs = this.exposureEndMs - performance.now();
-    if (leftMs > 0) {
-      this.immediate = setImmediate(() => this.endExposure());
-      return;
-    }
-    this.nextStartMs = performance.now() + this.source.readoutMs();
+    this.nextStartMs = this.time.now() + this.source.readoutMs();
     const { meta, pixels } = this.source.capture();
     this.inFlight++;
     this.order.push(meta.seq);

@@ -15,6 +15,7 @@ import { DeviceEvents } from '../device-events';
 import { DisconnectedError, LimitError, ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AxisMotion } from './motion';
+import { sleepOn, type SimClock } from './sim-clock';
 import type { SimWorld } from './world';
 
 export const identity = (model: string, id: string): DeviceIdentity => ({
@@ -24,11 +25,13 @@ export const identity = (model: string, id: string): DeviceIdentity => ({
   firmware: 'sim-1',
 });
 
-/** Resolves when `motion` is idle (or after `maxMs`), checking at the move's end time. */
-async function waitIdle(isBusy: () => boolean, remainingMs: () => number): Promise<void> {
-  while (isBusy()) {
-    await new Promise((r) => setTimeout(r, Math.max(1, Math.min(50, remainingMs()))));
-  }
+/** Resolves when `motion` is idle, checking at the move's end time on `time`. */
+async function waitIdle(
+  time: SimClock,
+  isBusy: () => boolean,
+  remainingMs: () => number,
+): Promise<void> {
+  while (isBusy()) await sleepOn(time, Math.max(1, Math.min(50, remainingMs())));
 }
 
 export class SimConnectable {
@@ -54,6 +57,7 @@ abstract class SimMotionDevice extends SimConnectable {
   constructor(
     readonly id: string,
     protected readonly motion: AxisMotion,
+    private readonly time: SimClock,
     private readonly model: string,
     options: unknown,
     defaults: { speedUmPerS: number; travelUm: number },
@@ -95,6 +99,7 @@ abstract class SimMotionDevice extends SimConnectable {
     m.moveTo(targetUm);
     this.events.emit({ type: 'changed' });
     await waitIdle(
+      this.time,
       () => m.isBusy(),
       () => m.remainingMs(),
     );
@@ -121,7 +126,10 @@ export class SimXYStage extends SimMotionDevice implements XYStage {
   readonly kind = 'xy-stage' as const;
 
   constructor(id: string, world: SimWorld, options: unknown) {
-    super(id, world.stage, 'Simulated XY stage', options, { speedUmPerS: 5_000, travelUm: 50_000 });
+    super(id, world.stage, world.time, 'Simulated XY stage', options, {
+      speedUmPerS: 5_000,
+      travelUm: 50_000,
+    });
   }
 
   async getPositionUm(): Promise<XYPositionUm> {
@@ -139,7 +147,7 @@ export class SimZDrive extends SimMotionDevice implements ZDrive {
   readonly kind = 'z-drive' as const;
 
   constructor(id: string, world: SimWorld, options: unknown) {
-    super(id, world.focus, 'Simulated focus drive', options, {
+    super(id, world.focus, world.time, 'Simulated focus drive', options, {
       speedUmPerS: 500,
       travelUm: 10_000,
     });

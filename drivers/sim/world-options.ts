@@ -1,5 +1,6 @@
 /** The simulated world's options (world.ts), apart so the modules the world builds on can read them. */
 import type { Clock } from './motion';
+import type { SimClock } from './sim-clock';
 
 /**
  * What the slide holds: `cells` (the original: cells scattered uniformly), `sparse-cells`
@@ -55,4 +56,9 @@ export interface SimWorldOptions {
   /** Absent: identity (image +x is stage +x, image +y is stage +y). */
   cameraMount?: SimCameraMount;
   clock?: Clock;
+  /**
+   * What device timing waits on (moves, exposures, read-out); default real time. Also the
+   * world clock unless `clock` is given (tests fix the world clock, not the devices' waits).
+   */
+  time?: SimClock;
 }

@@ -6,6 +6,7 @@
  */
 import { FocalSurface } from './focal-surface';
 import { AxisMotion, type Clock } from './motion';
+import { realTime, type SimClock } from './sim-clock';
 import { SimTruth } from './truth';
 import type { SimWorldOptions } from './world-options';
 
@@ -37,6 +38,8 @@ const TIMELINE_CAPACITY = 10_000;
 
 export class SimWorld {
   readonly clock: Clock;
+  /** What the devices' waits run on (sim-clock.ts). */
+  readonly time: SimClock;
   readonly stage: AxisMotion;
   readonly focus: AxisMotion;
   /** Keyed by device id. */
@@ -51,7 +54,8 @@ export class SimWorld {
   readonly emissionTimeline: EmissionChange[] = [];
 
   constructor(readonly options: SimWorldOptions) {
-    this.clock = options.clock ?? (() => performance.now());
+    this.time = options.time ?? realTime;
+    this.clock = options.clock ?? (() => this.time.now());
     this.surface = new FocalSurface(options);
     this.truth = new SimTruth(this);
     this.stage = new AxisMotion(this.clock, [0, 0], 5_000);

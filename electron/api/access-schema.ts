@@ -20,6 +20,8 @@ const auditEntrySchema = z.object({
   ok: z.boolean(),
   code: z.string().optional(),
   ms: z.number(),
+  /** Issue #15: made by a macro's dry run on the simulated twin; nothing real moved. */
+  dryRun: z.boolean().optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { SimClock } from '../../drivers/sim/sim-clock';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandResult, DatasetEntry, RunView } from '../api/contract';
 import type { AquilaConfig } from '../config/schema';
@@ -81,6 +82,8 @@ export class AcquisitionService {
       accessProvenance?: () => unknown;
       /** Runs follow its on/off mode (strict per-frame light); absent: the line stays on. */
       shutter?: AutoShutter;
+      /** Issue #15: the simulated time runs are scheduled on in a dry run; default real time. */
+      time?: SimClock;
     },
   ) {
     this.datasetsRoot = path.resolve(expandHome(deps.config.storage.datasetsRoot));
@@ -246,6 +249,7 @@ export class AcquisitionService {
       sink: pipeline,
       presets: prepared.binding.presets,
       indexOf: prepared.shape.indexOf,
+      ...(this.deps.time && runnerTime(this.deps.time)),
     });
     this.runner = runner;
     this.pipeline = pipeline;
@@ -340,4 +344,14 @@ export class AcquisitionService {
       failure: st.failure,
     };
   }
+}
+
+/** A run's scheduling clock and status timestamps on `time`. */
+function runnerTime(time: SimClock) {
+  return {
+    now: () => time.now(),
+    after: (ms: number, fn: () => void) => time.after(ms, fn),
+    hold: <T>(work: Promise<T>) => time.hold(work),
+    wallMs: () => time.epochMs(),
+  };
 }

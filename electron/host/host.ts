@@ -3,6 +3,7 @@
  * Runs in the Electron main process or in plain Node (`npm run serve`, the CLI, tests).
  */
 import path from 'node:path';
+import type { SimClock } from '../../drivers/sim/sim-clock';
 import { SimWorld } from '../../drivers/sim/world';
 import type { DriverContext } from '../../drivers/registry';
 import type { HostEvent } from '../api/contract';
@@ -23,7 +24,7 @@ import { ControlLease, identityOf, type ControlLeaseOptions } from './control-le
 import { UploadService } from './upload-service';
 import { DeviceManager } from './device-manager';
 import { EventHistory, refusalEvent } from './event-history';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher, type CallObserver } from './dispatcher';
 import { FrameBus } from './frame-bus';
 import { initDeviceSections, initialState, quietLog, watchSupervisor } from './host-init';
 import { LiveIdleStop } from './live-idle-stop';
@@ -54,6 +55,16 @@ export interface HostOptions {
   /** Issue #15: macro clocks and dry runs (electron/macros/dry-run.ts). */
   macroClock?: MacroServiceDeps['clock'];
   macroDryRun?: MacroServiceDeps['dryRun'];
+  /**
+   * Issue #15: where this host's calls are audited instead of its own trail (a dry run's
+   * simulated twin hands them to the real host's audit trail, marked dry-run).
+   */
+  auditTo?: CallObserver;
+  /**
+   * Issue #15: the time the simulated devices and the safety layer's dose timing keep (a dry
+   * run's FastClock); default real time.
+   */
+  simTime?: SimClock;
 }
 
 export interface Host {
@@ -103,6 +114,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       (world ??= new SimWorld({
         ...config.sim,
         cameraMount: config.sim.cameraMount ?? config.stageOrientation,
+        time: options.simTime,
       })),
     log: (level, message) => log.log(level, message),
   };
@@ -114,7 +126,13 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
   });
   initDeviceSections(store, devices);
 
-  const safety = new SafetyLayer(config.limits, devices, log);
+  const simTime = options.simTime;
+  const safety = new SafetyLayer(
+    config.limits,
+    devices,
+    log,
+    simTime ? () => simTime.epochMs() : undefined,
+  );
   safety.onLatchChange((reason) => {
     store.update((s) => {
       s.safety.estopLatched = reason !== null;
@@ -157,6 +175,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     bus,
     log,
     shutter,
+    time: options.simTime,
     accessProvenance: () => ({
       controller: store.state.control.holder,
       auditFile: audit.file,
@@ -219,6 +238,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     },
     clock: options.macroClock,
     dryRun: options.macroDryRun,
+    audit: (entry) => (options.auditTo ?? auditCall)(entry),
     dryHost: (scratch, recorderOptions) =>
       createHost(
         {
@@ -228,14 +248,22 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
             storage: { ...config.storage, datasetsRoot: scratch },
           },
         },
-        { log: quietLog(log), dataDir: scratch, ...recorderOptions },
+        {
+          log: quietLog(log),
+          dataDir: scratch,
+          auditTo: (entry) => auditCall(entry, true),
+          ...recorderOptions,
+        },
       ),
   });
-  dispatcher.observe(({ name, args, ctx, ok, code, error, ms }) => {
+  const auditCall = (
+    { name, args, ctx, ok, code, error, ms }: Parameters<CallObserver>[0],
+    dryRun = false,
+  ) => {
     // Heartbeats and view settings (tab clicks) would drown the audit trail.
     if ((name === 'control.heartbeat' || name === 'view.set') && ok) return;
     // Issue #18: refusals go to every client's event list, not only to the caller.
-    const refused = error && refusalEvent(name, identityOf(ctx).user, error);
+    const refused = !dryRun && error && refusalEvent(name, identityOf(ctx).user, error);
     if (refused) emit(refused);
     audit.append({
       timeMs: Date.now(),
@@ -247,8 +275,10 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       ok,
       ...(code ? { code } : {}),
       ms: Math.round(ms * 10) / 10,
+      ...(dryRun ? { dryRun } : {}),
     });
-  });
+  };
+  dispatcher.observe(options.auditTo ?? ((entry) => auditCall(entry)));
   startWatchdog({
     lease,
     safety,

@@ -13,6 +13,8 @@ export class StateStore {
   private current: AppState;
   private revision = 0;
   private readonly listeners = new Set<PatchListener>();
+  /** Host-internal mirrors of the state (not clients: not in `subscriberCount`). */
+  private readonly mirrors = new Set<() => void>();
 
   constructor(initial: AppState) {
     this.current = initial;
@@ -33,11 +35,18 @@ export class StateStore {
     this.revision += 1;
     const rev = this.revision;
     for (const l of [...this.listeners]) l(rev, patches as StatePatch[]);
+    for (const m of [...this.mirrors]) m();
   }
 
   /** Clients following the state (WebSocket sessions, the window's IPC, the CLI). */
   get subscriberCount(): number {
     return this.listeners.size;
+  }
+
+  /** Called after every change, like `subscribe`, but not counted as a client following the state. */
+  mirror(listener: () => void): () => void {
+    this.mirrors.add(listener);
+    return () => this.mirrors.delete(listener);
   }
 
   subscribe(listener: PatchListener): () => void {

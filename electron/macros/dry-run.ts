@@ -1,8 +1,10 @@
 /**
  * Dry runs (issue #15 §3): the macro runs against the simulated microscope — the config's
- * devices replaced by the simulator's, same limits, channels and sample options — with a
- * virtual clock that skips `aquila.sleep`, and every refused call recorded instead of thrown.
- * The same recorder measures a real run, so the two reports compare figure for figure.
+ * devices replaced by the simulator's, same limits, channels and sample options — on a
+ * FastClock (drivers/sim/sim-clock.ts) that the simulated devices, the safety layer's dose
+ * timing and the macro's `sleep` share: waits are skipped, not waited, yet counted. Every
+ * refused call is recorded instead of thrown. The same recorder measures a real run, so the
+ * two reports compare figure for figure.
  */
 import type { RawFrame } from '../../drivers/devices';
 import type { CallOutcome } from '../api/bridge';
@@ -12,7 +14,8 @@ import type { DeviceManager } from '../host/device-manager';
 import type { Dispatcher } from '../host/dispatcher';
 import type { StateStore } from '../host/state-store';
 import type { SafetyLayer } from '../safety/safety-layer';
-import { realClock, virtualClock, type MacroClock } from './macro-clock';
+import { FastClock, realTime, type SimClock } from '../../drivers/sim/sim-clock';
+import { macroClock, type MacroClock } from './macro-clock';
 import { REFUSAL_CODES, type MacroRunOptions } from './macro-runner';
 
 /** What the recorder watches of a host (a Host; not imported, host.ts builds dry hosts). */
@@ -23,9 +26,10 @@ export interface RecordedHost {
   safety: SafetyLayer;
 }
 
-/** Host options a recorder sets (HostOptions.macroClock, HostOptions.macroDryRun). */
+/** Host options a recorder sets (HostOptions.macroClock, .macroDryRun, .simTime). */
 export interface RecorderHostOptions {
   macroClock: () => MacroClock;
+  simTime?: SimClock;
   macroDryRun?: { onCall: NonNullable<MacroRunOptions['onCall']> };
 }
 
@@ -58,8 +62,10 @@ export function simulatedTwin(config: AquilaConfig): AquilaConfig {
 
 /** Measures what one macro does to the (simulated) instrument. */
 export class MacroRecorder {
+  /** The instrument's time: the twin's FastClock in a dry run, real time in a real one. */
+  readonly time: SimClock;
   private clock: MacroClock | null = null;
-  private startWallMs = 0;
+  private startEpochMs = 0;
   private endElapsedMs: number | null = null;
   private sleptMs = 0;
   private frames = 0;
@@ -67,18 +73,21 @@ export class MacroRecorder {
   private stageTravelUm = 0;
   private focusTravelUm = 0;
   private readonly refusals: DryRunReport['refusals'] = [];
-  private readonly skippedDoseMwMs: Record<string, number> = {};
   private readonly exposureDoseMwMs: Record<string, number> = {};
   private host: RecordedHost | null = null;
   private detach: (() => void)[] = [];
 
-  constructor(readonly dryRun: boolean) {}
+  constructor(readonly dryRun: boolean) {
+    this.time = dryRun ? new FastClock() : realTime;
+  }
 
-  /** Host options that give the macro this recorder's clock (and, dry, its refusal handling). */
+  /** Host options that give the macro and devices this recorder's clock (and, dry, its refusal handling). */
   hostOptions(): RecorderHostOptions {
-    if (!this.dryRun) return { macroClock: () => this.newClock(realClock()) };
+    const macro = () => this.newClock(macroClock(this.time));
+    if (!this.dryRun) return { macroClock: macro };
     return {
-      macroClock: () => this.newClock(virtualClock((ms) => this.skipped(ms))),
+      macroClock: macro,
+      simTime: this.time,
       macroDryRun: { onCall: (name, _args, outcome) => this.onCall(name, outcome) },
     };
   }
@@ -125,11 +134,11 @@ export class MacroRecorder {
   }
 
   report(): DryRunReport {
-    const endWall = this.startWallMs + (this.endElapsedMs ?? this.clock?.elapsedMs() ?? 0);
-    const dose = { ...this.host?.safety.emission.doseMwMs(this.startWallMs, Date.now()) };
-    addInto(dose, this.skippedDoseMwMs);
+    const durationMs = this.endElapsedMs ?? this.clock?.elapsedMs() ?? 0;
+    const dose =
+      this.host?.safety.emission.doseMwMs(this.startEpochMs, this.startEpochMs + durationMs) ?? {};
     return {
-      durationS: round((endWall - this.startWallMs) / 1000),
+      durationS: round(durationMs / 1000),
       sleptS: round(this.sleptMs / 1000),
       frames: this.frames,
       bytes: this.bytes,
@@ -144,9 +153,10 @@ export class MacroRecorder {
   /** `c`, with the macro time each `aquila.sleep` took added to `sleptMs`. */
   private newClock(c: MacroClock): MacroClock {
     this.clock = c;
-    this.startWallMs = Date.now();
+    this.startEpochMs = this.time.epochMs();
     return {
       elapsedMs: () => c.elapsedMs(),
+      hold: (work) => c.hold(work),
       sleep: async (ms, signal) => {
         const from = c.elapsedMs();
         try {
@@ -156,13 +166,6 @@ export class MacroRecorder {
         }
       },
     };
-  }
-
-  /** A skipped sleep: lines emitting now would have emitted all along. */
-  private skipped(ms: number): void {
-    for (const l of Object.values(this.host?.store.state.lasers ?? {}))
-      if (l.emission)
-        this.skippedDoseMwMs[l.id] = (this.skippedDoseMwMs[l.id] ?? 0) + ms * l.powerMw;
   }
 
   private count<F extends RawFrame>(f: F): F {

@@ -1,49 +1,38 @@
 /**
- * Time as a macro sees it. Real runs wait; dry runs advance a virtual clock instead of
- * waiting (`aquila.sleep(3_600_000)` costs nothing) and add the real time every device
- * call took on the simulator, so the reported duration is what the real run would take.
+ * Time as a macro sees it: the clock its instrument keeps. A real run's is real time; a dry
+ * run's is the simulated twin's FastClock (drivers/sim/sim-clock.ts), on which
+ * `aquila.sleep(3_600_000)`, moves, exposures and read-outs are skipped rather than waited
+ * while still counted, so the reported duration is what the real run would take.
  */
+import { realTime, type SimClock } from '../../drivers/sim/sim-clock';
+
 export interface MacroClock {
   /** Macro time since start, ms. */
   elapsedMs(): number;
   /** Resolves after `ms` of macro time, or rejects when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** The macro computes until `work` settles: simulated time must not skip meanwhile. */
+  hold(work: Promise<void>): void;
 }
 
-export function realClock(now: () => number = performance.now.bind(performance)): MacroClock {
-  const start = now();
+/** A macro clock starting now on `time`. */
+export function macroClock(time: SimClock = realTime): MacroClock {
+  const start = time.now();
   return {
-    elapsedMs: () => now() - start,
+    elapsedMs: () => time.now() - start,
+    hold: (work) => void time.hold(work),
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason as Error);
-        const t = setTimeout(() => {
+        const cancel = time.after(ms, () => {
           signal.removeEventListener('abort', onAbort);
           resolve();
-        }, ms);
+        });
         const onAbort = () => {
-          clearTimeout(t);
+          cancel();
           reject(signal.reason as Error);
         };
         signal.addEventListener('abort', onAbort, { once: true });
       }),
-  };
-}
-
-/** Real elapsed time plus every sleep, skipped (`onSkip` hears each skipped span). */
-export function virtualClock(
-  onSkip: (ms: number) => void = () => undefined,
-  now: () => number = performance.now.bind(performance),
-): MacroClock {
-  const start = now();
-  let skippedMs = 0;
-  return {
-    elapsedMs: () => now() - start + skippedMs,
-    sleep: (ms, signal) => {
-      if (signal.aborted) return Promise.reject(signal.reason as Error);
-      skippedMs += ms;
-      onSkip(ms);
-      return Promise.resolve();
-    },
   };
 }

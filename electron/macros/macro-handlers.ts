@@ -1,7 +1,7 @@
 /** The macro commands (contract: electron/api/macro-schema.ts) and `stage.position`. */
 import { readFileSync } from 'node:fs';
 import { StateError } from '../../drivers/errors';
-import type { MacroCommandName } from '../api/contract';
+import type { AppState, MacroCommandName } from '../api/contract';
 import type { Handlers } from '../host/command-handlers';
 import type { StateStore } from '../host/state-store';
 import type { MacroService } from './macro-service';
@@ -16,6 +16,12 @@ const summary = (v: {
   name: v.name,
   phase: v.phase,
 });
+
+/** `stage.position`'s answer: the position as last read (also a macro's snapshot read). */
+export function stagePosition({ stage, focus }: AppState) {
+  if (!stage) throw new StateError('No XY stage is configured');
+  return { xUm: stage.xUm, yUm: stage.yUm, zUm: focus ? focus.zUm : null };
+}
 
 export function createMacroHandlers(
   macros: () => MacroService,
@@ -38,10 +44,6 @@ export function createMacroHandlers(
       running: macros().running().map(summary),
     }),
     'macro.typings': async () => ({ dts: macroTypings(), completions: macroCompletions() }),
-    'stage.position': async () => {
-      const { stage, focus } = store.state;
-      if (!stage) throw new StateError('No XY stage is configured');
-      return { xUm: stage.xUm, yUm: stage.yUm, zUm: focus ? focus.zUm : null };
-    },
+    'stage.position': async () => stagePosition(store.state),
   };
 }

@@ -21,6 +21,8 @@ import {
   type SandboxReply,
 } from './protocol';
 import { FrameHold } from './frame-hold';
+import { SnapshotPublisher, type SnapshotRead } from './read-snapshot';
+import { toApiError } from './macro-error';
 import type { PositionMapper } from './source-map';
 
 export interface MacroEnv {
@@ -47,13 +49,25 @@ export interface MacroRunOptions {
   commandNames: string[];
   /** Of those, the read-only ones the sandbox asks synchronously (protocol.ts `syncCommands`). */
   syncCommands: string[];
+  /**
+   * Of those, the ones answered from the state snapshot in shared memory (read-snapshot.ts):
+   * `answer` gives what the command's handler would, from the state (throws: ask the host).
+   */
+  snapshotReads: readonly SnapshotRead<AppState>[];
   limits: SandboxLimits;
   wallMs: number;
   env: MacroEnv;
   /** Dry run: a call the host refuses is recorded and resolves to null, so every refusal is found. */
   continueOnRefusal?: boolean;
+  /**
+   * Dry run: the clock is held while the sandbox computes (from the start and each reply to
+   * its next `idle`), so device waits it overlaps with its own work are not skipped.
+   */
+  holdClockWhileBusy?: boolean;
   onChange(): void;
   onCall?(name: string, args: unknown, outcome: CallOutcome<unknown>): void;
+  /** Snapshot answers the sandbox gave (never through the dispatcher), per command, in batches. */
+  onReads?(counts: Record<string, number>): void;
 }
 
 export const MAX_CONSOLE_LINES = 500;
@@ -74,6 +88,7 @@ export class MacroRunner {
   private readonly flag = new SharedArrayBuffer(4);
   private readonly callSignal = new Int32Array(new SharedArrayBuffer(4));
   private readonly callChannel = new MessageChannel();
+  private readonly snapshot: SnapshotPublisher<AppState>;
   private readonly commands: ReadonlySet<string>;
   private readonly abortCtl = new AbortController();
   private readonly frames = new FrameHold();
@@ -83,11 +98,15 @@ export class MacroRunner {
   private stopRequested: AbortReason | null = null;
   private resolveDone!: () => void;
   private clock: MacroClock | null = null;
+  /** Ends the clock hold while the sandbox computes (holdClockWhileBusy). */
+  private endBusy: (() => void) | null = null;
 
   constructor(private readonly o: MacroRunOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.commands = new Set(o.commandNames);
     const callPort = this.callChannel.port2;
+    this.snapshot = new SnapshotPublisher(o.snapshotReads);
+    this.refreshSnapshot();
     this.worker = spawnWorker(
       new URL('./sandbox.worker.ts', import.meta.url),
       {
@@ -100,6 +119,9 @@ export class MacroRunner {
         abortFlag: this.flag,
         callPort,
         callSignal: this.callSignal.buffer,
+        snapshotCommands: this.snapshot.names,
+        snapshot: this.snapshot.memory,
+        reportIdle: o.holdClockWhileBusy === true,
       },
       { transferList: [callPort] },
     );
@@ -116,6 +138,11 @@ export class MacroRunner {
     );
     this.wallTimer = setTimeout(() => this.stop('wall-time'), o.wallMs);
     this.wallTimer.unref();
+  }
+
+  /** Publishes the snapshot answers for the current state (call on every state change). */
+  refreshSnapshot(): void {
+    this.snapshot.refresh(this.o.env.state());
   }
 
   /** Stops the macro (abort or wall time): its interrupt handler sees the flag at once. */
@@ -142,7 +169,9 @@ export class MacroRunner {
     switch (m.type) {
       case 'ready':
         this.clock ??= this.o.env.clock();
-        return;
+        return this.busy();
+      case 'idle':
+        return this.idle();
       case 'log':
         return this.log(m.level, String(m.text));
       case 'progress':
@@ -151,11 +180,21 @@ export class MacroRunner {
           message: String(m.message).slice(0, 500),
         };
         return this.o.onChange();
+      case 'reads':
+        return this.countReads(m.counts);
       case 'done':
         return this.settle(m.ok ? null : m.error);
       default:
         return this.answer(m.id, () => this.request(m), 'sync' in m && m.sync === true);
     }
+  }
+
+  private countReads(counts: Record<string, number>): void {
+    const valid = this.snapshot.validCounts(counts);
+    const total = Object.values(valid).reduce((a, b) => a + b, 0);
+    if (total === 0) return;
+    this.calls += total;
+    this.o.onReads?.(valid);
   }
 
   private async answer(
@@ -188,11 +227,22 @@ export class MacroRunner {
       Atomics.notify(this.callSignal, 0);
       return;
     }
+    this.busy();
     this.worker.postMessage(reply, 'pixels' in reply ? [reply.pixels.buffer as ArrayBuffer] : []);
   }
 
+  private busy(): void {
+    if (!this.o.holdClockWhileBusy || this.endBusy || !this.clock) return;
+    this.clock.hold(new Promise<void>((resolve) => (this.endBusy = resolve)));
+  }
+
+  private idle(): void {
+    this.endBusy?.();
+    this.endBusy = null;
+  }
+
   private async request(
-    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' }>,
+    m: Exclude<SandboxMessage, { type: 'ready' | 'log' | 'progress' | 'done' | 'reads' | 'idle' }>,
   ): Promise<SandboxReply> {
     const ok = (json: string): SandboxReply => ({ type: 'reply', id: m.id, ok: true, json });
     switch (m.type) {
@@ -245,6 +295,7 @@ export class MacroRunner {
   private settle(failure: SandboxFailure | null): void {
     if (this.phase !== 'running') return;
     clearTimeout(this.wallTimer);
+    this.idle();
     this.abortCtl.abort(new Error('macro ended'));
     const stopped = this.stopRequested;
     if (!failure) this.phase = 'finished';
@@ -285,22 +336,4 @@ export class MacroRunner {
 
 function isAutomationOver(phase: string): boolean {
   return phase === 'finished' || phase === 'failed' || phase === 'cancelled';
-}
-
-function toApiError(f: SandboxFailure, stopped: AbortReason | null, file: string): ApiError {
-  const limit = stopped ?? f.limit;
-  const at = f.line !== undefined ? ` at ${file}:${f.line}:${f.column ?? 0}` : '';
-  const what =
-    limit === 'aborted'
-      ? 'aborted'
-      : limit
-        ? `stopped by its ${limit} budget`
-        : `${f.code ? `${f.code}: ` : ''}${f.name === 'Error' ? '' : `${f.name}: `}${f.message}`;
-  const details: Record<string, unknown> = {};
-  if (f.line !== undefined) details.line = f.line;
-  if (f.column !== undefined) details.column = f.column;
-  if (limit) details.limit = limit;
-  if (f.code) details.cause = f.code;
-  if (f.details) details.causeDetails = f.details;
-  return { name: 'MacroError', code: 'E_MACRO', message: `Macro ${what}${at}`, details };
 }

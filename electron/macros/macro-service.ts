@@ -12,11 +12,13 @@ import type { CallOutcome } from '../api/bridge';
 import type { ApiError, AppState, MacroView } from '../api/contract';
 import { commandAccess, commandNames, isCommandName } from '../api/contract';
 import type { CallContext } from '../host/command-handlers';
+import type { CallObserver } from '../host/dispatcher';
 import { identityOf } from '../host/control-lease';
 import type { FrameBus } from '../host/frame-bus';
 import type { StateStore } from '../host/state-store';
 import { MacroRecorder, type RecordedHost, type RecorderHostOptions } from './dry-run';
-import { realClock, type MacroClock } from './macro-clock';
+import { macroClock, type MacroClock } from './macro-clock';
+import { stagePosition } from './macro-handlers';
 import { listLibrary, loadMacro, type LibraryDirs } from './macro-library';
 import { MacroRunner, type MacroRunOptions } from './macro-runner';
 import { toJavaScript } from './transpile';
@@ -39,6 +41,12 @@ export const MACRO_SYNC_COMMANDS = MACRO_COMMANDS.filter(
   (n) => isCommandName(n) && commandAccess[n] === 'read',
 );
 
+/**
+ * Read-only commands a macro reads from the host's state snapshot in shared memory, with no
+ * call to the host (read-snapshot.ts); each answer is the command's own handler's.
+ */
+export const MACRO_SNAPSHOT_READS = [{ name: 'stage.position', answer: stagePosition }];
+
 const MAX_KEPT = 20;
 const PUBLISH_EVERY_MS = 100;
 
@@ -50,6 +58,8 @@ export interface MacroStart {
   params?: Record<string, string | number | boolean>;
   limits?: { wallS?: number; memoryMb?: number; workPolls?: number };
   dryRun?: boolean;
+  /** Host-internal: the id a dry run's twin gives the macro (the real host's id for it). */
+  asId?: string;
 }
 
 /** A host on the simulated twin of this instrument, for API dry runs (built by host.ts). */
@@ -71,6 +81,11 @@ export interface MacroServiceDeps {
   dryRun?: { onCall: NonNullable<MacroRunOptions['onCall']> };
   /** Builds the simulated twin `macro.start {dryRun: true}` runs on (absent: dry runs refused). */
   dryHost?: DryHostFactory;
+  /**
+   * The audit trail, for what a macro does that never reaches the dispatcher: calls refused
+   * because its starter lost control, and reads answered from the state snapshot (batched).
+   */
+  audit?: CallObserver;
 }
 
 export interface MacroEntry {
@@ -105,7 +120,7 @@ export class MacroService {
     if (source === undefined) throw new ValidationError('macro.start: give name or source');
     const filename = `${name === '(inline)' ? 'macro' : name}.${language}`;
     const js = await toJavaScript(source, language, filename);
-    const id = `m${++this.seq}`;
+    const id = p.asId ?? `m${++this.seq}`;
     const { user } = identityOf(starter);
     const ctx: CallContext = {
       clientId: `macro:${id}`,
@@ -114,13 +129,15 @@ export class MacroService {
       role: 'operator',
     };
     const limits = { ...DEFAULT_LIMITS, ...p.limits };
-    const runner = new MacroRunner({
+    const audit = this.d.audit;
+    const runner: MacroRunner = new MacroRunner({
       filename,
       source: js.code,
       mapPosition: js.mapPosition,
       params: p.params ?? {},
       commandNames: MACRO_COMMANDS,
       syncCommands: MACRO_SYNC_COMMANDS,
+      snapshotReads: MACRO_SNAPSHOT_READS,
       limits: {
         memoryBytes: limits.memoryMb * 1024 * 1024,
         stackBytes: limits.stackBytes,
@@ -128,21 +145,28 @@ export class MacroService {
       },
       wallMs: limits.wallS * 1000,
       continueOnRefusal: this.d.dryRun !== undefined,
+      holdClockWhileBusy: this.d.dryRun !== undefined,
       env: {
         call: (n, args, cleanUp) => {
           const refused = cleanUp ? null : leaseRefusal(n, starter, this.d.store.state);
-          return refused
-            ? Promise.resolve({ ok: false, error: refused })
-            : this.d.call(n, args, ctx);
+          if (!refused) return this.d.call(n, args, ctx);
+          audit?.({ name: n, args, ctx, ok: false, code: refused.code, error: refused, ms: 0 });
+          return Promise.resolve({ ok: false, error: refused });
         },
         bus: this.d.bus,
         state: () => this.d.store.state,
         whenIdle: this.d.whenIdle,
-        clock: this.d.clock ?? (() => realClock()),
+        clock: this.d.clock ?? (() => macroClock()),
       },
       onChange: () => this.schedulePublish(),
       onCall: this.d.dryRun?.onCall,
+      onReads: (counts) => {
+        for (const [name, n] of Object.entries(counts))
+          audit?.({ name, args: { snapshotReads: n }, ctx, ok: true, ms: 0 });
+      },
     });
+    const unmirror = this.d.store.mirror(() => runner.refreshSnapshot());
+    void runner.done.then(unmirror);
     this.register(id, runner, name, user, this.d.dryRun !== undefined);
     return { id };
   }
@@ -152,6 +176,7 @@ export class MacroService {
     if (!this.d.dryHost) throw new StateError('Dry runs are not available on this host');
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'aquila-dry-run-'));
     const recorder = new MacroRecorder(true);
+    const id = `m${++this.seq}`;
     let twin: DryHost | null = null;
     const cleanUp = async () => {
       await twin?.shutdown('dry run finished');
@@ -161,12 +186,11 @@ export class MacroService {
       twin = await this.d.dryHost(scratch, recorder.hostOptions());
       recorder.attach(twin);
       const inner = await twin.macros.start(
-        { ...p, dryRun: undefined },
+        { ...p, dryRun: undefined, asId: id },
         { clientId: starter.clientId, transport: 'internal', user: identityOf(starter).user },
       );
       const runner = twin.macros.entry(inner.id).runner;
       const name = twin.macros.entry(inner.id).view.name;
-      const id = `m${++this.seq}`;
       const unsubscribe = twin.store.subscribe(() => this.schedulePublish());
       const settled = runner.done.then(async () => {
         recorder.finish();

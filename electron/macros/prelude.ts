@@ -11,6 +11,7 @@ export const PRELUDE_FILENAME = 'aquila-prelude.js';
 export const BRIDGE_GLOBALS = [
   '__aquilaRequest',
   '__aquilaRequestSync',
+  '__aquilaSnapshot',
   '__aquilaPost',
   '__aquilaSpec',
 ] as const;
@@ -19,16 +20,27 @@ export const PRELUDE_SOURCE = `(() => {
   'use strict';
   const request = globalThis.__aquilaRequest;
   const requestSync = globalThis.__aquilaRequestSync;
+  const fromSnapshot = globalThis.__aquilaSnapshot;
   const post = globalThis.__aquilaPost;
   const spec = JSON.parse(globalThis.__aquilaSpec);
   delete globalThis.__aquilaRequest;
   delete globalThis.__aquilaRequestSync;
+  delete globalThis.__aquilaSnapshot;
   delete globalThis.__aquilaPost;
   delete globalThis.__aquilaSpec;
   // Shared memory has no use without threads; take it away with Atomics (absent already).
   delete globalThis.SharedArrayBuffer;
   const macroFile = spec.filename;
   const sync = new Set(spec.syncCommands);
+  const snapshotSlots = spec.snapshotCommands;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const keysOf = Object.keys;
+  const ObjectProto = Object.prototype;
+  // Snapshot answers are for calls without arguments: anything else is the host's to validate.
+  function noArgs(args) {
+    return args === undefined ||
+      (typeof args === 'object' && args !== null && getPrototypeOf(args) === ObjectProto && keysOf(args).length === 0);
+  }
 
   function site(err) {
     const lines = String(err.stack || '').split('\\n');
@@ -85,9 +97,16 @@ export const PRELUDE_SOURCE = `(() => {
       const v = json === '' ? undefined : JSON.parse(json);
       return snap ? frameHandle(v) : v;
     };
-    const call = sync.has(name)
-      ? (args) => askSync('call', name, toJson(args), result)
-      : (args) => ask('call', name, toJson(args), result);
+    const slot = snapshotSlots.indexOf(name);
+    const call = slot >= 0
+      ? (args) => {
+          const json = noArgs(args) ? fromSnapshot(slot) : undefined;
+          if (json === undefined) return askSync('call', name, toJson(args), result);
+          return Promise.resolve(result(json));
+        }
+      : sync.has(name)
+        ? (args) => askSync('call', name, toJson(args), result)
+        : (args) => ask('call', name, toJson(args), result);
     return Object.freeze(call);
   }
   function text(args) {

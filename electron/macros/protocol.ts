@@ -39,6 +39,16 @@ export interface SandboxInit {
   syncCommands: string[];
   callPort: MessagePort;
   callSignal: SharedArrayBuffer;
+  /**
+   * Read-only commands answered from shared memory without asking the host (read-snapshot.ts),
+   * slot i for `snapshotCommands[i]`, when called without arguments; an empty slot falls back
+   * to the synchronous channel. The worker reports how many it answered (`reads`), for the
+   * audit trail.
+   */
+  snapshotCommands: string[];
+  snapshot: SharedArrayBuffer;
+  /** Dry runs: say `idle` whenever the macro waits for the host (its simulated clock may then skip). */
+  reportIdle?: boolean;
 }
 
 /** Host operations the sandbox awaits (each gets one `reply`). */
@@ -55,6 +65,10 @@ export type SandboxMessage =
   | { type: 'ready' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
   | { type: 'progress'; fraction: number; message: string }
+  /** Snapshot answers given since the last `reads` (sent before any other request and at the end). */
+  | { type: 'reads'; counts: Record<string, number> }
+  /** Nothing to run until a reply (`reportIdle` only); the host's next reply makes it busy again. */
+  | { type: 'idle' }
   | { type: 'done'; ok: true }
   | { type: 'done'; ok: false; error: SandboxFailure };
 

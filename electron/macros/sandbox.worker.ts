@@ -7,7 +7,9 @@
  * interrupt handler so even `while (true) {}` stops; the host terminates the thread if not.
  * Read-only commands and `state` go through `__aquilaRequestSync` instead: the worker blocks
  * until the host's reply (protocol.ts, `callSignal`), and the prelude wraps the value in a
- * settled promise.
+ * settled promise. Snapshot commands called without arguments are answered from shared memory
+ * (`__aquilaSnapshot`, read-snapshot.ts) with no message at all; their count goes to the host
+ * in batches (`reads`) for its audit trail.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
@@ -18,6 +20,7 @@ import {
   type QuickJSRuntime,
 } from 'quickjs-emscripten';
 import { PRELUDE_FILENAME, PRELUDE_SOURCE } from './prelude';
+import { SnapshotReader } from './read-snapshot';
 import {
   ABORT_REASONS,
   type SandboxFailure,
@@ -29,7 +32,22 @@ import {
 
 const init = workerData as SandboxInit;
 const port = parentPort!;
-const send = (m: SandboxMessage) => port.postMessage(m);
+const snapshot = new SnapshotReader(init.snapshot, init.snapshotCommands.length);
+/** Snapshot answers not yet reported to the host, per command. */
+let reads: Record<string, number> = {};
+let unreported = 0;
+/** Reads reported at least this often, so a macro polling for hours shows in the audit trail. */
+const READS_BATCH = 1_000;
+function flushReads(): void {
+  if (unreported === 0) return;
+  port.postMessage({ type: 'reads', counts: reads } satisfies SandboxMessage);
+  reads = {};
+  unreported = 0;
+}
+const send = (m: SandboxMessage) => {
+  flushReads();
+  port.postMessage(m);
+};
 const abortFlag = new Int32Array(init.abortFlag);
 const callSignal = new Int32Array(init.callSignal);
 /** How long one `Atomics.wait` may block before the abort flag is read again (a notify wakes it earlier). */
@@ -71,6 +89,15 @@ function defineBridge(): void {
     const m = askSync(toRequest(nextId++, vm.getString(opH), aH, bH));
     return m.ok && 'json' in m ? vm.newString(m.json) : { error: vm.newString(failureJson(m)) };
   });
+  const fromSnapshot = vm.newFunction('snapshot', (slotH) => {
+    const slot = vm.getNumber(slotH);
+    const name = init.snapshotCommands[slot];
+    const json = name === undefined ? null : snapshot.read(slot);
+    if (json === null || name === undefined) return vm.undefined;
+    reads[name] = (reads[name] ?? 0) + 1;
+    if (++unreported >= READS_BATCH) flushReads();
+    return vm.newString(json);
+  });
   const post = vm.newFunction('post', (opH, aH, bH) => {
     const op = vm.getString(opH);
     if (op === 'log') {
@@ -86,11 +113,13 @@ function defineBridge(): void {
   });
   vm.setProp(vm.global, '__aquilaRequest', request);
   vm.setProp(vm.global, '__aquilaRequestSync', requestSync);
+  vm.setProp(vm.global, '__aquilaSnapshot', fromSnapshot);
   vm.setProp(vm.global, '__aquilaPost', post);
   const spec = vm.newString(
     JSON.stringify({
       commandNames: init.commandNames,
       syncCommands: init.syncCommands,
+      snapshotCommands: init.snapshotCommands,
       params: init.params,
       filename: init.filename,
     }),
@@ -98,6 +127,7 @@ function defineBridge(): void {
   vm.setProp(vm.global, '__aquilaSpec', spec);
   request.dispose();
   requestSync.dispose();
+  fromSnapshot.dispose();
   post.dispose();
   spec.dispose();
   const r = vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILENAME);
@@ -201,16 +231,19 @@ function pump(): void {
     });
   }
   // While a host request is outstanding its answer pumps again: check the module then.
-  if (!modulePromise || pending.size > 0) return;
-  const state = vm.getPromiseState(modulePromise);
-  if (state.type === 'fulfilled') {
-    state.value.dispose();
-    finish({ ok: true });
-  } else if (state.type === 'rejected') {
-    const failure = failureOf(state.error);
-    state.error.dispose();
-    finish({ ok: false, error: failure });
+  if (modulePromise && pending.size === 0) {
+    const state = vm.getPromiseState(modulePromise);
+    if (state.type === 'fulfilled') {
+      state.value.dispose();
+      return finish({ ok: true });
+    } else if (state.type === 'rejected') {
+      const failure = failureOf(state.error);
+      state.error.dispose();
+      return finish({ ok: false, error: failure });
+    }
   }
+  // Nothing left to run until the host answers.
+  if (init.reportIdle) send({ type: 'idle' });
 }
 
 port.on('message', (m: SandboxReply) => {

@@ -54,6 +54,14 @@ export interface MdaRunnerOptions {
   indexOf: (event: MdaEvent) => FrameIndex;
   /** Monotonic ms clock for scheduling; default performance.now. */
   now?: () => number;
+  /** Timers on the `now` clock (a dry run's simulated time, issue #15); default setTimeout. */
+  after?: (ms: number, fn: () => void) => () => void;
+  /**
+   * Tells a simulated clock that work is under way it must not skip past (frame writes
+   * between device waits, closing the dataset), so a macro sleeping meanwhile does not move
+   * the run's time on.
+   */
+  hold?: <T>(work: Promise<T>) => Promise<T>;
   /** Epoch ms for status timestamps; default Date.now. */
   wallMs?: () => number;
   maxConsecutiveFailures?: number;
@@ -72,7 +80,7 @@ export class MdaRunner {
 
   constructor(private readonly opts: MdaRunnerOptions) {
     this.now = opts.now ?? (() => performance.now());
-    this.clock = new RunClock(this.now);
+    this.clock = new RunClock(this.now, opts.after);
     this.progress = new RunProgress(opts.events, opts.wallMs ?? Date.now, () =>
       this.clock.activeMs(),
     );
@@ -195,7 +203,7 @@ export class MdaRunner {
       }
       if (frame) {
         if (!e.keep_shutter_open) await this.lasersOffOrThrow();
-        await this.write(frame, e, i);
+        await this.held(this.write(frame, e, i));
       }
       i++;
       this.progress.endEvent(i);
@@ -287,11 +295,18 @@ export class MdaRunner {
     const reason =
       this.failure?.message ?? (outcome === 'cancelled' ? 'cancelled by the operator' : undefined);
     await attempt('closing the dataset', async () =>
-      this.progress.setSummary(await sink.close(reason ? { outcome, reason } : { outcome })),
+      this.progress.setSummary(
+        await this.held(sink.close(reason ? { outcome, reason } : { outcome })),
+      ),
     );
     this.progress.finish();
     if (this.failure) this.setState('failed');
     else this.setState(this.state === 'cancelling' ? 'cancelled' : 'finished');
+  }
+
+  /** `work`, announced to the `hold` option's clock. */
+  private held<T>(work: Promise<T>): Promise<T> {
+    return this.opts.hold ? this.opts.hold(work) : work;
   }
 
   /** Re-read after awaits: pause/resume/cancel change the state concurrently. */

@@ -11,7 +11,14 @@ export class RunClock {
   private runPausedMs = 0;
   private wakeUp: (() => void) | null = null;
 
-  constructor(private readonly now: () => number) {
+  constructor(
+    private readonly now: () => number,
+    /** Calls `fn` after `ms` on the clock `now` reads; returns a cancel. Default: setTimeout. */
+    private readonly after: (ms: number, fn: () => void) => () => void = (ms, fn) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
+  ) {
     this.originMs = now();
     this.runStartMs = this.originMs;
   }
@@ -63,12 +70,12 @@ export class RunClock {
     for (;;) {
       const remaining = targetMs - this.elapsedMs();
       if (remaining <= 0) return true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancel: (() => void) | undefined;
       const woken = await new Promise<boolean>((resolve) => {
         this.wakeUp = () => resolve(true);
-        timer = setTimeout(() => resolve(false), Math.min(remaining, 1_000));
+        cancel = this.after(Math.min(remaining, 1_000), () => resolve(false));
       });
-      clearTimeout(timer);
+      cancel?.();
       this.wakeUp = null;
       if (woken) return false;
     }

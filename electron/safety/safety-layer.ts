@@ -66,6 +66,8 @@ export class SafetyLayer {
     limits: EnvelopeLimits,
     private readonly devices: SafetyDevices,
     private readonly log: Logger,
+    /** Epoch ms the emission log's times are on (a dry run's simulated time; default real). */
+    private readonly epochNow: () => number = Date.now,
   ) {
     this.envelope = new Envelope(limits);
     this.motion = new MotionGuard((axis, trusted) => {
@@ -238,7 +240,7 @@ export class SafetyLayer {
   async setLaserEmission(laserId: string, on: boolean): Promise<void> {
     const laser = this.assertLaserAllowed(laserId, { on });
     await laser.setEmission(on);
-    const atMs = Date.now();
+    const atMs = this.epochNow();
     if (!on) return this.emission.off(laserId, atMs);
     let powerMw = this.setpointMw.get(laserId);
     if (powerMw === undefined) this.setpointMw.set(laserId, (powerMw = await laser.getPowerMw()));
@@ -248,7 +250,7 @@ export class SafetyLayer {
   async setLaserPower(laserId: string, powerMw: number): Promise<void> {
     await this.assertLaserAllowed(laserId, { powerMw }).setPowerMw(powerMw);
     this.setpointMw.set(laserId, powerMw);
-    this.emission.power(laserId, powerMw);
+    this.emission.power(laserId, powerMw, this.epochNow());
   }
 
   /**
@@ -259,7 +261,7 @@ export class SafetyLayer {
     const attempts = await Promise.all(
       [...this.devices.lasers].map(async ([id, laser]) => {
         const a = await switchLaserOff(id, laser);
-        if (a.line.outcome === 'confirmed-off') this.emission.off(id);
+        if (a.line.outcome === 'confirmed-off') this.emission.off(id, this.epochNow());
         return a;
       }),
     );

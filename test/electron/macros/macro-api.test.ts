@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../electron/api/contract';
 import type { Host } from '../../../electron/host/host';
 import {
   macroHost,
@@ -15,6 +16,13 @@ beforeAll(async () => {
 afterAll(() => host.shutdown('test end'));
 
 const texts = (v: { console: { text: string }[] }) => v.console.map((l) => l.text);
+
+/** The audit trail's entries of one client, oldest first. */
+async function auditOf(clientId: string): Promise<AuditEntry[]> {
+  const q = await host.call('audit.query', { limit: 10_000 }, MACRO_CTX);
+  if (!q.ok) throw new Error(q.error.message);
+  return (q.value as { entries: AuditEntry[] }).entries.filter((e) => e.clientId === clientId);
+}
 
 describe('a macro on the one API', () => {
   it('calls commands by their API names, with top-level await and params', async () => {
@@ -46,6 +54,12 @@ describe('a macro on the one API', () => {
     expect(v.error?.message).toMatch(/1000/);
     expect(v.error?.message).toMatch(/macro\.js:2:\d+/);
     expect(host.store.state.stage?.xUm).toBe(0);
+    // the safety layer's refusal is in the audit trail, not only in the macro's error
+    const moves = (await auditOf(`macro:${v.id}`)).filter((e) => e.command === 'stage.moveTo');
+    expect(moves.map((e) => [e.ok, e.code])).toEqual([
+      [true, undefined],
+      [false, 'E_LIMIT'],
+    ]);
   });
 
   it('reports a runtime error with its line and column', async () => {
@@ -131,6 +145,14 @@ describe('a macro on the one API', () => {
     ]);
     expect(await host.devices.stage!.getPositionUm()).toEqual(before);
     expect(host.store.state.macros?.find((m) => m.report)?.report?.refusals).toHaveLength(1);
+    // the twin's calls are in this host's audit trail, as this macro's, marked dry-run
+    const moves = (await auditOf(`macro:${v.id}`)).filter((e) => e.command === 'stage.moveTo');
+    expect(moves).toEqual([
+      expect.objectContaining({ ok: true, dryRun: true }),
+      expect.objectContaining({ ok: false, code: 'E_LIMIT', dryRun: true }),
+    ]);
+    const real = await auditOf('test');
+    expect(real.every((e) => e.dryRun === undefined)).toBe(true);
   });
 
   it('serves typings and completions generated from the contract', async () => {
@@ -170,6 +192,12 @@ describe('a macro on the one API', () => {
     expect(v.error?.message).toMatch(/ana \(c1\), who started this macro, no longer holds control/);
     expect(host.store.state.stage?.xUm).toBe(10);
     expect(host.store.state.control.holder).toBeNull();
+    // the refusal never reached the dispatcher, yet it is in the audit trail
+    const moves = (await auditOf(`macro:${v.id}`)).filter((e) => e.command === 'stage.moveTo');
+    expect(moves).toEqual([
+      expect.objectContaining({ ok: true, user: 'ana' }),
+      expect.objectContaining({ ok: false, code: 'E_NOT_CONTROLLER', user: 'ana' }),
+    ]);
   });
 
   it('is a client of its own in the audit trail', async () => {
@@ -179,18 +207,39 @@ describe('a macro on the one API', () => {
     expect(entries.at(-1)?.clientId).toMatch(/^macro:m\d+$/);
   });
 
-  it('makes read-only calls (the synchronous channel) through the dispatcher too', async () => {
+  it('answers reads from the state snapshot, audited in batches; reads with arguments go to the host', async () => {
     const v = await runMacro(
       host,
-      `const p = await aquila.stage.position();\naquila.log(typeof p.xUm);\ntry {\n  await aquila.stage.position({ extra: 1 });\n} catch (e) {\n  aquila.log(e.code, e.line);\n}`,
+      `await aquila.stage.moveTo({ xUm: 40, yUm: -30 });
+       let p;
+       for (let i = 0; i < 2500; i++) p = await aquila.stage.position();
+       aquila.log(p.xUm, p.yUm);
+       p.xUm = 1;
+       aquila.log((await aquila.stage.position({})).xUm);
+       try {
+         await aquila.stage.position({ extra: 1 });
+       } catch (e) {
+         aquila.log(e.code, e.line);
+       }`,
     );
-    expect(texts(v)).toEqual(['number', 'E_INVALID 4']);
+    // the position after the move, a fresh object each call
+    expect(texts(v)).toEqual(['40 -30', '40', 'E_INVALID 8']);
     const q = await host.call('audit.query', { command: 'stage.position' }, MACRO_CTX);
     const entries = q.ok
-      ? (q.value as { entries: { clientId: string; ok: boolean }[] }).entries
+      ? (q.value as { entries: { clientId: string; ok: boolean; args: unknown }[] }).entries
       : [];
     const mine = entries.filter((e) => e.clientId === `macro:${v.id}`);
-    expect(mine.map((e) => e.ok)).toEqual([true, false]);
+    // 2,501 snapshot reads in batches of at most 1,000 (and before anything else the macro
+    // sends, here a log line), then the refused call, by the dispatcher
+    expect(mine.map((e) => e.args)).toEqual([
+      { snapshotReads: 1000 },
+      { snapshotReads: 1000 },
+      { snapshotReads: 500 },
+      { snapshotReads: 1 },
+      { extra: 1 },
+    ]);
+    expect(mine.map((e) => e.ok)).toEqual([true, true, true, true, false]);
+    expect(v.calls).toBe(2503);
   });
 
   it('aborts a tight loop within 1 s and leaves lasers off', async () => {

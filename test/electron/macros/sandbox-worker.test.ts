@@ -2,6 +2,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnWorker } from '../../../drivers/workers';
 import type { SandboxMessage, SandboxReply } from '../../../electron/macros/protocol';
+import { snapshotBuffer } from '../../../electron/macros/read-snapshot';
 
 interface Sandbox {
   worker: Worker;
@@ -29,6 +30,8 @@ function sandbox(source: string, onRequest: (m: SandboxMessage, w: Sandbox) => v
       abortFlag: abortFlag.buffer,
       callPort: channel.port2,
       callSignal: signal.buffer,
+      snapshotCommands: [],
+      snapshot: snapshotBuffer(0),
     },
     { transferList: [channel.port2] },
   );
