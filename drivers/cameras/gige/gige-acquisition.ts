@@ -1,50 +1,33 @@
 /**
- * Stream channel 0 of a GigE Vision camera: SCP setup (destination, port, packet size read
- * back as negotiated), pixel format choice, and snap / live acquisition into 16-bit frames.
- * Frames are reassembled straight into the caller's buffer when the payload is 16-bit and
- * the buffer has the frame's size. Incomplete frames are counted and reported to `warn`.
+ * Stream channel 0 of a GigE Vision camera as a GenICam FrameStream: SCP setup
+ * (destination, port, packet size read back as negotiated) and GVSP reception with packet
+ * resend requests when the camera offers them. SFNC acquisition (pixel format, trigger,
+ * snap / live) is transport-neutral: genicam/genicam-acquisition.ts.
  */
-import type { RawFrame } from '../../devices';
-import { StateError, TimeoutError } from '../../errors';
-import type { NodeMap } from '../genicam/node-map';
-import {
-  MONO_PREFERENCE,
-  bitDepthOf,
-  payloadBytes,
-  toMono16,
-  type MonoFormat,
-} from '../genicam/pixels';
+import { StateError } from '../../errors';
+import type { FrameStream, StreamStart } from '../genicam/transport';
 import type { GigeControl } from './gige-control';
 import { Bootstrap, CAPABILITY_PACKET_RESEND, Cmd } from './gvcp';
-import { GVSP_OVERHEAD, GvspReceiver, type IncompleteFrame, type StreamFrame } from './gvsp';
+import { GVSP_OVERHEAD, GvspReceiver } from './gvsp';
 
 export interface AcquisitionOptions {
   packetSize: number;
-  pixelFormat?: MonoFormat;
   frameTimeoutMs: number;
 }
 
 const ipToU32 = (ip: string) => ip.split('.').reduce((v, b) => v * 256 + Number(b), 0);
 
-export class GigeAcquisition {
-  incompleteFrames = 0;
-  readonly bitDepth: number;
-  private seq = 0;
-  private live = false;
-  private failSnap: ((err: Error) => void) | null = null;
+export class GigeAcquisition implements FrameStream {
   private warnedBuffer = false;
 
   private constructor(
     private readonly control: GigeControl,
     private readonly receiver: GvspReceiver,
-    private readonly format: MonoFormat,
     private readonly payloadPerPacket: number,
     private readonly canResend: boolean,
     private readonly opts: AcquisitionOptions,
     private readonly warn: (message: string) => void,
-  ) {
-    this.bitDepth = bitDepthOf(format);
-  }
+  ) {}
 
   static async open(
     control: GigeControl,
@@ -52,14 +35,6 @@ export class GigeAcquisition {
     opts: AcquisitionOptions,
     warn: (message: string) => void,
   ): Promise<GigeAcquisition> {
-    const map = control.nodeMap;
-    const offered = (await map.describe('PixelFormat')).entries ?? [];
-    const format = opts.pixelFormat ?? MONO_PREFERENCE.find((f) => offered.includes(f));
-    if (!format || !offered.includes(format))
-      throw new StateError(
-        `GigE camera ${control.gvcp.address}: pixel format ${format ?? '(monochrome)'} not offered; it has ${offered.join(', ')}`,
-      );
-    await map.setValue('PixelFormat', format);
     const receiver = await GvspReceiver.open(host);
     try {
       const gvcp = control.gvcp;
@@ -76,7 +51,6 @@ export class GigeAcquisition {
       return new GigeAcquisition(
         control,
         receiver,
-        format,
         packetSize - GVSP_OVERHEAD,
         canResend,
         opts,
@@ -88,68 +62,21 @@ export class GigeAcquisition {
     }
   }
 
-  private get map(): NodeMap {
-    return this.control.nodeMap;
-  }
-
-  isLive(): boolean {
-    return this.live;
-  }
-
-  private async setIf(name: string, value: string | number): Promise<void> {
-    if (!this.map.has(name)) return;
-    const access = await this.map.access(name);
-    if (access === 'RW' || access === 'WO') await this.map.setValue(name, value);
-  }
-
-  private async geometry(): Promise<{ width: number; height: number; payloadSize: number }> {
-    const width = Number(await this.map.getValue('Width'));
-    const height = Number(await this.map.getValue('Height'));
-    const computed = payloadBytes(this.format, width * height);
-    const payloadSize = this.map.has('PayloadSize')
-      ? Number(await this.map.getValue('PayloadSize'))
-      : computed;
-    return { width, height, payloadSize: Math.max(payloadSize, computed) };
-  }
-
-  private begin(
-    payloadSize: number,
-    target: ArrayBuffer | undefined,
-    onFrame: (f: StreamFrame) => void,
-    onIncomplete: (f: IncompleteFrame) => void,
-  ): void {
-    if (payloadSize > this.receiver.bufferBytes && !this.warnedBuffer) {
+  async start(s: StreamStart): Promise<void> {
+    if (s.payloadSize > this.receiver.bufferBytes && !this.warnedBuffer) {
       this.warnedBuffer = true;
       this.warn(
-        `frames of ${payloadSize} B exceed the ${this.receiver.bufferBytes} B socket receive buffer (raise net.core.rmem_max); bursts may arrive incomplete`,
+        `frames of ${s.payloadSize} B exceed the ${this.receiver.bufferBytes} B socket receive buffer (raise net.core.rmem_max); bursts may arrive incomplete`,
       );
     }
-    let usedTarget = false;
-    const inPlace =
-      target &&
-      this.bitDepth > 8 &&
-      this.format !== 'Mono12Packed' &&
-      target.byteLength === payloadSize;
     this.receiver.start({
       payloadPerPacket: this.payloadPerPacket,
-      payloadSize,
+      payloadSize: s.payloadSize,
       frameTimeoutMs: this.opts.frameTimeoutMs,
-      // the caller's buffer goes to the first frame only: two frames in flight never share it
-      buffer: () => {
-        if (!inPlace || usedTarget) return Buffer.from(new ArrayBuffer(payloadSize));
-        usedTarget = true;
-        return Buffer.from(target);
-      },
+      buffer: s.buffer,
       resend: this.canResend ? (block, first, last) => this.resend(block, first, last) : undefined,
-      onFrame,
-      onIncomplete: (f) => {
-        this.incompleteFrames++;
-        this.seq++;
-        this.warn(
-          `frame ${f.blockId} incomplete (${f.reason}, ${f.missingPackets} packets missing); not delivered`,
-        );
-        onIncomplete(f);
-      },
+      onFrame: s.onFrame,
+      onIncomplete: s.onIncomplete,
     });
   }
 
@@ -161,135 +88,11 @@ export class GigeAcquisition {
     this.control.gvcp.send(Cmd.packetResend, p);
   }
 
-  private toRaw(f: StreamFrame, exposureMs: number, binning: number, into?: ArrayBuffer): RawFrame {
-    return {
-      seq: this.seq++,
-      widthPx: f.width,
-      heightPx: f.height,
-      pixels: toMono16(f.pixelFormat, f.data, f.width, f.height, into),
-      timestampMs: Date.now(),
-      exposureMs,
-      binning,
-    };
-  }
-
-  /** One frame: resolves null when it arrived incomplete. */
-  async snap(
-    into: ArrayBuffer | undefined,
-    exposureMs: number,
-    binning: number,
-  ): Promise<RawFrame | null> {
-    if (this.live)
-      throw new StateError(
-        `GigE camera ${this.control.gvcp.address}: live acquisition is running; stop it first`,
-      );
-    const software =
-      this.map.has('TriggerSoftware') &&
-      ((await this.map.describe('TriggerSource')).entries ?? []).includes('Software');
-    await this.setIf('TriggerSelector', 'FrameStart');
-    if (software) {
-      await this.setIf('AcquisitionMode', 'Continuous');
-      await this.map.setValue('TriggerMode', 'On');
-      await this.map.setValue('TriggerSource', 'Software');
-    } else {
-      await this.setIf('TriggerMode', 'Off');
-      await this.map.setValue('AcquisitionMode', 'SingleFrame');
-    }
-    const { payloadSize, width, height } = await this.geometry();
-    const target = into && into.byteLength === width * height * 2 ? into : undefined;
-    const waitMs = exposureMs + 2 * this.opts.frameTimeoutMs + 2_000;
-    let timer: NodeJS.Timeout | undefined;
-    const result = new Promise<RawFrame | null>((resolve, reject) => {
-      this.failSnap = reject;
-      timer = setTimeout(
-        () =>
-          reject(
-            new TimeoutError(
-              `GigE camera ${this.control.gvcp.address}: no frame within ${waitMs} ms of the trigger`,
-            ),
-          ),
-        waitMs,
-      );
-      this.begin(
-        payloadSize,
-        target,
-        (f) => {
-          try {
-            resolve(this.toRaw(f, exposureMs, binning, target));
-          } catch (err) {
-            reject(err as Error);
-          }
-        },
-        () => resolve(null),
-      );
-    });
-    try {
-      await this.setIf('TLParamsLocked', 1);
-      await this.map.execute('AcquisitionStart');
-      if (software) await this.map.execute('TriggerSoftware');
-      return await result;
-    } finally {
-      clearTimeout(timer);
-      this.failSnap = null;
-      this.receiver.stop();
-      if (!this.control.isLost()) {
-        await this.map.execute('AcquisitionStop').catch(() => undefined);
-        await this.setIf('TLParamsLocked', 0).catch(() => undefined);
-      }
-    }
-  }
-
-  async startLive(
-    onFrame: (frame: RawFrame) => void,
-    exposureMs: number,
-    binning: number,
-  ): Promise<void> {
-    if (this.live)
-      throw new StateError(
-        `GigE camera ${this.control.gvcp.address}: live acquisition is already running`,
-      );
-    await this.setIf('TriggerSelector', 'FrameStart');
-    await this.setIf('TriggerMode', 'Off');
-    await this.setIf('AcquisitionMode', 'Continuous');
-    const { payloadSize } = await this.geometry();
-    this.begin(
-      payloadSize,
-      undefined,
-      (f) => {
-        if (!this.live) return;
-        // runs in the socket's message handler: nothing may escape it
-        try {
-          onFrame(this.toRaw(f, exposureMs, binning));
-        } catch (err) {
-          this.warn(`live frame ${f.blockId} dropped: ${(err as Error).message}`);
-        }
-      },
-      () => undefined,
-    );
-    this.live = true;
-    await this.setIf('TLParamsLocked', 1);
-    await this.map.execute('AcquisitionStart');
-  }
-
-  async stopLive(): Promise<void> {
-    if (!this.live) return;
-    this.live = false;
+  async stop(): Promise<void> {
     this.receiver.stop();
-    if (this.control.isLost()) return;
-    await this.map.execute('AcquisitionStop');
-    await this.setIf('TLParamsLocked', 0);
-  }
-
-  /** The camera is gone: a snap in progress rejects with `err`, live ends. */
-  fail(err: Error): void {
-    this.live = false;
-    this.receiver.stop();
-    this.failSnap?.(err);
   }
 
   async close(): Promise<void> {
-    if (this.live && !this.control.isLost()) await this.stopLive().catch(() => undefined);
-    this.live = false;
     await this.receiver.close();
   }
 }
