@@ -1,0 +1,166 @@
+/**
+ * The streaming interface of a USB3 Vision device as a GenICam FrameStream. start() sizes
+ * the transfers in the SIRM (payload transfers of `transferSize` rounded to the device's
+ * alignment, then up to two final transfers for the rest; leader and trailer at the sizes
+ * the device requires), enables the stream and reads blocks: leader, payload transfers,
+ * trailer. A block whose transfers fail, end early, or whose trailer reports a non-zero
+ * status or a short valid payload is incomplete: reported, never delivered. A stalled
+ * endpoint is cleared and reading resumes at the next leader. USB NO_DEVICE ends the
+ * stream (the control channel reports the loss).
+ */
+import { StateError } from '../../errors';
+import type { FrameStream, StreamStart } from '../genicam/transport';
+import { SIRM_STREAM_ENABLE, Sirm } from './bootstrap';
+import type { U3vControl } from './u3v-control';
+import { decodeLeader, decodeTrailer, isLeader, isTrailer, type Leader } from './uvsp';
+import { UsbTransferError } from './usb-transport';
+
+export interface U3vStreamOptions {
+  /** Bytes per payload transfer (rounded down to the device's alignment). */
+  transferSize: number;
+  /** How long one transfer inside a block may take before the block counts incomplete. */
+  frameTimeoutMs: number;
+  /** Between blocks, reads wait this long before checking whether the stream was stopped. */
+  pollMs: number;
+}
+
+interface Layout {
+  payload: number;
+  leader: number;
+  trailer: number;
+  /** Lengths of the payload transfers in order. */
+  transfers: number[];
+}
+
+export class U3vStream implements FrameStream {
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly control: U3vControl,
+    private readonly sirm: number,
+    private readonly opts: U3vStreamOptions,
+  ) {}
+
+  private async configure(): Promise<Layout> {
+    const c = this.control;
+    const s = this.sirm;
+    const align = 2 ** ((await c.readU32(s + Sirm.info)) >>> 24);
+    const payload = await c.readU64(s + Sirm.requiredPayloadSize);
+    const leader = await c.readU32(s + Sirm.requiredLeaderSize);
+    const trailer = await c.readU32(s + Sirm.requiredTrailerSize);
+    if (payload < 1 || leader < 1 || trailer < 1)
+      throw new StateError(
+        `${c.label}: the device requires payload ${payload}, leader ${leader}, trailer ${trailer} bytes`,
+      );
+    const size = Math.max(
+      align,
+      Math.floor(Math.min(this.opts.transferSize, payload) / align) * align,
+    );
+    const count = Math.floor(payload / size);
+    const rest = payload - count * size;
+    const final1 = Math.floor(rest / align) * align;
+    const final2 = rest > final1 ? align : 0;
+    await c.writeU32(s + Sirm.maxLeaderSize, leader);
+    await c.writeU32(s + Sirm.maxTrailerSize, trailer);
+    await c.writeU32(s + Sirm.payloadTransferSize, size);
+    await c.writeU32(s + Sirm.payloadTransferCount, count);
+    await c.writeU32(s + Sirm.finalTransfer1Size, final1);
+    await c.writeU32(s + Sirm.finalTransfer2Size, final2);
+    const transfers = Array<number>(count).fill(size);
+    if (final1) transfers.push(final1);
+    if (final2) transfers.push(final2);
+    return { payload, leader, trailer, transfers };
+  }
+
+  async start(setup: StreamStart): Promise<void> {
+    await this.loop;
+    const layout = await this.configure();
+    await this.control.writeU32(this.sirm + Sirm.control, SIRM_STREAM_ENABLE);
+    this.running = true;
+    this.loop = this.run(layout, setup).catch(() => undefined);
+  }
+
+  private read(length: number, timeoutMs: number): Promise<Buffer> {
+    return this.control.link.transferIn('stream', length, timeoutMs);
+  }
+
+  private async run(layout: Layout, s: StreamStart): Promise<void> {
+    while (this.running) {
+      let leader: Leader | null = null;
+      try {
+        const raw = await this.read(layout.leader, this.opts.pollMs);
+        leader = decodeLeader(raw);
+        if (!leader) continue; // not at a block start: resynchronise on the next leader
+        await this.block(leader, layout, s);
+      } catch (err) {
+        if (!(err instanceof UsbTransferError)) throw err;
+        if (err.status === 'timeout' && !leader) continue;
+        if (leader && this.running)
+          s.onIncomplete({ blockId: leader.blockId, reason: `USB ${err.status}: ${err.message}` });
+        if (err.status === 'no-device') {
+          this.running = false;
+          this.control.usbError(err, 'streaming');
+          return;
+        }
+        if (err.status === 'stall')
+          await this.control.link.clearHalt('stream').catch(() => undefined);
+      }
+    }
+  }
+
+  private async block(leader: Leader, layout: Layout, s: StreamStart): Promise<void> {
+    const target = s.buffer();
+    const data = target.length >= layout.payload ? target : Buffer.alloc(layout.payload);
+    let at = 0;
+    let trailerRaw: Buffer | null = null;
+    for (const length of layout.transfers) {
+      const part = await this.read(length, this.opts.frameTimeoutMs);
+      if (isTrailer(part) && part.length <= layout.trailer) {
+        trailerRaw = part; // the device ended the block early
+        break;
+      }
+      if (isLeader(part)) {
+        s.onIncomplete({ blockId: leader.blockId, reason: 'next leader before the trailer' });
+        return;
+      }
+      part.copy(data, at, 0, Math.min(part.length, data.length - at));
+      at += part.length;
+      if (part.length < length) break; // short transfer: the trailer follows
+    }
+    trailerRaw ??= await this.read(layout.trailer, this.opts.frameTimeoutMs);
+    const trailer = decodeTrailer(trailerRaw);
+    if (!this.running) return;
+    if (!trailer || trailer.blockId !== leader.blockId)
+      return s.onIncomplete({ blockId: leader.blockId, reason: 'trailer missing or garbled' });
+    if (trailer.status !== 0)
+      return s.onIncomplete({
+        blockId: leader.blockId,
+        reason: `trailer status 0x${trailer.status.toString(16)}`,
+      });
+    if (trailer.validPayloadSize < s.payloadSize || at < s.payloadSize)
+      return s.onIncomplete({
+        blockId: leader.blockId,
+        reason: `${Math.min(at, trailer.validPayloadSize)} of ${s.payloadSize} payload bytes`,
+      });
+    s.onFrame({
+      blockId: leader.blockId,
+      pixelFormat: leader.pixelFormat,
+      width: leader.width,
+      height: trailer.height || leader.height,
+      data,
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (!this.control.isLost())
+      await this.control.writeU32(this.sirm + Sirm.control, 0).catch(() => undefined);
+    await this.loop;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+}
