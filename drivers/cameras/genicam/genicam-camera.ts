@@ -45,6 +45,8 @@ export class GenicamCamera implements Camera {
   private exposureUs: number | null = null;
   private retry: NodeJS.Timeout | null = null;
   private opening: Promise<DeviceIdentity> | null = null;
+  /** Acquisitions of sessions that ended (their incomplete frames still count). */
+  private readonly ended: GenicamAcquisition[] = [];
 
   constructor(
     readonly id: string,
@@ -61,9 +63,11 @@ export class GenicamCamera implements Camera {
     return this.sensorInfo;
   }
 
-  /** Frames lost in transport since connect (never delivered). */
+  /** Frames lost in transport since this camera was created (never delivered). */
   get incompleteFrames(): number {
-    return this.session?.acq.incompleteFrames ?? 0;
+    let n = this.session?.acq.incompleteFrames ?? 0;
+    for (const acq of this.ended) n += acq.incompleteFrames;
+    return n;
   }
 
   async connect(): Promise<DeviceIdentity> {
@@ -127,6 +131,7 @@ export class GenicamCamera implements Camera {
     const s = this.session;
     this.session = null;
     if (s) {
+      this.ended.push(s.acq);
       await s.acq.close();
       await s.t.close();
     }
@@ -147,6 +152,7 @@ export class GenicamCamera implements Camera {
         ? err
         : new DisconnectedError(`${this.id}: ${err.message}`, { cause: err.message });
     this.ctx.log('error', `${this.id}: ${error.message}`);
+    this.ended.push(s.acq);
     s.acq.fail(error);
     await s.acq.close().catch(() => undefined);
     await s.t.close().catch(() => undefined);

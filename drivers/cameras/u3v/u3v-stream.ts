@@ -96,11 +96,12 @@ export class U3vStream implements FrameStream {
       } catch (err) {
         if (!(err instanceof UsbTransferError)) throw err;
         if (err.status === 'timeout' && !leader) continue;
+        // the loss is reported first, so a snap waiting for this block fails as disconnected
+        if (err.status === 'no-device') this.control.usbError(err, 'streaming');
         if (leader && this.running)
           s.onIncomplete({ blockId: leader.blockId, reason: `USB ${err.status}: ${err.message}` });
         if (err.status === 'no-device') {
           this.running = false;
-          this.control.usbError(err, 'streaming');
           return;
         }
         if (err.status === 'stall')

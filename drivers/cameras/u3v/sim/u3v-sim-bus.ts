@@ -157,7 +157,8 @@ export class SimU3vPort {
           this.waiters.push(w);
         }),
       clearHalt: async (endpoint) => {
-        this.check('control', gen);
+        if (!this.plugged || gen !== this.generation)
+          throw new UsbTransferError('no-device', 'LIBUSB_ERROR_NO_DEVICE');
         this.stalled.delete(endpoint);
       },
       close: async () => undefined,

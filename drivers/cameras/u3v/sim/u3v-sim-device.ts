@@ -5,13 +5,7 @@
  * trailer). The image is a known pattern (simPixel) so tests can check every pixel.
  * Fault hooks: PENDING_ACK before slow commands, a garbled or short next ack.
  */
-import {
-  Abrm,
-  Sbrm,
-  Sirm,
-  SIRM_STREAM_ENABLE,
-  encodeManifestEntry,
-} from '../bootstrap';
+import { Abrm, Sbrm, Sirm, SIRM_STREAM_ENABLE, encodeManifestEntry } from '../bootstrap';
 import { GencpCmd, decodeCommand, encodeAck } from '../gencp';
 import {
   PAYLOAD_IMAGE,
