@@ -157,7 +157,7 @@ describe('usb3-vision camera against the simulator', () => {
   });
 
   it('is created from config by the registry and refuses bad options', () => {
-    const make = (options: unknown) =>
+    const make = (options: Record<string, unknown>) =>
       createDevice(
         { id: 'c', kind: 'camera', driver: 'usb3-vision', options },
         {
