@@ -1,0 +1,111 @@
+/** A host configured with a simulated usb3-vision camera: snap and a run into OME-Zarr through the API, unplug and replug. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedU3vBus } from '../../../../drivers/cameras/u3v/sim/u3v-sim-bus';
+import type { HostFrame } from '../../../../electron/host/frame-bus';
+import {
+  smallSimConfig,
+  startTestHost,
+  TestClient,
+  type HostFixture,
+} from '../../../support/host-fixture';
+import { tempDir } from '../../../support/temp-dir';
+
+/**
+ * Reads every frame of a single-position OME-Zarr dataset with tensorstore and counts the
+ * frames that are not the simulator's pattern at binning 1, no offset:
+ * (37·x + 101·y + 7·block id) mod 65536.
+ */
+const PATTERN_CHECK = `
+import json, sys
+import numpy as np, tensorstore as ts
+arr = ts.open({"driver": sys.argv[2], "kvstore": {"driver": "file", "path": sys.argv[1]}}, open=True, read=True).result()
+data = arr.read().result().astype(np.int64)
+bad = 0
+yy, xx = np.meshgrid(np.arange(data.shape[3]), np.arange(data.shape[4]), indexing="ij")
+for idx in np.ndindex(*data.shape[:3]):
+    f = data[idx]
+    if not np.array_equal(f, (f[0, 0] + 37 * xx + 101 * yy) % 65536):
+        bad += 1
+print(json.dumps({"shape": list(arr.shape), "dtype": arr.dtype.name, "bad": bad}))
+`;
+
+describe('host with a usb3-vision camera (simulator)', () => {
+  let fx: HostFixture;
+  let client: TestClient;
+  let root: string;
+  const frames: HostFrame[] = [];
+
+  beforeAll(async () => {
+    root = tempDir('aquila-u3v-data-');
+    const base = smallSimConfig({ storage: { datasetsRoot: root } });
+    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
+    fx = await startTestHost({
+      ...base,
+      devices: [
+        ...devices,
+        {
+          id: 'camera',
+          kind: 'camera',
+          driver: 'usb3-vision',
+          options: { simulate: true, serial: 'SIM0001', reconnectMs: 100, transferSize: 65_536 },
+        },
+      ],
+    });
+    fx.host.bus.subscribe((f) => frames.push(f));
+    client = await TestClient.connect(fx);
+  });
+  afterAll(async () => {
+    client?.close();
+    await fx?.close();
+  });
+
+  it('runs a plan into OME-Zarr that tensorstore reads back with the camera pixels', async () => {
+    expect(await client.call('camera.snap')).toMatchObject({ ok: true });
+    await client.until(() => frames.length >= 1, 10_000, 'the snapped frame');
+    expect(fx.host.store.state.camera).toMatchObject({ widthPx: 640, heightPx: 480, bitDepth: 16 });
+    const plan = {
+      channels: [{ config: 'GFP', exposure: 10 }],
+      time_plan: { interval: 0, loops: 3 },
+    };
+    const started = await client.call('run.start', { plan, name: 'u3v' });
+    expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
+    await fx.host.acquisition.whenIdle();
+    expect(fx.host.store.state.run).toMatchObject({
+      state: 'finished',
+      framesWritten: 3,
+      framesDropped: 0,
+      errors: [],
+    });
+    const dir = path.join(root, 'u3v');
+    const prov = JSON.parse(readFileSync(path.join(dir, 'provenance.json'), 'utf8'));
+    expect(prov.layout.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 480, x: 640 });
+    const driver = prov.layout.format === 'ome-zarr-0.5' ? 'zarr3' : 'zarr';
+    const r = spawnSync(
+      'python3',
+      ['-c', PATTERN_CHECK, path.join(dir, prov.imageFile, '0'), driver],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ shape: [3, 1, 1, 480, 640], dtype: 'uint16', bad: 0 });
+  }, 60_000);
+
+  it('stays up when the camera is unplugged (typed errors, other devices answer) and reconnects by itself when replugged', async () => {
+    const port = simulatedU3vBus().ports[0]!;
+    port.unplug();
+    const snap = await client.call('camera.snap');
+    expect(snap.ok).toBe(false);
+    if (!snap.ok) expect(snap.error.code).toBe('E_DISCONNECTED');
+    expect(await client.call('laser.allOff')).toMatchObject({ ok: true });
+    port.replug();
+    const end = Date.now() + 10_000;
+    let again = await client.call('camera.snap');
+    while (!again.ok && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await client.call('camera.snap');
+    }
+    expect(again).toMatchObject({ ok: true });
+  }, 30_000);
+});
