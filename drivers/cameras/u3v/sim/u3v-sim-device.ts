@@ -51,6 +51,8 @@ export class U3vSimDevice {
   pendingAddresses = new Set<number>([Reg.acquisitionStart]);
   /** Fault: the next ack is garbled (wrong prefix) or cut short. */
   corruptNextAck: 'garbled' | 'short' | null = null;
+  /** Fault for the next block: its trailer reports an error, or it ends after one transfer. */
+  nextBlockFault: 'status' | 'short' | null = null;
   blockId = 1;
   commands = 0;
   private acquiring = false;
@@ -239,15 +241,17 @@ export class U3vSimDevice {
       s(Sirm.finalTransfer1Size),
       s(Sirm.finalTransfer2Size),
     ];
+    const fault = this.nextBlockFault;
+    this.nextBlockFault = null;
     for (const size of sizes) {
-      if (size === 0 || at >= payload.length) continue;
+      if (size === 0 || at >= payload.length || (fault === 'short' && at > 0)) continue;
       out.push(payload.subarray(at, at + size));
       at += size;
     }
     out.push(
       encodeTrailer({
         blockId: frame.blockId,
-        status: at >= payload.length ? 0 : 0xa100,
+        status: fault === 'status' ? 0xa101 : 0,
         validPayloadSize: Math.min(at, payload.length),
         height: frame.height,
       }),

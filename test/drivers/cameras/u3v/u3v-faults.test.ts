@@ -81,6 +81,27 @@ describe('usb3-vision faults (simulator)', () => {
     }
   });
 
+  it('counts a block with an error trailer or cut short as incomplete, and snaps the next one', async () => {
+    const { port, cam } = await connected();
+    try {
+      await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 100, heightPx: 50 }); // 3 payload transfers
+      for (const [fault, reason] of [
+        ['status', /trailer status 0xa101/],
+        ['short', /4096 of 10000 payload bytes/],
+      ] as const) {
+        logs.length = 0;
+        const before = cam.incompleteFrames;
+        port.device.nextBlockFault = fault;
+        const f = await cam.snap();
+        expect(cam.incompleteFrames).toBe(before + 1);
+        expect(logs.some((l) => reason.test(l) && /not delivered/.test(l))).toBe(true);
+        expect(f.pixels[0]).toBe((7 * (port.device.blockId - 1)) % 65536); // the good block after it
+      }
+    } finally {
+      await cam.disconnect();
+    }
+  });
+
   it('unplugged mid-frame: the snap fails E_DISCONNECTED, the partial frame is counted, never delivered', async () => {
     const { port, cam, disconnected } = await connected({ reconnectMs: 0 });
     await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 100, heightPx: 50 }); // leader, 3 payload transfers, trailer
