@@ -50,7 +50,11 @@ export function selectU3vDevice(found: UsbDeviceInfo[], o: U3vCameraOptions): Us
   return matches[0]!;
 }
 
-async function openU3v(o: U3vCameraOptions, backend: UsbBackend): Promise<GenicamTransport> {
+async function openU3v(
+  o: U3vCameraOptions,
+  backend: UsbBackend,
+  warn: (message: string) => void,
+): Promise<GenicamTransport> {
   const info = selectU3vDevice(await backend.list(), o);
   const link = await backend.open(info);
   const control = new U3vControl(link, o);
@@ -61,6 +65,7 @@ async function openU3v(o: U3vCameraOptions, backend: UsbBackend): Promise<Genica
       transferSize: o.transferSize,
       frameTimeoutMs: o.frameTimeoutMs,
       pollMs: 100,
+      warn,
     });
     return {
       label: control.label,
@@ -84,7 +89,12 @@ export class U3vCamera extends GenicamCamera {
   constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'log'>, backend?: UsbBackend) {
     const o = parseOrThrow(u3vCameraOptions, options, `device "${id}" options`);
     const usb = backend ?? (o.simulate ? simulatedU3vBus() : nodeUsbBackend());
-    super(id, { ...o, frameWaitMs: 2 * o.frameTimeoutMs + 2_000 }, () => openU3v(o, usb), ctx);
+    super(
+      id,
+      { ...o, frameWaitMs: 2 * o.frameTimeoutMs + 2_000 },
+      () => openU3v(o, usb, (msg) => ctx.log('warn', `${id}: ${msg}`)),
+      ctx,
+    );
   }
 }
 

@@ -22,6 +22,8 @@ export interface U3vStreamOptions {
   frameTimeoutMs: number;
   /** Between blocks, reads wait this long before checking whether the stream was stopped. */
   pollMs: number;
+  /** Told when reception ends on an unexpected error. */
+  warn: (message: string) => void;
 }
 
 interface Layout {
@@ -78,7 +80,10 @@ export class U3vStream implements FrameStream {
     const layout = await this.configure();
     await this.control.writeU32(this.sirm + Sirm.control, SIRM_STREAM_ENABLE);
     this.running = true;
-    this.loop = this.run(layout, setup).catch(() => undefined);
+    this.loop = this.run(layout, setup).catch((err: Error) => {
+      this.running = false;
+      this.opts.warn(`stream reception stopped: ${err.message}`);
+    });
   }
 
   private read(length: number, timeoutMs: number): Promise<Buffer> {
