@@ -16,16 +16,20 @@ import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../.
 import { DeviceEvents } from '../../device-events';
 import type { DriverContext } from '../../driver-types';
 import { DeviceError, DisconnectedError, StateError, ValidationError } from '../../errors';
-import { GenicamAcquisition, type AcquisitionOptions } from './genicam-acquisition';
+import { GenicamAcquisition } from './genicam-acquisition';
 import type { FeatureInfo, FeatureValue, NodeMap } from './node-map';
+import type { MonoFormat } from './pixels';
 import { applyBinning, applyRoi } from './sfnc-geometry';
 import type { GenicamTransport } from './transport';
 
-export interface GenicamCameraOptions extends AcquisitionOptions {
+export interface GenicamCameraOptions {
+  pixelFormat?: MonoFormat;
   pixelSizeUm: number;
   snapAttempts: number;
   /** Period of reconnect attempts after the device is lost; 0 = stay disconnected. */
   reconnectMs: number;
+  /** The transport's wait for a frame's missing data; snap waits twice that plus 2 s. */
+  frameTimeoutMs: number;
 }
 
 interface Session {
@@ -92,8 +96,11 @@ export class GenicamCamera implements Camera {
         const map = t.nodeMap;
         this.exposureFeature = map.has('ExposureTime') ? 'ExposureTime' : 'ExposureTimeAbs';
         const num = async (a: string, b: string) => Number(await map.getValue(map.has(a) ? a : b));
-        acq = await GenicamAcquisition.open(t, this.common, (msg) =>
-          this.ctx.log('warn', `${this.id}: ${msg}`),
+        const { pixelFormat, frameTimeoutMs } = this.common;
+        acq = await GenicamAcquisition.open(
+          t,
+          { pixelFormat, frameWaitMs: 2 * frameTimeoutMs + 2_000 },
+          (msg) => this.ctx.log('warn', `${this.id}: ${msg}`),
         );
         this.sensorInfo = {
           widthPx: await num('SensorWidth', 'WidthMax'),

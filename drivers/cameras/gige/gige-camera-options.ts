@@ -1,10 +1,12 @@
 /** Options of the gige-vision camera driver (config `devices[].options`); unknown keys are rejected. */
 import { z } from 'zod';
+import { genicamOptionFields } from '../genicam/genicam-options';
 
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'expected an IPv4 address');
 
 export const gigeCameraOptions = z
   .object({
+    ...genicamOptionFields,
     /**
      * Camera IPv4 address. With `serial` or `mac` it is where discovery asks instead (the
      * camera's address or a subnet broadcast address).
@@ -26,18 +28,10 @@ export const gigeCameraOptions = z
     packetSize: z.number().int().min(576).max(65_000).default(1500),
     /** Local address the stream is sent to; default the address that routes to the camera. */
     streamAddress: ipv4.optional(),
-    pixelFormat: z
-      .enum(['Mono8', 'Mono10', 'Mono12', 'Mono12Packed', 'Mono14', 'Mono16'])
-      .optional(),
-    /** Pixel size at the sample plane (camera pixel / magnification), µm: not in GenICam. */
-    pixelSizeUm: z.number().positive().max(100).default(6.5),
     timeoutMs: z.number().int().min(20).max(10_000).default(500),
     retries: z.number().int().min(0).max(10).default(3),
     /** Wait for missing packets (after a resend request) before a frame counts incomplete. */
     frameTimeoutMs: z.number().int().min(10).max(60_000).default(500),
-    snapAttempts: z.number().int().min(1).max(10).default(3),
-    /** Period of reconnect attempts after the camera is lost; 0 = no automatic reconnect. */
-    reconnectMs: z.number().int().min(0).max(600_000).default(2000),
   })
   .strict()
   .refine((o) => o.address || o.serial || o.mac, {

@@ -89,12 +89,7 @@ async function openGige(
 export class GigeCamera extends GenicamCamera {
   constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'log'>) {
     const o = parseOrThrow(gigeCameraOptions, options, `device "${id}" options`);
-    super(
-      id,
-      { ...o, frameWaitMs: 2 * o.frameTimeoutMs + 2_000 },
-      () => openGige(o, (msg) => ctx.log('warn', `${id}: ${msg}`)),
-      ctx,
-    );
+    super(id, o, () => openGige(o, (msg) => ctx.log('warn', `${id}: ${msg}`)), ctx);
   }
 }
 

@@ -1,10 +1,12 @@
 /** Options of the usb3-vision camera driver (config `devices[].options`); unknown keys are rejected. */
 import { z } from 'zod';
+import { genicamOptionFields } from '../genicam/genicam-options';
 
 const usbId = z.number().int().min(0).max(0xffff);
 
 export const u3vCameraOptions = z
   .object({
+    ...genicamOptionFields,
     /** Select the camera by USB vendor / product id and/or serial number; none: the only one. */
     vendorId: usbId.optional(),
     productId: usbId.optional(),
@@ -16,19 +18,11 @@ export const u3vCameraOptions = z
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
-    pixelFormat: z
-      .enum(['Mono8', 'Mono10', 'Mono12', 'Mono12Packed', 'Mono14', 'Mono16'])
-      .optional(),
-    /** Pixel size at the sample plane (camera pixel / magnification), µm: not in GenICam. */
-    pixelSizeUm: z.number().positive().max(100).default(6.5),
     /** GenCP ack timeout when the device's maximum response time is shorter. */
     timeoutMs: z.number().int().min(20).max(10_000).default(500),
     retries: z.number().int().min(0).max(10).default(2),
     /** How long one streaming transfer inside a frame may take before the frame is incomplete. */
     frameTimeoutMs: z.number().int().min(10).max(60_000).default(1000),
-    snapAttempts: z.number().int().min(1).max(10).default(3),
-    /** Period of reconnect attempts after the camera is unplugged; 0 = no automatic reconnect. */
-    reconnectMs: z.number().int().min(0).max(600_000).default(2000),
     /** Use the in-process USB3 Vision simulator instead of USB (sim/u3v-sim-bus.ts). */
     simulate: z.boolean().default(false),
   })

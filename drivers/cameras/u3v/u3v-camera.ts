@@ -89,12 +89,7 @@ export class U3vCamera extends GenicamCamera {
   constructor(id: string, options: unknown, ctx: Pick<DriverContext, 'log'>, backend?: UsbBackend) {
     const o = parseOrThrow(u3vCameraOptions, options, `device "${id}" options`);
     const usb = backend ?? (o.simulate ? simulatedU3vBus() : nodeUsbBackend());
-    super(
-      id,
-      { ...o, frameWaitMs: 2 * o.frameTimeoutMs + 2_000 },
-      () => openU3v(o, usb, (msg) => ctx.log('warn', `${id}: ${msg}`)),
-      ctx,
-    );
+    super(id, o, () => openU3v(o, usb, (msg) => ctx.log('warn', `${id}: ${msg}`)), ctx);
   }
 }
 

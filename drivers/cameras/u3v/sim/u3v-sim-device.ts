@@ -15,7 +15,8 @@ import {
   encodeTrailer,
 } from '../uvsp';
 import { renderSimFrame } from './u3v-sim-frame';
-import { FEATURES, Reg, SIM_FORMATS, simXml, zipOne } from './u3v-sim-xml';
+import { zipOneFile } from '../../genicam/zip';
+import { FEATURES, Reg, SIM_FORMATS, simXml } from './u3v-sim-xml';
 
 export interface SimDeviceOptions {
   serial: string;
@@ -77,7 +78,7 @@ export class U3vSimDevice {
     m.writeBigUInt64LE(BigInt(SIRM), SBRM + Sbrm.sirmAddress);
     m.writeUInt32LE(Sirm.size, SBRM + Sbrm.sirmLength);
     m.writeUInt32LE(ALIGN_LOG2 << 24, SIRM + Sirm.info);
-    const zip = zipOne('u3v-sim.xml', Buffer.from(simXml(opts.model ?? 'U3V-Sim')));
+    const zip = zipOneFile('u3v-sim.xml', Buffer.from(simXml(opts.model ?? 'U3V-Sim')));
     if (XML_AT + zip.length > FEATURES) throw new Error('simulator XML does not fit its memory');
     m.writeBigUInt64LE(1n, MANIFEST);
     encodeManifestEntry({ version: '1.1.0', zipped: true, address: XML_AT, size: zip.length }).copy(

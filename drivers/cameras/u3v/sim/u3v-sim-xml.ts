@@ -4,8 +4,6 @@
  * PayloadSize), a float SwissKnife (DeviceTemperature), and a selector (TriggerSelector
  * indexing TriggerMode, TriggerSource and TriggerSoftware by pIndex).
  */
-import { deflateRawSync } from 'node:zlib';
-
 /** Feature register addresses in the device's memory. */
 export const FEATURES = 0x20000;
 export const Reg = {
@@ -87,47 +85,4 @@ ${integer('TLParamsLocked', 'TLParamsLockedReg', '<Min>0</Min><Max>1</Max>')}${i
 <SwissKnife Name="DeviceTemperature"><pVariable Name="R">TemperatureRawReg</pVariable><Formula>R / 10</Formula><Unit>C</Unit></SwissKnife>${intReg('TemperatureRawReg', Reg.temperatureRaw, 'RO', '<Cachable>NoCache</Cachable>')}
 <Port Name="Device"/>
 </RegisterDescription>`;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** A ZIP archive holding `data` as one deflated file (what cameras put in their manifest). */
-export function zipOne(name: string, data: Buffer): Buffer {
-  const packed = deflateRawSync(data);
-  const fileName = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc32(data), 14);
-  local.writeUInt32LE(packed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc32(data), 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const centralAt = local.length + fileName.length + packed.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + fileName.length, 12);
-  end.writeUInt32LE(centralAt, 16);
-  return Buffer.concat([local, fileName, packed, central, fileName, end]);
 }

@@ -1,6 +1,4 @@
 /** A host configured with a simulated usb3-vision camera: snap and a run into OME-Zarr through the API, unplug and replug. */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedU3vBus } from '../../../../drivers/cameras/u3v/sim/u3v-sim-bus';
@@ -11,26 +9,8 @@ import {
   TestClient,
   type HostFixture,
 } from '../../../support/host-fixture';
+import { checkOmeZarrFrames } from '../../../support/ome-zarr-frames';
 import { tempDir } from '../../../support/temp-dir';
-
-/**
- * Reads every frame of a single-position OME-Zarr dataset with tensorstore and counts the
- * frames that are not the simulator's pattern at binning 1, no offset:
- * (37·x + 101·y + 7·block id) mod 65536.
- */
-const PATTERN_CHECK = `
-import json, sys
-import numpy as np, tensorstore as ts
-arr = ts.open({"driver": sys.argv[2], "kvstore": {"driver": "file", "path": sys.argv[1]}}, open=True, read=True).result()
-data = arr.read().result().astype(np.int64)
-bad = 0
-yy, xx = np.meshgrid(np.arange(data.shape[3]), np.arange(data.shape[4]), indexing="ij")
-for idx in np.ndindex(*data.shape[:3]):
-    f = data[idx]
-    if not np.array_equal(f, (f[0, 0] + 37 * xx + 101 * yy) % 65536):
-        bad += 1
-print(json.dumps({"shape": list(arr.shape), "dtype": arr.dtype.name, "bad": bad}))
-`;
 
 describe('host with a usb3-vision camera (simulator)', () => {
   let fx: HostFixture;
@@ -79,17 +59,10 @@ describe('host with a usb3-vision camera (simulator)', () => {
       framesDropped: 0,
       errors: [],
     });
-    const dir = path.join(root, 'u3v');
-    const prov = JSON.parse(readFileSync(path.join(dir, 'provenance.json'), 'utf8'));
-    expect(prov.layout.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 480, x: 640 });
-    const driver = prov.layout.format === 'ome-zarr-0.5' ? 'zarr3' : 'zarr';
-    const r = spawnSync(
-      'python3',
-      ['-c', PATTERN_CHECK, path.join(dir, prov.imageFile, '0'), driver],
-      { encoding: 'utf8' },
-    );
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ shape: [3, 1, 1, 480, 640], dtype: 'uint16', bad: 0 });
+    // the simulator's pattern at binning 1, no offset: (37·x + 101·y + 7·block id) mod 65536
+    const back = checkOmeZarrFrames(path.join(root, 'u3v'), '(f00 + 37 * xx + 101 * yy) % 65536');
+    expect(back.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 480, x: 640 });
+    expect(back.read).toEqual({ shape: [3, 1, 1, 480, 640], dtype: 'uint16', bad: 0 });
   }, 60_000);
 
   it('stays up when the camera is unplugged (typed errors, other devices answer) and reconnects by itself when replugged', async () => {
