@@ -144,16 +144,19 @@ export class U3vStream implements FrameStream {
         blockId: leader.blockId,
         reason: `trailer status 0x${trailer.status.toString(16)}`,
       });
-    if (trailer.validPayloadSize < s.payloadSize || at < s.payloadSize)
+    // the image the leader announces (PFNC codes carry bits per pixel in bits 23..16)
+    const bits = (leader.pixelFormat >>> 16) & 0xff;
+    const needed = Math.ceil((leader.width * leader.height * bits) / 8);
+    if (trailer.validPayloadSize < needed || at < needed)
       return s.onIncomplete({
         blockId: leader.blockId,
-        reason: `${Math.min(at, trailer.validPayloadSize)} of ${s.payloadSize} payload bytes`,
+        reason: `${Math.min(at, trailer.validPayloadSize)} of ${needed} image bytes`,
       });
     s.onFrame({
       blockId: leader.blockId,
       pixelFormat: leader.pixelFormat,
       width: leader.width,
-      height: trailer.height || leader.height,
+      height: leader.height,
       data,
     });
   }

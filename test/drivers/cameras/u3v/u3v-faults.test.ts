@@ -87,7 +87,7 @@ describe('usb3-vision faults (simulator)', () => {
       await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 100, heightPx: 50 }); // 3 payload transfers
       for (const [fault, reason] of [
         ['status', /trailer status 0xa101/],
-        ['short', /4096 of 10000 payload bytes/],
+        ['short', /4096 of 10000 image bytes/],
       ] as const) {
         logs.length = 0;
         const before = cam.incompleteFrames;
