@@ -23,6 +23,8 @@ export const u3vCameraOptions = z
     retries: z.number().int().min(0).max(10).default(2),
     /** How long one streaming transfer inside a frame may take before the frame is incomplete. */
     frameTimeoutMs: z.number().int().min(10).max(60_000).default(1000),
+    /** An idle camera is asked whether it is still there this often (unplug detection). */
+    watchMs: z.number().int().min(50).max(60_000).default(1000),
     /** Use the in-process USB3 Vision simulator instead of USB (sim/u3v-sim-bus.ts). */
     simulate: z.boolean().default(false),
   })

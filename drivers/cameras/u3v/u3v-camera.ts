@@ -61,6 +61,7 @@ async function openU3v(
   try {
     const { identity, sirm, manifest } = await control.bootstrap();
     const nodeMap = await control.loadNodeMap(manifest);
+    control.startWatch(o.watchMs);
     const stream = new U3vStream(control, sirm, {
       transferSize: o.transferSize,
       frameTimeoutMs: o.frameTimeoutMs,
@@ -75,11 +76,13 @@ async function openU3v(
       onLost: (l) => control.onLost(l),
       isLost: () => control.isLost(),
       close: async () => {
+        control.stopWatch();
         await stream.close().catch(() => undefined);
         await link.close().catch(() => undefined);
       },
     };
   } catch (err) {
+    control.stopWatch();
     await link.close().catch(() => undefined);
     throw err;
   }

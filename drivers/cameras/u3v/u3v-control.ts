@@ -51,6 +51,8 @@ export class U3vControl {
   private responseMs: number;
   private lost = false;
   private lostListeners: ((err: Error) => void)[] = [];
+  private watch: NodeJS.Timeout | null = null;
+  private busy = 0;
 
   constructor(
     readonly link: UsbLink,
@@ -66,6 +68,26 @@ export class U3vControl {
 
   isLost(): boolean {
     return this.lost;
+  }
+
+  /**
+   * Notices an unplugged device while nothing else talks to it: every `periodMs` without
+   * another command, reads the ABRM GenCP version (USB3 Vision needs no heartbeat; this
+   * only makes the loss visible).
+   */
+  startWatch(periodMs: number): void {
+    let idle = 0;
+    this.watch = setInterval(() => {
+      if (this.lost || this.busy > 0 || ++idle < 2) return;
+      idle = 0;
+      this.readMem(Abrm.gencpVersion, 4).catch(() => undefined);
+    }, periodMs / 2);
+    this.watch.unref();
+  }
+
+  stopWatch(): void {
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
   }
 
   /** Turns a USB failure into a typed error; a gone device is reported to onLost once. */
@@ -134,7 +156,8 @@ export class U3vControl {
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run, run);
+    this.busy++;
+    const next = this.queue.then(run, run).finally(() => this.busy--);
     this.queue = next.catch(() => undefined);
     return next;
   }

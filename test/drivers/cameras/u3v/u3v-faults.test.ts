@@ -115,6 +115,14 @@ describe('usb3-vision faults (simulator)', () => {
     await cam.disconnect();
   });
 
+  it('notices an idle camera unplugged, without any call', async () => {
+    const { port, cam, disconnected } = await connected({ reconnectMs: 0, watchMs: 100 });
+    port.unplug();
+    await until('disconnected event', () => !!disconnected(), 2_000);
+    expect(disconnected()).toMatchObject({ error: { code: 'E_DISCONNECTED' } });
+    await cam.disconnect();
+  });
+
   it('unplugged while live: frames stop whole, live ends, and it reconnects when replugged with exposure, binning and ROI', async () => {
     const { port, cam, events, disconnected } = await connected({ reconnectMs: 50 });
     await cam.setExposureMs(3);
