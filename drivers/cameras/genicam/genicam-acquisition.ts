@@ -49,6 +49,11 @@ export class GenicamAcquisition {
     return new GenicamAcquisition(t, format, opts, warn);
   }
 
+  /** Payload words are the 16-bit pixels themselves (no unpacking). */
+  private get unpacked16(): boolean {
+    return this.bitDepth > 8 && this.format !== 'Mono12Packed';
+  }
+
   private get map(): NodeMap {
     return this.t.nodeMap;
   }
@@ -80,11 +85,7 @@ export class GenicamAcquisition {
     onIncomplete: (f: IncompleteFrame) => void,
   ): Promise<void> {
     let usedTarget = false;
-    const inPlace =
-      target &&
-      this.bitDepth > 8 &&
-      this.format !== 'Mono12Packed' &&
-      target.byteLength === payloadSize;
+    const inPlace = target && this.unpacked16 && target.byteLength === payloadSize;
     await this.t.stream.start({
       payloadSize,
       // the caller's buffer goes to the first frame only: two frames in flight never share it
@@ -202,7 +203,9 @@ export class GenicamAcquisition {
         if (!this.live) return;
         // runs in the transport's receive handler: nothing may escape it
         try {
-          onFrame(this.toRaw(f, exposureMs, binning));
+          // a 16-bit payload in a buffer of its own becomes the frame's pixels without a copy
+          const own = this.unpacked16 ? (f.data.buffer as ArrayBuffer) : undefined;
+          onFrame(this.toRaw(f, exposureMs, binning, own));
         } catch (err) {
           this.warn(`live frame ${f.blockId} dropped: ${(err as Error).message}`);
         }
@@ -220,10 +223,11 @@ export class GenicamAcquisition {
     }
   }
 
+  /** Frames that complete while the device stops are still delivered (or counted). */
   async stopLive(): Promise<void> {
     if (!this.live) return;
-    this.live = false;
     await this.end();
+    this.live = false;
   }
 
   /** The camera is gone: a snap in progress rejects with `err`, live ends. */

@@ -26,7 +26,10 @@ export interface IncompleteFrame {
 export interface StreamStart {
   /** Bytes of image data in one frame, as the device computes them (SFNC PayloadSize). */
   payloadSize: number;
-  /** The buffer for the next frame (≥ payloadSize bytes). */
+  /**
+   * The buffer for the next frame (≥ payloadSize bytes), one per frame: a delivered frame's
+   * data may become its pixels.
+   */
   buffer: () => Buffer;
   onFrame: (frame: StreamFrame) => void;
   /** A frame that arrived damaged or short; it is never delivered. */
@@ -36,7 +39,10 @@ export interface StreamStart {
 export interface FrameStream {
   /** Starts receiving; resolves when the device may be told to start acquisition. */
   start(setup: StreamStart): Promise<void>;
-  /** Stops receiving (after AcquisitionStop); frames in flight are dropped. */
+  /**
+   * Called after AcquisitionStop: stops receiving. A frame the device started but did not
+   * finish must be reported to onIncomplete, never dropped silently.
+   */
   stop(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * the transfers in the SIRM (payload transfers of `transferSize` rounded to the device's
  * alignment, then up to two final transfers for the rest; leader and trailer at the sizes
  * the device requires), enables the stream and reads blocks: leader, payload transfers,
- * trailer. A block whose transfers fail, end early, or whose trailer reports a non-zero
+ * trailer. stop() (after AcquisitionStop) lets the block in flight finish, then disables
+ * the stream. A block whose transfers fail, end early, or whose trailer reports a non-zero
  * status or a short valid payload is incomplete: reported, never delivered. A stalled
  * endpoint is cleared and reading resumes at the next leader. USB NO_DEVICE ends the
  * stream (the control channel reports the loss).
@@ -103,7 +104,7 @@ export class U3vStream implements FrameStream {
         if (err.status === 'timeout' && !leader) continue;
         // the loss is reported first, so a snap waiting for this block fails as disconnected
         if (err.status === 'no-device') this.control.usbError(err, 'streaming');
-        if (leader && this.running)
+        if (leader)
           s.onIncomplete({ blockId: leader.blockId, reason: `USB ${err.status}: ${err.message}` });
         if (err.status === 'no-device') {
           this.running = false;
@@ -136,7 +137,6 @@ export class U3vStream implements FrameStream {
     }
     trailerRaw ??= await this.read(layout.trailer, this.opts.frameTimeoutMs);
     const trailer = decodeTrailer(trailerRaw);
-    if (!this.running) return;
     if (!trailer || trailer.blockId !== leader.blockId)
       return s.onIncomplete({ blockId: leader.blockId, reason: 'trailer missing or garbled' });
     if (trailer.status !== 0)
@@ -161,12 +161,12 @@ export class U3vStream implements FrameStream {
     });
   }
 
+  /** Finishes the block in flight (delivered or counted), then disables the stream. */
   async stop(): Promise<void> {
-    if (!this.running) return;
     this.running = false;
+    await this.loop;
     if (!this.control.isLost())
       await this.control.writeU32(this.sirm + Sirm.control, 0).catch(() => undefined);
-    await this.loop;
   }
 
   async close(): Promise<void> {
