@@ -88,9 +88,11 @@ function u3vInterfaces(d: Device) {
 
 function classify(err: unknown): UsbTransferError {
   const message = (err as Error)?.message ?? String(err);
-  const status: UsbTransferStatus = /disconnect|no ?device|not ?found|enodev|gone/i.test(message)
+  const status: UsbTransferStatus = /disconnect|no[ _-]?device|not[ _-]?found|enodev|gone/i.test(
+    message,
+  )
     ? 'no-device'
-    : /time(d)? ?out/i.test(message)
+    : /time[ _-]?d?[ _-]?out/i.test(message)
       ? 'timeout'
       : /stall|pipe/i.test(message)
         ? 'stall'
