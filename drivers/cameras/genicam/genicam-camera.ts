@@ -15,7 +15,13 @@
 import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../../devices';
 import { DeviceEvents } from '../../device-events';
 import type { DriverContext } from '../../driver-types';
-import { DeviceError, DisconnectedError, StateError, ValidationError } from '../../errors';
+import {
+  DeviceError,
+  DisconnectedError,
+  StateError,
+  TimeoutError,
+  ValidationError,
+} from '../../errors';
 import { GenicamAcquisition } from './genicam-acquisition';
 import type { FeatureInfo, FeatureValue, NodeMap } from './node-map';
 import type { MonoFormat } from './pixels';
@@ -174,7 +180,9 @@ export class GenicamCamera implements Camera {
       this.open(true).then(
         () => this.ctx.log('info', `${this.id}: reconnected; live view was not restarted`),
         (err: Error) => {
-          this.ctx.log('debug', `${this.id}: reconnect failed: ${err.message}`);
+          // an absent camera is expected here; anything else (e.g. the ROI no longer fits) is news
+          const absent = err instanceof DisconnectedError || err instanceof TimeoutError;
+          this.ctx.log(absent ? 'debug' : 'warn', `${this.id}: reconnect failed: ${err.message}`);
           this.scheduleReconnect();
         },
       );
