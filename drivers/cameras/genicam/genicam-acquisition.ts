@@ -8,7 +8,14 @@
 import type { RawFrame } from '../../devices';
 import { StateError, TimeoutError } from '../../errors';
 import type { NodeMap } from './node-map';
-import { MONO_PREFERENCE, bitDepthOf, payloadBytes, toMono16, type MonoFormat } from './pixels';
+import {
+  MONO_PREFERENCE,
+  bitDepthOf,
+  isPacked,
+  payloadBytes,
+  toMono16,
+  type MonoFormat,
+} from './pixels';
 import type { GenicamTransport, IncompleteFrame, StreamFrame } from './transport';
 
 export interface AcquisitionOptions {
@@ -51,7 +58,7 @@ export class GenicamAcquisition {
 
   /** Payload words are the 16-bit pixels themselves (no unpacking). */
   private get unpacked16(): boolean {
-    return this.bitDepth > 8 && this.format !== 'Mono12Packed';
+    return this.bitDepth > 8 && !isPacked(this.format);
   }
 
   private get map(): NodeMap {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 export const genicamOptionFields = {
   /** Default: the widest monochrome format the camera offers. */
-  pixelFormat: z.enum(['Mono8', 'Mono10', 'Mono12', 'Mono12Packed', 'Mono14', 'Mono16']).optional(),
+  pixelFormat: z
+    .enum(['Mono8', 'Mono10', 'Mono12', 'Mono12Packed', 'Mono12p', 'Mono14', 'Mono16'])
+    .optional(),
   /** Pixel size at the sample plane (camera pixel / magnification), µm: not in GenICam. */
   pixelSizeUm: z.number().positive().max(100).default(6.5),
   /** snap() triggers again after an incomplete frame, this many frames in all. */

@@ -26,7 +26,7 @@ export function simPixel(
   return (37 * X + 101 * Y + 7 * f.blockId) % 2 ** bits;
 }
 
-/** The frame's payload in its pixel format (Mono8, Mono12Packed, Mono16 little-endian). */
+/** The frame's payload in its pixel format (Mono8, Mono12Packed, Mono12p, Mono16 little-endian). */
 export function renderSimFrame(f: SimFrame): Buffer {
   const n = f.width * f.height;
   const value = (i: number, bits: number) =>
@@ -36,13 +36,14 @@ export function renderSimFrame(f: SimFrame): Buffer {
     for (let i = 0; i < n; i++) out[i] = value(i, 8);
     return out;
   }
-  if (f.format === SIM_FORMATS.Mono12Packed) {
+  if (f.format === SIM_FORMATS.Mono12Packed || f.format === SIM_FORMATS.Mono12p) {
+    const lsbFirst = f.format === SIM_FORMATS.Mono12p;
     const out = Buffer.alloc(Math.ceil((n * 3) / 2));
     for (let i = 0, j = 0; i < n; i += 2, j += 3) {
       const a = value(i, 12);
       const b = i + 1 < n ? value(i + 1, 12) : 0;
-      out[j] = a >> 4;
-      out[j + 1] = (a & 0x0f) | ((b & 0x0f) << 4);
+      out[j] = lsbFirst ? a & 0xff : a >> 4;
+      out[j + 1] = lsbFirst ? (a >> 8) | ((b & 0x0f) << 4) : (a & 0x0f) | ((b & 0x0f) << 4);
       out[j + 2] = b >> 4;
     }
     return out;

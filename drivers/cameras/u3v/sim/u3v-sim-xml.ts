@@ -33,7 +33,12 @@ export const Reg = {
   end: FEATURES + 0x64,
 } as const;
 
-export const SIM_FORMATS = { Mono8: 0x01080001, Mono12Packed: 0x010c0006, Mono16: 0x01100007 };
+export const SIM_FORMATS = {
+  Mono8: 0x01080001,
+  Mono12Packed: 0x010c0006,
+  Mono12p: 0x010c0047,
+  Mono16: 0x01100007,
+};
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 const intReg = (name: string, address: number, access = 'RW', extra = '') =>

@@ -118,22 +118,25 @@ describe('usb3-vision camera against the simulator', () => {
     }
   });
 
-  it('unpacks Mono12Packed into 16-bit frames with exact pixels, binned', async () => {
-    const { bus, port } = rig();
-    const cam = new U3vCamera('u3v', { pixelFormat: 'Mono12Packed' }, ctx, bus);
-    await cam.connect();
-    try {
-      expect(cam.sensor.bitDepth).toBe(12);
-      await cam.setBinning(2);
-      await cam.setRoi({ xPx: 3, yPx: 5, widthPx: 33, heightPx: 7 }); // odd pixel count
-      const f = await cam.snap();
-      expect([f.widthPx, f.heightPx, f.binning]).toEqual([33, 7, 2]);
-      expect(wrongPixels(f, lastBlock(port), { x: 3, y: 5 }, 12, 2)).toBe(0);
-      expect(Math.max(...f.pixels)).toBeLessThan(4096);
-    } finally {
-      await cam.disconnect();
-    }
-  });
+  it.each(['Mono12Packed', 'Mono12p'])(
+    'unpacks %s into 16-bit frames with exact pixels, binned',
+    async (pixelFormat) => {
+      const { bus, port } = rig();
+      const cam = new U3vCamera('u3v', { pixelFormat }, ctx, bus);
+      await cam.connect();
+      try {
+        expect(cam.sensor.bitDepth).toBe(12);
+        await cam.setBinning(2);
+        await cam.setRoi({ xPx: 3, yPx: 5, widthPx: 33, heightPx: 7 }); // odd pixel count
+        const f = await cam.snap();
+        expect([f.widthPx, f.heightPx, f.binning]).toEqual([33, 7, 2]);
+        expect(wrongPixels(f, lastBlock(port), { x: 3, y: 5 }, 12, 2)).toBe(0);
+        expect(Math.max(...f.pixels)).toBeLessThan(4096);
+      } finally {
+        await cam.disconnect();
+      }
+    },
+  );
 
   it('streams live frames with consecutive block ids', async () => {
     const { bus, port } = rig();
