@@ -91,6 +91,21 @@ describe('usb3-vision camera against the simulator', () => {
     }
   });
 
+  it('splits memory reads to the SBRM maximum ack transfer size', async () => {
+    const commands: number[] = [];
+    for (const maxTransfer of [1024, 64]) {
+      const bus = new SimU3vBus();
+      const port = bus.plug({ serial: 'S', maxTransfer });
+      const cam = new U3vCamera('u3v', {}, ctx, bus);
+      await cam.connect();
+      commands.push(port.device.commands);
+      expect(await cam.getFeature('DeviceTemperature')).toBe(41.5);
+      await cam.disconnect();
+    }
+    // the zipped XML alone is a few kB: 52-byte chunks take many more reads than 1012-byte ones
+    expect(commands[1]! - commands[0]!).toBeGreaterThan(20);
+  });
+
   it('snaps Mono16 by software trigger with the exact pixels of the ROI, into the caller buffer', async () => {
     const { bus, port } = rig();
     const cam = new U3vCamera('u3v', { transferSize: 4096 }, ctx, bus);
