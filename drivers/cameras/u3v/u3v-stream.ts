@@ -36,8 +36,10 @@ interface Layout {
 }
 
 export class U3vStream implements FrameStream {
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
+  /** What the reader delivers to; null when stopped. */
+  private session: { layout: Layout; setup: StreamStart } | null = null;
+  private loop: Promise<void> | null = null;
+  private inBlock: Promise<void> | null = null;
 
   constructor(
     private readonly control: U3vControl,
@@ -77,41 +79,52 @@ export class U3vStream implements FrameStream {
   }
 
   async start(setup: StreamStart): Promise<void> {
-    await this.loop;
+    await this.inBlock?.catch(() => undefined);
     const layout = await this.configure();
     await this.control.writeU32(this.sirm + Sirm.control, SIRM_STREAM_ENABLE);
-    this.running = true;
-    this.loop = this.run(layout, setup).catch((err: Error) => {
-      this.running = false;
-      this.opts.warn(`stream reception stopped: ${err.message}`);
-    });
+    this.session = { layout, setup };
+    // one reader for the life of the stream: a restart reuses the read already waiting
+    this.loop ??= this.run()
+      .catch((err: Error) => {
+        this.session = null;
+        this.opts.warn(`stream reception stopped: ${err.message}`);
+      })
+      .finally(() => (this.loop = null));
   }
 
   private read(length: number, timeoutMs: number): Promise<Buffer> {
     return this.control.link.transferIn('stream', length, timeoutMs);
   }
 
-  private async run(layout: Layout, s: StreamStart): Promise<void> {
-    while (this.running) {
+  private async run(): Promise<void> {
+    for (let cur = this.session; cur; cur = this.session) {
       let leader: Leader | null = null;
       try {
-        const raw = await this.read(layout.leader, this.opts.pollMs);
+        const raw = await this.read(cur.layout.leader, this.opts.pollMs);
         leader = decodeLeader(raw);
         if (!leader) continue; // not at a block start: resynchronise on the next leader
-        await this.block(leader, layout, s);
+        // a restart while this read waited: the block belongs to the new session
+        cur = this.session ?? cur;
+        this.inBlock = this.block(leader, cur.layout, cur.setup);
+        await this.inBlock;
       } catch (err) {
         if (!(err instanceof UsbTransferError)) throw err;
         if (err.status === 'timeout' && !leader) continue;
         // the loss is reported first, so a snap waiting for this block fails as disconnected
         if (err.status === 'no-device') this.control.usbError(err, 'streaming');
         if (leader)
-          s.onIncomplete({ blockId: leader.blockId, reason: `USB ${err.status}: ${err.message}` });
+          cur.setup.onIncomplete({
+            blockId: leader.blockId,
+            reason: `USB ${err.status}: ${err.message}`,
+          });
         if (err.status === 'no-device') {
-          this.running = false;
+          this.session = null;
           return;
         }
         if (err.status === 'stall')
           await this.control.link.clearHalt('stream').catch(() => undefined);
+      } finally {
+        this.inBlock = null;
       }
     }
   }
@@ -163,13 +176,15 @@ export class U3vStream implements FrameStream {
 
   /** Finishes the block in flight (delivered or counted), then disables the stream. */
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    this.session = null;
+    await this.inBlock?.catch(() => undefined);
     if (!this.control.isLost())
       await this.control.writeU32(this.sirm + Sirm.control, 0).catch(() => undefined);
   }
 
+  /** Stops, and waits for the reader to end (its last read times out within pollMs). */
   async close(): Promise<void> {
     await this.stop();
+    await this.loop;
   }
 }
