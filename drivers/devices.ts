@@ -132,6 +132,47 @@ export interface Camera extends Device {
   isLive(): boolean;
 }
 
+/** Issue #14: a camera's own named features (GenICam and the like), beside the Camera interface. */
+export type CameraFeatureValue = number | string | boolean;
+
+export interface CameraFeatureInfo {
+  name: string;
+  /** The device's node type: Integer, Float, Enumeration, Boolean, String, Command, … */
+  type: string;
+  /** RW, RO, WO, NA (not available now), NI (not implemented). */
+  access: string;
+  description?: string;
+  unit?: string;
+  min?: number;
+  max?: number;
+  inc?: number;
+  /** Enumeration entries selectable now. */
+  entries?: string[];
+}
+
+/**
+ * A camera whose features can be read and written by name. `setFeature(name, null)` executes a
+ * command feature. Writes are checked by the device model (range, entries, access: a
+ * read-only or locked feature is refused naming it).
+ */
+export interface FeatureCamera extends Camera {
+  getFeature(name: string): Promise<CameraFeatureValue>;
+  setFeature(name: string, value: CameraFeatureValue | null): Promise<void>;
+  describeFeature(name: string): Promise<CameraFeatureInfo>;
+  /** Feature names, in the device's own order. */
+  listFeatures(): string[];
+}
+
+export function isFeatureCamera(camera: Camera): camera is FeatureCamera {
+  const c = camera as Partial<FeatureCamera>;
+  return (
+    typeof c.getFeature === 'function' &&
+    typeof c.setFeature === 'function' &&
+    typeof c.describeFeature === 'function' &&
+    typeof c.listFeatures === 'function'
+  );
+}
+
 /**
  * Reflection-based focus sensor: an infrared spot reflected by the coverslip onto a line
  * sensor, whose position moves with the objective–coverslip distance. Read-only: the focus

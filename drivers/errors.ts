@@ -132,6 +132,13 @@ export class StateError extends AquilaError {
   }
 }
 
+/** The device cannot do this at all (e.g. named features on a camera that has none). */
+export class UnsupportedError extends AquilaError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('E_UNSUPPORTED', message, details);
+  }
+}
+
 /** Missing or wrong credentials, or a request from a foreign origin. */
 export class AuthError extends AquilaError {
   constructor(message: string) {

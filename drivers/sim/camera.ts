@@ -1,6 +1,7 @@
 /**
  * Simulated sCMOS camera imaging the world's virtual sample (see sample.ts for the
- * orientation convention: stage +x moves content toward −x in the image). 16-bit; binning
+ * orientation convention: mounted as the world's `cameraMount` says; with the identity mount
+ * stage +x moves content toward −x in the image). 16-bit; binning
  * 1/2/4 sums bins (signal ×b², read noise ×b, offset unchanged, as cameras that rescale
  * the black level report it); ROI in binned pixels; changing binning clears the ROI.
  * Rendering runs in worker threads; `stopLive`/`disconnect` leave no thread running.
@@ -161,14 +162,11 @@ export class SimCamera implements Camera {
     // The sensor keeps its own time: the exposure ends (read-out and, in overlap mode, the
     // next exposure start) at `endMs`, however late the host's timer fires.
     const endMs = startMs + this.exposureMs;
-    if (endMs > performance.now()) await delay(endMs - performance.now());
+    await untilMs(endMs);
     this.assertConnected();
     const { meta, pixels } = this.capture(into, endMs, startMs);
     if (this.opts.overlap) this.next = { startMs: endMs, scene: this.scene() };
-    const [px] = await Promise.all([
-      pixels,
-      delay(endMs + this.opts.readoutMs - performance.now()),
-    ]);
+    const [px] = await Promise.all([pixels, untilMs(endMs + this.opts.readoutMs)]);
     return { ...meta, pixels: px };
   }
 
@@ -328,6 +326,12 @@ export class SimCamera implements Camera {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves once performance.now() ≥ `atMs`. A Node timer may fire up to 1 ms early: the
+ * rest is waited out in event-loop turns (setImmediate), not in another timer.
+ */
+async function untilMs(atMs: number): Promise<void> {
+  const leftMs = atMs - performance.now();
+  if (leftMs >= 1) await new Promise((r) => setTimeout(r, leftMs));
+  while (performance.now() < atMs) await new Promise((r) => setImmediate(r));
 }

@@ -3,6 +3,10 @@
  * when frame n's read-out ends (period = exposure + read-out) or, if rendering is slower,
  * when a render slot frees up (period = render time / slots). Frames are delivered in
  * sequence order; a frame whose render failed is a gap in `seq`, as on a real camera.
+ * An exposure ends no sooner than `exposureMs` after it started: Node timers may fire up to
+ * 1 ms early (libuv keeps a millisecond clock), so after an early timer the remainder is
+ * waited out in event-loop turns — otherwise the first exposure would reach back before
+ * live started (and before its light).
  * `stop()` ends exposures at once and resolves after every exposed frame was delivered,
  * or after `stopTimeoutMs` (a render that never finishes is then counted lost, never
  * delivered late).
@@ -34,6 +38,8 @@ export class LiveRun {
   private inFlight = 0;
   private waitingForSlot = false;
   private nextStartMs = performance.now();
+  /** When the exposure in progress ends (performance.now() clock). */
+  private exposureEndMs = 0;
   private readonly ready = new Map<number, RawFrame | null>();
   private order: number[] = [];
   private drained: Array<() => void> = [];
@@ -81,7 +87,8 @@ export class LiveRun {
     }
     const now = performance.now();
     const start = Math.max(this.nextStartMs, now);
-    const delayMs = start + this.source.exposureMs() - now;
+    this.exposureEndMs = start + this.source.exposureMs();
+    const delayMs = this.exposureEndMs - now;
     if (delayMs >= 1) this.timer = setTimeout(() => this.endExposure(), delayMs);
     else this.immediate = setImmediate(() => this.endExposure());
   }
@@ -90,6 +97,11 @@ export class LiveRun {
     this.timer = undefined;
     this.immediate = undefined;
     if (this.stopped) return;
+    const leftMs = this.exposureEndMs - performance.now();
+    if (leftMs > 0) {
+      this.immediate = setImmediate(() => this.endExposure());
+      return;
+    }
     this.nextStartMs = performance.now() + this.source.readoutMs();
     const { meta, pixels } = this.source.capture();
     this.inFlight++;

@@ -7,6 +7,7 @@
  * Appl. Opt. 2007). The slope is a round number that gives visibly blurred cells a few µm
  * out of focus, as on a high-NA widefield objective.
  */
+import type { SimCameraMount } from './world-options';
 
 export const OBJECTIVE_NA = 1.3;
 /** Growth of PSF sigma per µm of defocus (µm/µm). */
@@ -91,4 +92,19 @@ export function psfSigmaUm(emissionNm: number, defocusUm: number): number {
   const sigma0 = (0.21 * emissionNm) / 1000 / OBJECTIVE_NA;
   const blur = DEFOCUS_SLOPE * defocusUm;
   return Math.sqrt(sigma0 * sigma0 + blur * blur);
+}
+
+/**
+ * Where a sample point `(dxUm, dyUm)` from the stage position is imaged, µm from the sensor
+ * centre in image axes (x right, y down), through the camera's mount (world-options.ts
+ * SimCameraMount; identity when absent).
+ */
+export function imageOffsetUm(
+  mount: SimCameraMount | undefined,
+  dxUm: number,
+  dyUm: number,
+): { uUm: number; vUm: number } {
+  const x = mount?.rotate90 ? -dyUm : dxUm;
+  const y = mount?.rotate90 ? dxUm : dyUm;
+  return { uUm: mount?.flipX ? -x : x, vUm: mount?.flipY ? -y : y };
 }

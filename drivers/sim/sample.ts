@@ -14,7 +14,7 @@
  * Emitters are generated per cell on first view and kept, so bleach state persists.
  * One sample per SimWorld (`sampleFor`), shared by every camera instance on that world.
  */
-import { DEFOCUS_SLOPE, DYES, excitationEfficiency, psfSigmaUm } from './optics';
+import { DEFOCUS_SLOPE, DYES, excitationEfficiency, imageOffsetUm, psfSigmaUm } from './optics';
 import { generateBead, generateEmitters, type Emitters } from './cell-emitters';
 import { FocalSurface } from './focal-surface';
 import { hash32 } from './rng';
@@ -128,9 +128,10 @@ export class VirtualSample {
    * that puts light into the ROI as EMITTER_STRIDE floats (position in ROI pixels, pixel
    * (i, j) spanning [i, i+1) × [j, j+1); PSF sigma px; expected photoelectrons; cell).
    *
-   * Orientation: the camera looks at a fixed point; sample point (x, y) appears at
-   * column (x − centreX)/pixel + width/2, row (y − centreY)/pixel + height/2. Moving the
-   * stage +x therefore moves the content toward −x (left) in the image, +y toward −y (up).
+   * Orientation: the camera looks at a fixed point; sample point (x, y) is imaged at
+   * (u, v) = imageOffsetUm(mount, x − centreX, y − centreY) from the sensor centre, i.e. at
+   * column u/pixel + width/2, row v/pixel + height/2. With the identity mount, moving the
+   * stage +x moves the content toward −x (left) in the image, +y toward −y (up).
    */
   expose(input: ExposureInput): Float32Array {
     const { fov } = input;
@@ -151,7 +152,10 @@ export class VirtualSample {
     const { xUm: cx, yUm: cy } = this.surface.toSample(fov.centreXUm, fov.centreYUm, input.atMs);
     const zDriftUm = this.surface.zDriftUm(input.atMs);
     const sigma0ByDye = DYES.map((d) => psfSigmaUm(d.emissionNm, 0));
-    const ids = this.cellsIn(cx - halfW, cy - halfH, cx + halfW, cy + halfH);
+    const mount = this.options.cameraMount;
+    // The sensor's footprint on the sample: turned a quarter turn with the camera.
+    const [spanX, spanY] = mount?.rotate90 ? [halfH, halfW] : [halfW, halfH];
+    const ids = this.cellsIn(cx - spanX, cy - spanY, cx + spanX, cy + spanY);
     for (const ci of ids) {
       const e = this.emittersOf(ci);
       for (let i = 0; i < e.count; i++) {
@@ -160,7 +164,8 @@ export class VirtualSample {
         if (exc <= 0) continue;
         const dx = (e.xUm[i] ?? 0) - cx;
         const dy = (e.yUm[i] ?? 0) - cy;
-        if (Math.abs(dx) > halfW || Math.abs(dy) > halfH) continue;
+        const { uUm, vUm } = imageOffsetUm(mount, dx, dy);
+        if (Math.abs(uUm) > halfW || Math.abs(vUm) > halfH) continue;
         const doseRate = exc * Math.exp(-(dx * dx + dy * dy) / illumW2); // mW
         const d0 = e.doseMwMs[i] ?? 0;
         const thr = e.bleachDoseMwMs[i] ?? 0;
@@ -168,8 +173,8 @@ export class VirtualSample {
         if (input.bleach) e.doseMwMs[i] = d0 + doseRate * input.exposureMs;
         let electrons = ELECTRONS_PER_MW_MS * (e.brightness[i] ?? 0) * doseRate * tEmitMs;
         if (electrons < 0.05) continue;
-        const xPx = dx / pix + fov.sensorWidthPx / 2 - fov.roi.xPx;
-        const yPx = dy / pix + fov.sensorHeightPx / 2 - fov.roi.yPx;
+        const xPx = uUm / pix + fov.sensorWidthPx / 2 - fov.roi.xPx;
+        const yPx = vUm / pix + fov.sensorHeightPx / 2 - fov.roi.yPx;
         if (
           xPx < -marginUm / pix ||
           yPx < -marginUm / pix ||

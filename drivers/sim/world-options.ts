@@ -30,6 +30,18 @@ export interface SimDriftOptions {
   /** Sample XY drift relative to the stage, µm/min (direction seeded). */
   xyUmPerMin: number;
 }
+/**
+ * How the simulated camera is mounted: the mapping of the config's `stageOrientation`
+ * (electron/config/stage-orientation.ts has the contract). A sample point (dx, dy) µm from
+ * the stage position is imaged (dx, dy) → (−dy, dx) when `rotate90`, then with x negated
+ * when `flipX` and y when `flipY`, in image axes (x right, y down) about the sensor centre.
+ */
+export interface SimCameraMount {
+  flipX: boolean;
+  flipY: boolean;
+  rotate90: boolean;
+}
+
 export interface SimWorldOptions {
   seed: number;
   cellCount: number;
@@ -40,5 +52,7 @@ export interface SimWorldOptions {
   coverslip?: SimCoverslipOptions;
   /** Absent: the original settling thermal drift, no steps, no XY drift. */
   drift?: SimDriftOptions;
+  /** Absent: identity (image +x is stage +x, image +y is stage +y). */
+  cameraMount?: SimCameraMount;
   clock?: Clock;
 }

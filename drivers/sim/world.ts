@@ -10,6 +10,7 @@ import { SimTruth } from './truth';
 import type { SimWorldOptions } from './world-options';
 
 export type {
+  SimCameraMount,
   SimCoverslipOptions,
   SimDriftOptions,
   SimSampleType,

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { accessCommands } from './access-schema';
 import { analysisCommands } from './analysis-schema';
+import { cameraFeatureCommands } from './camera-feature-schema';
 import {
   autofocusParams,
   autofocusResult,
@@ -24,6 +25,7 @@ import { operatorCommands } from './operator-schema';
 export * from './access-schema';
 export * from './analysis-schema';
 export * from './automation-schema';
+export * from './camera-feature-schema';
 export * from './macro-schema';
 export * from './navigator-schema';
 export * from './schema-parts';
@@ -293,6 +295,8 @@ export const commands = {
   ...navigatorCommands,
   // Issue #18: operator-experience commands (view settings, orientation check).
   ...operatorCommands,
+  // Issue #14: camera features by name (camera-feature-schema.ts).
+  ...cameraFeatureCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -386,4 +390,8 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'view.set': 'mutating',
   'stage.checkOrientation': 'mutating',
   'dataset.readPlane': 'read',
+  // Issue #14: camera features by name; writes need the control lease like any setting.
+  'camera.listFeatures': 'read',
+  'camera.getFeature': 'read',
+  'camera.setFeature': 'mutating',
 };

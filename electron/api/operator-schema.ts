@@ -67,6 +67,6 @@ export const operatorCommands = {
       /** Little-endian samples (uint16 or uint8), row-major. */
       pixelsBase64: z.string(),
     }),
-    'One saved plane of a dataset (OME-Zarr 0.4 / unsharded 0.5) for the Data tab viewer.',
+    'One saved plane of a dataset (OME-Zarr 0.4 / 0.5, sharded or not / OME-TIFF) for the Data tab viewer.',
   ),
 } as const;

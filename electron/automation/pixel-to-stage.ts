@@ -1,16 +1,21 @@
 /**
- * Frame pixel ↔ stage µm. Pixel coordinates: x right, y down, pixel (i, j) centred at
- * (i, j) — so an intensity-weighted centroid over pixel indices is a pixel coordinate as is,
- * and the frame's top-left pixel spans [−0.5, 0.5).
+ * Frame pixel ↔ stage µm: the one conversion automation uses (ROI positions and "Go to",
+ * FLImP tile grids and ROI centring, drift from registration shifts). Pixel coordinates: x
+ * right, y down, pixel (i, j) centred at (i, j) — so an intensity-weighted centroid over
+ * pixel indices is a pixel coordinate as is, and the frame's top-left pixel spans
+ * [−0.5, 0.5).
  *
- * Mapping (the simulated camera's, drivers/sim/sample.ts `expose`, and the usual upright
- * camera orientation): the stage position is the sample point imaged at the centre of the
- * full binned sensor; a sample point (x, y) µm appears at column (x − stageX)/pixelUm +
- * sensorWidth/2 and row (y − stageY)/pixelUm + sensorHeight/2 in continuous sensor
- * coordinates. No mirror, no rotation: image +x is stage +x, image +y (down) is stage +y.
+ * Mapping: the stage position is the sample point imaged at the centre of the full binned
+ * sensor (the optical axis); a sample point (dx, dy) µm from it is imaged at the offset the
+ * config's `stageOrientation` gives (electron/config/stage-orientation.ts: turned
+ * (dx, dy) → (−dy, dx) when rotate90, then flipped), in image axes from the sensor centre.
+ * With the identity orientation (the default) image +x is stage +x and image +y (down) is
+ * stage +y. The simulated camera renders with the same mapping (drivers/sim/optics.ts
+ * imageOffsetUm, its mount set from the config), and the UI's jog pad and navigator read the
+ * same setting (renderer/input/stage-orientation.ts, renderer/navigator/frame-placement.ts).
  */
 import type { Camera, RoiPx } from '../../drivers/devices';
-import type { FrameMeta } from '../api/contract';
+import type { FrameMeta, StageOrientation } from '../api/contract';
 
 export interface FrameGeometry {
   /** Stage position when the frame was exposed, µm. */
@@ -24,6 +29,38 @@ export interface FrameGeometry {
   sensorHeightPx: number;
   /** Camera read-out region in binned pixels; null = the full binned sensor. */
   roi: RoiPx | null;
+  /** The config's stage-to-camera orientation. */
+  orientation: StageOrientation;
+}
+
+/** An offset along the image's axes (µm, x right, y down) → the stage offset it shows. */
+export function imageToStageOffset(o: StageOrientation, uUm: number, vUm: number): StagePoint {
+  const x = o.flipX ? -uUm : uUm;
+  const y = o.flipY ? -vUm : vUm;
+  // Undo the quarter turn (dx, dy) → (−dy, dx); `+ 0` keeps −0 out of results.
+  return o.rotate90 ? { xUm: y + 0, yUm: -x + 0 } : { xUm: x + 0, yUm: y + 0 };
+}
+
+/** Inverse of imageToStageOffset: where a stage offset lies in the image, µm along its axes. */
+export function stageToImageOffset(
+  o: StageOrientation,
+  dxUm: number,
+  dyUm: number,
+): { uUm: number; vUm: number } {
+  const u = o.rotate90 ? -dyUm : dxUm;
+  const v = o.rotate90 ? dxUm : dyUm;
+  return { uUm: (o.flipX ? -u : u) + 0, vUm: (o.flipY ? -v : v) + 0 };
+}
+
+/** A frame of widthPx × heightPx image pixels of `pixelUm` spans this much along stage X, Y. */
+export function fieldExtentUm(
+  o: StageOrientation,
+  widthPx: number,
+  heightPx: number,
+  pixelUm: number,
+): { xUm: number; yUm: number } {
+  const [along, across] = o.rotate90 ? [heightPx, widthPx] : [widthPx, heightPx];
+  return { xUm: along * pixelUm, yUm: across * pixelUm };
 }
 
 export interface PixelPoint {
@@ -54,35 +91,41 @@ function axisPx(g: FrameGeometry): PixelPoint {
 export function pixelToStage(g: FrameGeometry, p: PixelPoint): StagePoint {
   const pix = framePixelUm(g);
   const axis = axisPx(g);
-  return {
-    xUm: g.stageXUm + (p.xPx - axis.xPx) * pix,
-    yUm: g.stageYUm + (p.yPx - axis.yPx) * pix,
-  };
+  const d = imageToStageOffset(g.orientation, (p.xPx - axis.xPx) * pix, (p.yPx - axis.yPx) * pix);
+  return { xUm: g.stageXUm + d.xUm, yUm: g.stageYUm + d.yUm };
 }
 
 export function stageToPixel(g: FrameGeometry, s: StagePoint): PixelPoint {
   const pix = framePixelUm(g);
   const axis = axisPx(g);
-  return {
-    xPx: axis.xPx + (s.xUm - g.stageXUm) / pix,
-    yPx: axis.yPx + (s.yUm - g.stageYUm) / pix,
-  };
+  const d = stageToImageOffset(g.orientation, s.xUm - g.stageXUm, s.yUm - g.stageYUm);
+  return { xPx: axis.xPx + d.uUm / pix, yPx: axis.yPx + d.vUm / pix };
 }
 
-/** The stage rectangle a frame covers, µm (for tiles, mosaics and truth look-ups). */
+/**
+ * The stage rectangle a frame of widthPx × heightPx covers, µm ({xUm, yUm} is its corner of
+ * least x and y; for tiles, mosaics and truth look-ups).
+ */
 export function frameRectUm(
   g: FrameGeometry,
   widthPx: number,
   heightPx: number,
 ): { xUm: number; yUm: number; widthUm: number; heightUm: number } {
-  const pix = framePixelUm(g);
-  const topLeft = pixelToStage(g, { xPx: -0.5, yPx: -0.5 });
-  return { xUm: topLeft.xUm, yUm: topLeft.yUm, widthUm: widthPx * pix, heightUm: heightPx * pix };
+  const a = pixelToStage(g, { xPx: -0.5, yPx: -0.5 });
+  const b = pixelToStage(g, { xPx: widthPx - 0.5, yPx: heightPx - 0.5 });
+  const size = fieldExtentUm(g.orientation, widthPx, heightPx, framePixelUm(g));
+  return {
+    xUm: Math.min(a.xUm, b.xUm),
+    yUm: Math.min(a.yUm, b.yUm),
+    widthUm: size.xUm,
+    heightUm: size.yUm,
+  };
 }
 
 /** Geometry of frames from `camera` as it is set now (its ROI is read once). */
 export async function cameraGeometry(
   camera: Camera,
+  orientation: StageOrientation,
 ): Promise<(meta: Pick<FrameMeta, 'stage' | 'pixelSizeUm' | 'binning'>) => FrameGeometry> {
   const roi = await camera.getRoi();
   return (meta) => ({
@@ -93,17 +136,23 @@ export async function cameraGeometry(
     sensorWidthPx: camera.sensor.widthPx,
     sensorHeightPx: camera.sensor.heightPx,
     roi,
+    orientation,
   });
 }
 
-/** Frame size (binned px, after the ROI) and binned pixel size (µm) of `camera` now. */
+/**
+ * Frame size (binned px, after the ROI) and binned pixel size (µm) of `camera` now, with the
+ * orientation its frames are placed on the stage by.
+ */
 export async function cameraField(
   camera: Camera,
-): Promise<{ widthPx: number; heightPx: number; pixelUm: number }> {
+  orientation: StageOrientation,
+): Promise<{ widthPx: number; heightPx: number; pixelUm: number; orientation: StageOrientation }> {
   const [binning, roi] = await Promise.all([camera.getBinning(), camera.getRoi()]);
   return {
     widthPx: roi?.widthPx ?? Math.floor(camera.sensor.widthPx / binning),
     heightPx: roi?.heightPx ?? Math.floor(camera.sensor.heightPx / binning),
     pixelUm: camera.sensor.pixelSizeUm * binning,
+    orientation,
   };
 }

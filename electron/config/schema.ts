@@ -89,6 +89,11 @@ export const simOptions = z
       })
       .strict()
       .optional(),
+    /**
+     * How the simulated camera is mounted, in the form of `stageOrientation`; absent: as the
+     * config's `stageOrientation` says (set it apart to try the orientation check).
+     */
+    cameraMount: stageOrientation.optional(),
   })
   .strict();
 

@@ -4,9 +4,10 @@
  * (dx, dy) µm shifts the field of view, in image axes (x right, y down), by:
  *   1. rotate90: (dx, dy) → (−dy, dx) (the camera is turned a quarter turn);
  *   2. flipX: negate x; flipY: negate y (a mirror in the light path or a reversed axis).
- * All false (the default) is the simulated camera's mapping: image +x is stage +x, image +y
- * (down) is stage +y (electron/automation/pixel-to-stage.ts). The resolved config, this
- * included, is kept in every dataset's provenance.
+ * All false (the default): image +x is stage +x, image +y (down) is stage +y. Automation
+ * converts pixels to stage µm through it (electron/automation/pixel-to-stage.ts), and the
+ * simulated camera is mounted this way unless `sim.cameraMount` says otherwise. The resolved
+ * config, this included, is kept in every dataset's provenance.
  */
 import { z } from 'zod';
 import type { StageOrientation } from '../api/contract';

@@ -88,6 +88,11 @@ export class AutomationService {
     );
   }
 
+  /** How camera frames lie on the stage (config `stageOrientation`, pixel-to-stage.ts). */
+  private get orientation() {
+    return this.deps.config.stageOrientation;
+  }
+
   /** An automation run is active (not ended). */
   get running(): boolean {
     const phase = this.run?.status().phase;
@@ -210,7 +215,7 @@ export class AutomationService {
         frame = this.deps.bus.publish(await this.lit(() => cam.snap()));
       }
       const { meta } = frame;
-      const g = (await cameraGeometry(this.requireCamera()))(meta);
+      const g = (await cameraGeometry(this.requireCamera(), this.orientation))(meta);
       const rois = await this.analysis().findRois(
         frame.pixels.slice(),
         meta.widthPx,
@@ -272,7 +277,7 @@ export class AutomationService {
     const cam = this.requireCamera();
     if (cam.isLive()) await cam.stopLive();
     const engine = this.engine();
-    const geometryOf = await cameraGeometry(cam);
+    const geometryOf = await cameraGeometry(cam, this.orientation);
     const deps: FlimpDeps = {
       engine,
       analysis: {
@@ -290,7 +295,7 @@ export class AutomationService {
         findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
         register: (a, b, w, h) => this.analysis().register(a, b, w, h),
       },
-      fieldOfView: () => cameraField(cam),
+      fieldOfView: () => cameraField(cam, this.orientation),
       geometry: (f) => geometryOf(f.meta),
       openDataset: (spec) => openRoiDataset(roiDatasetContext(this.deps, p.operator), spec),
       isNameTaken: (n) => existsSync(path.join(root, n)),

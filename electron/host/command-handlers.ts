@@ -8,6 +8,7 @@ import {
   DEFAULT_VIEW,
   type AccessCommandName,
   type AnalysisCommandName,
+  type CameraFeatureCommandName,
   type CommandName,
   type MacroCommandName,
   type CommandResult,
@@ -57,7 +58,7 @@ export interface HandlerDeps {
 /** framesAcquired is mirrored into state at most this often, not per frame. */
 const FRAME_COUNT_PUBLISH_MS = 500;
 
-/** Control-lease and audit commands are handled in access-handlers.ts, macros' in electron/macros/macro-handlers.ts. */
+/** Control-lease and audit commands are handled in access-handlers.ts, macros' in electron/macros/macro-handlers.ts, camera features' in camera-feature-handlers.ts. */
 export function createHandlers({
   store,
   safety,
@@ -67,7 +68,10 @@ export function createHandlers({
   uploads,
   automation,
   shutter,
-}: HandlerDeps): Omit<Handlers, AccessCommandName | AnalysisCommandName | MacroCommandName> {
+}: HandlerDeps): Omit<
+  Handlers,
+  AccessCommandName | AnalysisCommandName | MacroCommandName | CameraFeatureCommandName
+> {
   const camera = () => {
     if (!devices.camera) throw new StateError('No camera is configured');
     return devices.camera;

@@ -1,15 +1,13 @@
 /**
- * One saved plane of a dataset for the Data tab's viewer (issue #18 §8): OME-Zarr 0.4 and
- * unsharded 0.5 datasets, whose chunks are single uncompressed planes (zarr-meta.ts), are
- * read straight from their chunk file. Sharded Zarr and OME-TIFF are not read here yet.
+ * One saved plane of a dataset for the Data tab's viewer (issue #18 §8), in any format the
+ * writers produce (OME-Zarr 0.4, 0.5 sharded or not, OME-TIFF: storage/plane-reader.ts).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
 import type { CommandResult } from '../api/contract';
 import { readProvenance } from '../storage/dataset-files';
-import { imageFileName, planeBytes, type FrameIndex } from '../storage/layout';
-import { chunkKey, shardPlanesOf } from '../storage/zarr-meta';
+import type { FrameIndex } from '../storage/layout';
+import { readPlaneBytes } from '../storage/plane-reader';
 
 export function readDatasetPlane(
   root: string,
@@ -32,23 +30,7 @@ export function readDatasetPlane(
         `${dataset}: ${axis} = ${index[axis]} is outside 0..${sizes[axis] - 1}`,
       );
   }
-  if (layout.format === 'ome-tiff' || shardPlanesOf(layout) > 1)
-    throw new StateError(
-      `${dataset}: the viewer reads OME-Zarr 0.4 and unsharded 0.5 datasets; this one is ${layout.format}${shardPlanesOf(layout) > 1 ? ' (sharded)' : ''}`,
-    );
-  const file = path.join(dir, imageFileName(layout), chunkKey(layout, index));
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    throw new StateError(
-      `${dataset}: plane t ${index.t}, c ${index.c}, z ${index.z} was not written`,
-    );
-  }
-  if (bytes.length !== planeBytes(layout))
-    throw new StateError(
-      `${dataset}: plane t ${index.t}, c ${index.c}, z ${index.z} has ${bytes.length} bytes, not ${planeBytes(layout)}`,
-    );
+  const bytes = readPlaneBytes(dir, layout, index);
   return {
     widthPx: layout.sizes.x,
     heightPx: layout.sizes.y,

@@ -14,6 +14,7 @@ import { AcquisitionService } from './acquisition-service';
 import { AnalysisService } from './analysis-service';
 import { sessionDir } from '../cli/session-file';
 import { createAccessHandlers } from './access-handlers';
+import { createCameraFeatureHandlers } from './camera-feature-handlers';
 import { AuditLog } from './audit-log';
 import { summarizeArgs } from './audit-summary';
 import { AutomationService } from './automation-service';
@@ -98,7 +99,11 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
 
   let world: SimWorld | undefined;
   const ctx: DriverContext = {
-    simWorld: () => (world ??= new SimWorld(config.sim)),
+    simWorld: () =>
+      (world ??= new SimWorld({
+        ...config.sim,
+        cameraMount: config.sim.cameraMount ?? config.stageOrientation,
+      })),
     log: (level, message) => log.log(level, message),
   };
 
@@ -198,6 +203,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
       ...createAccessHandlers(lease, audit),
       ...analysis.handlers(),
       ...createMacroHandlers(() => macros, store),
+      ...createCameraFeatureHandlers(devices),
     },
     log,
     lease,

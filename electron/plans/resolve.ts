@@ -6,6 +6,7 @@
 import { ValidationError } from '../../drivers/errors';
 import { formatPath } from '../../drivers/validation';
 import type { AquilaConfig } from '../config/schema';
+import { fieldExtentUm } from '../automation/pixel-to-stage';
 import type { MdaSequence } from './types';
 
 export interface ChannelPresetLike {
@@ -24,7 +25,11 @@ export interface CameraGeometry {
 export interface PlanBinding {
   presets: Map<string, ChannelPresetLike>;
   camera: CameraGeometry | null;
-  /** Camera FOV, µm, or null when the camera geometry is not known from the config. */
+  /**
+   * Camera FOV along stage X (width) and Y (height), µm — a camera turned a quarter turn
+   * (config `stageOrientation`) swaps the frame's width and height — or null when the camera
+   * geometry is not known from the config.
+   */
   fovUm: { widthUm: number; heightUm: number } | null;
   /** Mechanical speeds for estimates, µm/s. */
   stageSpeedUmPerS: number;
@@ -113,14 +118,17 @@ export function planBinding(
   return {
     presets,
     camera,
-    fovUm: camera
-      ? {
-          widthUm: camera.widthPx * camera.pixelSizeUm,
-          heightUm: camera.heightPx * camera.pixelSizeUm,
-        }
-      : null,
+    fovUm: camera ? fovOnStage(config, camera) : null,
     // Fallbacks are the simulated devices' defaults (drivers/sim/sim-devices.ts).
     stageSpeedUmPerS: speed(config, 'xy-stage', 5_000),
     focusSpeedUmPerS: speed(config, 'z-drive', 500),
   };
+}
+
+function fovOnStage(
+  config: AquilaConfig,
+  c: CameraGeometry,
+): { widthUm: number; heightUm: number } {
+  const e = fieldExtentUm(config.stageOrientation, c.widthPx, c.heightPx, c.pixelSizeUm);
+  return { widthUm: e.xUm, heightUm: e.yUm };
 }

@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   // issue #16 §2: sbatch/squeue/ssh to the SLURM cluster failed
   E_ANALYSIS: 502,
   E_MACRO: 422,
+  E_UNSUPPORTED: 422,
   E_FOCUS_LOCK: 409,
   E_DISCONNECTED: 503,
   E_UNREACHABLE: 503,

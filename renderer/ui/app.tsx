@@ -12,6 +12,7 @@ import { ControlBar, useCanControl } from './control-bar';
 import { DatasetList } from './dataset-list';
 import { DeviceAlarms } from './device-alarms';
 import { DevicesPanel } from './devices-panel';
+import { CameraFeaturesPanel } from './camera-features-panel';
 import { HeaderBar } from './header-bar';
 import { LaserPanel } from './laser-panel';
 import { LiveView } from './live-view';
@@ -129,6 +130,10 @@ export function App() {
               <UploadPanel />
             </div>
           </fieldset>
+          {/* Issue #14: observers open and filter it, so outside the control gate. */}
+          <div hidden={tab !== 'control'}>
+            <CameraFeaturesPanel />
+          </div>
           <div hidden={tab !== 'data'}>
             <AuditPanel />
           </div>

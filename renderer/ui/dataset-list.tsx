@@ -37,9 +37,9 @@ export function notArchivable(d: DatasetEntry): string | null {
   return null;
 }
 
-/** The viewer reads OME-Zarr datasets that have frames (dataset.readPlane). */
+/** The viewer reads datasets that have frames, in every format (dataset.readPlane). */
 export function viewable(d: DatasetEntry): boolean {
-  return (d.framesWritten ?? 0) > 0 && (d.format ?? '').startsWith('ome-zarr');
+  return (d.framesWritten ?? 0) > 0;
 }
 
 /** "t 2 · c 1 · z 3 · 256×256 px" */

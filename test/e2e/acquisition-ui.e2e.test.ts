@@ -29,7 +29,8 @@ beforeAll(async () => {
   ) as Record<string, unknown>;
   const config = {
     ...base,
-    storage: { datasetsRoot: path.join(tmp, 'datasets') },
+    // OME-TIFF: the viewer reads it as it reads OME-Zarr (storage/plane-reader.ts).
+    storage: { datasetsRoot: path.join(tmp, 'datasets'), format: 'ome-tiff' },
     upload: {
       targets: [{ name: 'archive', kind: 'filesystem', path: archiveDir }],
       journalDir: path.join(tmp, 'journal'),
@@ -145,7 +146,8 @@ describe('acquisition UI in Chromium against aquila serve', { timeout: 90_000 },
     await expect.poll(() => text('dataset-e2e-run-outcome'), { timeout: 10_000 }).toBe('complete');
     await expect.poll(() => text('dataset-e2e-run-closed'), { timeout: 10_000 }).toBe('closed');
     expect(await text('dataset-e2e-run-frames')).toBe('6 frames');
-    // Issue #18 §8: the saved images open in the viewer, through the GFP LUT, with sliders.
+    // Issue #18 §8: the saved images (OME-TIFF here) open in the viewer, through the GFP LUT,
+    // with sliders.
     await page.getByTestId('view-e2e-run').click();
     await expect.poll(() => text('viewer-channel'), { timeout: 10_000 }).toBe('GFP');
     expect(await page.getByTestId('viewer-z').getAttribute('max')).toBe('2');

@@ -2,7 +2,8 @@
  * End-to-end: `aquila serve` (what `npm run serve` runs) + Debian's Chromium. Screenshots
  * are kept in test-results/e2e/ as artefacts.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +16,31 @@ mkdirSync(artefacts, { recursive: true });
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let tmp: string;
 
 beforeAll(async () => {
-  serve = await startServe(['--config', 'test/fixtures/configs/e2e.json']);
+  // The e2e scope with a second channel preset, for one LUT per channel.
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'aquila-live-e2e-'));
+  const base = JSON.parse(
+    readFileSync(path.join(repoRoot, 'test/fixtures/configs/e2e.json'), 'utf8'),
+  ) as { channels: unknown[] };
+  const config = {
+    ...base,
+    channels: [
+      ...base.channels,
+      { name: 'mCherry', laserId: 'laser561', powerMw: 40, exposureMs: 20 },
+    ],
+  };
+  const configPath = path.join(tmp, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  serve = await startServe(['--config', configPath]);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   const code = await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
   expect(code).toBe(0);
 });
 
@@ -123,6 +140,56 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('display-channel').textContent()).toBe('GFP');
     await page.screenshot({ path: path.join(artefacts, 'live.png') });
     expect(errors).toEqual([]);
+  });
+
+  it('switching channels in live switches the LUT: each channel keeps its own', async () => {
+    const lut = async () => ({
+      channel: await page.getByTestId('display-channel').textContent(),
+      auto: await page.getByTestId('auto-contrast').getAttribute('aria-pressed'),
+      min: await page.getByTestId('display-min').inputValue(),
+      max: await page.getByTestId('display-max').inputValue(),
+      colormap: await page.getByTestId('colormap').inputValue(),
+    });
+    const setLut = async (min: string, max: string, colormap: string) => {
+      await page.getByTestId('display-max').fill(max);
+      await page.getByTestId('display-max').press('Enter');
+      await page.getByTestId('display-min').fill(min);
+      await page.getByTestId('display-min').press('Enter');
+      await page.getByTestId('colormap').selectOption(colormap);
+    };
+    /** Selects the channel and waits until the live image (and so the LUT) is that channel's. */
+    const show = async (channel: string) => {
+      await page.getByTestId(`channel-${channel}`).click();
+      await expect
+        .poll(() => page.getByTestId('frame-info').textContent(), { timeout: 10_000 })
+        .toMatch(new RegExp(`^${channel} · #`));
+      await expect.poll(() => page.getByTestId('display-channel').textContent()).toBe(channel);
+    };
+    const gfp = { channel: 'GFP', auto: 'false', min: '110', max: '900', colormap: 'hot' };
+    const mcherry = {
+      channel: 'mCherry',
+      auto: 'false',
+      min: '150',
+      max: '3000',
+      colormap: 'grey',
+    };
+    await setLut(gfp.min, gfp.max, gfp.colormap);
+    expect(await lut()).toEqual(gfp);
+    await show('mCherry');
+    // The line switched with the chip: light from the mCherry laser only.
+    const lasers = (await hostState()).lasers;
+    expect([lasers.laser488.emission, lasers.laser561.emission]).toEqual([false, true]);
+    await setLut(mcherry.min, mcherry.max, mcherry.colormap);
+    expect(await lut()).toEqual(mcherry);
+    await show('GFP');
+    expect(await lut()).toEqual(gfp);
+    await show('mCherry');
+    expect(await lut()).toEqual(mcherry);
+    await page.screenshot({ path: path.join(artefacts, 'lut-mcherry.png') });
+    await show('GFP');
+    // Back to auto-contrast for the tests after this one.
+    await page.getByTestId('auto-contrast').click();
+    expect(await lut()).toMatchObject({ channel: 'GFP', auto: 'true' });
   });
 
   it('jogging X moves the sample in the image and updates the readout', async () => {

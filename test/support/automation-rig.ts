@@ -47,10 +47,13 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-/** An in-process host on the still sample, closed after the test; with its ground truth. */
-export async function startAutomationHost() {
+/**
+ * An in-process host on the still sample, closed after the test; with its ground truth.
+ * `over`: config keys over the small simulated config (e.g. `stageOrientation`).
+ */
+export async function startAutomationHost(over: Record<string, unknown> = {}) {
   const root = tempDir('aquila-auto-');
-  const config = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL });
+  const config = smallSimConfig({ storage: { datasetsRoot: root }, sim: STILL, ...over });
   const fx = await startTestHost(config);
   hosts.push(fx);
   return { root, h: fx.host, truth: truthOf(config) };

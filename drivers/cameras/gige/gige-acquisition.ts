@@ -1,19 +1,28 @@
 /**
- * Stream channel 0 of a GigE Vision camera as a GenICam FrameStream: SCP setup
- * (destination, port, packet size read back as negotiated) and GVSP reception with packet
- * resend requests when the camera offers them. SFNC acquisition (pixel format, trigger,
- * snap / live) is transport-neutral: genicam/genicam-acquisition.ts.
+ * Stream channel 0 of a GigE Vision camera as a GenICam FrameStream: SCP setup (packet size
+ * negotiated, destination, port) and GVSP reception on a thread of its own (GvspStream), with
+ * packet resend requests when the camera offers them and the packet delay raised when the
+ * socket buffer overflows. Frames arrive in buffers of their own (transferred from the stream
+ * thread, no copy), so `StreamStart.buffer` is not used. SFNC acquisition (pixel format,
+ * trigger, snap / live) is transport-neutral: genicam/genicam-acquisition.ts.
  */
 import { StateError } from '../../errors';
 import type { FrameStream, StreamStart } from '../genicam/transport';
 import type { GigeControl } from './gige-control';
-import { Bootstrap, CAPABILITY_PACKET_RESEND, Cmd } from './gvcp';
-import { GVSP_OVERHEAD, GvspReceiver } from './gvsp';
+import { Bootstrap, CAPABILITY_PACKET_RESEND } from './gvcp';
+import { GVSP_OVERHEAD } from './gvsp';
+import { GvspStream } from './gvsp-stream';
+import { PacketPacer } from './packet-delay';
+import { negotiatePacketSize } from './packet-size';
 
 export interface AcquisitionOptions {
-  packetSize: number;
+  /** Largest stream packet size (IP and UDP headers included); absent: the interface MTU. */
+  packetSize?: number;
   frameTimeoutMs: number;
 }
+
+/** After AcquisitionStop, how long the packets already sent get to arrive. */
+const STOP_SETTLE_MS = 20;
 
 const ipToU32 = (ip: string) => ip.split('.').reduce((v, b) => v * 256 + Number(b), 0);
 
@@ -22,9 +31,12 @@ export class GigeAcquisition implements FrameStream {
 
   private constructor(
     private readonly control: GigeControl,
-    private readonly receiver: GvspReceiver,
-    private readonly payloadPerPacket: number,
+    private readonly receiver: GvspStream,
+    /** The negotiated stream packet size and how it was chosen. */
+    readonly packet: { packetSize: number; how: string },
     private readonly canResend: boolean,
+    /** Raises GevSCPD when the stream socket overflows. */
+    readonly pacer: PacketPacer,
     private readonly opts: AcquisitionOptions,
     private readonly warn: (message: string) => void,
   ) {}
@@ -35,13 +47,15 @@ export class GigeAcquisition implements FrameStream {
     opts: AcquisitionOptions,
     warn: (message: string) => void,
   ): Promise<GigeAcquisition> {
-    const receiver = await GvspReceiver.open(host);
+    const gvcp = control.gvcp;
+    const { packetSize, how } = await negotiatePacketSize(gvcp, { host, max: opts.packetSize });
+    const receiver = await GvspStream.open({
+      host,
+      camera: { address: gvcp.address, port: gvcp.port },
+    });
     try {
-      const gvcp = control.gvcp;
       await gvcp.writeReg(Bootstrap.scp0Destination, ipToU32(host));
       await gvcp.writeReg(Bootstrap.scp0Port, receiver.port);
-      await gvcp.writeReg(Bootstrap.scp0PacketSize, opts.packetSize);
-      const packetSize = (await gvcp.readReg(Bootstrap.scp0PacketSize)) & 0xffff;
       const canResend =
         ((await gvcp.readReg(Bootstrap.gvcpCapability)) & CAPABILITY_PACKET_RESEND) !== 0;
       if (packetSize <= GVSP_OVERHEAD)
@@ -51,8 +65,9 @@ export class GigeAcquisition implements FrameStream {
       return new GigeAcquisition(
         control,
         receiver,
-        packetSize - GVSP_OVERHEAD,
+        { packetSize, how },
         canResend,
+        await PacketPacer.open(gvcp, packetSize, warn),
         opts,
         warn,
       );
@@ -70,25 +85,25 @@ export class GigeAcquisition implements FrameStream {
       );
     }
     this.receiver.start({
-      payloadPerPacket: this.payloadPerPacket,
+      payloadPerPacket: this.packet.packetSize - GVSP_OVERHEAD,
       payloadSize: s.payloadSize,
       frameTimeoutMs: this.opts.frameTimeoutMs,
-      buffer: s.buffer,
-      resend: this.canResend ? (block, first, last) => this.resend(block, first, last) : undefined,
+      canResend: this.canResend,
       onFrame: s.onFrame,
       onIncomplete: s.onIncomplete,
+      onStats: (stats) => void this.pacer.onStats(stats),
     });
   }
 
-  private resend(blockId: number, first: number, last: number): void {
-    const p = Buffer.alloc(12);
-    p.writeUInt32BE(blockId, 0);
-    p.writeUInt32BE(first, 4);
-    p.writeUInt32BE(last, 8);
-    this.control.gvcp.send(Cmd.packetResend, p);
-  }
-
+  /**
+   * Waits for the packets already sent to arrive, reports the frames still in flight as
+   * incomplete, then stops. A lost camera sends nothing more: it just stops.
+   */
   async stop(): Promise<void> {
+    if (!this.control.isLost()) {
+      await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
+      await this.receiver.flush();
+    }
     this.receiver.stop();
   }
 

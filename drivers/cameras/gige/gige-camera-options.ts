@@ -24,8 +24,8 @@ export const gigeCameraOptions = z
     interface: z.string().min(1).optional(),
     /** GVCP port (3956 for every real camera). */
     port: z.number().int().min(1).max(65_535).default(3956),
-    /** GVSP packet size in bytes, IP and UDP headers included (jumbo frames: up to 9000). */
-    packetSize: z.number().int().min(576).max(65_000).default(1500),
+    /** Largest GVSP packet size, IP and UDP headers included (jumbo frames: up to 9000); default: negotiated up to the interface MTU. */
+    packetSize: z.number().int().min(576).max(65_000).optional(),
     /** Local address the stream is sent to; default the address that routes to the camera. */
     streamAddress: ipv4.optional(),
     timeoutMs: z.number().int().min(20).max(10_000).default(500),

@@ -37,6 +37,8 @@ export const Bootstrap = {
   urlSize: 512,
   gvcpCapability: 0x0934,
   heartbeatTimeout: 0x0938,
+  tickFrequencyHigh: 0x093c,
+  tickFrequencyLow: 0x0940,
   ccp: 0x0a00,
   scp0Port: 0x0d00,
   scp0PacketSize: 0x0d04,
@@ -115,7 +117,8 @@ export class GvcpClient {
   private waiting: ((ack: Ack) => void) | null = null;
   private closed = false;
   readonly address: string;
-  private readonly port: number;
+  /** The camera's GVCP port. */
+  readonly port: number;
   private readonly timeoutMs: number;
   private readonly retries: number;
 
@@ -163,13 +166,6 @@ export class GvcpClient {
     const p = this.chain.then(run, run);
     this.chain = p.catch(() => undefined);
     return p;
-  }
-
-  /** Sends a command that is never acknowledged (PACKETRESEND). */
-  send(command: number, payload: Buffer): void {
-    if (this.closed) return;
-    const id = this.takeId();
-    this.socket.send(encodeCommand(command, id, payload, 0), this.port, this.address);
   }
 
   private takeId(): number {

@@ -6,7 +6,9 @@
  * timestamp u64, pixel format u32, width, height, offset x, offset y u32, padding x/y u16.
  * Payload packet n (1-based) carries bytes from (n − 1) × payloadPerPacket.
  * Missing packets are asked for again once (when the camera can resend); a frame still
- * missing data when its deadline passes is reported incomplete, never as a frame.
+ * missing data when its deadline passes is reported incomplete, never as a frame. Block ids
+ * count up: ids skipped between two frames are reported as frames lost whole, and packets of
+ * a block older than the newest one begun are ignored.
  */
 import dgram from 'node:dgram';
 import { ProtocolError } from '../../errors';
@@ -14,6 +16,8 @@ import { ProtocolError } from '../../errors';
 export const GVSP_HEADER = 8;
 /** IP (20) + UDP (8) + GVSP header (8): what a packet of size S leaves for data. */
 export const GVSP_OVERHEAD = 36;
+/** Receive buffer asked for: a few 8 MiB frames, where the OS allows it. */
+export const DEFAULT_RECV_BUFFER = 64 << 20;
 const LEADER = 1;
 const TRAILER = 2;
 const PAYLOAD = 3;
@@ -32,7 +36,17 @@ export interface StreamFrame {
 export interface IncompleteFrame {
   blockId: number;
   missingPackets: number;
-  reason: 'packets lost' | 'trailer lost';
+  /** 'frame lost': no packet of it came, seen from the block ids after it. */
+  reason: 'packets lost' | 'trailer lost' | 'frame lost' | 'stopped';
+}
+
+/** Block ids skipped by at most this many count as lost frames; a larger jump is a restart. */
+const MAX_BLOCK_GAP = 64;
+
+/** Steps from block id `a` to `b` (16-bit ids, 0 skipped); above 0x7fff: `b` is older. */
+function blockDistance(a: number, b: number): number {
+  const d = (b - a + 0x10000) % 0x10000;
+  return b < a && d < 0x8000 ? d - 1 : d;
 }
 
 export interface StreamSetup {
@@ -58,6 +72,10 @@ interface Assembly {
   trailer: boolean;
   resent: boolean;
   timer: NodeJS.Timeout;
+  /** performance.now() at its first and latest packet, and the bytes it brought. */
+  firstMs: number;
+  lastMs: number;
+  bytes: number;
 }
 
 export class GvspReceiver {
@@ -66,7 +84,11 @@ export class GvspReceiver {
   private frames = new Map<number, Assembly>();
   /** Recently finished block ids: late or duplicate packets of these are ignored. */
   private finished: number[] = [];
+  /** The newest block id begun since start (0: none yet). */
+  private newest = 0;
   private packets = 0;
+  private bytes = 0;
+  private burstRate = 0;
   private closed = false;
 
   private constructor() {
@@ -74,8 +96,11 @@ export class GvspReceiver {
     this.socket.on('error', () => void this.close());
   }
 
-  /** Binds a UDP port on `host` and asks the OS for a receive buffer of `bufferBytes`. */
-  static async open(host: string, bufferBytes = 4 << 20): Promise<GvspReceiver> {
+  /**
+   * Binds a UDP port on `host` and asks the OS for a receive buffer of `bufferBytes` (Linux
+   * grants at most net.core.rmem_max, doubled for its bookkeeping).
+   */
+  static async open(host: string, bufferBytes = DEFAULT_RECV_BUFFER): Promise<GvspReceiver> {
     const r = new GvspReceiver();
     await new Promise<void>((resolve, reject) => {
       r.socket.once('error', reject);
@@ -102,6 +127,21 @@ export class GvspReceiver {
     return this.packets;
   }
 
+  /** Bytes received since open. */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
+  /** Bytes per second within the last frame's burst (first to last packet); 0: none yet. */
+  get burstBytesPerS(): number {
+    return this.burstRate;
+  }
+
+  /** Sends a datagram from the stream socket (PACKETRESEND goes to the camera from here). */
+  sendTo(data: Buffer, port: number, address: string): void {
+    if (!this.closed) this.socket.send(data, port, address);
+  }
+
   /** Starts accepting frames with this geometry; frames in flight are dropped. */
   start(setup: StreamSetup): void {
     this.stop();
@@ -112,11 +152,18 @@ export class GvspReceiver {
     this.setup = setup;
   }
 
+  /** Reports every frame in flight as incomplete ('stopped'); the stream stays started. */
+  flush(): void {
+    for (const a of [...this.frames.values()])
+      this.finish(a, { blockId: a.blockId, missingPackets: a.missing, reason: 'stopped' });
+  }
+
   /** Stops accepting frames; frames in flight are dropped without being reported. */
   stop(): void {
     for (const a of this.frames.values()) clearTimeout(a.timer);
     this.frames.clear();
     this.finished = [];
+    this.newest = 0;
     this.setup = null;
   }
 
@@ -129,6 +176,7 @@ export class GvspReceiver {
 
   private packet(msg: Buffer): void {
     this.packets++;
+    this.bytes += msg.length;
     const s = this.setup;
     if (!s || msg.length < GVSP_HEADER) return;
     const info = msg.readUInt32BE(4);
@@ -139,6 +187,8 @@ export class GvspReceiver {
     if (this.finished.includes(blockId)) return;
     const a = this.frames.get(blockId) ?? this.begin(s, blockId);
     if (!a) return;
+    a.lastMs = performance.now();
+    a.bytes += msg.length;
     const body = msg.subarray(GVSP_HEADER);
     if (type === LEADER && body.length >= 36) {
       a.leader = {
@@ -165,6 +215,16 @@ export class GvspReceiver {
   private begin(s: StreamSetup, blockId: number): Assembly | null {
     if (blockId === 0) return null; // block id 0 is reserved
     const n = Math.ceil(s.payloadSize / s.payloadPerPacket);
+    if (this.newest !== 0) {
+      const d = blockDistance(this.newest, blockId);
+      if (d >= 0x8000) return null; // older than a frame already begun: given up on
+      if (d <= MAX_BLOCK_GAP)
+        for (let id = this.newest, k = 1; k < d; k++) {
+          id = id === 0xffff ? 1 : id + 1;
+          s.onIncomplete({ blockId: id, missingPackets: n + 2, reason: 'frame lost' });
+        }
+    }
+    this.newest = blockId;
     const data = s.buffer?.() ?? Buffer.allocUnsafe(s.payloadSize);
     const a: Assembly = {
       blockId,
@@ -175,6 +235,9 @@ export class GvspReceiver {
       trailer: false,
       resent: false,
       timer: setTimeout(() => this.expire(a), s.frameTimeoutMs),
+      firstMs: performance.now(),
+      lastMs: 0,
+      bytes: 0,
     };
     this.frames.set(blockId, a);
     return a;
@@ -217,6 +280,8 @@ export class GvspReceiver {
 
   private finish(a: Assembly, incomplete: IncompleteFrame | null): void {
     clearTimeout(a.timer);
+    const ms = a.lastMs - a.firstMs;
+    if (ms > 0 && a.bytes > 0) this.burstRate = (a.bytes * 1000) / ms;
     this.frames.delete(a.blockId);
     this.finished.push(a.blockId);
     if (this.finished.length > 16) this.finished.shift();

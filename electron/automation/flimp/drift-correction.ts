@@ -6,9 +6,12 @@
  * its found position + velocity × (now − tf), the correction bounded by `maxStepUm`.
  *
  * Sign: a registration shift (dx, dy) px means content at x in the first frame is at x + dx
- * in the last; image +x is stage +x (pixel-to-stage.ts), so the sample moved by
- * (+dx, +dy) × pixel size in stage µm, and so do the ROIs not yet imaged.
+ * in the last: the sample moved by the stage offset that image offset shows
+ * (pixel-to-stage.ts imageToStageOffset: (+dx, +dy) × pixel size with the identity
+ * orientation), and so do the ROIs not yet imaged.
  */
+import type { StageOrientation } from '../../api/contract';
+import { imageToStageOffset } from '../pixel-to-stage';
 
 /** Registrations below this correlation peak (0..1) are not trusted as drift. */
 export const MIN_DRIFT_CONFIDENCE = 0.3;
@@ -18,9 +21,13 @@ export interface XYUm {
   yUm: number;
 }
 
-/** The sample's shift in stage µm from a registration shift in px. */
-export function driftFromShift(shift: { dxPx: number; dyPx: number }, pixelUm: number): XYUm {
-  return { xUm: shift.dxPx * pixelUm, yUm: shift.dyPx * pixelUm };
+/** The sample's shift in stage µm from a registration shift in px of frames so oriented. */
+export function driftFromShift(
+  shift: { dxPx: number; dyPx: number },
+  pixelUm: number,
+  orientation: StageOrientation,
+): XYUm {
+  return imageToStageOffset(orientation, shift.dxPx * pixelUm, shift.dyPx * pixelUm);
 }
 
 export class DriftEstimate {

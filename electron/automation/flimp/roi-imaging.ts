@@ -127,7 +127,7 @@ export async function imageRoi(
         .catch((err: unknown) =>
           deps.log('error', `ROI ${roi.id}: upload not queued: ${serializeError(err).message}`),
         );
-    const driftUm = drift ? driftFromShift(drift, fov.pixelUm) : null;
+    const driftUm = drift ? driftFromShift(drift, fov.pixelUm, fov.orientation) : null;
     return {
       t: 'roi-end',
       id: roi.id,

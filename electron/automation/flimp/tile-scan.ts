@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { frameRectUm, pixelToStage } from '../pixel-to-stage';
+import { fieldExtentUm, frameRectUm, pixelToStage } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
 import { gridPoints } from '../../plans/grid-plan';
 import type { AcquiredFrame } from '../../runner/types';
@@ -19,12 +19,16 @@ import type { FieldOfView, FlimpDeps } from './types';
 
 export const TILE_THUMB_PX = 256;
 
-/** The stage centres of the plan's tiles in scan order, the grid centred on `centre`. */
+/**
+ * The stage centres of the plan's tiles in scan order, the grid centred on `centre`; tiles
+ * step by the field's extent along each stage axis (a turned camera swaps width and height).
+ */
 export function tileCentres(
   plan: FlimpPlan,
   fov: FieldOfView,
   centre: { xUm: number; yUm: number },
 ): { xUm: number; yUm: number }[] {
+  const extent = fieldExtentUm(fov.orientation, fov.widthPx, fov.heightPx, fov.pixelUm);
   return gridPoints(
     {
       kind: 'rows_columns',
@@ -33,8 +37,8 @@ export function tileCentres(
       relative_to: 'center',
       overlap: [plan.scan.overlap * 100, plan.scan.overlap * 100],
       mode: plan.scan.serpentine ? 'row_wise_snake' : 'row_wise',
-      fov_width: fov.widthPx * fov.pixelUm,
-      fov_height: fov.heightPx * fov.pixelUm,
+      fov_width: extent.xUm,
+      fov_height: extent.yUm,
     },
     Math.random,
   ).map((p) => ({ xUm: centre.xUm + p.x, yUm: centre.yUm + p.y }));

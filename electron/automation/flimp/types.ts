@@ -4,7 +4,7 @@
  * analysis (B's kernels in worker threads, the focus lock) and the dataset writer path.
  */
 import type { z } from 'zod';
-import type { roiFindOptions } from '../../api/contract';
+import type { roiFindOptions, StageOrientation } from '../../api/contract';
 import type { DatasetFormat, RunEnd } from '../../storage/layout';
 import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
 import type { AutofocusResult } from '../autofocus';
@@ -83,6 +83,8 @@ export interface FieldOfView {
   heightPx: number;
   /** Binned pixel size at the sample, µm. */
   pixelUm: number;
+  /** How its frames lie on the stage (config stageOrientation, pixel-to-stage.ts). */
+  orientation: StageOrientation;
 }
 
 export interface FlimpDeps {

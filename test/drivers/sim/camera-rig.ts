@@ -2,19 +2,27 @@
 import { SimCamera } from '../../../drivers/sim/camera';
 import { sampleFor } from '../../../drivers/sim/sample';
 import { SimLaser } from '../../../drivers/sim/sim-devices';
-import { SimWorld } from '../../../drivers/sim/world';
+import { SimWorld, type SimWorldOptions } from '../../../drivers/sim/world';
 
 export interface Rig {
   world: SimWorld;
   camera: SimCamera;
   laser: SimLaser;
+  /** Moves the world clock on (it starts at 1 ms and stands still otherwise). */
+  advanceMs(ms: number): void;
   /** Parks stage and focus on cell `index`, `defocusUm` from its focal surface. */
   parkOnCell(index: number, defocusUm?: number, dxUm?: number, dyUm?: number): void;
   close(): Promise<void>;
 }
 
 export async function makeRig(
-  over: { seed?: number; camera?: Record<string, unknown>; laserMaxMw?: number } = {},
+  over: {
+    seed?: number;
+    camera?: Record<string, unknown>;
+    laserMaxMw?: number;
+    /** World options over the rig's (mount, drift, …). */
+    world?: Partial<SimWorldOptions>;
+  } = {},
 ): Promise<Rig> {
   let nowMs = 0;
   const world = new SimWorld({
@@ -22,6 +30,7 @@ export async function makeRig(
     cellCount: 200,
     slideHalfWidthUm: 1_000,
     clock: () => nowMs,
+    ...over.world,
   });
   const camera = new SimCamera('cam', world, {
     widthPx: 256,
@@ -45,6 +54,9 @@ export async function makeRig(
     world,
     camera,
     laser,
+    advanceMs(ms) {
+      nowMs += ms;
+    },
     parkOnCell(index, defocusUm = 0, dxUm = 0, dyUm = 0) {
       const c = sampleFor(world).cellCentreUm(index);
       if (!c) throw new Error(`no cell ${index}`);

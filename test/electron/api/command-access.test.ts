@@ -12,7 +12,8 @@ describe('command access classes', () => {
   it('keep stopping and switching light off open to everyone, and everything that moves, emits or writes behind the lease', () => {
     // Aborting a macro (#15) only stops motion and switches light off: open to everyone too.
     const open = ['estop', 'stage.stop', 'focus.stop', 'laser.allOff', 'macro.abort'];
-    const reads = ['stage.position'];
+    // Issue #14: reading camera features changes nothing.
+    const reads = ['stage.position', 'camera.listFeatures', 'camera.getFeature'];
     expect(
       Object.entries(commandAccess)
         .filter(([, a]) => a === 'safety')
@@ -32,5 +33,6 @@ describe('command access classes', () => {
     expect(commandAccess['plan.estimate']).toBe('read');
     expect(commandAccess['audit.query']).toBe('read');
     expect(commandAccess['macro.start']).toBe('mutating');
+    expect(commandAccess['camera.setFeature']).toBe('mutating');
   });
 });

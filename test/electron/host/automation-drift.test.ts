@@ -23,14 +23,14 @@ const DRIFT_UM_PER_MIN = 30;
 
 type RoiEnd = Extract<FlimpRecord, { t: 'roi-end' }>;
 
-async function driftRun(correct: boolean) {
+async function driftRun(correct: boolean, over: Record<string, unknown> = {}) {
   const root = tempDir('aquila-drift-');
   const sim = {
     ...STILL,
     cellCount: 400,
     drift: { ...STILL.drift, xyUmPerMin: DRIFT_UM_PER_MIN },
   };
-  const config = smallSimConfig({ storage: { datasetsRoot: root }, sim });
+  const config = smallSimConfig({ storage: { datasetsRoot: root }, sim, ...over });
   fx = await startTestHost(config);
   const h = fx.host;
   // Ground truth at any time: the same world, its clock set by the test. The host's world
@@ -127,6 +127,22 @@ it('with driftCorrection the ROIs are imaged where the drifting sample is; witho
   expect(plainWorst).toBeGreaterThan(2);
   // With it, every ROI after the first measured series is imaged within 0.5 µm of the truth.
   const after = corrected.filter((r) => r.corrected);
+  expect(after.length).toBeGreaterThanOrEqual(3);
+  for (const r of after) expect(r.errorUm).toBeLessThan(0.5);
+}, 120_000);
+
+it('with a turned, mirrored camera (stageOrientation) the correction follows the sample, not against it', async () => {
+  const turned = await driftRun(true, {
+    stageOrientation: { flipX: true, flipY: true, rotate90: true },
+  });
+  expect(turned.length).toBeGreaterThanOrEqual(5);
+  for (const r of turned) {
+    const v = r.trueUmPerS;
+    expect(Math.hypot(r.measured.xUm - v.xUm, r.measured.yUm - v.yUm)).toBeLessThan(
+      0.25 * Math.hypot(v.xUm, v.yUm),
+    );
+  }
+  const after = turned.filter((r) => r.corrected);
   expect(after.length).toBeGreaterThanOrEqual(3);
   for (const r of after) expect(r.errorUm).toBeLessThan(0.5);
 }, 120_000);

@@ -1,6 +1,7 @@
 /**
- * Issue #18 §7: the orientation check derives stageOrientation from how the image moves, on
- * the simulated microscope (identity mapping) and for every mapping the contract allows.
+ * Issue #18 §7: the orientation check derives stageOrientation from how the image moves, for
+ * every mapping the contract allows, and on the simulated microscope with its camera mounted
+ * each of the eight ways (`sim.cameraMount`): the simulator renders what the contract says.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StageOrientation } from '../../../electron/api/contract';
@@ -48,8 +49,17 @@ describe('inferOrientation', () => {
   });
 });
 
-async function start(stageOrientation?: StageOrientation) {
-  const config = smallSimConfig(stageOrientation ? { stageOrientation } : {});
+const ALL: StageOrientation[] = [];
+for (const flipX of [false, true])
+  for (const flipY of [false, true])
+    for (const rotate90 of [false, true]) ALL.push({ flipX, flipY, rotate90 });
+
+async function start(stageOrientation?: StageOrientation, cameraMount?: StageOrientation) {
+  const base = smallSimConfig();
+  const config = smallSimConfig({
+    ...(stageOrientation ? { stageOrientation } : {}),
+    ...(cameraMount ? { sim: { ...base.sim, cameraMount } } : {}),
+  });
   host = await createHost(
     { path: '/test/orientation.json', config: parseConfig(JSON.stringify(config), 'test') },
     { log: { log: () => undefined } },
@@ -77,8 +87,17 @@ describe('stage.checkOrientation on the simulated microscope', () => {
     expect(h.store.state.stage).toMatchObject({ xUm: 0, yUm: 0 });
   });
 
+  it.each(ALL)('a camera mounted %o is measured so, matching the same config', async (o) => {
+    const h = await start(o);
+    expect(await h.call('stage.checkOrientation', { stepUm: 10 }, ctx)).toMatchObject({
+      ok: true,
+      value: { measured: o, configured: o, matches: true },
+    });
+  });
+
   it('a config that disagrees with the image is reported as not matching', async () => {
-    const h = await start({ flipX: true, flipY: false, rotate90: false });
+    const identity = { flipX: false, flipY: false, rotate90: false };
+    const h = await start({ flipX: true, flipY: false, rotate90: false }, identity);
     expect(await h.call('stage.checkOrientation', { stepUm: 10 }, ctx)).toMatchObject({
       ok: true,
       value: { matches: false, configured: { flipX: true } },

@@ -114,6 +114,38 @@ describe('aquila plan estimate', () => {
     expect(est.waitS).toBeCloseTo(10 - 0.252 + (20 - 10.256), 9);
   });
 
+  it('steps grid tiles by the field on the stage: a quarter-turned camera swaps width and height', async () => {
+    const { config } = await loadConfig('assets/configs/simulated.json');
+    const wide = {
+      ...config,
+      devices: config.devices.map((d) =>
+        d.kind === 'camera'
+          ? { ...d, options: { widthPx: 400, heightPx: 100, pixelSizeUm: 0.5 } }
+          : d,
+      ),
+    };
+    const seq = parsePlan(
+      JSON.stringify({ grid_plan: { rows: 2, columns: 2 }, channels: ['GFP'] }),
+    );
+    for (const [rotate90, widthUm, heightUm] of [
+      [false, 200, 50],
+      [true, 50, 200],
+    ] as const) {
+      const cfg = { ...wide, stageOrientation: { flipX: true, flipY: false, rotate90 } };
+      const { fovUm } = bindPlan(seq, cfg);
+      expect(fovUm).toEqual({ widthUm, heightUm });
+      const xs = new Set<number>();
+      const ys = new Set<number>();
+      for (const e of expandSequence(seq, { fovUm })) {
+        xs.add(e.x_pos!);
+        ys.add(e.y_pos!);
+      }
+      // Neighbouring tiles one field apart along each stage axis (no overlap).
+      const step = (v: Set<number>) => Math.abs([...v][1]! - [...v][0]!);
+      expect([step(xs), step(ys)]).toEqual([widthUm, heightUm]);
+    }
+  });
+
   it('maps events to dataset positions: one per (position, tile)', () => {
     const seq = parsePlan(
       JSON.stringify({

@@ -128,4 +128,37 @@ describe('GVSP receiver', () => {
     expect(frames[0]!.data.buffer).toBe(target.buffer);
     expect(target.equals(image)).toBe(true);
   });
+
+  it('reports block ids skipped between frames as frames lost whole, and ignores older blocks', async () => {
+    start();
+    const whole = (b: number) => [
+      leader(b),
+      payload(b, 1),
+      payload(b, 2),
+      payload(b, 3),
+      payload(b, 4),
+      trailer(b),
+    ];
+    send(...whole(0xfffe));
+    await until('a frame', () => frames.length === 1, 2_000);
+    send(...whole(2)); // 0xffff and 1 never came (0 is not a block id)
+    await until('a second frame', () => frames.length === 2, 2_000);
+    expect(incomplete).toEqual([
+      { blockId: 0xffff, missingPackets: 6, reason: 'frame lost' },
+      { blockId: 1, missingPackets: 6, reason: 'frame lost' },
+    ]);
+    send(...whole(1)); // late: given up on already
+    await new Promise((r) => setTimeout(r, 300));
+    expect(frames.map((f) => f.blockId)).toEqual([0xfffe, 2]);
+    expect(incomplete).toHaveLength(2);
+  });
+
+  it('flush reports the frames in flight as stopped, and later packets start a new frame', async () => {
+    start();
+    send(leader(8), payload(8, 1));
+    await new Promise((r) => setTimeout(r, 50));
+    rx.flush();
+    expect(incomplete).toEqual([{ blockId: 8, missingPackets: 4, reason: 'stopped' }]);
+    expect(frames).toEqual([]);
+  });
 });

@@ -6,10 +6,14 @@ import {
 } from '../../../../electron/automation/flimp/drift-correction';
 import { parseFlimpPlan } from '../../../../electron/automation/flimp/plan-schema';
 import { basePlan } from '../../../support/automation-rig';
+import { IDENTITY_ORIENTATION } from '../../../../electron/config/stage-orientation';
 
 describe('drift correction', () => {
   it('a registration shift of +dx px is a sample drift of +dx × pixel size µm', () => {
-    expect(driftFromShift({ dxPx: 4, dyPx: -2 }, 0.25)).toEqual({ xUm: 1, yUm: -0.5 });
+    expect(driftFromShift({ dxPx: 4, dyPx: -2 }, 0.25, IDENTITY_ORIENTATION)).toEqual({
+      xUm: 1,
+      yUm: -0.5,
+    });
   });
 
   it('estimates the velocity as total drift over total duration, ignoring untrusted series', () => {

@@ -14,6 +14,7 @@ import type {
 } from '../../../../electron/automation/flimp/types';
 import type { RunEnd } from '../../../../electron/storage/layout';
 import { FakeEngine } from '../../runner/fakes';
+import { IDENTITY_ORIENTATION } from '../../../../electron/config/stage-orientation';
 
 export const SIZE = 64;
 const BACKGROUND = 100;
@@ -114,7 +115,12 @@ export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps
       },
       register: async () => ({ dxPx: 0.3, dyPx: 0.4, confidence: 0.9 }),
     },
-    fieldOfView: async () => ({ widthPx: SIZE, heightPx: SIZE, pixelUm: 1 }),
+    fieldOfView: async () => ({
+      widthPx: SIZE,
+      heightPx: SIZE,
+      pixelUm: 1,
+      orientation: IDENTITY_ORIENTATION,
+    }),
     geometry: (f) => ({
       stageXUm: f.meta.stage.xUm,
       stageYUm: f.meta.stage.yUm,
@@ -123,6 +129,7 @@ export function fakeDeps(scope: FakeScope, root: string, over: Partial<FlimpDeps
       sensorWidthPx: SIZE,
       sensorHeightPx: SIZE,
       roi: null,
+      orientation: IDENTITY_ORIENTATION,
     }),
     openDataset: async (spec) => {
       const dir = path.join(root, spec.name);

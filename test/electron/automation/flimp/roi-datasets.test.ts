@@ -5,6 +5,7 @@ import { parseFlimpPlan } from '../../../../electron/automation/flimp/plan-schem
 import { OPEN_AHEAD, RoiDatasets } from '../../../../electron/automation/flimp/roi-datasets';
 import { tempDir } from '../../../support/temp-dir';
 import { fakeDeps, FakeScope, SIZE } from './fake-scope';
+import { IDENTITY_ORIENTATION } from '../../../../electron/config/stage-orientation';
 
 const plan = parseFlimpPlan({
   kind: 'flimp',
@@ -29,7 +30,7 @@ const roi = (id: number): JournalRoi => ({
 
 function setup() {
   const fx = fakeDeps(new FakeScope([]), tempDir('aquila-roi-datasets-'));
-  const fov = { widthPx: SIZE, heightPx: SIZE, pixelUm: 1 };
+  const fov = { widthPx: SIZE, heightPx: SIZE, pixelUm: 1, orientation: IDENTITY_ORIENTATION };
   return { ...fx, sets: new RoiDatasets(fx.deps, plan, 'run', fov, null) };
 }
 

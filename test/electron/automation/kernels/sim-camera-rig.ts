@@ -5,6 +5,7 @@
  */
 import type { FrameGeometry } from '../../../../electron/automation/pixel-to-stage';
 import { SimCamera } from '../../../../drivers/sim/camera';
+import { IDENTITY_ORIENTATION } from '../../../../electron/config/stage-orientation';
 import { SimLaser } from '../../../../drivers/sim/sim-devices';
 import { SimWorld, type SimSampleType } from '../../../../drivers/sim/world';
 
@@ -64,6 +65,7 @@ export async function simFrames(o: {
       sensorWidthPx: sidePx,
       sensorHeightPx: sidePx,
       roi: null,
+      orientation: IDENTITY_ORIENTATION,
     }),
     async close() {
       await laser.setEmission(false);
