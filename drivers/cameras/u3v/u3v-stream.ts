@@ -5,7 +5,8 @@
  * the device requires), enables the stream and reads blocks: leader, payload transfers,
  * trailer. stop() (after AcquisitionStop) lets the block in flight finish, then disables
  * the stream. A block whose transfers fail, end early, or whose trailer reports a non-zero
- * status or a short valid payload is incomplete: reported, never delivered. A stalled
+ * status or a short valid payload is incomplete: reported, never delivered; so are the
+ * blocks whose ids were skipped between two leaders of one start() (lost whole). A stalled
  * endpoint is cleared and reading resumes at the next leader. USB NO_DEVICE ends the
  * stream (the control channel reports the loss).
  */
@@ -27,6 +28,9 @@ export interface U3vStreamOptions {
   warn: (message: string) => void;
 }
 
+/** Block ids skipped by at most this many count as lost blocks; a larger jump is a restart. */
+const MAX_BLOCK_GAP = 64;
+
 interface Layout {
   payload: number;
   leader: number;
@@ -37,7 +41,7 @@ interface Layout {
 
 export class U3vStream implements FrameStream {
   /** What the reader delivers to; null when stopped. */
-  private session: { layout: Layout; setup: StreamStart } | null = null;
+  private session: { layout: Layout; setup: StreamStart; lastBlockId?: number } | null = null;
   private loop: Promise<void> | null = null;
   private inBlock: Promise<void> | null = null;
 
@@ -105,6 +109,7 @@ export class U3vStream implements FrameStream {
         if (!leader) continue; // not at a block start: resynchronise on the next leader
         // a restart while this read waited: the block belongs to the new session
         cur = this.session ?? cur;
+        this.reportSkipped(cur, leader.blockId);
         this.inBlock = this.block(leader, cur.layout, cur.setup);
         await this.inBlock;
       } catch (err) {
@@ -127,6 +132,15 @@ export class U3vStream implements FrameStream {
         this.inBlock = null;
       }
     }
+  }
+
+  /** Reports the blocks between the last leader of this start() and `blockId` as lost. */
+  private reportSkipped(cur: NonNullable<U3vStream['session']>, blockId: number): void {
+    const last = cur.lastBlockId;
+    cur.lastBlockId = blockId;
+    if (last === undefined || blockId - last > MAX_BLOCK_GAP) return;
+    for (let id = last + 1; id < blockId; id++)
+      cur.setup.onIncomplete({ blockId: id, reason: 'frame lost' });
   }
 
   private async block(leader: Leader, layout: Layout, s: StreamStart): Promise<void> {

@@ -52,8 +52,11 @@ export class U3vSimDevice {
   pendingAddresses = new Set<number>([Reg.acquisitionStart]);
   /** Fault: the next ack is garbled (wrong prefix) or cut short. */
   corruptNextAck: 'garbled' | 'short' | null = null;
-  /** Fault for the next block: its trailer reports an error, or it ends after one transfer. */
-  nextBlockFault: 'status' | 'short' | null = null;
+  /**
+   * Fault for the next block: its trailer reports an error, it ends after one transfer, or
+   * it is lost whole (its block id is used, nothing is sent).
+   */
+  nextBlockFault: 'status' | 'short' | 'lost' | null = null;
   blockId = 1;
   commands = 0;
   private acquiring = false;
@@ -244,6 +247,7 @@ export class U3vSimDevice {
     ];
     const fault = this.nextBlockFault;
     this.nextBlockFault = null;
+    if (fault === 'lost') return;
     for (const size of sizes) {
       if (size === 0 || at >= payload.length || (fault === 'short' && at > 0)) continue;
       out.push(payload.subarray(at, at + size));

@@ -102,6 +102,31 @@ describe('usb3-vision faults (simulator)', () => {
     }
   });
 
+  it('counts a block lost whole during live (its id skipped) as incomplete, leaving a gap in seq', async () => {
+    const { port, cam } = await connected();
+    try {
+      await cam.setExposureMs(3);
+      await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 40, heightPx: 30 });
+      const frames: RawFrame[] = [];
+      await cam.startLive((f) => frames.push(f));
+      await until('live frames', () => frames.length >= 2, 5_000);
+      logs.length = 0;
+      const before = cam.incompleteFrames;
+      port.device.nextBlockFault = 'lost';
+      const lostId = port.device.blockId;
+      const seen = frames.length;
+      await until('frames after the lost block', () => frames.length >= seen + 3, 5_000);
+      await cam.stopLive();
+      expect(cam.incompleteFrames).toBe(before + 1);
+      expect(logs).toContainEqual(`u3v: frame ${lostId} incomplete (frame lost); not delivered`);
+      const seqs = frames.map((f) => f.seq);
+      const gaps = seqs.slice(1).filter((q, i) => q !== seqs[i]! + 1);
+      expect(gaps).toHaveLength(1);
+    } finally {
+      await cam.disconnect();
+    }
+  });
+
   it('unplugged mid-frame: the snap fails E_DISCONNECTED, the partial frame is counted, never delivered', async () => {
     const { port, cam, disconnected } = await connected({ reconnectMs: 0 });
     await cam.setRoi({ xPx: 0, yPx: 0, widthPx: 100, heightPx: 50 }); // leader, 3 payload transfers, trailer
