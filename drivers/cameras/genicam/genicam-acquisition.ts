@@ -1,8 +1,10 @@
 /**
  * SFNC acquisition over any GenICam transport: pixel format choice (monochrome, widest
  * first), snap (software trigger when the camera has one, else SingleFrame) and continuous
- * live, into 16-bit frames. A 16-bit payload is received straight into the caller's buffer
- * when it has the frame's size. Incomplete frames are counted, reported to `warn` and never
+ * live, into 16-bit frames. A snapped 16-bit payload lands in the caller's buffer when it has
+ * the frame's size: received straight into it where the transport uses StreamStart.buffer
+ * (USB3 Vision), copied once otherwise (GigE). A live 16-bit payload in a buffer of its own
+ * becomes the frame's pixels without a copy. Incomplete frames are counted, reported to `warn` and never
  * delivered; each one still takes a sequence number, so `RawFrame.seq` shows the gap.
  */
 import type { RawFrame } from '../../devices';

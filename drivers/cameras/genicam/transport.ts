@@ -28,7 +28,8 @@ export interface StreamStart {
   payloadSize: number;
   /**
    * The buffer for the next frame (≥ payloadSize bytes), one per frame: a delivered frame's
-   * data may become its pixels.
+   * data may become its pixels. A transport that receives into buffers of its own (one per
+   * frame, e.g. GigE's stream thread) may ignore it.
    */
   buffer: () => Buffer;
   onFrame: (frame: StreamFrame) => void;
