@@ -18,6 +18,7 @@ import {
   TestClient,
   type HostFixture,
 } from '../../support/host-fixture';
+import { configWithCamera } from '../../support/camera-host-config';
 import { tempDir } from '../../support/temp-dir';
 
 describe('camera features on the simulated camera', () => {
@@ -56,20 +57,12 @@ describe.skipIf(!aravisFakeAvailable())('camera features on a gige-vision camera
 
   beforeAll(async () => {
     fake = await startAravisFake({ sensorPx: { width: 256, height: 192 } });
-    const base = smallSimConfig({ storage: { datasetsRoot: tempDir('aquila-f-') } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
-        {
-          id: 'camera',
-          kind: 'camera',
-          driver: 'gige-vision',
-          options: { address: '127.0.0.1', timeoutMs: 200, retries: 1 },
-        },
-      ],
-    });
+    fx = await startTestHost(
+      configWithCamera(
+        { driver: 'gige-vision', options: { address: '127.0.0.1', timeoutMs: 200, retries: 1 } },
+        tempDir('aquila-f-'),
+      ),
+    );
     client = await TestClient.connect(fx);
     const bob = new UserStore(fx.dataDir).add('bob', 'observer');
     observer = await TestClient.connect(fx, { authorization: `Bearer ${bob}` });
@@ -171,20 +164,12 @@ describe('camera features on a usb3-vision camera (simulator)', () => {
   let fx: HostFixture;
   let client: TestClient;
   beforeAll(async () => {
-    const base = smallSimConfig({ storage: { datasetsRoot: tempDir('aquila-f-') } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
-        {
-          id: 'camera',
-          kind: 'camera',
-          driver: 'usb3-vision',
-          options: { simulate: true, serial: 'SIM0001', reconnectMs: 0 },
-        },
-      ],
-    });
+    fx = await startTestHost(
+      configWithCamera(
+        { driver: 'usb3-vision', options: { simulate: true, serial: 'SIM0001', reconnectMs: 0 } },
+        tempDir('aquila-f-'),
+      ),
+    );
     client = await TestClient.connect(fx);
   });
   afterAll(async () => {

@@ -2,12 +2,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostFrame } from '../../../../electron/host/frame-bus';
-import {
-  smallSimConfig,
-  startTestHost,
-  TestClient,
-  type HostFixture,
-} from '../../../support/host-fixture';
+import { startTestHost, TestClient, type HostFixture } from '../../../support/host-fixture';
+import { configWithCamera } from '../../../support/camera-host-config';
 import {
   ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
@@ -27,20 +23,15 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
   beforeAll(async () => {
     fake = await startAravisFake({ sensorPx: { width: 256, height: 192 } });
     root = tempDir('aquila-gige-data-');
-    const base = smallSimConfig({ storage: { datasetsRoot: root } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
+    fx = await startTestHost(
+      configWithCamera(
         {
-          id: 'camera',
-          kind: 'camera',
           driver: 'gige-vision',
           options: { address: '127.0.0.1', packetSize: 8000, timeoutMs: 200, retries: 1 },
         },
-      ],
-    });
+        root,
+      ),
+    );
     fx.host.bus.subscribe((f) => frames.push(f));
     client = await TestClient.connect(fx);
   }, ARAVIS_FAKE_START_TIMEOUT_MS);

@@ -3,12 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedU3vBus } from '../../../../drivers/cameras/u3v/sim/u3v-sim-bus';
 import type { HostFrame } from '../../../../electron/host/frame-bus';
-import {
-  smallSimConfig,
-  startTestHost,
-  TestClient,
-  type HostFixture,
-} from '../../../support/host-fixture';
+import { startTestHost, TestClient, type HostFixture } from '../../../support/host-fixture';
+import { configWithCamera } from '../../../support/camera-host-config';
 import { checkOmeZarrFrames } from '../../../support/ome-zarr-frames';
 import { tempDir } from '../../../support/temp-dir';
 
@@ -20,20 +16,15 @@ describe('host with a usb3-vision camera (simulator)', () => {
 
   beforeAll(async () => {
     root = tempDir('aquila-u3v-data-');
-    const base = smallSimConfig({ storage: { datasetsRoot: root } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
+    fx = await startTestHost(
+      configWithCamera(
         {
-          id: 'camera',
-          kind: 'camera',
           driver: 'usb3-vision',
           options: { simulate: true, serial: 'SIM0001', reconnectMs: 100, transferSize: 65_536 },
         },
-      ],
-    });
+        root,
+      ),
+    );
     fx.host.bus.subscribe((f) => frames.push(f));
     client = await TestClient.connect(fx);
   });
