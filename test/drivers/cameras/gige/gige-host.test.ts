@@ -3,7 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostFrame } from '../../../../electron/host/frame-bus';
 import { startTestHost, TestClient, type HostFixture } from '../../../support/host-fixture';
-import { configWithCamera } from '../../../support/camera-host-config';
+import {
+  configWithCamera,
+  runThreeFrames,
+  THREE_FRAME_PLAN,
+} from '../../../support/camera-host-config';
 import {
   ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
@@ -56,23 +60,11 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
   }, 30_000);
 
   it('runs a plan into OME-Zarr that tensorstore reads back with the camera pixels', async () => {
-    const plan = {
-      channels: [{ config: 'GFP', exposure: 10 }],
-      time_plan: { interval: 0, loops: 3 },
-    };
-    expect(await client.call('plan.estimate', { plan })).toMatchObject({
+    expect(await client.call('plan.estimate', { plan: THREE_FRAME_PLAN })).toMatchObject({
       ok: true,
       value: { frames: 3, bytes: 3 * 256 * 192 * 2 },
     });
-    const started = await client.call('run.start', { plan, name: 'gige' });
-    expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
-    await fx.host.acquisition.whenIdle();
-    expect(fx.host.store.state.run).toMatchObject({
-      state: 'finished',
-      framesWritten: 3,
-      framesDropped: 0,
-      errors: [],
-    });
+    await runThreeFrames(fx, client, 'gige');
     // the fake's ramp at gain 0 and 10 ms exposure: 256 × (x + y + frame id) mod 65535
     const back = checkOmeZarrFrames(path.join(root, 'gige'), '(f00 + 256 * (xx + yy)) % 65535');
     expect(back.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 192, x: 256 });

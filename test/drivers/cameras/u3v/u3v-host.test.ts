@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedU3vBus } from '../../../../drivers/cameras/u3v/sim/u3v-sim-bus';
 import type { HostFrame } from '../../../../electron/host/frame-bus';
 import { startTestHost, TestClient, type HostFixture } from '../../../support/host-fixture';
-import { configWithCamera } from '../../../support/camera-host-config';
+import { configWithCamera, runThreeFrames } from '../../../support/camera-host-config';
 import { checkOmeZarrFrames } from '../../../support/ome-zarr-frames';
 import { tempDir } from '../../../support/temp-dir';
 
@@ -37,19 +37,7 @@ describe('host with a usb3-vision camera (simulator)', () => {
     expect(await client.call('camera.snap')).toMatchObject({ ok: true });
     await client.until(() => frames.length >= 1, 10_000, 'the snapped frame');
     expect(fx.host.store.state.camera).toMatchObject({ widthPx: 640, heightPx: 480, bitDepth: 16 });
-    const plan = {
-      channels: [{ config: 'GFP', exposure: 10 }],
-      time_plan: { interval: 0, loops: 3 },
-    };
-    const started = await client.call('run.start', { plan, name: 'u3v' });
-    expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
-    await fx.host.acquisition.whenIdle();
-    expect(fx.host.store.state.run).toMatchObject({
-      state: 'finished',
-      framesWritten: 3,
-      framesDropped: 0,
-      errors: [],
-    });
+    await runThreeFrames(fx, client, 'u3v');
     // the simulator's pattern at binning 1, no offset: (37·x + 101·y + 7·block id) mod 65536
     const back = checkOmeZarrFrames(path.join(root, 'u3v'), '(f00 + 37 * xx + 101 * yy) % 65536');
     expect(back.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 480, x: 640 });
