@@ -9,6 +9,7 @@
  * PENDING_ACK SCD: reserved u16, time (ms) the device still needs.
  */
 import { ProtocolError } from '../../errors';
+import { COMMON_STATUS } from '../genicam/status';
 
 export const GENCP_PREFIX = 0x43563355;
 export const GENCP_HEADER = 12;
@@ -24,13 +25,7 @@ export const GencpCmd = {
 
 /** GenCP status codes (GenCP 1.x table 19) with what they mean to a user. */
 const STATUS: Record<number, string> = {
-  0x8001: 'not implemented',
-  0x8002: 'invalid parameter',
-  0x8003: 'invalid address',
-  0x8004: 'write protected',
-  0x8005: 'bad alignment',
-  0x8006: 'access denied',
-  0x8007: 'busy',
+  ...COMMON_STATUS,
   0x800b: 'message timeout',
   0x800e: 'invalid header',
   0x800f: 'wrong configuration',
