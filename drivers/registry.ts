@@ -11,6 +11,7 @@ import { priorDrivers } from './stages/prior';
 import { createObisLaser } from './lasers/obis/obis-laser';
 import { createCoboltLaser } from './lasers/cobolt/cobolt-laser';
 import { createGigeCamera } from './cameras/gige/gige-camera';
+import { createU3vCamera } from './cameras/u3v/u3v-camera';
 
 export type { DeviceSpecLike, DriverContext, DriverEntry } from './driver-types';
 
@@ -35,8 +36,15 @@ export const driverRegistry: Record<string, DriverEntry> = {
   },
   'gige-vision': {
     kinds: ['camera'],
-    description: 'GigE Vision camera (GenICam) over UDP; options.address is its IPv4 address',
+    description:
+      'GigE Vision camera (GenICam) over UDP; options.address is its IPv4 address, or options.serial / options.mac select it by discovery',
     create: (spec, ctx) => createGigeCamera(spec, ctx),
+  },
+  'usb3-vision': {
+    kinds: ['camera'],
+    description:
+      'USB3 Vision camera (GenICam) over USB (node-usb); options.vendorId/productId/serial select it, options.simulate uses the built-in simulator',
+    create: (spec, ctx) => createU3vCamera(spec, ctx),
   },
 };
 

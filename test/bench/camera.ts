@@ -9,14 +9,14 @@
  * Aravis: `arv-camera-test-0.8 --no-packet-socket` (its packet socket sees no loopback
  * traffic); its CPU is the child's user + system time.
  * Run: npm run bench:camera  (options: --seconds=N, --sizes=512,2048, --rate=HZ to pace the
- * fake below its highest rate)
+ * fake below its highest rate; `--name value` works as well as `--name=value`)
  */
 import { spawn } from 'node:child_process';
 import { GigeCamera } from '../../drivers/cameras/gige/gige-camera';
 import type { RawFrame } from '../../drivers/devices';
 import { aravisFakeAvailable, startAravisFake } from '../support/aravis-fake';
 
-const arg = (name: string) => new RegExp(`--${name}=([^ ]+)`).exec(process.argv.join(' '))?.[1];
+const arg = (name: string) => new RegExp(`--${name}[= ]([^ ]+)`).exec(process.argv.join(' '))?.[1];
 const seconds = Number(arg('seconds') ?? 4);
 const sizes = (arg('sizes') ?? '512,2048').split(',').map(Number);
 /** The fake's AcquisitionFrameRate: far above what it can send (its highest rate) unless set. */

@@ -1,7 +1,9 @@
 /**
  * PFNC monochrome pixel formats → 16-bit frames. Codes carry the bits per pixel in bits
  * 23..16. 10/12/14/16-bit unpacked formats are little-endian 16-bit words; Mono12Packed
- * (GigE Vision) stores two pixels in three bytes: A[11:4], A[3:0] | B[3:0] << 4, B[11:4].
+ * (GigE Vision) stores two pixels in three bytes: A[11:4], A[3:0] | B[3:0] << 4, B[11:4];
+ * Mono12p (PFNC, what USB3 Vision cameras use) packs LSB first: A[7:0], A[11:8] | B[3:0] << 4,
+ * B[11:4].
  */
 import { StateError } from '../../errors';
 
@@ -12,6 +14,7 @@ export const PixelFormats = {
   Mono14: 0x01100025,
   Mono16: 0x01100007,
   Mono12Packed: 0x010c0006,
+  Mono12p: 0x010c0047,
 } as const;
 
 export type MonoFormat = keyof typeof PixelFormats;
@@ -22,17 +25,22 @@ export const MONO_PREFERENCE: MonoFormat[] = [
   'Mono14',
   'Mono12',
   'Mono10',
+  'Mono12p',
   'Mono12Packed',
   'Mono8',
 ];
 
+/** Formats whose payload is not one little-endian word per pixel (or one byte, Mono8). */
+export const isPacked = (format: MonoFormat) => format === 'Mono12Packed' || format === 'Mono12p';
+
 export function bitDepthOf(format: MonoFormat): number {
-  return { Mono8: 8, Mono10: 10, Mono12: 12, Mono14: 14, Mono16: 16, Mono12Packed: 12 }[format];
+  const bits = { Mono8: 8, Mono10: 10, Mono12: 12, Mono14: 14, Mono16: 16 } as const;
+  return isPacked(format) ? 12 : bits[format as keyof typeof bits];
 }
 
 export function payloadBytes(format: MonoFormat, pixels: number): number {
   if (format === 'Mono8') return pixels;
-  if (format === 'Mono12Packed') return Math.ceil((pixels * 3) / 2);
+  if (isPacked(format)) return Math.ceil((pixels * 3) / 2);
   return pixels * 2;
 }
 
@@ -72,6 +80,12 @@ export function toMono16(
       const b1 = data[j + 1]!;
       out[i] = (data[j]! << 4) | (b1 & 0x0f);
       if (i + 1 < n) out[i + 1] = (data[j + 2]! << 4) | (b1 >> 4);
+    }
+  } else if (format === 'Mono12p') {
+    for (let i = 0, j = 0; i < n; i += 2, j += 3) {
+      const b1 = data[j + 1]!;
+      out[i] = data[j]! | ((b1 & 0x0f) << 8);
+      if (i + 1 < n) out[i + 1] = (b1 >> 4) | (data[j + 2]! << 4);
     }
   } else if (data.buffer === out.buffer && data.byteOffset === out.byteOffset) {
     // received in place

@@ -69,6 +69,15 @@ export function broadcastAddressOf(
   return u32ToIp((ipToU32(v4.address) | ~ipToU32(v4.netmask)) >>> 0);
 }
 
+/** Subnet broadcast addresses of every external IPv4 interface. */
+export function defaultBroadcastTargets(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): string[] {
+  return Object.entries(interfaces)
+    .filter(([, infos]) => infos?.some((i) => i.family === 'IPv4' && !i.internal))
+    .map(([name]) => broadcastAddressOf(name, interfaces));
+}
+
 export interface DiscoverOptions {
   /** Unicast camera addresses and/or broadcast addresses (e.g. 192.168.1.255). */
   addresses: string[];

@@ -7,6 +7,7 @@
  */
 import dgram from 'node:dgram';
 import { DeviceError, DisconnectedError, ProtocolError, TimeoutError } from '../../errors';
+import { COMMON_STATUS } from '../genicam/status';
 
 export const GVCP_PORT = 3956;
 export const GVCP_MAX_DATA = 512;
@@ -50,13 +51,7 @@ export const CCP_CONTROL = 1 << 1;
 export const CAPABILITY_PACKET_RESEND = 1 << 2;
 
 const STATUS: Record<number, string> = {
-  0x8001: 'not implemented',
-  0x8002: 'invalid parameter',
-  0x8003: 'invalid address',
-  0x8004: 'write protected',
-  0x8005: 'bad alignment',
-  0x8006: 'access denied',
-  0x8007: 'busy',
+  ...COMMON_STATUS,
   0x800b: 'packet unavailable',
   0x800c: 'data overrun',
   0x800d: 'invalid header',

@@ -1,7 +1,7 @@
 /**
  * camera.listFeatures / getFeature / setFeature on a host: a gige-vision camera (Aravis's
- * fake) through the real WebSocket transport, with the control lease and observers; and the
- * simulated camera, which has no named features.
+ * fake) through the real WebSocket transport, with the control lease and observers; a
+ * usb3-vision camera (its simulator); and the simulated camera, which has no named features.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureView } from '../../../electron/api/contract';
@@ -18,6 +18,7 @@ import {
   TestClient,
   type HostFixture,
 } from '../../support/host-fixture';
+import { configWithCamera } from '../../support/camera-host-config';
 import { tempDir } from '../../support/temp-dir';
 
 describe('camera features on the simulated camera', () => {
@@ -56,20 +57,12 @@ describe.skipIf(!aravisFakeAvailable())('camera features on a gige-vision camera
 
   beforeAll(async () => {
     fake = await startAravisFake({ sensorPx: { width: 256, height: 192 } });
-    const base = smallSimConfig({ storage: { datasetsRoot: tempDir('aquila-f-') } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
-        {
-          id: 'camera',
-          kind: 'camera',
-          driver: 'gige-vision',
-          options: { address: '127.0.0.1', timeoutMs: 200, retries: 1 },
-        },
-      ],
-    });
+    fx = await startTestHost(
+      configWithCamera(
+        { driver: 'gige-vision', options: { address: '127.0.0.1', timeoutMs: 200, retries: 1 } },
+        tempDir('aquila-f-'),
+      ),
+    );
     client = await TestClient.connect(fx);
     const bob = new UserStore(fx.dataDir).add('bob', 'observer');
     observer = await TestClient.connect(fx, { authorization: `Bearer ${bob}` });
@@ -163,6 +156,42 @@ describe.skipIf(!aravisFakeAvailable())('camera features on a gige-vision camera
     expect(await observer.call('camera.setFeature', { name: 'GainRaw', value: 1 })).toMatchObject({
       ok: false,
       error: { code: 'E_NOT_CONTROLLER' },
+    });
+  });
+});
+
+describe('camera features on a usb3-vision camera (simulator)', () => {
+  let fx: HostFixture;
+  let client: TestClient;
+  beforeAll(async () => {
+    fx = await startTestHost(
+      configWithCamera(
+        { driver: 'usb3-vision', options: { simulate: true, serial: 'SIM0001', reconnectMs: 0 } },
+        tempDir('aquila-f-'),
+      ),
+    );
+    client = await TestClient.connect(fx);
+  });
+  afterAll(async () => {
+    client?.close();
+    await fx?.close();
+  });
+
+  it('lists, reads and writes its features through the same commands', async () => {
+    const r = await client.call('camera.listFeatures');
+    expect(r.ok).toBe(true);
+    const { features } = (r as unknown as { value: { features: FeatureView[] } }).value;
+    const by = new Map(features.map((f) => [f.name, f]));
+    expect(by.get('Gain')).toMatchObject({ type: 'Float', access: 'RW', min: 0, max: 24 });
+    expect(by.get('DeviceTemperature')).toMatchObject({ value: 41.5 });
+    expect(by.get('Width')).toMatchObject({ managedBy: 'camera.setRoi' });
+    expect(await client.call('camera.setFeature', { name: 'Gain', value: 6.5 })).toMatchObject({
+      ok: true,
+      value: { name: 'Gain', value: 6.5 },
+    });
+    expect(await client.call('camera.setFeature', { name: 'Gain', value: 30 })).toMatchObject({
+      ok: false,
+      error: { code: 'E_LIMIT', message: expect.stringMatching(/Gain/) },
     });
   });
 });

@@ -1,8 +1,7 @@
-import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NodeMap, type GenicamPort } from '../../../../drivers/cameras/genicam/node-map';
 import { parseGenicamXml } from '../../../../drivers/cameras/genicam/xml';
-import { unzipFirstFile } from '../../../../drivers/cameras/genicam/zip';
+import { unzipFirstFile, zipOneFile } from '../../../../drivers/cameras/genicam/zip';
 
 /** A register space in memory that counts reads and writes. */
 function memoryPort(size = 0x1000) {
@@ -249,31 +248,7 @@ describe('GenICam node map', () => {
   });
 });
 
-/** A one-file zip with a data descriptor flag and sizes only in the central directory. */
-function zipOf(name: string, data: Buffer): Buffer {
-  const comp = deflateRawSync(data);
-  const n = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(8, 6);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt16LE(n.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(comp.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(n.length, 28);
-  central.writeUInt32LE(0, 42);
-  const cdOffset = local.length + n.length + comp.length;
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(1, 8);
-  eocd.writeUInt16LE(1, 10);
-  eocd.writeUInt32LE(central.length + n.length, 12);
-  eocd.writeUInt32LE(cdOffset, 16);
-  return Buffer.concat([local, n, comp, central, n, eocd]);
-}
+const zipOf = (name: string, data: Buffer) => zipOneFile(name, data, { dataDescriptor: true });
 
 describe('zipped GenICam XML', () => {
   it('inflates the XML file and parses it', () => {

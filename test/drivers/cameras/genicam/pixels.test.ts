@@ -20,6 +20,12 @@ describe('monochrome pixel formats into 16-bit frames', () => {
     expect([...toMono16(PixelFormats.Mono12Packed, raw, 3, 1)]).toEqual([0xabc, 0x123, 0xfed]);
   });
 
+  it('unpacks Mono12p (PFNC, LSB first), odd pixel counts too', () => {
+    // A = 0xABC, B = 0x123, C = 0xFED
+    const raw = Buffer.from([0xbc, 0x3a, 0x12, 0xed, 0x0f]);
+    expect([...toMono16(PixelFormats.Mono12p, raw, 3, 1)]).toEqual([0xabc, 0x123, 0xfed]);
+  });
+
   it('fills the caller buffer of the right size', () => {
     const into = new ArrayBuffer(8);
     const out = toMono16(PixelFormats.Mono8, Buffer.from([1, 2, 3, 4]), 4, 1, into);

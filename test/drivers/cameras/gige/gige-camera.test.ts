@@ -1,6 +1,7 @@
 /** The gige-vision Camera driver against Aravis's fake GigE Vision camera. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceEvent, RawFrame } from '../../../../drivers/devices';
+import { discoverGige } from '../../../../drivers/cameras/gige/discovery';
 import { GigeCamera } from '../../../../drivers/cameras/gige/gige-camera';
 import { createDevice } from '../../../../drivers/registry';
 import {
@@ -160,6 +161,62 @@ describe.skipIf(!aravisFakeAvailable())('gige-vision camera against arv-fake-gv-
     expect((await cam.snap()).pixels).toHaveLength(32 * 16);
     await cam.disconnect();
   }, 40_000);
+  it('selects the camera by serial or MAC through discovery, and names what it found otherwise', async () => {
+    const [found] = await discoverGige({ addresses: ['127.0.0.1'] });
+    expect(found).toBeDefined();
+    for (const select of [{ serial: found!.serial }, { mac: found!.mac.toUpperCase() }]) {
+      const cam = new GigeCamera('by-id', { ...options, ...select }, ctx);
+      expect((await cam.connect()).serial).toBe(found!.serial);
+      await cam.disconnect();
+    }
+    const wrong = new GigeCamera('wrong', { ...options, serial: 'NOPE' }, ctx);
+    await expect(wrong.connect()).rejects.toMatchObject({
+      code: 'E_DISCONNECTED',
+      message: expect.stringContaining(
+        `no GigE camera with serial NOPE answered discovery at 127.0.0.1; found: ${found!.serial}`,
+      ),
+    });
+    expect(() => new GigeCamera('c', { packetSize: 1500 }, ctx)).toThrow(
+      /give address, serial or mac/,
+    );
+  });
+
+  it('reconnects on its own when a killed camera returns, with exposure, binning and ROI, live not restarted', async () => {
+    const cam = new GigeCamera(
+      'auto',
+      { ...options, timeoutMs: 200, retries: 1, reconnectMs: 200 },
+      ctx,
+    );
+    const events: DeviceEvent[] = [];
+    cam.subscribe((e) => events.push(e));
+    const connectedCount = () =>
+      events.filter((e) => e.type === 'connection' && e.state === 'connected').length;
+    await cam.connect();
+    try {
+      await cam.setExposureMs(7);
+      await cam.setBinning(2);
+      await cam.setRoi({ xPx: 8, yPx: 4, widthPx: 64, heightPx: 32 });
+      await cam.startLive(() => undefined);
+      await fake.kill();
+      await until(
+        'disconnected event',
+        () =>
+          events.some((e) => e.type === 'connection' && e.state === 'disconnected' && !!e.error),
+        10_000,
+      );
+      expect(cam.isLive()).toBe(false);
+      await fake.restart();
+      await until('reconnected without a command', () => connectedCount() >= 2, 20_000);
+      expect(cam.isLive()).toBe(false);
+      expect(await cam.getExposureMs()).toBeCloseTo(7, 3);
+      expect(await cam.getFeature('BinningHorizontal')).toBe(2);
+      expect([await cam.getFeature('Width'), await cam.getFeature('OffsetX')]).toEqual([64, 8]);
+      const f = await cam.snap();
+      expect([f.widthPx, f.heightPx, f.binning]).toEqual([64, 32, 2]);
+    } finally {
+      await cam.disconnect();
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!aravisFakeAvailable())('gige-vision camera with packet loss', () => {

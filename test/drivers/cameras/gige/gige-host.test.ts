@@ -1,41 +1,21 @@
 /** A host configured with a gige-vision camera (Aravis's fake): snap, live and a run through the API, and a camera that dies. */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostFrame } from '../../../../electron/host/frame-bus';
+import { startTestHost, TestClient, type HostFixture } from '../../../support/host-fixture';
 import {
-  smallSimConfig,
-  startTestHost,
-  TestClient,
-  type HostFixture,
-} from '../../../support/host-fixture';
+  configWithCamera,
+  runThreeFrames,
+  THREE_FRAME_PLAN,
+} from '../../../support/camera-host-config';
 import {
   ARAVIS_FAKE_START_TIMEOUT_MS,
   aravisFakeAvailable,
   startAravisFake,
   type AravisFake,
 } from '../../../support/aravis-fake';
+import { checkOmeZarrFrames } from '../../../support/ome-zarr-frames';
 import { tempDir } from '../../../support/temp-dir';
-
-/**
- * Reads every frame of a single-position OME-Zarr dataset with tensorstore and counts the
- * frames that are not the fake camera's ramp (256 × (x + y + frame id) mod 65535, gain 0,
- * 10 ms exposure).
- */
-const RAMP_CHECK = `
-import json, sys
-import numpy as np, tensorstore as ts
-arr = ts.open({"driver": sys.argv[2], "kvstore": {"driver": "file", "path": sys.argv[1]}}, open=True, read=True).result()
-data = arr.read().result().astype(np.int64)
-bad = 0
-yy, xx = np.meshgrid(np.arange(data.shape[3]), np.arange(data.shape[4]), indexing="ij")
-for idx in np.ndindex(*data.shape[:3]):
-    f = data[idx]
-    if not np.array_equal(f, (f[0, 0] + 256 * (xx + yy)) % 65535):
-        bad += 1
-print(json.dumps({"shape": list(arr.shape), "dtype": arr.dtype.name, "bad": bad}))
-`;
 
 describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => {
   let fake: AravisFake;
@@ -47,20 +27,15 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
   beforeAll(async () => {
     fake = await startAravisFake({ sensorPx: { width: 256, height: 192 } });
     root = tempDir('aquila-gige-data-');
-    const base = smallSimConfig({ storage: { datasetsRoot: root } });
-    const devices = (base.devices as { kind: string }[]).filter((d) => d.kind !== 'camera');
-    fx = await startTestHost({
-      ...base,
-      devices: [
-        ...devices,
+    fx = await startTestHost(
+      configWithCamera(
         {
-          id: 'camera',
-          kind: 'camera',
           driver: 'gige-vision',
           options: { address: '127.0.0.1', packetSize: 8000, timeoutMs: 200, retries: 1 },
         },
-      ],
-    });
+        root,
+      ),
+    );
     fx.host.bus.subscribe((f) => frames.push(f));
     client = await TestClient.connect(fx);
   }, ARAVIS_FAKE_START_TIMEOUT_MS);
@@ -85,37 +60,15 @@ describe.skipIf(!aravisFakeAvailable())('host with a gige-vision camera', () => 
   }, 30_000);
 
   it('runs a plan into OME-Zarr that tensorstore reads back with the camera pixels', async () => {
-    const plan = {
-      channels: [{ config: 'GFP', exposure: 10 }],
-      time_plan: { interval: 0, loops: 3 },
-    };
-    expect(await client.call('plan.estimate', { plan })).toMatchObject({
+    expect(await client.call('plan.estimate', { plan: THREE_FRAME_PLAN })).toMatchObject({
       ok: true,
       value: { frames: 3, bytes: 3 * 256 * 192 * 2 },
     });
-    const started = await client.call('run.start', { plan, name: 'gige' });
-    expect(started.ok ? 'ok' : JSON.stringify(started.error)).toBe('ok');
-    await fx.host.acquisition.whenIdle();
-    expect(fx.host.store.state.run).toMatchObject({
-      state: 'finished',
-      framesWritten: 3,
-      framesDropped: 0,
-      errors: [],
-    });
-    const dir = path.join(root, 'gige');
-    const prov = JSON.parse(readFileSync(path.join(dir, 'provenance.json'), 'utf8'));
-    const layout = prov.layout;
-    expect(layout.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 192, x: 256 });
-    const driver = layout.format === 'ome-zarr-0.5' ? 'zarr3' : 'zarr';
-    const r = spawnSync(
-      'python3',
-      ['-c', RAMP_CHECK, path.join(dir, prov.imageFile, '0'), driver],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ shape: [3, 1, 1, 192, 256], dtype: 'uint16', bad: 0 });
+    await runThreeFrames(fx, client, 'gige');
+    // the fake's ramp at gain 0 and 10 ms exposure: 256 × (x + y + frame id) mod 65535
+    const back = checkOmeZarrFrames(path.join(root, 'gige'), '(f00 + 256 * (xx + yy)) % 65535');
+    expect(back.sizes).toMatchObject({ t: 3, c: 1, z: 1, y: 192, x: 256 });
+    expect(back.read).toEqual({ shape: [3, 1, 1, 192, 256], dtype: 'uint16', bad: 0 });
   }, 60_000);
 
   it('stays up when the camera dies (typed camera errors, other devices answer) and reconnects on request', async () => {
