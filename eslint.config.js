@@ -69,11 +69,13 @@ export default tseslint.config(
                 '!**/electron/api',
                 '**/electron/*/**',
                 '!**/electron/api/*',
+                // Pure code shared by host and page (no imports beyond types).
+                '!**/electron/api/shared/*',
               ],
               message: 'renderer/ imports only the API contract (electron/api/).',
             },
             {
-              group: ['**/electron/api/*'],
+              group: ['**/electron/api/*', '!**/electron/api/shared'],
               allowTypeImports: true,
               message: 'renderer/ imports only types from the API contract.',
             },

@@ -16,6 +16,7 @@
  */
 import type { Camera, RoiPx } from '../../drivers/devices';
 import type { FrameMeta, StageOrientation } from '../api/contract';
+import { fieldExtentUm, imageToStageOffset, stageToImageOffset } from '../api/shared/orientation';
 
 export interface FrameGeometry {
   /** Stage position when the frame was exposed, µm. */
@@ -31,36 +32,6 @@ export interface FrameGeometry {
   roi: RoiPx | null;
   /** The config's stage-to-camera orientation. */
   orientation: StageOrientation;
-}
-
-/** An offset along the image's axes (µm, x right, y down) → the stage offset it shows. */
-export function imageToStageOffset(o: StageOrientation, uUm: number, vUm: number): StagePoint {
-  const x = o.flipX ? -uUm : uUm;
-  const y = o.flipY ? -vUm : vUm;
-  // Undo the quarter turn (dx, dy) → (−dy, dx); `+ 0` keeps −0 out of results.
-  return o.rotate90 ? { xUm: y + 0, yUm: -x + 0 } : { xUm: x + 0, yUm: y + 0 };
-}
-
-/** Inverse of imageToStageOffset: where a stage offset lies in the image, µm along its axes. */
-export function stageToImageOffset(
-  o: StageOrientation,
-  dxUm: number,
-  dyUm: number,
-): { uUm: number; vUm: number } {
-  const u = o.rotate90 ? -dyUm : dxUm;
-  const v = o.rotate90 ? dxUm : dyUm;
-  return { uUm: (o.flipX ? -u : u) + 0, vUm: (o.flipY ? -v : v) + 0 };
-}
-
-/** A frame of widthPx × heightPx image pixels of `pixelUm` spans this much along stage X, Y. */
-export function fieldExtentUm(
-  o: StageOrientation,
-  widthPx: number,
-  heightPx: number,
-  pixelUm: number,
-): { xUm: number; yUm: number } {
-  const [along, across] = o.rotate90 ? [heightPx, widthPx] : [widthPx, heightPx];
-  return { xUm: along * pixelUm, yUm: across * pixelUm };
 }
 
 export interface PixelPoint {

@@ -20,8 +20,4 @@ export const stageOrientation: z.ZodType<StageOrientation> = z
   })
   .strict() as z.ZodType<StageOrientation>;
 
-export const IDENTITY_ORIENTATION: StageOrientation = {
-  flipX: false,
-  flipY: false,
-  rotate90: false,
-};
+export { IDENTITY_ORIENTATION } from '../api/shared/orientation';

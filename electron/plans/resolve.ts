@@ -6,7 +6,7 @@
 import { ValidationError } from '../../drivers/errors';
 import { formatPath } from '../../drivers/validation';
 import type { AquilaConfig } from '../config/schema';
-import { fieldExtentUm } from '../automation/pixel-to-stage';
+import { fieldExtentUm } from '../api/shared/orientation';
 import type { MdaSequence } from './types';
 
 export interface ChannelPresetLike {

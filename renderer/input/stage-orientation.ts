@@ -5,6 +5,7 @@
  * (image x right, y down), whatever the camera's mounting. Pure.
  */
 import type { StageOrientation } from '../../electron/api/contract';
+import { IDENTITY_ORIENTATION, imageToStageOffset } from '../../electron/api/shared/orientation';
 
 export interface StageDelta {
   dxUm: number;
@@ -17,12 +18,8 @@ export function viewDeltaToStage(
   dxView: number,
   dyView: number,
 ): StageDelta {
-  const u = o?.flipX ? -dxView : dxView;
-  const v = o?.flipY ? -dyView : dyView;
-  // Undo the quarter turn (dx, dy) → (−dy, dx).
-  const d = o?.rotate90 ? { dxUm: v, dyUm: -u } : { dxUm: u, dyUm: v };
-  // No negative zeros in commands and labels.
-  return { dxUm: d.dxUm + 0, dyUm: d.dyUm + 0 };
+  const d = imageToStageOffset(o ?? IDENTITY_ORIENTATION, dxView, dyView);
+  return { dxUm: d.xUm, dyUm: d.yUm };
 }
 
 export type ScreenDirection = 'up' | 'down' | 'left' | 'right';

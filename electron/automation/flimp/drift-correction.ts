@@ -11,7 +11,7 @@
  * orientation), and so do the ROIs not yet imaged.
  */
 import type { StageOrientation } from '../../api/contract';
-import { imageToStageOffset } from '../pixel-to-stage';
+import { imageToStageOffset } from '../../api/shared/orientation';
 
 /** Registrations below this correlation peak (0..1) are not trusted as drift. */
 export const MIN_DRIFT_CONFIDENCE = 0.3;

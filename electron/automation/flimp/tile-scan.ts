@@ -7,7 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fieldExtentUm, frameRectUm, pixelToStage } from '../pixel-to-stage';
+import { fieldExtentUm } from '../../api/shared/orientation';
+import { frameRectUm, pixelToStage } from '../pixel-to-stage';
 import { runFocusStep } from './focus-step';
 import { gridPoints } from '../../plans/grid-plan';
 import type { AcquiredFrame } from '../../runner/types';

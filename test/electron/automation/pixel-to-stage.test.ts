@@ -14,12 +14,11 @@ import { registerPhaseCorrelation } from '../../../electron/automation/kernels/p
 import { findRois } from '../../../electron/automation/kernels/roi-find';
 import {
   frameRectUm,
-  imageToStageOffset,
   pixelToStage,
-  stageToImageOffset,
   stageToPixel,
   type FrameGeometry,
 } from '../../../electron/automation/pixel-to-stage';
+import { imageToStageOffset, stageToImageOffset } from '../../../electron/api/shared/orientation';
 import { IDENTITY_ORIENTATION } from '../../../electron/config/stage-orientation';
 import { viewDeltaToStage } from '../../../renderer/input/stage-orientation';
 import {
