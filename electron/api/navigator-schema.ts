@@ -63,6 +63,16 @@ export const sampleHolder = z.discriminatedUnion('kind', [
 ]);
 export type SampleHolder = z.infer<typeof sampleHolder>;
 
+/**
+ * One point of the autofocus focus map: where a tile of an automation run was focused (its
+ * tile focus step, software autofocus or the focus lock) and the focus-drive Z it found.
+ */
+export interface FocusPoint {
+  xUm: number;
+  yUm: number;
+  zUm: number;
+}
+
 /** AppState.navigator: the config's navigator settings as the UI needs them. */
 export interface NavigatorView {
   sampleHolder: SampleHolder | null;

@@ -12,6 +12,7 @@ import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { ScanOverview } from './scan-overview-control';
 import { ZGauge } from './z-gauge';
+import { VolumeView } from './volume-view';
 import { ZSliceView } from './z-slice-view';
 import '../styles/navigator.css';
 
@@ -112,6 +113,7 @@ export function NavigatePanel() {
         </p>
       )}
       <ZSliceView stack={controller?.zStack ?? null} />
+      <VolumeView stack={controller?.zStack ?? null} />
       <ScanOverview controller={controller} />
       <p className="hint">Double-click the map to move the stage there.</p>
     </section>

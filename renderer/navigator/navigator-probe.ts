@@ -7,6 +7,7 @@ import type { PlanPosition } from '../../electron/api/contract';
 import type { Vec } from './frame-placement';
 import type { MapView } from './map-view';
 import type { BudgetStats } from './texture-budget';
+import type { VolumeAngles } from './volume-renderer';
 
 export interface PlacedFrame {
   seq: number;
@@ -49,5 +50,37 @@ export interface NavigatorProbe {
 declare global {
   interface Window {
     __aquilaNavigator?: NavigatorProbe;
+  }
+}
+
+/** `window.__aquilaVolume`: the 3D view's state and what it draws, read back from the GPU. */
+export interface VolumeProbe {
+  /** The volume shown (null: none yet), its planes and voxels per side. */
+  source: string | null;
+  depth: number;
+  size: number;
+  /** What the view shows: the volume, or the focus-map surface. */
+  mode: 'volume' | 'focus-map';
+  focusPoints: number;
+  angles: VolumeAngles;
+  /** World size of the box, z stretch, and screen CSS px per world unit of the last render. */
+  dims: { x: number; y: number; z: number };
+  zScale: number;
+  pxPerUnit: number;
+  setAngles(a: VolumeAngles): void;
+  /**
+   * Redraws now and returns the page point at the centroid of the drawn pixels at least
+   * `fraction` as bright (sum of RGB) as the brightest, and that brightness; null before a draw.
+   */
+  brightSpot(fraction: number): { x: number; y: number; brightness: number; pixels: number } | null;
+  /** Redraws now and returns the RGB drawn at a page point; null before a draw. */
+  rgbAt(clientX: number, clientY: number): [number, number, number] | null;
+  /** The canvas's page rectangle. */
+  rect(): { left: number; top: number; width: number; height: number };
+}
+
+declare global {
+  interface Window {
+    __aquilaVolume?: VolumeProbe;
   }
 }
