@@ -23,6 +23,12 @@ export interface CameraOrientation {
 const stagePoint = z.object({ xUm: finite, yUm: finite }).strict();
 
 /**
+ * How the holder is turned on the stage, degrees clockwise as seen on the map (+X right,
+ * +Y down), about its reference point (a plate's A1 centre, a slide's or dish's centre).
+ */
+const rotationDeg = z.number().finite().min(-180).max(180).optional();
+
+/**
  * What holds the sample, placed on the stage. Plates follow ANSI/SLAS 1-2004 (footprint) and
  * 4-2004 (well positions): `a1Um` is the stage position of well A1's centre, columns run
  * along +X and rows along +Y. Slides and dishes are placed by their centre.
@@ -33,12 +39,14 @@ export const sampleHolder = z.discriminatedUnion('kind', [
       kind: z.literal('plate'),
       format: z.enum(['sbs-96', 'sbs-384']),
       a1Um: stagePoint,
+      rotationDeg,
     })
     .strict(),
   z
     .object({
       kind: z.literal('slide'),
       centerUm: stagePoint,
+      rotationDeg,
       widthMm: z.number().positive().max(200).default(75),
       heightMm: z.number().positive().max(200).default(25),
       /** The coverslip, centred on the slide; absent: none drawn. */
@@ -55,6 +63,7 @@ export const sampleHolder = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('dish'),
       centerUm: stagePoint,
+      rotationDeg,
       diameterMm: z.number().positive().max(200).default(35),
       /** Glass-bottom dishes: the glass window's diameter. */
       glassDiameterMm: z.number().positive().max(200).optional(),

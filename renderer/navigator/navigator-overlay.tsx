@@ -45,7 +45,15 @@ type HolderConfig = NonNullable<AppState['navigator']>['sampleHolder'];
 const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
   const g = useMemo(() => holderGeometry(holder), [holder]);
   return (
-    <g className="nav-holder" data-testid="nav-holder">
+    <g
+      className="nav-holder"
+      data-testid="nav-holder"
+      transform={
+        g.rotation.deg === 0
+          ? undefined
+          : `rotate(${g.rotation.deg} ${g.rotation.cx} ${g.rotation.cy})`
+      }
+    >
       {g.outlines.map((o, i) =>
         o.kind === 'rect' ? (
           <rect key={i} data-testid={`nav-holder-${o.label}`} {...rectProps(o.rect)} />
