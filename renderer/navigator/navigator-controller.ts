@@ -43,6 +43,8 @@ export interface NavigatorElements {
 export interface NavigatorOptions {
   budgetBytes?: number;
   cpuBudgetBytes?: number;
+  /** The stored mosaic's bound (IndexedDB); default DEFAULT_STORAGE_BUDGET_BYTES. */
+  storageBudgetBytes?: number;
   onGoto(p: Vec): void;
   onError(message: string): void;
 }
@@ -131,6 +133,7 @@ export class NavigatorController {
       planPositions: { get: () => this.planPositions, enumerable: true },
       persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
       persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
+      storedCells: { get: () => this.persistence?.storedCells ?? 0, enumerable: true },
     }) as NavigatorProbe;
   }
 
@@ -154,8 +157,11 @@ export class NavigatorController {
 
   /** Opens this session's stored mosaic: its cells load when the view reaches them. */
   async restore(session: string): Promise<void> {
-    const p = await MosaicPersistence.open(session, this.mosaic, (e) =>
-      this.opts.onError(`saving the map: ${e.message}`),
+    const p = await MosaicPersistence.open(
+      session,
+      this.mosaic,
+      (e) => this.opts.onError(`saving the map: ${e.message}`),
+      this.opts.storageBudgetBytes,
     );
     if (!p) return;
     this.persistence = p;

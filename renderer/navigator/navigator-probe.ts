@@ -38,6 +38,8 @@ export interface NavigatorProbe {
   restoredCells: number;
   persistedCells: number;
   persistPending: boolean;
+  /** Cells this session has in IndexedDB (bounded by the storage budget). */
+  storedCells: number;
   /**
    * Redraws the mosaic now and returns the RGB drawn at a page point (null without WebGL2):
    * what the operator sees, read back from the GPU.
