@@ -109,4 +109,26 @@ export const navigatorCommands = {
     }),
     'Expand a plan against this instrument and list the XY positions it visits, in order (consecutive events at one position count once).',
   ),
+  'navigator.frames': command(
+    z.object({ afterSeq: z.number().int().min(0) }).strict(),
+    z.object({
+      /** Oldest first, at most 64; each the block mean of its frame (electron/host/mosaic-feed.ts). */
+      frames: z.array(
+        z.object({
+          seq: z.number().int(),
+          /** Its display-bus seq when it was shown there; null for a run frame that was not. */
+          busSeq: z.number().int().nullable(),
+          /** The frame's metadata as acquired (FrameMeta without seq and sentAtMs). */
+          meta: z.record(z.string(), z.unknown()),
+          factor: z.number().int(),
+          widthPx: z.number().int(),
+          heightPx: z.number().int(),
+          /** Little-endian uint16, row-major. */
+          pixelsBase64: z.string(),
+        }),
+      ),
+      lastSeq: z.number().int(),
+    }),
+    'Every frame acquired since afterSeq (live, snaps, runs, automation), downsampled to ≤ 128 px a side, for the navigator mosaic; recorded only while a page polls (within 10 s).',
+  ),
 } as const;

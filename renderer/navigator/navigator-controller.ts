@@ -10,9 +10,10 @@ import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
 import { clampWindow, type DisplayWindow } from '../display/lut';
 import { webgl2Available } from '../display/webgl-renderer';
-import type { PlanPosition } from '../../electron/api/contract';
+import type { FrameMeta, PlanPosition } from '../../electron/api/contract';
+import { FeedPoller, type FeedFrame } from './feed-poller';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
-import { cameraOrientationOf, type Vec } from './frame-placement';
+import { cameraOrientationOf, type FrameGeometry, type Vec } from './frame-placement';
 import { MapInput } from './map-input';
 import {
   fitMap,
@@ -32,6 +33,7 @@ import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CPU_BUDGET_BYTES = 512 * 1024 * 1024;
 const PLACED_RING = 64;
+const SHOWN_KEPT = 1024;
 
 export interface NavigatorElements {
   canvas: HTMLCanvasElement;
@@ -62,9 +64,13 @@ export class NavigatorController {
   private lastKey = '';
   private raf = 0;
   private detach: (() => void) | null = null;
+  private readonly feed: FeedPoller;
   private readonly input: MapInput;
   private readonly placed: PlacedFrame[] = [];
   private readonly placedWaiters = new Set<(seq: number) => void>();
+  /** Display-bus seqs of frames this page was shown (the feed's copies of them are skipped). */
+  private readonly shownSeqs = new Set<number>();
+  feedPlaced = 0;
   readonly probe: NavigatorProbe;
   planPositions: PlanPosition[] = [];
 
@@ -85,6 +91,7 @@ export class NavigatorController {
       }
     } else opts.onError('mosaic unavailable: this browser has no WebGL2');
     this.renderer = renderer;
+    this.feed = new FeedPoller(client, (f) => this.placeFeedFrame(f));
     this.input = new MapInput(els.canvas, els.cursor, {
       view: () => this.currentView(),
       setView: (v) => (this.view = v),
@@ -134,6 +141,7 @@ export class NavigatorController {
       persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
       persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
       storedCells: { get: () => this.persistence?.storedCells ?? 0, enumerable: true },
+      feedPlaced: { get: () => this.feedPlaced, enumerable: true },
     }) as NavigatorProbe;
   }
 
@@ -142,10 +150,26 @@ export class NavigatorController {
     this.input.attach();
     this.detach = this.client.attachFrames(this.onFrame);
     this.raf = requestAnimationFrame(this.tick);
+    this.feed.start();
+  }
+
+  /** A frame from the host's feed (feed-poller.ts), unless this page was shown it. */
+  private placeFeedFrame(f: FeedFrame): void {
+    if (f.busSeq !== null && this.shownSeqs.has(f.busSeq)) return;
+    // Feed frames have no display seq of their own: a run frame never shown is placed as −1.
+    const meta = { ...f.meta, seq: f.busSeq ?? -1 };
+    this.place(f.pixels, meta, (g) => ({
+      ...g,
+      widthPx: f.widthPx,
+      heightPx: f.heightPx,
+      umPerPx: g.umPerPx * f.factor,
+    }));
+    this.feedPlaced++;
   }
 
   stop(): void {
     cancelAnimationFrame(this.raf);
+    this.feed.stop();
     this.detach?.();
     this.detach = null;
     this.input.detach();
@@ -243,29 +267,42 @@ export class NavigatorController {
   }
 
   private readonly onFrame = (frame: DecodedFrame): void => {
+    this.shownSeqs.add(frame.meta.seq);
+    if (this.shownSeqs.size > SHOWN_KEPT) {
+      this.shownSeqs.delete(this.shownSeqs.values().next().value!);
+    }
+    this.place(frame.pixels, frame.meta, (g) => g);
+  };
+
+  /** Places one frame's pixels (`sized` turns the frame's geometry into the pixels' own). */
+  private place(
+    pixels: Uint16Array,
+    meta: Omit<FrameMeta, 'sentAtMs'>,
+    sized: (g: FrameGeometry) => FrameGeometry,
+  ): void {
     const s = this.store.getState().mirror?.state;
     if (!s) return;
     try {
       const o = cameraOrientationOf(s.stageOrientation);
-      const g = frameGeometry(frame.meta, s.camera, o);
-      const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
-      const cells = this.mosaic.place(frame.pixels, g, o, channel);
-      this.zStack.add(frame.pixels, g, o, frame.meta.stage.zUm);
+      const g = sized(frameGeometry(meta, s.camera, o));
+      const channel = frameChannel(meta, s.channels, s.activeChannel);
+      const cells = this.mosaic.place(pixels, g, o, channel);
+      this.zStack.add(pixels, g, o, meta.stage.zUm);
       this.persistence?.markDirty(cells);
       this.mosaic.evictOverBudget();
       this.placed.push({
-        seq: frame.meta.seq,
+        seq: meta.seq,
         channel,
         centerXUm: g.centerXUm,
         centerYUm: g.centerYUm,
       });
       if (this.placed.length > PLACED_RING) this.placed.shift();
       this.dirty = true;
-      for (const w of this.placedWaiters) w(frame.meta.seq);
+      for (const w of this.placedWaiters) w(meta.seq);
     } catch (err) {
-      this.opts.onError(`frame ${frame.meta.seq} not placed: ${(err as Error).message}`);
+      this.opts.onError(`frame ${meta.seq ?? ''} not placed: ${(err as Error).message}`);
     }
-  };
+  }
 
   private readonly tick = (): void => {
     this.raf = requestAnimationFrame(this.tick);

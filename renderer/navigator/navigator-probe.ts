@@ -38,6 +38,8 @@ export interface NavigatorProbe {
   restoredCells: number;
   persistedCells: number;
   persistPending: boolean;
+  /** Frames placed from the host's feed (frames the display channel skipped). */
+  feedPlaced: number;
   /** Cells this session has in IndexedDB (bounded by the storage budget). */
   storedCells: number;
   /**

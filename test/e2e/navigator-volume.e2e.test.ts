@@ -152,11 +152,9 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
       expect(Math.abs(spot!.y - (cy + dy)), `y in view ${JSON.stringify(a)}`).toBeLessThan(tol);
       // Not the box's middle: the block is off centre in each of these views.
       expect(Math.hypot(dx, dy)).toBeGreaterThan(4 * tol);
-      await page
-        .getByTestId('nav-volume')
-        .screenshot({
-          path: path.join(artefacts, `navigator-volume-${a.azimuthDeg}-${a.elevationDeg}.png`),
-        });
+      await page.getByTestId('nav-volume').screenshot({
+        path: path.join(artefacts, `navigator-volume-${a.azimuthDeg}-${a.elevationDeg}.png`),
+      });
     }
   });
 
@@ -227,5 +225,33 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
     await page
       .getByTestId('nav-volume')
       .screenshot({ path: path.join(artefacts, 'navigator-focus-map.png') });
+  });
+
+  it('every frame of a fast run is placed, also those the display channel skipped', async () => {
+    await page.evaluate(() => window.__aquilaNavigator!.setView({ umPerPx: 4 }));
+    // 9 fields 300 µm apart, one frame each: far quicker than the display's one per 100 ms.
+    const positions = Array.from({ length: 9 }, (_, i) => ({
+      x: -600 + (i % 3) * 300,
+      y: 400 + Math.floor(i / 3) * 300,
+    }));
+    const before = await page.evaluate(() => window.__aquilaNavigator!.feedPlaced);
+    await command('run.start', {
+      name: 'feed-e2e',
+      plan: { channels: [{ config: 'GFP' }], stage_positions: positions },
+    });
+    await expect.poll(async () => (await hostState()).run?.state, POLL).toBe('finished');
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            (ps) =>
+              ps.filter((p) => window.__aquilaNavigator!.sample(null, p.x, p.y) !== null).length,
+            positions,
+          ),
+        POLL,
+      )
+      .toBe(9);
+    // Some came only through the feed (the run showed at most one frame per 100 ms).
+    expect(await page.evaluate(() => window.__aquilaNavigator!.feedPlaced)).toBeGreaterThan(before);
   });
 });
