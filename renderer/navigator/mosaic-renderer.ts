@@ -1,6 +1,6 @@
 /**
  * Draws the mosaic with three.js (WebGL2): one quad per visible cell of the level that
- * matches the zoom, its 16-bit texels (as RG8) fetched exactly (texelFetch) and mapped through the
+ * matches the zoom, its R16UI texture fetched exactly (texelFetch) and mapped through the
  * live view's display window, gamma and colour-map table (display/lut.ts, colormaps.ts) —
  * the same formula as the live view's shader. Several channels add up, each tinted with its
  * colour, up to CHANNELS_PER_PASS of them in one draw. Textures live in a TextureBudget; a cell whose data changed is re-uploaded.
@@ -9,23 +9,25 @@ import {
   AdditiveBlending,
   BufferAttribute,
   BufferGeometry,
-  DataTexture,
   DoubleSide,
   GLSL3,
   Mesh,
-  NearestFilter,
   NoBlending,
   OrthographicCamera,
   RawShaderMaterial,
-  RGFormat,
   Scene,
-  UnsignedByteType,
   Vector3,
+  type DataTexture,
   type WebGLRenderer,
 } from 'three';
 import type { ColormapName } from '../display/colormaps';
 import { BACKGROUND_RGB } from '../display/frame-renderer';
-import { createGlRenderer, fitDrawingBuffer, LutTexture } from '../display/gl-textures';
+import {
+  createGlRenderer,
+  fitDrawingBuffer,
+  LutTexture,
+  r16uiTexture,
+} from '../display/gl-textures';
 import type { DisplayWindow } from '../display/lut';
 import { visibleRect, type MapView } from './map-view';
 import {
@@ -40,31 +42,6 @@ import { CHANNELS_PER_PASS, fragmentShader, vertexShader } from './mosaic-shader
 import { TextureBudget, type BudgetStats } from './texture-budget';
 
 const WHITE = [1, 1, 1] as const;
-
-/**
- * A cell's texels as an RG8 texture over the same bytes: R the low byte, G the high byte of
- * each little-endian 16-bit value (the shader recombines them exactly). Software GL
- * (SwiftShader) fetches normalized 8-bit texels several times faster than R16UI ones.
- */
-function rg8CellTexture(texels: Uint16Array): DataTexture {
-  const tex = new DataTexture(
-    bytesOf(texels),
-    CELL_TEXELS,
-    CELL_TEXELS,
-    RGFormat,
-    UnsignedByteType,
-  );
-  tex.minFilter = NearestFilter;
-  tex.magFilter = NearestFilter;
-  tex.generateMipmaps = false;
-  tex.flipY = false;
-  tex.unpackAlignment = 2;
-  return tex;
-}
-
-function bytesOf(texels: Uint16Array): Uint8Array {
-  return new Uint8Array(texels.buffer, texels.byteOffset, texels.byteLength);
-}
 
 export interface MosaicRenderParams {
   view: MapView;
@@ -103,7 +80,7 @@ export class MosaicRenderer {
     this.quad.setIndex([0, 1, 2, 0, 2, 3]);
     this.textures = new TextureBudget<DataTexture>(
       budgetBytes,
-      () => rg8CellTexture(new Uint16Array(CELL_TEXELS * CELL_TEXELS)),
+      () => r16uiTexture(new Uint16Array(CELL_TEXELS * CELL_TEXELS), CELL_TEXELS, CELL_TEXELS),
       (tex) => tex.dispose(),
     );
   }
@@ -148,7 +125,7 @@ export class MosaicRenderer {
       const entry = this.textures.use(cell.key, CELL_BYTES);
       if (!entry) continue;
       if (entry.version !== cell.version) {
-        entry.resource.image.data = bytesOf(cell.data);
+        entry.resource.image.data = cell.data;
         entry.resource.needsUpdate = true;
         entry.version = cell.version;
       }
@@ -196,7 +173,7 @@ export class MosaicRenderer {
     const u = mesh.material.uniforms;
     const tints = u.uTint!.value as Vector3[];
     for (let i = 0; i < CHANNELS_PER_PASS; i++) {
-      const b = batch[i] ?? batch[0]!; // unused samplers still need a valid texture
+      const b = batch[i] ?? batch[0]!; // unused samplers still need a valid R16UI texture
       u[`uCell${i}`]!.value = b.tex;
       const tint = p.tints.size > 1 ? (p.tints.get(b.cell.channel) ?? WHITE) : WHITE;
       tints[i]!.set(tint[0], tint[1], tint[2]);

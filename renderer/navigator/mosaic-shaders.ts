@@ -1,7 +1,7 @@
 /**
  * The mosaic's GLSL 3 shaders. A quad spans one cell (position 0..1 in cell units); the
- * fragment fetches the raw 16-bit texel (its two bytes as RG8, recombined exactly) of each of
- * the cell's COUNT channels (a define, one program per count), maps value − 1 through the display window and gamma (display/lut.ts's
+ * fragment fetches the raw R16UI texel of each of the cell's COUNT channels (a define, one
+ * program per count), maps value − 1 through the display window and gamma (display/lut.ts's
  * formula, as the live view's shader) and the 256-entry colour-map table, tints and adds the
  * channels, and discards texels no frame has written (stored 0).
  */
@@ -43,9 +43,8 @@ const channelTerms = Array.from(
   (_, i) => `
 #if COUNT > ${i}
   {
-    vec2 b = texelFetch(uCell${i}, t, 0).rg;
-    float raw = floor(b.r * 255.0 + b.g * 65280.0 + 0.5);
-    if (raw > 0.5) { any = true; rgb += shade(raw - 1.0) * uTint[${i}]; }
+    uint raw = texelFetch(uCell${i}, t, 0).r;
+    if (raw != 0u) { any = true; rgb += shade(float(raw - 1u)) * uTint[${i}]; }
   }
 #endif`,
 ).join('');
@@ -53,7 +52,8 @@ const channelTerms = Array.from(
 export const fragmentShader = /* glsl */ `
 precision highp float;
 precision highp int;
-${Array.from({ length: CHANNELS_PER_PASS }, (_, i) => `uniform sampler2D uCell${i};`).join('\n')}
+precision highp usampler2D;
+${Array.from({ length: CHANNELS_PER_PASS }, (_, i) => `uniform usampler2D uCell${i};`).join('\n')}
 uniform vec3 uTint[${CHANNELS_PER_PASS}];
 in vec2 vCell;
 out vec4 outColor;
