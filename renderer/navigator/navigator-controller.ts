@@ -15,19 +15,12 @@ import { FeedPoller, type FeedFrame } from './feed-poller';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
 import { cameraOrientationOf, type FrameGeometry, type Vec } from './frame-placement';
 import { MapInput } from './map-input';
-import {
-  fitMap,
-  screenToStage,
-  stageLayerTransform,
-  stageToScreen,
-  visibleRect,
-  type MapView,
-} from './map-view';
+import { fitMap, screenToStage, stageLayerTransform, visibleRect, type MapView } from './map-view';
 import { MosaicPersistence } from './mosaic-persistence';
 import { MosaicPyramid } from './mosaic-pyramid';
 import { MosaicRenderer } from './mosaic-renderer';
 import { ZSliceStack } from './z-slices';
-import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
+import { createNavigatorProbe, type NavigatorProbe, type PlacedFrame } from './navigator-probe';
 
 /** GPU textures; mosaic cells in page memory (beyond it saved cells leave, reload on view). */
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -97,52 +90,22 @@ export class NavigatorController {
       setView: (v) => (this.view = v),
       goto: (p) => opts.onGoto(p),
     });
-    const probe = {
+    this.probe = createNavigatorProbe({
       placed: this.placed,
-      channels: () => this.mosaic.channels(),
-      view: () => ({ ...this.currentView() }),
-      level: 0,
-      drawnCells: 0,
-      renders: 0,
-      gpu: () => this.renderer?.budget() ?? null,
-      sample: (channel: string | null, x: number, y: number, level = 0) => {
-        for (const ch of channel === null ? this.mosaic.channels() : [channel]) {
-          const v = this.mosaic.sample(ch, x, y, level);
-          if (v !== null) return v;
-        }
-        return null;
-      },
-      stageToClient: (x: number, y: number) => {
-        const r = this.els.canvas.getBoundingClientRect();
-        const s = stageToScreen(this.currentView(), { x, y });
-        return { x: r.left + s.x, y: r.top + s.y };
-      },
-      clientToStage: (x: number, y: number) => this.clientToStage(x, y),
-      restoredCells: 0,
-      drawnRgb: (x: number, y: number) => {
-        if (!this.renderer) return null;
+      mosaic: this.mosaic,
+      canvas: els.canvas,
+      renderer: this.renderer,
+      view: () => this.currentView(),
+      setView: (v) => (this.view = v),
+      redraw: () => {
         this.dirty = true;
         this.draw();
-        const r = this.els.canvas.getBoundingClientRect();
-        const dpr = window.devicePixelRatio || 1;
-        return this.renderer.readPixel(
-          Math.floor((x - r.left) * dpr),
-          Math.floor((y - r.top) * dpr),
-        );
       },
-      setView: (v: Partial<MapView>) => {
-        this.view = { ...this.currentView(), ...v };
-      },
-    };
-    this.probe = Object.defineProperties(probe, {
-      framesPlaced: { get: () => this.mosaic.framesPlaced, enumerable: true },
-      cells: { get: () => this.mosaic.cells.size, enumerable: true },
-      planPositions: { get: () => this.planPositions, enumerable: true },
-      persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
-      persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
-      storedCells: { get: () => this.persistence?.storedCells ?? 0, enumerable: true },
-      feedPlaced: { get: () => this.feedPlaced, enumerable: true },
-    }) as NavigatorProbe;
+      clientToStage: (x, y) => this.clientToStage(x, y),
+      planPositions: () => this.planPositions,
+      persistence: () => this.persistence,
+      feedPlaced: () => this.feedPlaced,
+    });
   }
 
   start(): void {
