@@ -385,6 +385,7 @@ export const commandAccess: Record<CommandName, CommandAccess> = {
   'stage.position': 'read',
   // Issue #17: the sample navigator.
   'plan.positions': 'read',
+  'navigator.frames': 'read',
   // Issue #18 §4: the controlling operator's view (the page sends it only while it holds the
   // lease, so a tab click never takes control).
   'view.set': 'mutating',

@@ -23,6 +23,12 @@ export interface CameraOrientation {
 const stagePoint = z.object({ xUm: finite, yUm: finite }).strict();
 
 /**
+ * How the holder is turned on the stage, degrees clockwise as seen on the map (+X right,
+ * +Y down), about its reference point (a plate's A1 centre, a slide's or dish's centre).
+ */
+const rotationDeg = z.number().finite().min(-180).max(180).optional();
+
+/**
  * What holds the sample, placed on the stage. Plates follow ANSI/SLAS 1-2004 (footprint) and
  * 4-2004 (well positions): `a1Um` is the stage position of well A1's centre, columns run
  * along +X and rows along +Y. Slides and dishes are placed by their centre.
@@ -33,12 +39,14 @@ export const sampleHolder = z.discriminatedUnion('kind', [
       kind: z.literal('plate'),
       format: z.enum(['sbs-96', 'sbs-384']),
       a1Um: stagePoint,
+      rotationDeg,
     })
     .strict(),
   z
     .object({
       kind: z.literal('slide'),
       centerUm: stagePoint,
+      rotationDeg,
       widthMm: z.number().positive().max(200).default(75),
       heightMm: z.number().positive().max(200).default(25),
       /** The coverslip, centred on the slide; absent: none drawn. */
@@ -55,6 +63,7 @@ export const sampleHolder = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('dish'),
       centerUm: stagePoint,
+      rotationDeg,
       diameterMm: z.number().positive().max(200).default(35),
       /** Glass-bottom dishes: the glass window's diameter. */
       glassDiameterMm: z.number().positive().max(200).optional(),
@@ -62,6 +71,16 @@ export const sampleHolder = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 export type SampleHolder = z.infer<typeof sampleHolder>;
+
+/**
+ * One point of the autofocus focus map: where a tile of an automation run was focused (its
+ * tile focus step, software autofocus or the focus lock) and the focus-drive Z it found.
+ */
+export interface FocusPoint {
+  xUm: number;
+  yUm: number;
+  zUm: number;
+}
 
 /** AppState.navigator: the config's navigator settings as the UI needs them. */
 export interface NavigatorView {
@@ -89,5 +108,27 @@ export const navigatorCommands = {
       fovUm: z.object({ widthUm: finite, heightUm: finite }).nullable(),
     }),
     'Expand a plan against this instrument and list the XY positions it visits, in order (consecutive events at one position count once).',
+  ),
+  'navigator.frames': command(
+    z.object({ afterSeq: z.number().int().min(0) }).strict(),
+    z.object({
+      /** Oldest first, at most 64; each the block mean of its frame (electron/host/mosaic-feed.ts). */
+      frames: z.array(
+        z.object({
+          seq: z.number().int(),
+          /** Its display-bus seq when it was shown there; null for a run frame that was not. */
+          busSeq: z.number().int().nullable(),
+          /** The frame's metadata as acquired (FrameMeta without seq and sentAtMs). */
+          meta: z.record(z.string(), z.unknown()),
+          factor: z.number().int(),
+          widthPx: z.number().int(),
+          heightPx: z.number().int(),
+          /** Little-endian uint16, row-major. */
+          pixelsBase64: z.string(),
+        }),
+      ),
+      lastSeq: z.number().int(),
+    }),
+    'Every frame acquired since afterSeq (live, snaps, runs, automation), downsampled to ≤ 128 px a side, for the navigator mosaic; recorded only while a page polls (within 10 s).',
   ),
 } as const;

@@ -4,7 +4,7 @@ import type { ControlState } from './access-schema';
 import type { AnalysisView } from './analysis-schema';
 import type { FoundRoiView, RoiVerdict } from './automation-schema';
 import type { MacroView } from './macro-schema';
-import type { NavigatorView } from './navigator-schema';
+import type { FocusPoint, NavigatorView } from './navigator-schema';
 import type { roi } from './schema-parts';
 import type { ViewSettings } from './operator-schema';
 
@@ -207,6 +207,8 @@ export interface AutomationView {
   /** ROIs still to image (capped by the plan's maxRois). */
   remaining: number;
   rois: AutomationRoiView[];
+  /** The focus map (issue #17): one point per tile focused so far, in scan order. */
+  focusMap?: FocusPoint[];
   /** Seconds to the end from the mean time per ROI so far; null before the first. */
   etaS: number | null;
   startedAtMs: number;

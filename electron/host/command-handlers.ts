@@ -253,6 +253,18 @@ export function createHandlers({
     'plan.estimate': async (p) => acquisition.estimate(p.plan),
     // Issue #17: the navigator draws a plan's positions.
     'plan.positions': async (p) => acquisition.positions(p.plan),
+    'navigator.frames': async (p) => {
+      const r = bus.mosaicFeed.since(p.afterSeq);
+      return {
+        lastSeq: r.lastSeq,
+        frames: r.frames.map(({ pixels, ...f }) => ({
+          ...f,
+          pixelsBase64: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength).toString(
+            'base64',
+          ),
+        })),
+      };
+    },
     'run.pause': async () => {
       acquisition.pause();
       return {};

@@ -5,6 +5,7 @@
  */
 import type { RawFrame } from '../../drivers/devices';
 import type { FrameMeta } from '../api/contract';
+import { MosaicFeed } from './mosaic-feed';
 import type { StateStore } from './state-store';
 
 export interface HostFrame {
@@ -18,6 +19,8 @@ export class FrameBus {
   private seq = 0;
   private readonly listeners = new Set<FrameListener>();
   private latestFrame: HostFrame | null = null;
+  /** Every frame noted here or published, downsampled, for the navigator (issue #17). */
+  readonly mosaicFeed = new MosaicFeed();
 
   /** `dose`: mW·ms per line emitted within a window (the safety layer's EmissionLog). */
   constructor(
@@ -60,8 +63,14 @@ export class FrameBus {
       pixels: raw.pixels,
     };
     this.latestFrame = frame;
+    this.mosaicFeed.add(frame.meta, frame.pixels, frame.meta.seq);
     for (const l of [...this.listeners]) l(frame);
     return frame;
+  }
+
+  /** A frame not (necessarily) shown — every run frame: only the mosaic feed records it. */
+  note(meta: Omit<FrameMeta, 'sentAtMs' | 'seq'>, pixels: Uint16Array): void {
+    this.mosaicFeed.add(meta, pixels, null);
   }
 
   /** Whether anyone (a display client) is listening now. */
@@ -74,9 +83,13 @@ export class FrameBus {
    * writer thread): copies it, so listeners never see a detached buffer. Callers decimate.
    */
   publishCopy(meta: Omit<FrameMeta, 'sentAtMs' | 'seq'>, pixels: Uint16Array): void {
-    if (!this.hasListeners) return;
+    if (!this.hasListeners) {
+      this.note(meta, pixels);
+      return;
+    }
     const frame: HostFrame = { meta: { ...meta, seq: ++this.seq }, pixels: pixels.slice() };
     this.latestFrame = frame;
+    this.mosaicFeed.add(frame.meta, frame.pixels, frame.meta.seq);
     for (const l of [...this.listeners]) l(frame);
   }
 

@@ -65,7 +65,7 @@ export function liveField(
 }
 
 export function frameChannel(
-  meta: FrameMeta,
+  meta: Pick<FrameMeta, 'lasersMw' | 'doseMwMs'>,
   presets: readonly ChannelPreset[],
   activeChannel: string | null,
 ): string {

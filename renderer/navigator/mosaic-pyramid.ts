@@ -3,8 +3,10 @@
  * 2^L × FINEST_UM_PER_TEXEL µm and cells of CELL_TEXELS² texels, aligned to the stage
  * origin, so the view draws the level whose texel is closest to a screen pixel and sees at
  * most a few cells whatever the number of frames placed. Every frame is resampled into every
- * level: each texel it overlaps takes the frame pixel nearest the texel's centre; the newest
- * frame wins where frames overlap.
+ * level: a level-0 texel takes the frame pixel nearest its centre, a level-1 texel the mean
+ * of up to MAX_SUBSAMPLES² pixels spread over it (subsamples()), and each coarser level the
+ * mean of its 2 × 2 children (so a coarse level shows a region's mean brightness, not one
+ * pixel of it); the newest frame wins where frames overlap.
  *
  * A texel stores raw value + 1 (capped at 65535) and 0 where no frame was placed, so the
  * shader can leave unscanned stage transparent.
@@ -15,49 +17,20 @@
  * cell starts a fresh cell, listed in `needsMerge` until the stored texels are merged in.
  */
 import type { CameraOrientation } from '../../electron/api/contract';
-import { frameFootprint, stageToPixel, type FrameGeometry, type Rect } from './frame-placement';
+import { frameFootprint, type FrameGeometry, type Rect } from './frame-placement';
+import {
+  CELL_BYTES,
+  CELL_TEXELS,
+  cellKey,
+  cellUm,
+  EMPTY,
+  LEVELS,
+  texelUm,
+  type MosaicCell,
+} from './mosaic-cells';
+import { averageChildren, resampleFrame } from './mosaic-resample';
 
-export const CELL_TEXELS = 256;
-export const FINEST_UM_PER_TEXEL = 1;
-/** Level LEVELS−1 cells are ~131 mm wide: a whole SBS plate fits in a few. */
-export const LEVELS = 10;
-export const EMPTY = 0;
-export const CELL_BYTES = CELL_TEXELS * CELL_TEXELS * 2;
-
-export interface MosaicCell {
-  readonly key: string;
-  readonly channel: string;
-  readonly level: number;
-  readonly ix: number;
-  readonly iy: number;
-  readonly data: Uint16Array;
-  /** Bumped on every write (the GPU copy re-uploads when its version is older). */
-  version: number;
-}
-
-export function texelUm(level: number): number {
-  return FINEST_UM_PER_TEXEL * 2 ** level;
-}
-
-export function cellUm(level: number): number {
-  return texelUm(level) * CELL_TEXELS;
-}
-
-export function cellKey(channel: string, level: number, ix: number, iy: number): string {
-  return `${channel}|${level}|${ix}|${iy}`;
-}
-
-/** The cell's stage rectangle. */
-export function cellRect(level: number, ix: number, iy: number): Rect {
-  const s = cellUm(level);
-  return { x0: ix * s, y0: iy * s, x1: (ix + 1) * s, y1: (iy + 1) * s };
-}
-
-/** The coarsest level whose texel is no larger than `umPerScreenPx` (finest: 0). */
-export function levelFor(umPerScreenPx: number): number {
-  const l = Math.floor(Math.log2(Math.max(umPerScreenPx, 1e-9) / FINEST_UM_PER_TEXEL));
-  return Math.min(LEVELS - 1, Math.max(0, l));
-}
+export * from './mosaic-cells';
 
 export interface StoredCellData {
   channel: string;
@@ -164,7 +137,8 @@ export class MosaicPyramid {
           const x1 = Math.min(tx1, (cx + 1) * CELL_TEXELS - 1);
           const y0 = Math.max(ty0, cy * CELL_TEXELS);
           const y1 = Math.min(ty1, (cy + 1) * CELL_TEXELS - 1);
-          this.resample(pixels, g, o, cell, level, x0, x1, y0, y1);
+          if (level >= 2) averageChildren(cell, (k) => this.cells.get(k), x0, x1, y0, y1);
+          else resampleFrame(pixels, g, o, cell, level, x0, x1, y0, y1);
           cell.version++;
           touched.push(cell);
         }
@@ -256,43 +230,5 @@ export class MosaicPyramid {
       if (this.offloaded.delete(key)) this.needsMerge.add(key);
     }
     return c;
-  }
-
-  private resample(
-    pixels: Uint16Array,
-    g: FrameGeometry,
-    o: CameraOrientation,
-    cell: MosaicCell,
-    level: number,
-    x0: number,
-    x1: number,
-    y0: number,
-    y1: number,
-  ): void {
-    const t = texelUm(level);
-    // The texel → pixel map is affine: evaluate it once and step.
-    const p00 = stageToPixel(g, o, { x: (x0 + 0.5) * t, y: (y0 + 0.5) * t });
-    const p10 = stageToPixel(g, o, { x: (x0 + 1.5) * t, y: (y0 + 0.5) * t });
-    const p01 = stageToPixel(g, o, { x: (x0 + 0.5) * t, y: (y0 + 1.5) * t });
-    const dxx = p10.x - p00.x;
-    const dxy = p10.y - p00.y;
-    const dyx = p01.x - p00.x;
-    const dyy = p01.y - p00.y;
-    const w = g.widthPx;
-    const hMax = g.heightPx - 1;
-    const out = cell.data;
-    const ox = cell.ix * CELL_TEXELS;
-    const oy = cell.iy * CELL_TEXELS;
-    for (let ty = y0; ty <= y1; ty++) {
-      let px = p00.x + (ty - y0) * dyx;
-      let py = p00.y + (ty - y0) * dyy;
-      let i = (ty - oy) * CELL_TEXELS + (x0 - ox);
-      for (let tx = x0; tx <= x1; tx++, i++, px += dxx, py += dxy) {
-        const c = Math.min(w - 1, Math.max(0, Math.floor(px)));
-        const r = Math.min(hMax, Math.max(0, Math.floor(py)));
-        const v = pixels[r * w + c]!;
-        out[i] = v === 65535 ? 65535 : v + 1;
-      }
-    }
   }
 }

@@ -19,6 +19,22 @@ void main() {
 }
 `;
 
+/**
+ * A raw value → RGB through the live view's display window, gamma (display/lut.ts's formula)
+ * and the LUT_SIZE-entry colour-map table; declares its uniforms (the volume view uses it too).
+ */
+export const shadeGlsl = /* glsl */ `
+uniform sampler2D uLut;
+uniform float uMin;
+uniform float uMax;
+uniform float uGamma;
+vec3 shade(float v) {
+  float k = clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0);
+  if (uGamma != 1.0) k = pow(k, uGamma);
+  return texelFetch(uLut, ivec2(int(round(k * ${LUT_SIZE - 1}.0)), 0), 0).rgb;
+}
+`;
+
 /** Channels of one cell drawn in one pass (more take further, additive passes). */
 export const CHANNELS_PER_PASS = 4;
 
@@ -38,18 +54,10 @@ precision highp float;
 precision highp int;
 precision highp usampler2D;
 ${Array.from({ length: CHANNELS_PER_PASS }, (_, i) => `uniform usampler2D uCell${i};`).join('\n')}
-uniform sampler2D uLut;
-uniform float uMin;
-uniform float uMax;
-uniform float uGamma;
 uniform vec3 uTint[${CHANNELS_PER_PASS}];
 in vec2 vCell;
 out vec4 outColor;
-vec3 shade(float v) {
-  float k = clamp((v - uMin) / max(uMax - uMin, 1e-6), 0.0, 1.0);
-  if (uGamma != 1.0) k = pow(k, uGamma);
-  return texelFetch(uLut, ivec2(int(round(k * ${LUT_SIZE - 1}.0)), 0), 0).rgb;
-}
+${shadeGlsl}
 void main() {
   ivec2 t = clamp(ivec2(vCell * ${CELL_TEXELS}.0), ivec2(0), ivec2(${CELL_TEXELS - 1}));
   vec3 rgb = vec3(0.0);

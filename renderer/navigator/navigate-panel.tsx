@@ -12,6 +12,7 @@ import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { ScanOverview } from './scan-overview-control';
 import { ZGauge } from './z-gauge';
+import { VolumeView } from './volume-view';
 import { ZSliceView } from './z-slice-view';
 import '../styles/navigator.css';
 
@@ -74,7 +75,7 @@ export function NavigatePanel() {
             aria-label="Stage map. Wheel zooms, drag pans, double-click moves the stage there."
           />
           <div className="nav-layer" data-testid="nav-layer" ref={layer}>
-            <NavigatorOverlay plan={plan.positions} />
+            <NavigatorOverlay plan={plan.positions} fov={plan.fovUm} />
           </div>
         </div>
         <ZGauge />
@@ -112,6 +113,7 @@ export function NavigatePanel() {
         </p>
       )}
       <ZSliceView stack={controller?.zStack ?? null} />
+      <VolumeView stack={controller?.zStack ?? null} />
       <ScanOverview controller={controller} />
       <p className="hint">Double-click the map to move the stage there.</p>
     </section>
@@ -119,17 +121,21 @@ export function NavigatePanel() {
 }
 
 /** The Acquire tab's plan expanded by the host (plan.positions), debounced. */
-function usePlanPositions(): { positions: PlanPosition[]; error: string | null } {
+interface PlanOnMap {
+  positions: PlanPosition[];
+  /** The field of view the plan's grids were expanded with; null without a camera. */
+  fovUm: { widthUm: number; heightUm: number } | null;
+  error: string | null;
+}
+
+function usePlanPositions(): PlanOnMap {
   const host = useHost();
   const draft = useUi((s) => s.draftPlan);
   const connected = useUi((s) => s.link.state === 'connected');
-  const [out, setOut] = useState<{ positions: PlanPosition[]; error: string | null }>({
-    positions: NO_POSITIONS,
-    error: null,
-  });
+  const [out, setOut] = useState<PlanOnMap>({ positions: NO_POSITIONS, fovUm: null, error: null });
   useEffect(() => {
     if (!draft || !connected) {
-      setOut({ positions: NO_POSITIONS, error: null });
+      setOut({ positions: NO_POSITIONS, fovUm: null, error: null });
       return;
     }
     let live = true;
@@ -138,8 +144,12 @@ function usePlanPositions(): { positions: PlanPosition[]; error: string | null }
         if (!live) return;
         setOut(
           r.ok
-            ? { positions: r.value.positions, error: null }
-            : { positions: NO_POSITIONS, error: `${r.error.message} [${r.error.code}]` },
+            ? { positions: r.value.positions, fovUm: r.value.fovUm, error: null }
+            : {
+                positions: NO_POSITIONS,
+                fovUm: null,
+                error: `${r.error.message} [${r.error.code}]`,
+              },
         );
       });
     }, PLAN_DEBOUNCE_MS);

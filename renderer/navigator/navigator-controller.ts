@@ -10,28 +10,23 @@ import type { HostClient } from '../state/host-client';
 import type { AppStore } from '../state/store';
 import { clampWindow, type DisplayWindow } from '../display/lut';
 import { webgl2Available } from '../display/webgl-renderer';
-import type { PlanPosition } from '../../electron/api/contract';
+import type { FrameMeta, PlanPosition } from '../../electron/api/contract';
+import { FeedPoller, type FeedFrame } from './feed-poller';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
-import { cameraOrientationOf, type Vec } from './frame-placement';
+import { cameraOrientationOf, type FrameGeometry, type Vec } from './frame-placement';
 import { MapInput } from './map-input';
-import {
-  fitMap,
-  screenToStage,
-  stageLayerTransform,
-  stageToScreen,
-  visibleRect,
-  type MapView,
-} from './map-view';
+import { fitMap, screenToStage, stageLayerTransform, visibleRect, type MapView } from './map-view';
 import { MosaicPersistence } from './mosaic-persistence';
 import { MosaicPyramid } from './mosaic-pyramid';
 import { MosaicRenderer } from './mosaic-renderer';
 import { ZSliceStack } from './z-slices';
-import type { NavigatorProbe, PlacedFrame } from './navigator-probe';
+import { createNavigatorProbe, type NavigatorProbe, type PlacedFrame } from './navigator-probe';
 
 /** GPU textures; mosaic cells in page memory (beyond it saved cells leave, reload on view). */
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CPU_BUDGET_BYTES = 512 * 1024 * 1024;
 const PLACED_RING = 64;
+const SHOWN_KEPT = 1024;
 
 export interface NavigatorElements {
   canvas: HTMLCanvasElement;
@@ -43,6 +38,8 @@ export interface NavigatorElements {
 export interface NavigatorOptions {
   budgetBytes?: number;
   cpuBudgetBytes?: number;
+  /** The stored mosaic's bound (IndexedDB); default DEFAULT_STORAGE_BUDGET_BYTES. */
+  storageBudgetBytes?: number;
   onGoto(p: Vec): void;
   onError(message: string): void;
 }
@@ -60,9 +57,13 @@ export class NavigatorController {
   private lastKey = '';
   private raf = 0;
   private detach: (() => void) | null = null;
+  private readonly feed: FeedPoller;
   private readonly input: MapInput;
   private readonly placed: PlacedFrame[] = [];
   private readonly placedWaiters = new Set<(seq: number) => void>();
+  /** Display-bus seqs of frames this page was shown (the feed's copies of them are skipped). */
+  private readonly shownSeqs = new Set<number>();
+  feedPlaced = 0;
   readonly probe: NavigatorProbe;
   planPositions: PlanPosition[] = [];
 
@@ -83,55 +84,28 @@ export class NavigatorController {
       }
     } else opts.onError('mosaic unavailable: this browser has no WebGL2');
     this.renderer = renderer;
+    this.feed = new FeedPoller(client, (f) => this.placeFeedFrame(f));
     this.input = new MapInput(els.canvas, els.cursor, {
       view: () => this.currentView(),
       setView: (v) => (this.view = v),
       goto: (p) => opts.onGoto(p),
     });
-    const probe = {
+    this.probe = createNavigatorProbe({
       placed: this.placed,
-      channels: () => this.mosaic.channels(),
-      view: () => ({ ...this.currentView() }),
-      level: 0,
-      drawnCells: 0,
-      renders: 0,
-      gpu: () => this.renderer?.budget() ?? null,
-      sample: (channel: string | null, x: number, y: number, level = 0) => {
-        for (const ch of channel === null ? this.mosaic.channels() : [channel]) {
-          const v = this.mosaic.sample(ch, x, y, level);
-          if (v !== null) return v;
-        }
-        return null;
-      },
-      stageToClient: (x: number, y: number) => {
-        const r = this.els.canvas.getBoundingClientRect();
-        const s = stageToScreen(this.currentView(), { x, y });
-        return { x: r.left + s.x, y: r.top + s.y };
-      },
-      clientToStage: (x: number, y: number) => this.clientToStage(x, y),
-      restoredCells: 0,
-      drawnRgb: (x: number, y: number) => {
-        if (!this.renderer) return null;
+      mosaic: this.mosaic,
+      canvas: els.canvas,
+      renderer: this.renderer,
+      view: () => this.currentView(),
+      setView: (v) => (this.view = v),
+      redraw: () => {
         this.dirty = true;
         this.draw();
-        const r = this.els.canvas.getBoundingClientRect();
-        const dpr = window.devicePixelRatio || 1;
-        return this.renderer.readPixel(
-          Math.floor((x - r.left) * dpr),
-          Math.floor((y - r.top) * dpr),
-        );
       },
-      setView: (v: Partial<MapView>) => {
-        this.view = { ...this.currentView(), ...v };
-      },
-    };
-    this.probe = Object.defineProperties(probe, {
-      framesPlaced: { get: () => this.mosaic.framesPlaced, enumerable: true },
-      cells: { get: () => this.mosaic.cells.size, enumerable: true },
-      planPositions: { get: () => this.planPositions, enumerable: true },
-      persistedCells: { get: () => this.persistence?.written ?? 0, enumerable: true },
-      persistPending: { get: () => this.persistence?.pending ?? false, enumerable: true },
-    }) as NavigatorProbe;
+      clientToStage: (x, y) => this.clientToStage(x, y),
+      planPositions: () => this.planPositions,
+      persistence: () => this.persistence,
+      feedPlaced: () => this.feedPlaced,
+    });
   }
 
   start(): void {
@@ -139,10 +113,26 @@ export class NavigatorController {
     this.input.attach();
     this.detach = this.client.attachFrames(this.onFrame);
     this.raf = requestAnimationFrame(this.tick);
+    this.feed.start();
+  }
+
+  /** A frame from the host's feed (feed-poller.ts), unless this page was shown it. */
+  private placeFeedFrame(f: FeedFrame): void {
+    if (f.busSeq !== null && this.shownSeqs.has(f.busSeq)) return;
+    // Feed frames have no display seq of their own: a run frame never shown is placed as −1.
+    const meta = { ...f.meta, seq: f.busSeq ?? -1 };
+    this.place(f.pixels, meta, (g) => ({
+      ...g,
+      widthPx: f.widthPx,
+      heightPx: f.heightPx,
+      umPerPx: g.umPerPx * f.factor,
+    }));
+    this.feedPlaced++;
   }
 
   stop(): void {
     cancelAnimationFrame(this.raf);
+    this.feed.stop();
     this.detach?.();
     this.detach = null;
     this.input.detach();
@@ -154,8 +144,11 @@ export class NavigatorController {
 
   /** Opens this session's stored mosaic: its cells load when the view reaches them. */
   async restore(session: string): Promise<void> {
-    const p = await MosaicPersistence.open(session, this.mosaic, (e) =>
-      this.opts.onError(`saving the map: ${e.message}`),
+    const p = await MosaicPersistence.open(
+      session,
+      this.mosaic,
+      (e) => this.opts.onError(`saving the map: ${e.message}`),
+      this.opts.storageBudgetBytes,
     );
     if (!p) return;
     this.persistence = p;
@@ -237,29 +230,42 @@ export class NavigatorController {
   }
 
   private readonly onFrame = (frame: DecodedFrame): void => {
+    this.shownSeqs.add(frame.meta.seq);
+    if (this.shownSeqs.size > SHOWN_KEPT) {
+      this.shownSeqs.delete(this.shownSeqs.values().next().value!);
+    }
+    this.place(frame.pixels, frame.meta, (g) => g);
+  };
+
+  /** Places one frame's pixels (`sized` turns the frame's geometry into the pixels' own). */
+  private place(
+    pixels: Uint16Array,
+    meta: Omit<FrameMeta, 'sentAtMs'>,
+    sized: (g: FrameGeometry) => FrameGeometry,
+  ): void {
     const s = this.store.getState().mirror?.state;
     if (!s) return;
     try {
       const o = cameraOrientationOf(s.stageOrientation);
-      const g = frameGeometry(frame.meta, s.camera, o);
-      const channel = frameChannel(frame.meta, s.channels, s.activeChannel);
-      const cells = this.mosaic.place(frame.pixels, g, o, channel);
-      this.zStack.add(frame.pixels, g, o, frame.meta.stage.zUm);
+      const g = sized(frameGeometry(meta, s.camera, o));
+      const channel = frameChannel(meta, s.channels, s.activeChannel);
+      const cells = this.mosaic.place(pixels, g, o, channel);
+      this.zStack.add(pixels, g, o, meta.stage.zUm);
       this.persistence?.markDirty(cells);
       this.mosaic.evictOverBudget();
       this.placed.push({
-        seq: frame.meta.seq,
+        seq: meta.seq,
         channel,
         centerXUm: g.centerXUm,
         centerYUm: g.centerYUm,
       });
       if (this.placed.length > PLACED_RING) this.placed.shift();
       this.dirty = true;
-      for (const w of this.placedWaiters) w(frame.meta.seq);
+      for (const w of this.placedWaiters) w(meta.seq);
     } catch (err) {
-      this.opts.onError(`frame ${frame.meta.seq} not placed: ${(err as Error).message}`);
+      this.opts.onError(`frame ${meta.seq ?? ''} not placed: ${(err as Error).message}`);
     }
-  };
+  }
 
   private readonly tick = (): void => {
     this.raf = requestAnimationFrame(this.tick);

@@ -11,11 +11,15 @@ import type { AppState, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
 import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
+import { GridHandle } from './grid-handle';
 import { holderGeometry } from './sample-holder';
 
 const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
 
-export function NavigatorOverlay(p: { plan: readonly PlanPosition[] }) {
+export function NavigatorOverlay(p: {
+  plan: readonly PlanPosition[];
+  fov: { widthUm: number; heightUm: number } | null;
+}) {
   const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
   const holder = useUi((s) => s.mirror?.state.navigator?.sampleHolder ?? null);
   return (
@@ -34,6 +38,7 @@ export function NavigatorOverlay(p: { plan: readonly PlanPosition[] }) {
       )}
       <Holder holder={holder} />
       <PlanLayer plan={p.plan} />
+      <GridHandle plan={p.plan} fov={p.fov} />
       <RoiLayer />
       <FieldOfView />
     </svg>
@@ -45,7 +50,15 @@ type HolderConfig = NonNullable<AppState['navigator']>['sampleHolder'];
 const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
   const g = useMemo(() => holderGeometry(holder), [holder]);
   return (
-    <g className="nav-holder" data-testid="nav-holder">
+    <g
+      className="nav-holder"
+      data-testid="nav-holder"
+      transform={
+        g.rotation.deg === 0
+          ? undefined
+          : `rotate(${g.rotation.deg} ${g.rotation.cx} ${g.rotation.cy})`
+      }
+    >
       {g.outlines.map((o, i) =>
         o.kind === 'rect' ? (
           <rect key={i} data-testid={`nav-holder-${o.label}`} {...rectProps(o.rect)} />

@@ -4,16 +4,16 @@
  * (human-rate state).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { PositionMove } from './plan-edits';
+import type { PlanEdit } from './plan-edits';
 
 export interface NavigatorSlice {
   /** The Acquire tab's current plan (useq MDASequence JSON), or null when it has none. */
   draftPlan: Record<string, unknown> | null;
   setDraftPlan(plan: Record<string, unknown> | null): void;
-  /** Positions dragged on the map, waiting for the plan form (it takes them). */
-  positionMoves: PositionMove[];
-  movePlanPosition(move: PositionMove): void;
-  takePositionMoves(): PositionMove[];
+  /** Positions moved and grids resized on the map, waiting for the plan form (it takes them). */
+  positionMoves: PlanEdit[];
+  movePlanPosition(edit: PlanEdit): void;
+  takePositionMoves(): PlanEdit[];
 }
 
 export const createNavigatorSlice: StateCreator<NavigatorSlice, [], [], NavigatorSlice> = (
@@ -23,7 +23,7 @@ export const createNavigatorSlice: StateCreator<NavigatorSlice, [], [], Navigato
   draftPlan: null,
   setDraftPlan: (draftPlan) => set({ draftPlan }),
   positionMoves: [],
-  movePlanPosition: (move) => set((s) => ({ positionMoves: [...s.positionMoves, move] })),
+  movePlanPosition: (edit) => set((s) => ({ positionMoves: [...s.positionMoves, edit] })),
   takePositionMoves: () => {
     const moves = get().positionMoves;
     if (moves.length > 0) set({ positionMoves: [] });

@@ -4,6 +4,10 @@
  * the left edge and 11.24 mm / 8.99 mm from the top edge, pitch 9 mm / 4.5 mm (ANSI/SLAS
  * 4-2004). Well size is not standardised: typical values (6.4 mm round, 3.6 mm square) are
  * drawn. Columns run along +X, rows along +Y (row A on top of a +Y-down map).
+ *
+ * The geometry is in the holder's own frame: stage µm as if `rotationDeg` were 0. A turned
+ * holder (`rotation`) is that frame turned clockwise on the map about its reference point;
+ * holderToStage / stageToHolder convert, and the overlay draws the frame in a rotated group.
  */
 import type { SampleHolder } from '../../electron/api/contract';
 import type { Rect } from './frame-placement';
@@ -24,7 +28,36 @@ export interface Well {
 
 export interface HolderGeometry {
   outlines: Outline[];
+  /** Well centres in the holder's frame (holderToStage gives their stage position). */
   wells: Well[];
+  /** Clockwise on the map, about (cx, cy) stage µm. */
+  rotation: { deg: number; cx: number; cy: number };
+}
+
+/** A point of the holder's frame → stage µm. */
+export function holderToStage(g: HolderGeometry, p: { xUm: number; yUm: number }) {
+  return turn(g.rotation, p, 1);
+}
+
+/** Stage µm → the holder's frame. */
+export function stageToHolder(g: HolderGeometry, p: { xUm: number; yUm: number }) {
+  return turn(g.rotation, p, -1);
+}
+
+function turn(
+  r: HolderGeometry['rotation'],
+  p: { xUm: number; yUm: number },
+  sign: 1 | -1,
+): { xUm: number; yUm: number } {
+  if (r.deg === 0) return { xUm: p.xUm, yUm: p.yUm };
+  const a = (sign * r.deg * Math.PI) / 180;
+  const dx = p.xUm - r.cx;
+  const dy = p.yUm - r.cy;
+  // With +Y down, this matrix turns clockwise on screen (as SVG's rotate()).
+  return {
+    xUm: r.cx + dx * Math.cos(a) - dy * Math.sin(a),
+    yUm: r.cy + dx * Math.sin(a) + dy * Math.cos(a),
+  };
 }
 
 export const SBS_FOOTPRINT_UM = { width: 127_760, height: 85_480 } as const;
@@ -62,7 +95,15 @@ const centred = (xUm: number, yUm: number, wUm: number, hUm: number): Rect => ({
 });
 
 export function holderGeometry(h: SampleHolder | null | undefined): HolderGeometry {
-  if (!h) return { outlines: [], wells: [] };
+  if (!h) return { outlines: [], wells: [], rotation: { deg: 0, cx: 0, cy: 0 } };
+  const pivot = h.kind === 'plate' ? h.a1Um : h.centerUm;
+  return {
+    ...unturned(h),
+    rotation: { deg: h.rotationDeg ?? 0, cx: pivot.xUm, cy: pivot.yUm },
+  };
+}
+
+function unturned(h: SampleHolder): Omit<HolderGeometry, 'rotation'> {
   switch (h.kind) {
     case 'plate': {
       const f = SBS_FORMATS[h.format];
@@ -123,9 +164,10 @@ export function holderGeometry(h: SampleHolder | null | undefined): HolderGeomet
 
 /** The well whose area contains a stage point, or null. */
 export function wellAt(g: HolderGeometry, xUm: number, yUm: number): Well | null {
+  const p = stageToHolder(g, { xUm, yUm });
   for (const w of g.wells) {
-    const dx = Math.abs(xUm - w.xUm);
-    const dy = Math.abs(yUm - w.yUm);
+    const dx = Math.abs(p.xUm - w.xUm);
+    const dy = Math.abs(p.yUm - w.yUm);
     const inside =
       w.shape === 'circle' ? Math.hypot(dx, dy) <= w.sizeUm / 2 : Math.max(dx, dy) <= w.sizeUm / 2;
     if (inside) return w;

@@ -6,6 +6,7 @@
  */
 import type { CameraOrientation } from '../../electron/api/contract';
 import { frameFootprint, stageToPixel, type FrameGeometry } from './frame-placement';
+import { framePlane, stackVolume, type ZVolume } from './z-volume';
 
 export const SLICE_SAMPLES = 256;
 export const SAME_XY_UM = 0.5;
@@ -16,6 +17,8 @@ export interface ZPlane {
   zUm: number;
   xz: Uint16Array;
   yz: Uint16Array;
+  /** The plane downsampled for the 3D view (z-volume.ts). */
+  voxels: Uint16Array;
 }
 
 export class ZSliceStack {
@@ -24,6 +27,7 @@ export class ZSliceStack {
   /** Stage extent of the slices, µm: x for XZ, y for YZ. */
   extent = { x0: 0, x1: 0, y0: 0, y1: 0 };
   version = 0;
+  private built: { version: number; volume: ZVolume } | null = null;
 
   add(pixels: Uint16Array, g: FrameGeometry, o: CameraOrientation, zUm: number): void {
     const here = { x: g.centerXUm, y: g.centerYUm };
@@ -54,6 +58,7 @@ export class ZSliceStack {
         () => here.x,
         (t) => f.y0 + t * (f.y1 - f.y0),
       ),
+      voxels: framePlane(pixels, g, o),
     };
     const i = this.planes.findIndex((p) => Math.abs(p.zUm - zUm) < SAME_Z_UM);
     if (i >= 0) this.planes[i] = plane;
@@ -65,6 +70,17 @@ export class ZSliceStack {
   /** Planes, highest z first. */
   get sorted(): readonly ZPlane[] {
     return this.planes;
+  }
+
+  /** The stack as a volume for the 3D view, once it has two planes (one object per version). */
+  volume(): ZVolume | null {
+    if (this.planes.length < 2) return null;
+    if (this.built?.version !== this.version) {
+      const e = this.extent;
+      const v = stackVolume(this.planes, { x: e.x1 - e.x0, y: e.y1 - e.y0 }, 'this field');
+      this.built = { version: this.version, volume: v };
+    }
+    return this.built.volume;
   }
 
   clear(): void {

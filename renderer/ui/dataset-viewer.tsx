@@ -9,7 +9,8 @@ import { useHost } from './host-context';
 
 type Plane = CommandResult<'dataset.readPlane'>;
 
-function decode(p: Plane): Uint16Array {
+/** A plane's base64 samples as 16-bit values (8-bit widened). */
+export function decodePlane(p: Plane): Uint16Array {
   const bin = atob(p.pixelsBase64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -54,7 +55,7 @@ export function DatasetViewer({ dataset, onClose }: { dataset: DatasetEntry; onC
     const el = canvas.current;
     const ctx = el?.getContext('2d');
     if (!plane || !el || !ctx) return;
-    const pixels = decode(plane);
+    const pixels = decodePlane(plane);
     const s = host.store.getState();
     const lut = lutFor(s, plane.channel);
     const image = ctx.createImageData(plane.widthPx, plane.heightPx);

@@ -284,6 +284,34 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     expect(Math.hypot(st.xUm + 250, st.yUm - 500)).toBeLessThan(0.05);
   });
 
+  it("dragging the grid's corner handle resizes the Acquire form's grid", async () => {
+    // The plan's grid: 2 rows × 3 columns of 51.2 µm fields overlapping 10 % (46.08 µm steps).
+    const step = 2 * HALF_FOV_UM * 0.9;
+    const umPerPx = await probe((n) => n.view().umPerPx);
+    const box = (await page.getByTestId('nav-grid-handle').boundingBox())!;
+    const x = box.x + 1;
+    const y = box.y + 1;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + (step / umPerPx) * 1, y + (step / umPerPx) * 0.5, { steps: 4 });
+    await page.mouse.move(x + (step / umPerPx) * 2, y + (step / umPerPx) * 1, { steps: 4 });
+    await page.mouse.up();
+    // Two more columns and one more row: 3 × 5 tiles at each of the 2 positions.
+    await expect
+      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
+      .toBe('30 plan positions');
+    await page.getByTestId('tab-acquire').click();
+    expect(await page.getByTestId('acq-grid-columns').inputValue()).toBe('5');
+    expect(await page.getByTestId('acq-grid-rows').inputValue()).toBe('3');
+    // Back to the 2 × 3 grid the next tests expect.
+    await page.getByTestId('acq-grid-rows').fill('2');
+    await page.getByTestId('acq-grid-columns').fill('3');
+    await page.getByTestId('tab-navigate').click();
+    await expect
+      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
+      .toBe('12 plan positions');
+  });
+
   it('Scan overview acquires a grid of fields around the stage, each placed where it was taken', async () => {
     const st = (await hostState()).stage;
     const before = await probe((n) => n.framesPlaced);

@@ -168,6 +168,9 @@ export class FlimpRun {
         this.update((v) => {
           v.found = known.length;
           for (const r of tile.rois) v.rois.push(roiView(r));
+          if (tile.focus && tile.focus.mode !== 'none' && !tile.focus.error) {
+            (v.focusMap ??= []).push({ xUm: tile.xUm, yUm: tile.yUm, zUm: tile.focus.zUm });
+          }
         });
         for (const roi of tile.rois) {
           const done = o.resume?.finished.get(roi.id);

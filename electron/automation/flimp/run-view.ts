@@ -26,6 +26,7 @@ export function initialView(
     skipped: 0,
     remaining: plan.maxRois,
     rois: [],
+    focusMap: [],
     etaS: null,
     startedAtMs: atMs,
     endedAtMs: null,

@@ -150,3 +150,28 @@ describe('mosaic pyramid', () => {
     expect(m.sample('c', 100.5, 100.5)).toBe(9);
   });
 });
+
+describe('mosaic levels of detail', () => {
+  /** Vertical stripes 8 px wide alternating 0 and 1000, starting with 0 at column 0. */
+  function stripes(w: number, h: number): Uint16Array {
+    const p = new Uint16Array(w * h);
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) p[r * w + c] = c % 16 < 8 ? 0 : 1000;
+    return p;
+  }
+
+  it('a coarse texel is the mean of the pixels it spans; level 0 keeps the nearest pixel', () => {
+    const m = new MosaicPyramid();
+    // 0.25 µm pixels: a level-2 texel (4 µm) spans 16 pixels, one period of the stripes.
+    const g = { widthPx: 256, heightPx: 256, umPerPx: 0.25, centerXUm: 32, centerYUm: 32 };
+    m.place(stripes(256, 256), g, id, 'GFP');
+    // The frame covers 0..64 µm; level 0 (1 µm texels, 4 px): 0 on 0..2 µm, 1000 on 2..4 µm.
+    expect(m.sample('GFP', 0.5, 10)).toBe(0);
+    expect(m.sample('GFP', 2.5, 10)).toBe(1000);
+    // Level 1 (2 µm = 8 px, one stripe each) and level 2 (one period): means 0/1000 and 500.
+    expect(m.sample('GFP', 1, 10, 1)).toBe(0);
+    expect(m.sample('GFP', 3, 10, 1)).toBe(1000);
+    for (const x of [2, 6, 30, 62]) expect(m.sample('GFP', x, 10, 2)).toBe(500);
+    // Level 4 (16 µm texels): still the mean, not one stripe.
+    expect(m.sample('GFP', 20, 20, 4)).toBe(500);
+  });
+});

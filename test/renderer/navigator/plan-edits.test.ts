@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPositionMoves } from '../../../renderer/navigator/plan-edits';
+import { gridExtent } from '../../../renderer/navigator/grid-handle';
+import { applyPositionMoves, gridSizeFor } from '../../../renderer/navigator/plan-edits';
 import { createAppStore } from '../../../renderer/state/store';
 import { emptyPlanForm } from '../../../renderer/ui/plan-builder';
 
@@ -33,5 +34,39 @@ describe('plan edits from the map', () => {
     store.getState().movePlanPosition({ name: 'pos1', dxUm: 3, dyUm: 4 });
     expect(store.getState().takePositionMoves()).toHaveLength(2);
     expect(store.getState().takePositionMoves()).toEqual([]);
+  });
+
+  it('a grid resize sets the form grid; the size follows the dragged extent', () => {
+    const r = applyPositionMoves(form(), [
+      { name: 'pos1', dxUm: 1, dyUm: 0 },
+      { grid: { rows: 3, columns: 5 } },
+    ]);
+    expect(r.form.grid).toMatchObject({ rows: '3', columns: '5' });
+    expect(r.form.positions[0]!.xUm).toBe(11);
+    // 100 µm fields, 10 % overlap: 90 µm steps; one field is 100 µm, three 280 µm.
+    expect(gridSizeFor(100, 100, 10)).toBe(1);
+    expect(gridSizeFor(280, 100, 10)).toBe(3);
+    expect(gridSizeFor(320, 100, 10)).toBe(3);
+    expect(gridSizeFor(340, 100, 10)).toBe(4);
+    expect(gridSizeFor(10, 100, 10)).toBe(1);
+    expect(gridSizeFor(500, 100, 100)).toBe(1);
+  });
+
+  it("the grid handle sits at the outer corner of the first named position's tiles", () => {
+    const plan = [
+      { order: 0, xUm: 0, yUm: 0, name: 'a', eventIndex: 0 },
+      { order: 1, xUm: 90, yUm: 0, name: 'a', eventIndex: 1 },
+      { order: 2, xUm: 90, yUm: 90, name: 'a', eventIndex: 2 },
+      { order: 3, xUm: 1000, yUm: 1000, name: 'b', eventIndex: 3 },
+    ];
+    expect(gridExtent(plan, { widthUm: 100, heightUm: 50 })).toEqual({
+      x0: -50,
+      y0: -25,
+      x1: 140,
+      y1: 115,
+    });
+    expect(
+      gridExtent([{ order: 0, xUm: 0, yUm: 0, eventIndex: 0 }], { widthUm: 1, heightUm: 1 }),
+    ).toBeNull();
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aquilaConfig } from '../../../electron/config/schema';
-import { holderGeometry, wellAt } from '../../../renderer/navigator/sample-holder';
+import {
+  holderGeometry,
+  holderToStage,
+  stageToHolder,
+  wellAt,
+} from '../../../renderer/navigator/sample-holder';
 
 describe('sample holder geometry', () => {
   it('SBS 96: 8 × 12 wells on a 9 mm pitch, footprint 127.76 × 85.48 mm around A1', () => {
@@ -56,7 +61,7 @@ describe('sample holder geometry', () => {
       { kind: 'circle', xUm: 5, yUm: 6, radiusUm: 17_500, label: 'dish' },
       { kind: 'circle', xUm: 5, yUm: 6, radiusUm: 7_000, label: 'glass' },
     ]);
-    expect(holderGeometry(null)).toEqual({ outlines: [], wells: [] });
+    expect(holderGeometry(null)).toMatchObject({ outlines: [], wells: [] });
   });
 
   it('a bad holder in the config is refused with its path', () => {
@@ -71,5 +76,54 @@ describe('sample holder geometry', () => {
     const paths = r.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toContain('sampleHolder.format');
     expect(paths).toContain('stageOrientation.rotate90');
+  });
+
+  it('a turned holder: rotationDeg clockwise on the map about A1 / the centre, both ways', () => {
+    const a1 = { xUm: 1_000, yUm: 2_000 };
+    const g = holderGeometry({ kind: 'plate', format: 'sbs-96', a1Um: a1, rotationDeg: 90 });
+    const stageOf = (name: string) => {
+      const w = g.wells.find((x) => x.name === name)!;
+      return holderToStage(g, { xUm: w.xUm, yUm: w.yUm });
+    };
+    // A1 stays; turned a quarter clockwise, columns (+X) run down (+Y) and rows (+Y) left (−X).
+    expect(stageOf('A1').xUm).toBeCloseTo(1_000, 6);
+    expect(stageOf('A1').yUm).toBeCloseTo(2_000, 6);
+    expect(stageOf('A2').xUm).toBeCloseTo(1_000, 6);
+    expect(stageOf('A2').yUm).toBeCloseTo(11_000, 6);
+    expect(stageOf('B1').xUm).toBeCloseTo(-8_000, 6);
+    expect(stageOf('B1').yUm).toBeCloseTo(2_000, 6);
+    // The well under a stage point is found in the turned plate, not the unturned one.
+    expect(wellAt(g, -8_000, 2_000)?.name).toBe('B1');
+    expect(wellAt(g, 1_000, 11_000)?.name).toBe('A2');
+    expect(wellAt(g, 10_000, 2_000)).toBeNull(); // where A2 would be unturned
+    const p = { xUm: 123, yUm: -456 };
+    const back = stageToHolder(g, holderToStage(g, p));
+    expect(back.xUm).toBeCloseTo(p.xUm, 6);
+    expect(back.yUm).toBeCloseTo(p.yUm, 6);
+    // A slide turns about its centre; without rotationDeg nothing turns.
+    const slide = holderGeometry({
+      kind: 'slide',
+      centerUm: { xUm: 5, yUm: 6 },
+      widthMm: 75,
+      heightMm: 25,
+      rotationDeg: -30,
+    });
+    expect(slide.rotation).toEqual({ deg: -30, cx: 5, cy: 6 });
+    const flat = holderGeometry({ kind: 'dish', centerUm: { xUm: 0, yUm: 0 }, diameterMm: 35 });
+    expect(flat.rotation.deg).toBe(0);
+  });
+
+  it('rotationDeg is checked by the config schema', () => {
+    const base = {
+      name: 'n',
+      devices: [{ id: 's', kind: 'xy-stage', driver: 'sim' }],
+      limits: { xUm: { min: -1, max: 1 }, yUm: { min: -1, max: 1 }, zUm: { min: -1, max: 1 } },
+    };
+    const parsed = aquilaConfig.safeParse({
+      ...base,
+      sampleHolder: { kind: 'dish', centerUm: { xUm: 0, yUm: 0 }, rotationDeg: 270 },
+    });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toMatch(/rotationDeg/);
   });
 });
