@@ -9,6 +9,7 @@
 import type { Camera, CameraSensor, DeviceIdentity, RawFrame, RoiPx } from '../devices';
 import { DeviceEvents } from '../device-events';
 import { DisconnectedError, LimitError, StateError, ValidationError } from '../errors';
+import { assertRoiOnSensor } from '../camera-roi';
 import { parseOrThrow } from '../validation';
 import {
   BINNINGS,
@@ -127,25 +128,8 @@ export class SimCamera implements Camera {
   async setRoi(roi: RoiPx | null): Promise<void> {
     this.assertConnected();
     if (roi !== null) {
-      for (const key of ['xPx', 'yPx', 'widthPx', 'heightPx'] as const) {
-        const v = roi[key];
-        if (!Number.isInteger(v)) {
-          throw new ValidationError(`${this.id}: roi.${key} must be an integer, got ${v}`);
-        }
-      }
       const { w, h } = this.binnedSize();
-      if (
-        roi.xPx < 0 ||
-        roi.yPx < 0 ||
-        roi.widthPx < 1 ||
-        roi.heightPx < 1 ||
-        roi.xPx + roi.widthPx > w ||
-        roi.yPx + roi.heightPx > h
-      ) {
-        throw new LimitError(
-          `${this.id}: ROI x=${roi.xPx} y=${roi.yPx} ${roi.widthPx}×${roi.heightPx} lies outside the ${w}×${h} sensor at binning ${this.binning}`,
-        );
-      }
+      assertRoiOnSensor(this.id, roi, w, h, this.binning);
     }
     this.roi = roi && { ...roi };
     this.next = undefined;

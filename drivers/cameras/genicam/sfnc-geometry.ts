@@ -1,6 +1,7 @@
 /** SFNC binning and ROI writes shared by the GenICam camera (connect, setters, reconnect). */
 import type { CameraSensor, RoiPx } from '../../devices';
 import { LimitError, ValidationError } from '../../errors';
+import { assertRoiOnSensor } from '../../camera-roi';
 import type { NodeMap } from './node-map';
 
 /** Sets BinningHorizontal (and Vertical) to `binning`, offsets first to 0 so it fits. */
@@ -31,20 +32,7 @@ export async function applyRoi(
   const w = Math.floor(sensor.widthPx / binning);
   const h = Math.floor(sensor.heightPx / binning);
   const r = roi ?? { xPx: 0, yPx: 0, widthPx: w, heightPx: h };
-  for (const key of ['xPx', 'yPx', 'widthPx', 'heightPx'] as const)
-    if (!Number.isInteger(r[key]))
-      throw new ValidationError(`${id}: roi.${key} must be an integer, got ${r[key]}`);
-  if (
-    r.xPx < 0 ||
-    r.yPx < 0 ||
-    r.widthPx < 1 ||
-    r.heightPx < 1 ||
-    r.xPx + r.widthPx > w ||
-    r.yPx + r.heightPx > h
-  )
-    throw new LimitError(
-      `${id}: ROI x=${r.xPx} y=${r.yPx} ${r.widthPx}×${r.heightPx} lies outside the ${w}×${h} sensor at binning ${binning}`,
-    );
+  assertRoiOnSensor(id, r, w, h, binning);
   await map.setValue('OffsetX', 0);
   await map.setValue('OffsetY', 0);
   await map.setValue('Width', r.widthPx);
