@@ -24,7 +24,7 @@ import { axisSizes, runPosition } from '../runner/run-position';
 import { DeviceEngine } from '../runner/device-engine';
 import { MdaRunner } from '../runner/mda-runner';
 import type { MdaEvent } from '../plans/events';
-import type { AcquiredFrame, AcquisitionEngine, RunStatus } from '../runner/types';
+import type { AcquisitionEngine, RunStatus } from '../runner/types';
 import type { AutoShutter } from '../safety/auto-shutter';
 import { guardDevices } from '../safety/guarded-devices';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -234,10 +234,15 @@ export class AcquisitionService {
       doseMwMs: (from, to) => safety.emission.doseMwMs(from, to),
     });
     const engine: AcquisitionEngine = showingFrames(
-      notingFrames(inner, (f) => {
-        const { seq: _seq, ...meta } = f.meta;
-        bus.note(meta, f.pixels);
-      }),
+      // Issue #17: every run frame also goes to the navigator's mosaic feed (bus.note).
+      showingFrames(
+        inner,
+        (f) => {
+          const { seq: _seq, ...meta } = f.meta;
+          bus.note(meta, f.pixels);
+        },
+        0,
+      ),
       (f) => {
         const { seq: _seq, ...meta } = f.meta;
         bus.publishCopy(meta, f.pixels);
@@ -356,23 +361,5 @@ function runnerTime(time: SimClock) {
     after: (ms: number, fn: () => void) => time.after(ms, fn),
     hold: <T>(work: Promise<T>) => time.hold(work),
     wallMs: () => time.epochMs(),
-  };
-}
-
-/** Issue #17: every run frame also goes to the navigator's mosaic feed (bus.note). */
-function notingFrames(
-  inner: AcquisitionEngine,
-  note: (f: AcquiredFrame) => void,
-): AcquisitionEngine {
-  return {
-    snapshotHardware: () => inner.snapshotHardware(),
-    restoreHardware: (s) => inner.restoreHardware(s),
-    setupEvent: (e) => inner.setupEvent(e),
-    lasersOff: () => inner.lasersOff(),
-    acquireFrame: async (into) => {
-      const f = await inner.acquireFrame(into);
-      note(f);
-      return f;
-    },
   };
 }

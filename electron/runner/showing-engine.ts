@@ -1,4 +1,7 @@
-/** An AcquisitionEngine whose frames are also shown (e.g. on the display bus), at most every `everyMs`. */
+/**
+ * An AcquisitionEngine whose frames are also shown (e.g. on the display bus), at most every
+ * `everyMs` (0: every frame).
+ */
 import type { AcquiredFrame, AcquisitionEngine } from './types';
 
 export function showingFrames(

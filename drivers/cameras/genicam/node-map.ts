@@ -7,6 +7,7 @@
  * (node-store.ts). Writes are checked against Min/Max/Inc, entries and access first.
  */
 import { LimitError, ProtocolError, StateError, ValidationError } from '../../errors';
+import type { CameraFeatureInfo } from '../../devices';
 import {
   NodeStore,
   parseNumber,
@@ -18,17 +19,9 @@ import { childText, childrenOf, parseGenicamXml, type XmlElement } from './xml';
 
 export type { Access, FeatureValue, GenicamPort } from './node-store';
 
-export interface FeatureInfo {
-  name: string;
-  type: string;
+/** The device-level description, with GenICam's access codes and structure. */
+export interface FeatureInfo extends CameraFeatureInfo {
   access: Access;
-  description?: string;
-  unit?: string;
-  min?: number;
-  max?: number;
-  inc?: number;
-  /** Enumeration entries that are implemented and available now. */
-  entries?: string[];
   /** Features this selector selects. */
   selects?: string[];
   /** Category members. */
