@@ -153,6 +153,29 @@ describe('GVSP receiver', () => {
     expect(incomplete).toHaveLength(2);
   });
 
+  it('counts every frame of a long run of skipped block ids as lost, across the wrap', async () => {
+    start();
+    const whole = (b: number) => [
+      leader(b),
+      payload(b, 1),
+      payload(b, 2),
+      payload(b, 3),
+      payload(b, 4),
+      trailer(b),
+    ];
+    send(...whole(0xffc0));
+    await until('a frame', () => frames.length === 1, 2_000);
+    send(...whole(100)); // 0xffc1..0xffff and 1..99 never came: 63 + 99 frames
+    await until('a second frame', () => frames.length === 2, 2_000);
+    const lost = incomplete.map((f) => f.blockId);
+    expect(lost).toHaveLength(162);
+    expect(lost[0]).toBe(0xffc1);
+    expect(lost[62]).toBe(0xffff);
+    expect(lost[63]).toBe(1);
+    expect(lost[161]).toBe(99);
+    expect(incomplete.every((f) => f.reason === 'frame lost')).toBe(true);
+  });
+
   it('flush reports the frames in flight as stopped, and later packets start a new frame', async () => {
     start();
     send(leader(8), payload(8, 1));
