@@ -80,6 +80,16 @@ describe('GVSP receiver', () => {
     expect(incomplete).toEqual([]);
   });
 
+  it('completes two frames whose packets interleave (the next leader before the trailer)', async () => {
+    start();
+    send(leader(10), payload(10, 1), payload(10, 2), leader(11), payload(11, 1), payload(10, 3));
+    send(payload(11, 2), payload(11, 3), payload(10, 4), payload(11, 4), trailer(11), trailer(10));
+    await until('two frames', () => frames.length === 2, 2_000);
+    expect(frames.map((f) => f.blockId)).toEqual([11, 10]);
+    expect(frames.every((f) => f.data.equals(image))).toBe(true);
+    expect(incomplete).toEqual([]);
+  });
+
   it('ignores duplicate and late packets of a finished frame', async () => {
     start();
     send(leader(2), payload(2, 1), payload(2, 2), payload(2, 3), payload(2, 4), trailer(2));
