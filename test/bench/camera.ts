@@ -12,6 +12,7 @@
  * fake below its highest rate; `--name value` works as well as `--name=value`)
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { GigeCamera } from '../../drivers/cameras/gige/gige-camera';
 import type { RawFrame } from '../../drivers/devices';
 import { aravisFakeAvailable, startAravisFake } from '../support/aravis-fake';
@@ -33,7 +34,29 @@ interface Result {
   /** Frame ids neither delivered nor counted incomplete / counted twice (Aquila only). */
   unaccounted?: number;
   doubled?: number;
+  /** Incomplete frames and the packets they missed, by the receiver's reason (Aquila only). */
+  reasons?: Record<string, { frames: number; packets: number }>;
+  /** UDP datagrams the kernel dropped for a full socket buffer during the run (Linux). */
+  kernelDrops?: number;
 }
+
+/** Linux's UDP RcvbufErrors (all sockets: on this otherwise quiet loopback, the stream's). */
+function rcvbufErrors(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'));
+    const keys = lines[0]!.split(/\s+/);
+    const vals = lines[1]!.split(/\s+/);
+    return Number(vals[keys.indexOf('RcvbufErrors')]);
+  } catch {
+    return undefined;
+  }
+}
+const dropsSince = (before: number | undefined) => {
+  const now = rcvbufErrors();
+  return before === undefined || now === undefined ? undefined : now - before;
+};
 
 /** Frame id from the fake's Mono16 pattern: pixel 0 = 256 × id mod 65535 (256 is its own inverse). */
 const fakeFrameId = (f: RawFrame) => (f.pixels[0]! * 256) % 65535;
@@ -41,14 +64,20 @@ const fakeFrameId = (f: RawFrame) => (f.pixels[0]! * 256) % 65535;
 async function aquila(): Promise<Result> {
   // frame ids (mod 65535: block ids skip 0, the pattern is mod 65535) in arrival order
   const events: number[] = [];
+  const reasons: Record<string, { frames: number; packets: number }> = {};
   let delivered = 0;
   const cam = new GigeCamera(
     'bench',
     { address: '127.0.0.1' },
     {
       log: (_l, m) => {
-        const id = /frame (\d+) incomplete/.exec(m)?.[1];
-        if (id !== undefined) events.push(Number(id) % 65535);
+        const hit = /frame (\d+) incomplete \(([a-z ]+)(?:, (\d+) packets missing)?/.exec(m);
+        if (hit) {
+          events.push(Number(hit[1]) % 65535);
+          const r = (reasons[hit[2]!] ??= { frames: 0, packets: 0 });
+          r.frames++;
+          r.packets += Number(hit[3] ?? 0);
+        } else console.log(`    (${m})`);
       },
     },
   );
@@ -58,6 +87,7 @@ async function aquila(): Promise<Result> {
     await cam.setExposureMs(10);
     await cam.setFeature('AcquisitionFrameRate', RATE_HZ);
     const c0 = process.cpuUsage();
+    const drops0 = rcvbufErrors();
     const t0 = performance.now();
     await cam.startLive((f) => {
       delivered++;
@@ -78,6 +108,8 @@ async function aquila(): Promise<Result> {
       cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / Math.max(1, delivered),
       unaccounted: span - distinct,
       doubled: rel.length - distinct,
+      reasons,
+      kernelDrops: dropsSince(drops0),
     };
   } finally {
     await cam.disconnect();
@@ -91,6 +123,7 @@ async function aravis(size: number, packetSize: number): Promise<Result> {
     ...['-f', String(RATE_HZ), '-e', '10000', '--features', 'PixelFormat=Mono16'],
     ...['--duration', String(seconds)],
   ];
+  const drops0 = rcvbufErrors();
   const out = await new Promise<string>((resolve, reject) => {
     // bash's `times` prints the child's user and system CPU time
     const p = spawn('bash', ['-c', 'arv-camera-test-0.8 "$@"; times', 'bench', ...args]);
@@ -114,12 +147,20 @@ async function aravis(size: number, packetSize: number): Promise<Result> {
     sentFps: (completed + incomplete) / seconds,
     incomplete,
     cpuMsPerFrame: (cpuS * 1000) / Math.max(1, completed),
+    kernelDrops: dropsSince(drops0),
   };
 }
 
 function row(who: string, r: Result): string {
+  const why = Object.entries(r.reasons ?? {})
+    .map(([k, n]) => `${k} ${n.frames} frames / ${n.packets} packets`)
+    .join(', ');
   const extra =
-    r.unaccounted !== undefined ? `  unaccounted ${r.unaccounted}, counted twice ${r.doubled}` : '';
+    (why ? ` (${why})` : '') +
+    (r.kernelDrops !== undefined ? `  kernel dropped ${r.kernelDrops} packets` : '') +
+    (r.unaccounted !== undefined
+      ? `  unaccounted ${r.unaccounted}, counted twice ${r.doubled}`
+      : '');
   return `  ${who.padEnd(7)} ${r.fps.toFixed(1).padStart(7)} frames/s (of ${r.sentFps.toFixed(1)} sent)  ${String(r.incomplete).padStart(5)} incomplete  ${r.cpuMsPerFrame.toFixed(2).padStart(6)} ms CPU/frame${extra}`;
 }
 

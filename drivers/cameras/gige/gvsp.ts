@@ -7,8 +7,8 @@
  * Payload packet n (1-based) carries bytes from (n − 1) × payloadPerPacket.
  * Missing packets are asked for again once (when the camera can resend); a frame still
  * missing data when its deadline passes is reported incomplete, never as a frame. Block ids
- * count up: ids skipped between two frames are reported as frames lost whole, and packets of
- * a block older than the newest one begun are ignored.
+ * count up within one start(): every id skipped between two frames (however many) is reported
+ * as a frame lost whole, and packets of a block older than the newest one begun are ignored.
  */
 import dgram from 'node:dgram';
 import { ProtocolError } from '../../errors';
@@ -39,9 +39,6 @@ export interface IncompleteFrame {
   /** 'frame lost': no packet of it came, seen from the block ids after it. */
   reason: 'packets lost' | 'trailer lost' | 'frame lost' | 'stopped';
 }
-
-/** Block ids skipped by at most this many count as lost frames; a larger jump is a restart. */
-const MAX_BLOCK_GAP = 64;
 
 /** Steps from block id `a` to `b` (16-bit ids, 0 skipped); above 0x7fff: `b` is older. */
 function blockDistance(a: number, b: number): number {
@@ -218,11 +215,11 @@ export class GvspReceiver {
     if (this.newest !== 0) {
       const d = blockDistance(this.newest, blockId);
       if (d >= 0x8000) return null; // older than a frame already begun: given up on
-      if (d <= MAX_BLOCK_GAP)
-        for (let id = this.newest, k = 1; k < d; k++) {
-          id = id === 0xffff ? 1 : id + 1;
-          s.onIncomplete({ blockId: id, missingPackets: n + 2, reason: 'frame lost' });
-        }
+      // a stall of the receiver can lose many frames whole; each one is counted
+      for (let id = this.newest, k = 1; k < d; k++) {
+        id = id === 0xffff ? 1 : id + 1;
+        s.onIncomplete({ blockId: id, missingPackets: n + 2, reason: 'frame lost' });
+      }
     }
     this.newest = blockId;
     const data = s.buffer?.() ?? Buffer.allocUnsafe(s.payloadSize);

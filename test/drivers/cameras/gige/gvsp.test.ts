@@ -80,6 +80,16 @@ describe('GVSP receiver', () => {
     expect(incomplete).toEqual([]);
   });
 
+  it('completes two frames whose packets interleave (the next leader before the trailer)', async () => {
+    start();
+    send(leader(10), payload(10, 1), payload(10, 2), leader(11), payload(11, 1), payload(10, 3));
+    send(payload(11, 2), payload(11, 3), payload(10, 4), payload(11, 4), trailer(11), trailer(10));
+    await until('two frames', () => frames.length === 2, 2_000);
+    expect(frames.map((f) => f.blockId)).toEqual([11, 10]);
+    expect(frames.every((f) => f.data.equals(image))).toBe(true);
+    expect(incomplete).toEqual([]);
+  });
+
   it('ignores duplicate and late packets of a finished frame', async () => {
     start();
     send(leader(2), payload(2, 1), payload(2, 2), payload(2, 3), payload(2, 4), trailer(2));
@@ -151,6 +161,29 @@ describe('GVSP receiver', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(frames.map((f) => f.blockId)).toEqual([0xfffe, 2]);
     expect(incomplete).toHaveLength(2);
+  });
+
+  it('counts every frame of a long run of skipped block ids as lost, across the wrap', async () => {
+    start();
+    const whole = (b: number) => [
+      leader(b),
+      payload(b, 1),
+      payload(b, 2),
+      payload(b, 3),
+      payload(b, 4),
+      trailer(b),
+    ];
+    send(...whole(0xffc0));
+    await until('a frame', () => frames.length === 1, 2_000);
+    send(...whole(100)); // 0xffc1..0xffff and 1..99 never came: 63 + 99 frames
+    await until('a second frame', () => frames.length === 2, 2_000);
+    const lost = incomplete.map((f) => f.blockId);
+    expect(lost).toHaveLength(162);
+    expect(lost[0]).toBe(0xffc1);
+    expect(lost[62]).toBe(0xffff);
+    expect(lost[63]).toBe(1);
+    expect(lost[161]).toBe(99);
+    expect(incomplete.every((f) => f.reason === 'frame lost')).toBe(true);
   });
 
   it('flush reports the frames in flight as stopped, and later packets start a new frame', async () => {
