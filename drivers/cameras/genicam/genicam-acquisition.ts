@@ -32,6 +32,7 @@ export class GenicamAcquisition {
   private seq = 0;
   private live = false;
   private failSnap: ((err: Error) => void) | null = null;
+  private readonly logged = new Map<string, { atMs: number; unlogged: number }>();
 
   private constructor(
     private readonly t: GenicamTransport,
@@ -107,12 +108,29 @@ export class GenicamAcquisition {
       onIncomplete: (f) => {
         this.incompleteFrames++;
         this.seq++;
-        this.warn(
-          `frame ${f.blockId} incomplete (${f.reason}${f.missingPackets !== undefined ? `, ${f.missingPackets} packets missing` : ''}); not delivered`,
-        );
+        this.warnIncomplete(f);
         onIncomplete(f);
       },
     });
+  }
+
+  /**
+   * One log line per incomplete frame, but at most one a second for each reason: a long
+   * stall reports thousands of lost block ids at once. A line after a burst says how many of
+   * that reason went unlogged.
+   */
+  private warnIncomplete(f: IncompleteFrame): void {
+    const r = this.logged.get(f.reason) ?? { atMs: -Infinity, unlogged: 0 };
+    this.logged.set(f.reason, r);
+    r.unlogged++;
+    const now = performance.now();
+    if (now - r.atMs < 1000) return;
+    const more = r.unlogged - 1;
+    r.atMs = now;
+    r.unlogged = 0;
+    this.warn(
+      `frame ${f.blockId} incomplete (${f.reason}${f.missingPackets !== undefined ? `, ${f.missingPackets} packets missing` : ''}); not delivered${more > 0 ? ` (and ${more} more since the last such line)` : ''}`,
+    );
   }
 
   private toRaw(f: StreamFrame, exposureMs: number, binning: number, into?: ArrayBuffer): RawFrame {

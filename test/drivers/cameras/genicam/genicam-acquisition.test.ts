@@ -55,7 +55,9 @@ function scripted() {
     started!.onFrame({ blockId, pixelFormat: PixelFormats.Mono16, width: W, height: H, data });
     return data;
   };
-  return { t, calls, deliver, until: () => started !== null };
+  const lose = (blockId: number) =>
+    started!.onIncomplete({ blockId, missingPackets: 3, reason: 'frame lost' });
+  return { t, calls, deliver, lose, until: () => started !== null };
 }
 
 describe('GenicamAcquisition', () => {
@@ -84,5 +86,21 @@ describe('GenicamAcquisition', () => {
     expect(f.pixels.buffer).toBe(into);
     expect(f.pixels.buffer).not.toBe(data.buffer);
     expect(f.pixels[11]).toBe(211);
+  });
+
+  it('counts every incomplete frame but logs a burst of them in one line', async () => {
+    const s = scripted();
+    const warnings: string[] = [];
+    const acq = await GenicamAcquisition.open(s.t, { frameWaitMs: 1000 }, (m) => warnings.push(m));
+    await acq.startLive(() => undefined, 1, 1);
+    for (let id = 1; id <= 500; id++) s.lose(id);
+    expect(acq.incompleteFrames).toBe(500);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/frame 1 incomplete \(frame lost, 3 packets missing\)/);
+    await new Promise((r) => setTimeout(r, 1010));
+    s.lose(501);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatch(/frame 501 incomplete .*and 499 more since the last such line/);
+    await acq.stopLive();
   });
 });
