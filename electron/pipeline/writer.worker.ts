@@ -33,10 +33,10 @@ try {
 /**
  * Overlapping plane writes keep the disk and the libuv pool busy between syscalls: up to 4
  * frames, but no more than `heldBytes` of planes. Every plane this thread holds is an
- * ArrayBuffer counted as external memory until a collection; beyond about 16 MiB held
- * (2048² planes: 4 frames) that starts a scavenge every few planes, which promotes the
- * buffers in flight and so leads to full collections (docs/datasets.md, "Aquila's own
- * per-plane cost").
+ * ArrayBuffer counted as external memory until a collection; well beyond 16 MiB held (4
+ * frames of 2048² uint16 are 32 MiB) that starts a scavenge every few planes, which
+ * promotes the buffers in flight and so leads to full collections (docs/datasets.md,
+ * "Aquila's own per-plane cost").
  */
 const heldBytes = 16 << 20;
 const framesInFlight = Math.max(1, Math.min(4, Math.floor(heldBytes / planeBytes(init.layout))));
