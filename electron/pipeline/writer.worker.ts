@@ -66,12 +66,12 @@ port.on('message', onMessage);
  * (docs/datasets.md, "Aquila's own per-plane cost").
  */
 let framesHeld = 0;
-function holdFrame(): void {
+const holdFrame = (): void => {
   if (++framesHeld === framesInFlight) port.off('message', onMessage);
-}
-function releaseFrame(): void {
+};
+const releaseFrame = (): void => {
   if (framesHeld-- === framesInFlight) port.on('message', onMessage);
-}
+};
 
 async function handle(m: ToWriter): Promise<void> {
   if (!writer) {
