@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../drivers/errors';
 import { DatasetWriter } from '../storage/dataset-writer';
+import { planeBytes } from '../storage/layout';
 import type { FromWriter, ToWriter, WriterInit } from './writer-messages';
 
 const port = parentPort;
@@ -29,13 +30,22 @@ try {
   send({ type: 'open-failed', error: serializeError(err) });
 }
 
-/** Overlapping plane writes keep the disk and the libuv pool busy between syscalls. */
-const framesInFlight = 4;
+/**
+ * Overlapping plane writes keep the disk and the libuv pool busy between syscalls: up to 4
+ * frames, but no more than `heldBytes` of planes. Every plane this thread holds is an
+ * ArrayBuffer counted as external memory until a collection; well beyond 16 MiB held (4
+ * frames of 2048² uint16 are 32 MiB) that starts a scavenge every few planes, which
+ * promotes the buffers in flight and so leads to full collections (docs/datasets.md,
+ * "Aquila's own per-plane cost").
+ */
+const heldBytes = 16 << 20;
+const framesInFlight = Math.max(1, Math.min(4, Math.floor(heldBytes / planeBytes(init.layout))));
 const inFlight = new Set<Promise<void>>();
 
 // Messages are taken strictly in arrival order; a frame is started (not finished) in turn.
 let chain = Promise.resolve();
-port.on('message', (m: ToWriter) => {
+const onMessage = (m: ToWriter): void => {
+  if (m.type === 'frame') holdFrame();
   chain = chain
     .then(() => handle(m))
     .catch((err: unknown) => {
@@ -45,13 +55,35 @@ port.on('message', (m: ToWriter) => {
         throw err;
       });
     });
-});
+};
+port.on('message', onMessage);
+
+/**
+ * Frames taken off the port and not yet reported. At `framesInFlight` the port stops
+ * delivering until one is reported: frames the host queued beyond that stay serialized in
+ * the port instead of becoming ArrayBuffers of this thread, whose external memory would
+ * start a scavenge every few planes and promote the waiting buffers into full collections
+ * (docs/datasets.md, "Aquila's own per-plane cost").
+ */
+let framesHeld = 0;
+const holdFrame = (): void => {
+  if (++framesHeld === framesInFlight) port.off('message', onMessage);
+};
+const releaseFrame = (): void => {
+  if (framesHeld-- === framesInFlight) port.on('message', onMessage);
+};
 
 async function handle(m: ToWriter): Promise<void> {
-  if (!writer) return;
+  if (!writer) {
+    if (m.type === 'frame') releaseFrame();
+    return;
+  }
   if (m.type === 'frame') {
     while (inFlight.size >= framesInFlight) await Promise.race(inFlight);
-    const w = writeFrame(writer, m).finally(() => inFlight.delete(w));
+    const w = writeFrame(writer, m).finally(() => {
+      inFlight.delete(w);
+      releaseFrame();
+    });
     inFlight.add(w);
   } else if (m.type === 'journal') {
     try {
