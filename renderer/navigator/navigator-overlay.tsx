@@ -2,12 +2,12 @@
  * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
  * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
  * so strokes and markers keep their screen size): the safety envelope, the sample holder,
- * the plan's positions with their order (dragging a named one moves that position in the
+ * the plan's polygon and edge grids' outlines, its positions with their order (dragging a named one moves that position in the
  * Acquire form), ROIs from automation and the ROI finder, and the
  * camera's field of view at the current stage position.
  */
 import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import type { AppState, PlanPosition } from '../../electron/api/contract';
+import type { AppState, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
 import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
@@ -18,6 +18,7 @@ const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: 
 
 export function NavigatorOverlay(p: {
   plan: readonly PlanPosition[];
+  outlines: readonly GridOutlineView[];
   fov: { widthUm: number; heightUm: number } | null;
 }) {
   const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
@@ -37,6 +38,7 @@ export function NavigatorOverlay(p: {
         />
       )}
       <Holder holder={holder} />
+      <OutlineLayer outlines={p.outlines} />
       <PlanLayer plan={p.plan} />
       <GridHandle plan={p.plan} fov={p.fov} />
       <RoiLayer />
@@ -93,6 +95,31 @@ const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
     </g>
   );
 });
+
+/** Absolute grids' outlines (host-computed, stage µm); vertices carry their µm for probes. */
+function OutlineLayer({ outlines }: { outlines: readonly GridOutlineView[] }) {
+  if (outlines.length === 0) return null;
+  return (
+    <g className="nav-outlines">
+      {outlines.map((o, i) => (
+        <g key={i} className={`nav-outline ${o.kind}`} data-testid={`nav-outline-${i}`}>
+          <polygon points={o.verticesUm.map(([x, y]) => `${x},${y}`).join(' ')} />
+          {o.verticesUm.map(([x, y], j) => (
+            <circle
+              key={j}
+              className="nav-outline-vertex"
+              data-testid={`nav-outline-${i}-v${j}`}
+              data-x-um={x}
+              data-y-um={y}
+              cx={x}
+              cy={y}
+            />
+          ))}
+        </g>
+      ))}
+    </g>
+  );
+}
 
 interface Drag {
   order: number;
