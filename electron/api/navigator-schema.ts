@@ -105,6 +105,8 @@ const gridOutline = z.object({
   /** null: the sequence's own grid plan; else the index of the position carrying it. */
   position: z.number().int().nullable(),
   verticesUm: z.array(z.tuple([finite, finite])),
+  /** Vertex j is the plan's `vertices[j]` (a polygon without offset or convex hull): draggable. */
+  editable: z.boolean(),
 });
 export type GridOutlineView = z.infer<typeof gridOutline>;
 

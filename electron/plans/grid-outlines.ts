@@ -19,10 +19,22 @@ export interface GridOutline {
   position: number | null;
   /** The outline's vertices, (x, y) stage µm, an open ring. */
   verticesUm: Pt[];
+  /**
+   * The outline's vertices are the plan's own `vertices` in order (a polygon without offset or
+   * convex hull), so vertex j of the outline can be edited as the plan's vertex j.
+   */
+  editable: boolean;
 }
 
-function outlineOf(plan: GridPlan): Pick<GridOutline, 'kind' | 'verticesUm'> | null {
-  if (plan.kind === 'from_polygon') return { kind: 'polygon', verticesUm: polygonOf(plan) };
+type OwnOutline = Omit<GridOutline, 'position'>;
+
+function outlineOf(plan: GridPlan): OwnOutline | null {
+  if (plan.kind === 'from_polygon')
+    return {
+      kind: 'polygon',
+      verticesUm: polygonOf(plan),
+      editable: !plan.convex_hull && !plan.offset,
+    };
   if (plan.kind !== 'from_edges') return null;
   const { left, right, top, bottom } = plan;
   return {
@@ -33,6 +45,7 @@ function outlineOf(plan: GridPlan): Pick<GridOutline, 'kind' | 'verticesUm'> | n
       [right, bottom],
       [left, bottom],
     ],
+    editable: false,
   };
 }
 

@@ -12,6 +12,7 @@ import { useUi } from '../ui/host-context';
 import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
+import { GridOutlines } from './grid-outlines';
 import { holderGeometry } from './sample-holder';
 
 const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
@@ -38,8 +39,8 @@ export function NavigatorOverlay(p: {
         />
       )}
       <Holder holder={holder} />
-      <OutlineLayer outlines={p.outlines} />
       <PlanLayer plan={p.plan} />
+      <GridOutlines outlines={p.outlines} />
       <GridHandle plan={p.plan} fov={p.fov} />
       <RoiLayer />
       <FieldOfView />
@@ -95,31 +96,6 @@ const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
     </g>
   );
 });
-
-/** Absolute grids' outlines (host-computed, stage µm); vertices carry their µm for probes. */
-function OutlineLayer({ outlines }: { outlines: readonly GridOutlineView[] }) {
-  if (outlines.length === 0) return null;
-  return (
-    <g className="nav-outlines">
-      {outlines.map((o, i) => (
-        <g key={i} className={`nav-outline ${o.kind}`} data-testid={`nav-outline-${i}`}>
-          <polygon points={o.verticesUm.map(([x, y]) => `${x},${y}`).join(' ')} />
-          {o.verticesUm.map(([x, y], j) => (
-            <circle
-              key={j}
-              className="nav-outline-vertex"
-              data-testid={`nav-outline-${i}-v${j}`}
-              data-x-um={x}
-              data-y-um={y}
-              cx={x}
-              cy={y}
-            />
-          ))}
-        </g>
-      ))}
-    </g>
-  );
-}
 
 interface Drag {
   order: number;

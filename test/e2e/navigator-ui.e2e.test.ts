@@ -414,6 +414,7 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
       expandSequence(parsePlan(text, 'polygon plan'), { fovUm: { widthUm: fov, heightUm: fov } }),
     );
     expect(expected.length).toBeGreaterThan(4);
+    const before = (await hostState()).stage;
     await page.getByTestId('tab-acquire').click();
     await page.getByTestId('acq-plan-load').setInputFiles({
       name: 'polygon.json',
@@ -448,5 +449,51 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
       expect(intersectsRect(vertices, at.x - h, at.y - h, at.x + h, at.y + h)).toBe(true);
     }
     await page.screenshot({ path: path.join(artefacts, 'navigator-polygon.png') });
+
+    // Drag vertex 1 out by 80 × 50 px: the loaded plan takes it and its tiles re-expand.
+    await page.evaluate(() =>
+      window.__aquilaNavigator!.setView({ centerXUm: 50, centerYUm: 0, umPerPx: 1.5 }),
+    );
+    const dragUmPerPx = await probe((n) => n.view().umPerPx);
+    const handle = (await page.getByTestId('nav-outline-0-v1').boundingBox())!;
+    const x = handle.x + handle.width / 2;
+    const y = handle.y + handle.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 40, y + 25, { steps: 4 });
+    await page.mouse.move(x + 80, y + 50, { steps: 4 });
+    await page.mouse.up();
+    const moved = page.getByTestId('nav-outline-0-v1');
+    await expect
+      .poll(async () => Number(await moved.getAttribute('data-x-um')), POLL)
+      .toBeCloseTo(130 + 80 * dragUmPerPx, 0);
+    const movedY = Number(await moved.getAttribute('data-y-um'));
+    expect(movedY).toBeCloseTo(-60 + 50 * dragUmPerPx, 0);
+    const edited: Pt[] = [
+      vertices[0]!,
+      [Number(await moved.getAttribute('data-x-um')), movedY],
+      vertices[2]!,
+    ];
+    const reexpanded = planXyPath(
+      expandSequence(
+        parsePlan(
+          JSON.stringify({
+            channels: [{ config: 'GFP' }],
+            stage_positions: [
+              { x: 600, y: 600, sequence: { grid_plan: { vertices: edited, overlap: 0 } } },
+            ],
+          }),
+          'edited plan',
+        ),
+        { fovUm: { widthUm: fov, heightUm: fov } },
+      ),
+    );
+    expect(reexpanded.length).toBeGreaterThan(expected.length);
+    await expect
+      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
+      .toBe(`${reexpanded.length} plan positions`);
+    // The stage did not move (the vertex took the drag, not the map).
+    const st = (await hostState()).stage;
+    expect(Math.hypot(st.xUm - before.xUm, st.yUm - before.yUm)).toBeLessThan(0.05);
   });
 });

@@ -35,6 +35,7 @@ describe('grid outlines', () => {
       {
         kind: 'polygon',
         position: 1,
+        editable: true,
         verticesUm: [
           [0, 0],
           [400, 0],
@@ -51,12 +52,14 @@ describe('grid outlines', () => {
   });
 
   it('the outline is the processed ring: offset moves the edges, convex hull drops notches', () => {
-    const outline = (grid: object) => {
+    const outline = (grid: { vertices: number[][]; offset?: number; convex_hull?: boolean }) => {
       const [o] = gridOutlines(seq({ grid_plan: grid }));
       expect(o!.position).toBeNull();
+      // Only a ring that is the plan's own vertices can be edited vertex by vertex.
+      expect(o!.editable).toBe(!grid.offset && !grid.convex_hull);
       return o!.verticesUm.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6]);
     };
-    const square = [
+    const square: number[][] = [
       [0, 0],
       [100, 0],
       [100, 100],
@@ -68,7 +71,7 @@ describe('grid outlines', () => {
       [110, 110],
       [-10, 110],
     ]);
-    const notched = [...square.slice(0, 3), [50, 80], square[3]];
+    const notched = [...square.slice(0, 3), [50, 80], square[3]!];
     expect(outline({ vertices: notched })).toHaveLength(5);
     const hull = outline({ vertices: notched, convex_hull: true });
     expect(hull).toHaveLength(4);
@@ -91,6 +94,7 @@ describe('grid outlines', () => {
       {
         kind: 'edges',
         position: null,
+        editable: false,
         verticesUm: [
           [-100, 200],
           [300, 200],
