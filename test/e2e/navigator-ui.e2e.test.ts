@@ -455,7 +455,9 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
       window.__aquilaNavigator!.setView({ centerXUm: 50, centerYUm: 0, umPerPx: 1.5 }),
     );
     const dragUmPerPx = await probe((n) => n.view().umPerPx);
-    const handle = (await page.getByTestId('nav-outline-0-v1').boundingBox())!;
+    const moved = page.getByTestId('nav-outline-0-v1');
+    await moved.scrollIntoViewIfNeeded();
+    const handle = (await moved.boundingBox())!;
     const x = handle.x + handle.width / 2;
     const y = handle.y + handle.height / 2;
     await page.mouse.move(x, y);
@@ -463,7 +465,6 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     await page.mouse.move(x + 40, y + 25, { steps: 4 });
     await page.mouse.move(x + 80, y + 50, { steps: 4 });
     await page.mouse.up();
-    const moved = page.getByTestId('nav-outline-0-v1');
     await expect
       .poll(async () => Number(await moved.getAttribute('data-x-um')), POLL)
       .toBeCloseTo(130 + 80 * dragUmPerPx, 0);
