@@ -99,11 +99,24 @@ const planPosition = z.object({
 });
 export type PlanPosition = z.infer<typeof planPosition>;
 
+/** An absolute grid plan's outline (electron/plans/grid-outlines.ts), stage µm. */
+const gridOutline = z.object({
+  kind: z.enum(['polygon', 'edges']),
+  /** null: the sequence's own grid plan; else the index of the position carrying it. */
+  position: z.number().int().nullable(),
+  verticesUm: z.array(z.tuple([finite, finite])),
+  /** Vertex j is the plan's `vertices[j]` (a polygon without offset or convex hull): draggable. */
+  editable: z.boolean(),
+});
+export type GridOutlineView = z.infer<typeof gridOutline>;
+
 export const navigatorCommands = {
   'plan.positions': command(
     z.object({ plan: z.record(z.string(), z.unknown()) }).strict(),
     z.object({
       positions: z.array(planPosition),
+      /** Outlines of the plan's polygon and edge grids, drawn with their tiles. */
+      outlines: z.array(gridOutline),
       /** The field of view the plan's grids were expanded with, µm; null without a camera. */
       fovUm: z.object({ widthUm: finite, heightUm: finite }).nullable(),
     }),

@@ -18,6 +18,7 @@ import { planBinding, type CameraGeometry } from '../plans/resolve';
 import { estimatePlan } from '../plans/estimate';
 import { parsePlan } from '../plans/load';
 import { expandSequence } from '../plans/expand';
+import { gridOutlines } from '../plans/grid-outlines';
 import { planXyPath } from '../plans/xy-path';
 import { showingFrames } from '../runner/showing-engine';
 import { axisSizes, runPosition } from '../runner/run-position';
@@ -137,10 +138,9 @@ export class AcquisitionService {
   /** Issue #17: the XY positions a plan visits, in order, for the navigator's map. */
   positions(plan: Record<string, unknown>): CommandResult<'plan.positions'> {
     const binding = planBinding(this.deps.config, this.connectedGeometry());
-    const events = expandSequence(parsePlan(JSON.stringify(plan), 'plan'), {
-      fovUm: binding.fovUm,
-    });
-    return { positions: planXyPath(events), fovUm: binding.fovUm };
+    const seq = parsePlan(JSON.stringify(plan), 'plan');
+    const events = expandSequence(seq, { fovUm: binding.fovUm });
+    return { positions: planXyPath(events), outlines: gridOutlines(seq), fovUm: binding.fovUm };
   }
 
   /** How runs carry out useq autofocus events (the automation service provides it). */

@@ -4,7 +4,7 @@
  * shown with its reason and code). The render loop is a NavigatorController.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ApiError, PlanPosition } from '../../electron/api/contract';
+import type { ApiError, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
 import type { Vec } from './frame-placement';
@@ -18,6 +18,7 @@ import '../styles/navigator.css';
 
 const PLAN_DEBOUNCE_MS = 250;
 const NO_POSITIONS: PlanPosition[] = [];
+const NO_OUTLINES: GridOutlineView[] = [];
 
 export function NavigatePanel() {
   const host = useHost();
@@ -75,7 +76,7 @@ export function NavigatePanel() {
             aria-label="Stage map. Wheel zooms, drag pans, double-click moves the stage there."
           />
           <div className="nav-layer" data-testid="nav-layer" ref={layer}>
-            <NavigatorOverlay plan={plan.positions} fov={plan.fovUm} />
+            <NavigatorOverlay plan={plan.positions} outlines={plan.outlines} fov={plan.fovUm} />
           </div>
         </div>
         <ZGauge />
@@ -123,6 +124,7 @@ export function NavigatePanel() {
 /** The Acquire tab's plan expanded by the host (plan.positions), debounced. */
 interface PlanOnMap {
   positions: PlanPosition[];
+  outlines: GridOutlineView[];
   /** The field of view the plan's grids were expanded with; null without a camera. */
   fovUm: { widthUm: number; heightUm: number } | null;
   error: string | null;
@@ -132,10 +134,15 @@ function usePlanPositions(): PlanOnMap {
   const host = useHost();
   const draft = useUi((s) => s.draftPlan);
   const connected = useUi((s) => s.link.state === 'connected');
-  const [out, setOut] = useState<PlanOnMap>({ positions: NO_POSITIONS, fovUm: null, error: null });
+  const [out, setOut] = useState<PlanOnMap>({
+    positions: NO_POSITIONS,
+    outlines: NO_OUTLINES,
+    fovUm: null,
+    error: null,
+  });
   useEffect(() => {
     if (!draft || !connected) {
-      setOut({ positions: NO_POSITIONS, fovUm: null, error: null });
+      setOut({ positions: NO_POSITIONS, outlines: NO_OUTLINES, fovUm: null, error: null });
       return;
     }
     let live = true;
@@ -144,9 +151,15 @@ function usePlanPositions(): PlanOnMap {
         if (!live) return;
         setOut(
           r.ok
-            ? { positions: r.value.positions, fovUm: r.value.fovUm, error: null }
+            ? {
+                positions: r.value.positions,
+                outlines: r.value.outlines,
+                fovUm: r.value.fovUm,
+                error: null,
+              }
             : {
                 positions: NO_POSITIONS,
+                outlines: NO_OUTLINES,
                 fovUm: null,
                 error: `${r.error.message} [${r.error.code}]`,
               },

@@ -2,22 +2,24 @@
  * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
  * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
  * so strokes and markers keep their screen size): the safety envelope, the sample holder,
- * the plan's positions with their order (dragging a named one moves that position in the
+ * the plan's polygon and edge grids' outlines, its positions with their order (dragging a named one moves that position in the
  * Acquire form), ROIs from automation and the ROI finder, and the
  * camera's field of view at the current stage position.
  */
 import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import type { AppState, PlanPosition } from '../../electron/api/contract';
+import type { AppState, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
 import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
+import { GridOutlines } from './grid-outlines';
 import { holderGeometry } from './sample-holder';
 
 const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
 
 export function NavigatorOverlay(p: {
   plan: readonly PlanPosition[];
+  outlines: readonly GridOutlineView[];
   fov: { widthUm: number; heightUm: number } | null;
 }) {
   const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
@@ -38,6 +40,7 @@ export function NavigatorOverlay(p: {
       )}
       <Holder holder={holder} />
       <PlanLayer plan={p.plan} />
+      <GridOutlines outlines={p.outlines} />
       <GridHandle plan={p.plan} fov={p.fov} />
       <RoiLayer />
       <FieldOfView />

@@ -10,7 +10,10 @@ export interface NavigatorSlice {
   /** The Acquire tab's current plan (useq MDASequence JSON), or null when it has none. */
   draftPlan: Record<string, unknown> | null;
   setDraftPlan(plan: Record<string, unknown> | null): void;
-  /** Positions moved and grids resized on the map, waiting for the plan form (it takes them). */
+  /**
+   * Positions moved, grids resized and polygon vertices moved on the map, waiting for the
+   * Acquire tab (it takes them).
+   */
   positionMoves: PlanEdit[];
   movePlanPosition(edit: PlanEdit): void;
   takePositionMoves(): PlanEdit[];

@@ -3,7 +3,9 @@
  * - a position move shifts the form's position of that name (markers carry the plan's
  *   `pos_name`, so every grid tile of a position moves it by the drag);
  * - a grid resize (dragging the grid's corner handle) sets the form's grid rows and columns
- *   to what fits the dragged extent (gridSizeFor).
+ *   to what fits the dragged extent (gridSizeFor);
+ * - a vertex move (dragging an editable polygon outline's vertex) sets that vertex of a
+ *   loaded plan's polygon grid (applyVertexMoves; the form has no polygons).
  */
 import type { PlanForm } from '../ui/plan-builder';
 
@@ -17,7 +19,17 @@ export interface GridResize {
   grid: { rows: number; columns: number };
 }
 
-export type PlanEdit = PositionMove | GridResize;
+export interface VertexMove {
+  vertex: {
+    /** The grid's place (GridOutlineView.position): null for the plan's own grid plan. */
+    position: number | null;
+    index: number;
+    xUm: number;
+    yUm: number;
+  };
+}
+
+export type PlanEdit = PositionMove | GridResize | VertexMove;
 
 /** Returns the form with the edits applied, and the position names no form position has. */
 export function applyPositionMoves(
@@ -27,6 +39,7 @@ export function applyPositionMoves(
   const unknown: string[] = [];
   let out = form;
   for (const e of edits) {
+    if ('vertex' in e) continue;
     if ('grid' in e) {
       out = {
         ...out,
@@ -57,4 +70,39 @@ export function gridSizeFor(extentUm: number, fovUm: number, overlapPct: number)
   const step = fovUm * (1 - overlapPct / 100);
   if (!(step > 0)) return 1;
   return Math.max(1, Math.round((extentUm - fovUm) / step) + 1);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Returns a copy of a loaded plan (useq MDASequence JSON) with the vertex moves applied, and
+ * how many found no such polygon vertex. A ring given closed (last vertex = first) keeps
+ * its closing vertex on the first. The host re-checks the result (plan.positions).
+ */
+export function applyVertexMoves(
+  plan: Record<string, unknown>,
+  edits: readonly PlanEdit[],
+): { plan: Record<string, unknown>; missed: number } {
+  const out = structuredClone(plan);
+  let missed = 0;
+  for (const e of edits) {
+    if (!('vertex' in e)) continue;
+    const { position, index, xUm, yUm } = e.vertex;
+    const holder =
+      position === null ? out : (out.stage_positions as unknown[] | undefined)?.[position];
+    const seq = position === null ? holder : isRecord(holder) ? holder.sequence : undefined;
+    const grid = isRecord(seq) ? seq.grid_plan : undefined;
+    const vs = isRecord(grid) ? grid.vertices : undefined;
+    if (!Array.isArray(vs) || index < 0 || index >= vs.length) {
+      missed++;
+      continue;
+    }
+    const first = vs[0] as unknown[];
+    const last = vs[vs.length - 1] as unknown[];
+    const closed = vs.length > 3 && first[0] === last[0] && first[1] === last[1];
+    vs[index] = [xUm, yUm];
+    if (closed && index === 0) vs[vs.length - 1] = [xUm, yUm];
+  }
+  return { plan: out, missed };
 }

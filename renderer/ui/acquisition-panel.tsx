@@ -24,7 +24,7 @@ import { PlanFile } from './plan-file';
 import { importPlan } from './plan-import';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
-import { applyPositionMoves } from '../navigator/plan-edits';
+import { applyPositionMoves, applyVertexMoves } from '../navigator/plan-edits';
 
 const NO_CHANNELS: readonly never[] = [];
 const NO_DATASETS: readonly DatasetEntry[] = [];
@@ -93,7 +93,8 @@ export function AcquisitionPanel() {
   useEffect(() => {
     setDraftPlan(planKey === null ? null : (JSON.parse(planKey) as Record<string, unknown>));
   }, [planKey, setDraftPlan]);
-  // Issue #17: positions dragged on the navigator's map move the form's positions.
+  // Issue #17: positions dragged on the navigator's map move the form's positions; polygon
+  // vertices dragged there move a loaded plan's vertices (the form has no polygons).
   const moves = useUi((s) => s.positionMoves);
   const takePositionMoves = useUi((s) => s.takePositionMoves);
   const pushNotice = useUi((s) => s.pushNotice);
@@ -101,7 +102,13 @@ export function AcquisitionPanel() {
     if (moves.length === 0) return;
     const taken = takePositionMoves();
     if (raw) {
-      pushNotice('warn', 'A loaded plan runs as loaded: its positions cannot be dragged');
+      if (taken.some((e) => !('vertex' in e)))
+        pushNotice('warn', 'A loaded plan runs as loaded: its positions cannot be dragged');
+      if (taken.some((e) => 'vertex' in e)) {
+        const r = applyVertexMoves(raw.plan, taken);
+        if (r.missed > 0) pushNotice('warn', `${r.missed} dragged vertex(es) not in the plan`);
+        setRaw({ ...raw, plan: r.plan });
+      }
       return;
     }
     setForm((f) => applyPositionMoves(f, taken).form);

@@ -7,10 +7,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSequence } from '../../electron/plans/expand';
 import { parsePlan } from '../../electron/plans/load';
+import { intersectsRect, type Pt } from '../../electron/plans/polygon';
 import { planXyPath } from '../../electron/plans/xy-path';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
@@ -394,5 +395,106 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     for (const [x, y] of since) expect(Math.hypot(x! - 300, y! + 200)).toBeGreaterThan(100);
     await page.getByTestId('nav-clear').click();
     await expect.poll(() => probe((n) => n.cells), POLL).toBe(0);
+  });
+
+  it("a loaded plan's polygon grid is outlined where its vertices are, its tiles inside it", async () => {
+    const vertices: Pt[] = [
+      [-120, -90],
+      [130, -60],
+      [20, 150],
+    ];
+    const text = JSON.stringify({
+      channels: [{ config: 'GFP' }],
+      stage_positions: [
+        { x: 600, y: 600, name: 'poly', sequence: { grid_plan: { vertices, overlap: 0 } } },
+      ],
+    });
+    const fov = 2 * HALF_FOV_UM;
+    const expected = planXyPath(
+      expandSequence(parsePlan(text, 'polygon plan'), { fovUm: { widthUm: fov, heightUm: fov } }),
+    );
+    expect(expected.length).toBeGreaterThan(4);
+    const before = (await hostState()).stage;
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-plan-load').setInputFiles({
+      name: 'polygon.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    });
+    await page.getByTestId('tab-navigate').click();
+    await expect
+      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
+      .toBe(`${expected.length} plan positions`);
+    await page.getByTestId('nav-fit').click();
+    const umPerPx = await probe((n) => n.view().umPerPx);
+    const centre = async (circle: Locator) => {
+      const box = (await circle.boundingBox())!;
+      return page.evaluate(({ x, y }) => window.__aquilaNavigator!.clientToStage(x, y), {
+        x: box.x + box.width / 2,
+        y: box.y + box.height / 2,
+      });
+    };
+    expect(await page.getByTestId('nav-outline-0-v3').count()).toBe(0);
+    for (const [j, [x, y]] of vertices.entries()) {
+      const at = await centre(page.getByTestId(`nav-outline-0-v${j}`));
+      expect(Math.abs(at.x - x)).toBeLessThan(umPerPx);
+      expect(Math.abs(at.y - y)).toBeLessThan(umPerPx);
+    }
+    // Each tile drawn is one of the expansion's, and its field touches the outline.
+    for (const q of expected) {
+      const at = await centre(page.getByTestId(`nav-plan-${q.order}`).locator('circle'));
+      expect(Math.abs(at.x - q.xUm)).toBeLessThan(umPerPx);
+      expect(Math.abs(at.y - q.yUm)).toBeLessThan(umPerPx);
+      const h = fov / 2;
+      expect(intersectsRect(vertices, at.x - h, at.y - h, at.x + h, at.y + h)).toBe(true);
+    }
+    await page.screenshot({ path: path.join(artefacts, 'navigator-polygon.png') });
+
+    // Drag vertex 1 out by 80 × 50 px: the loaded plan takes it and its tiles re-expand.
+    await page.evaluate(() =>
+      window.__aquilaNavigator!.setView({ centerXUm: 50, centerYUm: 0, umPerPx: 1.5 }),
+    );
+    const dragUmPerPx = await probe((n) => n.view().umPerPx);
+    const moved = page.getByTestId('nav-outline-0-v1');
+    await moved.scrollIntoViewIfNeeded();
+    const handle = (await moved.boundingBox())!;
+    const x = handle.x + handle.width / 2;
+    const y = handle.y + handle.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 40, y + 25, { steps: 4 });
+    await page.mouse.move(x + 80, y + 50, { steps: 4 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => Number(await moved.getAttribute('data-x-um')), POLL)
+      .toBeCloseTo(130 + 80 * dragUmPerPx, 0);
+    const movedY = Number(await moved.getAttribute('data-y-um'));
+    expect(movedY).toBeCloseTo(-60 + 50 * dragUmPerPx, 0);
+    const edited: Pt[] = [
+      vertices[0]!,
+      [Number(await moved.getAttribute('data-x-um')), movedY],
+      vertices[2]!,
+    ];
+    const reexpanded = planXyPath(
+      expandSequence(
+        parsePlan(
+          JSON.stringify({
+            channels: [{ config: 'GFP' }],
+            stage_positions: [
+              { x: 600, y: 600, sequence: { grid_plan: { vertices: edited, overlap: 0 } } },
+            ],
+          }),
+          'edited plan',
+        ),
+        { fovUm: { widthUm: fov, heightUm: fov } },
+      ),
+    );
+    expect(reexpanded.length).toBeGreaterThan(expected.length);
+    await expect
+      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
+      .toBe(`${reexpanded.length} plan positions`);
+    // The stage did not move (the vertex took the drag, not the map).
+    const st = (await hostState()).stage;
+    expect(Math.hypot(st.xUm - before.xUm, st.yUm - before.yUm)).toBeLessThan(0.05);
   });
 });

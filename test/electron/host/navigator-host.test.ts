@@ -58,3 +58,21 @@ it('plan.positions: grid tiles one field of view apart (256 px × 0.2 µm), in o
   expect(bad).toMatchObject({ ok: false, error: { code: 'E_INVALID' } });
   expect((bad as { error: { message: string } }).error.message).toMatch(/grid_plan/);
 });
+
+it("plan.positions: a position's polygon grid comes with its outline in stage µm", async () => {
+  fx = await startTestHost(smallSimConfig());
+  const vertices = [
+    [0, 0],
+    [150, 0],
+    [150, 120],
+  ];
+  const r = await fx.host.call(
+    'plan.positions',
+    { plan: { stage_positions: [{ x: 500, y: 500, sequence: { grid_plan: { vertices } } }] } },
+    { clientId: 'test', transport: 'internal' },
+  );
+  expect(r).toMatchObject({
+    ok: true,
+    value: { outlines: [{ kind: 'polygon', position: 0, verticesUm: vertices }] },
+  });
+});

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { gridExtent } from '../../../renderer/navigator/grid-handle';
-import { applyPositionMoves, gridSizeFor } from '../../../renderer/navigator/plan-edits';
+import {
+  applyPositionMoves,
+  applyVertexMoves,
+  gridSizeFor,
+} from '../../../renderer/navigator/plan-edits';
 import { createAppStore } from '../../../renderer/state/store';
 import { emptyPlanForm } from '../../../renderer/ui/plan-builder';
 
@@ -68,5 +72,61 @@ describe('plan edits from the map', () => {
     expect(
       gridExtent([{ order: 0, xUm: 0, yUm: 0, eventIndex: 0 }], { widthUm: 1, heightUm: 1 }),
     ).toBeNull();
+  });
+
+  it("a vertex move sets that vertex of a loaded plan's polygon grid, in a copy", () => {
+    const tri = [
+      [0, 0],
+      [100, 0],
+      [0, 100],
+    ];
+    const plan = {
+      grid_plan: { vertices: [...tri, [0, 0]] },
+      stage_positions: [
+        { x: 1, y: 2 },
+        { x: 5, y: 5, sequence: { grid_plan: { vertices: tri } } },
+      ],
+    };
+    const before = JSON.stringify(plan);
+    const r = applyVertexMoves(plan, [
+      { vertex: { position: 1, index: 2, xUm: -30, yUm: 140 } },
+      { vertex: { position: null, index: 0, xUm: -5, yUm: -6 } },
+      { name: 'pos1', dxUm: 1, dyUm: 1 },
+      { vertex: { position: 0, index: 0, xUm: 9, yUm: 9 } },
+      { vertex: { position: 1, index: 3, xUm: 9, yUm: 9 } },
+    ]);
+    expect(JSON.stringify(plan)).toBe(before);
+    expect(r.missed).toBe(2);
+    expect(r.plan).toEqual({
+      grid_plan: {
+        vertices: [
+          [-5, -6],
+          [100, 0],
+          [0, 100],
+          [-5, -6],
+        ],
+      },
+      stage_positions: [
+        { x: 1, y: 2 },
+        {
+          x: 5,
+          y: 5,
+          sequence: {
+            grid_plan: {
+              vertices: [
+                [0, 0],
+                [100, 0],
+                [-30, 140],
+              ],
+            },
+          },
+        },
+      ],
+    });
+    // The form has no polygons: a vertex move leaves it as it was.
+    const f = form();
+    expect(
+      applyPositionMoves(f, [{ vertex: { position: null, index: 0, xUm: 1, yUm: 1 } }]).form,
+    ).toBe(f);
   });
 });
