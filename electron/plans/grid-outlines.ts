@@ -7,7 +7,7 @@
  * Relative grids have no outline of their own here (their tiles are drawn).
  */
 import { polygonOf } from './grid-plan';
-import type { Pt } from './polygon';
+import type { Pt } from '../api/shared/polygon';
 import type { GridPlan, MdaSequence } from './types';
 
 export interface GridOutline {

@@ -9,7 +9,14 @@
  * - RandomPoints: see random-points.ts. A bare {x, y} is one relative offset.
  */
 import { gridIndices } from './grid-order';
-import { bounds, convexHull, intersectsRect, offsetPolygon, openRing, type Pt } from './polygon';
+import {
+  bounds,
+  convexHull,
+  intersectsRect,
+  offsetPolygon,
+  openRing,
+  type Pt,
+} from '../api/shared/polygon';
 import { randomPoints } from './random-points';
 import type { GridPlan } from './types';
 

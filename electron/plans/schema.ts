@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { durationUs } from './duration';
-import { isValidPolygon } from './polygon';
+import { isValidPolygon } from '../api/shared/polygon';
 import {
   AXES,
   type Axis,

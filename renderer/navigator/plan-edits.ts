@@ -7,6 +7,7 @@
  * - a vertex move (dragging an editable polygon outline's vertex) sets that vertex of a
  *   loaded plan's polygon grid (applyVertexMoves; the form has no polygons).
  */
+import { isValidPolygon, type Pt } from '../../electron/api/shared/polygon';
 import type { PlanForm } from '../ui/plan-builder';
 
 export interface PositionMove {
@@ -83,9 +84,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 export function applyVertexMoves(
   plan: Record<string, unknown>,
   edits: readonly PlanEdit[],
-): { plan: Record<string, unknown>; missed: number } {
+): { plan: Record<string, unknown>; missed: number; refused: number } {
   const out = structuredClone(plan);
   let missed = 0;
+  // A move that would make the ring self-intersecting (or flat) is not applied: the host
+  // would refuse the plan, leaving no outline on the map to drag back.
+  let refused = 0;
   for (const e of edits) {
     if (!('vertex' in e)) continue;
     const { position, index, xUm, yUm } = e.vertex;
@@ -94,15 +98,21 @@ export function applyVertexMoves(
     const seq = position === null ? holder : isRecord(holder) ? holder.sequence : undefined;
     const grid = isRecord(seq) ? seq.grid_plan : undefined;
     const vs = isRecord(grid) ? grid.vertices : undefined;
-    if (!Array.isArray(vs) || index < 0 || index >= vs.length) {
+    if (!isRecord(grid) || !Array.isArray(vs) || index < 0 || index >= vs.length) {
       missed++;
       continue;
     }
     const first = vs[0] as unknown[];
     const last = vs[vs.length - 1] as unknown[];
     const closed = vs.length > 3 && first[0] === last[0] && first[1] === last[1];
-    vs[index] = [xUm, yUm];
-    if (closed && index === 0) vs[vs.length - 1] = [xUm, yUm];
+    const moved = vs.map((v) => [...(v as number[])] as Pt);
+    moved[index] = [xUm, yUm];
+    if (closed && index === 0) moved[moved.length - 1] = [xUm, yUm];
+    if (!isValidPolygon(moved)) {
+      refused++;
+      continue;
+    }
+    grid.vertices = moved;
   }
-  return { plan: out, missed };
+  return { plan: out, missed, refused };
 }

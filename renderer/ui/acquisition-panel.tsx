@@ -107,6 +107,8 @@ export function AcquisitionPanel() {
       if (taken.some((e) => 'vertex' in e)) {
         const r = applyVertexMoves(raw.plan, taken);
         if (r.missed > 0) pushNotice('warn', `${r.missed} dragged vertex(es) not in the plan`);
+        if (r.refused > 0)
+          pushNotice('warn', 'Vertex not moved: the polygon’s edges would cross each other');
         setRaw({ ...raw, plan: r.plan });
       }
       return;

@@ -11,7 +11,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSequence } from '../../electron/plans/expand';
 import { parsePlan } from '../../electron/plans/load';
-import { intersectsRect, type Pt } from '../../electron/plans/polygon';
+import { intersectsRect, type Pt } from '../../electron/api/shared/polygon';
 import { planXyPath } from '../../electron/plans/xy-path';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';

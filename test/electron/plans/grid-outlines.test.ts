@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expandSequence } from '../../../electron/plans/expand';
 import { gridOutlines } from '../../../electron/plans/grid-outlines';
 import { parsePlan } from '../../../electron/plans/load';
-import { intersectsRect } from '../../../electron/plans/polygon';
+import { intersectsRect } from '../../../electron/api/shared/polygon';
 import { planXyPath } from '../../../electron/plans/xy-path';
 
 const seq = (plan: object) => parsePlan(JSON.stringify(plan), 'plan');

@@ -129,4 +129,25 @@ describe('plan edits from the map', () => {
       applyPositionMoves(f, [{ vertex: { position: null, index: 0, xUm: 1, yUm: 1 } }]).form,
     ).toBe(f);
   });
+
+  it('does not apply a vertex move that would make the polygon cross itself', () => {
+    const square = [
+      [0, 0],
+      [100, 0],
+      [100, 100],
+      [0, 100],
+    ];
+    const plan = { grid_plan: { vertices: square } };
+    // Vertex 0 dragged past the right edge: the edge back to it crosses that edge.
+    const crossed = applyVertexMoves(plan, [
+      { vertex: { position: null, index: 0, xUm: 150, yUm: 50 } },
+    ]);
+    expect(crossed.refused).toBe(1);
+    expect((crossed.plan.grid_plan as { vertices: unknown }).vertices).toEqual(square);
+    const fine = applyVertexMoves(plan, [
+      { vertex: { position: null, index: 1, xUm: 120, yUm: -10 } },
+    ]);
+    expect(fine.refused).toBe(0);
+    expect((fine.plan.grid_plan as { vertices: number[][] }).vertices[1]).toEqual([120, -10]);
+  });
 });
