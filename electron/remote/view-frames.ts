@@ -33,6 +33,7 @@ export interface ClientView {
 export const FULL_VIEW: ClientView = { view: null, codec: 'raw' };
 
 export interface EncodedFrame {
+  /** Preamble, JSON header and padding; for "AQF2" also the histogram's counts (WireHistogram). */
   header: Buffer;
   payload: Buffer;
   codec: FrameCodec;
@@ -103,7 +104,7 @@ export async function encodeForView(
     ) as Promise<EncodeResult>;
     pyramid.encodes.set(key, pending);
   }
-  const [{ histogram }, encoded] = await Promise.all([pyramid.histogram, pending]);
+  const [{ histogram, counts }, encoded] = await Promise.all([pyramid.histogram, pending]);
   if (client.codec === 'auto') {
     auto?.chooser.record(codec, rawBytes, encoded.bytes.length, encoded.encodeMs);
   }
@@ -114,8 +115,9 @@ export async function encodeForView(
     histogram,
     ...(window && { window }),
   };
-  const header = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
-  header.write(VIEW_FRAME_MAGIC, 0, 'ascii');
+  const json = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
+  json.write(VIEW_FRAME_MAGIC, 0, 'ascii');
+  const header = Buffer.concat([json, counts]);
   const payload = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
   return { header, payload, codec };
 }

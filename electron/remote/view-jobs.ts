@@ -6,7 +6,8 @@
  */
 import type { WireHistogram } from '../api/frame-view';
 import type { DisplayWindow, FrameCodec, FrameView } from '../api/frame-view';
-import { buildPyramid, cropView, encodePixels } from './view-pyramid';
+import { histogramToWire } from '../../renderer/display/histogram';
+import { buildPyramid, cropView, encodeHistogramCounts, encodePixels } from './view-pyramid';
 
 interface FrameRef {
   buffer: SharedArrayBuffer;
@@ -20,6 +21,8 @@ export type ViewJob =
 
 export interface PyramidResult {
   histogram: WireHistogram;
+  /** The histogram's counts as they follow the header (WireHistogram.bytes long). */
+  counts: Uint8Array;
 }
 export interface EncodeResult {
   bytes: Uint8Array;
@@ -30,15 +33,20 @@ export type ViewJobResult = PyramidResult | EncodeResult;
 
 export function runViewJob(job: ViewJob): ViewJobResult {
   if (job.kind === 'pyramid') {
-    return { histogram: buildPyramid(job.buffer, job.widthPx, job.heightPx, job.bitDepth) };
+    const full = buildPyramid(job.buffer, job.widthPx, job.heightPx, job.bitDepth);
+    const { head, counts } = histogramToWire(full);
+    const bytes = owned(encodeHistogramCounts(counts));
+    return { histogram: { ...head, bytes: bytes.length }, counts: bytes };
   }
   const t0 = performance.now();
   const pixels = cropView(job.buffer, job.widthPx, job.heightPx, job.view);
-  const encoded = encodePixels(pixels, job.codec, job.window);
-  // Own the bytes (zlib may hand out a view on a larger buffer) so they can be transferred.
-  const bytes =
-    encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength
-      ? encoded
-      : encoded.slice();
+  const bytes = owned(encodePixels(pixels, job.codec, job.window));
   return { bytes, encodeMs: performance.now() - t0 };
+}
+
+/** Bytes that own their buffer (zlib may hand out a view on a larger one), so they can be transferred. */
+function owned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : bytes.slice();
 }

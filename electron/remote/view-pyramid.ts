@@ -9,10 +9,9 @@ import {
   type DisplayWindow,
   type FrameCodec,
   type FrameView,
-  type WireHistogram,
 } from '../api/frame-view';
 // The live view's own binning and window formula, so both sides agree exactly (pure modules).
-import { fullHistogram, histogramToWire } from '../../renderer/display/histogram';
+import { fullHistogram, type Histogram } from '../../renderer/display/histogram';
 import { windowValue } from '../../renderer/display/lut';
 
 /** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
@@ -52,7 +51,7 @@ export function buildPyramid(
   w: number,
   h: number,
   bitDepth: number,
-): WireHistogram {
+): Histogram {
   const { levels } = pyramidLayout(w, h);
   for (let l = 1; l < levels.length; l++) {
     const below = levels[l - 1]!;
@@ -79,7 +78,7 @@ export function buildPyramid(
     }
   }
   const full = levelPixels(buffer, levels[0]!);
-  return histogramToWire(fullHistogram(full, bitDepth));
+  return fullHistogram(full, bitDepth);
 }
 
 /** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */
@@ -129,20 +128,34 @@ export function reduceFrame(pixels: Uint16Array, imageW: number, view: FrameView
 }
 
 /**
- * Lossless pre-filter for the deflate codec: the low bytes of all pixels, then the high
- * bytes. Camera values use few high bits, so the high-byte plane is long runs that deflate
- * level 1 packs to almost nothing. (Measured on the simulated camera by bench:remote: a
- * horizontal delta before the shuffle made frames larger — it doubles the noise variance.)
+ * Lossless pre-filter before deflate: byte k of every word, for k = 0 (low) up. Camera values
+ * use few high bits, so the high-byte plane is long runs that deflate level 1 packs to almost
+ * nothing; the same holds for the histogram's u32 counts. (Measured on the simulated camera by
+ * bench:remote: a horizontal delta before the shuffle made frames larger — it doubles the
+ * noise variance.) Inverse: renderer/frames/view-pixels.ts byteUnshuffle.
  */
-export function byteShuffle(pixels: Uint16Array): Uint8Array {
-  const n = pixels.length;
-  const out = new Uint8Array(n * 2);
+export function byteShuffle(words: Uint16Array | Uint32Array): Uint8Array {
+  const n = words.length;
+  const size = words.BYTES_PER_ELEMENT;
+  const out = new Uint8Array(n * size);
+  if (size === 2) {
+    for (let i = 0; i < n; i++) {
+      const v = words[i]!;
+      out[i] = v & 0xff;
+      out[n + i] = v >> 8;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
-    const v = pixels[i]!;
-    out[i] = v & 0xff;
-    out[n + i] = v >> 8;
+    const v = words[i]!;
+    for (let k = 0; k < size; k++) out[k * n + i] = (v >>> (8 * k)) & 0xff;
   }
   return out;
+}
+
+/** The bytes a wire histogram's counts go as (see WireHistogram). */
+export function encodeHistogramCounts(counts: Uint32Array): Uint8Array {
+  return deflateRawSync(byteShuffle(counts), { level: DEFLATE_LEVEL });
 }
 
 let lutCache: { key: string; table: Uint8Array } | null = null;

@@ -19,12 +19,13 @@ import {
 import {
   buildPyramid,
   cropView,
+  encodeHistogramCounts,
   encodePixels,
   pyramidLayout,
   reduceFrame,
   windowTo8Bit,
 } from '../../../electron/remote/view-pyramid';
-import { byteUnshuffle } from '../../../renderer/frames/view-pixels';
+import { byteUnshuffle, byteUnshuffle32 } from '../../../renderer/frames/view-pixels';
 
 /** Seeded noise with a few single-pixel spots and the extreme values. */
 function frame(w: number, h: number, seed = 3): Uint16Array {
@@ -73,8 +74,13 @@ describe('view pyramid', () => {
     const w = 203;
     const h = 97;
     const px = frame(w, h);
-    const wire = pyramidOf(px, w, h).histogram;
-    const got = histogramFromWire(wire);
+    const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
+    new Uint16Array(buffer, 0, w * h).set(px);
+    const job = { kind: 'pyramid', buffer, widthPx: w, heightPx: h, bitDepth: 16 } as const;
+    const { histogram: wire, counts } = runViewJob(job) as PyramidResult;
+    expect(counts.length).toBe(wire.bytes);
+    const sent = byteUnshuffle32(inflateRawSync(counts));
+    const got = histogramFromWire(wire, sent);
     expect(got).toEqual(computeHistogram(px, 16, Infinity));
     expect(got.samples).toBe(w * h);
     // 12-bit data: bins of 1 value over the adaptive range, as the renderer bins.
@@ -82,13 +88,28 @@ describe('view pyramid', () => {
     expect(fullHistogram(dim, 12)).toEqual(computeHistogram(dim, 12, Infinity));
     // Against a plain count: the bins of the values that occur.
     const shift = Math.log2(got.binWidth);
-    const counts = new Map<number, number>();
-    for (const v of px) counts.set(v >> shift, (counts.get(v >> shift) ?? 0) + 1);
-    for (const [bin, n] of counts) expect(got.counts[Math.min(bin, got.counts.length - 1)]).toBe(n);
+    const plain = new Map<number, number>();
+    for (const v of px) plain.set(v >> shift, (plain.get(v >> shift) ?? 0) + 1);
+    for (const [bin, n] of plain) expect(got.counts[Math.min(bin, got.counts.length - 1)]).toBe(n);
     expect([got.minValue, got.maxValue]).toEqual([0, 65535]);
     // Only the occupied span of bins goes on the wire.
-    expect(wire.counts[0]).toBeGreaterThan(0);
-    expect(wire.counts.at(-1)).toBeGreaterThan(0);
+    expect(sent.length).toBe(wire.bins);
+    expect(sent[0]).toBeGreaterThan(0);
+    expect(sent.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('sends a camera histogram as a fraction of its JSON size', () => {
+    // A background of ~100 ± 20 over a 2048² frame and a tail of signal up to ~3000: about
+    // 3000 occupied bins with counts in the thousands, like the simulated camera's.
+    let s = 7;
+    const rand = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const counts = Uint32Array.from({ length: 3000 }, (_, i) =>
+      Math.round(4e6 * Math.exp(-(((i - 100) / 20) ** 2)) + 300 * (1 - i / 3000) + 40 * rand()),
+    );
+    const json = JSON.stringify(Array.from(counts)).length;
+    const bytes = encodeHistogramCounts(counts);
+    expect(bytes.length).toBeLessThan(json / 2.5);
+    expect(Array.from(byteUnshuffle32(inflateRawSync(bytes)))).toEqual(Array.from(counts));
   });
 
   it('round-trips the lossless codecs bit-exactly', () => {
@@ -130,14 +151,15 @@ describe('view pyramid', () => {
       const px = frame(w, h);
       const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
       new Uint16Array(buffer, 0, w * h).set(px);
-      const { histogram } = (await pool.run({
+      const { histogram, counts } = (await pool.run({
         kind: 'pyramid',
         buffer,
         widthPx: w,
         heightPx: h,
         bitDepth: 16,
       })) as PyramidResult;
-      expect(histogramFromWire(histogram)).toEqual(computeHistogram(px, 16, Infinity));
+      const sent = byteUnshuffle32(inflateRawSync(counts));
+      expect(histogramFromWire(histogram, sent)).toEqual(computeHistogram(px, 16, Infinity));
       const plan = planView(w, h, {
         canvasWidthPx: 30,
         canvasHeightPx: 30,
