@@ -1,9 +1,10 @@
 /**
  * Encodes a display frame for one client's view (electron/api/frame-view.ts): full raw frames
  * as "AQF1" (pixels not copied, no worker), everything else as "AQF2" from the frame's view
- * pyramid. The host's thread only copies the frame once into a shared buffer; the pyramid and
- * full-frame histogram are built once per frame in the view worker (./view-pool.ts), and each
- * client's crop + encode runs there too; clients with the same view and codec share one encode.
+ * pyramid. The host's thread only copies the frame once into a shared buffer; the pyramid (down
+ * to the coarsest level a client asked for) and full-frame histogram are built once per frame
+ * in the view worker (./view-pool.ts), and each client's crop + encode runs there too; clients
+ * with the same view and codec share one encode.
  */
 import type { FrameMeta } from '../api/contract';
 import {
@@ -48,6 +49,10 @@ export interface AutoCodec {
 interface Pyramid {
   buffer: SharedArrayBuffer;
   histogram: Promise<PyramidResult>;
+  /** The coarsest level built, or being built, so far. */
+  builtTo: number;
+  /** Settles once levels 1..builtTo are built. */
+  levels: Promise<unknown>;
   encodes: Map<string, Promise<EncodeResult>>;
 }
 
@@ -87,11 +92,11 @@ export async function encodeForView(
     return encodeFullFrame(frame);
   }
   const window = codec === 'lut8' ? client.window : undefined;
-  const pyramid = pyramidOf(frame);
+  const pyramid = pyramidOf(frame, plan.level);
   const key = `${JSON.stringify(plan)}|${codec}|${JSON.stringify(window)}`;
   let pending = pyramid.encodes.get(key);
   if (!pending) {
-    pending = pyramid.histogram.then(() =>
+    pending = pyramid.levels.then(() =>
       viewPool().run({
         kind: 'encode',
         buffer: pyramid.buffer,
@@ -122,11 +127,23 @@ export async function encodeForView(
   return { header, payload, codec };
 }
 
-/** The frame's pyramid, started on first use: one copy of the frame here, the rest in the worker. */
-function pyramidOf(frame: HostFrame): Pyramid {
-  let p = pyramids.get(frame);
-  if (p) return p;
+/**
+ * The frame's pyramid down to `level` at least: started on first use (one copy of the frame
+ * here, the histogram and levels 1..level in the worker); a client that needs a deeper level
+ * later adds a job that builds only the levels missing.
+ */
+function pyramidOf(frame: HostFrame, level: number): Pyramid {
   const { widthPx: w, heightPx: h, bitDepth } = frame.meta;
+  const p = pyramids.get(frame);
+  if (p) {
+    if (level > p.builtTo) {
+      const fromLevel = p.builtTo + 1;
+      const job = { kind: 'levels', buffer: p.buffer, widthPx: w, heightPx: h, fromLevel } as const;
+      p.levels = p.levels.then(() => viewPool().run({ ...job, toLevel: level }));
+      p.builtTo = level;
+    }
+    return p;
+  }
   const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
   new Uint16Array(buffer, 0, w * h).set(frame.pixels.subarray(0, w * h));
   const histogram = viewPool().run({
@@ -135,10 +152,11 @@ function pyramidOf(frame: HostFrame): Pyramid {
     widthPx: w,
     heightPx: h,
     bitDepth,
+    toLevel: level,
   }) as Promise<PyramidResult>;
-  p = { buffer, histogram, encodes: new Map() };
-  pyramids.set(frame, p);
-  return p;
+  const created = { buffer, histogram, builtTo: level, levels: histogram, encodes: new Map() };
+  pyramids.set(frame, created);
+  return created;
 }
 
 /** The camera value at image pixel (x, y) of a frame; null outside it. */

@@ -1,13 +1,20 @@
 /**
  * The view worker's jobs (./view.worker.ts; inline when the pool has no threads). The pyramid
  * lives in a SharedArrayBuffer the host fills with the frame once: the `pyramid` job builds
- * levels 1..MAX and the full-frame histogram into it once per frame, then every client's
+ * the full-frame histogram and levels 1..`toLevel` (the coarsest any client needs so far) into
+ * it once per frame, a `levels` job the deeper levels a later client needs, and every client's
  * `encode` job crops and encodes from it without copying the frame again.
  */
 import type { WireHistogram } from '../api/frame-view';
 import type { DisplayWindow, FrameCodec, FrameView } from '../api/frame-view';
 import { histogramToWire } from '../../renderer/display/histogram';
-import { buildPyramid, cropView, encodeHistogramCounts, encodePixels } from './view-pyramid';
+import {
+  buildLevels,
+  buildPyramid,
+  cropView,
+  encodeHistogramCounts,
+  encodePixels,
+} from './view-pyramid';
 
 interface FrameRef {
   buffer: SharedArrayBuffer;
@@ -16,7 +23,8 @@ interface FrameRef {
 }
 
 export type ViewJob =
-  | (FrameRef & { kind: 'pyramid'; bitDepth: number })
+  | (FrameRef & { kind: 'pyramid'; bitDepth: number; toLevel: number })
+  | (FrameRef & { kind: 'levels'; fromLevel: number; toLevel: number })
   | (FrameRef & { kind: 'encode'; view: FrameView; codec: FrameCodec; window?: DisplayWindow });
 
 export interface PyramidResult {
@@ -29,14 +37,18 @@ export interface EncodeResult {
   /** Crop + encode time in the worker. */
   encodeMs: number;
 }
-export type ViewJobResult = PyramidResult | EncodeResult;
+export type ViewJobResult = PyramidResult | EncodeResult | null;
 
 export function runViewJob(job: ViewJob): ViewJobResult {
   if (job.kind === 'pyramid') {
-    const full = buildPyramid(job.buffer, job.widthPx, job.heightPx, job.bitDepth);
+    const full = buildPyramid(job.buffer, job.widthPx, job.heightPx, job.bitDepth, job.toLevel);
     const { head, counts } = histogramToWire(full);
     const bytes = owned(encodeHistogramCounts(counts));
     return { histogram: { ...head, bytes: bytes.length }, counts: bytes };
+  }
+  if (job.kind === 'levels') {
+    buildLevels(job.buffer, job.widthPx, job.heightPx, job.fromLevel, job.toLevel);
+    return null;
   }
   const t0 = performance.now();
   const pixels = cropView(job.buffer, job.widthPx, job.heightPx, job.view);

@@ -41,19 +41,23 @@ const levelPixels = (buffer: ArrayBufferLike, l: PyramidLevel) =>
   new Uint16Array(buffer, l.offset, l.widthPx * l.heightPx);
 
 /**
- * Fills levels 1..MAX of a pyramid whose level 0 holds the frame: each pixel is the max of a
- * 2×2 block of the level below (partial at the edges). Max is associative, so level L equals
- * reduceFrame's direct 2^L block max of the frame on every 2^L-aligned region.
- * Returns the histogram of every level-0 pixel.
+ * Fills levels `from`..`to` of a pyramid whose level 0 holds the frame and whose levels below
+ * `from` are built: each pixel is the max of a 2×2 block of the level below (partial at the
+ * edges). Max is associative, so level L equals reduceFrame's direct 2^L block max of the
+ * frame on every 2^L-aligned region.
  */
-export function buildPyramid(
+export function buildLevels(
   buffer: ArrayBufferLike,
   w: number,
   h: number,
-  bitDepth: number,
-): Histogram {
+  from: number,
+  to: number,
+): void {
   const { levels } = pyramidLayout(w, h);
-  for (let l = 1; l < levels.length; l++) {
+  if (from < 1 || to >= levels.length) {
+    throw new Error(`pyramid levels ${from}..${to} outside 1..${levels.length - 1}`);
+  }
+  for (let l = from; l <= to; l++) {
     const below = levels[l - 1]!;
     const here = levels[l]!;
     const src = levelPixels(buffer, below);
@@ -77,8 +81,18 @@ export function buildPyramid(
       }
     }
   }
-  const full = levelPixels(buffer, levels[0]!);
-  return fullHistogram(full, bitDepth);
+}
+
+/** Levels 1..`to` (all by default) and the histogram of every level-0 pixel. */
+export function buildPyramid(
+  buffer: ArrayBufferLike,
+  w: number,
+  h: number,
+  bitDepth: number,
+  to: number = MAX_VIEW_LEVEL,
+): Histogram {
+  if (to > 0) buildLevels(buffer, w, h, 1, to);
+  return fullHistogram(levelPixels(buffer, pyramidLayout(w, h).levels[0]!), bitDepth);
 }
 
 /** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */

@@ -76,7 +76,14 @@ describe('view pyramid', () => {
     const px = frame(w, h);
     const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
     new Uint16Array(buffer, 0, w * h).set(px);
-    const job = { kind: 'pyramid', buffer, widthPx: w, heightPx: h, bitDepth: 16 } as const;
+    const job = {
+      kind: 'pyramid',
+      buffer,
+      widthPx: w,
+      heightPx: h,
+      bitDepth: 16,
+      toLevel: 0,
+    } as const;
     const { histogram: wire, counts } = runViewJob(job) as PyramidResult;
     expect(counts.length).toBe(wire.bytes);
     const sent = byteUnshuffle32(inflateRawSync(counts));
@@ -157,6 +164,7 @@ describe('view pyramid', () => {
         widthPx: w,
         heightPx: h,
         bitDepth: 16,
+        toLevel: 2,
       })) as PyramidResult;
       const sent = byteUnshuffle32(inflateRawSync(counts));
       expect(histogramFromWire(histogram, sent)).toEqual(computeHistogram(px, 16, Infinity));
@@ -177,6 +185,20 @@ describe('view pyramid', () => {
       expect(Array.from(byteUnshuffle(inflateRawSync(bytes)))).toEqual(
         Array.from(reduceFrame(px, w, plan)),
       );
+      // Only the levels asked for were built; a `levels` job adds the deeper ones.
+      const level = (l: number) => {
+        const { offset, widthPx, heightPx } = pyramidLayout(w, h).levels[l]!;
+        return new Uint16Array(buffer, offset, widthPx * heightPx);
+      };
+      expect(level(3).every((v) => v === 0)).toBe(true);
+      await pool.run({ kind: 'levels', buffer, widthPx: w, heightPx: h, fromLevel: 3, toLevel: 4 });
+      const whole = (l: number) =>
+        planView(w, h, { canvasWidthPx: w >> l, canvasHeightPx: h >> l });
+      expect(Array.from(level(4))).toEqual(Array.from(reduceFrame(px, w, whole(4))));
+      expect(level(5).every((v) => v === 0)).toBe(true);
+      expect(() =>
+        runViewJob({ kind: 'levels', buffer, widthPx: w, heightPx: h, fromLevel: 0, toLevel: 7 }),
+      ).toThrow(/pyramid levels 0..7 outside 1..6/);
       expect(pool.threads).toBe(1);
     });
   });
