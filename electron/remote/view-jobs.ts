@@ -1,9 +1,9 @@
 /**
  * The view worker's jobs (./view.worker.ts; inline when the pool has no threads). The pyramid
- * lives in a SharedArrayBuffer the host fills with the frame once: the `pyramid` job builds
- * the full-frame histogram and levels 1..`toLevel` (the coarsest any client needs so far) into
- * it once per frame, a `levels` job the deeper levels a later client needs, and every client's
- * `encode` job crops and encodes from it without copying the frame again.
+ * lives in SharedArrayBuffers: level 0 is the frame's (./view-frames.ts), levels 1.. another.
+ * The `pyramid` job builds the full-frame histogram and levels 1..`toLevel` (the coarsest any
+ * client needs so far) once per frame, a `levels` job the deeper levels a later client needs,
+ * and every client's `encode` job crops and encodes from them without copying the frame.
  */
 import type { WireHistogram } from '../api/frame-view';
 import type { DisplayWindow, FrameCodec, FrameView } from '../api/frame-view';
@@ -14,18 +14,16 @@ import {
   cropView,
   encodeHistogramCounts,
   encodePixels,
+  type PyramidBuffers,
 } from './view-pyramid';
 
-interface FrameRef {
-  buffer: SharedArrayBuffer;
-  widthPx: number;
-  heightPx: number;
-}
+/** A frame's pyramid as the jobs get it: both buffers shared with the worker. */
+export type ViewJobFrame = PyramidBuffers & { frame: SharedArrayBuffer; levels: SharedArrayBuffer };
 
 export type ViewJob =
-  | (FrameRef & { kind: 'pyramid'; bitDepth: number; toLevel: number })
-  | (FrameRef & { kind: 'levels'; fromLevel: number; toLevel: number })
-  | (FrameRef & { kind: 'encode'; view: FrameView; codec: FrameCodec; window?: DisplayWindow });
+  | (ViewJobFrame & { kind: 'pyramid'; bitDepth: number; toLevel: number })
+  | (ViewJobFrame & { kind: 'levels'; fromLevel: number; toLevel: number })
+  | (ViewJobFrame & { kind: 'encode'; view: FrameView; codec: FrameCodec; window?: DisplayWindow });
 
 export interface PyramidResult {
   histogram: WireHistogram;
@@ -41,17 +39,17 @@ export type ViewJobResult = PyramidResult | EncodeResult | null;
 
 export function runViewJob(job: ViewJob): ViewJobResult {
   if (job.kind === 'pyramid') {
-    const full = buildPyramid(job.buffer, job.widthPx, job.heightPx, job.bitDepth, job.toLevel);
+    const full = buildPyramid(job, job.bitDepth, job.toLevel);
     const { head, counts } = histogramToWire(full);
     const bytes = owned(encodeHistogramCounts(counts));
     return { histogram: { ...head, bytes: bytes.length }, counts: bytes };
   }
   if (job.kind === 'levels') {
-    buildLevels(job.buffer, job.widthPx, job.heightPx, job.fromLevel, job.toLevel);
+    buildLevels(job, job.fromLevel, job.toLevel);
     return null;
   }
   const t0 = performance.now();
-  const pixels = cropView(job.buffer, job.widthPx, job.heightPx, job.view);
+  const pixels = cropView(job, job.view);
   const bytes = owned(encodePixels(pixels, job.codec, job.window));
   return { bytes, encodeMs: performance.now() - t0 };
 }

@@ -1,12 +1,14 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { planView, type ViewRequest } from '../../../electron/api/frame-view';
-import type { HostFrame } from '../../../electron/host/frame-bus';
+import { FrameBus, type HostFrame } from '../../../electron/host/frame-bus';
+import { StateStore } from '../../../electron/host/state-store';
 import { encodeForView, type ClientView } from '../../../electron/remote/view-frames';
 import type { ViewJob } from '../../../electron/remote/view-jobs';
 import { closeViewPool, viewPool } from '../../../electron/remote/view-pool';
 import { reduceFrame } from '../../../electron/remote/view-pyramid';
 import { decodeViewFrame } from '../../../renderer/frames/decode-view-frame';
 import { sampleMeta } from '../../renderer/frames/encode-for-test';
+import { sampleState } from '../../renderer/state/sample-state';
 
 const W = 256;
 const H = 192;
@@ -36,18 +38,24 @@ async function expectExact(frame: HostFrame, view: ViewRequest, codec: 'raw' | '
 
 const fit = (c: number): ViewRequest => ({ canvasWidthPx: c, canvasHeightPx: c });
 
+/** The jobs the view pool runs from now on (still run). */
+function recordJobs(): ViewJob[] {
+  const jobs: ViewJob[] = [];
+  const pool = viewPool();
+  const run = pool.run.bind(pool);
+  vi.spyOn(pool, 'run').mockImplementation((job, transfer) => {
+    jobs.push(job);
+    return run(job, transfer);
+  });
+  return jobs;
+}
+
 describe('encodeForView', () => {
   afterEach(() => vi.restoreAllMocks());
   afterAll(() => closeViewPool());
 
   it('builds the pyramid only down to the coarsest level a client asked for, once per frame', async () => {
-    const jobs: ViewJob[] = [];
-    const pool = viewPool();
-    const run = pool.run.bind(pool);
-    vi.spyOn(pool, 'run').mockImplementation((job, transfer) => {
-      jobs.push(job);
-      return run(job, transfer);
-    });
+    const jobs = recordJobs();
     const pyramidJobs = () =>
       jobs
         .filter((j) => j.kind !== 'encode')
@@ -77,5 +85,26 @@ describe('encodeForView', () => {
     // A new frame starts again from its first client's level.
     await expectExact(hostFrame(), fit(256), 'deflate');
     expect(pyramidJobs().at(-1)).toEqual({ kind: 'pyramid', from: 1, to: 0 });
+  });
+
+  it('reads a frame already in a SharedArrayBuffer in place; copies a camera frame once', async () => {
+    const bus = new FrameBus(new StateStore(sampleState()));
+    let shown: HostFrame | null = null;
+    bus.subscribe((f) => (shown = f));
+    const run = hostFrame();
+    bus.publishCopy(run.meta, run.pixels);
+    const copy = shown! as HostFrame;
+    expect(copy.pixels.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(copy.pixels).toEqual(run.pixels);
+    const jobs = recordJobs();
+    await expectExact(copy, fit(64), 'raw');
+    const first = jobs[0]!;
+    expect(first.frame).toBe(copy.pixels.buffer);
+    // A frame the camera handed over (a plain ArrayBuffer): one copy into a shared buffer.
+    const camera = hostFrame();
+    await expectExact(camera, fit(64), 'deflate');
+    const second = jobs.find((j) => j.kind === 'pyramid' && j !== first)!;
+    expect(second.frame).not.toBe(camera.pixels.buffer);
+    expect(new Uint16Array(second.frame, second.frameOffset, W * H)).toEqual(camera.pixels);
   });
 });

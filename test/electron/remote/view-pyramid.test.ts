@@ -14,6 +14,7 @@ import {
   type EncodeResult,
   type PyramidResult,
   type ViewJob,
+  type ViewJobFrame,
   type ViewJobResult,
 } from '../../../electron/remote/view-jobs';
 import {
@@ -40,11 +41,18 @@ function frame(w: number, h: number, seed = 3): Uint16Array {
   return px;
 }
 
+/** A pyramid's buffers with `px` as its level 0 (at an offset, as a view of a larger buffer may be). */
+function buffersOf(px: Uint16Array, w: number, h: number): ViewJobFrame {
+  const frame = new SharedArrayBuffer(16 + w * h * 2);
+  new Uint16Array(frame, 16, w * h).set(px);
+  const levels = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
+  return { frame, frameOffset: 16, levels, widthPx: w, heightPx: h };
+}
+
 function pyramidOf(px: Uint16Array, w: number, h: number) {
-  const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-  new Uint16Array(buffer, 0, w * h).set(px);
-  const histogram = buildPyramid(buffer, w, h, 16);
-  return { buffer, histogram };
+  const buffers = buffersOf(px, w, h);
+  const histogram = buildPyramid(buffers, 16);
+  return { buffers, histogram };
 }
 
 describe('view pyramid', () => {
@@ -55,14 +63,12 @@ describe('view pyramid', () => {
   ] as const) {
     it(`every level equals the direct 2^L block max on aligned views (${w}×${h})`, () => {
       const px = frame(w, h);
-      const { buffer } = pyramidOf(px, w, h);
+      const { buffers } = pyramidOf(px, w, h);
       const canvases = [w, 100, 50, 20, 9, 4, 1];
       for (const c of canvases) {
         for (const region of [undefined, { x: 33, y: 17, width: 120, height: 61 }]) {
           const plan = planView(w, h, { canvasWidthPx: c, canvasHeightPx: c, region });
-          expect(Array.from(cropView(buffer, w, h, plan))).toEqual(
-            Array.from(reduceFrame(px, w, plan)),
-          );
+          expect(Array.from(cropView(buffers, plan))).toEqual(Array.from(reduceFrame(px, w, plan)));
         }
       }
       // The levels reached above include the deepest one.
@@ -74,16 +80,7 @@ describe('view pyramid', () => {
     const w = 203;
     const h = 97;
     const px = frame(w, h);
-    const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-    new Uint16Array(buffer, 0, w * h).set(px);
-    const job = {
-      kind: 'pyramid',
-      buffer,
-      widthPx: w,
-      heightPx: h,
-      bitDepth: 16,
-      toLevel: 0,
-    } as const;
+    const job = { kind: 'pyramid', ...buffersOf(px, w, h), bitDepth: 16, toLevel: 0 } as const;
     const { histogram: wire, counts } = runViewJob(job) as PyramidResult;
     expect(counts.length).toBe(wire.bytes);
     const sent = byteUnshuffle32(inflateRawSync(counts));
@@ -156,13 +153,10 @@ describe('view pyramid', () => {
       const w = 256;
       const h = 192;
       const px = frame(w, h);
-      const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-      new Uint16Array(buffer, 0, w * h).set(px);
+      const buffers = buffersOf(px, w, h);
       const { histogram, counts } = (await pool.run({
         kind: 'pyramid',
-        buffer,
-        widthPx: w,
-        heightPx: h,
+        ...buffers,
         bitDepth: 16,
         toLevel: 2,
       })) as PyramidResult;
@@ -176,9 +170,7 @@ describe('view pyramid', () => {
       expect(plan.level).toBe(2);
       const { bytes } = (await pool.run({
         kind: 'encode',
-        buffer,
-        widthPx: w,
-        heightPx: h,
+        ...buffers,
         view: plan,
         codec: 'deflate',
       })) as EncodeResult;
@@ -188,17 +180,17 @@ describe('view pyramid', () => {
       // Only the levels asked for were built; a `levels` job adds the deeper ones.
       const level = (l: number) => {
         const { offset, widthPx, heightPx } = pyramidLayout(w, h).levels[l]!;
-        return new Uint16Array(buffer, offset, widthPx * heightPx);
+        return new Uint16Array(buffers.levels, offset, widthPx * heightPx);
       };
       expect(level(3).every((v) => v === 0)).toBe(true);
-      await pool.run({ kind: 'levels', buffer, widthPx: w, heightPx: h, fromLevel: 3, toLevel: 4 });
+      await pool.run({ kind: 'levels', ...buffers, fromLevel: 3, toLevel: 4 });
       const whole = (l: number) =>
         planView(w, h, { canvasWidthPx: w >> l, canvasHeightPx: h >> l });
       expect(Array.from(level(4))).toEqual(Array.from(reduceFrame(px, w, whole(4))));
       expect(level(5).every((v) => v === 0)).toBe(true);
-      expect(() =>
-        runViewJob({ kind: 'levels', buffer, widthPx: w, heightPx: h, fromLevel: 0, toLevel: 7 }),
-      ).toThrow(/pyramid levels 0..7 outside 1..6/);
+      expect(() => runViewJob({ kind: 'levels', ...buffers, fromLevel: 0, toLevel: 7 })).toThrow(
+        /pyramid levels 0..7 outside 1..6/,
+      );
       expect(pool.threads).toBe(1);
     });
   });
