@@ -61,7 +61,8 @@ export interface AutomationDeps {
   shutter?: AutoShutter;
   /**
    * The instrument's clock (HostOptions.simTime; default real time): FLImP ROI intervals,
-   * run timestamps and the focus lock's period are on it, and pixel analysis holds it.
+   * run timestamps and the focus lock's period are on it; ROI finding and ROI dataset
+   * opening and writing hold it (real work a dry run's clock must not skip over).
    */
   time?: SimClock;
 }
