@@ -9,8 +9,9 @@
  *   then        widthPx * heightPx uint16 little-endian pixels, row-major
  * A client that sent a `view` message gets "AQF2" frames instead: the same layout, the header
  * also holds `view` (WireView of ./frame-view.ts: level, region, reduced size, codec, payload
- * length) and the payload is the reduced pixels, raw or byte-shuffled and deflated
- * (electron/remote/view-pyramid.ts: byteShuffle).
+ * length, histogram), the padding is followed by the histogram's `view.histogram.bytes`
+ * bytes of deflated counts (WireHistogram) and then the payload: the reduced pixels, raw or
+ * byte-shuffled and deflated (electron/remote/view-pyramid.ts: byteShuffle).
  * FrameMeta.widthPx/heightPx stay the full image's, so clients place the view in image pixels.
  * A client whose view message says `chunks: true` may get a frame split into several binary
  * messages: the first holds the preamble, header and the first payload bytes, each further

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StateError, ValidationError } from '../../drivers/errors';
+import { realTime, type SimClock } from '../../drivers/sim/sim-clock';
 import type { CommandResult, RoiVerdict } from '../api/contract';
 import { AnalysisPool } from '../automation/analysis-pool';
 import type { AutofocusOptions } from '../automation/autofocus';
@@ -58,6 +59,12 @@ export interface AutomationDeps {
    * light the armed line around the exposure.
    */
   shutter?: AutoShutter;
+  /**
+   * The instrument's clock (HostOptions.simTime; default real time): FLImP ROI intervals,
+   * run timestamps and the focus lock's period are on it; ROI finding and ROI dataset
+   * opening and writing hold it (real work a dry run's clock must not skip over).
+   */
+  time?: SimClock;
 }
 
 type AutofocusParams = AutofocusOptions;
@@ -278,6 +285,7 @@ export class AutomationService {
     if (cam.isLive()) await cam.stopLive();
     const engine = this.engine();
     const geometryOf = await cameraGeometry(cam, this.orientation);
+    const time = this.deps.time ?? realTime;
     const deps: FlimpDeps = {
       engine,
       analysis: {
@@ -292,17 +300,20 @@ export class AutomationService {
         },
         holdLock: (signal) => this.requireLock().hold(signal),
         lockLost: () => this.lock?.lostReason() ?? null,
-        findRois: (px, w, h, o) => this.analysis().findRois(px, w, h, o),
+        findRois: (px, w, h, o) => time.hold(this.analysis().findRois(px, w, h, o)),
         register: (a, b, w, h) => this.analysis().register(a, b, w, h),
       },
       fieldOfView: () => cameraField(cam, this.orientation),
       geometry: (f) => geometryOf(f.meta),
-      openDataset: (spec) => openRoiDataset(roiDatasetContext(this.deps, p.operator), spec),
+      openDataset: (spec) =>
+        time.hold(openRoiDataset(roiDatasetContext(this.deps, p.operator), spec)),
       isNameTaken: (n) => existsSync(path.join(root, n)),
       enqueueUpload: async (dir, target) => {
         await uploads.enqueue(path.basename(dir), target);
       },
       log: (level, m) => log.log(level, m),
+      time,
+      wallMs: () => time.epochMs(),
     };
     const run = new FlimpRun(deps, { name, runDir, plan, planJson, resume });
     this.run = run;

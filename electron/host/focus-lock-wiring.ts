@@ -3,6 +3,7 @@
  * through the safety layer, mirrored into AppState.focusLock, and throttling the Z readout
  * while it holds (the loop makes ~50 small moves/s).
  */
+import { realTime, sleepOn, type SimClock } from '../../drivers/sim/sim-clock';
 import { FocusLockControl } from '../automation/flimp/lock-handle';
 import { FocusLock } from '../automation/focus-lock';
 import type { SafetyLayer } from '../safety/safety-layer';
@@ -19,24 +20,31 @@ export function createFocusLockControl(deps: {
   safety: SafetyLayer;
   store: StateStore;
   log: Logger;
+  /** The loop's period and the samples' times are on this clock (default real time). */
+  time?: SimClock;
 }): FocusLockControl | null {
   const { devices, safety, store } = deps;
+  const time = deps.time ?? realTime;
   const focus = devices.focus;
   if (!devices.focusSensor || !focus) return null;
   return new FocusLockControl(
-    new FocusLock({
-      sensor: devices.focusSensor,
-      focus: {
-        moveToUm: (z) => safety.moveFocusTo(z),
-        positionUm: () => focus.getPositionUm(),
+    new FocusLock(
+      {
+        sensor: devices.focusSensor,
+        focus: {
+          moveToUm: (z) => safety.moveFocusTo(z),
+          positionUm: () => focus.getPositionUm(),
+        },
+        log: (m) => deps.log.log('info', m),
       },
-      log: (m) => deps.log.log('info', m),
-    }),
+      { sleep: deps.time && ((ms) => sleepOn(time, ms)) },
+    ),
     () => focus.getPositionUm(),
     (view) =>
       store.update((s) => {
         s.focusLock = view;
       }),
     (engaged) => devices.limitRefreshRate(focus.id, engaged ? LOCKED_Z_READOUT_MS : null),
+    () => time.epochMs(),
   );
 }

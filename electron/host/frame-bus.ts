@@ -81,13 +81,17 @@ export class FrameBus {
   /**
    * Shows a frame that belongs to someone else (a run's frame, about to be transferred to the
    * writer thread): copies it, so listeners never see a detached buffer. Callers decimate.
+   * The copy lies in a SharedArrayBuffer, so the view worker reads it in place
+   * (electron/remote/view-frames.ts) instead of copying it again.
    */
   publishCopy(meta: Omit<FrameMeta, 'sentAtMs' | 'seq'>, pixels: Uint16Array): void {
     if (!this.hasListeners) {
       this.note(meta, pixels);
       return;
     }
-    const frame: HostFrame = { meta: { ...meta, seq: ++this.seq }, pixels: pixels.slice() };
+    const copy = new Uint16Array(new SharedArrayBuffer(pixels.byteLength));
+    copy.set(pixels);
+    const frame: HostFrame = { meta: { ...meta, seq: ++this.seq }, pixels: copy };
     this.latestFrame = frame;
     this.mosaicFeed.add(frame.meta, frame.pixels, frame.meta.seq);
     for (const l of [...this.listeners]) l(frame);

@@ -205,6 +205,7 @@ export async function createHost(loaded: LoadedConfig, options: HostOptions = {}
     uploads,
     log,
     shutter,
+    time: options.simTime,
   });
   const dispatcher: Dispatcher = new Dispatcher(
     {

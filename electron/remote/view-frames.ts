@@ -1,9 +1,10 @@
 /**
  * Encodes a display frame for one client's view (electron/api/frame-view.ts): full raw frames
  * as "AQF1" (pixels not copied, no worker), everything else as "AQF2" from the frame's view
- * pyramid. The host's thread only copies the frame once into a shared buffer; the pyramid and
- * full-frame histogram are built once per frame in the view worker (./view-pool.ts), and each
- * client's crop + encode runs there too; clients with the same view and codec share one encode.
+ * pyramid. The host's thread at most copies the frame once into a shared buffer; the pyramid (down
+ * to the coarsest level a client asked for) and full-frame histogram are built once per frame
+ * in the view worker (./view-pool.ts), and each client's crop + encode runs there too; clients
+ * with the same view and codec share one encode.
  */
 import type { FrameMeta } from '../api/contract';
 import {
@@ -19,7 +20,7 @@ import { VIEW_FRAME_MAGIC } from '../api/messages';
 import { encodeFrameHeader, pixelBytes } from '../host/frame-codec';
 import type { HostFrame } from '../host/frame-bus';
 import type { CodecChooser } from './codec-choice';
-import type { EncodeResult, PyramidResult } from './view-jobs';
+import type { EncodeResult, PyramidResult, ViewJobFrame } from './view-jobs';
 import { viewPool } from './view-pool';
 import { pyramidLayout } from './view-pyramid';
 
@@ -33,6 +34,7 @@ export interface ClientView {
 export const FULL_VIEW: ClientView = { view: null, codec: 'raw' };
 
 export interface EncodedFrame {
+  /** Preamble, JSON header and padding; for "AQF2" also the histogram's counts (WireHistogram). */
   header: Buffer;
   payload: Buffer;
   codec: FrameCodec;
@@ -45,8 +47,12 @@ export interface AutoCodec {
 }
 
 interface Pyramid {
-  buffer: SharedArrayBuffer;
+  buffers: ViewJobFrame;
   histogram: Promise<PyramidResult>;
+  /** The coarsest level built, or being built, so far. */
+  builtTo: number;
+  /** Settles once levels 1..builtTo are built. */
+  levels: Promise<unknown>;
   encodes: Map<string, Promise<EncodeResult>>;
 }
 
@@ -86,16 +92,14 @@ export async function encodeForView(
     return encodeFullFrame(frame);
   }
   const window = codec === 'lut8' ? client.window : undefined;
-  const pyramid = pyramidOf(frame);
+  const pyramid = pyramidOf(frame, plan.level);
   const key = `${JSON.stringify(plan)}|${codec}|${JSON.stringify(window)}`;
   let pending = pyramid.encodes.get(key);
   if (!pending) {
-    pending = pyramid.histogram.then(() =>
+    pending = pyramid.levels.then(() =>
       viewPool().run({
         kind: 'encode',
-        buffer: pyramid.buffer,
-        widthPx: w,
-        heightPx: h,
+        ...pyramid.buffers,
         view: plan,
         codec,
         ...(window && { window }),
@@ -103,7 +107,7 @@ export async function encodeForView(
     ) as Promise<EncodeResult>;
     pyramid.encodes.set(key, pending);
   }
-  const [{ histogram }, encoded] = await Promise.all([pyramid.histogram, pending]);
+  const [{ histogram, counts }, encoded] = await Promise.all([pyramid.histogram, pending]);
   if (client.codec === 'auto') {
     auto?.chooser.record(codec, rawBytes, encoded.bytes.length, encoded.encodeMs);
   }
@@ -114,29 +118,63 @@ export async function encodeForView(
     histogram,
     ...(window && { window }),
   };
-  const header = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
-  header.write(VIEW_FRAME_MAGIC, 0, 'ascii');
+  const json = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
+  json.write(VIEW_FRAME_MAGIC, 0, 'ascii');
+  const header = Buffer.concat([json, counts]);
   const payload = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
   return { header, payload, codec };
 }
 
-/** The frame's pyramid, started on first use: one copy of the frame here, the rest in the worker. */
-function pyramidOf(frame: HostFrame): Pyramid {
-  let p = pyramids.get(frame);
-  if (p) return p;
+/**
+ * The frame's pyramid down to `level` at least: started on first use (the histogram and
+ * levels 1..level in the worker); a client that needs a deeper level later adds a job that
+ * builds only the levels missing.
+ */
+function pyramidOf(frame: HostFrame, level: number): Pyramid {
+  const p = pyramids.get(frame);
+  if (p) {
+    if (level > p.builtTo) {
+      const job = {
+        kind: 'levels',
+        ...p.buffers,
+        fromLevel: p.builtTo + 1,
+        toLevel: level,
+      } as const;
+      p.levels = p.levels.then(() => viewPool().run(job));
+      p.builtTo = level;
+    }
+    return p;
+  }
   const { widthPx: w, heightPx: h, bitDepth } = frame.meta;
-  const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-  new Uint16Array(buffer, 0, w * h).set(frame.pixels.subarray(0, w * h));
-  const histogram = viewPool().run({
-    kind: 'pyramid',
-    buffer,
+  const buffers: ViewJobFrame = {
+    ...sharedPixels(frame.pixels, w * h),
+    levels: new SharedArrayBuffer(pyramidLayout(w, h).bytes),
     widthPx: w,
     heightPx: h,
+  };
+  const histogram = viewPool().run({
+    kind: 'pyramid',
+    ...buffers,
     bitDepth,
+    toLevel: level,
   }) as Promise<PyramidResult>;
-  p = { buffer, histogram, encodes: new Map() };
-  pyramids.set(frame, p);
-  return p;
+  const created = { buffers, histogram, builtTo: level, levels: histogram, encodes: new Map() };
+  pyramids.set(frame, created);
+  return created;
+}
+
+/**
+ * The frame's pixels for the view worker: read in place when they already lie in a
+ * SharedArrayBuffer (frames the bus copied, FrameBus.publishCopy; nobody writes a published
+ * frame), else copied once into one (8 MiB, a few ms on this thread, for camera frames).
+ */
+function sharedPixels(pixels: Uint16Array, n: number) {
+  if (pixels.buffer instanceof SharedArrayBuffer) {
+    return { frame: pixels.buffer, frameOffset: pixels.byteOffset };
+  }
+  const frame = new SharedArrayBuffer(n * 2);
+  new Uint16Array(frame).set(pixels.subarray(0, n));
+  return { frame, frameOffset: 0 };
 }
 
 /** The camera value at image pixel (x, y) of a frame; null outside it. */

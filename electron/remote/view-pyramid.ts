@@ -9,56 +9,73 @@ import {
   type DisplayWindow,
   type FrameCodec,
   type FrameView,
-  type WireHistogram,
 } from '../api/frame-view';
 // The live view's own binning and window formula, so both sides agree exactly (pure modules).
-import { fullHistogram, histogramToWire } from '../../renderer/display/histogram';
+import { fullHistogram, type Histogram } from '../../renderer/display/histogram';
 import { windowValue } from '../../renderer/display/lut';
 
 /** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
 const DEFLATE_LEVEL = 1;
 
 export interface PyramidLevel {
-  /** Byte offset of the level's uint16 pixels in the pyramid buffer. */
+  /** Byte offset of the level's uint16 pixels in the levels buffer (level 0: in the frame's). */
   offset: number;
   widthPx: number;
   heightPx: number;
 }
 
-/** Levels 0..MAX_VIEW_LEVEL one after the other in one buffer; level L is ceil(size / 2^L). */
+/**
+ * A frame's pyramid: level 0 is the frame's own pixels (read in place, never written), levels
+ * 1..MAX_VIEW_LEVEL lie one after the other in `levels` (pyramidLayout).
+ */
+export interface PyramidBuffers {
+  frame: ArrayBufferLike;
+  /** Byte offset of the frame's first pixel in `frame`. */
+  frameOffset: number;
+  levels: ArrayBufferLike;
+  widthPx: number;
+  heightPx: number;
+}
+
+/** Level L is ceil(size / 2^L); `bytes`: the size of the levels buffer (levels 1..MAX). */
 export function pyramidLayout(w: number, h: number): { levels: PyramidLevel[]; bytes: number } {
-  const levels: PyramidLevel[] = [];
+  const levels: PyramidLevel[] = [{ offset: 0, widthPx: w, heightPx: h }];
   let offset = 0;
-  for (let l = 0, lw = w, lh = h; l <= MAX_VIEW_LEVEL; l++) {
-    levels.push({ offset, widthPx: lw, heightPx: lh });
-    offset += lw * lh * 2;
+  for (let l = 1, lw = w, lh = h; l <= MAX_VIEW_LEVEL; l++) {
     lw = Math.ceil(lw / 2);
     lh = Math.ceil(lh / 2);
+    levels.push({ offset, widthPx: lw, heightPx: lh });
+    offset += lw * lh * 2;
   }
   return { levels, bytes: offset };
 }
 
-const levelPixels = (buffer: ArrayBufferLike, l: PyramidLevel) =>
-  new Uint16Array(buffer, l.offset, l.widthPx * l.heightPx);
+/** The pixels of level `l` (0..MAX_VIEW_LEVEL) of a pyramid. */
+export function levelPixels(p: PyramidBuffers, l: number): Uint16Array {
+  const level = pyramidLayout(p.widthPx, p.heightPx).levels[l];
+  if (!level) throw new Error(`view level ${l} is not in the pyramid`);
+  const n = level.widthPx * level.heightPx;
+  return l === 0
+    ? new Uint16Array(p.frame, p.frameOffset, n)
+    : new Uint16Array(p.levels, level.offset, n);
+}
 
 /**
- * Fills levels 1..MAX of a pyramid whose level 0 holds the frame: each pixel is the max of a
- * 2×2 block of the level below (partial at the edges). Max is associative, so level L equals
- * reduceFrame's direct 2^L block max of the frame on every 2^L-aligned region.
- * Returns the histogram of every level-0 pixel.
+ * Fills levels `from`..`to` of a pyramid whose level 0 holds the frame and whose levels below
+ * `from` are built: each pixel is the max of a 2×2 block of the level below (partial at the
+ * edges). Max is associative, so level L equals reduceFrame's direct 2^L block max of the
+ * frame on every 2^L-aligned region.
  */
-export function buildPyramid(
-  buffer: ArrayBufferLike,
-  w: number,
-  h: number,
-  bitDepth: number,
-): WireHistogram {
-  const { levels } = pyramidLayout(w, h);
-  for (let l = 1; l < levels.length; l++) {
+export function buildLevels(p: PyramidBuffers, from: number, to: number): void {
+  const { levels } = pyramidLayout(p.widthPx, p.heightPx);
+  if (from < 1 || to >= levels.length) {
+    throw new Error(`pyramid levels ${from}..${to} outside 1..${levels.length - 1}`);
+  }
+  for (let l = from; l <= to; l++) {
     const below = levels[l - 1]!;
     const here = levels[l]!;
-    const src = levelPixels(buffer, below);
-    const dst = levelPixels(buffer, here);
+    const src = levelPixels(p, l - 1);
+    const dst = levelPixels(p, l);
     const sw = below.widthPx;
     for (let y = 0; y < here.heightPx; y++) {
       const r0 = 2 * y * sw;
@@ -78,20 +95,27 @@ export function buildPyramid(
       }
     }
   }
-  const full = levelPixels(buffer, levels[0]!);
-  return histogramToWire(fullHistogram(full, bitDepth));
+}
+
+/** Levels 1..`to` (all by default) and the histogram of every level-0 pixel. */
+export function buildPyramid(
+  p: PyramidBuffers,
+  bitDepth: number,
+  to: number = MAX_VIEW_LEVEL,
+): Histogram {
+  if (to > 0) buildLevels(p, 1, to);
+  return fullHistogram(levelPixels(p, 0), bitDepth);
 }
 
 /** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */
-export function cropView(buffer: ArrayBufferLike, w: number, h: number, view: FrameView) {
-  const level = pyramidLayout(w, h).levels[view.level];
-  if (!level) throw new Error(`view level ${view.level} is not in the pyramid`);
-  const src = levelPixels(buffer, level);
+export function cropView(p: PyramidBuffers, view: FrameView): Uint16Array {
+  const src = levelPixels(p, view.level);
+  const levelW = Math.ceil(p.widthPx / (1 << view.level));
   const out = new Uint16Array(view.widthPx * view.heightPx);
   const x0 = view.region.x >> view.level;
   const y0 = view.region.y >> view.level;
   for (let y = 0; y < view.heightPx; y++) {
-    const from = (y0 + y) * level.widthPx + x0;
+    const from = (y0 + y) * levelW + x0;
     out.set(src.subarray(from, from + view.widthPx), y * view.widthPx);
   }
   return out;
@@ -129,20 +153,34 @@ export function reduceFrame(pixels: Uint16Array, imageW: number, view: FrameView
 }
 
 /**
- * Lossless pre-filter for the deflate codec: the low bytes of all pixels, then the high
- * bytes. Camera values use few high bits, so the high-byte plane is long runs that deflate
- * level 1 packs to almost nothing. (Measured on the simulated camera by bench:remote: a
- * horizontal delta before the shuffle made frames larger — it doubles the noise variance.)
+ * Lossless pre-filter before deflate: byte k of every word, for k = 0 (low) up. Camera values
+ * use few high bits, so the high-byte plane is long runs that deflate level 1 packs to almost
+ * nothing; the same holds for the histogram's u32 counts. (Measured on the simulated camera by
+ * bench:remote: a horizontal delta before the shuffle made frames larger — it doubles the
+ * noise variance.) Inverse: renderer/frames/view-pixels.ts byteUnshuffle.
  */
-export function byteShuffle(pixels: Uint16Array): Uint8Array {
-  const n = pixels.length;
-  const out = new Uint8Array(n * 2);
+export function byteShuffle(words: Uint16Array | Uint32Array): Uint8Array {
+  const n = words.length;
+  const size = words.BYTES_PER_ELEMENT;
+  const out = new Uint8Array(n * size);
+  if (size === 2) {
+    for (let i = 0; i < n; i++) {
+      const v = words[i]!;
+      out[i] = v & 0xff;
+      out[n + i] = v >> 8;
+    }
+    return out;
+  }
   for (let i = 0; i < n; i++) {
-    const v = pixels[i]!;
-    out[i] = v & 0xff;
-    out[n + i] = v >> 8;
+    const v = words[i]!;
+    for (let k = 0; k < size; k++) out[k * n + i] = (v >>> (8 * k)) & 0xff;
   }
   return out;
+}
+
+/** The bytes a wire histogram's counts go as (see WireHistogram). */
+export function encodeHistogramCounts(counts: Uint32Array): Uint8Array {
+  return deflateRawSync(byteShuffle(counts), { level: DEFLATE_LEVEL });
 }
 
 let lutCache: { key: string; table: Uint8Array } | null = null;

@@ -9,7 +9,8 @@ if (!port) throw new Error('view.worker.ts must run in a worker thread');
 port.on('message', (msg: ViewJob & { id: number }) => {
   try {
     const result = runViewJob(msg);
-    const transfer = 'bytes' in result ? [result.bytes.buffer as ArrayBuffer] : [];
+    const bytes = result && ('bytes' in result ? result.bytes : result.counts);
+    const transfer = bytes ? [bytes.buffer as ArrayBuffer] : [];
     port.postMessage({ id: msg.id, result } satisfies JobReply<ViewJobResult>, transfer);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

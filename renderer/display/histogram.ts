@@ -104,18 +104,31 @@ export function fullHistogram(pixels: Uint16Array, bitDepth: number): Histogram 
   return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
 }
 
-export function histogramToWire(h: Histogram): WireHistogram {
+/** The occupied span of bins: the header fields of WireHistogram (but its byte length) and the counts. */
+export function histogramToWire(h: Histogram): {
+  head: Omit<WireHistogram, 'bytes'>;
+  counts: Uint32Array;
+} {
   let first = 0;
   while (first < h.counts.length && h.counts[first] === 0) first++;
   let end = h.counts.length;
   while (end > first && h.counts[end - 1] === 0) end--;
   const { binWidth, rangeMax, samples, minValue, maxValue } = h;
-  const counts = Array.from(h.counts.subarray(first, end));
-  return { binWidth, rangeMax, samples, minValue, maxValue, firstBin: first, counts };
+  const counts = h.counts.slice(first, end);
+  const head = {
+    binWidth,
+    rangeMax,
+    samples,
+    minValue,
+    maxValue,
+    firstBin: first,
+    bins: counts.length,
+  };
+  return { head, counts };
 }
 
 /** Inverse of histogramToWire; throws on a histogram that does not fit its own range. */
-export function histogramFromWire(w: WireHistogram): Histogram {
+export function histogramFromWire(w: Omit<WireHistogram, 'bytes'>, sent: Uint32Array): Histogram {
   const bins = w.rangeMax / w.binWidth;
   if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
     throw new Error(
@@ -123,17 +136,17 @@ export function histogramFromWire(w: WireHistogram): Histogram {
     );
   }
   if (
-    !Array.isArray(w.counts) ||
     !Number.isInteger(w.firstBin) ||
     w.firstBin < 0 ||
-    w.firstBin + w.counts.length > bins
+    w.bins !== sent.length ||
+    w.firstBin + sent.length > bins
   ) {
     throw new Error(
-      `histogram: bins ${w.firstBin}..${w.firstBin + (w.counts?.length ?? 0)} outside 0..${bins}`,
+      `histogram: bins ${w.firstBin}..${w.firstBin + sent.length} (header says ${w.bins}) outside 0..${bins}`,
     );
   }
   const counts = new Uint32Array(bins);
-  counts.set(w.counts, w.firstBin);
+  counts.set(sent, w.firstBin);
   const { binWidth, rangeMax, samples, minValue, maxValue } = w;
   return { counts, binWidth, rangeMax, samples, minValue, maxValue };
 }

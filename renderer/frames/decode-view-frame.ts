@@ -13,7 +13,7 @@ import {
   type DecodedFrame,
 } from './decode-frame';
 import { histogramFromWire } from '../display/histogram';
-import { expandView, byteUnshuffle } from './view-pixels';
+import { expandView, byteUnshuffle, byteUnshuffle32 } from './view-pixels';
 
 /** Typed against the contract's constants, so a change there fails the type check here. */
 const CODECS: readonly FrameCodec[] = ['raw', 'deflate', 'lut8'] satisfies FrameCodec[];
@@ -23,7 +23,18 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
   const { magic, meta, raw, payloadOffset } = parseFrameHeader(buf);
   if (magic !== VIEW_MAGIC) return decodeFrame(buf);
   const view = checkView(raw.view, meta.widthPx, meta.heightPx, meta.seq);
-  const payload = new Uint8Array(buf, payloadOffset);
+  const countBytes = view.histogram?.bytes ?? 0;
+  if (
+    !Number.isInteger(countBytes) ||
+    countBytes < 0 ||
+    payloadOffset + countBytes > buf.byteLength
+  ) {
+    throw new FrameDecodeError(
+      `frame ${meta.seq} header.view.histogram.bytes: ${JSON.stringify(countBytes)} does not fit ` +
+        `the ${buf.byteLength - payloadOffset} bytes after the header`,
+    );
+  }
+  const payload = new Uint8Array(buf, payloadOffset + countBytes);
   if (payload.length !== view.payloadBytes) {
     throw new FrameDecodeError(
       `frame ${meta.seq}: ${payload.length} payload bytes, header says ${view.payloadBytes}`,
@@ -51,10 +62,17 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
     reduced = view.codec === 'lut8' ? Uint16Array.from(bytes) : byteUnshuffle(bytes);
   }
   let histogram;
-  try {
-    histogram = view.histogram && histogramFromWire(view.histogram);
-  } catch (err) {
-    throw new FrameDecodeError(`frame ${meta.seq} header.view.${(err as Error).message}`);
+  if (view.histogram) {
+    const counts = await inflateRaw(
+      new Uint8Array(buf, payloadOffset, countBytes),
+      meta.seq,
+      'histogram',
+    );
+    try {
+      histogram = histogramFromWire(view.histogram, byteUnshuffle32(counts));
+    } catch (err) {
+      throw new FrameDecodeError(`frame ${meta.seq} header.view.${(err as Error).message}`);
+    }
   }
   let expanded: Uint16Array | null = null;
   return {
@@ -68,12 +86,16 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
   };
 }
 
-async function inflateRaw(bytes: Uint8Array<ArrayBuffer>, seq: number): Promise<Uint8Array> {
+async function inflateRaw(
+  bytes: Uint8Array<ArrayBuffer>,
+  seq: number,
+  what = 'payload',
+): Promise<Uint8Array> {
   try {
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (err) {
-    throw new FrameDecodeError(`frame ${seq}: deflate payload is corrupt (${String(err)})`);
+    throw new FrameDecodeError(`frame ${seq}: deflate ${what} is corrupt (${String(err)})`);
   }
 }
 

@@ -26,9 +26,12 @@ export class FrameAssembler {
     const magic = String.fromCharCode(...bytes.subarray(0, 4));
     if (magic === CHUNK_MAGIC) return this.continue(message, bytes);
     const { magic: kind, meta, raw, payloadOffset } = parseFrameHeader(message);
+    const view = raw.view as
+      { payloadBytes?: unknown; histogram?: { bytes?: unknown } } | undefined;
+    // An "AQF2" payload follows the histogram's counts (WireHistogram.bytes).
     const payload =
       kind === VIEW_MAGIC
-        ? Number((raw.view as { payloadBytes?: unknown } | undefined)?.payloadBytes)
+        ? Number(view?.payloadBytes) + Number(view?.histogram?.bytes ?? 0)
         : meta.widthPx * meta.heightPx * 2;
     const total = payloadOffset + payload;
     if (!Number.isInteger(total) || message.byteLength > total) {

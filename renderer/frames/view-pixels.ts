@@ -28,11 +28,26 @@ export function expandView(
   return out;
 }
 
-/** Inverse of byteShuffle. */
+/** Inverse of byteShuffle (electron/remote/view-pyramid.ts) for uint16 words. */
 export function byteUnshuffle(bytes: Uint8Array): Uint16Array {
   if (bytes.length % 2 !== 0) throw new Error(`shuffled pixels: odd byte count ${bytes.length}`);
   const n = bytes.length / 2;
   const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = bytes[i]! | (bytes[n + i]! << 8);
+  return out;
+}
+
+/** Inverse of byteShuffle for uint32 words (the histogram's counts). */
+export function byteUnshuffle32(bytes: Uint8Array): Uint32Array {
+  if (bytes.length % 4 !== 0) {
+    throw new Error(`shuffled counts: ${bytes.length} bytes is not a multiple of 4`);
+  }
+  const n = bytes.length / 4;
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] =
+      (bytes[i]! | (bytes[n + i]! << 8) | (bytes[2 * n + i]! << 16) | (bytes[3 * n + i]! << 24)) >>>
+      0;
+  }
   return out;
 }

@@ -37,7 +37,7 @@ export interface FlimpRunOptions {
 }
 
 export class FlimpRun {
-  readonly control = new RunControl();
+  readonly control: RunControl;
   private readonly published: RunStatus;
   private readonly wallMs: () => number;
   private datasets: RoiDatasets | null = null;
@@ -50,6 +50,7 @@ export class FlimpRun {
     private readonly deps: FlimpDeps,
     private readonly o: FlimpRunOptions,
   ) {
+    this.control = new RunControl(deps.time);
     this.wallMs = deps.wallMs ?? Date.now;
     this.published = new RunStatus(o, this.control, this.wallMs);
     this.drift = new RunDrift(o.plan.driftCorrection, deps.log);

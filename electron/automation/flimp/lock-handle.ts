@@ -27,9 +27,11 @@ export class FocusLockControl {
     private readonly positionUm: () => Promise<number>,
     private readonly publish: (view: FocusLockView) => void,
     private readonly holdsZ: (engaged: boolean) => void = () => {},
+    /** Epoch ms of a sample: the instrument's clock (the lock loop's). */
+    private readonly epochMs: () => number = Date.now,
   ) {
     lock.onLost(() => this.refresh());
-    lock.onSample((errorUm) => this.samples.push({ tMs: Date.now(), errorUm }));
+    lock.onSample((errorUm) => this.samples.push({ tMs: this.epochMs(), errorUm }));
     this.refresh();
   }
 
@@ -41,7 +43,7 @@ export class FocusLockControl {
       offsetUm: s.offsetUm,
       signal: s.signal,
       calibrated: this.calibrated,
-      rmsErrorUm: s.state === 'off' ? null : this.samples.rmsUm(Date.now() - RMS_WINDOW_MS),
+      rmsErrorUm: s.state === 'off' ? null : this.samples.rmsUm(this.epochMs() - RMS_WINDOW_MS),
     };
     if (s.reason !== undefined) v.reason = s.reason;
     return v;

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StateError, serializeError } from '../../../drivers/errors';
+import { realTime } from '../../../drivers/sim/sim-clock';
 import type { AcquiredFrame } from '../../runner/types';
 import { stageToPixel } from '../pixel-to-stage';
 import { driftFromShift, type XYUm } from './drift-correction';
@@ -148,7 +149,8 @@ export async function imageRoi(
       atMs: (deps.wallMs ?? Date.now)(),
     };
   };
-  return { finished: finish() };
+  // Real work, like the frame writes: the instrument's clock does not skip ahead over it.
+  return { finished: (deps.time ?? realTime).hold(finish()) };
 }
 
 interface SeriesResult {
@@ -198,11 +200,12 @@ async function timeSeries(
     centrePx: null,
     radiusPx: radius,
   };
-  const t0 = performance.now();
+  const time = deps.time ?? realTime;
+  const t0 = time.now();
   let at: { xPx: number; yPx: number } | null = null;
   for (let t = 0; t < p.maxFrames; t++) {
     await control.checkpoint(() => engine.lasersOff());
-    if (p.intervalMs > 0) await control.sleep(t0 + t * p.intervalMs - performance.now());
+    if (p.intervalMs > 0) await control.sleep(t0 + t * p.intervalMs - time.now());
     for (let c = 0; c < p.programme.length; c++) {
       if (!single) await setup(c);
       const frame: AcquiredFrame = await traced('frame.acquire', () =>
@@ -222,7 +225,7 @@ async function timeSeries(
       }
       out.exposureMs += frame.meta.exposureMs;
       const channel = p.programme[c]!.name ?? p.programme[c]!.laserId;
-      await traced('frame.write', () => dataset.write(frame, t, c, channel));
+      await traced('frame.write', () => time.hold(dataset.write(frame, t, c, channel)));
     }
     out.frames = t + 1;
     ctx.onFrame(out.frames);

@@ -5,6 +5,7 @@
  * `signal` aborts in-flight waits and autofocus searches.
  */
 import { AquilaError, StateError } from '../../../drivers/errors';
+import { realTime, type SimClock } from '../../../drivers/sim/sim-clock';
 
 /** Thrown out of the run loop when it is to stop; `kind` says why. */
 export class RunStopped extends AquilaError {
@@ -23,6 +24,9 @@ export class RunControl {
   private readonly abortController = new AbortController();
   private wake: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
+
+  /** `time`: the clock `sleep` waits on (the host's instrument time). */
+  constructor(private readonly time: SimClock = realTime) {}
 
   get signal(): AbortSignal {
     return this.abortController.signal;
@@ -91,15 +95,15 @@ export class RunControl {
     if (this.stop) throw this.stop;
   }
 
-  /** Waits `ms` unless stopped first (then throws RunStopped). */
+  /** Waits `ms` of the run's clock unless stopped first (then throws RunStopped). */
   async sleep(ms: number): Promise<void> {
     if (this.stop) throw this.stop;
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const cancel = this.time.after(ms, done);
       const onAbort = () => done();
       function done() {
-        clearTimeout(timer);
+        cancel();
         signal.removeEventListener('abort', onAbort);
         resolve();
       }

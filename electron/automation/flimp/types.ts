@@ -4,6 +4,7 @@
  * analysis (B's kernels in worker threads, the focus lock) and the dataset writer path.
  */
 import type { z } from 'zod';
+import type { SimClock } from '../../../drivers/sim/sim-clock';
 import type { roiFindOptions, StageOrientation } from '../../api/contract';
 import type { DatasetFormat, RunEnd } from '../../storage/layout';
 import type { AcquiredFrame, AcquisitionEngine } from '../../runner/types';
@@ -99,5 +100,8 @@ export interface FlimpDeps {
   /** Queues a closed dataset folder for upload; absent when the host has no upload queue. */
   enqueueUpload?(dir: string, target: string): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Epoch ms of records and status (default Date.now); on `time` when that is given. */
   wallMs?(): number;
+  /** The instrument's clock: ROI intervals wait on it (default real time; dry runs: simulated). */
+  time?: SimClock;
 }

@@ -11,7 +11,9 @@ import { realTime, type SimClock } from '../../../drivers/sim/sim-clock';
 import type { DryRunReport } from '../../../electron/api/contract';
 import { MacroRecorder } from '../../../electron/macros/dry-run';
 import { listLibrary, EXAMPLES_DIR } from '../../../electron/macros/macro-library';
+import { basePlan, colony, truthOf } from '../../support/automation-rig';
 import { macroHost, MACRO_CTX, startMacro } from '../../support/macro-host';
+import { tempDir } from '../../support/temp-dir';
 
 const base = JSON.parse(
   readFileSync(path.join(import.meta.dirname, '../../fixtures/configs/macros.json'), 'utf8'),
@@ -63,10 +65,15 @@ async function measured(
 ): Promise<{ report: DryRunReport; console: string[]; wallS: number; lateS: number }> {
   const recorder = new MacroRecorder(dryRun);
   const meter = lateMeter();
-  const host = await macroHost(config, {
-    ...recorder.hostOptions(),
-    ...(!dryRun && { simTime: meter.clock }),
-  });
+  // Datasets and automation runs go to a fresh folder, so the dry and real runs' names are free.
+  const storage = { datasetsRoot: tempDir('aquila-examples-') };
+  const host = await macroHost(
+    { ...config, storage },
+    {
+      ...recorder.hostOptions(),
+      ...(!dryRun && { simTime: meter.clock }),
+    },
+  );
   try {
     // Worker pools (rendering, analysis) start on first use: warm them outside the measurement,
     // as on an instrument that has been up for a while.
@@ -212,4 +219,42 @@ describe('example macros', () => {
     within5('duration', dry.report.durationS, real.report.durationS, real.lateS);
     expect(dry.report.durationS).toBeLessThan(5 + 1.5);
   });
+
+  it(
+    'dry-runs a FLImP automation run: its ROI intervals are skipped, its duration kept',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      // 2 ROIs × 3 time points 1.5 s apart: 6 s of intervals the dry run does not wait for
+      const { xUm, yUm } = colony(truthOf(config)).c;
+      const plan = {
+        ...basePlan,
+        scan: { columns: 1, rows: 1, centreUm: { xUm, yUm } },
+        maxRois: 2,
+        roi: {
+          ...basePlan.roi,
+          programme: [{ laserId: 'laser488', powerMw: 5, exposureMs: 100, name: 'GFP' }],
+          intervalMs: 1500,
+          stopFraction: 0,
+          minFrames: 3,
+          maxFrames: 3,
+        },
+      };
+      const source = `
+      await aquila.automation.start({ plan: ${JSON.stringify(plan)}, name: 'intervals' });
+      const end = await aquila.wait('automation');
+      if (end.phase !== 'finished') throw new Error('automation ' + end.phase);
+      aquila.log(end.imaged + ' ROIs imaged');`;
+      const dry = await measured(true, { source });
+      const real = await measured(false, { source });
+      expect(real.console).toEqual(['2 ROIs imaged']);
+      expect(dry.console).toEqual(real.console);
+      // 1 tile + 2 × 3 time points
+      expect(real.report.frames).toBe(7);
+      agree(dry.report, real.report, real.lateS);
+      expect(real.report.durationS).toBeGreaterThan(6);
+      expect(dry.wallS).toBeLessThan(real.wallS / 2);
+    },
+  );
 });

@@ -14,17 +14,19 @@ import {
   type EncodeResult,
   type PyramidResult,
   type ViewJob,
+  type ViewJobFrame,
   type ViewJobResult,
 } from '../../../electron/remote/view-jobs';
 import {
   buildPyramid,
   cropView,
+  encodeHistogramCounts,
   encodePixels,
   pyramidLayout,
   reduceFrame,
   windowTo8Bit,
 } from '../../../electron/remote/view-pyramid';
-import { byteUnshuffle } from '../../../renderer/frames/view-pixels';
+import { byteUnshuffle, byteUnshuffle32 } from '../../../renderer/frames/view-pixels';
 
 /** Seeded noise with a few single-pixel spots and the extreme values. */
 function frame(w: number, h: number, seed = 3): Uint16Array {
@@ -39,11 +41,18 @@ function frame(w: number, h: number, seed = 3): Uint16Array {
   return px;
 }
 
+/** A pyramid's buffers with `px` as its level 0 (at an offset, as a view of a larger buffer may be). */
+function buffersOf(px: Uint16Array, w: number, h: number): ViewJobFrame {
+  const frame = new SharedArrayBuffer(16 + w * h * 2);
+  new Uint16Array(frame, 16, w * h).set(px);
+  const levels = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
+  return { frame, frameOffset: 16, levels, widthPx: w, heightPx: h };
+}
+
 function pyramidOf(px: Uint16Array, w: number, h: number) {
-  const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-  new Uint16Array(buffer, 0, w * h).set(px);
-  const histogram = buildPyramid(buffer, w, h, 16);
-  return { buffer, histogram };
+  const buffers = buffersOf(px, w, h);
+  const histogram = buildPyramid(buffers, 16);
+  return { buffers, histogram };
 }
 
 describe('view pyramid', () => {
@@ -54,14 +63,12 @@ describe('view pyramid', () => {
   ] as const) {
     it(`every level equals the direct 2^L block max on aligned views (${w}×${h})`, () => {
       const px = frame(w, h);
-      const { buffer } = pyramidOf(px, w, h);
+      const { buffers } = pyramidOf(px, w, h);
       const canvases = [w, 100, 50, 20, 9, 4, 1];
       for (const c of canvases) {
         for (const region of [undefined, { x: 33, y: 17, width: 120, height: 61 }]) {
           const plan = planView(w, h, { canvasWidthPx: c, canvasHeightPx: c, region });
-          expect(Array.from(cropView(buffer, w, h, plan))).toEqual(
-            Array.from(reduceFrame(px, w, plan)),
-          );
+          expect(Array.from(cropView(buffers, plan))).toEqual(Array.from(reduceFrame(px, w, plan)));
         }
       }
       // The levels reached above include the deepest one.
@@ -73,8 +80,11 @@ describe('view pyramid', () => {
     const w = 203;
     const h = 97;
     const px = frame(w, h);
-    const wire = pyramidOf(px, w, h).histogram;
-    const got = histogramFromWire(wire);
+    const job = { kind: 'pyramid', ...buffersOf(px, w, h), bitDepth: 16, toLevel: 0 } as const;
+    const { histogram: wire, counts } = runViewJob(job) as PyramidResult;
+    expect(counts.length).toBe(wire.bytes);
+    const sent = byteUnshuffle32(inflateRawSync(counts));
+    const got = histogramFromWire(wire, sent);
     expect(got).toEqual(computeHistogram(px, 16, Infinity));
     expect(got.samples).toBe(w * h);
     // 12-bit data: bins of 1 value over the adaptive range, as the renderer bins.
@@ -82,13 +92,28 @@ describe('view pyramid', () => {
     expect(fullHistogram(dim, 12)).toEqual(computeHistogram(dim, 12, Infinity));
     // Against a plain count: the bins of the values that occur.
     const shift = Math.log2(got.binWidth);
-    const counts = new Map<number, number>();
-    for (const v of px) counts.set(v >> shift, (counts.get(v >> shift) ?? 0) + 1);
-    for (const [bin, n] of counts) expect(got.counts[Math.min(bin, got.counts.length - 1)]).toBe(n);
+    const plain = new Map<number, number>();
+    for (const v of px) plain.set(v >> shift, (plain.get(v >> shift) ?? 0) + 1);
+    for (const [bin, n] of plain) expect(got.counts[Math.min(bin, got.counts.length - 1)]).toBe(n);
     expect([got.minValue, got.maxValue]).toEqual([0, 65535]);
     // Only the occupied span of bins goes on the wire.
-    expect(wire.counts[0]).toBeGreaterThan(0);
-    expect(wire.counts.at(-1)).toBeGreaterThan(0);
+    expect(sent.length).toBe(wire.bins);
+    expect(sent[0]).toBeGreaterThan(0);
+    expect(sent.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('sends a camera histogram as a fraction of its JSON size', () => {
+    // A background of ~100 ± 20 over a 2048² frame and a tail of signal up to ~3000: about
+    // 3000 occupied bins with counts in the thousands, like the simulated camera's.
+    let s = 7;
+    const rand = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const counts = Uint32Array.from({ length: 3000 }, (_, i) =>
+      Math.round(4e6 * Math.exp(-(((i - 100) / 20) ** 2)) + 300 * (1 - i / 3000) + 40 * rand()),
+    );
+    const json = JSON.stringify(Array.from(counts)).length;
+    const bytes = encodeHistogramCounts(counts);
+    expect(bytes.length).toBeLessThan(json / 2.5);
+    expect(Array.from(byteUnshuffle32(inflateRawSync(bytes)))).toEqual(Array.from(counts));
   });
 
   it('round-trips the lossless codecs bit-exactly', () => {
@@ -128,16 +153,15 @@ describe('view pyramid', () => {
       const w = 256;
       const h = 192;
       const px = frame(w, h);
-      const buffer = new SharedArrayBuffer(pyramidLayout(w, h).bytes);
-      new Uint16Array(buffer, 0, w * h).set(px);
-      const { histogram } = (await pool.run({
+      const buffers = buffersOf(px, w, h);
+      const { histogram, counts } = (await pool.run({
         kind: 'pyramid',
-        buffer,
-        widthPx: w,
-        heightPx: h,
+        ...buffers,
         bitDepth: 16,
+        toLevel: 2,
       })) as PyramidResult;
-      expect(histogramFromWire(histogram)).toEqual(computeHistogram(px, 16, Infinity));
+      const sent = byteUnshuffle32(inflateRawSync(counts));
+      expect(histogramFromWire(histogram, sent)).toEqual(computeHistogram(px, 16, Infinity));
       const plan = planView(w, h, {
         canvasWidthPx: 30,
         canvasHeightPx: 30,
@@ -146,14 +170,26 @@ describe('view pyramid', () => {
       expect(plan.level).toBe(2);
       const { bytes } = (await pool.run({
         kind: 'encode',
-        buffer,
-        widthPx: w,
-        heightPx: h,
+        ...buffers,
         view: plan,
         codec: 'deflate',
       })) as EncodeResult;
       expect(Array.from(byteUnshuffle(inflateRawSync(bytes)))).toEqual(
         Array.from(reduceFrame(px, w, plan)),
+      );
+      // Only the levels asked for were built; a `levels` job adds the deeper ones.
+      const level = (l: number) => {
+        const { offset, widthPx, heightPx } = pyramidLayout(w, h).levels[l]!;
+        return new Uint16Array(buffers.levels, offset, widthPx * heightPx);
+      };
+      expect(level(3).every((v) => v === 0)).toBe(true);
+      await pool.run({ kind: 'levels', ...buffers, fromLevel: 3, toLevel: 4 });
+      const whole = (l: number) =>
+        planView(w, h, { canvasWidthPx: w >> l, canvasHeightPx: h >> l });
+      expect(Array.from(level(4))).toEqual(Array.from(reduceFrame(px, w, whole(4))));
+      expect(level(5).every((v) => v === 0)).toBe(true);
+      expect(() => runViewJob({ kind: 'levels', ...buffers, fromLevel: 0, toLevel: 7 })).toThrow(
+        /pyramid levels 0..7 outside 1..6/,
       );
       expect(pool.threads).toBe(1);
     });

@@ -1,20 +1,30 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { byteShuffle } from '../../../electron/remote/view-pyramid';
+import { byteShuffle, encodeHistogramCounts } from '../../../electron/remote/view-pyramid';
 import { decodeViewFrame } from '../../../renderer/frames/decode-view-frame';
 import { encodeForTest, sampleMeta } from './encode-for-test';
 
-/** An AQF2 frame of a 4×4 image whose view is the 2×2 region at (2, 2), level 0. */
-function viewFrame(over: Record<string, unknown> = {}, payload?: Uint8Array): ArrayBuffer {
+/**
+ * An AQF2 frame of a 4×4 image whose view is the 2×2 region at (2, 2), level 0; `counts`
+ * (a histogram's encoded counts) go between the header and the payload.
+ */
+function viewFrame(
+  over: Record<string, unknown> = {},
+  payload?: Uint8Array,
+  counts: Uint8Array = new Uint8Array(0),
+): ArrayBuffer {
   const reduced = [10, 20, 30, 40];
-  const bytes = payload ?? new Uint8Array(Uint16Array.from(reduced).buffer);
+  const pixelBytes = payload ?? new Uint8Array(Uint16Array.from(reduced).buffer);
+  const bytes = new Uint8Array(counts.length + pixelBytes.length);
+  bytes.set(counts);
+  bytes.set(pixelBytes, counts.length);
   const view = {
     level: 0,
     region: { x: 2, y: 2, width: 2, height: 2 },
     widthPx: 2,
     heightPx: 2,
     codec: 'raw',
-    payloadBytes: bytes.length,
+    payloadBytes: pixelBytes.length,
     ...over,
   };
   // encodeForTest writes uint16 pixels; pad odd payloads, then cut the buffer to size.
@@ -43,6 +53,7 @@ describe('decodeViewFrame', () => {
   });
 
   it('keeps the reduced pixels at their own size and the host histogram; lut8 bytes as display values', async () => {
+    const counts = encodeHistogramCounts(Uint32Array.of(10, 0, 6));
     const hist = {
       binWidth: 1,
       rangeMax: 4096,
@@ -50,11 +61,14 @@ describe('decodeViewFrame', () => {
       minValue: 3,
       maxValue: 5,
       firstBin: 3,
-      counts: [10, 0, 6],
+      bins: 3,
+      bytes: counts.length,
     };
     const window = { min: 0, max: 100, gamma: 1 };
     const payload = new Uint8Array(deflateRawSync(Uint8Array.of(0, 7, 128, 255), { level: 1 }));
-    const f = await decodeViewFrame(viewFrame({ codec: 'lut8', window, histogram: hist }, payload));
+    const lut8 = (h: object, c = counts) =>
+      viewFrame({ codec: 'lut8', window, histogram: h }, payload, c);
+    const f = await decodeViewFrame(lut8(hist));
     expect(Array.from(f.reduced!)).toEqual([0, 7, 128, 255]);
     expect(f.histogram?.counts.length).toBe(4096);
     expect(Array.from(f.histogram!.counts.subarray(2, 7))).toEqual([0, 10, 0, 6, 0]);
@@ -64,10 +78,37 @@ describe('decodeViewFrame', () => {
     await expect(decodeViewFrame(viewFrame({ codec: 'lut8' }, payload))).rejects.toThrow(
       /lut8 without a window/,
     );
-    const badHist = { ...hist, firstBin: 4095 };
-    await expect(
-      decodeViewFrame(viewFrame({ codec: 'lut8', window, histogram: badHist }, payload)),
-    ).rejects.toThrow(/histogram: bins 4095..4098 outside 0..4096/);
+    await expect(decodeViewFrame(lut8({ ...hist, firstBin: 4095 }))).rejects.toThrow(
+      /histogram: bins 4095..4098 \(header says 3\) outside 0..4096/,
+    );
+    await expect(decodeViewFrame(lut8({ ...hist, bins: 4 }))).rejects.toThrow(
+      /histogram: bins 3..6 \(header says 4\)/,
+    );
+    await expect(decodeViewFrame(lut8({ ...hist, bytes: 1000 }))).rejects.toThrow(
+      /histogram.bytes: 1000 does not fit the \d+ bytes after the header/,
+    );
+    const corrupt = Uint8Array.from(counts, () => 0xff);
+    await expect(decodeViewFrame(lut8(hist, corrupt))).rejects.toThrow(
+      /deflate histogram is corrupt/,
+    );
+  });
+
+  it('reads the histogram as binary counts after the header, not as JSON', async () => {
+    const counts = Uint32Array.of(1, 0, 70000, 2 ** 32 - 1);
+    const bytes = encodeHistogramCounts(counts);
+    const hist = { binWidth: 16, rangeMax: 65536, samples: 4, minValue: 16, maxValue: 99 };
+    const head = { ...hist, firstBin: 1, bins: 4, bytes: bytes.length };
+    const f = await decodeViewFrame(viewFrame({ histogram: head }, undefined, bytes));
+    expect(Array.from(f.histogram!.counts.subarray(0, 6))).toEqual([
+      0,
+      1,
+      0,
+      70000,
+      2 ** 32 - 1,
+      0,
+    ]);
+    // The pixels still start after the counts.
+    expect(Array.from(f.reduced!)).toEqual([10, 20, 30, 40]);
   });
 
   const bad: [string, () => ArrayBuffer, RegExp][] = [
