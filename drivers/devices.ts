@@ -20,7 +20,12 @@ export interface DeviceIdentity {
 export type DeviceEvent =
   | { type: 'connection'; state: ConnectionState; error?: Error }
   /** Something changed that a poll would see (position, emission, power); the host re-reads. */
-  | { type: 'changed' };
+  | { type: 'changed' }
+  /**
+   * A camera frame lost or cut short in transfer: counted, never delivered (GenICam cameras).
+   * Every one is reported here, whereas the log rate-limits them.
+   */
+  | { type: 'incomplete-frame'; blockId: number; reason: string; missingPackets?: number };
 
 export type Unsubscribe = () => void;
 

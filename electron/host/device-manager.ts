@@ -66,7 +66,7 @@ export class DeviceManager {
       this.unsubscribers.push(
         device.subscribe((ev) => {
           if (ev.type === 'connection') this.onConnection(spec.id, ev.state, ev.error);
-          else this.onChanged(spec.id);
+          else if (ev.type === 'changed') this.onChanged(spec.id);
         }),
       );
     }

@@ -71,16 +71,17 @@ async function aquila(): Promise<Result> {
     { address: '127.0.0.1' },
     {
       log: (_l, m) => {
-        const hit = /frame (\d+) incomplete \(([a-z ]+)(?:, (\d+) packets missing)?/.exec(m);
-        if (hit) {
-          events.push(Number(hit[1]) % 65535);
-          const r = (reasons[hit[2]!] ??= { frames: 0, packets: 0 });
-          r.frames++;
-          r.packets += Number(hit[3] ?? 0);
-        } else console.log(`    (${m})`);
+        if (!/ incomplete \(/.test(m)) console.log(`    (${m})`);
       },
     },
   );
+  cam.subscribe((e) => {
+    if (e.type !== 'incomplete-frame') return;
+    events.push(e.blockId % 65535);
+    const r = (reasons[e.reason] ??= { frames: 0, packets: 0 });
+    r.frames++;
+    r.packets += e.missingPackets ?? 0;
+  });
   await cam.connect();
   try {
     await cam.setFeature('GainRaw', 0);

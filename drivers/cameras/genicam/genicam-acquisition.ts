@@ -24,6 +24,8 @@ export interface AcquisitionOptions {
   pixelFormat?: MonoFormat;
   /** Beyond exposure, how long snap waits for its frame before E_TIMEOUT. */
   frameWaitMs: number;
+  /** Told of every incomplete frame (the log line is rate-limited). */
+  onIncomplete?: (f: IncompleteFrame) => void;
 }
 
 export class GenicamAcquisition {
@@ -109,6 +111,7 @@ export class GenicamAcquisition {
         this.incompleteFrames++;
         this.seq++;
         this.warnIncomplete(f);
+        this.opts.onIncomplete?.(f);
         onIncomplete(f);
       },
     });

@@ -105,7 +105,11 @@ export class GenicamCamera implements Camera {
         const { pixelFormat, frameTimeoutMs } = this.common;
         acq = await GenicamAcquisition.open(
           t,
-          { pixelFormat, frameWaitMs: 2 * frameTimeoutMs + 2_000 },
+          {
+            pixelFormat,
+            frameWaitMs: 2 * frameTimeoutMs + 2_000,
+            onIncomplete: (f) => this.events.emit({ type: 'incomplete-frame', ...f }),
+          },
           (msg) => this.ctx.log('warn', `${this.id}: ${msg}`),
         );
         this.sensorInfo = {

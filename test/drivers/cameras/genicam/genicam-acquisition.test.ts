@@ -91,10 +91,17 @@ describe('GenicamAcquisition', () => {
   it('counts every incomplete frame but logs a burst of them in one line', async () => {
     const s = scripted();
     const warnings: string[] = [];
-    const acq = await GenicamAcquisition.open(s.t, { frameWaitMs: 1000 }, (m) => warnings.push(m));
+    const reported: number[] = [];
+    const acq = await GenicamAcquisition.open(
+      s.t,
+      { frameWaitMs: 1000, onIncomplete: (f) => reported.push(f.blockId) },
+      (m) => warnings.push(m),
+    );
     await acq.startLive(() => undefined, 1, 1);
     for (let id = 1; id <= 500; id++) s.lose(id);
     expect(acq.incompleteFrames).toBe(500);
+    // every one reaches the listener (the host's and the bench's accounting); only the log thins
+    expect(reported).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/frame 1 incomplete \(frame lost, 3 packets missing\)/);
     await new Promise((r) => setTimeout(r, 1010));
