@@ -113,9 +113,11 @@ export class DisplayChannel {
   private enabled = false;
   private unsubscribe: (() => void) | null = null;
 
+  /** `waiting`: called with each frame that has to wait for the ack of the one in flight. */
   constructor(
     private readonly bus: FrameBus,
     private readonly send: (frame: HostFrame) => void,
+    private readonly waiting?: (frame: HostFrame) => void,
   ) {}
 
   setEnabled(enabled: boolean): void {
@@ -145,6 +147,7 @@ export class DisplayChannel {
 
   private offer(frame: HostFrame): void {
     this.pending = frame;
+    if (this.enabled && this.inFlight !== null) this.waiting?.(frame);
     this.flush();
   }
 

@@ -10,7 +10,9 @@
  * (`view.chunks`) gets its frames paced to its link (./frame-pacer.ts), so a reply waits
  * behind ~QUEUE_MS of frame bytes at most; for any other client a frame waits while more than
  * FRAME_BACKLOG_BYTES are still buffered for the socket, so a command's reply is never queued
- * behind more than one frame. `pixel.read` answers from the full frame last sent.
+ * behind more than one frame. The next frame is prepared (./frame-preparer.ts) while the
+ * previous one is in flight, so an ack is answered with a frame already encoded.
+ * `pixel.read` answers from the full frame last sent.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
@@ -20,9 +22,10 @@ import type { Host } from '../host/host';
 import type { Identity } from './users';
 import { CodecChooser } from './codec-choice';
 import { FramePacer } from './frame-pacer';
+import { FramePreparer } from './frame-preparer';
 import {
-  encodeForView,
   FULL_VIEW,
+  prepareForView,
   readFramePixel,
   type ClientView,
   type EncodedFrame,
@@ -82,12 +85,14 @@ export function attachSession(
     buffered: () => ws.bufferedAmount,
   });
   let frameTimer: NodeJS.Timeout | null = null;
+  const preparer = new FramePreparer((frame) =>
+    prepareForView(frame, clientView, { chooser, bytesPerMs: () => pacer.bytesPerMs }),
+  );
   const sendFrame = (frame: HostFrame) => {
-    const auto = { chooser, bytesPerMs: () => pacer.bytesPerMs };
-    encodeForView(frame, clientView, auto).then(
-      (encoded) => {
+    preparer.take(frame).then(
+      (finish) => {
         lastSent = frame;
-        writeFrame(encoded, frame.meta.seq);
+        writeFrame(finish(), frame.meta.seq);
       },
       (err: unknown) => {
         host.log.log('error', `WebSocket ${clientId}: frame ${frame.meta.seq}: ${String(err)}`);
@@ -107,7 +112,7 @@ export function attachSession(
     ws.send(encoded.payload, { binary: true, fin: true });
   };
 
-  const display = new DisplayChannel(host.bus, sendFrame);
+  const display = new DisplayChannel(host.bus, sendFrame, (frame) => preparer.offer(frame));
   const unsubscribePatches = host.store.subscribe((rev, patches) =>
     send({ type: 'patch', rev, patches }),
   );
@@ -179,6 +184,7 @@ export function attachSession(
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
+        preparer.reset();
         if (chunked && !msg.chunks) {
           // The client stops reassembling: the rest of a half-sent frame would corrupt the
           // stream, so it is dropped and its in-flight slot freed.
@@ -205,6 +211,7 @@ export function attachSession(
     pacer.close();
     host.lease.disconnect(clientId);
     display.close();
+    preparer.reset();
     unsubscribePatches();
     unsubscribeEvents();
   });
