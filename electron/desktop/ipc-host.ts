@@ -15,10 +15,11 @@ import type { HostMessage } from '../api/messages';
 import { clientMessage } from '../api/messages';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import { CodecChooser } from '../remote/codec-choice';
+import { FramePreparer } from '../remote/frame-preparer';
 import {
-  encodeForView,
   encodeFullFrame,
   FULL_VIEW,
+  prepareForView,
   readFramePixel,
   wantsFullFrame,
   type ClientView,
@@ -132,15 +133,22 @@ export function setupIpcHost<P>({
       out.set(payload, header.length);
       port1.postMessage(out.buffer);
     };
-    const display = new DisplayChannel(host.bus, (frame) => {
+    // Fitted frames are prepared while the previous one is in flight (as for a WebSocket).
+    const preparer = new FramePreparer((frame) =>
+      prepareForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }),
+    );
+    const sendFrame = (frame: HostFrame) => {
       if (wantsFullFrame(clientView)) return post(frame, encodeFullFrame(frame));
-      encodeForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }).then(
-        (encoded) => post(frame, encoded),
+      preparer.take(frame).then(
+        (finish) => post(frame, finish()),
         (err: unknown) => {
           host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`);
           display.ack(frame.meta.seq);
         },
       );
+    };
+    const display = new DisplayChannel(host.bus, sendFrame, (frame) => {
+      if (!wantsFullFrame(clientView)) preparer.offer(frame);
     });
     const chooser = new CodecChooser();
     port1.on('message', (e) => {
@@ -155,6 +163,7 @@ export function setupIpcHost<P>({
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
+        preparer.reset();
       } else if (msg.type === 'pixel.read') {
         const value = lastSent ? readFramePixel(lastSent, msg.x, msg.y) : null;
         port1.postMessage({
@@ -171,6 +180,7 @@ export function setupIpcHost<P>({
     window.webContents.postMessage(IPC.framePort, null, [port2]);
     cleanups.push(() => {
       display.close();
+      preparer.reset();
       port1.close();
     });
   });
