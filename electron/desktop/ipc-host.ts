@@ -15,13 +15,10 @@ import type { HostMessage } from '../api/messages';
 import { clientMessage } from '../api/messages';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import { CodecChooser } from '../remote/codec-choice';
-import { FramePreparer } from '../remote/frame-preparer';
 import {
-  encodeFullFrame,
   FULL_VIEW,
   prepareForView,
   readFramePixel,
-  wantsFullFrame,
   type ClientView,
   type EncodedFrame,
 } from '../remote/view-frames';
@@ -133,24 +130,19 @@ export function setupIpcHost<P>({
       out.set(payload, header.length);
       port1.postMessage(out.buffer);
     };
-    // Fitted frames are prepared while the previous one is in flight (as for a WebSocket).
-    const preparer = new FramePreparer((frame) =>
-      prepareForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }),
-    );
-    const sendFrame = (frame: HostFrame) => {
-      if (wantsFullFrame(clientView)) return post(frame, encodeFullFrame(frame));
-      preparer.take(frame).then(
-        (finish) => post(frame, finish()),
-        (err: unknown) => {
-          host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`);
-          display.ack(frame.meta.seq);
-        },
-      );
-    };
-    const display = new DisplayChannel(host.bus, sendFrame, (frame) => {
-      if (!wantsFullFrame(clientView)) preparer.offer(frame);
-    });
     const chooser = new CodecChooser();
+    // Frames are prepared as they arrive, also while the previous one is in flight (as for a
+    // WebSocket client).
+    const display = new DisplayChannel(
+      host.bus,
+      (frame, finish: () => EncodedFrame) => post(frame, finish()),
+      {
+        prepare: (frame) =>
+          prepareForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }),
+        failed: (frame, err) =>
+          host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`),
+      },
+    );
     port1.on('message', (e) => {
       const parsed = clientMessage.safeParse(e.data);
       if (!parsed.success) return;
@@ -163,7 +155,7 @@ export function setupIpcHost<P>({
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
-        preparer.reset();
+        display.restart();
       } else if (msg.type === 'pixel.read') {
         const value = lastSent ? readFramePixel(lastSent, msg.x, msg.y) : null;
         port1.postMessage({
@@ -180,7 +172,6 @@ export function setupIpcHost<P>({
     window.webContents.postMessage(IPC.framePort, null, [port2]);
     cleanups.push(() => {
       display.close();
-      preparer.reset();
       port1.close();
     });
   });
