@@ -16,11 +16,9 @@ import { clientMessage } from '../api/messages';
 import { DisplayChannel, type HostFrame } from '../host/frame-bus';
 import { CodecChooser } from '../remote/codec-choice';
 import {
-  encodeForView,
-  encodeFullFrame,
   FULL_VIEW,
+  prepareForView,
   readFramePixel,
-  wantsFullFrame,
   type ClientView,
   type EncodedFrame,
 } from '../remote/view-frames';
@@ -132,17 +130,19 @@ export function setupIpcHost<P>({
       out.set(payload, header.length);
       port1.postMessage(out.buffer);
     };
-    const display = new DisplayChannel(host.bus, (frame) => {
-      if (wantsFullFrame(clientView)) return post(frame, encodeFullFrame(frame));
-      encodeForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }).then(
-        (encoded) => post(frame, encoded),
-        (err: unknown) => {
-          host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`);
-          display.ack(frame.meta.seq);
-        },
-      );
-    });
     const chooser = new CodecChooser();
+    // Frames are prepared as they arrive, also while the previous one is in flight (as for a
+    // WebSocket client).
+    const display = new DisplayChannel(
+      host.bus,
+      (frame, finish: () => EncodedFrame) => post(frame, finish()),
+      {
+        prepare: (frame) =>
+          prepareForView(frame, clientView, { chooser, bytesPerMs: () => Infinity }),
+        failed: (frame, err) =>
+          host.log.log('error', `Frame port: frame ${frame.meta.seq}: ${String(err)}`),
+      },
+    );
     port1.on('message', (e) => {
       const parsed = clientMessage.safeParse(e.data);
       if (!parsed.success) return;
@@ -155,6 +155,7 @@ export function setupIpcHost<P>({
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
+        display.restart();
       } else if (msg.type === 'pixel.read') {
         const value = lastSent ? readFramePixel(lastSent, msg.x, msg.y) : null;
         port1.postMessage({

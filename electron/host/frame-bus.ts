@@ -103,19 +103,37 @@ export class FrameBus {
   }
 }
 
+/** How a DisplayChannel prepares each frame before it is offered (see DisplayChannel). */
+export interface FramePreparation<T> {
+  prepare: (frame: HostFrame) => Promise<T>;
+  /** A preparation that failed: its frame is skipped. */
+  failed: (frame: HostFrame, err: unknown) => void;
+}
+
 /**
  * One client's display feed: keeps only the newest frame and sends the next one only after
  * the client acknowledged the previous, so each client is decimated to what it keeps up with.
+ * With a `preparation`, each frame is prepared (for a remote client: copied, reduced and
+ * encoded for its view) before it becomes the one to send, also while the previous one is in
+ * flight, so an ack is answered at once with a prepared frame (issue #13). Latest wins there
+ * too: at most one preparation runs; frames that arrive meanwhile are skipped but the newest,
+ * which is prepared next; a prepared frame replaces an older one not yet sent, which is then
+ * never sent. `restart` drops every preparation (the client changed what it wants).
  */
-export class DisplayChannel {
-  private pending: HostFrame | null = null;
+export class DisplayChannel<T = undefined> {
+  private pending: { frame: HostFrame; prepared: T } | null = null;
   private inFlight: number | null = null;
   private enabled = false;
   private unsubscribe: (() => void) | null = null;
+  private preparing = false;
+  private next: HostFrame | null = null;
+  /** Bumped by restart and disable: preparations started before are dropped. */
+  private epoch = 0;
 
   constructor(
     private readonly bus: FrameBus,
-    private readonly send: (frame: HostFrame) => void,
+    private readonly send: (frame: HostFrame, prepared: T) => void,
+    private readonly preparation?: FramePreparation<T>,
   ) {}
 
   setEnabled(enabled: boolean): void {
@@ -127,7 +145,7 @@ export class DisplayChannel {
     } else {
       this.unsubscribe?.();
       this.unsubscribe = null;
-      this.pending = null;
+      this.drop();
       this.inFlight = null;
     }
   }
@@ -139,20 +157,59 @@ export class DisplayChannel {
     }
   }
 
+  /** Drops the frames prepared so far and prepares the newest again. */
+  restart(): void {
+    this.drop();
+    if (this.enabled && this.bus.latest) this.offer(this.bus.latest);
+  }
+
   close(): void {
     this.setEnabled(false);
   }
 
+  private drop(): void {
+    this.epoch++;
+    this.pending = null;
+    this.next = null;
+  }
+
   private offer(frame: HostFrame): void {
-    this.pending = frame;
+    if (!this.preparation) return this.ready(frame, undefined as T);
+    if (this.preparing) this.next = frame;
+    else this.prepare(this.preparation, frame);
+  }
+
+  private prepare(preparation: FramePreparation<T>, frame: HostFrame): void {
+    this.preparing = true;
+    const epoch = this.epoch;
+    const done = () => {
+      this.preparing = false;
+      const next = this.next;
+      this.next = null;
+      if (next) this.prepare(preparation, next);
+    };
+    preparation.prepare(frame).then(
+      (prepared) => {
+        if (epoch === this.epoch) this.ready(frame, prepared);
+        done();
+      },
+      (err: unknown) => {
+        if (epoch === this.epoch) preparation.failed(frame, err);
+        done();
+      },
+    );
+  }
+
+  private ready(frame: HostFrame, prepared: T): void {
+    this.pending = { frame, prepared };
     this.flush();
   }
 
   private flush(): void {
     if (!this.enabled || this.inFlight !== null || !this.pending) return;
-    const frame = this.pending;
+    const { frame, prepared } = this.pending;
     this.pending = null;
     this.inFlight = frame.meta.seq;
-    this.send(frame);
+    this.send(frame, prepared);
   }
 }

@@ -74,8 +74,20 @@ export async function encodeForView(
   client: ClientView,
   auto?: AutoCodec,
 ): Promise<EncodedFrame> {
-  const sentMeta = (): FrameMeta => ({ ...frame.meta, sentAtMs: Date.now() });
-  if (wantsFullFrame(client)) return encodeFullFrame(frame);
+  return (await prepareForView(frame, client, auto))();
+}
+
+/**
+ * Does all the work of encodeForView but the header, which the returned function builds when
+ * the frame is sent (it carries sentAtMs), so a frame can be prepared ahead (./frame-preparer.ts).
+ */
+export async function prepareForView(
+  frame: HostFrame,
+  client: ClientView,
+  auto?: AutoCodec,
+): Promise<() => EncodedFrame> {
+  const full = () => encodeFullFrame(frame);
+  if (wantsFullFrame(client)) return full;
   const { widthPx: w, heightPx: h } = frame.meta;
   const plan: FrameView = client.view
     ? planView(w, h, client.view)
@@ -89,7 +101,7 @@ export async function encodeForView(
   if (codec === 'lut8' && !client.window) throw new Error('codec lut8 needs the display window');
   // The whole image at level 0, raw, is the full frame: no copy, no worker.
   if (codec === 'raw' && plan.level === 0 && plan.widthPx === w && plan.heightPx === h) {
-    return encodeFullFrame(frame);
+    return full;
   }
   const window = codec === 'lut8' ? client.window : undefined;
   const pyramid = pyramidOf(frame, plan.level);
@@ -118,11 +130,12 @@ export async function encodeForView(
     histogram,
     ...(window && { window }),
   };
-  const json = encodeFrameHeader({ ...sentMeta(), view } as FrameMeta);
-  json.write(VIEW_FRAME_MAGIC, 0, 'ascii');
-  const header = Buffer.concat([json, counts]);
   const payload = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
-  return { header, payload, codec };
+  return () => {
+    const json = encodeFrameHeader({ ...frame.meta, sentAtMs: Date.now(), view } as FrameMeta);
+    json.write(VIEW_FRAME_MAGIC, 0, 'ascii');
+    return { header: Buffer.concat([json, counts]), payload, codec };
+  };
 }
 
 /**

@@ -10,7 +10,10 @@
  * (`view.chunks`) gets its frames paced to its link (./frame-pacer.ts), so a reply waits
  * behind ~QUEUE_MS of frame bytes at most; for any other client a frame waits while more than
  * FRAME_BACKLOG_BYTES are still buffered for the socket, so a command's reply is never queued
- * behind more than one frame. `pixel.read` answers from the full frame last sent.
+ * behind more than one frame. Frames are prepared (encoded for the client's view) as they
+ * arrive, also while the previous one is in flight, so an ack is answered with a frame
+ * already encoded (DisplayChannel).
+ * `pixel.read` answers from the full frame last sent.
  */
 import type { RawData, WebSocket } from 'ws';
 import { formatIssues } from '../../drivers/validation';
@@ -21,8 +24,8 @@ import type { Identity } from './users';
 import { CodecChooser } from './codec-choice';
 import { FramePacer } from './frame-pacer';
 import {
-  encodeForView,
   FULL_VIEW,
+  prepareForView,
   readFramePixel,
   type ClientView,
   type EncodedFrame,
@@ -82,19 +85,21 @@ export function attachSession(
     buffered: () => ws.bufferedAmount,
   });
   let frameTimer: NodeJS.Timeout | null = null;
-  const sendFrame = (frame: HostFrame) => {
-    const auto = { chooser, bytesPerMs: () => pacer.bytesPerMs };
-    encodeForView(frame, clientView, auto).then(
-      (encoded) => {
-        lastSent = frame;
-        writeFrame(encoded, frame.meta.seq);
-      },
-      (err: unknown) => {
-        host.log.log('error', `WebSocket ${clientId}: frame ${frame.meta.seq}: ${String(err)}`);
-        display.ack(frame.meta.seq); // frees the in-flight slot for the next frame
-      },
-    );
-  };
+  // Each frame is prepared for this client's view and codec as it arrives, also while the
+  // previous one is in flight, so an ack is answered at once (DisplayChannel).
+  const display = new DisplayChannel(
+    host.bus,
+    (frame, finish: () => EncodedFrame) => {
+      lastSent = frame;
+      writeFrame(finish(), frame.meta.seq);
+    },
+    {
+      prepare: (frame) =>
+        prepareForView(frame, clientView, { chooser, bytesPerMs: () => pacer.bytesPerMs }),
+      failed: (frame, err) =>
+        host.log.log('error', `WebSocket ${clientId}: frame ${frame.meta.seq}: ${String(err)}`),
+    },
+  );
   const writeFrame = (encoded: EncodedFrame, seq: number) => {
     frameTimer = null;
     if (ws.readyState !== ws.OPEN) return;
@@ -107,7 +112,6 @@ export function attachSession(
     ws.send(encoded.payload, { binary: true, fin: true });
   };
 
-  const display = new DisplayChannel(host.bus, sendFrame);
   const unsubscribePatches = host.store.subscribe((rev, patches) =>
     send({ type: 'patch', rev, patches }),
   );
@@ -179,6 +183,7 @@ export function attachSession(
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
+        display.restart();
         if (chunked && !msg.chunks) {
           // The client stops reassembling: the rest of a half-sent frame would corrupt the
           // stream, so it is dropped and its in-flight slot freed.

@@ -12,6 +12,7 @@
  * browser does). Each figure is printed beside its goal, the full-frame stream on the same
  * link and the same mode with no link limit, all measured in the same run.
  * No browser: drawing cost is bench:display's subject; this measures the link and the host.
+ * Each case also gives the median time from an ack to the host's next frame (see Figures).
  * Usage: npm run bench:remote [-- --seconds 5 --exposure-ms 33 --latency-ms 20]
  */
 import os from 'node:os';
@@ -133,6 +134,13 @@ interface Figures {
   mbitPerS: number;
   rttMedianMs: number;
   rttP95Ms: number;
+  /**
+   * Median of (a frame's sentAtMs, host clock) − (when the client acked the frame before it,
+   * same clock: host and client share this machine): the ack's trip to the host plus the
+   * host's time from the ack to the next frame's header. Frames not sent right after an ack
+   * (the first) are left out.
+   */
+  ackToSendMs: number;
   /** Codecs of the frames received, with counts. */
   codecs: string;
 }
@@ -152,6 +160,8 @@ async function measure(port: number, token: string, mode: Mode): Promise<Figures
   const rtts: number[] = [];
   const codecs = new Map<string, number>();
   const sentAt = new Map<number, number>();
+  const ackToSend: number[] = [];
+  let ackedAtMs: number | null = null;
   let nextId = 1;
   const chunked = mode.view !== null;
   const assembler = new FrameAssembler();
@@ -178,7 +188,9 @@ async function measure(port: number, token: string, mode: Mode): Promise<Figures
         frames++;
         const c = f.view?.codec ?? 'full';
         codecs.set(c, (codecs.get(c) ?? 0) + 1);
+        if (ackedAtMs !== null) ackToSend.push(f.meta.sentAtMs - ackedAtMs);
       }
+      ackedAtMs = Date.now();
       ws.send(JSON.stringify({ type: 'frame.ack', seq: f.meta.seq }));
     });
   });
@@ -210,6 +222,7 @@ async function measure(port: number, token: string, mode: Mode): Promise<Figures
     mbitPerS: (bytes * 8) / SECONDS / 1e6,
     rttMedianMs: quantile(rtts, 0.5),
     rttP95Ms: quantile(rtts, 0.95),
+    ackToSendMs: quantile(ackToSend, 0.5),
     codecs: [...codecs].map(([c, n]) => `${c} ${n}`).join(', '),
   };
 }
@@ -371,7 +384,8 @@ async function main(): Promise<void> {
         console.log(
           `  ${mode.name.padEnd(22)} ${f.fps.toFixed(1).padStart(5)} frames/s ` +
             `${f.mbitPerS.toFixed(1).padStart(6)} Mbit/s  rtt median ${f.rttMedianMs.toFixed(0)} ms ` +
-            `(+${above.toFixed(0)} over link) p95 ${f.rttP95Ms.toFixed(0)} ms  [${f.codecs}]`,
+            `(+${above.toFixed(0)} over link) p95 ${f.rttP95Ms.toFixed(0)} ms  ` +
+            `ack→sent ${f.ackToSendMs.toFixed(0)} ms (link one-way ${LATENCY_MS})  [${f.codecs}]`,
         );
         console.log(`  ${''.padEnd(22)} ${notes.join('; ')}`);
       }
