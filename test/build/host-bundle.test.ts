@@ -9,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ObisSim } from '../../drivers/lasers/obis/obis-sim';
 import { SimWorld } from '../../drivers/sim/world';
+import { snapshotBuffer } from '../../electron/macros/read-snapshot';
 import { runWireSim } from '../../drivers/wire-sim/run-sim';
 import { isAlive, processTree } from '../support/supervised-rig';
 import { tempDir } from '../support/temp-dir';
@@ -45,6 +46,9 @@ describe('host bundle for Electron', () => {
         abortFlag: new SharedArrayBuffer(4),
         callPort: channel.port2,
         callSignal: signal.buffer,
+        // an empty snapshot slot: the read falls back to the synchronous call channel
+        snapshot: snapshotBuffer(1),
+        snapshotCommands: ['stage.position'],
       },
       transferList: [channel.port2],
     });
