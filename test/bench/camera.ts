@@ -171,8 +171,16 @@ if (!aravisFakeAvailable()) {
   );
   process.exit(1);
 }
+/** The socket receive buffer cap, the setting kernel drops at 0 % loss depend on (Linux). */
+const rmemMax = (() => {
+  try {
+    return `${(Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8')) / 2 ** 20).toFixed(0)} MiB`;
+  } catch {
+    return 'unknown';
+  }
+})();
 console.log(
-  `GigE Vision receive, Aravis fake camera on loopback, Mono16, ${seconds} s a run, asked for ${RATE_HZ} frames/s`,
+  `GigE Vision receive, Aravis fake camera on loopback, Mono16, ${seconds} s a run, asked for ${RATE_HZ} frames/s; net.core.rmem_max ${rmemMax} (docs/drivers/gige-vision.md: raise it for large frames)`,
 );
 const verdicts: string[] = [];
 for (const size of sizes) {
