@@ -4,9 +4,9 @@
  * the dragged extent (gridSizeFor, with the plan's field of view and overlap) go to the
  * Acquire form through the same queue as dragged positions. Shown when the plan has a grid.
  */
-import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
+import { useMapDrag } from './map-drag';
 import { gridSizeFor } from './plan-edits';
 
 interface Fov {
@@ -31,13 +31,6 @@ export function gridExtent(plan: readonly PlanPosition[], fov: Fov) {
 export function GridHandle({ plan, fov }: { plan: readonly PlanPosition[]; fov: Fov | null }) {
   const grid = useUi((s) => s.draftPlan?.grid_plan as { overlap?: number } | undefined);
   const edit = useUi((s) => s.movePlanPosition);
-  const [drag, setDrag] = useState<{
-    x: number;
-    y: number;
-    scale: number;
-    dx: number;
-    dy: number;
-  } | null>(null);
   const box = fov ? gridExtent(plan, fov) : null;
   const overlap = grid?.overlap ?? 0;
   const size = (dx: number, dy: number) =>
@@ -47,34 +40,13 @@ export function GridHandle({ plan, fov }: { plan: readonly PlanPosition[]; fov: 
           rows: gridSizeFor(box.y1 - box.y0 + dy, fov.heightUm, overlap),
         }
       : null;
-  useEffect(() => {
-    if (!drag) return;
-    const onMove = (e: PointerEvent) =>
-      setDrag(
-        (d) => d && { ...d, dx: (e.clientX - d.x) / d.scale, dy: (e.clientY - d.y) / d.scale },
-      );
-    const onUp = () => {
-      const s = size(drag.dx, drag.dy);
-      if (s) edit({ grid: s });
-      setDrag(null);
-    };
-    window.addEventListener('pointermove', onMove);
-    window.addEventListener('pointerup', onUp);
-    return () => {
-      window.removeEventListener('pointermove', onMove);
-      window.removeEventListener('pointerup', onUp);
-    };
+  const { drag, begin } = useMapDrag<'corner'>(({ dxUm, dyUm }) => {
+    const s = size(dxUm, dyUm);
+    if (s) edit({ grid: s });
   });
   if (!grid || !box || !fov) return null;
-  const start = (e: ReactPointerEvent<SVGRectElement>) => {
-    if (e.button !== 0) return;
-    e.stopPropagation();
-    const layer = e.currentTarget.closest<HTMLElement>('.nav-layer');
-    const scale = Number(layer?.style.getPropertyValue('--map-scale'));
-    if (scale > 0) setDrag({ x: e.clientX, y: e.clientY, scale, dx: 0, dy: 0 });
-  };
-  const dx = drag?.dx ?? 0;
-  const dy = drag?.dy ?? 0;
+  const dx = drag?.dxUm ?? 0;
+  const dy = drag?.dyUm ?? 0;
   const preview = drag ? size(dx, dy) : null;
   return (
     <g className="nav-grid" data-testid="nav-grid">
@@ -94,7 +66,7 @@ export function GridHandle({ plan, fov }: { plan: readonly PlanPosition[]; fov: 
         data-y-um={box.y1}
         x={box.x1 + dx}
         y={box.y1 + dy}
-        onPointerDown={start}
+        onPointerDown={(e) => begin('corner', e)}
       >
         <title>
           {preview

@@ -6,13 +6,14 @@
  * Acquire form), ROIs from automation and the ROI finder, and the
  * camera's field of view at the current stage position.
  */
-import { memo, useEffect, useMemo, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useMemo, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AppState, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
 import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
 import { GridOutlines } from './grid-outlines';
+import { useMapDrag } from './map-drag';
 import { holderGeometry } from './sample-holder';
 
 const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
@@ -97,54 +98,21 @@ const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
   );
 });
 
-interface Drag {
-  order: number;
-  name: string;
-  x: number;
-  y: number;
-  /** Screen px per µm when the drag began. */
-  scale: number;
-  dxUm: number;
-  dyUm: number;
-}
-
 /** Plan markers in visiting order; a named one can be dragged to move that form position. */
 function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
   const move = useUi((s) => s.movePlanPosition);
-  const [drag, setDrag] = useState<Drag | null>(null);
-  useEffect(() => {
-    if (!drag) return;
-    const onMove = (e: PointerEvent) =>
-      setDrag(
-        (d) => d && { ...d, dxUm: (e.clientX - d.x) / d.scale, dyUm: (e.clientY - d.y) / d.scale },
-      );
-    const onUp = () => {
-      if (drag.dxUm !== 0 || drag.dyUm !== 0) {
-        move({ name: drag.name, dxUm: drag.dxUm, dyUm: drag.dyUm });
-      }
-      setDrag(null);
-    };
-    window.addEventListener('pointermove', onMove);
-    window.addEventListener('pointerup', onUp);
-    return () => {
-      window.removeEventListener('pointermove', onMove);
-      window.removeEventListener('pointerup', onUp);
-    };
-  }, [drag, move]);
+  const { drag, begin } = useMapDrag<string>(({ key, dxUm, dyUm }) => {
+    if (dxUm !== 0 || dyUm !== 0) move({ name: key, dxUm, dyUm });
+  });
   if (plan.length === 0) return null;
   const start = (q: PlanPosition) => (e: ReactPointerEvent<SVGCircleElement>) => {
-    if (q.name === undefined || e.button !== 0) return;
-    e.stopPropagation();
-    const layer = e.currentTarget.closest<HTMLElement>('.nav-layer');
-    const scale = Number(layer?.style.getPropertyValue('--map-scale'));
-    if (!(scale > 0)) return;
-    setDrag({ order: q.order, name: q.name, x: e.clientX, y: e.clientY, scale, dxUm: 0, dyUm: 0 });
+    if (q.name !== undefined) begin(q.name, e);
   };
   return (
     <g className="nav-plan" data-testid="nav-plan">
       <polyline className="nav-plan-path" points={plan.map((q) => `${q.xUm},${q.yUm}`).join(' ')} />
       {plan.map((q) => {
-        const d = drag && drag.name === q.name ? drag : null;
+        const d = drag && drag.key === q.name ? drag : null;
         return (
           <g
             key={q.order}
