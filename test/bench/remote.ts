@@ -15,26 +15,15 @@
  * Each case also gives the median time from an ack to the host's next frame (see Figures).
  * Usage: npm run bench:remote [-- --seconds 5 --exposure-ms 33 --latency-ms 20]
  */
-import os from 'node:os';
-import { deflateRawSync } from 'node:zlib';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { DisplayWindow, ViewCodec, ViewRequest } from '../../electron/api/frame-view';
 import type { HostMessage } from '../../electron/api/messages';
-import { planView } from '../../electron/api/frame-view';
-import { histogramToWire } from '../../renderer/display/histogram';
-import {
-  buildPyramid,
-  encodeHistogramCounts,
-  encodePixels,
-  pyramidLayout,
-  reduceFrame,
-  windowTo8Bit,
-} from '../../electron/remote/view-pyramid';
 import { FrameAssembler } from '../../renderer/frames/frame-chunks';
 import { decodeViewFrame } from '../../renderer/frames/decode-view-frame';
 import { startServe } from '../support/serve-process';
 import { startSshd, sshdUnavailable } from '../support/sshd';
+import { compareCodecs } from './remote-codecs';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -247,87 +236,6 @@ async function oneFullFrame(port: number, token: string): Promise<Uint16Array> {
   return pixels;
 }
 
-/**
- * The codecs' ratio and encode time on a real frame (why deflate is byte-shuffle + level 1,
- * what lut8 saves), beside plain deflate at level 1 and 6 (permessage-deflate's default).
- */
-function compareCodecs(full: Uint16Array): void {
-  const load = () =>
-    os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-  const avgMs = (f: () => unknown, n = 5) => {
-    f(); // warm up (JIT)
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) f();
-    return (performance.now() - t0) / n;
-  };
-  // What the host's thread does for a camera frame (a plain ArrayBuffer) before the worker
-  // sees it; frames already in a SharedArrayBuffer (FrameBus.publishCopy) are read in place.
-  const copyMs = avgMs(() => {
-    new Uint16Array(new SharedArrayBuffer(full.byteLength)).set(full);
-  });
-  const buffers = {
-    frame: new SharedArrayBuffer(full.byteLength),
-    frameOffset: 0,
-    levels: new SharedArrayBuffer(pyramidLayout(SIZE, SIZE).bytes),
-    widthPx: SIZE,
-    heightPx: SIZE,
-  };
-  new Uint16Array(buffers.frame).set(full);
-  const allMs = avgMs(() => buildPyramid(buffers, 16));
-  const level1Ms = avgMs(() => buildPyramid(buffers, 16, 1));
-  const histMs = avgMs(() => buildPyramid(buffers, 16, 0));
-  const { head, counts } = histogramToWire(buildPyramid(buffers, 16, 0));
-  const countBytes = encodeHistogramCounts(counts).length;
-  console.log(
-    `\nper frame, load average ${load()}:` +
-      `\n  host thread: copy of a camera frame into the shared buffer ${copyMs.toFixed(1)} ms ` +
-      `(0 for a frame already shared)` +
-      `\n  view worker: full-frame histogram alone ${histMs.toFixed(1)} ms; + levels 1–6 ` +
-      `${allMs.toFixed(1)} ms; + level 1 only (a fitted 1024² view) ${level1Ms.toFixed(1)} ms ` +
-      `(${(level1Ms / allMs).toFixed(2)}× all levels)` +
-      `\n  histogram in the AQF2 header: ${head.bins} bins, ${countBytes} B binary ` +
-      `vs ${JSON.stringify(Array.from(counts)).length} B as JSON`,
-  );
-  const reduced = reduceFrame(
-    full,
-    SIZE,
-    planView(SIZE, SIZE, { canvasWidthPx: 1024, canvasHeightPx: 1024 }),
-  );
-  const bytes = (px: Uint16Array) => Buffer.from(px.buffer, px.byteOffset, px.byteLength);
-  const time = (f: () => number) => {
-    const t0 = performance.now();
-    let n = 0;
-    for (let i = 0; i < 3; i++) n = f();
-    return { ms: (performance.now() - t0) / 3, n };
-  };
-  console.log('\ncodec on one camera frame (encode time, size vs raw):');
-  for (const [what, px] of [
-    ['full 2048²', full],
-    ['fitted 1024²', reduced],
-  ] as const) {
-    const raw = px.byteLength;
-    const cases: [string, () => number][] = [
-      [
-        'deflate level 6 (permessage-deflate default)',
-        () => deflateRawSync(bytes(px), { level: 6 }).length,
-      ],
-      ['deflate level 1', () => deflateRawSync(bytes(px), { level: 1 }).length],
-      ['codec deflate: byte-shuffle + deflate 1', () => encodePixels(px, 'deflate').length],
-      ['8-bit after window, no deflate', () => windowTo8Bit(px, WINDOW).length],
-      ['codec lut8: 8-bit after window + deflate 1', () => encodePixels(px, 'lut8', WINDOW).length],
-    ];
-    for (const [name, f] of cases) {
-      const { ms, n } = time(f);
-      console.log(
-        `  ${what.padEnd(13)} ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${((100 * n) / raw).toFixed(1).padStart(5)} % of raw`,
-      );
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const problem = sshdUnavailable();
   if (problem) throw new Error(`bench:remote needs sshd: ${problem}`);
@@ -346,7 +254,7 @@ async function main(): Promise<void> {
   await call('channel.apply', { name: 'GFP' });
   await call('camera.setExposure', { exposureMs: EXPOSURE_MS });
   await call('camera.startLive', {});
-  compareCodecs(await oneFullFrame(port, serve.token));
+  compareCodecs(await oneFullFrame(port, serve.token), SIZE, WINDOW);
   console.log(
     `bench:remote — ${SIZE}² uint16, live at ${EXPOSURE_MS} ms exposure, through ssh -L + throttle ` +
       `(${LATENCY_MS} ms one-way), ${SECONDS} s per case; stage.stop every ${COMMAND_EVERY_MS} ms`,
