@@ -87,6 +87,12 @@ export interface DisplaySlice {
   saturatedPct: number;
   setColormap(name: ColormapName): void;
   setWindow(min: number, max: number): void;
+  /**
+   * The operator typed one edge of the window: auto-contrast goes off and the other edge moves
+   * only as far as needed to keep min < max, all from the state at this moment (never from a
+   * render's copy, which auto-contrast may have overtaken).
+   */
+  setWindowEdge(edge: 'min' | 'max', value: number): void;
   setGamma(gamma: number): void;
   setAutoContrast(on: boolean): void;
   /** The channel the live image shows (display/frame-channel.ts); null before a frame. */
@@ -171,6 +177,12 @@ const createDisplaySlice: Slice<DisplaySlice> = (set) => ({
   saturatedPct: 0.35,
   setColormap: (colormap) => set({ colormap }),
   setWindow: (windowMin, windowMax) => set({ windowMin, windowMax }),
+  setWindowEdge: (edge, value) =>
+    set((s) =>
+      edge === 'min'
+        ? { autoContrast: false, windowMin: value, windowMax: Math.max(value + 1, s.windowMax) }
+        : { autoContrast: false, windowMin: Math.min(s.windowMin, value - 1), windowMax: value },
+    ),
   setGamma: (gamma) => set({ gamma }),
   setAutoContrast: (autoContrast) => set({ autoContrast }),
   displayChannel: null,

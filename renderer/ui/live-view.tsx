@@ -130,7 +130,7 @@ function DisplayControls(p: {
   const gamma = useUi((s) => s.gamma);
   const auto = useUi((s) => s.autoContrast);
   const setColormap = useUi((s) => s.setColormap);
-  const setWindow = useUi((s) => s.setWindow);
+  const setWindowEdge = useUi((s) => s.setWindowEdge);
   const setGamma = useUi((s) => s.setGamma);
   const setAuto = useUi((s) => s.setAutoContrast);
   // One LUT per channel: these controls edit the LUT of the channel the image shows.
@@ -159,7 +159,7 @@ function DisplayControls(p: {
           value={min}
           min={0}
           max={65535}
-          onCommit={(v) => (setAuto(false), setWindow(v, Math.max(v + 1, max)))}
+          onCommit={(v) => setWindowEdge('min', v)}
         />
         <NumberField
           testId="display-max"
@@ -169,7 +169,7 @@ function DisplayControls(p: {
           value={max}
           min={1}
           max={65535}
-          onCommit={(v) => (setAuto(false), setWindow(Math.min(min, v - 1), v))}
+          onCommit={(v) => setWindowEdge('max', v)}
         />
         <label className="field">
           <span className="field-label">γ</span>

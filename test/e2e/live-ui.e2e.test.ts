@@ -278,7 +278,10 @@ describe('UI in Chromium against aquila serve', { timeout: 90_000 }, () => {
     expect(
       Object.values(s.lasers as Record<string, { emission: boolean }>).map((l) => l.emission),
     ).toEqual([false, false]);
-    await expect(page.getByTestId('estop-banner').isVisible()).resolves.toBe(true);
+    // The banner follows the host's state patch, which may land after the poll above.
+    await expect
+      .poll(() => page.getByTestId('estop-banner').isVisible(), { timeout: 5_000 })
+      .toBe(true);
     await page.screenshot({ path: path.join(artefacts, 'estop.png') });
 
     // Issue #18 §5: while latched the controls are locked (the chip cannot be clicked), a

@@ -37,3 +37,20 @@ describe('one LUT per channel', () => {
     expect(s()).toMatchObject({ colormap: 'magenta', windowMin: 50, windowMax: 3000 });
   });
 });
+
+describe('typing one edge of the window', () => {
+  it('turns auto-contrast off and keeps min < max from the state at that moment', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    // Auto-contrast moved the window after the controls last rendered.
+    s().setWindow(105, 1149);
+    s().setWindowEdge('max', 900);
+    expect(s()).toMatchObject({ autoContrast: false, windowMin: 105, windowMax: 900 });
+    s().setWindowEdge('min', 110);
+    expect(s()).toMatchObject({ windowMin: 110, windowMax: 900 });
+    s().setWindowEdge('min', 950);
+    expect(s()).toMatchObject({ windowMin: 950, windowMax: 951 });
+    s().setWindowEdge('max', 10);
+    expect(s()).toMatchObject({ windowMin: 9, windowMax: 10 });
+  });
+});
