@@ -162,6 +162,8 @@ export interface RoiFinderView {
   heightPx: number;
   /** Stage position of the frame the ROIs were found in. */
   atStageUm: { xUm: number; yUm: number };
+  /** µm per frame pixel at the sample (pixelSizeUm × binning); absent from older hosts. */
+  umPerPx?: number;
   /** Best first. */
   rois: FoundRoiView[];
   /** One per ROI (rois.setVerdict). */

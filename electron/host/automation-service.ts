@@ -235,7 +235,11 @@ export class AutomationService {
         heightPx: meta.heightPx,
         rois: rois.map((r) => ({ ...r, ...pixelToStage(g, r) })),
       };
-      publishRois(this.deps.store, result, { xUm: meta.stage.xUm, yUm: meta.stage.yUm });
+      publishRois(
+        this.deps.store,
+        { ...result, umPerPx: meta.pixelSizeUm * meta.binning },
+        { xUm: meta.stage.xUm, yUm: meta.stage.yUm },
+      );
       return result;
     };
     return source === 'last' ? run() : this.exclusive('rois.find', run);

@@ -3,13 +3,17 @@
  * overview", and the outcome of the last double-click move (the safety layer's refusal is
  * shown with its reason and code). The render loop is a NavigatorController.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ApiError, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
 import type { Vec } from './frame-placement';
 import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
+import { mapKeyAction } from './map-keys';
+import { RoiCard } from './roi-card';
+import { roiDetails, roiSelections, stepRoi } from './roi-selection';
+import { cameraOrientationOf } from './frame-placement';
 import { ScanOverview } from './scan-overview-control';
 import { ZGauge } from './z-gauge';
 import { VolumeView } from './volume-view';
@@ -29,6 +33,14 @@ export function NavigatePanel() {
   const [gotoError, setGotoError] = useState<ApiError | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const session = useUi((s) => s.mirror?.state.instrument.configPath ?? null);
+  const goto = useCallback(
+    (p: Vec) =>
+      void callOutcome(host, 'stage.moveTo', { xUm: p.x, yUm: p.y }).then((r) =>
+        setGotoError(r.ok ? null : r.error),
+      ),
+    [host],
+  );
+  const onMapKey = useMapKeys(goto);
 
   useEffect(() => {
     if (!canvas.current || !layer.current || !cursor.current) return;
@@ -36,13 +48,7 @@ export function NavigatePanel() {
       { canvas: canvas.current, layer: layer.current, cursor: cursor.current },
       host,
       host.store,
-      {
-        onGoto: (p: Vec) =>
-          void callOutcome(host, 'stage.moveTo', { xUm: p.x, yUm: p.y }).then((r) =>
-            setGotoError(r.ok ? null : r.error),
-          ),
-        onError: setMapError,
-      },
+      { onGoto: goto, onError: setMapError },
     );
     c.start();
     setController(c);
@@ -50,7 +56,7 @@ export function NavigatePanel() {
       c.stop();
       setController(null);
     };
-  }, [host]);
+  }, [host, goto]);
 
   useEffect(() => {
     if (!controller || session === null) return;
@@ -68,7 +74,13 @@ export function NavigatePanel() {
         Stage map <span className="sub" data-testid="nav-cursor" ref={cursor} />
       </h2>
       <div className="nav-body">
-        <div className="nav-map">
+        <div
+          className="nav-map"
+          data-testid="nav-map"
+          tabIndex={0}
+          aria-label="Stage map: click an ROI to select it; Esc unselects, arrows and Tab step, Enter goes there"
+          onKeyDown={onMapKey}
+        >
           <canvas
             ref={canvas}
             className="nav-canvas"
@@ -76,11 +88,17 @@ export function NavigatePanel() {
             aria-label="Stage map. Wheel zooms, drag pans, double-click moves the stage there."
           />
           <div className="nav-layer" data-testid="nav-layer" ref={layer}>
-            <NavigatorOverlay plan={plan.positions} outlines={plan.outlines} fov={plan.fovUm} />
+            <NavigatorOverlay
+              plan={plan.positions}
+              outlines={plan.outlines}
+              fov={plan.fovUm}
+              onGoto={goto}
+            />
           </div>
         </div>
         <ZGauge />
       </div>
+      <RoiCard onGoto={goto} />
       <div className="row">
         <button type="button" data-testid="nav-fit" onClick={() => controller?.fit()}>
           Fit envelope
@@ -116,7 +134,10 @@ export function NavigatePanel() {
       <ZSliceView stack={controller?.zStack ?? null} />
       <VolumeView stack={controller?.zStack ?? null} />
       <ScanOverview controller={controller} />
-      <p className="hint">Double-click the map to move the stage there.</p>
+      <p className="hint">
+        Double-click the map to move the stage there. Click an ROI to see it (Esc unselects, arrows
+        step), double-click it to go there.
+      </p>
     </section>
   );
 }
@@ -172,4 +193,27 @@ function usePlanPositions(): PlanOnMap {
     };
   }, [host, draft, connected]);
   return out;
+}
+
+/** The focused map's keys (map-keys.ts) acting on the store's map selection. */
+function useMapKeys(goto: (p: Vec) => void) {
+  const host = useHost();
+  return (e: KeyboardEvent<HTMLElement>) => {
+    const s = host.store.getState();
+    const action = mapKeyAction(e.key, e.shiftKey, s.mapSelection);
+    if (!action) return;
+    e.preventDefault();
+    const auto = s.mirror?.state.automation?.rois;
+    const found = s.mirror?.state.roiFinder;
+    if (action === 'unselect') s.selectOnMap(null);
+    else if (action === 'next' || action === 'previous')
+      s.selectOnMap(
+        stepRoi(roiSelections(auto, found), s.mapSelection, action === 'next' ? 1 : -1),
+      );
+    else if (action === 'goto') {
+      const o = cameraOrientationOf(s.mirror?.state.stageOrientation);
+      const d = roiDetails(s.mapSelection, auto, found, o);
+      if (d) goto({ x: d.xUm, y: d.yUm });
+    }
+  };
 }

@@ -2,18 +2,19 @@
  * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
  * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
  * so strokes and markers keep their screen size): the safety envelope, the sample holder,
- * the plan's polygon and edge grids' outlines, its positions with their order (dragging a named one moves that position in the
- * Acquire form), ROIs from automation and the ROI finder, and the
- * camera's field of view at the current stage position.
+ * the plan's polygon and edge grids' outlines, its positions with their order (dragging a
+ * named one moves that position in the Acquire form), ROIs from automation and the ROI finder
+ * (selectable), and the camera's field of view at the current stage position.
  */
 import { memo, useMemo, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AppState, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
-import { cameraOrientationOf, frameFootprint, type Rect } from './frame-placement';
+import { cameraOrientationOf, frameFootprint, type Rect, type Vec } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
 import { GridOutlines } from './grid-outlines';
 import { useMapDrag } from './map-drag';
+import { roiDetails, sameRoi, type RoiSelection } from './roi-selection';
 import { holderGeometry } from './sample-holder';
 
 const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
@@ -22,6 +23,8 @@ export function NavigatorOverlay(p: {
   plan: readonly PlanPosition[];
   outlines: readonly GridOutlineView[];
   fov: { widthUm: number; heightUm: number } | null;
+  /** Moves the stage (through stage.moveTo); a double-clicked ROI goes to its centre. */
+  onGoto(p: Vec): void;
 }) {
   const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
   const holder = useUi((s) => s.mirror?.state.navigator?.sampleHolder ?? null);
@@ -43,7 +46,7 @@ export function NavigatorOverlay(p: {
       <PlanLayer plan={p.plan} />
       <GridOutlines outlines={p.outlines} />
       <GridHandle plan={p.plan} fov={p.fov} />
-      <RoiLayer />
+      <RoiLayer onGoto={p.onGoto} />
       <FieldOfView />
     </svg>
   );
@@ -133,29 +136,58 @@ function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
   );
 }
 
-function RoiLayer() {
+/**
+ * ROI marks: a click selects one (its details card opens; the stage does not move), a
+ * double-click moves the stage to its centre. The selected one is ringed and, for a found
+ * ROI whose pixel size the host gave, its bounding box drawn.
+ */
+function RoiLayer({ onGoto }: { onGoto(p: Vec): void }) {
   const auto = useUi((s) => s.mirror?.state.automation?.rois);
   const found = useUi((s) => s.mirror?.state.roiFinder ?? null);
+  const selection = useUi((s) => s.mapSelection);
+  const select = useUi((s) => s.selectOnMap);
+  const so = useUi((s) => s.mirror?.state.stageOrientation);
+  const selected = roiDetails(selection, auto, found, cameraOrientationOf(so));
+  const handlers = (sel: RoiSelection, xUm: number, yUm: number) => ({
+    onPointerDown: (e: ReactPointerEvent<SVGCircleElement>) => {
+      if (e.button !== 0) return;
+      e.stopPropagation();
+      select(sel);
+    },
+    onDoubleClick: () => onGoto({ x: xUm, y: yUm }),
+  });
+  const mark = (sel: RoiSelection) => (sameRoi(selection, sel) ? ' selected' : '');
   return (
     <g className="nav-rois">
-      {auto?.map((r) => (
-        <circle
-          key={`a${r.id}`}
-          className={`nav-roi ${r.state}`}
-          data-testid={`nav-roi-${r.id}`}
-          cx={r.xUm}
-          cy={r.yUm}
-        />
-      ))}
-      {found?.rois.map((r, i) => (
-        <circle
-          key={`f${i}`}
-          className={`nav-roi found ${found.verdicts[i] ?? 'pending'}`}
-          data-testid={`nav-found-roi-${i}`}
-          cx={r.xUm}
-          cy={r.yUm}
-        />
-      ))}
+      {selected?.boxUm && (
+        <rect className="nav-roi-box" data-testid="nav-roi-box" {...rectProps(selected.boxUm)} />
+      )}
+      {auto?.map((r) => {
+        const sel: RoiSelection = { kind: 'auto-roi', id: r.id };
+        return (
+          <circle
+            key={`a${r.id}`}
+            className={`nav-roi ${r.state}${mark(sel)}`}
+            data-testid={`nav-roi-${r.id}`}
+            cx={r.xUm}
+            cy={r.yUm}
+            {...handlers(sel, r.xUm, r.yUm)}
+          />
+        );
+      })}
+      {found?.rois.map((r, i) => {
+        const sel: RoiSelection = { kind: 'found-roi', frameSeq: found.frameSeq, index: i };
+        return (
+          <circle
+            key={`f${i}`}
+            className={`nav-roi found ${found.verdicts[i] ?? 'pending'}${mark(sel)}`}
+            data-testid={`nav-found-roi-${i}`}
+            cx={r.xUm}
+            cy={r.yUm}
+            {...handlers(sel, r.xUm, r.yUm)}
+          />
+        );
+      })}
     </g>
   );
 }

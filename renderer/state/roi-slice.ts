@@ -24,6 +24,8 @@ export interface RoiSlice {
   planInbox: PlanPositionDraft[];
   /** Queues every accepted ROI's stage position of `found` for the plan form; returns how many. */
   sendAcceptedToPlan(found: RoiFinderView | null | undefined): number;
+  /** Queues the stage positions of ROIs `indices` of `found` (named roi<i+1>); returns how many. */
+  sendRoisToPlan(found: RoiFinderView, indices: readonly number[]): number;
   /** Empties the inbox and returns what it held. */
   takePlanInbox(): PlanPositionDraft[];
 }
@@ -32,13 +34,20 @@ export const createRoiSlice: StateCreator<RoiSlice, [], [], RoiSlice> = (set, ge
   showRoiOverlay: true,
   setShowRoiOverlay: (showRoiOverlay) => set({ showRoiOverlay }),
   planInbox: [],
-  sendAcceptedToPlan: (found) => {
-    const accepted = (found?.rois ?? [])
-      .map((r, i) => ({ r, i }))
-      .filter(({ i }) => found?.verdicts[i] === 'accepted')
-      .map(({ r, i }) => ({ name: `roi${i + 1}`, xUm: r.xUm, yUm: r.yUm }));
-    if (accepted.length > 0) set({ planInbox: [...get().planInbox, ...accepted] });
-    return accepted.length;
+  sendAcceptedToPlan: (found) =>
+    found
+      ? get().sendRoisToPlan(
+          found,
+          found.verdicts.flatMap((v, i) => (v === 'accepted' ? [i] : [])),
+        )
+      : 0,
+  sendRoisToPlan: (found, indices) => {
+    const drafts = indices.flatMap((i) => {
+      const r = found.rois[i];
+      return r ? [{ name: `roi${i + 1}`, xUm: r.xUm, yUm: r.yUm }] : [];
+    });
+    if (drafts.length > 0) set({ planInbox: [...get().planInbox, ...drafts] });
+    return drafts.length;
   },
   takePlanInbox: () => {
     const taken = get().planInbox;

@@ -131,6 +131,8 @@ describe('ROI verdicts', () => {
     expect(f.rois.length).toBeGreaterThanOrEqual(2);
     expect(f.verdicts).toEqual(f.rois.map(() => 'pending'));
     expect(f.atStageUm.xUm).toBeCloseTo(c.xUm, 3);
+    const cam = h.store.state.camera!;
+    expect(f.umPerPx).toBeCloseTo(cam.pixelSizeUm * cam.binning, 9);
     expect(f).toMatchObject((found as { value: object }).value);
 
     const set = (index: number, verdict: string, frameSeq = f.frameSeq) =>

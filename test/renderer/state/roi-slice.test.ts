@@ -42,3 +42,14 @@ describe('ROI slice: accepted ROIs to the plan', () => {
     expect(s().takePlanInbox()).toEqual([]);
   });
 });
+
+describe('ROI slice: one ROI to the plan (the map card)', () => {
+  it('queues the named ROI by index, skipping indices not in the list', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    expect(s().sendRoisToPlan(found, [1, 7])).toBe(1);
+    expect(s().planInbox).toEqual([{ name: 'roi2', xUm: -5, yUm: 7.5 }]);
+    expect(s().sendRoisToPlan(found, [])).toBe(0);
+    expect(s().planInbox).toHaveLength(1);
+  });
+});
