@@ -1,56 +1,172 @@
 /**
  * The outlines of the plan's polygon and edge grids on the map (host-computed, stage µm;
  * electron/plans/grid-outlines.ts), each vertex marked and carrying its µm for probes.
- * An editable outline's vertices can be dragged: on release the vertex's new place goes
- * through the plan-edit queue to the Acquire tab, which sets it in the loaded plan
- * (applyVertexMoves) and so re-expands its tiles.
+ * Edits (ring-edits.ts), each sent on release through the plan-edit queue to the Acquire
+ * tab, which applies it to the loaded plan (applyOutlineEdits) so its tiles re-expand:
+ * - every outline has a move handle at its centre: dragging it moves the whole grid;
+ * - an editable outline's vertices can be dragged; a click selects one (Delete removes it);
+ *   Alt+click or right-click removes it at once;
+ * - an editable outline has a handle at each edge's midpoint: dragging (or clicking) it
+ *   inserts a vertex there.
+ * While dragging, the shape is checked with the host's polygon rule: an invalid one is
+ * drawn as refused with the reason beside it, and is not sent on release.
  */
-import type { PointerEvent as ReactPointerEvent } from 'react';
+import type { MouseEvent as ReactMouseEvent, PointerEvent as ReactPointerEvent } from 'react';
 import type { GridOutlineView } from '../../electron/api/contract';
+import type { Pt } from '../../electron/api/shared/polygon';
 import { useUi } from '../ui/host-context';
+import type { Notice } from '../state/store';
 import { useMapDrag } from './map-drag';
+import type { PlanEdit } from './plan-edits';
+import {
+  dragEdit,
+  edgeMidpoint,
+  editRing,
+  ringCentre,
+  ringWith,
+  type OutlinePart,
+  type RingEdit,
+} from './ring-edits';
+
+const points = (ring: readonly Pt[]) => ring.map(([x, y]) => `${x},${y}`).join(' ');
+
+/**
+ * Sends `e` of outline `o` to the Acquire tab if the result is a valid polygon, else says
+ * why in a notice; returns whether it was sent.
+ */
+export function submitRingEdit(
+  o: GridOutlineView,
+  e: RingEdit,
+  send: (edit: PlanEdit) => void,
+  notice: (level: Notice['level'], text: string) => void,
+): boolean {
+  const r = editRing(o.verticesUm, e);
+  if (!r.ok) {
+    notice('warn', `Polygon not changed: ${r.reason}`);
+    return false;
+  }
+  send({ outline: { position: o.position, edit: e } });
+  return true;
+}
 
 export function GridOutlines({ outlines }: { outlines: readonly GridOutlineView[] }) {
-  const edit = useUi((s) => s.movePlanPosition);
-  const { drag, begin } = useMapDrag<{ outline: number; index: number }>(({ key, dxUm, dyUm }) => {
+  const send = useUi((s) => s.movePlanPosition);
+  const notice = useUi((s) => s.pushNotice);
+  const selection = useUi((s) => s.mapSelection);
+  const select = useUi((s) => s.selectOnMap);
+  const submit = (o: GridOutlineView, e: RingEdit) => {
+    if (submitRingEdit(o, e, send, notice) && selection?.kind === 'vertex') select(null);
+  };
+  const { drag, begin } = useMapDrag<OutlinePart>(({ key, dxUm, dyUm }) => {
     const o = outlines[key.outline];
-    const v = o?.verticesUm[key.index];
-    if (o && v && (dxUm !== 0 || dyUm !== 0))
-      edit({
-        vertex: { position: o.position, index: key.index, xUm: v[0] + dxUm, yUm: v[1] + dyUm },
-      });
+    if (!o) return;
+    if (dxUm === 0 && dyUm === 0) {
+      // A click: a vertex is selected, an edge handle inserts at the midpoint.
+      if (key.part === 'vertex') select({ kind: 'vertex', position: o.position, index: key.index });
+      if (key.part === 'edge') submit(o, dragEdit(o.verticesUm, key, 0, 0));
+      return;
+    }
+    submit(o, dragEdit(o.verticesUm, key, dxUm, dyUm));
   });
   if (outlines.length === 0) return null;
-  const start = (outline: number, index: number) => (e: ReactPointerEvent<SVGCircleElement>) => {
-    if (outlines[outline]?.editable) begin({ outline, index }, e);
+  const start =
+    (key: OutlinePart) =>
+    (e: ReactPointerEvent<SVGElement>): void => {
+      const o = outlines[key.outline];
+      if (!o) return;
+      if (key.part === 'vertex' && e.altKey && e.button === 0) {
+        e.stopPropagation();
+        submit(o, { op: 'delete', index: key.index });
+        return;
+      }
+      begin(key, e);
+    };
+  const remove = (o: GridOutlineView, index: number) => (e: ReactMouseEvent) => {
+    e.preventDefault();
+    if (o.editable) submit(o, { op: 'delete', index });
   };
   return (
     <g className="nav-outlines">
       {outlines.map((o, i) => {
-        const shown = o.verticesUm.map(([x, y], j): [number, number] =>
-          drag && drag.key.outline === i && drag.key.index === j
-            ? [x + drag.dxUm, y + drag.dyUm]
-            : [x, y],
-        );
+        const edit =
+          drag && drag.key.outline === i
+            ? dragEdit(o.verticesUm, drag.key, drag.dxUm, drag.dyUm)
+            : null;
+        const attempt = edit ? ringWith(o.verticesUm, edit) : null;
+        const check =
+          edit && (drag!.dxUm !== 0 || drag!.dyUm !== 0) ? editRing(o.verticesUm, edit) : null;
+        const refusal = check && !check.ok ? check.reason : null;
+        const shown = attempt ?? o.verticesUm;
+        // Vertex handles keep their indices: an insert shows its new vertex separately.
+        const handles = edit?.op === 'insert' ? o.verticesUm : shown;
+        const centre = ringCentre(shown);
+        const at: Pt | null =
+          edit?.op === 'move' || edit?.op === 'insert' ? [edit.xUm, edit.yUm] : centre;
+        const isSelected = (j: number) =>
+          selection?.kind === 'vertex' &&
+          selection.position === o.position &&
+          selection.index === j;
         return (
           <g
             key={i}
-            className={`nav-outline ${o.kind}${o.editable ? ' editable' : ''}`}
+            className={`nav-outline ${o.kind}${o.editable ? ' editable' : ''}${refusal ? ' refused' : ''}`}
             data-testid={`nav-outline-${i}`}
           >
-            <polygon points={shown.map(([x, y]) => `${x},${y}`).join(' ')} />
-            {shown.map(([x, y], j) => (
+            <polygon points={points(shown)} />
+            {handles.map(([x, y], j) => (
               <circle
                 key={j}
-                className="nav-outline-vertex"
+                className={`nav-outline-vertex${isSelected(j) ? ' selected' : ''}`}
                 data-testid={`nav-outline-${i}-v${j}`}
                 data-x-um={o.verticesUm[j]![0]}
                 data-y-um={o.verticesUm[j]![1]}
                 cx={x}
                 cy={y}
-                onPointerDown={start(i, j)}
+                onPointerDown={
+                  o.editable ? start({ outline: i, part: 'vertex', index: j }) : undefined
+                }
+                onContextMenu={remove(o, j)}
               />
             ))}
+            {o.editable &&
+              !drag &&
+              o.verticesUm.map((_, j) => {
+                const [x, y] = edgeMidpoint(o.verticesUm, j);
+                return (
+                  <circle
+                    key={`e${j}`}
+                    className="nav-outline-edge"
+                    data-testid={`nav-outline-${i}-e${j}`}
+                    cx={x}
+                    cy={y}
+                    onPointerDown={start({ outline: i, part: 'edge', index: j })}
+                  >
+                    <title>Drag or click to add a vertex here</title>
+                  </circle>
+                );
+              })}
+            {edit?.op === 'insert' && (
+              <circle className="nav-outline-vertex new" cx={edit.xUm} cy={edit.yUm} />
+            )}
+            <rect
+              className="nav-outline-move"
+              data-testid={`nav-outline-${i}-move`}
+              x={centre[0]}
+              y={centre[1]}
+              onPointerDown={start({ outline: i, part: 'body' })}
+            >
+              <title>Drag to move this grid</title>
+            </rect>
+            {refusal && at && (
+              <text
+                className="nav-outline-refusal"
+                data-testid="nav-outline-refusal"
+                x={at[0]}
+                y={at[1]}
+              >
+                {refusal}
+              </text>
+            )}
           </g>
         );
       })}

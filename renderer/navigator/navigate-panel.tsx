@@ -12,6 +12,7 @@ import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { mapKeyAction } from './map-keys';
 import { RoiCard } from './roi-card';
+import { submitRingEdit } from './grid-outlines';
 import { roiDetails, roiSelections, stepRoi } from './roi-selection';
 import { cameraOrientationOf } from './frame-placement';
 import { ScanOverview } from './scan-overview-control';
@@ -40,7 +41,6 @@ export function NavigatePanel() {
       ),
     [host],
   );
-  const onMapKey = useMapKeys(goto);
 
   useEffect(() => {
     if (!canvas.current || !layer.current || !cursor.current) return;
@@ -64,6 +64,7 @@ export function NavigatePanel() {
   }, [controller, session]);
 
   const plan = usePlanPositions();
+  const onMapKey = useMapKeys(goto, plan.outlines);
   useEffect(() => {
     if (controller) controller.planPositions = plan.positions;
   }, [controller, plan.positions]);
@@ -196,7 +197,7 @@ function usePlanPositions(): PlanOnMap {
 }
 
 /** The focused map's keys (map-keys.ts) acting on the store's map selection. */
-function useMapKeys(goto: (p: Vec) => void) {
+function useMapKeys(goto: (p: Vec) => void, outlines: readonly GridOutlineView[]) {
   const host = useHost();
   return (e: KeyboardEvent<HTMLElement>) => {
     const s = host.store.getState();
@@ -214,6 +215,11 @@ function useMapKeys(goto: (p: Vec) => void) {
       const o = cameraOrientationOf(s.mirror?.state.stageOrientation);
       const d = roiDetails(s.mapSelection, auto, found, o);
       if (d) goto({ x: d.xUm, y: d.yUm });
+    } else if (action === 'delete-vertex' && s.mapSelection?.kind === 'vertex') {
+      const { position, index } = s.mapSelection;
+      const o = outlines.find((q) => q.position === position && q.editable);
+      if (o && submitRingEdit(o, { op: 'delete', index }, s.movePlanPosition, s.pushNotice))
+        s.selectOnMap(null);
     }
   };
 }

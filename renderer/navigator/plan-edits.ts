@@ -4,10 +4,12 @@
  *   `pos_name`, so every grid tile of a position moves it by the drag);
  * - a grid resize (dragging the grid's corner handle) sets the form's grid rows and columns
  *   to what fits the dragged extent (gridSizeFor);
- * - a vertex move (dragging an editable polygon outline's vertex) sets that vertex of a
- *   loaded plan's polygon grid (applyVertexMoves; the form has no polygons).
+ * - an outline edit (a polygon's vertex moved, inserted or deleted, or a whole polygon or
+ *   edge grid moved) changes a loaded plan's grid (applyOutlineEdits; the form has no
+ *   polygons).
  */
-import { isValidPolygon, type Pt } from '../../electron/api/shared/polygon';
+import { openRing, type Pt } from '../../electron/api/shared/polygon';
+import { editRing, type RingEdit } from './ring-edits';
 import type { PlanForm } from '../ui/plan-builder';
 
 export interface PositionMove {
@@ -20,17 +22,15 @@ export interface GridResize {
   grid: { rows: number; columns: number };
 }
 
-export interface VertexMove {
-  vertex: {
+export interface OutlineEdit {
+  outline: {
     /** The grid's place (GridOutlineView.position): null for the plan's own grid plan. */
     position: number | null;
-    index: number;
-    xUm: number;
-    yUm: number;
+    edit: RingEdit;
   };
 }
 
-export type PlanEdit = PositionMove | GridResize | VertexMove;
+export type PlanEdit = PositionMove | GridResize | OutlineEdit;
 
 /** Returns the form with the edits applied, and the position names no form position has. */
 export function applyPositionMoves(
@@ -40,7 +40,7 @@ export function applyPositionMoves(
   const unknown: string[] = [];
   let out = form;
   for (const e of edits) {
-    if ('vertex' in e) continue;
+    if ('outline' in e) continue;
     if ('grid' in e) {
       out = {
         ...out,
@@ -76,43 +76,51 @@ export function gridSizeFor(extentUm: number, fovUm: number, overlapPct: number)
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const EDGES = ['left', 'right', 'top', 'bottom'] as const;
+
 /**
- * Returns a copy of a loaded plan (useq MDASequence JSON) with the vertex moves applied, and
- * how many found no such polygon vertex. A ring given closed (last vertex = first) keeps
- * its closing vertex on the first. The host re-checks the result (plan.positions).
+ * Returns a copy of a loaded plan (useq MDASequence JSON) with the outline edits applied:
+ * a polygon grid's vertices edited (a ring given closed stays closed), or an edge grid moved
+ * (only `translate` applies to one). `missed` counts edits that found no such grid or
+ * vertex; `refused` says why each edit that would leave an invalid polygon was not applied
+ * (the host would refuse the plan, leaving no outline on the map to drag back). The host
+ * re-checks the result (plan.positions).
  */
-export function applyVertexMoves(
+export function applyOutlineEdits(
   plan: Record<string, unknown>,
   edits: readonly PlanEdit[],
-): { plan: Record<string, unknown>; missed: number; refused: number } {
+): { plan: Record<string, unknown>; missed: number; refused: string[] } {
   const out = structuredClone(plan);
   let missed = 0;
-  // A move that would make the ring self-intersecting (or flat) is not applied: the host
-  // would refuse the plan, leaving no outline on the map to drag back.
-  let refused = 0;
+  const refused: string[] = [];
   for (const e of edits) {
-    if (!('vertex' in e)) continue;
-    const { position, index, xUm, yUm } = e.vertex;
+    if (!('outline' in e)) continue;
+    const { position, edit } = e.outline;
     const holder =
       position === null ? out : (out.stage_positions as unknown[] | undefined)?.[position];
     const seq = position === null ? holder : isRecord(holder) ? holder.sequence : undefined;
     const grid = isRecord(seq) ? seq.grid_plan : undefined;
-    const vs = isRecord(grid) ? grid.vertices : undefined;
-    if (!isRecord(grid) || !Array.isArray(vs) || index < 0 || index >= vs.length) {
+    if (!isRecord(grid)) {
       missed++;
       continue;
     }
-    const first = vs[0] as unknown[];
-    const last = vs[vs.length - 1] as unknown[];
-    const closed = vs.length > 3 && first[0] === last[0] && first[1] === last[1];
-    const moved = vs.map((v) => [...(v as number[])] as Pt);
-    moved[index] = [xUm, yUm];
-    if (closed && index === 0) moved[moved.length - 1] = [xUm, yUm];
-    if (!isValidPolygon(moved)) {
-      refused++;
-      continue;
-    }
-    grid.vertices = moved;
+    if (Array.isArray(grid.vertices)) {
+      const given = grid.vertices.map((v) => [...(v as number[])] as Pt);
+      const ring = openRing(given);
+      const closed = ring.length < given.length;
+      const r = editRing(ring, edit);
+      if (!r.ok) {
+        if (r.missing) missed++;
+        else refused.push(r.reason);
+        continue;
+      }
+      grid.vertices = closed ? [...r.ring, r.ring[0]!] : r.ring;
+    } else if (edit.op === 'translate' && EDGES.every((k) => typeof grid[k] === 'number')) {
+      grid.left = (grid.left as number) + edit.dxUm;
+      grid.right = (grid.right as number) + edit.dxUm;
+      grid.top = (grid.top as number) + edit.dyUm;
+      grid.bottom = (grid.bottom as number) + edit.dyUm;
+    } else missed++;
   }
   return { plan: out, missed, refused };
 }

@@ -14,6 +14,8 @@ import { cameraOrientationOf } from './frame-placement';
 import { roiDetails } from './roi-selection';
 
 const um = (v: number) => v.toFixed(1);
+/** Scores range from below 1 to thousands: whole numbers from 100, else 3 significant digits. */
+const score = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
 export function RoiCard({ onGoto }: { onGoto(p: Vec): void }) {
   const host = useHost();
@@ -80,7 +82,7 @@ export function RoiCard({ onGoto }: { onGoto(p: Vec): void }) {
         {d.score !== null && (
           <>
             <dt>score</dt>
-            <dd data-testid="nav-roi-card-score">{d.score.toFixed(3)}</dd>
+            <dd data-testid="nav-roi-card-score">{score(d.score)}</dd>
           </>
         )}
         {d.meanIntensity !== null && (

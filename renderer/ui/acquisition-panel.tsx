@@ -24,7 +24,7 @@ import { PlanFile } from './plan-file';
 import { importPlan } from './plan-import';
 import { FieldProblems, PlanFormView, shownAtField } from './plan-form';
 import { RunProgress } from './run-progress';
-import { applyPositionMoves, applyVertexMoves } from '../navigator/plan-edits';
+import { applyOutlineEdits, applyPositionMoves } from '../navigator/plan-edits';
 
 const NO_CHANNELS: readonly never[] = [];
 const NO_DATASETS: readonly DatasetEntry[] = [];
@@ -93,8 +93,9 @@ export function AcquisitionPanel() {
   useEffect(() => {
     setDraftPlan(planKey === null ? null : (JSON.parse(planKey) as Record<string, unknown>));
   }, [planKey, setDraftPlan]);
-  // Issue #17: positions dragged on the navigator's map move the form's positions; polygon
-  // vertices dragged there move a loaded plan's vertices (the form has no polygons).
+  // Issue #17: positions dragged on the navigator's map move the form's positions; outline
+  // edits there (polygon vertices moved, added, removed; grids moved) change a loaded plan's
+  // grids (the form has no polygons).
   const moves = useUi((s) => s.positionMoves);
   const takePositionMoves = useUi((s) => s.takePositionMoves);
   const pushNotice = useUi((s) => s.pushNotice);
@@ -102,13 +103,13 @@ export function AcquisitionPanel() {
     if (moves.length === 0) return;
     const taken = takePositionMoves();
     if (raw) {
-      if (taken.some((e) => !('vertex' in e)))
+      if (taken.some((e) => !('outline' in e)))
         pushNotice('warn', 'A loaded plan runs as loaded: its positions cannot be dragged');
-      if (taken.some((e) => 'vertex' in e)) {
-        const r = applyVertexMoves(raw.plan, taken);
-        if (r.missed > 0) pushNotice('warn', `${r.missed} dragged vertex(es) not in the plan`);
-        if (r.refused > 0)
-          pushNotice('warn', 'Vertex not moved: the polygon’s edges would cross each other');
+      if (taken.some((e) => 'outline' in e)) {
+        const r = applyOutlineEdits(raw.plan, taken);
+        if (r.missed > 0)
+          pushNotice('warn', `${r.missed} map edit(s) found no such grid or vertex`);
+        for (const reason of r.refused) pushNotice('warn', `Polygon not changed: ${reason}`);
         setRaw({ ...raw, plan: r.plan });
       }
       return;

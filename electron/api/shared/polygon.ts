@@ -56,20 +56,29 @@ export function signedArea(poly: Pt[]): number {
   return a / 2;
 }
 
-/** A simple polygon with non-zero area (what shapely calls valid for a hole-free ring). */
-export function isValidPolygon(poly: Pt[]): boolean {
+/**
+ * Why `poly` is not a simple polygon with non-zero area (what shapely calls valid for a
+ * hole-free ring), or null when it is one.
+ */
+export function polygonProblem(poly: Pt[]): string | null {
   const ring = openRing(poly);
   const n = ring.length;
-  if (n < 3 || signedArea(ring) === 0) return false;
+  if (n < 3) return `a polygon needs at least 3 vertices (it would have ${n})`;
   const es = edges(ring);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const adjacent = j === i + 1 || (i === 0 && j === n - 1);
       if (adjacent) continue;
-      if (segmentsIntersect(es[i]![0], es[i]![1], es[j]![0], es[j]![1])) return false;
+      if (segmentsIntersect(es[i]![0], es[i]![1], es[j]![0], es[j]![1]))
+        return `the polygon's edges would cross (edges ${i + 1} and ${j + 1})`;
     }
   }
-  return true;
+  if (signedArea(ring) === 0) return 'the polygon would have no area';
+  return null;
+}
+
+export function isValidPolygon(poly: Pt[]): boolean {
+  return polygonProblem(poly) === null;
 }
 
 /** Closed point-in-polygon: boundary points count as inside. */

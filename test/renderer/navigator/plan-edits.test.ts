@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gridExtent } from '../../../renderer/navigator/grid-handle';
 import {
   applyPositionMoves,
-  applyVertexMoves,
+  applyOutlineEdits,
   gridSizeFor,
 } from '../../../renderer/navigator/plan-edits';
 import { createAppStore } from '../../../renderer/state/store';
@@ -88,12 +88,12 @@ describe('plan edits from the map', () => {
       ],
     };
     const before = JSON.stringify(plan);
-    const r = applyVertexMoves(plan, [
-      { vertex: { position: 1, index: 2, xUm: -30, yUm: 140 } },
-      { vertex: { position: null, index: 0, xUm: -5, yUm: -6 } },
+    const r = applyOutlineEdits(plan, [
+      { outline: { position: 1, edit: { op: 'move', index: 2, xUm: -30, yUm: 140 } } },
+      { outline: { position: null, edit: { op: 'move', index: 0, xUm: -5, yUm: -6 } } },
       { name: 'pos1', dxUm: 1, dyUm: 1 },
-      { vertex: { position: 0, index: 0, xUm: 9, yUm: 9 } },
-      { vertex: { position: 1, index: 3, xUm: 9, yUm: 9 } },
+      { outline: { position: 0, edit: { op: 'move', index: 0, xUm: 9, yUm: 9 } } },
+      { outline: { position: 1, edit: { op: 'move', index: 3, xUm: 9, yUm: 9 } } },
     ]);
     expect(JSON.stringify(plan)).toBe(before);
     expect(r.missed).toBe(2);
@@ -126,11 +126,13 @@ describe('plan edits from the map', () => {
     // The form has no polygons: a vertex move leaves it as it was.
     const f = form();
     expect(
-      applyPositionMoves(f, [{ vertex: { position: null, index: 0, xUm: 1, yUm: 1 } }]).form,
+      applyPositionMoves(f, [
+        { outline: { position: null, edit: { op: 'move', index: 0, xUm: 1, yUm: 1 } } },
+      ]).form,
     ).toBe(f);
   });
 
-  it('does not apply a vertex move that would make the polygon cross itself', () => {
+  it('does not apply an outline edit that would make the polygon invalid, and says why', () => {
     const square = [
       [0, 0],
       [100, 0],
@@ -139,15 +141,67 @@ describe('plan edits from the map', () => {
     ];
     const plan = { grid_plan: { vertices: square } };
     // Vertex 0 dragged past the right edge: the edge back to it crosses that edge.
-    const crossed = applyVertexMoves(plan, [
-      { vertex: { position: null, index: 0, xUm: 150, yUm: 50 } },
+    const crossed = applyOutlineEdits(plan, [
+      { outline: { position: null, edit: { op: 'move', index: 0, xUm: 150, yUm: 50 } } },
     ]);
-    expect(crossed.refused).toBe(1);
+    expect(crossed.refused).toEqual(["the polygon's edges would cross (edges 2 and 4)"]);
     expect((crossed.plan.grid_plan as { vertices: unknown }).vertices).toEqual(square);
-    const fine = applyVertexMoves(plan, [
-      { vertex: { position: null, index: 1, xUm: 120, yUm: -10 } },
+    const fine = applyOutlineEdits(plan, [
+      { outline: { position: null, edit: { op: 'move', index: 1, xUm: 120, yUm: -10 } } },
     ]);
-    expect(fine.refused).toBe(0);
+    expect(fine.refused).toEqual([]);
     expect((fine.plan.grid_plan as { vertices: number[][] }).vertices[1]).toEqual([120, -10]);
+  });
+
+  it('inserts, deletes and moves whole polygons in a closed or open ring; edge grids move', () => {
+    const square = [
+      [0, 0],
+      [100, 0],
+      [100, 100],
+      [0, 100],
+    ];
+    const plan = {
+      grid_plan: { vertices: [...square, [0, 0]] },
+      stage_positions: [
+        { x: 0, y: 0, sequence: { grid_plan: { vertices: square, overlap: 5 } } },
+        { x: 0, y: 0, sequence: { grid_plan: { left: -10, right: 10, top: 20, bottom: 40 } } },
+      ],
+    };
+    const r = applyOutlineEdits(plan, [
+      // Closed ring: a vertex on edge 1 (between vertices 1 and 2), then vertex 0 removed.
+      { outline: { position: null, edit: { op: 'insert', index: 2, xUm: 130, yUm: 50 } } },
+      { outline: { position: null, edit: { op: 'delete', index: 0 } } },
+      { outline: { position: 0, edit: { op: 'translate', dxUm: 5, dyUm: -5 } } },
+      { outline: { position: 1, edit: { op: 'translate', dxUm: 1, dyUm: 2 } } },
+      // An edge grid has no vertices to move.
+      { outline: { position: 1, edit: { op: 'delete', index: 0 } } },
+    ]);
+    expect(r.missed).toBe(1);
+    expect(r.refused).toEqual([]);
+    expect((r.plan.grid_plan as { vertices: unknown }).vertices).toEqual([
+      [100, 0],
+      [130, 50],
+      [100, 100],
+      [0, 100],
+      [100, 0],
+    ]);
+    const [p0, p1] = r.plan.stage_positions as { sequence: { grid_plan: object } }[];
+    expect(p0!.sequence.grid_plan).toEqual({
+      vertices: [
+        [5, -5],
+        [105, -5],
+        [105, 95],
+        [5, 95],
+      ],
+      overlap: 5,
+    });
+    expect(p1!.sequence.grid_plan).toEqual({ left: -9, right: 11, top: 22, bottom: 42 });
+    // Never below three vertices, closed ring or not.
+    const tri = { grid_plan: { vertices: [...square.slice(0, 3), [0, 0]] } };
+    const gone = applyOutlineEdits(tri, [
+      { outline: { position: null, edit: { op: 'delete', index: 1 } } },
+    ]);
+    expect(gone.refused).toEqual(['a polygon needs at least 3 vertices (it would have 2)']);
+    expect(gone.plan).toEqual(tri);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AutomationRoiView, RoiFinderView } from '../../../electron/api/contract';
+import type {
+  AutomationRoiView,
+  CameraOrientation,
+  RoiFinderView,
+} from '../../../electron/api/contract';
 import { mapKeyAction } from '../../../renderer/navigator/map-keys';
 import {
   foundRoiBox,
@@ -9,7 +13,7 @@ import {
 } from '../../../renderer/navigator/roi-selection';
 import { createAppStore } from '../../../renderer/state/store';
 
-const I = { flipX: false, flipY: false, rotate90: 0 };
+const I: CameraOrientation = { flipX: false, flipY: false, rotate90: 0 };
 
 /** An ROI centred at pixel (xPx, yPx) with a w × h box starting at (bx, by). */
 const roi = (xPx: number, yPx: number, xUm: number, yUm: number, bx: number, by: number) => ({

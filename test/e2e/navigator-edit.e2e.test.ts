@@ -1,0 +1,282 @@
+/**
+ * End-to-end: selecting and editing on the Navigate tab's map in Debian's Chromium against
+ * `aquila serve` on a small simulated microscope with a still sparse-cell sample (256² frames,
+ * 0.2 µm pixels, envelope ±1000 µm). One host and one browser for the file. Assertions are on
+ * the host: its stage position, its ROI verdicts, and the plan it expands (plan.positions)
+ * against the edited shape's own expansion. Needs the built UI (`npm run build:renderer`).
+ * Screenshots go to test-results/e2e/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoiFinderView } from '../../electron/api/contract';
+import type { Pt } from '../../electron/api/shared/polygon';
+import { expandSequence } from '../../electron/plans/expand';
+import { parsePlan } from '../../electron/plans/load';
+import { planXyPath } from '../../electron/plans/xy-path';
+import { colony, STILL, truthOf } from '../support/automation-rig';
+import { launchChromium } from '../support/browser';
+import { smallSimConfig } from '../support/host-fixture';
+import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { tempDir } from '../support/temp-dir';
+
+const artefacts = path.join(repoRoot, 'test-results/e2e');
+mkdirSync(artefacts, { recursive: true });
+
+const config = smallSimConfig({ sim: STILL });
+const UM_PER_PX = 0.2;
+const FOV_UM = 256 * UM_PER_PX;
+/** expect.poll's default (1 s) is too short on a loaded machine. */
+const POLL = { timeout: 10_000 };
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const dir = tempDir('aquila-navedit-');
+  const configPath = path.join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  mkdirSync(path.join(dir, 'data'));
+  serve = await startServe(['--config', configPath, '--datasets', path.join(dir, 'data')]);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(serve.loginUrl);
+  await page.waitForSelector('[data-testid="connection-state"][data-state="connected"]', {
+    timeout: 10_000,
+  });
+  await page.getByTestId('tab-navigate').click();
+  await page.waitForFunction(() => (window.__aquilaNavigator?.renders ?? 0) > 0);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  expect(code).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+async function hostState() {
+  const res = await fetch(new URL('/api/state', serve.baseUrl), {
+    headers: { authorization: `Bearer ${serve.token}` },
+  });
+  return (await res.json()).state;
+}
+
+/** Moves the stage with the Control tab's Go to fields (the page keeps control). */
+async function moveTo(xUm: number, yUm: number) {
+  await page.getByTestId('tab-control').click();
+  await page.getByTestId('goto-x').fill(xUm.toFixed(2));
+  await page.getByTestId('goto-y').fill(yUm.toFixed(2));
+  await page.getByTestId('goto-xy').click();
+  await expect.poll(() => stageDistance(xUm, yUm), POLL).toBeLessThan(0.05);
+}
+
+const stageDistance = async (x: number, y: number) => {
+  const s = (await hostState()).stage;
+  return Math.hypot(s.xUm - x, s.yUm - y);
+};
+
+/** The screen centre of an SVG mark on the map. */
+async function centreOf(l: Locator) {
+  const b = (await l.boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/**
+ * The Navigate panel's picture, clipped from a page screenshot (an element screenshot of the
+ * panel waited ~28 s here for it to become "stable" while the map redraws).
+ */
+async function shot(name: string) {
+  const clip = (await page.getByTestId('navigator').boundingBox())!;
+  await page.screenshot({ path: path.join(artefacts, name), clip });
+}
+
+/** A loaded plan: one position whose grid is the polygon `ring`. */
+const polygonPlan = (ring: Pt[]) =>
+  JSON.stringify({
+    channels: [{ config: 'GFP' }],
+    stage_positions: [{ x: 0, y: 0, name: 'poly', sequence: { grid_plan: { vertices: ring } } }],
+  });
+
+/** Tile centres of the plan's own expansion, in visiting order. */
+const expansion = (ring: Pt[]) =>
+  planXyPath(
+    expandSequence(parsePlan(polygonPlan(ring), 'polygon plan'), {
+      fovUm: { widthUm: FOV_UM, heightUm: FOV_UM },
+    }),
+  ).map((q) => [q.xUm, q.yUm]);
+
+/** The plan markers drawn (from the host's plan.positions), in order. */
+const drawnTiles = () =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('g.nav-plan-pos')].map((g) => [
+      Number(g.getAttribute('data-x-um')),
+      Number(g.getAttribute('data-y-um')),
+    ]),
+  );
+
+/** Vertices of outline 0 as drawn (from the host's plan.positions outlines). */
+const drawnRing = () =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="nav-outline-0"] .nav-outline-vertex')]
+      .filter((c) => c.hasAttribute('data-x-um'))
+      .map((c) => [Number(c.getAttribute('data-x-um')), Number(c.getAttribute('data-y-um'))]),
+  );
+
+/** Presses on `l`'s centre, moves by (dx, dy) px in steps, runs `during`, releases. */
+async function dragBy(l: Locator, dx: number, dy: number, during?: () => Promise<void>) {
+  const from = await centreOf(l);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + dx / 2, from.y + dy / 2, { steps: 3 });
+  await page.mouse.move(from.x + dx, from.y + dy, { steps: 3 });
+  await during?.();
+  await page.mouse.up();
+}
+
+describe('Navigate tab: selecting and editing on the map', { timeout: 90_000 }, () => {
+  it('a clicked ROI is selected with its numbers; Go to, double-click and verdicts act on it', async () => {
+    const { c } = colony(truthOf(config));
+    await moveTo(c.xUm, c.yUm);
+    await page.getByTestId('channel-GFP').click();
+    await page.getByTestId('tab-automate').click();
+    await page.getByTestId('roi-find').click();
+    await page.getByTestId('roi-list').waitFor({ timeout: 15_000 });
+    await page.getByTestId('tab-navigate').click();
+    const found = (await hostState()).roiFinder as RoiFinderView;
+    expect(found.rois.length).toBeGreaterThanOrEqual(2);
+    expect(found.umPerPx).toBeCloseTo(UM_PER_PX, 9);
+    await page.evaluate(
+      (p) => window.__aquilaNavigator!.setView({ centerXUm: p.x, centerYUm: p.y, umPerPx: 0.1 }),
+      { x: c.xUm, y: c.yUm },
+    );
+    await page.getByTestId('nav-found-roi-1').waitFor();
+    expect(await page.getByTestId('nav-roi-card').count()).toBe(0);
+
+    // A click selects: the card shows the host's numbers; the stage stays where it was.
+    await page.getByTestId('nav-found-roi-0').click();
+    const card = page.getByTestId('nav-roi-card');
+    await card.waitFor();
+    const r0 = found.rois[0]!;
+    expect(await page.getByTestId('nav-roi-card-title').textContent()).toBe('Found ROI 1');
+    expect(await page.getByTestId('nav-roi-card-x').textContent()).toBe(r0.xUm.toFixed(1));
+    expect(await page.getByTestId('nav-roi-card-y').textContent()).toBe(r0.yUm.toFixed(1));
+    // No orientation in the config: the box is the pixel box at 0.2 µm per pixel.
+    expect(await page.getByTestId('nav-roi-card-size').textContent()).toBe(
+      `${(r0.bbox.widthPx * UM_PER_PX).toFixed(1)} × ${(r0.bbox.heightPx * UM_PER_PX).toFixed(1)} µm ` +
+        `(${r0.bbox.widthPx} × ${r0.bbox.heightPx} px)`,
+    );
+    expect(await page.getByTestId('nav-roi-card-area').textContent()).toBe(
+      `${Math.round(r0.areaPx)} px`,
+    );
+    expect(await page.getByTestId('nav-roi-card-status').textContent()).toBe('pending');
+    expect(await page.getByTestId('nav-found-roi-0').getAttribute('class')).toContain('selected');
+    // The drawn box encloses the ROI's mark and is the pixel box in µm.
+    const box = (await page.getByTestId('nav-roi-box').boundingBox())!;
+    const mark = await centreOf(page.getByTestId('nav-found-roi-0'));
+    expect(mark.x).toBeGreaterThan(box.x);
+    expect(mark.x).toBeLessThan(box.x + box.width);
+    const drawn = page.getByTestId('nav-roi-box');
+    expect(Number(await drawn.getAttribute('width'))).toBeCloseTo(r0.bbox.widthPx * UM_PER_PX, 6);
+    expect(Number(await drawn.getAttribute('height'))).toBeCloseTo(r0.bbox.heightPx * UM_PER_PX, 6);
+    expect(await stageDistance(c.xUm, c.yUm)).toBeLessThan(0.05);
+    await shot('navigator-roi.png');
+
+    // Accept goes to the host (rois.setVerdict); Add to plan puts it in the Acquire form.
+    await page.getByTestId('nav-roi-accept').click();
+    await expect.poll(async () => (await hostState()).roiFinder.verdicts[0], POLL).toBe('accepted');
+    await expect
+      .poll(() => page.getByTestId('nav-roi-card-status').textContent(), POLL)
+      .toBe('accepted');
+    await page.getByTestId('nav-roi-to-plan').click();
+    await page.getByTestId('nav-roi-sent').waitFor();
+    await page.getByTestId('tab-acquire').click();
+    expect(await page.getByTestId('acq-position-0').textContent()).toContain(
+      `roi1: ${r0.xUm.toFixed(1)}, ${r0.yUm.toFixed(1)}`,
+    );
+    await page.getByTestId('tab-navigate').click();
+
+    // Keys on the focused map: Esc unselects, → steps to the next ROI.
+    await page.getByTestId('nav-map').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => card.count(), POLL).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => page.getByTestId('nav-roi-card-title').textContent(), POLL)
+      .toBe('Found ROI 2');
+    const r1 = found.rois[1]!;
+    await page.getByTestId('nav-roi-reject').click();
+    await expect.poll(async () => (await hostState()).roiFinder.verdicts[1], POLL).toBe('rejected');
+    expect(await page.getByTestId('nav-roi-to-plan').isDisabled()).toBe(true);
+
+    // Go to moves the host's stage to the ROI's centre.
+    await page.getByTestId('nav-roi-goto').click();
+    await expect.poll(() => stageDistance(r1.xUm, r1.yUm), POLL).toBeLessThan(0.05);
+
+    // A double-click on an ROI goes to its centre (not to the point under the cursor).
+    const at = await centreOf(page.getByTestId('nav-found-roi-0'));
+    await page.mouse.dblclick(at.x + 2, at.y + 2);
+    await expect.poll(() => stageDistance(r0.xUm, r0.yUm), POLL).toBeLessThan(0.01);
+    expect(await page.getByTestId('nav-goto-error').count()).toBe(0);
+  });
+
+  it("a loaded plan's polygon: a vertex inserted, one deleted, the whole moved; a crossing drag refused", async () => {
+    let ring: Pt[] = [
+      [-80, -80],
+      [80, -80],
+      [80, 80],
+      [-80, 80],
+    ];
+    const before = (await hostState()).stage;
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-plan-load').setInputFiles({
+      name: 'polygon.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(polygonPlan(ring)),
+    });
+    await page.getByTestId('tab-navigate').click();
+    await page.evaluate(() =>
+      window.__aquilaNavigator!.setView({ centerXUm: 0, centerYUm: 0, umPerPx: 1 }),
+    );
+    const settled = async (expected: Pt[]) => {
+      await expect.poll(drawnRing, POLL).toEqual(expected);
+      await expect.poll(drawnTiles, POLL).toEqual(expansion(expected));
+    };
+    await settled(ring);
+
+    // Dragging the right edge's midpoint handle 40 px right inserts a vertex there.
+    await dragBy(page.getByTestId('nav-outline-0-e1'), 40, 0);
+    ring = [ring[0]!, ring[1]!, [120, 0], ring[2]!, ring[3]!];
+    await settled(ring);
+
+    // Dragging the new vertex across the square is refused while dragging, with the reason.
+    await dragBy(page.getByTestId('nav-outline-0-v2'), -240, 0, async () => {
+      const refusal = page.getByTestId('nav-outline-refusal');
+      await refusal.waitFor(POLL);
+      expect(await refusal.textContent()).toMatch(/edges would cross/);
+      await shot('navigator-polygon-refused.png');
+    });
+    expect(await page.getByTestId('nav-outline-refusal').count()).toBe(0);
+    await settled(ring);
+
+    // A click selects vertex 0; Delete removes it.
+    await page.getByTestId('nav-outline-0-v0').click();
+    expect(await page.getByTestId('nav-outline-0-v0').getAttribute('class')).toContain('selected');
+    await page.keyboard.press('Delete');
+    ring = ring.slice(1);
+    await settled(ring);
+
+    // The centre handle moves the whole polygon.
+    await dragBy(page.getByTestId('nav-outline-0-move'), 30, 20);
+    ring = ring.map(([x, y]): Pt => [x + 30, y + 20]);
+    await settled(ring);
+    await shot('navigator-polygon-edited.png');
+    // The map's own pan and double-click never fired: the stage did not move.
+    expect(await stageDistance(before.xUm, before.yUm)).toBeLessThan(0.05);
+  });
+});
