@@ -86,14 +86,9 @@ async function centreOf(l: Locator) {
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 }
 
-/**
- * The Navigate panel's picture, clipped from a page screenshot (an element screenshot of the
- * panel waited ~28 s here for it to become "stable" while the map redraws).
- */
-async function shot(name: string) {
-  const clip = (await page.getByTestId('navigator').boundingBox())!;
-  await page.screenshot({ path: path.join(artefacts, name), clip });
-}
+/** A picture of the Navigate panel in the e2e artefacts. */
+const shot = (name: string) =>
+  page.getByTestId('navigator').screenshot({ path: path.join(artefacts, name) });
 
 /** A loaded plan: one position whose grid is the polygon `ring`. */
 const polygonPlan = (ring: Pt[]) =>
