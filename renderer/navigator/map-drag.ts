@@ -10,13 +10,13 @@ export interface MapDrag<K> {
   key: K;
   dxUm: number;
   dyUm: number;
+  /** Screen px per µm when the drag began. */
+  scale: number;
 }
 
 interface Tracked<K> extends MapDrag<K> {
   x: number;
   y: number;
-  /** Screen px per µm when the drag began. */
-  scale: number;
 }
 
 export function useMapDrag<K>(onRelease: (d: MapDrag<K>) => void): {
@@ -42,7 +42,7 @@ export function useMapDrag<K>(onRelease: (d: MapDrag<K>) => void): {
     const onUp = () => {
       const d = latest.current;
       set(null);
-      if (d) release.current({ key: d.key, dxUm: d.dxUm, dyUm: d.dyUm });
+      if (d) release.current({ key: d.key, dxUm: d.dxUm, dyUm: d.dyUm, scale: d.scale });
     };
     window.addEventListener('pointermove', onMove);
     window.addEventListener('pointerup', onUp);

@@ -13,7 +13,8 @@ import { cameraOrientationOf, frameFootprint, type Rect, type Vec } from './fram
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
 import { GridOutlines } from './grid-outlines';
-import { useMapDrag } from './map-drag';
+import { useMapDrag, type MapDrag } from './map-drag';
+import { dropTarget } from './plan-edits';
 import { roiDetails, sameRoi, type RoiSelection } from './roi-selection';
 import { holderGeometry } from './sample-holder';
 
@@ -101,31 +102,54 @@ const Holder = memo(function Holder({ holder }: { holder: HolderConfig }) {
   );
 });
 
-/** Plan markers in visiting order; a named one can be dragged to move that form position. */
+/** How near (screen px) a Shift-dragged marker must be dropped to another position's. */
+const DROP_RADIUS_PX = 10;
+
+/**
+ * Plan markers in visiting order. A named one can be dragged to move that form position;
+ * Shift-dragged onto another position's marker, it takes that position's place in the order.
+ */
 function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
-  const move = useUi((s) => s.movePlanPosition);
-  const { drag, begin } = useMapDrag<string>(({ key, dxUm, dyUm }) => {
-    if (dxUm !== 0 || dyUm !== 0) move({ name: key, dxUm, dyUm });
+  const edit = useUi((s) => s.movePlanPosition);
+  const target = (d: MapDrag<Held>, q: PlanPosition | undefined) =>
+    q
+      ? dropTarget(plan, d.key.name, q.xUm + d.dxUm, q.yUm + d.dyUm, DROP_RADIUS_PX / d.scale)
+      : null;
+  const { drag, begin } = useMapDrag<Held>((d) => {
+    const { key, dxUm, dyUm } = d;
+    if (key.reorder) {
+      const to = target(d, key.from);
+      if (to) edit({ reorder: { name: key.name, target: to } });
+    } else if (dxUm !== 0 || dyUm !== 0) edit({ name: key.name, dxUm, dyUm });
   });
   if (plan.length === 0) return null;
   const start = (q: PlanPosition) => (e: ReactPointerEvent<SVGCircleElement>) => {
-    if (q.name !== undefined) begin(q.name, e);
+    if (q.name !== undefined) begin({ name: q.name, reorder: e.shiftKey, from: q }, e);
   };
+  const dropOn = drag?.key.reorder ? target(drag, drag.key.from) : null;
   return (
     <g className="nav-plan" data-testid="nav-plan">
       <polyline className="nav-plan-path" points={plan.map((q) => `${q.xUm},${q.yUm}`).join(' ')} />
       {plan.map((q) => {
-        const d = drag && drag.key === q.name ? drag : null;
+        const d = drag && drag.key.name === q.name ? drag : null;
+        const cls = `nav-plan-pos${q.name !== undefined ? ' draggable' : ''}${
+          dropOn !== null && q.name === dropOn ? ' drop-target' : ''
+        }`;
         return (
           <g
             key={q.order}
-            className={`nav-plan-pos${q.name !== undefined ? ' draggable' : ''}`}
+            className={cls}
             data-testid={`nav-plan-${q.order}`}
             data-x-um={q.xUm}
             data-y-um={q.yUm}
+            data-name={q.name}
             transform={d ? `translate(${d.dxUm} ${d.dyUm})` : undefined}
           >
-            <circle className="nav-marker" cx={q.xUm} cy={q.yUm} onPointerDown={start(q)} />
+            <circle className="nav-marker" cx={q.xUm} cy={q.yUm} onPointerDown={start(q)}>
+              <title>
+                Drag to move this position; Shift+drag onto another to take its place in the order
+              </title>
+            </circle>
             <text x={q.xUm} y={q.yUm}>
               {q.order + 1}
             </text>
@@ -134,6 +158,13 @@ function PlanLayer({ plan }: { plan: readonly PlanPosition[] }) {
       })}
     </g>
   );
+}
+
+/** A held plan marker: its position's name, whether it is being reordered, the tile held. */
+interface Held {
+  name: string;
+  reorder: boolean;
+  from: PlanPosition;
 }
 
 /**

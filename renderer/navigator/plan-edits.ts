@@ -2,6 +2,8 @@
  * Plan edits made on the navigator's map, applied to the Acquire tab's plan form:
  * - a position move shifts the form's position of that name (markers carry the plan's
  *   `pos_name`, so every grid tile of a position moves it by the drag);
+ * - a reorder (a marker Shift-dragged onto another position's) moves that form position to
+ *   the other's place in the visiting order;
  * - a grid resize (dragging the grid's corner handle) sets the form's grid rows and columns
  *   to what fits the dragged extent (gridSizeFor);
  * - an outline edit (a polygon's vertex moved, inserted or deleted, or a whole polygon or
@@ -10,12 +12,18 @@
  */
 import { openRing, type Pt } from '../../electron/api/shared/polygon';
 import { editRing, type RingEdit } from './ring-edits';
+import type { PlanPosition } from '../../electron/api/contract';
 import type { PlanForm } from '../ui/plan-builder';
 
 export interface PositionMove {
   name: string;
   dxUm: number;
   dyUm: number;
+}
+
+/** The position `name` takes `target`'s place in the visiting order (the others keep theirs). */
+export interface PositionReorder {
+  reorder: { name: string; target: string };
 }
 
 export interface GridResize {
@@ -30,7 +38,7 @@ export interface OutlineEdit {
   };
 }
 
-export type PlanEdit = PositionMove | GridResize | OutlineEdit;
+export type PlanEdit = PositionMove | PositionReorder | GridResize | OutlineEdit;
 
 /** Returns the form with the edits applied, and the position names no form position has. */
 export function applyPositionMoves(
@@ -48,6 +56,18 @@ export function applyPositionMoves(
       };
       continue;
     }
+    if ('reorder' in e) {
+      const from = out.positions.findIndex((p) => p.name === e.reorder.name);
+      const to = out.positions.findIndex((p) => p.name === e.reorder.target);
+      if (from < 0 || to < 0) {
+        unknown.push(from < 0 ? e.reorder.name : e.reorder.target);
+        continue;
+      }
+      const positions = [...out.positions];
+      positions.splice(to, 0, ...positions.splice(from, 1));
+      out = { ...out, positions };
+      continue;
+    }
     const i = out.positions.findIndex((p) => p.name === e.name);
     if (i < 0) {
       unknown.push(e.name);
@@ -61,6 +81,30 @@ export function applyPositionMoves(
     };
   }
   return { form: out, unknown };
+}
+
+/**
+ * The position whose marker a drag of `name`'s marker was dropped on: the nearest marker of
+ * another named position within `radiusUm` of the drop point (any tile of a grid counts).
+ */
+export function dropTarget(
+  plan: readonly PlanPosition[],
+  name: string,
+  xUm: number,
+  yUm: number,
+  radiusUm: number,
+): string | null {
+  let best: string | null = null;
+  let bestD = radiusUm;
+  for (const q of plan) {
+    if (q.name === undefined || q.name === name) continue;
+    const d = Math.hypot(q.xUm - xUm, q.yUm - yUm);
+    if (d <= bestD) {
+      best = q.name;
+      bestD = d;
+    }
+  }
+  return best;
 }
 
 /**

@@ -274,4 +274,51 @@ describe('Navigate tab: selecting and editing on the map', { timeout: 90_000 }, 
     // The map's own pan and double-click never fired: the stage did not move.
     expect(await stageDistance(before.xUm, before.yUm)).toBeLessThan(0.05);
   });
+
+  it('a plan marker Shift-dragged onto another takes its place in the visiting order', async () => {
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-plan-load').setInputFiles({
+      name: 'three.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        JSON.stringify({
+          channels: [{ config: 'GFP' }],
+          stage_positions: [
+            { x: -100, y: 0, name: 'p1' },
+            { x: 0, y: 60, name: 'p2' },
+            { x: 100, y: 0, name: 'p3' },
+          ],
+        }),
+      ),
+    });
+    await page.getByTestId('tab-navigate').click();
+    await page.evaluate(() =>
+      window.__aquilaNavigator!.setView({ centerXUm: 0, centerYUm: 0, umPerPx: 1 }),
+    );
+    await expect.poll(drawnTiles, POLL).toEqual([
+      [-100, 0],
+      [0, 60],
+      [100, 0],
+    ]);
+    const from = await centreOf(page.getByTestId('nav-plan-2').locator('circle'));
+    const onto = await centreOf(page.getByTestId('nav-plan-0').locator('circle'));
+    await page.keyboard.down('Shift');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + onto.x) / 2, onto.y + 20, { steps: 3 });
+    await page.mouse.move(onto.x + 3, onto.y - 2, { steps: 3 });
+    expect(await page.getByTestId('nav-plan-0').getAttribute('class')).toContain('drop-target');
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    // p3 is visited first now, where it was; the host's expansion follows the form.
+    await expect.poll(drawnTiles, POLL).toEqual([
+      [100, 0],
+      [-100, 0],
+      [0, 60],
+    ]);
+    await page.getByTestId('tab-acquire').click();
+    expect(await page.getByTestId('acq-position-0').textContent()).toContain('p3: 100.0, 0.0');
+    expect(await page.getByTestId('acq-position-1').textContent()).toContain('p1: -100.0, 0.0');
+    await page.getByTestId('tab-navigate').click();
+  });
 });

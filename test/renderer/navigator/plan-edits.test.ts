@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gridExtent } from '../../../renderer/navigator/grid-handle';
 import {
   applyPositionMoves,
+  dropTarget,
   applyOutlineEdits,
   gridSizeFor,
 } from '../../../renderer/navigator/plan-edits';
@@ -203,5 +204,43 @@ describe('plan edits from the map', () => {
     ]);
     expect(gone.refused).toEqual(['a polygon needs at least 3 vertices (it would have 2)']);
     expect(gone.plan).toEqual(tri);
+  });
+
+  it('a reorder moves the named position to the target’s place in the visiting order', () => {
+    const three = {
+      ...form(),
+      positions: [
+        { name: 'a', xUm: 0, yUm: 0, zUm: null },
+        { name: 'b', xUm: 1, yUm: 0, zUm: null },
+        { name: 'c', xUm: 2, yUm: 0, zUm: null },
+      ],
+    };
+    const names = (f: typeof three) => f.positions.map((p) => p.name).join('');
+    expect(names(applyPositionMoves(three, [{ reorder: { name: 'c', target: 'a' } }]).form)).toBe(
+      'cab',
+    );
+    expect(names(applyPositionMoves(three, [{ reorder: { name: 'a', target: 'c' } }]).form)).toBe(
+      'bca',
+    );
+    expect(names(applyPositionMoves(three, [{ reorder: { name: 'a', target: 'b' } }]).form)).toBe(
+      'bac',
+    );
+    const gone = applyPositionMoves(three, [{ reorder: { name: 'a', target: 'zz' } }]);
+    expect(gone.unknown).toEqual(['zz']);
+    expect(gone.form).toBe(three);
+  });
+
+  it("a drop lands on the nearest other position's marker within the radius", () => {
+    const plan = [
+      { order: 0, xUm: 0, yUm: 0, name: 'a', eventIndex: 0 },
+      { order: 1, xUm: 100, yUm: 0, name: 'b', eventIndex: 1 },
+      { order: 2, xUm: 106, yUm: 0, name: 'c', eventIndex: 2 },
+      { order: 3, xUm: 50, yUm: 50, eventIndex: 3 },
+    ];
+    expect(dropTarget(plan, 'a', 104, 0, 5)).toBe('c');
+    expect(dropTarget(plan, 'a', 102, 0, 5)).toBe('b');
+    expect(dropTarget(plan, 'b', 101, 0, 5)).toBe('c'); // never itself
+    expect(dropTarget(plan, 'a', 50, 50, 5)).toBeNull(); // unnamed markers are not targets
+    expect(dropTarget(plan, 'a', 100, 20, 5)).toBeNull();
   });
 });
