@@ -1,7 +1,8 @@
 /**
  * Pointer input on the stage map: the wheel zooms about the cursor, a drag pans (a press
- * that moves less than CLICK_SLOP_PX is not a drag), a double-click asks to move the stage to
- * the stage point under the cursor, and the cursor's stage position is written to a readout.
+ * that moves less than CLICK_SLOP_PX is not a drag but a click), a double-click asks to move
+ * the stage to the stage point under the cursor, and the cursor's stage position is written
+ * to a readout.
  */
 import { canvasPoint, listenCanvas } from '../display/canvas-pointer';
 import { wheelEventZoomFactor } from '../display/view-transform';
@@ -14,6 +15,8 @@ export interface MapInputTarget {
   view(): MapView;
   setView(v: MapView): void;
   goto(p: Vec): void;
+  /** A press and release on the map that did not pan it. */
+  click(): void;
 }
 
 export class MapInput {
@@ -71,7 +74,10 @@ export class MapInput {
   };
 
   private readonly onPointerUp = (ev: PointerEvent): void => {
-    if (this.drag?.id === ev.pointerId) this.drag = null;
+    const d = this.drag;
+    if (d?.id !== ev.pointerId) return;
+    this.drag = null;
+    if (d.moved < CLICK_SLOP_PX) this.target.click();
   };
 
   private readonly onPointerLeave = (): void => {

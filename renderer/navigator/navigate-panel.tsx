@@ -48,7 +48,11 @@ export function NavigatePanel() {
       { canvas: canvas.current, layer: layer.current, cursor: cursor.current },
       host,
       host.store,
-      { onGoto: goto, onError: setMapError },
+      {
+        onGoto: goto,
+        onClick: () => host.store.getState().selectOnMap(null),
+        onError: setMapError,
+      },
     );
     c.start();
     setController(c);

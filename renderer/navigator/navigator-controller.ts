@@ -41,6 +41,8 @@ export interface NavigatorOptions {
   /** The stored mosaic's bound (IndexedDB); default DEFAULT_STORAGE_BUDGET_BYTES. */
   storageBudgetBytes?: number;
   onGoto(p: Vec): void;
+  /** A click on the map itself (not on a mark): the page unselects. */
+  onClick?(): void;
   onError(message: string): void;
 }
 
@@ -89,6 +91,7 @@ export class NavigatorController {
       view: () => this.currentView(),
       setView: (v) => (this.view = v),
       goto: (p) => opts.onGoto(p),
+      click: () => opts.onClick?.(),
     });
     this.probe = createNavigatorProbe({
       placed: this.placed,

@@ -218,6 +218,12 @@ describe('Navigate tab: selecting and editing on the map', { timeout: 90_000 }, 
     await page.mouse.dblclick(at.x + 2, at.y + 2);
     await expect.poll(() => stageDistance(r0.xUm, r0.yUm), POLL).toBeLessThan(0.01);
     expect(await page.getByTestId('nav-goto-error').count()).toBe(0);
+    // A click on the map itself unselects; it does not move the stage.
+    expect(await card.count()).toBe(1);
+    const map = (await page.getByTestId('nav-canvas').boundingBox())!;
+    await page.mouse.click(map.x + 5, map.y + 5);
+    await expect.poll(() => card.count(), POLL).toBe(0);
+    expect(await stageDistance(r0.xUm, r0.yUm)).toBeLessThan(0.01);
   });
 
   it("a loaded plan's polygon: a vertex inserted, one deleted, the whole moved; a crossing drag refused", async () => {

@@ -7,7 +7,7 @@ import {
   gridSizeFor,
 } from '../../../renderer/navigator/plan-edits';
 import { createAppStore } from '../../../renderer/state/store';
-import { emptyPlanForm } from '../../../renderer/ui/plan-builder';
+import { emptyPlanForm, type PlanForm } from '../../../renderer/ui/plan-builder';
 
 const form = () => ({
   ...emptyPlanForm(['GFP']),
@@ -207,7 +207,7 @@ describe('plan edits from the map', () => {
   });
 
   it('a reorder moves the named position to the target’s place in the visiting order', () => {
-    const three = {
+    const three: PlanForm = {
       ...form(),
       positions: [
         { name: 'a', xUm: 0, yUm: 0, zUm: null },
@@ -215,7 +215,7 @@ describe('plan edits from the map', () => {
         { name: 'c', xUm: 2, yUm: 0, zUm: null },
       ],
     };
-    const names = (f: typeof three) => f.positions.map((p) => p.name).join('');
+    const names = (f: PlanForm) => f.positions.map((p) => p.name).join('');
     expect(names(applyPositionMoves(three, [{ reorder: { name: 'c', target: 'a' } }]).form)).toBe(
       'cab',
     );
