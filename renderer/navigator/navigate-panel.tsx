@@ -7,14 +7,13 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import type { ApiError, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
-import type { Vec } from './frame-placement';
+import { cameraOrientationOf, type Vec } from './frame-placement';
 import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
+import { submitRingEdit } from './grid-outlines';
 import { mapKeyAction } from './map-keys';
 import { RoiCard } from './roi-card';
-import { submitRingEdit } from './grid-outlines';
 import { roiDetails, roiSelections, stepRoi } from './roi-selection';
-import { cameraOrientationOf } from './frame-placement';
 import { ScanOverview } from './scan-overview-control';
 import { ZGauge } from './z-gauge';
 import { VolumeView } from './volume-view';

@@ -9,8 +9,7 @@ import { useState } from 'react';
 import type { ApiError, RoiVerdict } from '../../electron/api/contract';
 import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
-import type { Vec } from './frame-placement';
-import { cameraOrientationOf } from './frame-placement';
+import { cameraOrientationOf, type Vec } from './frame-placement';
 import { roiDetails } from './roi-selection';
 
 const um = (v: number) => v.toFixed(1);
