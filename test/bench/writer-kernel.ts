@@ -1,10 +1,10 @@
 /**
  * bench:writer-kernel — CPU per plane of several writers measured in one process, in
  * interleaved blocks, so that every writer sees the same state of the machine's memory.
- * On the development VM the kernel's copy of a plane into the page cache costs 2–18 ms per
- * 8 MiB depending on whether the guest pages it lands in are still backed by the host (free
- * page reporting hands free 8 MiB blocks back to the host; touching them again faults them
- * in), which changes from second to second with other jobs: writers measured in separate
+ * On the development VM the kernel's copy of a plane into the page cache costs 2–19 ms per
+ * 8 MiB, most likely depending on whether the guest pages it lands in are still backed by
+ * the host (free page reporting hands free 8 MiB blocks back to the host), which changes
+ * from second to second with other jobs: writers measured in separate
  * runs, one after the other, differ by more than any code change (docs/datasets.md, "Where
  * the kernel time goes").
  * Writers: the Aquila formats through the FramePipeline (writer thread, hash, manifest) and

@@ -10,7 +10,7 @@
  *     peer and of Aquila, and of SHA-256 alone over one plane: a measure that a loaded,
  *     shared machine distorts much less than throughput, and the raw write's CPU per plane
  *     in the same rounds (the kernel's copy into the page cache: on the development VM it
- *     swings 2–18 ms per 8 MiB with the host's backing of guest memory, so writers compared
+ *     swings 2–19 ms per 8 MiB with the host's backing of guest memory, so writers compared
  *     in separate runs can differ by that; bench:writer-kernel interleaves them instead);
  *   - a raw parallel fs write of the same bytes to the same disk. Two raw ratios:
  *   disk  = time until the bytes are on disk: raw write + `sync` vs writer stream + close
