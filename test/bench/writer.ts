@@ -8,7 +8,10 @@
  *     "peer ratio" = Aquila / the best peer of the format (to disk and page cache). A second
  *     line gives CPU ms per plane (all threads, from the first plane until closed) of each
  *     peer and of Aquila, and of SHA-256 alone over one plane: a measure that a loaded,
- *     shared machine distorts much less than throughput;
+ *     shared machine distorts much less than throughput, and the raw write's CPU per plane
+ *     in the same rounds (the kernel's copy into the page cache: on the development VM it
+ *     swings 2–19 ms per 8 MiB with the host's backing of guest memory, so writers compared
+ *     in separate runs can differ by that; bench:writer-kernel interleaves them instead);
  *   - a raw parallel fs write of the same bytes to the same disk. Two raw ratios:
  *   disk  = time until the bytes are on disk: raw write + `sync` vs writer stream + close
  *           (metadata, manifest) + `sync`. This is the goal (≥ 0.9 OME-Zarr, ≥ 0.8 OME-TIFF):
@@ -103,8 +106,9 @@ async function rawParallelWrite(
   dir: string,
   frames: number,
   frameBytes: number,
-): Promise<{ writeS: number; syncS: number }> {
+): Promise<{ writeS: number; syncS: number; cpuS: number }> {
   fs.mkdirSync(dir, { recursive: true });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -121,9 +125,10 @@ async function rawParallelWrite(
     }),
   );
   const writeS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const syncS = syncSeconds();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { writeS, syncS };
+  return { writeS, syncS, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 interface WriterRun {
@@ -272,13 +277,13 @@ try {
       for (const [rateNo, rate] of fpsList.entries()) {
         fps = rate;
         // The bytes are split into rounds; each writer round is paired with a raw round just
-        // before it and the peers' rounds just after it, all starting from a flushed page cache
+        // before it and the peers' rounds just after it (odd rounds: just before it), all starting from a flushed page cache
         // (`sync`), so the swings of a shared, busy disk affect all alike. Times are summed
         // over the rounds.
         // Whole z stacks, so every round is a complete run of its plan (a run that ends short
         // of its plan is closed differently: OME-TIFF is then hashed at close).
         const per = Math.floor(frames / rounds / zPlanes) * zPlanes;
-        const raw = { writeS: 0, syncS: 0 };
+        const raw = { writeS: 0, syncS: 0, cpuS: 0 };
         const r: WriterRun = {
           streamS: 0,
           cpuS: 0,
@@ -291,11 +296,25 @@ try {
         const peers = new Map(
           (rateNo === 0 ? peersOf(format) : []).map((p) => [p, { writeS: 0, cpuS: 0, syncS: 0 }]),
         );
+        const peerRounds = (): void => {
+          for (const [peer, sum] of peers) {
+            spawnSync('sync');
+            const t = peerRun(dir, peer, format, side, per, zPlanes);
+            sum.writeS += t.writeS;
+            sum.cpuS += t.cpuS;
+            sum.syncS += t.syncS;
+          }
+        };
         for (let k = 0; k < rounds; k++) {
           spawnSync('sync');
           const b = await rawParallelWrite(path.join(dir, 'raw'), per, frameBytes);
           raw.writeS += b.writeS;
           raw.syncS += b.syncS;
+          raw.cpuS += b.cpuS;
+          // Odd rounds run the peers before Aquila, so neither side always has the same place:
+          // on the development VM the cost of the kernel's copy depends on the memory state a
+          // writer meets, which depends on what ran and was deleted just before it.
+          if (k % 2 === 1) peerRounds();
           spawnSync('sync');
           const w = await writerRun(dir, format, side, per, k);
           r.streamS += w.streamS;
@@ -305,13 +324,7 @@ try {
           r.dropped += w.dropped;
           r.written += w.written;
           r.producedPerS += w.producedPerS / rounds;
-          for (const [peer, sum] of peers) {
-            spawnSync('sync');
-            const t = peerRun(dir, peer, format, side, per, zPlanes);
-            sum.writeS += t.writeS;
-            sum.cpuS += t.cpuS;
-            sum.syncS += t.syncS;
-          }
+          if (k % 2 === 0) peerRounds();
         }
         // Raw writes every frame; the writer's rate counts only frames it wrote (not drops).
         const total = per * rounds * frameBytes;
@@ -351,7 +364,7 @@ try {
         const bestCache = Math.max(...rates.map((p) => p.cache));
         peerLines.push(
           `${format.padEnd(13)} | ${peerRates} | Aquila ${mib(disk)}/${mib(cache)} | ratio ${ratio(disk / bestDisk)} ${ratio(cache / bestCache)} | raw ratio ${ratio(disk / rawDisk)} ${ratio(cache / rawCache)}`,
-          `${''.padEnd(13)} | CPU ms per plane: ${rates.map((p) => `${p.peer} ${p.cpuMsPerPlane.toFixed(2)}`).join(', ')}, Aquila ${((1000 * r.cpuS) / r.written).toFixed(2)} of which SHA-256 alone ${shaMs.toFixed(2)}`,
+          `${''.padEnd(13)} | CPU ms per plane: ${rates.map((p) => `${p.peer} ${p.cpuMsPerPlane.toFixed(2)}`).join(', ')}, Aquila ${((1000 * r.cpuS) / r.written).toFixed(2)} of which SHA-256 alone ${shaMs.toFixed(2)}; raw write ${((1000 * raw.cpuS) / (per * rounds)).toFixed(2)}`,
         );
       }
     if (fps !== undefined)
