@@ -240,6 +240,10 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
         timeout: 40_000,
       })
       .toBe('finished');
+    // The phase is published before the last ROI settles and the report is written: the
+    // report is the run's last news, so the counts below are final once it shows.
+    const report = page.getByTestId('automation-report');
+    await expect.poll(() => report.textContent(), { timeout: 15_000 }).toMatch(/report\.html$/);
     expect(await page.getByTestId('automation-imaged').textContent()).toBe('2');
     // One or both tiles scanned (scanning stops once the ROI budget is covered).
     expect(await page.getByTestId('automation-tiles').getAttribute('aria-valuenow')).toMatch(
@@ -248,10 +252,9 @@ describe('Automate tab in Chromium', { timeout: 60_000 }, () => {
     expect(
       await page.locator('[data-testid^="automation-roi-"][data-state="imaged"]').count(),
     ).toBe(2);
-    const report = await page.getByTestId('automation-report').textContent();
-    expect(report).toMatch(/report\.html$/);
-    expect(report!.startsWith(datasets)).toBe(true);
-    expect((await hostState()).automation.report).toBe(report);
+    const reportPath = await report.textContent();
+    expect(reportPath!.startsWith(datasets)).toBe(true);
+    expect((await hostState()).automation.report).toBe(reportPath);
     await page
       .getByTestId('automation-panel')
       .screenshot({ path: path.join(artefacts, 'automation.png') });

@@ -84,12 +84,16 @@ describe.skipIf(!aravisFakeAvailable())('camera device panel', { timeout: 90_000
     const reg = page.getByTestId('feature-TestRegister-input');
     await reg.fill('5');
     await reg.press('Enter');
-    const res = await fetch(`${serve.baseUrl}api/commands/camera.getFeature`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}` },
-      body: JSON.stringify({ name: 'TestRegister' }),
-    });
-    expect(((await res.json()) as { value: { value: number } }).value.value).toBe(5);
+    // Enter sends the write; it may not have reached the camera when Enter returns.
+    const onCamera = async () => {
+      const res = await fetch(`${serve.baseUrl}api/commands/camera.getFeature`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}` },
+        body: JSON.stringify({ name: 'TestRegister' }),
+      });
+      return ((await res.json()) as { value: { value: number } }).value.value;
+    };
+    await expect.poll(onCamera).toBe(5);
     await reg.fill('five');
     await reg.press('Enter');
     await expect
