@@ -85,6 +85,14 @@ export interface FocusPoint {
 /** AppState.navigator: the config's navigator settings as the UI needs them. */
 export interface NavigatorView {
   sampleHolder: SampleHolder | null;
+  /**
+   * The XY stage's mechanical travel (config `stage.travelUm`), drawn around the safety
+   * limits; null when the config does not give it; absent from hosts that predate it.
+   */
+  travelUm?: {
+    xUm: { min: number; max: number };
+    yUm: { min: number; max: number };
+  } | null;
 }
 
 const planPosition = z.object({

@@ -15,6 +15,7 @@ import { mapKeyAction } from './map-keys';
 import { RoiCard } from './roi-card';
 import { roiDetails, roiSelections, stepRoi } from './roi-selection';
 import { ScanOverview } from './scan-overview-control';
+import { StageFramesLegend } from './stage-frames';
 import { ZGauge } from './z-gauge';
 import { VolumeView } from './volume-view';
 import { ZSliceView } from './z-slice-view';
@@ -33,6 +34,7 @@ export function NavigatePanel() {
   const [gotoError, setGotoError] = useState<ApiError | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const session = useUi((s) => s.mirror?.state.instrument.configPath ?? null);
+  const hasTravel = useUi((s) => Boolean(s.mirror?.state.navigator?.travelUm));
   const goto = useCallback(
     (p: Vec) =>
       void callOutcome(host, 'stage.moveTo', { xUm: p.x, yUm: p.y }).then((r) =>
@@ -119,6 +121,7 @@ export function NavigatePanel() {
         <span className="sub" data-testid="nav-plan-count">
           {plan.positions.length} plan position{plan.positions.length === 1 ? '' : 's'}
         </span>
+        <StageFramesLegend travel={hasTravel} />
       </div>
       {plan.error && (
         <p className="error" data-testid="nav-plan-error">
