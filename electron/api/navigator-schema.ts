@@ -115,6 +115,17 @@ const gridOutline = z.object({
   verticesUm: z.array(z.tuple([finite, finite])),
   /** Vertex j is the plan's `vertices[j]` (a polygon without offset or convex hull): draggable. */
   editable: z.boolean(),
+  /**
+   * A polygon with an offset or convex hull: its own vertices (an open ring; vertex j is the
+   * plan's `vertices[j]`, draggable) and how the outline derives from them (gridPolygonRing).
+   */
+  source: z
+    .object({
+      verticesUm: z.array(z.tuple([finite, finite])),
+      offsetUm: finite.nullable(),
+      convexHull: z.boolean(),
+    })
+    .optional(),
 });
 export type GridOutlineView = z.infer<typeof gridOutline>;
 

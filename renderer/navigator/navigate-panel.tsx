@@ -11,6 +11,7 @@ import { cameraOrientationOf, type Vec } from './frame-placement';
 import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { submitRingEdit } from './grid-outlines';
+import { ownRing } from './ring-edits';
 import { mapKeyAction } from './map-keys';
 import { RoiCard } from './roi-card';
 import { roiDetails, roiSelections, stepRoi } from './roi-selection';
@@ -223,7 +224,7 @@ function useMapKeys(goto: (p: Vec) => void, outlines: readonly GridOutlineView[]
       if (d) goto({ x: d.xUm, y: d.yUm });
     } else if (action === 'delete-vertex' && s.mapSelection?.kind === 'vertex') {
       const { position, index } = s.mapSelection;
-      const o = outlines.find((q) => q.position === position && q.editable);
+      const o = outlines.find((q) => q.position === position && ownRing(q) !== null);
       if (o && submitRingEdit(o, { op: 'delete', index }, s.movePlanPosition, s.pushNotice))
         s.selectOnMap(null);
     }
