@@ -85,6 +85,14 @@ export interface FocusPoint {
 /** AppState.navigator: the config's navigator settings as the UI needs them. */
 export interface NavigatorView {
   sampleHolder: SampleHolder | null;
+  /**
+   * The XY stage's mechanical travel (config `stage.travelUm`), drawn around the safety
+   * limits; null when the config does not give it; absent from hosts that predate it.
+   */
+  travelUm?: {
+    xUm: { min: number; max: number };
+    yUm: { min: number; max: number };
+  } | null;
 }
 
 const planPosition = z.object({
@@ -107,6 +115,17 @@ const gridOutline = z.object({
   verticesUm: z.array(z.tuple([finite, finite])),
   /** Vertex j is the plan's `vertices[j]` (a polygon without offset or convex hull): draggable. */
   editable: z.boolean(),
+  /**
+   * A polygon with an offset or convex hull: its own vertices (an open ring; vertex j is the
+   * plan's `vertices[j]`, draggable) and how the outline derives from them (gridPolygonRing).
+   */
+  source: z
+    .object({
+      verticesUm: z.array(z.tuple([finite, finite])),
+      offsetUm: finite.nullable(),
+      convexHull: z.boolean(),
+    })
+    .optional(),
 });
 export type GridOutlineView = z.infer<typeof gridOutline>;
 

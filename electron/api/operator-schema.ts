@@ -64,6 +64,12 @@ export const operatorCommands = {
       /** The channel's name in the dataset (its LUT in the live view, if it has one). */
       channel: z.string(),
       sizes: z.object({ p: z.number(), t: z.number(), c: z.number(), z: z.number() }),
+      /** Every channel's name, index = c (issue #17: the 3D view's channel selector). */
+      channels: z.array(z.string()),
+      /** The dataset's calibration (its layout, as in its OME metadata): µm per pixel in x, y. */
+      pixelSizeUm: z.number(),
+      /** µm between z planes (1 for a single plane). */
+      zStepUm: z.number(),
       /** Little-endian samples (uint16 or uint8), row-major. */
       pixelsBase64: z.string(),
     }),

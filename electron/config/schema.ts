@@ -110,6 +110,16 @@ export const aquilaConfig = z
         zUm: range('limits.zUm'),
       })
       .strict(),
+    /** Issue #17: the XY stage's mechanical travel (µm per axis); limits must lie inside it. */
+    stage: z
+      .object({
+        travelUm: z
+          .object({ xUm: range('stage.travelUm.xUm'), yUm: range('stage.travelUm.yUm') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     channels: z.array(channelPreset).default([]),
     storage: z
       .object({
@@ -160,6 +170,7 @@ export const aquilaConfig = z
         });
     }
     checkAnalysisTargets(cfg, ctx);
+    checkLimitsInsideTravel(cfg, ctx);
     const lasers = new Set(cfg.devices.filter((d) => d.kind === 'laser').map((d) => d.id));
     cfg.channels.forEach((c, i) => {
       if (!lasers.has(c.laserId))
@@ -173,6 +184,25 @@ export const aquilaConfig = z
 
 export type AquilaConfig = z.infer<typeof aquilaConfig>;
 export type SimOptions = z.infer<typeof simOptions>;
+
+/** Issue #17: the safety limits lie inside the stage's mechanical travel, when it is given. */
+function checkLimitsInsideTravel(
+  cfg: Pick<AquilaConfig, 'limits' | 'stage'>,
+  ctx: z.RefinementCtx,
+): void {
+  const travel = cfg.stage?.travelUm;
+  if (!travel) return;
+  for (const axis of ['xUm', 'yUm'] as const) {
+    const l = cfg.limits[axis];
+    const t = travel[axis];
+    if (l.min < t.min || l.max > t.max)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', axis],
+        message: `limits.${axis} [${l.min}, ${l.max}] lies outside stage.travelUm.${axis} [${t.min}, ${t.max}]: the safety limits must be inside the stage's travel`,
+      });
+  }
+}
 
 /** Issue #16 §2: analysis jobs name upload targets that exist and can give a CephFS path. */
 function checkAnalysisTargets(

@@ -37,6 +37,9 @@ export function readDatasetPlane(
     bitDepth: layout.pixelType === 'uint8' ? 8 : 16,
     channel: layout.channels[index.c]?.name ?? `c${index.c}`,
     sizes,
+    channels: layout.channels.map((ch) => ch.name),
+    pixelSizeUm: layout.physical.pixelSizeUm,
+    zStepUm: layout.physical.zStepUm,
     pixelsBase64: bytes.toString('base64'),
   };
 }

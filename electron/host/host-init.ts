@@ -72,6 +72,7 @@ export function initialState({ config, path }: LoadedConfig): AppState {
     roiFinder: null,
     navigator: {
       sampleHolder: config.sampleHolder ?? null,
+      travelUm: config.stage?.travelUm ?? null,
     },
     view: { ...DEFAULT_VIEW },
     stageOrientation: { ...config.stageOrientation },

@@ -7,7 +7,7 @@
  * Relative grids have no outline of their own here (their tiles are drawn).
  */
 import { polygonOf } from './grid-plan';
-import type { Pt } from '../api/shared/polygon';
+import { openRing, type Pt } from '../api/shared/polygon';
 import type { GridPlan, MdaSequence } from './types';
 
 export interface GridOutline {
@@ -24,17 +24,33 @@ export interface GridOutline {
    * convex hull), so vertex j of the outline can be edited as the plan's vertex j.
    */
   editable: boolean;
+  /**
+   * A polygon with an offset or convex hull: the plan's own vertices and how the outline
+   * derives from them (gridPolygonRing), so they can be edited while the outline follows.
+   */
+  source?: { verticesUm: Pt[]; offsetUm: number | null; convexHull: boolean };
 }
 
 type OwnOutline = Omit<GridOutline, 'position'>;
 
 function outlineOf(plan: GridPlan): OwnOutline | null {
-  if (plan.kind === 'from_polygon')
+  if (plan.kind === 'from_polygon') {
+    const editable = !plan.convex_hull && !plan.offset;
     return {
       kind: 'polygon',
       verticesUm: polygonOf(plan),
-      editable: !plan.convex_hull && !plan.offset,
+      editable,
+      ...(editable
+        ? {}
+        : {
+            source: {
+              verticesUm: openRing(plan.vertices),
+              offsetUm: plan.offset,
+              convexHull: plan.convex_hull,
+            },
+          }),
     };
+  }
   if (plan.kind !== 'from_edges') return null;
   const { left, right, top, bottom } = plan;
   return {

@@ -9,14 +9,7 @@
  * - RandomPoints: see random-points.ts. A bare {x, y} is one relative offset.
  */
 import { gridIndices } from './grid-order';
-import {
-  bounds,
-  convexHull,
-  intersectsRect,
-  offsetPolygon,
-  openRing,
-  type Pt,
-} from '../api/shared/polygon';
+import { bounds, gridPolygonRing, intersectsRect, type Pt } from '../api/shared/polygon';
 import { randomPoints } from './random-points';
 import type { GridPlan } from './types';
 
@@ -79,10 +72,7 @@ function origin(
 
 /** The processed polygon: offset first, then convex hull, as useq does. */
 export function polygonOf(plan: Extract<GridPlan, { kind: 'from_polygon' }>): Pt[] {
-  let poly: Pt[] = openRing(plan.vertices);
-  if (plan.offset !== null && plan.offset !== 0) poly = offsetPolygon(poly, plan.offset);
-  if (plan.convex_hull) poly = convexHull(poly);
-  return poly;
+  return gridPolygonRing(plan.vertices, plan.offset, plan.convex_hull);
 }
 
 function polygonTiles(plan: Extract<GridPlan, { kind: 'from_polygon' }>): GridPoint[] {

@@ -4,10 +4,11 @@
  * Edits (ring-edits.ts), each sent on release through the plan-edit queue to the Acquire
  * tab, which applies it to the loaded plan (applyOutlineEdits) so its tiles re-expand:
  * - every outline has a move handle at its centre: dragging it moves the whole grid;
- * - an editable outline's vertices can be dragged; a click selects one (Delete removes it);
- *   Alt+click or right-click removes it at once;
- * - an editable outline has a handle at each edge's midpoint: dragging (or clicking) it
- *   inserts a vertex there.
+ * - a polygon's own vertices can be dragged (ownRing: for one with an offset or convex hull
+ *   they are drawn dashed inside its outline, which is derived again while dragging); a click
+ *   selects one (Delete removes it); Alt+click or right-click removes it at once;
+ * - a polygon has a handle at each own edge's midpoint: dragging (or clicking) it inserts a
+ *   vertex there.
  * While dragging, the shape is checked with the host's polygon rule: an invalid one is
  * drawn as refused with the reason beside it, and is not sent on release.
  */
@@ -22,6 +23,8 @@ import {
   dragEdit,
   edgeMidpoint,
   editRing,
+  outlineOf,
+  ownRing,
   ringCentre,
   ringWith,
   type OutlinePart,
@@ -40,7 +43,7 @@ export function submitRingEdit(
   send: (edit: PlanEdit) => void,
   notice: (level: Notice['level'], text: string) => void,
 ): boolean {
-  const r = editRing(o.verticesUm, e);
+  const r = editRing(ownRing(o) ?? o.verticesUm, e);
   if (!r.ok) {
     notice('warn', `Polygon not changed: ${r.reason}`);
     return false;
@@ -63,10 +66,10 @@ export function GridOutlines({ outlines }: { outlines: readonly GridOutlineView[
     if (dxUm === 0 && dyUm === 0) {
       // A click: a vertex is selected, an edge handle inserts at the midpoint.
       if (key.part === 'vertex') select({ kind: 'vertex', position: o.position, index: key.index });
-      if (key.part === 'edge') submit(o, dragEdit(o.verticesUm, key, 0, 0));
+      if (key.part === 'edge') submit(o, dragEdit(ownRing(o) ?? o.verticesUm, key, 0, 0));
       return;
     }
-    submit(o, dragEdit(o.verticesUm, key, dxUm, dyUm));
+    submit(o, dragEdit(ownRing(o) ?? o.verticesUm, key, dxUm, dyUm));
   });
   if (outlines.length === 0) return null;
   const start =
@@ -83,22 +86,22 @@ export function GridOutlines({ outlines }: { outlines: readonly GridOutlineView[
     };
   const remove = (o: GridOutlineView, index: number) => (e: ReactMouseEvent) => {
     e.preventDefault();
-    if (o.editable) submit(o, { op: 'delete', index });
+    if (ownRing(o)) submit(o, { op: 'delete', index });
   };
   return (
     <g className="nav-outlines">
       {outlines.map((o, i) => {
+        const own = ownRing(o);
+        const base = own ?? o.verticesUm;
         const edit =
-          drag && drag.key.outline === i
-            ? dragEdit(o.verticesUm, drag.key, drag.dxUm, drag.dyUm)
-            : null;
-        const attempt = edit ? ringWith(o.verticesUm, edit) : null;
-        const check =
-          edit && (drag!.dxUm !== 0 || drag!.dyUm !== 0) ? editRing(o.verticesUm, edit) : null;
+          drag && drag.key.outline === i ? dragEdit(base, drag.key, drag.dxUm, drag.dyUm) : null;
+        const attempt = edit ? ringWith(base, edit) : null;
+        const check = edit && (drag!.dxUm !== 0 || drag!.dyUm !== 0) ? editRing(base, edit) : null;
         const refusal = check && !check.ok ? check.reason : null;
-        const shown = attempt ?? o.verticesUm;
+        const shownOwn = attempt ?? base;
+        const shown = outlineOf(o, shownOwn);
         // Vertex handles keep their indices: an insert shows its new vertex separately.
-        const handles = edit?.op === 'insert' ? o.verticesUm : shown;
+        const handles = edit?.op === 'insert' ? base : shownOwn;
         const centre = ringCentre(shown);
         const at: Pt | null =
           edit?.op === 'move' || edit?.op === 'insert' ? [edit.xUm, edit.yUm] : centre;
@@ -109,29 +112,34 @@ export function GridOutlines({ outlines }: { outlines: readonly GridOutlineView[
         return (
           <g
             key={i}
-            className={`nav-outline ${o.kind}${o.editable ? ' editable' : ''}${refusal ? ' refused' : ''}`}
+            className={`nav-outline ${o.kind}${own ? ' editable' : ''}${refusal ? ' refused' : ''}`}
             data-testid={`nav-outline-${i}`}
           >
             <polygon points={points(shown)} />
+            {o.source && (
+              <polygon
+                className="nav-outline-own"
+                data-testid={`nav-outline-${i}-own`}
+                points={points(shownOwn)}
+              />
+            )}
             {handles.map(([x, y], j) => (
               <circle
                 key={j}
                 className={`nav-outline-vertex${isSelected(j) ? ' selected' : ''}`}
                 data-testid={`nav-outline-${i}-v${j}`}
-                data-x-um={o.verticesUm[j]![0]}
-                data-y-um={o.verticesUm[j]![1]}
+                data-x-um={base[j]![0]}
+                data-y-um={base[j]![1]}
                 cx={x}
                 cy={y}
-                onPointerDown={
-                  o.editable ? start({ outline: i, part: 'vertex', index: j }) : undefined
-                }
+                onPointerDown={own ? start({ outline: i, part: 'vertex', index: j }) : undefined}
                 onContextMenu={remove(o, j)}
               />
             ))}
-            {o.editable &&
+            {own &&
               !drag &&
-              o.verticesUm.map((_, j) => {
-                const [x, y] = edgeMidpoint(o.verticesUm, j);
+              own.map((_, j) => {
+                const [x, y] = edgeMidpoint(own, j);
                 return (
                   <circle
                     key={`e${j}`}

@@ -11,10 +11,12 @@ import { cameraOrientationOf, type Vec } from './frame-placement';
 import { NavigatorController } from './navigator-controller';
 import { NavigatorOverlay } from './navigator-overlay';
 import { submitRingEdit } from './grid-outlines';
+import { ownRing } from './ring-edits';
 import { mapKeyAction } from './map-keys';
 import { RoiCard } from './roi-card';
 import { roiDetails, roiSelections, stepRoi } from './roi-selection';
 import { ScanOverview } from './scan-overview-control';
+import { StageFramesLegend } from './stage-frames';
 import { ZGauge } from './z-gauge';
 import { VolumeView } from './volume-view';
 import { ZSliceView } from './z-slice-view';
@@ -33,6 +35,7 @@ export function NavigatePanel() {
   const [gotoError, setGotoError] = useState<ApiError | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const session = useUi((s) => s.mirror?.state.instrument.configPath ?? null);
+  const hasTravel = useUi((s) => Boolean(s.mirror?.state.navigator?.travelUm));
   const goto = useCallback(
     (p: Vec) =>
       void callOutcome(host, 'stage.moveTo', { xUm: p.x, yUm: p.y }).then((r) =>
@@ -119,6 +122,7 @@ export function NavigatePanel() {
         <span className="sub" data-testid="nav-plan-count">
           {plan.positions.length} plan position{plan.positions.length === 1 ? '' : 's'}
         </span>
+        <StageFramesLegend travel={hasTravel} />
       </div>
       {plan.error && (
         <p className="error" data-testid="nav-plan-error">
@@ -220,7 +224,7 @@ function useMapKeys(goto: (p: Vec) => void, outlines: readonly GridOutlineView[]
       if (d) goto({ x: d.xUm, y: d.yUm });
     } else if (action === 'delete-vertex' && s.mapSelection?.kind === 'vertex') {
       const { position, index } = s.mapSelection;
-      const o = outlines.find((q) => q.position === position && q.editable);
+      const o = outlines.find((q) => q.position === position && ownRing(q) !== null);
       if (o && submitRingEdit(o, { op: 'delete', index }, s.movePlanPosition, s.pushNotice))
         s.selectOnMap(null);
     }

@@ -16,6 +16,7 @@ import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
 import { cameraOrientationOf, type FrameGeometry, type Vec } from './frame-placement';
 import { MapInput } from './map-input';
 import { fitMap, screenToStage, stageLayerTransform, visibleRect, type MapView } from './map-view';
+import { outerFrame } from './stage-frames';
 import { MosaicPersistence } from './mosaic-persistence';
 import { MosaicPyramid } from './mosaic-pyramid';
 import { MosaicRenderer } from './mosaic-renderer';
@@ -193,11 +194,11 @@ export class NavigatorController {
     await this.persistence?.clear();
   }
 
-  /** Fit the safety envelope into the canvas. */
+  /** Fit the stage's travel (the safety envelope when the config gives no travel) into the canvas. */
   fit(): void {
-    const l = this.store.getState().mirror?.state.safety.limits;
-    if (!l) return;
-    const r = { x0: l.xUm.min, y0: l.yUm.min, x1: l.xUm.max, y1: l.yUm.max };
+    const state = this.store.getState().mirror?.state;
+    const r = outerFrame(state?.safety.limits ?? null, state?.navigator?.travelUm ?? null);
+    if (!r) return;
     this.view = fitMap(r, this.els.canvas.clientWidth, this.els.canvas.clientHeight);
   }
 

@@ -1,7 +1,8 @@
 /**
  * Vector layers of the map, laid out in stage µm inside the navigator's stage layer (whose
  * CSS transform the render loop keeps equal to the view; `--map-scale` is screen px per µm,
- * so strokes and markers keep their screen size): the safety envelope, the sample holder,
+ * so strokes and markers keep their screen size): the stage's travel and safety limits
+ * (stage-frames.tsx), the sample holder,
  * the plan's polygon and edge grids' outlines, its positions with their order (dragging a
  * named one moves that position in the Acquire form), ROIs from automation and the ROI finder
  * (selectable), and the camera's field of view at the current stage position.
@@ -9,7 +10,7 @@
 import { memo, useMemo, type PointerEvent as ReactPointerEvent } from 'react';
 import type { AppState, GridOutlineView, PlanPosition } from '../../electron/api/contract';
 import { useUi } from '../ui/host-context';
-import { cameraOrientationOf, frameFootprint, type Rect, type Vec } from './frame-placement';
+import { cameraOrientationOf, frameFootprint, type Vec } from './frame-placement';
 import { liveField } from './frame-ingest';
 import { GridHandle } from './grid-handle';
 import { GridOutlines } from './grid-outlines';
@@ -17,8 +18,7 @@ import { useMapDrag, type MapDrag } from './map-drag';
 import { dropTarget } from './plan-edits';
 import { roiDetails, sameRoi, type RoiSelection } from './roi-selection';
 import { holderGeometry } from './sample-holder';
-
-const rectProps = (r: Rect) => ({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 });
+import { rectProps, StageFrames } from './stage-frames';
 
 export function NavigatorOverlay(p: {
   plan: readonly PlanPosition[];
@@ -28,21 +28,11 @@ export function NavigatorOverlay(p: {
   onGoto(p: Vec): void;
 }) {
   const limits = useUi((s) => s.mirror?.state.safety.limits ?? null);
+  const travel = useUi((s) => s.mirror?.state.navigator?.travelUm ?? null);
   const holder = useUi((s) => s.mirror?.state.navigator?.sampleHolder ?? null);
   return (
     <svg className="nav-svg" width={1} height={1}>
-      {limits && (
-        <rect
-          className="nav-limits"
-          data-testid="nav-limits"
-          {...rectProps({
-            x0: limits.xUm.min,
-            y0: limits.yUm.min,
-            x1: limits.xUm.max,
-            y1: limits.yUm.max,
-          })}
-        />
-      )}
+      <StageFrames limits={limits} travel={travel} />
       <Holder holder={holder} />
       <PlanLayer plan={p.plan} />
       <GridOutlines outlines={p.outlines} />

@@ -127,6 +127,8 @@ export interface VolumeProbe {
   source: string | null;
   depth: number;
   size: number;
+  /** The volume's physical box, µm (null: none), as the caption states it. */
+  extentUm: { x: number; y: number; z: number } | null;
   /** What the view shows: the volume, or the focus-map surface. */
   mode: 'volume' | 'focus-map';
   focusPoints: number;

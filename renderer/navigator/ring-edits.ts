@@ -2,9 +2,12 @@
  * Edits of a plan outline's ring made on the map (issue #17): move, insert or delete one
  * vertex, or move the whole ring. Each result is checked with the host's own polygon rule
  * (electron/api/shared/polygon.ts) so a refused edit says why, while it is being dragged.
- * Rings are open (no repeated closing vertex), (x, y) stage µm. Pure.
+ * A polygon with an offset or convex hull is edited by its own vertices (the plan's), its
+ * outline derived from them again (the host's gridPolygonRing). Rings are open (no repeated
+ * closing vertex), (x, y) stage µm. Pure.
  */
-import { polygonProblem, type Pt } from '../../electron/api/shared/polygon';
+import type { GridOutlineView } from '../../electron/api/contract';
+import { gridPolygonRing, polygonProblem, type Pt } from '../../electron/api/shared/polygon';
 
 export type RingEdit =
   | { op: 'move'; index: number; xUm: number; yUm: number }
@@ -84,4 +87,19 @@ export function dragEdit(
   }
   const m = edgeMidpoint(ring, key.index);
   return { op: 'insert', index: key.index + 1, xUm: m[0] + dxUm, yUm: m[1] + dyUm };
+}
+
+/**
+ * The ring the map edits vertex by vertex: the plan's own vertices (an outline's `source`, or
+ * the outline itself when it is them); null when it has none (an edge grid: moved whole).
+ */
+export function ownRing(o: GridOutlineView): Pt[] | null {
+  if (o.source) return o.source.verticesUm;
+  return o.editable ? o.verticesUm : null;
+}
+
+/** The outline drawn for the own ring `ring` of `o` (derived again when `o` has a source). */
+export function outlineOf(o: GridOutlineView, ring: Pt[]): Pt[] {
+  const s = o.source;
+  return s ? gridPolygonRing(ring, s.offsetUm, s.convexHull) : ring;
 }

@@ -10,11 +10,10 @@ import type { FocusPoint } from '../../electron/api/contract';
 import { clampWindow, type DisplayWindow } from '../display/lut';
 import { lutFor, planeWindow } from '../display/plane-image';
 import { webgl2Available } from '../display/webgl-renderer';
-import { callOutcome } from '../ui/automation/call-outcome';
 import { useHost, useUi } from '../ui/host-context';
-import { loadDatasetVolume } from './dataset-volume';
 import { FocusSurface } from './focus-surface';
 import type { VolumeProbe } from './navigator-probe';
+import { SavedStackControls } from './saved-stack-controls';
 import { brightSpot, VolumeRenderer, type VolumeAngles } from './volume-renderer';
 import type { ZSliceStack } from './z-slices';
 import type { ZVolume } from './z-volume';
@@ -32,7 +31,6 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
   const host = useHost();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [saved, setSaved] = useState<ZVolume | null>(null);
-  const [datasetName, setDatasetName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [caption, setCaption] = useState<string | null>(null);
   const [mode, setMode] = useState<'volume' | 'focus-map'>('volume');
@@ -100,7 +98,7 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
       const lut = v.channel === null ? s.colormap : (lutFor(s, v.channel)?.colormap ?? s.colormap);
       r.render({ ...params, window: windowFor(v), colormap: lut });
       setCaption(
-        `${v.source}: ${v.size}×${v.size}×${v.depth} voxels, z ${v.zRange[0]}…${v.zRange[1]}${
+        `${v.source}: ${boxUm(v)}, ${v.size}×${v.size}×${v.depth} voxels, z ${v.zRange[0]}…${v.zRange[1]} µm${
           r.zScale > 1 ? `, z ×${r.zScale.toPrecision(3)}` : ''
         }`,
       );
@@ -120,6 +118,10 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
       },
       get size() {
         return current()?.size ?? 0;
+      },
+      get extentUm() {
+        const v = current();
+        return v ? { ...v.extent } : null;
       },
       get mode() {
         return focusShown() ? 'focus-map' : 'volume';
@@ -201,20 +203,6 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
     };
   }, [host]);
 
-  const load = () => {
-    setError(null);
-    loadDatasetVolume(datasetName, async (index) => {
-      const r = await callOutcome(host, 'dataset.readPlane', { dataset: datasetName, ...index });
-      if (!r.ok) throw new Error(`${r.error.message} [${r.error.code}]`);
-      return r.value;
-    })
-      .then((v) => {
-        setSaved(v);
-        setMode('volume');
-      })
-      .catch((e: Error) => setError(`z-stack from ${datasetName}: ${e.message}`));
-  };
-
   return (
     <div className="nav-volume" data-testid="nav-volume">
       <span className="sub" data-testid="nav-volume-caption">
@@ -237,20 +225,13 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
             {name}
           </button>
         ))}
-        <input
-          data-testid="nav-volume-dataset"
-          placeholder="dataset name"
-          value={datasetName}
-          onChange={(e) => setDatasetName(e.target.value)}
+        <SavedStackControls
+          onLoaded={(v) => {
+            setSaved(v);
+            setMode('volume');
+          }}
+          onError={setError}
         />
-        <button
-          type="button"
-          data-testid="nav-volume-load"
-          disabled={datasetName.trim() === ''}
-          onClick={load}
-        >
-          Load z-stack
-        </button>
         <button
           type="button"
           data-testid="nav-volume-live"
@@ -278,4 +259,10 @@ export function VolumeView({ stack }: { stack: ZSliceStack | null }) {
       )}
     </div>
   );
+}
+
+/** The box's physical size for the caption, e.g. `166 × 166 × 4 µm`. */
+function boxUm(v: ZVolume): string {
+  const f = (x: number) => String(Number(x.toPrecision(3)));
+  return `${f(v.extent.x)} × ${f(v.extent.y)} × ${f(v.extent.z)} µm`;
 }

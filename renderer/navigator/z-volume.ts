@@ -20,11 +20,11 @@ export interface ZVolume {
   /** `size² × depth` raw values, x fastest, then y, then z. */
   data: Uint16Array;
   /**
-   * Physical size of the box (µm, or pixel units for a dataset without calibration); z is
-   * planes × their spacing (planes are taken as evenly spaced, each a slab).
+   * Physical size of the box, µm; z is planes × their spacing (planes are taken as evenly
+   * spaced, each a slab).
    */
   extent: { x: number; y: number; z: number };
-  /** z of plane 0 and of the last plane, µm (plane indices for a dataset). */
+  /** z of plane 0 and of the last plane, µm (a dataset's from 0 at its first plane). */
   zRange: [number, number];
   /** Where it came from, for the view's caption. */
   source: string;
@@ -82,13 +82,17 @@ export function framePlane(
   return out;
 }
 
-/** Stacks planes (each `n²`, given with their z in any order) into a volume, lowest z first. */
+/**
+ * Stacks planes (each `n²`, given with their z in any order) into a volume, lowest z first;
+ * `singleSpacing` is the slab thickness of a one-plane stack.
+ */
 export function stackVolume(
   planes: readonly { zUm: number; voxels: Uint16Array }[],
   extentXY: { x: number; y: number },
   source: string,
   channel: string | null = null,
   n = VOLUME_XY,
+  singleSpacing = 1,
 ): ZVolume {
   if (planes.length === 0) throw new RangeError('volume: no planes');
   const sorted = [...planes].sort((a, b) => a.zUm - b.zUm);
@@ -103,7 +107,7 @@ export function stackVolume(
   });
   const z0 = sorted[0]!.zUm;
   const z1 = sorted.at(-1)!.zUm;
-  const spacing = sorted.length > 1 ? (z1 - z0) / (sorted.length - 1) : 1;
+  const spacing = sorted.length > 1 ? (z1 - z0) / (sorted.length - 1) : singleSpacing;
   return {
     size: n,
     depth: sorted.length,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoiFinderView } from '../../electron/api/contract';
-import type { Pt } from '../../electron/api/shared/polygon';
+import { gridPolygonRing, type Pt } from '../../electron/api/shared/polygon';
 import { expandSequence } from '../../electron/plans/expand';
 import { parsePlan } from '../../electron/plans/load';
 import { planXyPath } from '../../electron/plans/xy-path';
@@ -91,16 +91,18 @@ const shot = (name: string) =>
   page.getByTestId('navigator').screenshot({ path: path.join(artefacts, name) });
 
 /** A loaded plan: one position whose grid is the polygon `ring`. */
-const polygonPlan = (ring: Pt[]) =>
+const polygonPlan = (ring: Pt[], offset?: number) =>
   JSON.stringify({
     channels: [{ config: 'GFP' }],
-    stage_positions: [{ x: 0, y: 0, name: 'poly', sequence: { grid_plan: { vertices: ring } } }],
+    stage_positions: [
+      { x: 0, y: 0, name: 'poly', sequence: { grid_plan: { vertices: ring, offset } } },
+    ],
   });
 
 /** Tile centres of the plan's own expansion, in visiting order. */
-const expansion = (ring: Pt[]) =>
+const expansion = (ring: Pt[], offset?: number) =>
   planXyPath(
-    expandSequence(parsePlan(polygonPlan(ring), 'polygon plan'), {
+    expandSequence(parsePlan(polygonPlan(ring, offset), 'polygon plan'), {
       fovUm: { widthUm: FOV_UM, heightUm: FOV_UM },
     }),
   ).map((q) => [q.xUm, q.yUm]);
@@ -244,9 +246,9 @@ describe('Navigate tab: selecting and editing on the map', { timeout: 90_000 }, 
     await page.evaluate(() =>
       window.__aquilaNavigator!.setView({ centerXUm: 0, centerYUm: 0, umPerPx: 1 }),
     );
-    const settled = async (expected: Pt[]) => {
+    const settled = async (expected: Pt[], offset?: number) => {
       await expect.poll(drawnRing, POLL).toEqual(expected);
-      await expect.poll(drawnTiles, POLL).toEqual(expansion(expected));
+      await expect.poll(drawnTiles, POLL).toEqual(expansion(expected, offset));
     };
     await settled(ring);
 
@@ -277,6 +279,31 @@ describe('Navigate tab: selecting and editing on the map', { timeout: 90_000 }, 
     ring = ring.map(([x, y]): Pt => [x + 30, y + 20]);
     await settled(ring);
     await shot('navigator-polygon-edited.png');
+
+    // With an offset the handles are the plan's own vertices (a dashed ring inside the
+    // outline); dragging one edits that vertex, the outline and tiles follow the offset ring.
+    await page.getByTestId('tab-acquire').click();
+    await page.getByTestId('acq-plan-load').setInputFiles({
+      name: 'offset.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(polygonPlan(ring, 20)),
+    });
+    await page.getByTestId('tab-navigate').click();
+    await settled(ring, 20);
+    await page.getByTestId('nav-outline-0-own').waitFor(POLL);
+    await dragBy(page.getByTestId('nav-outline-0-v0'), -30, 0);
+    ring = [[ring[0]![0] - 30, ring[0]![1]], ...ring.slice(1)];
+    await settled(ring, 20);
+    const outline = await page
+      .locator('[data-testid="nav-outline-0"] > polygon:not(.nav-outline-own)')
+      .getAttribute('points');
+    const pts = outline!.split(' ').map((p) => p.split(',').map(Number));
+    const want = gridPolygonRing(ring, 20, false);
+    expect(pts).toHaveLength(want.length);
+    pts.forEach((p, k) => {
+      expect(p[0]).toBeCloseTo(want[k]![0], 6);
+      expect(p[1]).toBeCloseTo(want[k]![1], 6);
+    });
     // The map's own pan and double-click never fired: the stage did not move.
     expect(await stageDistance(before.xUm, before.yUm)).toBeLessThan(0.05);
   });

@@ -5,6 +5,8 @@
  * - a saved z-stack (a real run's dataset, one plane rewritten with a bright block) loaded
  *   through dataset.readPlane: the block appears where its voxels project in the top and the
  *   front view (so at its X, Y and Z);
+ * - an OME-TIFF z-stack of two channels: its box in µm from the dataset's calibration, and
+ *   the channel selector loads the other channel;
  * - an automation run with software tile focus: the focus map's points are drawn where their
  *   stage X, Y and focus Z project in a tilted view, the surface between them.
  * Needs the built UI (`npm run build:renderer`). Screenshots go to test-results/e2e/.
@@ -37,7 +39,17 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const dir = tempDir('aquila-navvol-');
   const configPath = path.join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(smallSimConfig()));
+  writeFileSync(
+    configPath,
+    JSON.stringify(
+      smallSimConfig({
+        channels: [
+          { name: 'GFP', laserId: 'laser488', powerMw: 20, exposureMs: 10 },
+          { name: 'Cy5', laserId: 'laser640', powerMw: 20, exposureMs: 10 },
+        ],
+      }),
+    ),
+  );
   datasets = path.join(dir, 'data');
   mkdirSync(datasets);
   serve = await startServe(['--config', configPath, '--datasets', datasets]);
@@ -77,6 +89,22 @@ async function command(name: string, args: unknown) {
   return body;
 }
 
+/** Runs a plan from this HTTP client, then releases the control lease (releaseControl). */
+async function runThenRelease(args: Record<string, unknown>) {
+  await command('run.start', args);
+  await expect.poll(async () => (await hostState()).run?.state, POLL).toBe('finished');
+  await releaseControl();
+}
+
+/**
+ * Releases the lease a command from this HTTP client took: the page's controls are disabled
+ * while another client is in control, and a click on them waits until they are not.
+ */
+async function releaseControl() {
+  await command('control.release', {});
+  await page.waitForSelector('[data-testid="control-gate"]:not([disabled])', POLL);
+}
+
 type Angles = { azimuthDeg: number; elevationDeg: number };
 
 /** Screen offset (CSS px, x right, y down) of a world point from the canvas centre. */
@@ -104,11 +132,10 @@ async function viewAt(a: Angles) {
 
 describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
   it('a saved z-stack loaded through dataset.readPlane: a bright block shows at its X, Y and Z', async () => {
-    await command('run.start', {
+    await runThenRelease({
       name: 'vol-e2e',
       plan: { channels: [{ config: 'GFP' }], z_plan: { range: 3, step: 1 } },
     });
-    await expect.poll(async () => (await hostState()).run?.state, POLL).toBe('finished');
     // Rewrite the 4 planes: flat 100, and on plane 0 (lowest z) a block of 60000 at
     // columns 160..191, rows 64..95 (voxels 40..47, 16..23).
     const dir = path.join(datasets, 'vol-e2e');
@@ -158,6 +185,33 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
     }
   });
 
+  it('an OME-TIFF z-stack opens calibrated in µm; the channel selector shows the other channel', async () => {
+    await runThenRelease({
+      name: 'tiff-stack',
+      format: 'ome-tiff',
+      plan: { channels: [{ config: 'GFP' }, { config: 'Cy5' }], z_plan: { range: 4, step: 2 } },
+    });
+    await page.getByTestId('nav-volume-dataset').fill('tiff-stack');
+    await page.getByTestId('nav-volume-load').click();
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaVolume!.source), POLL)
+      .toBe('tiff-stack (GFP, 3 planes)');
+    // 256 px of 0.2 µm (the config's camera) by 3 planes 2 µm apart, each a 2 µm slab.
+    const box = await page.evaluate(() => window.__aquilaVolume!.extentUm);
+    expect(box!.x).toBeCloseTo(51.2, 6);
+    expect(box!.y).toBeCloseTo(51.2, 6);
+    expect(box!.z).toBeCloseTo(6, 6);
+    const v = await viewAt({ azimuthDeg: 0, elevationDeg: 0 });
+    expect(v.dims.z / v.zScale / v.dims.x).toBeCloseTo(6 / 51.2, 6);
+    expect(await page.getByTestId('nav-volume-caption').textContent()).toContain(
+      'tiff-stack (GFP, 3 planes): 51.2 × 51.2 × 6 µm',
+    );
+    await page.getByTestId('nav-volume-c').selectOption({ label: 'Cy5' });
+    await expect
+      .poll(() => page.evaluate(() => window.__aquilaVolume!.source), POLL)
+      .toBe('tiff-stack (Cy5, 3 planes)');
+  });
+
   it('an automation run with tile autofocus: its focus map is drawn as a surface at the points', async () => {
     const s = await hostState();
     await command('automation.start', {
@@ -178,6 +232,7 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(async () => (await hostState()).automation?.phase, { timeout: 90_000 })
       .toBe('finished');
+    await releaseControl();
     const points: { xUm: number; yUm: number; zUm: number }[] = (await hostState()).automation
       .focusMap;
     expect(points).toHaveLength(4);

@@ -108,6 +108,18 @@ export function convexHull(poly: Pt[]): Pt[] {
   return [...half(pts), ...half([...pts].reverse())];
 }
 
+/**
+ * A useq `GridFromPolygon`'s processed ring from its own vertices: the open ring, offset by
+ * `offsetUm` (null or 0: none), then its convex hull when asked — the ring its tiles are
+ * kept against (the host's expansion) and the outline the navigator draws while the
+ * operator's vertices are dragged.
+ */
+export function gridPolygonRing(vertices: Pt[], offsetUm: number | null, hull: boolean): Pt[] {
+  let poly = openRing(vertices);
+  if (offsetUm !== null && offsetUm !== 0) poly = offsetPolygon(poly, offsetUm);
+  return hull ? convexHull(poly) : poly;
+}
+
 /** Moves every edge `distanceUm` outward (negative: inward) and joins neighbours at their mitre point. */
 export function offsetPolygon(poly: Pt[], distanceUm: number): Pt[] {
   const ring = openRing(poly);

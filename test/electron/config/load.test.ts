@@ -74,6 +74,34 @@ describe('config', () => {
     expect(msg).toMatch(/channels\[0\]\.laserId: "l561" is not a configured laser/);
   });
 
+  it('stage.travelUm: optional; the safety limits must lie inside it, per axis', () => {
+    const travelUm = { xUm: { min: -2, max: 2 }, yUm: { min: -1, max: 1 } };
+    expect(parseConfig(JSON.stringify({ ...valid, stage: { travelUm } }), 'c.json').stage).toEqual({
+      travelUm,
+    });
+    expect(parseConfig(JSON.stringify(valid), 'c.json').stage).toBeUndefined();
+    const outside = {
+      ...valid,
+      stage: { travelUm: { ...travelUm, yUm: { min: -0.5, max: 1 } } },
+    };
+    const msg = errorOf(() => parseConfig(JSON.stringify(outside), 'c.json')).message;
+    expect(msg).toMatch(
+      /limits\.yUm: limits\.yUm \[-1, 1\] lies outside stage\.travelUm\.yUm \[-0\.5, 1\]/,
+    );
+    expect(msg).not.toMatch(/limits\.xUm/);
+    const beyondMax = {
+      ...valid,
+      stage: { travelUm: { ...travelUm, xUm: { min: -2, max: 0.5 } } },
+    };
+    expect(errorOf(() => parseConfig(JSON.stringify(beyondMax), 'c.json')).message).toMatch(
+      /limits\.xUm \[-1, 1\] lies outside stage\.travelUm\.xUm \[-2, 0\.5\]/,
+    );
+    const badRange = { ...valid, stage: { travelUm: { ...travelUm, xUm: { min: 3, max: 2 } } } };
+    expect(errorOf(() => parseConfig(JSON.stringify(badRange), 'c.json')).message).toMatch(
+      /stage\.travelUm\.xUm: min must be less than max/,
+    );
+  });
+
   it('reports JSON syntax errors and unreadable files with the path', async () => {
     expect(errorOf(() => parseConfig('{"name": ', 'broken.json')).message).toMatch(
       /broken\.json is not valid JSON/,

@@ -33,7 +33,7 @@ it.each([
   '%o: returns the plane the run wrote at t, c, z; names its channel; refuses a bad index',
   async (storage) => {
     await start(storage);
-    const plan = { channels: [{ config: 'GFP' }], z_plan: { range: 2, step: 1 } };
+    const plan = { channels: [{ config: 'GFP' }], z_plan: { range: 3, step: 1.5 } };
     expect((await host.call('run.start', { plan, name: 'viewed' }, ctx)).ok).toBe(true);
     await host.acquisition.whenIdle();
     const r = await host.call('dataset.readPlane', { dataset: 'viewed', t: 0, c: 0, z: 2 }, ctx);
@@ -45,6 +45,10 @@ it.each([
         bitDepth: 16,
         channel: 'GFP',
         sizes: { p: 1, t: 1, c: 1, z: 3 },
+        channels: ['GFP'],
+        // The calibration the run recorded: the sensor's pixel (no binning) and the z step.
+        pixelSizeUm: host.store.state.camera!.pixelSizeUm,
+        zStepUm: 1.5,
       },
     });
     if (!r.ok) return;

@@ -1,5 +1,5 @@
 /**
- * The navigator's host side (issue #17): the config's sample holder reaches
+ * The navigator's host side (issue #17): the config's sample holder and stage travel reach
  * AppState.navigator; plan.positions lists a plan's XY visits in run order, its grids
  * expanded with this camera's field of view, and refuses a bad plan with the field.
  */
@@ -13,19 +13,23 @@ afterEach(async () => {
   fx = undefined;
 });
 
-it('AppState.navigator carries the configured holder, none by default', async () => {
+it('AppState.navigator carries the configured holder and stage travel, none by default', async () => {
+  const travelUm = { xUm: { min: -1500, max: 1200 }, yUm: { min: -1000, max: 1100 } };
   fx = await startTestHost(
     smallSimConfig({
       sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
+      stage: { travelUm },
     }),
   );
   expect(fx.host.store.state.navigator).toEqual({
     sampleHolder: { kind: 'plate', format: 'sbs-384', a1Um: { xUm: -500, yUm: -400 } },
+    travelUm,
   });
   await fx.close();
   fx = await startTestHost(smallSimConfig());
   expect(fx.host.store.state.navigator).toEqual({
     sampleHolder: null,
+    travelUm: null,
   });
 });
 

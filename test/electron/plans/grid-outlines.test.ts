@@ -57,6 +57,16 @@ describe('grid outlines', () => {
       expect(o!.position).toBeNull();
       // Only a ring that is the plan's own vertices can be edited vertex by vertex.
       expect(o!.editable).toBe(!grid.offset && !grid.convex_hull);
+      // A derived ring carries the plan's own vertices and how it derives from them.
+      expect(o!.source).toEqual(
+        o!.editable
+          ? undefined
+          : {
+              verticesUm: grid.vertices,
+              offsetUm: grid.offset ?? null,
+              convexHull: grid.convex_hull ?? false,
+            },
+      );
       return o!.verticesUm.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6]);
     };
     const square: number[][] = [

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { polygonProblem, type Pt } from '../../../electron/api/shared/polygon';
+import { gridOutlines } from '../../../electron/plans/grid-outlines';
+import { parsePlan } from '../../../electron/plans/load';
+import { applyOutlineEdits } from '../../../renderer/navigator/plan-edits';
 import {
   dragEdit,
   edgeMidpoint,
   editRing,
+  outlineOf,
+  ownRing,
   ringCentre,
   ringWith,
 } from '../../../renderer/navigator/ring-edits';
@@ -125,5 +130,42 @@ describe('polygon edits on the map', () => {
       dxUm: 3,
       dyUm: 4,
     });
+  });
+
+  it('a polygon with an offset or hull is edited by its own vertices, its outline derived again', () => {
+    const notched = [...square.slice(0, 3), [50, 80], square[3]!];
+    for (const grid of [
+      { vertices: notched, offset: 10 },
+      { vertices: notched, convex_hull: true },
+      { vertices: notched, offset: -5, convex_hull: true },
+    ]) {
+      const plan = { grid_plan: grid };
+      const [o] = gridOutlines(parsePlan(JSON.stringify(plan), 'plan'));
+      expect(o!.editable).toBe(false);
+      expect(ownRing(o!)).toEqual(notched);
+      // Drag the notch (own vertex 3: the hull has no such vertex) down by 30 µm.
+      const e = dragEdit(ownRing(o!)!, { outline: 0, part: 'vertex', index: 3 }, 0, 30);
+      const r = editRing(ownRing(o!)!, e);
+      expect(r.ok).toBe(true);
+      const drawn = outlineOf(o!, (r as { ring: Pt[] }).ring);
+      // What the map draws while dragging is what the host makes of the edited plan.
+      const applied = applyOutlineEdits(plan, [{ outline: { position: null, edit: e } }]);
+      expect(applied.refused).toEqual([]);
+      expect((applied.plan.grid_plan as { vertices: Pt[] }).vertices[3]).toEqual([50, 110]);
+      const [after] = gridOutlines(parsePlan(JSON.stringify(applied.plan), 'plan'));
+      expect(drawn).toEqual(after!.verticesUm);
+      expect(drawn).not.toEqual(o!.verticesUm);
+      expect(after!.source!.verticesUm[3]).toEqual([50, 110]);
+    }
+    // An outline that is its own ring is edited as drawn; an edge grid has no own ring.
+    const [plain] = gridOutlines(
+      parsePlan(JSON.stringify({ grid_plan: { vertices: square } }), 'p'),
+    );
+    expect(ownRing(plain!)).toBe(plain!.verticesUm);
+    expect(outlineOf(plain!, square)).toBe(square);
+    const [edges] = gridOutlines(
+      parsePlan(JSON.stringify({ grid_plan: { top: 1, left: 0, bottom: 0, right: 1 } }), 'p'),
+    );
+    expect(ownRing(edges!)).toBeNull();
   });
 });

@@ -83,29 +83,58 @@ describe('z volume', () => {
     expect(s.volume()).not.toBe(v);
   });
 
-  it('a saved stack: every z plane read through the reader, downsampled, named by its channel', async () => {
-    const reads: number[] = [];
-    const read: PlaneReader = async ({ z }) => {
-      reads.push(z);
-      const px = new Uint16Array(128 * 64).fill(100 + z);
+  it('a saved stack: every z plane of the chosen p, t, c read, downsampled, calibrated in µm', async () => {
+    const reads: { p: number; t: number; c: number; z: number }[] = [];
+    const plane = (z: number, c: number, sizes = { p: 2, t: 3, c: 2, z: 3 }) => {
+      const px = new Uint16Array(128 * 64).fill(100 + 10 * c + z);
       return {
         widthPx: 128,
         heightPx: 64,
         bitDepth: 16,
-        channel: 'GFP',
-        sizes: { p: 1, t: 1, c: 1, z: 3 },
+        channel: ['GFP', 'mCherry'][c]!,
+        sizes,
+        channels: ['GFP', 'mCherry'],
+        pixelSizeUm: 0.65,
+        zStepUm: 2.5,
         pixelsBase64: Buffer.from(px.buffer).toString('base64'),
       };
     };
-    const v = await loadDatasetVolume('stack', read);
-    expect(reads).toEqual([0, 1, 2]);
+    const read: PlaneReader = async (at) => {
+      reads.push(at);
+      return plane(at.z, at.c);
+    };
+    const {
+      volume: v,
+      sizes,
+      channels,
+    } = await loadDatasetVolume('stack', read, {
+      p: 1,
+      t: 2,
+      c: 1,
+    });
+    expect(reads).toEqual([0, 1, 2].map((z) => ({ p: 1, t: 2, c: 1, z })));
+    expect(sizes).toEqual({ p: 2, t: 3, c: 2, z: 3 });
+    expect(channels).toEqual(['GFP', 'mCherry']);
     expect(v.depth).toBe(3);
-    expect(v.channel).toBe('GFP');
-    expect(v.extent).toEqual({ x: 128, y: 64, z: 3 });
-    expect(v.data[2 * VOLUME_XY * VOLUME_XY]).toBe(102);
-    const failing: PlaneReader = async ({ z }) => {
-      if (z === 1) throw new Error('plane t 0, c 0, z 1 was not written');
-      return read({ p: 0, t: 0, c: 0, z });
+    expect(v.channel).toBe('mCherry');
+    expect(v.source).toBe('stack (p 1, t 2, mCherry, 3 planes)');
+    // 128 × 64 px of 0.65 µm; 3 planes 2.5 µm apart, each a 2.5 µm slab.
+    expect(v.extent.x).toBeCloseTo(83.2, 9);
+    expect(v.extent.y).toBeCloseTo(41.6, 9);
+    expect(v.extent.z).toBeCloseTo(7.5, 9);
+    expect(v.zRange).toEqual([0, 5]);
+    expect(v.data[2 * VOLUME_XY * VOLUME_XY]).toBe(112);
+
+    // One plane: a slab of one z step; the caption leaves out axes of size 1.
+    const single = await loadDatasetVolume('flat', async ({ z, c }) =>
+      plane(z, c, { p: 1, t: 1, c: 2, z: 1 }),
+    );
+    expect(single.volume.extent.z).toBe(2.5);
+    expect(single.volume.source).toBe('flat (GFP, 1 plane)');
+
+    const failing: PlaneReader = async (at) => {
+      if (at.z === 1) throw new Error('plane t 0, c 0, z 1 was not written');
+      return read(at);
     };
     await expect(loadDatasetVolume('stack', failing)).rejects.toThrow(/z 1 was not written/);
   });
