@@ -4,7 +4,11 @@
  * pyramid. The host's thread at most copies the frame once into a shared buffer; the pyramid (down
  * to the coarsest level a client asked for) and full-frame histogram are built once per frame
  * in the view worker (./view-pool.ts), and each client's crop + encode runs there too; clients
- * with the same view and codec share one encode.
+ * with the same view and codec share one encode. Only the newest frame's pyramid is kept:
+ * when a newer frame gets one, the older one is dropped and its shared buffers go back to the
+ * pool (./shared-buffers.ts) once its worker jobs have finished, so the next frame's copy and
+ * levels reuse memory already paged in. (Display channels prepare only the newest frame; an
+ * older one asked for again gets a new pyramid.)
  */
 import type { FrameMeta } from '../api/contract';
 import {
@@ -23,6 +27,7 @@ import type { CodecChooser } from './codec-choice';
 import type { EncodeResult, PyramidResult, ViewJobFrame } from './view-jobs';
 import { viewPool } from './view-pool';
 import { pyramidLayout } from './view-pyramid';
+import { SharedBufferPool } from './shared-buffers';
 
 export interface ClientView {
   view: ViewRequest | null;
@@ -47,7 +52,12 @@ export interface AutoCodec {
 }
 
 interface Pyramid {
+  frame: HostFrame;
   buffers: ViewJobFrame;
+  /** Taken from `sharedBuffers`: given back when the pyramid is dropped and `jobs` settled. */
+  owned: SharedArrayBuffer[];
+  /** Every worker job run on the buffers. */
+  jobs: Promise<unknown>[];
   histogram: Promise<PyramidResult>;
   /** The coarsest level built, or being built, so far. */
   builtTo: number;
@@ -57,6 +67,9 @@ interface Pyramid {
 }
 
 const pyramids = new WeakMap<HostFrame, Pyramid>();
+/** The pyramid created last; creating the next one drops it (retire). */
+let newest: Pyramid | null = null;
+const sharedBuffers = new SharedBufferPool();
 
 /** Whether the client gets plain "AQF1" frames (encodeFullFrame, no worker). */
 export function wantsFullFrame(client: ClientView): boolean {
@@ -118,6 +131,7 @@ export async function prepareForView(
       }),
     ) as Promise<EncodeResult>;
     pyramid.encodes.set(key, pending);
+    pyramid.jobs.push(pending);
   }
   const [{ histogram, counts }, encoded] = await Promise.all([pyramid.histogram, pending]);
   if (client.codec === 'auto') {
@@ -154,40 +168,57 @@ function pyramidOf(frame: HostFrame, level: number): Pyramid {
         toLevel: level,
       } as const;
       p.levels = p.levels.then(() => viewPool().run(job));
+      p.jobs.push(p.levels);
       p.builtTo = level;
     }
     return p;
   }
   const { widthPx: w, heightPx: h, bitDepth } = frame.meta;
-  const buffers: ViewJobFrame = {
-    ...sharedPixels(frame.pixels, w * h),
-    levels: new SharedArrayBuffer(pyramidLayout(w, h).bytes),
-    widthPx: w,
-    heightPx: h,
-  };
+  const levels = sharedBuffers.take(pyramidLayout(w, h).bytes);
+  const { owned, ...pixels } = sharedPixels(frame.pixels, w * h);
+  const buffers: ViewJobFrame = { ...pixels, levels, widthPx: w, heightPx: h };
   const histogram = viewPool().run({
     kind: 'pyramid',
     ...buffers,
     bitDepth,
     toLevel: level,
   }) as Promise<PyramidResult>;
-  const created = { buffers, histogram, builtTo: level, levels: histogram, encodes: new Map() };
+  const created: Pyramid = {
+    frame,
+    buffers,
+    owned: owned ? [levels, pixels.frame] : [levels],
+    jobs: [histogram],
+    histogram,
+    builtTo: level,
+    levels: histogram,
+    encodes: new Map(),
+  };
   pyramids.set(frame, created);
+  if (newest) retire(newest);
+  newest = created;
   return created;
+}
+
+/** Drops a pyramid: later requests for its frame start a new one; its buffers go back to the pool. */
+function retire(p: Pyramid): void {
+  pyramids.delete(p.frame);
+  void Promise.allSettled(p.jobs).then(() => {
+    for (const b of p.owned) sharedBuffers.give(b);
+  });
 }
 
 /**
  * The frame's pixels for the view worker: read in place when they already lie in a
  * SharedArrayBuffer (frames the bus copied, FrameBus.publishCopy; nobody writes a published
- * frame), else copied once into one (8 MiB, a few ms on this thread, for camera frames).
+ * frame), else copied once into one from the pool (`owned`).
  */
 function sharedPixels(pixels: Uint16Array, n: number) {
   if (pixels.buffer instanceof SharedArrayBuffer) {
-    return { frame: pixels.buffer, frameOffset: pixels.byteOffset };
+    return { frame: pixels.buffer, frameOffset: pixels.byteOffset, owned: false };
   }
-  const frame = new SharedArrayBuffer(n * 2);
+  const frame = sharedBuffers.take(n * 2);
   new Uint16Array(frame).set(pixels.subarray(0, n));
-  return { frame, frameOffset: 0 };
+  return { frame, frameOffset: 0, owned: true };
 }
 
 /** The camera value at image pixel (x, y) of a frame; null outside it. */

@@ -11,7 +11,11 @@ import {
   type FrameView,
 } from '../api/frame-view';
 // The live view's own binning and window formula, so both sides agree exactly (pure modules).
-import { fullHistogram, type Histogram } from '../../renderer/display/histogram';
+import {
+  fullHistogram,
+  histogramOfValueCounts,
+  type Histogram,
+} from '../../renderer/display/histogram';
 import { windowValue } from '../../renderer/display/lut';
 
 /** zlib level 1: level 6 (permessage-deflate's default) is ~20× slower for frames a few % smaller (bench:remote). */
@@ -73,26 +77,47 @@ export function buildLevels(p: PyramidBuffers, from: number, to: number): void {
   }
   for (let l = from; l <= to; l++) {
     const below = levels[l - 1]!;
-    const here = levels[l]!;
-    const src = levelPixels(p, l - 1);
-    const dst = levelPixels(p, l);
-    const sw = below.widthPx;
-    for (let y = 0; y < here.heightPx; y++) {
-      const r0 = 2 * y * sw;
-      const r1 = 2 * y + 1 < below.heightPx ? r0 + sw : r0;
-      const out = y * here.widthPx;
-      for (let x = 0; x < here.widthPx; x++) {
-        const x0 = 2 * x;
-        const x1 = x0 + 1 < sw ? x0 + 1 : x0;
-        let m = src[r0 + x0]!;
-        const b = src[r0 + x1]!;
-        const c = src[r1 + x0]!;
-        const d = src[r1 + x1]!;
-        if (b > m) m = b;
-        if (c > m) m = c;
-        if (d > m) m = d;
-        dst[out + x] = m;
+    reduce2x2(levelPixels(p, l - 1), below.widthPx, below.heightPx, levelPixels(p, l), null);
+  }
+}
+
+/**
+ * One level from the one below (`sw`×`sh`): 2×2 block max. With `byValue`, also counts every
+ * pixel of the level below by value (each once, edge blocks too), so level 1 and the frame's
+ * histogram take one pass over the frame instead of two (about half the time).
+ */
+function reduce2x2(
+  src: Uint16Array,
+  sw: number,
+  sh: number,
+  dst: Uint16Array,
+  byValue: Uint32Array | null,
+): void {
+  const dw = Math.ceil(sw / 2);
+  const dh = Math.ceil(sh / 2);
+  for (let y = 0; y < dh; y++) {
+    const r0 = 2 * y * sw;
+    const hasR1 = 2 * y + 1 < sh;
+    const r1 = hasR1 ? r0 + sw : r0;
+    const out = y * dw;
+    for (let x = 0; x < dw; x++) {
+      const x0 = 2 * x;
+      const hasX1 = x0 + 1 < sw;
+      const x1 = hasX1 ? x0 + 1 : x0;
+      let m = src[r0 + x0]!;
+      const b = src[r0 + x1]!;
+      const c = src[r1 + x0]!;
+      const d = src[r1 + x1]!;
+      if (byValue) {
+        byValue[m]!++;
+        if (hasX1) byValue[b]!++;
+        if (hasR1) byValue[c]!++;
+        if (hasR1 && hasX1) byValue[d]!++;
       }
+      if (b > m) m = b;
+      if (c > m) m = c;
+      if (d > m) m = d;
+      dst[out + x] = m;
     }
   }
 }
@@ -103,8 +128,12 @@ export function buildPyramid(
   bitDepth: number,
   to: number = MAX_VIEW_LEVEL,
 ): Histogram {
-  if (to > 0) buildLevels(p, 1, to);
-  return fullHistogram(levelPixels(p, 0), bitDepth);
+  const frame = levelPixels(p, 0);
+  if (to < 1) return fullHistogram(frame, bitDepth);
+  const byValue = new Uint32Array(65536);
+  reduce2x2(frame, p.widthPx, p.heightPx, levelPixels(p, 1), byValue);
+  if (to > 1) buildLevels(p, 2, to);
+  return histogramOfValueCounts(byValue, frame.length, bitDepth);
 }
 
 /** A copy of the view's pixels out of the pyramid (the view's region is aligned to 2^level). */

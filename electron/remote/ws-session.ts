@@ -177,13 +177,19 @@ export function attachSession(
       case 'frame.ack':
         display.ack(msg.seq);
         break;
-      case 'view':
+      case 'view': {
+        const before = clientView;
         clientView = {
           view: msg.view,
           codec: msg.codec,
           ...(msg.window && { window: msg.window }),
         };
-        display.restart();
+        // A new display window alone (lut8, auto: auto-contrast moves it nearly every frame)
+        // applies from the next preparation on; the frame prepared with the previous one still
+        // goes, so the next ack is not left waiting for a fresh preparation.
+        const sameView =
+          JSON.stringify([before.view, before.codec]) === JSON.stringify([msg.view, msg.codec]);
+        if (!sameView || chunked !== msg.chunks) display.restart();
         if (chunked && !msg.chunks) {
           // The client stops reassembling: the rest of a half-sent frame would corrupt the
           // stream, so it is dropped and its in-flight slot freed.
@@ -192,6 +198,7 @@ export function attachSession(
         }
         chunked = msg.chunks;
         break;
+      }
       case 'frame.progress':
         pacer.progress(msg.seq, msg.bytes);
         break;

@@ -40,7 +40,7 @@ export class CanvasRenderer implements FrameRenderer {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly offscreen = document.createElement('canvas');
   private readonly offCtx: CanvasRenderingContext2D;
-  private pixels: Uint16Array | null = null;
+  private pixels: Uint16Array | Uint8Array | null = null;
   private image: ImageData | null = null;
   private table: Uint32Array | null = null;
   private tableKey = '';
@@ -54,7 +54,7 @@ export class CanvasRenderer implements FrameRenderer {
     this.offCtx = offCtx;
   }
 
-  upload(pixels: Uint16Array, widthPx: number, heightPx: number): void {
+  upload(pixels: Uint16Array | Uint8Array, widthPx: number, heightPx: number): void {
     if (!this.image || this.image.width !== widthPx || this.image.height !== heightPx) {
       this.image = new ImageData(widthPx, heightPx);
       this.offscreen.width = widthPx;

@@ -20,8 +20,11 @@ export interface RenderParams {
 
 export interface FrameRenderer {
   readonly kind: 'webgl2' | 'canvas2d';
-  /** Copies (or references until the next upload) the pixels into the reused texture. */
-  upload(pixels: Uint16Array, widthPx: number, heightPx: number): void;
+  /**
+   * Copies (or references until the next upload) the pixels into the reused texture: uint16
+   * camera values, or one byte per pixel (lut8 display values, drawn through a 0..255 window).
+   */
+  upload(pixels: Uint16Array | Uint8Array, widthPx: number, heightPx: number): void;
   render(params: RenderParams): void;
   dispose(): void;
 }

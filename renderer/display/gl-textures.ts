@@ -32,13 +32,27 @@ export function fitDrawingBuffer(renderer: WebGLRenderer, widthPx: number, heigh
 
 /** A `widthPx`×`heightPx` R16UI texture over `pixels` (row 0 first, no mipmaps). */
 export function r16uiTexture(pixels: Uint16Array, widthPx: number, heightPx: number): DataTexture {
-  const tex = new DataTexture(pixels, widthPx, heightPx, RedIntegerFormat, UnsignedShortType);
-  tex.internalFormat = 'R16UI';
+  return uintTexture(pixels, widthPx, heightPx);
+}
+
+/**
+ * A `widthPx`×`heightPx` unsigned-integer texture over `pixels` (row 0 first, no mipmaps):
+ * R16UI for uint16, R8UI for bytes (half the upload); a `usampler2D` reads either.
+ */
+export function uintTexture(
+  pixels: Uint16Array | Uint8Array,
+  widthPx: number,
+  heightPx: number,
+): DataTexture {
+  const bytes = pixels instanceof Uint8Array;
+  const type = bytes ? UnsignedByteType : UnsignedShortType;
+  const tex = new DataTexture(pixels, widthPx, heightPx, RedIntegerFormat, type);
+  tex.internalFormat = bytes ? 'R8UI' : 'R16UI';
   tex.minFilter = NearestFilter;
   tex.magFilter = NearestFilter;
   tex.generateMipmaps = false;
   tex.flipY = false;
-  tex.unpackAlignment = 2;
+  tex.unpackAlignment = bytes ? 1 : 2;
   return tex;
 }
 

@@ -83,9 +83,18 @@ export function computeHistogram(
 export function fullHistogram(pixels: Uint16Array, bitDepth: number): Histogram {
   const byValue = new Uint32Array(65536);
   for (let i = 0; i < pixels.length; i++) byValue[pixels[i]!]!++;
+  return histogramOfValueCounts(byValue, pixels.length, bitDepth);
+}
+
+/** fullHistogram from its first pass: `byValue[v]` pixels of value v, `samples` in all. */
+export function histogramOfValueCounts(
+  byValue: Uint32Array,
+  samples: number,
+  bitDepth: number,
+): Histogram {
   let minValue = 0;
   let maxValue = 0;
-  if (pixels.length > 0) {
+  if (samples > 0) {
     while (byValue[minValue] === 0) minValue++;
     maxValue = 65535;
     while (byValue[maxValue] === 0) maxValue--;
@@ -100,7 +109,6 @@ export function fullHistogram(pixels: Uint16Array, bitDepth: number): Histogram 
     const bin = v >> shift;
     counts[bin > last ? last : bin]! += n;
   }
-  const samples = pixels.length;
   return { counts, binWidth, rangeMax: bins * binWidth, samples, minValue, maxValue };
 }
 

@@ -1,9 +1,10 @@
 /**
  * GPU renderer: a full-screen triangle whose fragment shader maps each screen pixel to
  * an image pixel (zoom/pan), fetches the raw uint16 from an R16UI texture (`texelFetch`,
- * no filtering, exact values), applies the window/gamma (same formula as `lut.ts`) and
- * looks the result up in a 256-entry colour map. The texture object is reused while the
- * frame size is unchanged, so each frame is one texSubImage2D upload.
+ * no filtering, exact values; lut8 frames come as R8UI, one byte per pixel), applies the
+ * window/gamma (same formula as `lut.ts`) and looks the result up in a 256-entry colour map.
+ * The texture object is reused while the frame size and pixel type are unchanged, so each
+ * frame is one texSubImage2D upload.
  */
 import {
   BufferAttribute,
@@ -26,7 +27,7 @@ import {
   type FrameRenderer,
   type RenderParams,
 } from './frame-renderer';
-import { createGlRenderer, fitDrawingBuffer, LutTexture, r16uiTexture } from './gl-textures';
+import { createGlRenderer, fitDrawingBuffer, LutTexture, uintTexture } from './gl-textures';
 
 const vertexShader = /* glsl */ `
 in vec3 position;
@@ -128,11 +129,12 @@ export class WebglRenderer implements FrameRenderer {
     this.scene.add(mesh);
   }
 
-  upload(pixels: Uint16Array, widthPx: number, heightPx: number): void {
+  upload(pixels: Uint16Array | Uint8Array, widthPx: number, heightPx: number): void {
     let tex = this.image;
-    if (!tex || tex.image.width !== widthPx || tex.image.height !== heightPx) {
+    const sameType = tex?.image.data?.constructor === pixels.constructor;
+    if (!tex || !sameType || tex.image.width !== widthPx || tex.image.height !== heightPx) {
       tex?.dispose();
-      tex = r16uiTexture(pixels, widthPx, heightPx);
+      tex = uintTexture(pixels, widthPx, heightPx);
       this.image = tex;
       this.material.uniforms.uImage!.value = tex;
       (this.material.uniforms.uImageSize!.value as Vector2).set(widthPx, heightPx);

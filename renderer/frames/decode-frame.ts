@@ -20,11 +20,12 @@ export interface DecodedFrame {
   /**
    * Set when the host sent a reduced view ("AQF2", ./decode-view-frame.ts): `pixels` are then
    * the view placed in full-image coordinates (expanded on first access), so they are not
-   * exact camera values; `reduced` holds the view's own pixels (view.widthPx × view.heightPx,
-   * 0..255 display values for codec lut8) and `histogram` the host's full-frame histogram.
+   * exact camera values; `reduced` holds the view's own pixels (view.widthPx × view.heightPx;
+   * for codec lut8 one byte each, 0..255 display values) and `histogram` the host's full-frame
+   * histogram.
    */
   view?: WireView;
-  reduced?: Uint16Array;
+  reduced?: Uint16Array | Uint8Array;
   histogram?: Histogram;
 }
 

@@ -41,7 +41,7 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
     );
   }
   const count = view.widthPx * view.heightPx;
-  let reduced: Uint16Array;
+  let reduced: Uint16Array | Uint8Array;
   if (view.codec === 'raw') {
     if (payload.length !== count * 2) {
       throw new FrameDecodeError(
@@ -59,7 +59,7 @@ export async function decodeViewFrame(buf: ArrayBuffer): Promise<DecodedFrame> {
           `${view.widthPx}×${view.heightPx} ${view.codec === 'lut8' ? 'uint8' : 'uint16'}`,
       );
     }
-    reduced = view.codec === 'lut8' ? Uint16Array.from(bytes) : byteUnshuffle(bytes);
+    reduced = view.codec === 'lut8' ? bytes : byteUnshuffle(bytes);
   }
   let histogram;
   if (view.histogram) {

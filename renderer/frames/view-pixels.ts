@@ -11,7 +11,7 @@ import type { FrameView } from '../../electron/api/frame-view';
  * click-to-move then work in image coordinates unchanged.
  */
 export function expandView(
-  reduced: Uint16Array,
+  reduced: Uint16Array | Uint8Array,
   view: FrameView,
   imageW: number,
   imageH: number,

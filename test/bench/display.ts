@@ -1,15 +1,21 @@
 /**
  * bench:display — 2048×2048 uint16 frames from the host to pixels in Chromium (software
  * WebGL). Measures the app (`aquila serve` + the real UI) with full frames (the default
- * page) and with the fitted view (`?stream=fit`: the host sends the view pyramid level that
- * fits the canvas, the page uploads it at its own size), and, in the same run, a bare
- * baseline: the same simulated camera feeding a minimal WebSocket-to-WebGL page with the
- * same one-in-flight acknowledgement, no app code. The viewport is sized so the live view's
- * canvas is about 1024² (printed). Prints displayed frames/s, median and p95 latency (draw
- * time − send time, and − end of exposure), ratios against the baseline and each goal.
- * Usage: npm run bench:display [-- --seconds 10 --exposure-ms 10]
+ * page), with the fitted view (`?stream=fit`: the host sends the view pyramid level that
+ * fits the canvas, the page uploads it at its own size) as raw uint16 and as `lut8`, and the
+ * fitted view with the camera in `test-pattern` mode (pre-rendered frames: the cores the
+ * simulated sample's rendering takes go to the display path). In the same run: a bare
+ * baseline (the same simulated camera feeding a minimal WebSocket-to-WebGL page with the
+ * same one-in-flight acknowledgement, no app code) and the drawing ceiling
+ * (display-ceiling.html: a 1024² texture uploaded and drawn per animation frame, no camera,
+ * no socket; as R8, R16 and draw only). The viewport gives the live view a 1024×1024 canvas,
+ * so the fitted view is pyramid level 1 (a canvas even a few px larger gets level 0, the full
+ * frame). Prints displayed frames/s, the frames/s the host published (the camera's rate as
+ * the host delivered it), median and p95 latency (draw time − send time, and − end of
+ * exposure), each goal, and ratios against the baseline and the R8 ceiling.
+ * Usage: npm run bench:display [-- --seconds 10 --exposure-ms 10 --only fitted,ceiling]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +31,7 @@ import { StateStore } from '../../electron/host/state-store';
 import type { AppState } from '../../electron/api/contract';
 import { launchChromium } from '../support/browser';
 import { repoRoot, startServe } from '../support/serve-process';
+import { removeTempDirs, tempDir } from '../support/temp-dir';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -35,7 +42,7 @@ const SECONDS = arg('seconds', 10);
 const EXPOSURE_MS = arg('exposure-ms', 10);
 const WARMUP_MS = 3_000;
 /** Gives the live view a canvas of about 1024×1024 CSS px in the app's layout. */
-const VIEWPORT = { width: 1500, height: 1180 };
+const VIEWPORT = { width: 1424, height: 1172 };
 
 interface Figures {
   /** The live view canvas in CSS px (the baseline page's is not measured). */
@@ -44,6 +51,10 @@ interface Figures {
   medianMs: number;
   p95Ms: number;
   medianFromExposureMs: number;
+  /** Frames the host published per second while measuring (the bus's seq; app pages only). */
+  hostFps: number | null;
+  /** What the app page last drew: "full" or the reduced view's level, size and codec. */
+  view: string;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -51,11 +62,16 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 
-type Probe = { framesDrawn: number; latenciesMs: number[]; exposureLatenciesMs: number[] };
+type Probe = {
+  framesDrawn: number;
+  lastSeq?: number;
+  latenciesMs: number[];
+  exposureLatenciesMs: number[];
+};
 
 async function measure(
   url: string,
-  probeName: '__aquilaDisplay' | '__baseline',
+  probeName: '__aquilaDisplay' | '__baseline' | '__ceiling',
   prepare: (page: Page) => Promise<void>,
 ): Promise<Figures> {
   const browser = await launchChromium();
@@ -69,6 +85,7 @@ async function measure(
         return p
           ? {
               framesDrawn: p.framesDrawn,
+              lastSeq: p.lastSeq,
               latenciesMs: [...p.latenciesMs],
               exposureLatenciesMs: [...p.exposureLatenciesMs],
             }
@@ -85,16 +102,30 @@ async function measure(
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const b = (await read())!;
     const frames = b.framesDrawn - a.framesDrawn;
-    const canvas = await page.evaluate(() => {
+    const elapsedMs = Date.now() - t0;
+    const { canvas, view } = await page.evaluate(() => {
       const c = document.querySelector('[data-testid="live-view"]');
-      return c ? `${c.clientWidth}×${c.clientHeight}` : '';
+      const v = window.__aquilaDisplay?.lastView;
+      return {
+        canvas: c ? `${c.clientWidth}×${c.clientHeight}` : '',
+        view: !window.__aquilaDisplay
+          ? ''
+          : v
+            ? `level ${v.level} ${v.widthPx}×${v.heightPx} ${v.codec}`
+            : 'full frames',
+      };
     });
     // The rings may wrap; take the newest `frames` samples (bounded by the ring).
     const lat = b.latenciesMs.slice(-Math.min(frames, b.latenciesMs.length));
     const latExp = b.exposureLatenciesMs.slice(-Math.min(frames, b.exposureLatenciesMs.length));
     return {
       canvas,
-      fps: (frames * 1000) / (Date.now() - t0),
+      view,
+      fps: (frames * 1000) / elapsedMs,
+      hostFps:
+        a.lastSeq !== undefined && b.lastSeq !== undefined
+          ? ((b.lastSeq - a.lastSeq) * 1000) / elapsedMs
+          : null,
       medianMs: quantile(lat, 0.5),
       p95Ms: quantile(lat, 0.95),
       medianFromExposureMs: quantile(latExp, 0.5),
@@ -104,8 +135,19 @@ async function measure(
   }
 }
 
-async function measureApp(query: string): Promise<Figures> {
-  const serve = await startServe([]);
+/**
+ * `camera`: `sample` images the simulated slide (the camera's render threads share this
+ * machine's cores with everything measured); `test-pattern` sends pre-rendered frames, so the
+ * host and the page get the cores the sample's rendering would take.
+ */
+async function measureApp(query: string, camera: 'sample' | 'test-pattern'): Promise<Figures> {
+  const config = JSON.parse(
+    readFileSync(path.join(repoRoot, 'assets/configs/simulated.json'), 'utf8'),
+  ) as { devices: { kind: string; options: Record<string, unknown> }[] };
+  config.devices.find((d) => d.kind === 'camera')!.options.mode = camera;
+  const configFile = path.join(tempDir('aquila-bench-display-'), 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const serve = await startServe(['--config', configFile]);
   const call = (name: string, body: unknown) =>
     fetch(new URL(`/api/commands/${name}`, serve.baseUrl), {
       method: 'POST',
@@ -175,28 +217,69 @@ async function measureBaseline(): Promise<Figures> {
   }
 }
 
-const fmt = (f: Figures) =>
-  `${f.fps.toFixed(1)} frames/s, latency median ${f.medianMs.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms (from end of exposure: median ${f.medianFromExposureMs.toFixed(1)} ms)${f.canvas ? `, canvas ${f.canvas}` : ''}`;
+/** A static page of this directory on a loopback port, while `run` runs. */
+async function withPage<T>(file: string, run: (url: string) => Promise<T>): Promise<T> {
+  const html = readFileSync(path.join(import.meta.dirname, file));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    return await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  } finally {
+    server.close();
+  }
+}
 
-const full = await measureApp('');
-const fitted = await measureApp('&stream=fit');
-const base = await measureBaseline();
+/** display-ceiling.html: upload + draw per animation frame, nothing else. */
+function measureCeiling(query: string): Promise<Figures> {
+  return withPage('display-ceiling.html', (url) =>
+    measure(`${url}${query}`, '__ceiling', async () => undefined),
+  );
+}
+
+const fmt = (f: Figures) =>
+  `${f.fps.toFixed(1)} frames/s, latency median ${f.medianMs.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms (from end of exposure: median ${f.medianFromExposureMs.toFixed(1)} ms)` +
+  (f.hostFps === null ? '' : `, host published ${f.hostFps.toFixed(1)} frames/s`) +
+  (f.canvas ? `, canvas ${f.canvas}` : '') +
+  (f.view ? `, ${f.view}` : '');
+
+const CASES: Record<string, () => Promise<Figures>> = {
+  'app, full frames': () => measureApp('', 'sample'),
+  'app, fitted view': () => measureApp('&stream=fit', 'sample'),
+  'app, fitted lut8': () => measureApp('&stream=fit&codec=lut8', 'sample'),
+  'app, fitted, test-pattern camera': () => measureApp('&stream=fit', 'test-pattern'),
+  'baseline (bare)': measureBaseline,
+  'ceiling r8': () => measureCeiling('?format=r8'),
+  'ceiling r16': () => measureCeiling('?format=r16'),
+  'ceiling draw only': () => measureCeiling('?format=none'),
+};
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]!.split(',') : null;
+const results = new Map<string, Figures>();
+const loadBefore = os.loadavg();
+for (const [name, run] of Object.entries(CASES)) {
+  if (only && !only.some((o) => name.includes(o))) continue;
+  results.set(name, await run());
+}
+removeTempDirs();
+const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
 console.log(
-  `bench:display  2048x2048 uint16, exposure ${EXPOSURE_MS} ms, ${SECONDS} s each, Chromium software WebGL, load average ${os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
+  `bench:display  2048x2048 uint16, exposure ${EXPOSURE_MS} ms, ${SECONDS} s each, Chromium software WebGL, ` +
+    `load average ${load(loadBefore)} before, ${load(os.loadavg())} after`,
 );
-console.log(`  app, full frames   ${fmt(full)}`);
-console.log(`  app, fitted view   ${fmt(fitted)}`);
-console.log(`  baseline (bare)    ${fmt(base)}`);
-for (const [name, app] of [
-  ['full frames', full],
-  ['fitted view', fitted],
-] as const) {
+for (const [name, f] of results) console.log(`  ${name.padEnd(32)} ${fmt(f)}`);
+const base = results.get('baseline (bare)');
+const ceiling = results.get('ceiling r8');
+for (const [name, app] of results) {
+  if (!name.startsWith('app')) continue;
+  const ratios = [
+    base && `${(app.fps / base.fps).toFixed(2)}x baseline fps`,
+    ceiling && `${(app.fps / ceiling.fps).toFixed(2)}x the r8 ceiling's fps`,
+    base && `median latency ${(app.medianMs / base.medianMs).toFixed(2)}x baseline`,
+  ].filter(Boolean);
   console.log(
-    `  ${name}: frames/s ${app.fps.toFixed(1)} (goal >= 30: ${app.fps >= 30 ? 'met' : 'NOT met'}; ${(app.fps / base.fps).toFixed(2)}x baseline), ` +
-      `median latency ${app.medianMs.toFixed(1)} ms (goal <= 50: ${app.medianMs <= 50 ? 'met' : 'NOT met'}; ${(app.medianMs / base.medianMs).toFixed(2)}x baseline), ` +
-      `p95 ${(app.p95Ms / base.p95Ms).toFixed(2)}x baseline`,
+    `  ${name}: frames/s ${app.fps.toFixed(1)} (goal >= 30: ${app.fps >= 30 ? 'met' : 'NOT met'}), ` +
+      `median latency ${app.medianMs.toFixed(1)} ms (goal <= 50: ${app.medianMs <= 50 ? 'met' : 'NOT met'}); ${ratios.join(', ')}`,
   );
 }

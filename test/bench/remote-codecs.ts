@@ -36,6 +36,9 @@ export function compareCodecs(full: Uint16Array, size: number, window: DisplayWi
   const copyMs = avgMs(() => {
     new Uint16Array(new SharedArrayBuffer(full.byteLength)).set(full);
   });
+  // What it does now: the buffers of frames no longer shown are reused (shared-buffers.ts).
+  const reused = new Uint16Array(new SharedArrayBuffer(full.byteLength));
+  const reusedCopyMs = avgMs(() => reused.set(full));
   const buffers = {
     frame: new SharedArrayBuffer(full.byteLength),
     frameOffset: 0,
@@ -51,8 +54,8 @@ export function compareCodecs(full: Uint16Array, size: number, window: DisplayWi
   const countBytes = encodeHistogramCounts(counts).length;
   console.log(
     `\nper frame, load average ${load()}:` +
-      `\n  host thread: copy of a camera frame into the shared buffer ${copyMs.toFixed(1)} ms ` +
-      `(0 for a frame already shared)` +
+      `\n  host thread: copy of a camera frame into a fresh shared buffer ${copyMs.toFixed(1)} ms, ` +
+      `into a reused one (what the host does) ${reusedCopyMs.toFixed(1)} ms (0 for a frame already shared)` +
       `\n  view worker: full-frame histogram alone ${histMs.toFixed(1)} ms; + levels 1–6 ` +
       `${allMs.toFixed(1)} ms; + level 1 only (a fitted 1024² view) ${level1Ms.toFixed(1)} ms ` +
       `(${(level1Ms / allMs).toFixed(2)}× all levels)` +

@@ -45,7 +45,11 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
     await fx.close();
   });
 
-  function client() {
+  const FIT = { canvasWidthPx: 32, canvasHeightPx: 24 };
+
+  function client(
+    first: Record<string, unknown> = { type: 'view', view: FIT, codec: 'raw', chunks: false },
+  ) {
     const sent: Buffer[] = [];
     const ws = Object.assign(new EventEmitter(), {
       OPEN: 1,
@@ -66,12 +70,7 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
       () => true,
     );
     const message = (m: unknown) => ws.emit('message', Buffer.from(JSON.stringify(m)), false);
-    message({
-      type: 'view',
-      view: { canvasWidthPx: 32, canvasHeightPx: 24 },
-      codec: 'raw',
-      chunks: false,
-    });
+    message(first);
     message({ type: 'frames', enabled: true });
     /** The seqs of the frames written so far (each is a header and a payload message). */
     const frames = async () => {
@@ -179,6 +178,41 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
     expect(await c.frames()).toEqual([a.meta.seq, b.meta.seq]);
     const sent = c.sent[2]!.subarray(8).toString();
     expect(sent).toMatch(/"codec":"deflate"/);
+    c.ws.emit('close');
+  });
+
+  it('keeps the prepared frame when only the display window changes; the next one uses the new window', async () => {
+    const lut8 = (min: number) => ({
+      type: 'view',
+      view: FIT,
+      codec: 'lut8',
+      chunks: false,
+      window: { min, max: 3000, gamma: 1 },
+    });
+    const c = client(lut8(100));
+    const a = publish();
+    await settle();
+    release(a.meta.seq);
+    await settle();
+    const b = publish();
+    await settle();
+    release(b.meta.seq);
+    await settle();
+    c.message(lut8(120)); // auto-contrast moved the window
+    await settle();
+    expect(encodes.map((e) => e.seq)).toEqual([a.meta.seq, b.meta.seq]); // b not prepared again
+    c.message({ type: 'frame.ack', seq: a.meta.seq });
+    await settle(); // no encode released: b goes at once, with the window it was prepared for
+    expect(await c.frames()).toEqual([a.meta.seq, b.meta.seq]);
+    expect(c.sent[2]!.subarray(8).toString()).toMatch(/"window":\{"min":100,/);
+    const d = publish();
+    await settle();
+    release(d.meta.seq);
+    await settle();
+    c.message({ type: 'frame.ack', seq: b.meta.seq });
+    await settle();
+    expect(await c.frames()).toEqual([a.meta.seq, b.meta.seq, d.meta.seq]);
+    expect(c.sent[4]!.subarray(8).toString()).toMatch(/"window":\{"min":120,/);
     c.ws.emit('close');
   });
 });

@@ -50,6 +50,21 @@ function recordJobs(): ViewJob[] {
   return jobs;
 }
 
+/** Like recordJobs, but each job runs only once `release` is called (then all held so far). */
+function holdJobs(): { jobs: ViewJob[]; release: () => void } {
+  const jobs: ViewJob[] = [];
+  const held: (() => void)[] = [];
+  const pool = viewPool();
+  const run = pool.run.bind(pool);
+  vi.spyOn(pool, 'run').mockImplementation((job, transfer) => {
+    jobs.push(job);
+    return new Promise((resolve, reject) =>
+      held.push(() => run(job, transfer).then(resolve, reject)),
+    );
+  });
+  return { jobs, release: () => held.splice(0).forEach((go) => go()) };
+}
+
 describe('encodeForView', () => {
   afterEach(() => vi.restoreAllMocks());
   afterAll(() => closeViewPool());
@@ -106,5 +121,46 @@ describe('encodeForView', () => {
     const second = jobs.find((j) => j.kind === 'pyramid' && j !== first)!;
     expect(second.frame).not.toBe(camera.pixels.buffer);
     expect(new Uint16Array(second.frame, second.frameOffset, W * H)).toEqual(camera.pixels);
+  });
+
+  it("reuses an older frame's shared buffers for a new frame, only once that frame's jobs finished", async () => {
+    const { jobs, release } = holdJobs();
+    const pyramidJob = (n: number) => jobs.filter((j) => j.kind === 'pyramid')[n]!;
+    const frames = [hostFrame(), hostFrame(), hostFrame(), hostFrame()];
+    frames.forEach((f, i) => f.pixels.fill(1000 * (i + 1), 0, W)); // tell them apart
+    // Frames 0 and 1 are prepared; their jobs have not run yet.
+    const first = [
+      expectExact(frames[0]!, fit(64), 'raw'),
+      expectExact(frames[1]!, fit(64), 'deflate'),
+    ];
+    await Promise.resolve();
+    const [a, b] = [pyramidJob(0), pyramidJob(1)];
+    // Frame 2 arrives while frame 0's jobs are still pending: its buffers stay frame 0's.
+    const third = expectExact(frames[2]!, fit(64), 'raw');
+    await new Promise((r) => setTimeout(r, 10));
+    const c = pyramidJob(2);
+    for (const old of [a, b]) {
+      expect(c.frame).not.toBe(old.frame);
+      expect(c.levels).not.toBe(old.levels);
+    }
+    // Once they finished, the next frame is copied into a buffer an older frame had.
+    while (jobs.length < 6) {
+      release();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    release();
+    await Promise.all([...first, third]);
+    await new Promise((r) => setTimeout(r, 1));
+    const fourth = expectExact(frames[3]!, fit(64), 'deflate');
+    const d = pyramidJob(3);
+    expect([a.frame, b.frame]).toContain(d.frame);
+    expect([a.levels, b.levels]).toContain(d.levels);
+    expect(new Uint16Array(d.frame, 0, W * H)).toEqual(frames[3]!.pixels);
+    while (jobs.length < 8) {
+      release();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    release();
+    await fourth;
   });
 });

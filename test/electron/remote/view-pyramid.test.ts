@@ -76,6 +76,23 @@ describe('view pyramid', () => {
     });
   }
 
+  it('counts every level-0 pixel once while it builds level 1 (odd sizes: partial edge blocks)', () => {
+    for (const [w, h] of [
+      [203, 97],
+      [204, 97],
+      [203, 96],
+    ] as const) {
+      const px = frame(w, h);
+      for (const toLevel of [1, 3]) {
+        const buffers = buffersOf(px, w, h);
+        expect(buildPyramid(buffers, 16, toLevel)).toEqual(computeHistogram(px, 16, Infinity));
+        const plan = planView(w, h, { canvasWidthPx: w >> toLevel, canvasHeightPx: h >> toLevel });
+        expect(plan.level).toBe(toLevel);
+        expect(Array.from(cropView(buffers, plan))).toEqual(Array.from(reduceFrame(px, w, plan)));
+      }
+    }
+  });
+
   it('sends the histogram of every pixel of the full frame', () => {
     const w = 203;
     const h = 97;

@@ -69,6 +69,8 @@ describe('decodeViewFrame', () => {
     const lut8 = (h: object, c = counts) =>
       viewFrame({ codec: 'lut8', window, histogram: h }, payload, c);
     const f = await decodeViewFrame(lut8(hist));
+    // One byte per pixel as inflated (uploaded as an R8UI texture), not widened to uint16.
+    expect(f.reduced).toBeInstanceOf(Uint8Array);
     expect(Array.from(f.reduced!)).toEqual([0, 7, 128, 255]);
     expect(f.histogram?.counts.length).toBe(4096);
     expect(Array.from(f.histogram!.counts.subarray(2, 7))).toEqual([0, 10, 0, 6, 0]);
