@@ -77,6 +77,14 @@ async function command(name: string, args: unknown) {
   return body;
 }
 
+/**
+ * A command over HTTP takes the control lease, which locks the page's controls until it
+ * expires 30 s after the last call (DEFAULT_LEASE_MS.http): hand it back before using them.
+ */
+async function releaseControl() {
+  await command('control.release', {});
+}
+
 type Angles = { azimuthDeg: number; elevationDeg: number };
 
 /** Screen offset (CSS px, x right, y down) of a world point from the canvas centre. */
@@ -109,6 +117,7 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
       plan: { channels: [{ config: 'GFP' }], z_plan: { range: 3, step: 1 } },
     });
     await expect.poll(async () => (await hostState()).run?.state, POLL).toBe('finished');
+    await releaseControl();
     // Rewrite the 4 planes: flat 100, and on plane 0 (lowest z) a block of 60000 at
     // columns 160..191, rows 64..95 (voxels 40..47, 16..23).
     const dir = path.join(datasets, 'vol-e2e');
@@ -178,6 +187,7 @@ describe('Navigate tab 3D view in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(async () => (await hostState()).automation?.phase, { timeout: 90_000 })
       .toBe('finished');
+    await releaseControl();
     const points: { xUm: number; yUm: number; zUm: number }[] = (await hostState()).automation
       .focusMap;
     expect(points).toHaveLength(4);
