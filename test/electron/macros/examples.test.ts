@@ -76,9 +76,10 @@ async function measured(
   );
   try {
     // Worker pools (rendering, analysis) start on first use: warm them outside the measurement,
-    // as on an instrument that has been up for a while.
+    // as on an instrument that has been up for a while. The autofocus scores its 5 coarse
+    // images whatever the range; ±1 µm keeps the slow focus drive's travel short.
     await host.call('camera.snap', {}, MACRO_CTX);
-    await host.call('autofocus.run', { rangeUm: 6, toleranceUm: 0.5 }, MACRO_CTX);
+    await host.call('autofocus.run', { rangeUm: 1, toleranceUm: 0.5 }, MACRO_CTX);
     await host.call('focus.moveTo', { zUm: 0 }, MACRO_CTX);
     recorder.attach(host);
     const started = performance.now();

@@ -1,6 +1,7 @@
 /**
- * A real Ceph RGW for the upload tests: reuses the one named by S3_ENDPOINT (unless `own`),
- * else starts a throwaway cluster with test/support/ceph-rgw.sh and stops it afterwards.
+ * A real Ceph RGW for the upload tests: reuses the test run's shared cluster
+ * (test/support/ceph-global-setup.ts) or the one named by S3_ENDPOINT (unless `own`), else
+ * starts a throwaway cluster with test/support/ceph-rgw.sh and stops it afterwards.
  * `stopGateway`/`startGateway` stop and restart only the radosgw daemon of a cluster this
  * process started, so a shared gateway is never disturbed.
  */
@@ -17,7 +18,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openGateway, stopCluster, type GatewayEnv } from '../../support/ceph-gateway';
 
 /** `dir` is set when this process started the cluster (only then can it be stopped/restarted). */
@@ -26,7 +27,10 @@ export interface Rgw extends GatewayEnv {
 }
 
 export async function startRgw(own = false): Promise<Rgw> {
-  const rgw = await openGateway({ own, timeoutMs: 180_000 });
+  const shared = own ? null : inject('cephGateway');
+  const rgw: GatewayEnv = shared
+    ? { ...shared, dir: undefined }
+    : await openGateway({ own, timeoutMs: 180_000 });
   const client = new S3Client({
     endpoint: rgw.endpoint,
     region: rgw.region,
