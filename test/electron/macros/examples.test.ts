@@ -96,10 +96,14 @@ async function measured(
   }
 }
 
-/** `dry` within 5 % of `real`; `real` may exceed that by `lateAllowance` (see lateMeter). */
+/**
+ * `dry` within 5 % of `real`, either way widened by `lateAllowance`: the real run's timers
+ * fired that late (see lateMeter), and the dry run's own work (renders, writes, autofocus
+ * scoring), which holds its fast clock, is stretched by the same machine load.
+ */
 const within5 = (what: string, dry: number, real: number, lateAllowance = 0) => {
   const msg = `${what}: dry ${dry}, real ${real}, late allowance ${lateAllowance.toFixed(3)}`;
-  expect(dry, msg).toBeLessThanOrEqual(real + 0.05 * Math.abs(real));
+  expect(dry, msg).toBeLessThanOrEqual(real + 0.05 * Math.abs(real) + lateAllowance);
   expect(dry, msg).toBeGreaterThanOrEqual(real - 0.05 * Math.abs(real) - lateAllowance);
 };
 
