@@ -70,7 +70,8 @@ export class NavigatorController {
    * them are skipped; live frames coalesced away count too: the newest stands for them).
    */
   private readonly shownSeqs = new Set<number>();
-  private readonly live = new LiveCoalescer((f) => this.placeShown(f));
+  private readonly live = new LiveCoalescer((f) => this.timed(() => this.placeShown(f)));
+  private timing = false;
   feedPlaced = 0;
   readonly probe: NavigatorProbe;
   planPositions: PlanPosition[] = [];
@@ -92,7 +93,7 @@ export class NavigatorController {
       }
     } else opts.onError('mosaic unavailable: this browser has no WebGL2');
     this.renderer = renderer;
-    this.feed = new FeedPoller(client, (f) => this.placeFeedFrame(f));
+    this.feed = new FeedPoller(client, (f) => this.timed(() => this.placeFeedFrame(f)));
     this.input = new MapInput(els.canvas, els.cursor, {
       view: () => this.currentView(),
       setView: (v) => (this.view = v),
@@ -237,13 +238,29 @@ export class NavigatorController {
 
   /** A display frame: placed by the coalescer (live-frames.ts) unless it has no camera values. */
   private readonly onFrame = (frame: DecodedFrame): void => {
-    if (!mapPixels(frame)) return; // lut8: the feed supplies this frame
-    this.shownSeqs.add(frame.meta.seq);
-    if (this.shownSeqs.size > SHOWN_KEPT) {
-      this.shownSeqs.delete(this.shownSeqs.values().next().value!);
-    }
-    this.live.push(frame, isLiveFrame(this.store.getState().mirror?.state));
+    this.probe.frameWork.frames++;
+    this.timed(() => {
+      if (!mapPixels(frame)) return; // lut8: the feed supplies this frame
+      this.shownSeqs.add(frame.meta.seq);
+      if (this.shownSeqs.size > SHOWN_KEPT) {
+        this.shownSeqs.delete(this.shownSeqs.values().next().value!);
+      }
+      this.live.push(frame, isLiveFrame(this.store.getState().mirror?.state));
+    });
   };
+
+  /** Runs `work`, adding its time to probe.frameWork (once, when nested). */
+  private timed(work: () => void): void {
+    if (this.timing) return work();
+    const t0 = performance.now();
+    this.timing = true;
+    try {
+      work();
+    } finally {
+      this.timing = false;
+      this.probe.frameWork.ms += performance.now() - t0;
+    }
+  }
 
   private placeShown(frame: DecodedFrame): void {
     const m = mapPixels(frame);
