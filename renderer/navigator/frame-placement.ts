@@ -68,6 +68,40 @@ export function pixelToStage(g: FrameGeometry, o: CameraOrientation, px: Vec): V
   return { x: g.centerXUm + d.x, y: g.centerYUm + d.y };
 }
 
+/**
+ * Pixels reduced from a frame `g`: each covers factor × factor frame pixels, the first at frame
+ * pixel (x, y) (a feed frame's block means, a view's 2^level block maxima of its region).
+ */
+export interface Reduction {
+  x: number;
+  y: number;
+  factor: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+/**
+ * Where reduced pixels lie on the stage: their own geometry, centred where their blocks'
+ * centre lies in the frame (trailing partial blocks count as whole ones).
+ */
+export function reducedGeometry(
+  g: FrameGeometry,
+  o: CameraOrientation,
+  r: Reduction,
+): FrameGeometry {
+  const c = pixelToStage(g, o, {
+    x: r.x + (r.widthPx * r.factor) / 2,
+    y: r.y + (r.heightPx * r.factor) / 2,
+  });
+  return {
+    widthPx: r.widthPx,
+    heightPx: r.heightPx,
+    umPerPx: g.umPerPx * r.factor,
+    centerXUm: c.x,
+    centerYUm: c.y,
+  };
+}
+
 /** Frame pixel (fractional) showing a stage position; may lie outside the frame. */
 export function stageToPixel(g: FrameGeometry, o: CameraOrientation, p: Vec): Vec {
   const d = stageToImageOffset(o, { x: p.x - g.centerXUm, y: p.y - g.centerYUm });

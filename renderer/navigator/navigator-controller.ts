@@ -13,7 +13,8 @@ import { webgl2Available } from '../display/webgl-renderer';
 import type { FrameMeta, PlanPosition } from '../../electron/api/contract';
 import { FeedPoller, type FeedFrame } from './feed-poller';
 import { channelTints, frameChannel, frameGeometry } from './frame-ingest';
-import { cameraOrientationOf, type FrameGeometry, type Vec } from './frame-placement';
+import { cameraOrientationOf, reducedGeometry, type Reduction, type Vec } from './frame-placement';
+import { isLiveFrame, LiveCoalescer, mapPixels } from './live-frames';
 import { MapInput } from './map-input';
 import { fitMap, screenToStage, stageLayerTransform, visibleRect, type MapView } from './map-view';
 import { outerFrame } from './stage-frames';
@@ -64,8 +65,13 @@ export class NavigatorController {
   private readonly input: MapInput;
   private readonly placed: PlacedFrame[] = [];
   private readonly placedWaiters = new Set<(seq: number) => void>();
-  /** Display-bus seqs of frames this page was shown (the feed's copies of them are skipped). */
+  /**
+   * Display-bus seqs of frames this page was shown with camera values (the feed's copies of
+   * them are skipped; live frames coalesced away count too: the newest stands for them).
+   */
   private readonly shownSeqs = new Set<number>();
+  private readonly live = new LiveCoalescer((f) => this.timed(() => this.placeShown(f)));
+  private timing = false;
   feedPlaced = 0;
   readonly probe: NavigatorProbe;
   planPositions: PlanPosition[] = [];
@@ -87,7 +93,7 @@ export class NavigatorController {
       }
     } else opts.onError('mosaic unavailable: this browser has no WebGL2');
     this.renderer = renderer;
-    this.feed = new FeedPoller(client, (f) => this.placeFeedFrame(f));
+    this.feed = new FeedPoller(client, (f) => this.timed(() => this.placeFeedFrame(f)));
     this.input = new MapInput(els.canvas, els.cursor, {
       view: () => this.currentView(),
       setView: (v) => (this.view = v),
@@ -125,17 +131,14 @@ export class NavigatorController {
     if (f.busSeq !== null && this.shownSeqs.has(f.busSeq)) return;
     // Feed frames have no display seq of their own: a run frame never shown is placed as −1.
     const meta = { ...f.meta, seq: f.busSeq ?? -1 };
-    this.place(f.pixels, meta, (g) => ({
-      ...g,
-      widthPx: f.widthPx,
-      heightPx: f.heightPx,
-      umPerPx: g.umPerPx * f.factor,
-    }));
+    const { factor, widthPx, heightPx } = f;
+    this.place(f.pixels, meta, { x: 0, y: 0, factor, widthPx, heightPx });
     this.feedPlaced++;
   }
 
   stop(): void {
     cancelAnimationFrame(this.raf);
+    this.live.stop();
     this.feed.stop();
     this.detach?.();
     this.detach = null;
@@ -233,25 +236,49 @@ export class NavigatorController {
     return v;
   }
 
+  /** A display frame: placed by the coalescer (live-frames.ts) unless it has no camera values. */
   private readonly onFrame = (frame: DecodedFrame): void => {
-    this.shownSeqs.add(frame.meta.seq);
-    if (this.shownSeqs.size > SHOWN_KEPT) {
-      this.shownSeqs.delete(this.shownSeqs.values().next().value!);
-    }
-    this.place(frame.pixels, frame.meta, (g) => g);
+    this.probe.frameWork.frames++;
+    this.timed(() => {
+      if (!mapPixels(frame)) return; // lut8: the feed supplies this frame
+      this.shownSeqs.add(frame.meta.seq);
+      if (this.shownSeqs.size > SHOWN_KEPT) {
+        this.shownSeqs.delete(this.shownSeqs.values().next().value!);
+      }
+      this.live.push(frame, isLiveFrame(this.store.getState().mirror?.state));
+    });
   };
 
-  /** Places one frame's pixels (`sized` turns the frame's geometry into the pixels' own). */
+  /** Runs `work`, adding its time to probe.frameWork (once, when nested). */
+  private timed(work: () => void): void {
+    if (this.timing) return work();
+    const t0 = performance.now();
+    this.timing = true;
+    try {
+      work();
+    } finally {
+      this.timing = false;
+      this.probe.frameWork.ms += performance.now() - t0;
+    }
+  }
+
+  private placeShown(frame: DecodedFrame): void {
+    const m = mapPixels(frame);
+    if (m) this.place(m.pixels, frame.meta, m.reduction);
+  }
+
+  /** Places one frame's pixels: the whole frame, or a reduction of it (its own geometry). */
   private place(
     pixels: Uint16Array,
     meta: Omit<FrameMeta, 'sentAtMs'>,
-    sized: (g: FrameGeometry) => FrameGeometry,
+    reduction: Reduction | null,
   ): void {
     const s = this.store.getState().mirror?.state;
     if (!s) return;
     try {
       const o = cameraOrientationOf(s.stageOrientation);
-      const g = sized(frameGeometry(meta, s.camera, o));
+      const full = frameGeometry(meta, s.camera, o);
+      const g = reduction ? reducedGeometry(full, o, reduction) : full;
       const channel = frameChannel(meta, s.channels, s.activeChannel);
       const cells = this.mosaic.place(pixels, g, o, channel);
       this.zStack.add(pixels, g, o, meta.stage.zUm);

@@ -44,6 +44,11 @@ export interface NavigatorProbe {
   persistPending: boolean;
   /** Frames placed from the host's feed (frames the display channel skipped). */
   feedPlaced: number;
+  /**
+   * Display frames the navigator received, and the main-thread ms it spent placing frames
+   * (their handling, the coalesced placements and the feed's frames; benchmark).
+   */
+  frameWork: { frames: number; ms: number };
   /** Cells this session has in IndexedDB (bounded by the storage budget). */
   storedCells: number;
   /**
@@ -101,6 +106,7 @@ export function createNavigatorProbe(src: ProbeSource): NavigatorProbe {
     },
     clientToStage: (x: number, y: number) => src.clientToStage(x, y),
     restoredCells: 0,
+    frameWork: { frames: 0, ms: 0 },
     drawnRgb: (x: number, y: number) => {
       if (!renderer) return null;
       src.redraw();

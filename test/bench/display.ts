@@ -55,6 +55,8 @@ interface Figures {
   hostFps: number | null;
   /** What the app page last drew: "full" or the reduced view's level, size and codec. */
   view: string;
+  /** The navigator's main-thread ms per display frame it received (app pages only). */
+  navigatorMsPerFrame: number | null;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -67,6 +69,7 @@ type Probe = {
   lastSeq?: number;
   latenciesMs: number[];
   exposureLatenciesMs: number[];
+  navigator?: { frames: number; ms: number };
 };
 
 async function measure(
@@ -88,6 +91,7 @@ async function measure(
               lastSeq: p.lastSeq,
               latenciesMs: [...p.latenciesMs],
               exposureLatenciesMs: [...p.exposureLatenciesMs],
+              navigator: window.__aquilaNavigator && { ...window.__aquilaNavigator.frameWork },
             }
           : null;
       }, probeName);
@@ -129,6 +133,10 @@ async function measure(
       medianMs: quantile(lat, 0.5),
       p95Ms: quantile(lat, 0.95),
       medianFromExposureMs: quantile(latExp, 0.5),
+      navigatorMsPerFrame:
+        a.navigator && b.navigator && b.navigator.frames > a.navigator.frames
+          ? (b.navigator.ms - a.navigator.ms) / (b.navigator.frames - a.navigator.frames)
+          : null,
     };
   } finally {
     await browser.close();
@@ -243,7 +251,10 @@ const fmt = (f: Figures) =>
   `${f.fps.toFixed(1)} frames/s, latency median ${f.medianMs.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms (from end of exposure: median ${f.medianFromExposureMs.toFixed(1)} ms)` +
   (f.hostFps === null ? '' : `, host published ${f.hostFps.toFixed(1)} frames/s`) +
   (f.canvas ? `, canvas ${f.canvas}` : '') +
-  (f.view ? `, ${f.view}` : '');
+  (f.view ? `, ${f.view}` : '') +
+  (f.navigatorMsPerFrame === null
+    ? ''
+    : `, navigator ${f.navigatorMsPerFrame.toFixed(1)} ms main thread per frame`);
 
 const CASES: Record<string, () => Promise<Figures>> = {
   'app, full frames': () => measureApp('', 'sample'),
