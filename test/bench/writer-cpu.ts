@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
-import { type DatasetFormat, datasetLayout } from '../../electron/storage/layout';
+import type { DatasetFormat } from '../../electron/storage/layout';
+import { benchLayout } from './writer-layout';
 import { simFrameMeta, tzFrameIndex } from '../support/sim-frames';
 
 const { values } = parseArgs({
@@ -37,17 +38,13 @@ if (!(side > 0) || !(frames > 0) || frames % zPlanes !== 0)
     `--side ${values.side} --frames ${values.frames}: expected a side > 0 and a multiple of ${zPlanes} frames (whole z stacks)`,
   );
 
-const layout = datasetLayout.parse({
-  name: `writer-cpu-${format}-${side}-${Date.now()}`,
+const layout = benchLayout(
+  `writer-cpu-${format}-${side}-${Date.now()}`,
   format,
-  positions: 1,
-  sizes: { t: frames / zPlanes, c: 1, z: zPlanes, y: side, x: side },
-  channels: [
-    { name: 'sim', colorHex: 'FFFFFF', window: { start: 0, end: 4095, min: 0, max: 65535 } },
-  ],
-  physical: { pixelSizeUm: 0.1, zStepUm: 0.5, timeIntervalS: 1 },
-  shardPlanes: format === 'ome-zarr-0.5' ? 8 : 1,
-});
+  side,
+  frames,
+  zPlanes,
+);
 const p = await FramePipeline.open({
   root: values.dir,
   layout,

@@ -25,7 +25,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
-import { type DatasetFormat, datasetLayout } from '../../electron/storage/layout';
+import type { DatasetFormat } from '../../electron/storage/layout';
+import { benchLayout } from './writer-layout';
 import { writeChunks } from '../../electron/storage/fs-atomic';
 import { simFrameMeta, tzFrameIndex } from '../support/sim-frames';
 import { sha256CpuPerPlane } from './writer-peer-runs';
@@ -65,17 +66,7 @@ interface BlockWriter {
 const root = fs.mkdtempSync(path.join(values.dir, 'aquila-bench-writer-kernel-'));
 
 async function aquila(format: DatasetFormat): Promise<BlockWriter> {
-  const layout = datasetLayout.parse({
-    name: format,
-    format,
-    positions: 1,
-    sizes: { t: frames / zPlanes, c: 1, z: zPlanes, y: side, x: side },
-    channels: [
-      { name: 'sim', colorHex: 'FFFFFF', window: { start: 0, end: 4095, min: 0, max: 65535 } },
-    ],
-    physical: { pixelSizeUm: 0.1, zStepUm: 0.5, timeIntervalS: 1 },
-    shardPlanes: format === 'ome-zarr-0.5' ? 8 : 1,
-  });
+  const layout = benchLayout(format, format, side, frames, zPlanes);
   const p = await FramePipeline.open({
     root,
     layout,

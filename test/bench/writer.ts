@@ -41,7 +41,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FramePipeline } from '../../electron/pipeline/frame-pipeline';
 import type { DatasetFormat } from '../../electron/storage/layout';
-import { datasetLayout } from '../../electron/storage/layout';
+import { benchLayout } from './writer-layout';
 import { simFrameMeta, tzFrameIndex } from '../support/sim-frames';
 import { parsePeers, peerRun, peersFor, sha256CpuPerPlane } from './writer-peer-runs';
 import type { RawFrame } from '../../drivers/devices';
@@ -188,18 +188,7 @@ async function writerRun(
   frames: number,
   round: number,
 ): Promise<WriterRun> {
-  const t = Math.ceil(frames / zPlanes);
-  const layout = datasetLayout.parse({
-    name: `bench-${format}-${side}-${round}`,
-    format,
-    positions: 1,
-    sizes: { t, c: 1, z: zPlanes, y: side, x: side },
-    channels: [
-      { name: 'sim', colorHex: 'FFFFFF', window: { start: 0, end: 4095, min: 0, max: 65535 } },
-    ],
-    physical: { pixelSizeUm: 0.1, zStepUm: 0.5, timeIntervalS: 1 },
-    shardPlanes: format === 'ome-zarr-0.5' ? 8 : 1,
-  });
+  const layout = benchLayout(`bench-${format}-${side}-${round}`, format, side, frames, zPlanes);
   const frameBytes = side * side * 2;
   const p = await FramePipeline.open({
     root: dir,

@@ -12,7 +12,7 @@ import { parseConfig } from '../../electron/config/load';
 import { UserStore } from '../../electron/remote/users';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
 import { tempDir } from '../support/temp-dir';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
@@ -72,12 +72,7 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-async function hostState() {
-  const res = await fetch(new URL('/api/state', serve.baseUrl), {
-    headers: { authorization: `Bearer ${serve.token}` },
-  });
-  return (await res.json()).state;
-}
+const hostState = () => serveState(serve);
 
 async function moveTo(xUm: number, yUm: number, zUm: number) {
   await page.getByTestId('tab-control').click();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
 mkdirSync(artefacts, { recursive: true });
@@ -44,12 +44,7 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-async function hostState() {
-  const res = await fetch(new URL('/api/state', serve.baseUrl), {
-    headers: { authorization: `Bearer ${serve.token}` },
-  });
-  return (await res.json()).state;
-}
+const hostState = () => serveState(serve);
 
 async function framesDrawn(): Promise<number> {
   return page.evaluate(() => window.__aquilaDisplay?.framesDrawn ?? 0);

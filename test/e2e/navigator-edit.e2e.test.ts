@@ -18,7 +18,7 @@ import { planXyPath } from '../../electron/plans/xy-path';
 import { colony, STILL, truthOf } from '../support/automation-rig';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
 import { tempDir } from '../support/temp-dir';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
@@ -59,12 +59,7 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function hostState() {
-  const res = await fetch(new URL('/api/state', serve.baseUrl), {
-    headers: { authorization: `Bearer ${serve.token}` },
-  });
-  return (await res.json()).state;
-}
+const hostState = () => serveState(serve);
 
 /** Moves the stage with the Control tab's Go to fields (the page keeps control). */
 async function moveTo(xUm: number, yUm: number) {

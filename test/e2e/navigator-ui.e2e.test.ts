@@ -15,7 +15,7 @@ import { intersectsRect, type Pt } from '../../electron/api/shared/polygon';
 import { planXyPath } from '../../electron/plans/xy-path';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
 import { tempDir } from '../support/temp-dir';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
@@ -67,12 +67,7 @@ async function openNavigator() {
   await page.waitForFunction(() => (window.__aquilaNavigator?.renders ?? 0) > 0);
 }
 
-async function hostState() {
-  const res = await fetch(new URL('/api/state', serve.baseUrl), {
-    headers: { authorization: `Bearer ${serve.token}` },
-  });
-  return (await res.json()).state;
-}
+const hostState = () => serveState(serve);
 
 async function moveTo(xUm: number, yUm: number) {
   await page.getByTestId('tab-control').click();

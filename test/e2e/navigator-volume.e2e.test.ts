@@ -20,7 +20,7 @@ import { imageFileName } from '../../electron/storage/layout';
 import { chunkKey } from '../../electron/storage/zarr-meta';
 import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess } from '../support/serve-process';
+import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
 import { tempDir } from '../support/temp-dir';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
@@ -71,12 +71,7 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function hostState() {
-  const res = await fetch(new URL('/api/state', serve.baseUrl), {
-    headers: { authorization: `Bearer ${serve.token}` },
-  });
-  return (await res.json()).state;
-}
+const hostState = () => serveState(serve);
 
 async function command(name: string, args: unknown) {
   const res = await fetch(new URL(`/api/commands/${name}`, serve.baseUrl), {

@@ -72,3 +72,11 @@ export async function startServe(
       }),
   };
 }
+
+/** The host's state (`GET /api/state`) as the operator's token sees it. */
+export async function serveState(serve: Pick<ServeProcess, 'baseUrl' | 'token'>) {
+  const res = await fetch(new URL('/api/state', serve.baseUrl), {
+    headers: { authorization: `Bearer ${serve.token}` },
+  });
+  return (await res.json()).state;
+}
