@@ -6,9 +6,9 @@
  * against the edited shape's own expansion. Needs the built UI (`npm run build:renderer`).
  * Screenshots go to test-results/e2e/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoiFinderView } from '../../electron/api/contract';
 import { gridPolygonRing, type Pt } from '../../electron/api/shared/polygon';
@@ -16,10 +16,9 @@ import { expandSequence } from '../../electron/plans/expand';
 import { parsePlan } from '../../electron/plans/load';
 import { planXyPath } from '../../electron/plans/xy-path';
 import { colony, STILL, truthOf } from '../support/automation-rig';
-import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
-import { tempDir } from '../support/temp-dir';
+import { repoRoot, type ServeProcess, serveState } from '../support/serve-process';
+import { closeUiSession, moveStageTo, openUiSession, type UiSession } from '../support/ui-session';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
 mkdirSync(artefacts, { recursive: true });
@@ -30,45 +29,22 @@ const FOV_UM = 256 * UM_PER_PX;
 /** expect.poll's default (1 s) is too short on a loaded machine. */
 const POLL = { timeout: 10_000 };
 
+let ui: UiSession;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const dir = tempDir('aquila-navedit-');
-  const configPath = path.join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  mkdirSync(path.join(dir, 'data'));
-  serve = await startServe(['--config', configPath, '--datasets', path.join(dir, 'data')]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.loginUrl);
-  await page.waitForSelector('[data-testid="connection-state"][data-state="connected"]', {
-    timeout: 10_000,
-  });
+  ui = await openUiSession(config, { viewport: { width: 1400, height: 1000 } });
+  ({ serve, page } = ui);
   await page.getByTestId('tab-navigate').click();
   await page.waitForFunction(() => (window.__aquilaNavigator?.renders ?? 0) > 0);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  expect(code).toBe(0);
-  expect(pageErrors).toEqual([]);
-});
+afterAll(() => closeUiSession(ui));
 
 const hostState = () => serveState(serve);
 
-/** Moves the stage with the Control tab's Go to fields (the page keeps control). */
-async function moveTo(xUm: number, yUm: number) {
-  await page.getByTestId('tab-control').click();
-  await page.getByTestId('goto-x').fill(xUm.toFixed(2));
-  await page.getByTestId('goto-y').fill(yUm.toFixed(2));
-  await page.getByTestId('goto-xy').click();
-  await expect.poll(() => stageDistance(xUm, yUm), POLL).toBeLessThan(0.05);
-}
+const moveTo = (xUm: number, yUm: number) => moveStageTo(ui, xUm, yUm);
 
 const stageDistance = async (x: number, y: number) => {
   const s = (await hostState()).stage;

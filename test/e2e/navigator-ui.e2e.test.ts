@@ -5,18 +5,20 @@
  * raw pixels, and the drawn plan markers against the plan's own expansion. Needs the built
  * UI (`npm run build:renderer`). Screenshots go to test-results/e2e/.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandSequence } from '../../electron/plans/expand';
-import { parsePlan } from '../../electron/plans/load';
-import { intersectsRect, type Pt } from '../../electron/api/shared/polygon';
-import { planXyPath } from '../../electron/plans/xy-path';
-import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
-import { tempDir } from '../support/temp-dir';
+import { repoRoot, type ServeProcess, serveState } from '../support/serve-process';
+import {
+  closeUiSession,
+  logIn,
+  moveStageTo,
+  openUiSession,
+  probeNavigator,
+  type UiSession,
+} from '../support/ui-session';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
 mkdirSync(artefacts, { recursive: true });
@@ -34,57 +36,36 @@ const UM_PER_PX = 0.2;
 const POLL = { timeout: 10_000 };
 const HALF_FOV_UM = (256 * UM_PER_PX) / 2;
 
+let ui: UiSession;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const dir = tempDir('aquila-navui-');
-  const configPath = path.join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  mkdirSync(path.join(dir, 'data'));
-  serve = await startServe(['--config', configPath, '--datasets', path.join(dir, 'data')]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await openNavigator();
+  ui = await openUiSession(config, {
+    viewport: { width: 1400, height: 1000 },
+    acceptDownloads: true,
+  });
+  ({ serve, page } = ui);
+  await showNavigator();
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  expect(code).toBe(0);
-  expect(pageErrors).toEqual([]);
-});
+afterAll(() => closeUiSession(ui));
 
-async function openNavigator() {
-  await page.goto(serve.loginUrl);
-  await page.waitForSelector('[data-testid="connection-state"][data-state="connected"]', {
-    timeout: 10_000,
-  });
+async function showNavigator() {
   await page.getByTestId('tab-navigate').click();
   await page.waitForFunction(() => (window.__aquilaNavigator?.renders ?? 0) > 0);
 }
 
-const hostState = () => serveState(serve);
-
-async function moveTo(xUm: number, yUm: number) {
-  await page.getByTestId('tab-control').click();
-  await page.getByTestId('goto-x').fill(xUm.toFixed(2));
-  await page.getByTestId('goto-y').fill(yUm.toFixed(2));
-  await page.getByTestId('goto-xy').click();
-  await expect
-    .poll(async () => {
-      const s = await hostState();
-      return Math.hypot(s.stage.xUm - xUm, s.stage.yUm - yUm);
-    }, POLL)
-    .toBeLessThan(0.05);
+async function openNavigator() {
+  await logIn(ui);
+  await showNavigator();
 }
 
-/** Runs `fn` on the page's navigator probe (`fn` must not close over test variables). */
+const hostState = () => serveState(serve);
+
+const moveTo = (xUm: number, yUm: number) => moveStageTo(ui, xUm, yUm);
 const probe = <T>(fn: (n: NonNullable<Window['__aquilaNavigator']>) => T) =>
-  page.evaluate(`(${fn.toString()})(window.__aquilaNavigator)`) as Promise<T>;
+  probeNavigator(page, fn);
 
 describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
   it('a snapped frame appears where the stage was, texel for texel the live frame', async () => {
@@ -213,101 +194,6 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     await page.getByTestId('nav-fit').click();
   });
 
-  it("draws the Acquire tab's plan positions where the plan's expansion puts them", async () => {
-    await moveTo(100, 100);
-    await page.getByTestId('tab-acquire').click();
-    await page.getByTestId('acq-channel-GFP').check();
-    await page.getByTestId('acq-add-position').click();
-    await moveTo(-250, 500);
-    await page.getByTestId('tab-acquire').click();
-    await page.getByTestId('acq-add-position').click();
-    await page.getByTestId('acq-grid-enabled').check();
-    await page.getByTestId('acq-grid-rows').fill('2');
-    await page.getByTestId('acq-grid-columns').fill('3');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('acq-plan-save').click(),
-    ]);
-    const plan = readFileSync((await download.path())!, 'utf8');
-    const expected = planXyPath(
-      expandSequence(parsePlan(plan, 'saved plan'), {
-        fovUm: { widthUm: 2 * HALF_FOV_UM, heightUm: 2 * HALF_FOV_UM },
-      }),
-    );
-    expect(expected).toHaveLength(12);
-    await page.getByTestId('tab-navigate').click();
-    await expect
-      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
-      .toBe('12 plan positions');
-    for (const q of expected) {
-      const marker = page.getByTestId(`nav-plan-${q.order}`).locator('circle');
-      const box = (await marker.boundingBox())!;
-      const at = await page.evaluate(({ x, y }) => window.__aquilaNavigator!.clientToStage(x, y), {
-        x: box.x + box.width / 2,
-        y: box.y + box.height / 2,
-      });
-      const umPerPx = await probe((n) => n.view().umPerPx);
-      expect(Math.abs(at.x - q.xUm)).toBeLessThan(umPerPx);
-      expect(Math.abs(at.y - q.yUm)).toBeLessThan(umPerPx);
-    }
-  });
-
-  it('dragging a plan marker moves its position in the Acquire form', async () => {
-    const before = await page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!);
-    expect(before.name).toBe('pos1');
-    const umPerPx = await probe((n) => n.view().umPerPx);
-    const box = (await page.getByTestId('nav-plan-0').locator('circle').boundingBox())!;
-    const x = box.x + box.width / 2;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + 20, y + 10, { steps: 4 });
-    await page.mouse.move(x + 40, y + 20, { steps: 4 });
-    await page.mouse.up();
-    // Every tile of pos1 moved by the drag; the form row shows the new position.
-    await expect
-      .poll(() => page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!.xUm), POLL)
-      .toBeCloseTo(before.xUm + 40 * umPerPx, 0);
-    const after = await page.evaluate(() => window.__aquilaNavigator!.planPositions[0]!);
-    expect(after.yUm).toBeCloseTo(before.yUm + 20 * umPerPx, 0);
-    await page.getByTestId('tab-acquire').click();
-    expect(await page.getByTestId('acq-position-0').textContent()).toContain(
-      `pos1: ${(100 + 40 * umPerPx).toFixed(1)}, ${(100 + 20 * umPerPx).toFixed(1)}`,
-    );
-    await page.getByTestId('tab-navigate').click();
-    // The stage did not move (the marker took the drag, not the map).
-    const st = (await hostState()).stage;
-    expect(Math.hypot(st.xUm + 250, st.yUm - 500)).toBeLessThan(0.05);
-  });
-
-  it("dragging the grid's corner handle resizes the Acquire form's grid", async () => {
-    // The plan's grid: 2 rows × 3 columns of 51.2 µm fields overlapping 10 % (46.08 µm steps).
-    const step = 2 * HALF_FOV_UM * 0.9;
-    const umPerPx = await probe((n) => n.view().umPerPx);
-    const box = (await page.getByTestId('nav-grid-handle').boundingBox())!;
-    const x = box.x + 1;
-    const y = box.y + 1;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + (step / umPerPx) * 1, y + (step / umPerPx) * 0.5, { steps: 4 });
-    await page.mouse.move(x + (step / umPerPx) * 2, y + (step / umPerPx) * 1, { steps: 4 });
-    await page.mouse.up();
-    // Two more columns and one more row: 3 × 5 tiles at each of the 2 positions.
-    await expect
-      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
-      .toBe('30 plan positions');
-    await page.getByTestId('tab-acquire').click();
-    expect(await page.getByTestId('acq-grid-columns').inputValue()).toBe('5');
-    expect(await page.getByTestId('acq-grid-rows').inputValue()).toBe('3');
-    // Back to the 2 × 3 grid the next tests expect.
-    await page.getByTestId('acq-grid-rows').fill('2');
-    await page.getByTestId('acq-grid-columns').fill('3');
-    await page.getByTestId('tab-navigate').click();
-    await expect
-      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
-      .toBe('12 plan positions');
-  });
-
   it('Scan overview acquires a grid of fields around the stage, each placed where it was taken', async () => {
     const st = (await hostState()).stage;
     const before = await probe((n) => n.framesPlaced);
@@ -390,106 +276,5 @@ describe('Navigate tab in Chromium', { timeout: 60_000 }, () => {
     for (const [x, y] of since) expect(Math.hypot(x! - 300, y! + 200)).toBeGreaterThan(100);
     await page.getByTestId('nav-clear').click();
     await expect.poll(() => probe((n) => n.cells), POLL).toBe(0);
-  });
-
-  it("a loaded plan's polygon grid is outlined where its vertices are, its tiles inside it", async () => {
-    const vertices: Pt[] = [
-      [-120, -90],
-      [130, -60],
-      [20, 150],
-    ];
-    const text = JSON.stringify({
-      channels: [{ config: 'GFP' }],
-      stage_positions: [
-        { x: 600, y: 600, name: 'poly', sequence: { grid_plan: { vertices, overlap: 0 } } },
-      ],
-    });
-    const fov = 2 * HALF_FOV_UM;
-    const expected = planXyPath(
-      expandSequence(parsePlan(text, 'polygon plan'), { fovUm: { widthUm: fov, heightUm: fov } }),
-    );
-    expect(expected.length).toBeGreaterThan(4);
-    const before = (await hostState()).stage;
-    await page.getByTestId('tab-acquire').click();
-    await page.getByTestId('acq-plan-load').setInputFiles({
-      name: 'polygon.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(text),
-    });
-    await page.getByTestId('tab-navigate').click();
-    await expect
-      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
-      .toBe(`${expected.length} plan positions`);
-    await page.getByTestId('nav-fit').click();
-    const umPerPx = await probe((n) => n.view().umPerPx);
-    const centre = async (circle: Locator) => {
-      const box = (await circle.boundingBox())!;
-      return page.evaluate(({ x, y }) => window.__aquilaNavigator!.clientToStage(x, y), {
-        x: box.x + box.width / 2,
-        y: box.y + box.height / 2,
-      });
-    };
-    expect(await page.getByTestId('nav-outline-0-v3').count()).toBe(0);
-    for (const [j, [x, y]] of vertices.entries()) {
-      const at = await centre(page.getByTestId(`nav-outline-0-v${j}`));
-      expect(Math.abs(at.x - x)).toBeLessThan(umPerPx);
-      expect(Math.abs(at.y - y)).toBeLessThan(umPerPx);
-    }
-    // Each tile drawn is one of the expansion's, and its field touches the outline.
-    for (const q of expected) {
-      const at = await centre(page.getByTestId(`nav-plan-${q.order}`).locator('circle'));
-      expect(Math.abs(at.x - q.xUm)).toBeLessThan(umPerPx);
-      expect(Math.abs(at.y - q.yUm)).toBeLessThan(umPerPx);
-      const h = fov / 2;
-      expect(intersectsRect(vertices, at.x - h, at.y - h, at.x + h, at.y + h)).toBe(true);
-    }
-    await page.screenshot({ path: path.join(artefacts, 'navigator-polygon.png') });
-
-    // Drag vertex 1 out by 80 × 50 px: the loaded plan takes it and its tiles re-expand.
-    await page.evaluate(() =>
-      window.__aquilaNavigator!.setView({ centerXUm: 50, centerYUm: 0, umPerPx: 1.5 }),
-    );
-    const dragUmPerPx = await probe((n) => n.view().umPerPx);
-    const moved = page.getByTestId('nav-outline-0-v1');
-    await moved.scrollIntoViewIfNeeded();
-    const handle = (await moved.boundingBox())!;
-    const x = handle.x + handle.width / 2;
-    const y = handle.y + handle.height / 2;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x + 40, y + 25, { steps: 4 });
-    await page.mouse.move(x + 80, y + 50, { steps: 4 });
-    await page.mouse.up();
-    await expect
-      .poll(async () => Number(await moved.getAttribute('data-x-um')), POLL)
-      .toBeCloseTo(130 + 80 * dragUmPerPx, 0);
-    const movedY = Number(await moved.getAttribute('data-y-um'));
-    expect(movedY).toBeCloseTo(-60 + 50 * dragUmPerPx, 0);
-    const edited: Pt[] = [
-      vertices[0]!,
-      [Number(await moved.getAttribute('data-x-um')), movedY],
-      vertices[2]!,
-    ];
-    const reexpanded = planXyPath(
-      expandSequence(
-        parsePlan(
-          JSON.stringify({
-            channels: [{ config: 'GFP' }],
-            stage_positions: [
-              { x: 600, y: 600, sequence: { grid_plan: { vertices: edited, overlap: 0 } } },
-            ],
-          }),
-          'edited plan',
-        ),
-        { fovUm: { widthUm: fov, heightUm: fov } },
-      ),
-    );
-    expect(reexpanded.length).toBeGreaterThan(expected.length);
-    await expect
-      .poll(() => page.getByTestId('nav-plan-count').textContent(), POLL)
-      .toBe(`${reexpanded.length} plan positions`);
-    // The stage did not move (the vertex took the drag, not the map).
-    const st = (await hostState()).stage;
-    expect(Math.hypot(st.xUm - before.xUm, st.yUm - before.yUm)).toBeLessThan(0.05);
   });
 });

@@ -13,15 +13,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProvenance } from '../../electron/storage/dataset-files';
 import { imageFileName } from '../../electron/storage/layout';
 import { chunkKey } from '../../electron/storage/zarr-meta';
-import { launchChromium } from '../support/browser';
 import { smallSimConfig } from '../support/host-fixture';
-import { repoRoot, startServe, type ServeProcess, serveState } from '../support/serve-process';
-import { tempDir } from '../support/temp-dir';
+import { repoRoot, type ServeProcess, serveState } from '../support/serve-process';
+import { closeUiSession, openUiSession, type UiSession } from '../support/ui-session';
 
 const artefacts = path.join(repoRoot, 'test-results/e2e');
 mkdirSync(artefacts, { recursive: true });
@@ -30,46 +29,27 @@ const POLL = { timeout: 20_000 };
 const N = 64; // VOLUME_XY: voxels per side
 const PX = 256; // the simulated camera's frame side
 
+let ui: UiSession;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 let datasets: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const dir = tempDir('aquila-navvol-');
-  const configPath = path.join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify(
-      smallSimConfig({
-        channels: [
-          { name: 'GFP', laserId: 'laser488', powerMw: 20, exposureMs: 10 },
-          { name: 'Cy5', laserId: 'laser640', powerMw: 20, exposureMs: 10 },
-        ],
-      }),
-    ),
+  ui = await openUiSession(
+    smallSimConfig({
+      channels: [
+        { name: 'GFP', laserId: 'laser488', powerMw: 20, exposureMs: 10 },
+        { name: 'Cy5', laserId: 'laser640', powerMw: 20, exposureMs: 10 },
+      ],
+    }),
+    { viewport: { width: 1400, height: 1400 } },
   );
-  datasets = path.join(dir, 'data');
-  mkdirSync(datasets);
-  serve = await startServe(['--config', configPath, '--datasets', datasets]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.loginUrl);
-  await page.waitForSelector('[data-testid="connection-state"][data-state="connected"]', {
-    timeout: 10_000,
-  });
+  ({ serve, page, datasets } = ui);
   await page.getByTestId('tab-navigate').click();
   await page.waitForFunction(() => window.__aquilaVolume !== undefined);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  expect(code).toBe(0);
-  expect(pageErrors).toEqual([]);
-});
+afterAll(() => closeUiSession(ui));
 
 const hostState = () => serveState(serve);
 
