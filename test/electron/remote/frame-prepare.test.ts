@@ -105,12 +105,18 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
     e!.release();
   };
 
+  /** Publishes a frame and lets its preparation (held by the encoder) finish. */
+  async function prepared(): Promise<HostFrame> {
+    const f = publish();
+    await settle();
+    release(f.meta.seq);
+    await settle();
+    return f;
+  }
+
   it('answers an ack with the newest frame, already encoded, and never sends a stale preparation', async () => {
     const c = client();
-    const a = publish();
-    await settle();
-    release(a.meta.seq);
-    await settle();
+    const a = await prepared();
     expect(await c.frames()).toEqual([a.meta.seq]);
 
     const b = publish(); // while a is in flight: prepared now, before the ack
@@ -135,14 +141,8 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
 
   it('answers an ack at once with the newest prepared frame; a newer one still being prepared follows at the next ack', async () => {
     const c = client();
-    const a = publish();
-    await settle();
-    release(a.meta.seq);
-    await settle();
-    const b = publish();
-    await settle();
-    release(b.meta.seq);
-    await settle();
+    const a = await prepared();
+    const b = await prepared();
     const d = publish(); // still being prepared at the ack
     await settle();
     c.message({ type: 'frame.ack', seq: a.meta.seq });
@@ -159,14 +159,8 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
 
   it('does not use a frame prepared for a view the client has since changed', async () => {
     const c = client();
-    const a = publish();
-    await settle();
-    release(a.meta.seq);
-    await settle();
-    const b = publish();
-    await settle();
-    release(b.meta.seq);
-    await settle();
+    const a = await prepared();
+    const b = await prepared();
     c.message({ type: 'view', view: null, codec: 'deflate', chunks: false });
     await settle();
     expect(encodes.map((e) => e.seq)).toEqual([a.meta.seq, b.meta.seq, b.meta.seq]);
@@ -190,14 +184,8 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
       window: { min, max: 3000, gamma: 1 },
     });
     const c = client(lut8(100));
-    const a = publish();
-    await settle();
-    release(a.meta.seq);
-    await settle();
-    const b = publish();
-    await settle();
-    release(b.meta.seq);
-    await settle();
+    const a = await prepared();
+    const b = await prepared();
     c.message(lut8(120)); // auto-contrast moved the window
     await settle();
     expect(encodes.map((e) => e.seq)).toEqual([a.meta.seq, b.meta.seq]); // b not prepared again
@@ -205,10 +193,7 @@ describe('a WebSocket client’s next frame is prepared while the previous one i
     await settle(); // no encode released: b goes at once, with the window it was prepared for
     expect(await c.frames()).toEqual([a.meta.seq, b.meta.seq]);
     expect(c.sent[2]!.subarray(8).toString()).toMatch(/"window":\{"min":100,/);
-    const d = publish();
-    await settle();
-    release(d.meta.seq);
-    await settle();
+    const d = await prepared();
     c.message({ type: 'frame.ack', seq: b.meta.seq });
     await settle();
     expect(await c.frames()).toEqual([a.meta.seq, b.meta.seq, d.meta.seq]);
