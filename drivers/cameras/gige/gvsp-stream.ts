@@ -80,12 +80,14 @@ export class GvspStream {
       const ready = await new Promise<{ port: number; bufferBytes: number }>((resolve, reject) => {
         onExit = (code) =>
           reject(new DisconnectedError(`GVSP stream thread exited (${code}) before binding`));
+        const failed = (message: string) =>
+          reject(new DisconnectedError(`GVSP stream socket on ${data.host}: ${message}`));
         worker.once('exit', onExit);
-        worker.once('error', reject);
+        // The thread posts 'failed' and then throws; the two reach this thread in either order.
+        worker.once('error', (err) => failed(err.message));
         worker.once('message', (m: FromStreamWorker) => {
           if (m.type === 'ready') resolve(m);
-          else if (m.type === 'failed')
-            reject(new DisconnectedError(`GVSP stream socket on ${data.host}: ${m.message}`));
+          else if (m.type === 'failed') failed(m.message);
         });
       });
       worker.off('exit', onExit);
